@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Vigil needs to build, test, fuzz and run its
+# local SPICE servers. Idempotent; run as root. Takes ~30 s on a warm mirror.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # libraries the build links
+  libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
+  libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev
+  libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev
+  # integration tests parse the client's JSON health snapshot
+  nlohmann-json3-dev
+  # real SPICE peers and tools the tests drive
+  qemu-system-x86 qemu-system-gui- openssl xvfb xauth imagemagick procps python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  case "$p" in *-) continue ;; esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages (${missing[*]}); run this script as root" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-deps: all ${#packages[@]} packages present"

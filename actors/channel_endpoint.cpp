@@ -1,0 +1,321 @@
+#include "actors/channel_endpoint.hpp"
+
+#include <spice/enums.h>
+#include <spice/protocol.h>
+
+#include <unistd.h>
+
+#include "actors/log.hpp"
+
+namespace vigil {
+
+namespace {
+
+using link_deadline_atom = caf::atom_constant<caf::atom("linkdead")>;
+
+protocol::capability_set client_common_caps() {
+  return {SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION, SPICE_COMMON_CAP_AUTH_SPICE, SPICE_COMMON_CAP_MINI_HEADER};
+}
+
+failure_kind kind_of_link_failure(std::uint32_t link_error) {
+  switch (link_error) {
+    case 0: return failure_kind::protocol_error;  // we rejected the reply ourselves
+    case SPICE_LINK_ERR_PERMISSION_DENIED: return failure_kind::auth_failed;
+    default: return failure_kind::link_refused;
+  }
+}
+
+}  // namespace
+
+channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks)
+    : self_(self), spec_(std::move(spec)), hooks_(std::move(hooks)) {
+  health_.channel = protocol::channel_type_name(spec_.type);
+  health_.type = spec_.type;
+  health_.id = spec_.id;
+  log_ = named_logger(health_.channel + ":" + std::to_string(spec_.id));
+  // The broker always says sock_closed before it quits; this catches it dying
+  // any other way, so the channel never waits on a socket that is gone.
+  self_->set_down_handler([this](const caf::down_msg& down) {
+    if (broker_ && down.source == broker_.address())
+      on_socket_closed("socket broker terminated: " + self_->system().render(down.reason));
+  });
+}
+
+void channel_endpoint::start() {
+  const auto& connection = spec_.connection;
+  connect(connection.plain_port == 0 && connection.tls_port != 0);
+}
+
+void channel_endpoint::connect(bool use_tls) {
+  const auto& connection = spec_.connection;
+  on_tls_ = use_tls;
+  health_.tls = use_tls;
+  ++attempt_;
+  set_state(channel_state::connecting);
+  socket_settings settings;
+  settings.host = connection.host;
+  settings.port = use_tls ? connection.tls_port : connection.plain_port;
+  settings.use_tls = use_tls;
+  settings.tls = connection.tls;
+  settings.connect_timeout = connection.connect_timeout;
+  settings.keepalive = connection.keepalive;
+  settings.max_unconsumed_chunks = connection.max_unconsumed_chunks;
+  log_->debug("connecting to {}:{}{}", settings.host, settings.port, use_tls ? " (TLS)" : "");
+  auto connector = spawn_socket_connector(self_->system());
+  // The connector enforces connect_timeout itself; the margin covers spawning.
+  auto request_deadline = connection.connect_timeout + std::chrono::seconds(2);
+  auto attempt = attempt_;
+  self_->request(connector, request_deadline, connect_atom::value, settings)
+    .then(
+      [this, attempt, settings](const connect_outcome& outcome) {
+        if (attempt != attempt_ || health_.state != channel_state::connecting) {
+          if (outcome.fd >= 0)
+            ::close(outcome.fd);
+          return;
+        }
+        if (outcome.fd < 0) {
+          fail(failure_kind::connect_failed, outcome.error);
+          return;
+        }
+        broker_ = spawn_socket_broker(self_->system(), outcome.fd, settings, caf::actor_cast<caf::actor>(self_));
+        self_->monitor(broker_);
+        self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
+      },
+      [this, attempt](const caf::error& error) {
+        if (attempt == attempt_ && health_.state == channel_state::connecting)
+          fail(failure_kind::connect_failed, "connect did not finish: " + self_->system().render(error));
+      });
+}
+
+void channel_endpoint::on_socket_ready(const std::string& tls_description) {
+  if (!tls_description.empty())
+    log_->info("TLS established: {}", tls_description);
+  protocol::link_request request;
+  request.connection_id = spec_.connection_id;
+  request.channel_type = spec_.type;
+  request.channel_id = spec_.id;
+  request.common_caps = client_common_caps();
+  request.channel_caps = spec_.channel_caps;
+  handshake_.emplace(request, spec_.connection.password);
+  set_state(channel_state::linking);
+  write(handshake_->start());
+}
+
+void channel_endpoint::on_socket_data(const byte_buffer& bytes) {
+  health_.bytes_in += bytes.size();
+  touch();
+  if (health_.state == channel_state::linking)
+    on_link_bytes(bytes);
+  else if (health_.state == channel_state::up)
+    on_frames(bytes.data(), bytes.size());
+  if (broker_)
+    self_->send(broker_, sock_consumed_atom::value);
+}
+
+void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
+  protocol::bytes to_send, leftover;
+  auto step = handshake_->feed(bytes.data(), bytes.size(), to_send, leftover);
+  write(to_send);
+  using state = protocol::link_handshake::state;
+  if (step == state::failed) {
+    const auto& why = *handshake_->failed_because();
+    if (why.link_error == SPICE_LINK_ERR_NEED_SECURED && !on_tls_) {
+      if (spec_.connection.tls_port == 0) {
+        fail(failure_kind::link_refused, "server requires TLS for this channel (NEED_SECURED) but no tls-port is set");
+        return;
+      }
+      log_->info("server requires TLS for this channel (NEED_SECURED): retrying on port {}",
+                 spec_.connection.tls_port);
+      self_->send(broker_, sock_shutdown_atom::value);
+      broker_ = nullptr;
+      connect(true);
+      return;
+    }
+    fail(kind_of_link_failure(why.link_error), why.message);
+    return;
+  }
+  if (step != state::linked)
+    return;
+  const auto& outcome = handshake_->outcome();
+  reassembler_.emplace(outcome.mini_header, spec_.connection.max_message_bytes);
+  writer_.emplace(outcome.mini_header);
+  log_->info("linked ({} header){}", outcome.mini_header ? "mini" : "full", on_tls_ ? " over TLS" : "");
+  set_state(channel_state::up);
+  if (hooks_.on_up)
+    hooks_.on_up();
+  if (!leftover.empty() && health_.state == channel_state::up)
+    on_frames(leftover.data(), leftover.size());
+}
+
+void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
+  reassembler_->feed(data, size);
+  while (health_.state == channel_state::up) {
+    auto next = reassembler_->next();
+    if (!next) {
+      fail(failure_kind::protocol_error, next.error().message);
+      return;
+    }
+    if (!next.value())
+      return;
+    const protocol::frame& frame = *next.value();
+    ++health_.messages_in;
+    if (acks_.on_message_received())
+      send(SPICE_MSGC_ACK, protocol::build_ack());
+    if (frame.type < SPICE_MSG_BASE_LAST)
+      handle_common(frame);
+    else if (hooks_.on_message)
+      hooks_.on_message(frame);
+  }
+}
+
+void channel_endpoint::handle_common(const protocol::frame& frame) {
+  auto parse_failed = [this](const protocol::parse_error& error) { fail(failure_kind::protocol_error, error.message); };
+  switch (frame.type) {
+    case SPICE_MSG_PING: {
+      auto ping = protocol::parse_ping(frame.body);
+      if (!ping)
+        return parse_failed(ping.error());
+      send(SPICE_MSGC_PONG, protocol::build_pong(*ping));
+      ++health_.pings_answered;
+      log_->debug("PING {} ({} bytes padding) answered", ping->id, ping->padding);
+      return;
+    }
+    case SPICE_MSG_SET_ACK: {
+      auto set_ack = protocol::parse_set_ack(frame.body);
+      if (!set_ack)
+        return parse_failed(set_ack.error());
+      send(SPICE_MSGC_ACK_SYNC, acks_.on_set_ack(*set_ack));
+      log_->debug("SET_ACK generation {} window {}", set_ack->generation, set_ack->window);
+      return;
+    }
+    case SPICE_MSG_NOTIFY: {
+      auto notify = protocol::parse_notify(frame.body);
+      if (!notify)
+        return parse_failed(notify.error());
+      log_->info("server notice (severity {}): {}", notify->severity, notify->text);
+      return;
+    }
+    case SPICE_MSG_DISCONNECTING: {
+      auto disconnecting = protocol::parse_disconnecting(frame.body);
+      if (!disconnecting)
+        return parse_failed(disconnecting.error());
+      log_->info("server is disconnecting (reason {})", disconnecting->reason);
+      return;
+    }
+    case SPICE_MSG_WAIT_FOR_CHANNELS: {
+      auto wait = protocol::parse_wait_for_channels(frame.body);
+      if (!wait)
+        return parse_failed(wait.error());
+      // Ordering across channels only matters once we render; nothing to wait for yet.
+      log_->debug("WAIT_FOR_CHANNELS with {} entries", wait->items.size());
+      return;
+    }
+    default:
+      log_->debug("ignoring {}", protocol::message_type_name(spec_.type, frame.type));
+  }
+}
+
+void channel_endpoint::send(std::uint16_t type, const protocol::bytes& body) {
+  if (health_.state != channel_state::up || !writer_)
+    return;
+  write(writer_->build(type, body));
+  ++health_.messages_out;
+}
+
+void channel_endpoint::write(const protocol::bytes& bytes) {
+  if (bytes.empty() || !broker_)
+    return;
+  health_.bytes_out += bytes.size();
+  self_->send(broker_, sock_write_atom::value, byte_buffer(bytes.begin(), bytes.end()));
+}
+
+void channel_endpoint::on_socket_closed(const std::string& reason) {
+  broker_ = nullptr;
+  switch (health_.state) {
+    case channel_state::connecting:  // TLS failed before the transport was ready
+      fail(on_tls_ ? failure_kind::tls_failed : failure_kind::connect_failed, reason);
+      return;
+    case channel_state::linking:
+      fail(failure_kind::link_refused, "server closed the connection during the link: " + reason);
+      return;
+    case channel_state::up:
+      fail(failure_kind::connection_lost, reason);
+      return;
+    case channel_state::closed:
+    case channel_state::failed:
+      return;
+  }
+}
+
+void channel_endpoint::close(const std::string& reason) {
+  if (health_.state == channel_state::closed || health_.state == channel_state::failed)
+    return;
+  log_->info("closing: {}", reason);
+  if (broker_)
+    self_->send(broker_, sock_shutdown_atom::value);
+  broker_ = nullptr;
+  set_state(channel_state::closed);
+}
+
+void channel_endpoint::fail(failure_kind kind, const std::string& message) {
+  if (health_.state == channel_state::closed || health_.state == channel_state::failed)
+    return;
+  log_->error("{}: {}", to_string(kind), message);
+  health_.errors.push_back(message);
+  if (broker_)
+    self_->send(broker_, sock_shutdown_atom::value);
+  broker_ = nullptr;
+  health_.state = channel_state::failed;
+  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message}}});
+}
+
+void channel_endpoint::set_state(channel_state state) {
+  if (health_.state == state)
+    return;
+  health_.state = state;
+  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {}});
+}
+
+void channel_endpoint::touch() {
+  last_activity_ = std::chrono::steady_clock::now();
+  has_activity_ = true;
+}
+
+channel_health channel_endpoint::health() const {
+  channel_health snapshot = health_;
+  if (has_activity_)
+    snapshot.last_activity_age_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - last_activity_)
+                                      .count();
+  return snapshot;
+}
+
+caf::message_handler channel_endpoint::handlers() {
+  return {
+    [this](sock_ready_atom, const std::string& tls_description) {
+      if (self_->current_sender() == broker_)
+        on_socket_ready(tls_description);
+    },
+    [this](sock_data_atom, const byte_buffer& bytes) {
+      if (self_->current_sender() == broker_)
+        on_socket_data(bytes);
+    },
+    [this](sock_closed_atom, const std::string& reason) {
+      if (self_->current_sender() == broker_)
+        on_socket_closed(reason);
+    },
+    [this](link_deadline_atom, std::uint32_t attempt) {
+      if (attempt == attempt_ && health_.state != channel_state::up && health_.state != channel_state::failed &&
+          health_.state != channel_state::closed)
+        fail(failure_kind::link_timeout, "link not finished within " +
+                                           std::to_string(spec_.connection.link_timeout.count()) + " ms");
+    },
+    [this](health_atom) { return health(); },
+    [this](shutdown_atom) {
+      close("session shutdown");
+      self_->quit();
+    },
+  };
+}
+
+}  // namespace vigil

@@ -1,0 +1,110 @@
+// The part every SPICE channel actor shares: one connection's life from TCP
+// connect through TLS and the link handshake to framed messages, plus the
+// common messages no channel may neglect: every PING is answered at once,
+// ACKs follow the server's SET_ACK window, NOTIFY/DISCONNECTING are logged.
+// Channel-specific messages go to the owning actor's `on_message` hook.
+//
+// It lives inside its channel actor (not an actor of its own) and contributes
+// the socket handlers to that actor's behaviour:
+//   accepts (sock_ready_atom | sock_data_atom | sock_closed_atom) from its
+//   socket_broker, (link_deadline_atom) from itself, (health_atom) -> channel_health,
+//   (shutdown_atom): close the connection and quit the owning actor
+//   sends (channel_event_atom, channel_event) to `parent` on each state change
+//   (rare, one per transition: unbounded is fine).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/message_handler.hpp>
+#include <spdlog/logger.h>
+
+#include "actors/channel_health.hpp"
+#include "actors/socket_broker.hpp"
+#include "protocol/common_messages.hpp"
+#include "protocol/framing.hpp"
+#include "protocol/link.hpp"
+
+namespace vigil {
+
+// Where and how to reach the server; shared by all channels of a session.
+struct connection_settings {
+  std::string host;
+  std::uint16_t plain_port = 0;  // 0: none
+  std::uint16_t tls_port = 0;    // 0: none
+  tls_options tls;
+  std::string password;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds link_timeout{10000};
+  tcp_keepalive keepalive;
+  std::size_t max_message_bytes = 64 * 1024 * 1024;
+  std::size_t max_unconsumed_chunks = 8;
+};
+
+struct channel_spec {
+  std::uint8_t type = 0;  // SPICE_CHANNEL_*
+  std::uint8_t id = 0;
+  std::uint32_t connection_id = 0;  // 0 for main, INIT.session_id for the rest
+  protocol::capability_set channel_caps;
+  connection_settings connection;
+  caf::actor parent;  // receives channel events
+};
+
+class channel_endpoint {
+public:
+  struct hooks {
+    std::function<void()> on_up;                            // link done, may send
+    std::function<void(const protocol::frame&)> on_message;  // channel-specific types
+  };
+
+  channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks);
+
+  void start();
+  void send(std::uint16_t type, const protocol::bytes& body);
+  // Closes the connection on request (session shutdown); state becomes closed.
+  void close(const std::string& reason);
+  // Records a channel-specific failure (e.g. an unparseable message) and ends the channel.
+  void fail(failure_kind kind, const std::string& message);
+
+  channel_health health() const;
+  channel_state state() const { return health_.state; }
+  spdlog::logger& log() { return *log_; }
+  caf::message_handler handlers();
+
+private:
+  void connect(bool use_tls);
+  void on_socket_ready(const std::string& tls_description);
+  void on_socket_data(const byte_buffer& bytes);
+  void on_socket_closed(const std::string& reason);
+  void on_link_bytes(const byte_buffer& bytes);
+  void on_frames(const std::uint8_t* data, std::size_t size);
+  void handle_common(const protocol::frame& frame);
+  void write(const protocol::bytes& bytes);
+  void set_state(channel_state state);
+  void touch();
+
+  caf::event_based_actor* self_;
+  channel_spec spec_;
+  hooks hooks_;
+  std::shared_ptr<spdlog::logger> log_;
+  channel_health health_;
+  std::chrono::steady_clock::time_point last_activity_{};
+  bool has_activity_ = false;
+  bool on_tls_ = false;
+  caf::actor broker_;
+  std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines
+  std::optional<protocol::link_handshake> handshake_;
+  std::optional<protocol::frame_reassembler> reassembler_;
+  std::optional<protocol::frame_writer> writer_;
+  protocol::ack_window acks_;
+};
+
+}  // namespace vigil
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_spec)

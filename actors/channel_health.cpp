@@ -1,0 +1,29 @@
+#include "actors/channel_health.hpp"
+
+namespace vigil {
+
+const char* to_string(channel_state state) {
+  switch (state) {
+    case channel_state::connecting: return "connecting";
+    case channel_state::linking: return "linking";
+    case channel_state::up: return "up";
+    case channel_state::closed: return "closed";
+    case channel_state::failed: return "failed";
+  }
+  return "unknown";
+}
+
+const char* to_string(failure_kind kind) {
+  switch (kind) {
+    case failure_kind::connect_failed: return "connect_failed";
+    case failure_kind::tls_failed: return "tls_failed";
+    case failure_kind::auth_failed: return "auth_failed";
+    case failure_kind::link_refused: return "link_refused";
+    case failure_kind::protocol_error: return "protocol_error";
+    case failure_kind::connection_lost: return "connection_lost";
+    case failure_kind::link_timeout: return "link_timeout";
+  }
+  return "unknown";
+}
+
+}  // namespace vigil

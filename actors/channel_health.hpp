@@ -1,0 +1,57 @@
+// What a channel reports about itself: its state, traffic counters, liveness
+// and errors. Supervisors and the health snapshot read these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+namespace vigil {
+
+enum class channel_state { connecting, linking, up, closed, failed };
+const char* to_string(channel_state state);
+
+// Why a channel stopped, so the session can pick an exit code / a recovery.
+enum class failure_kind {
+  connect_failed,   // TCP refused, unreachable, timed out
+  tls_failed,       // TLS handshake or certificate verification
+  auth_failed,      // link result PERMISSION_DENIED: wrong password
+  link_refused,     // any other link error from the server
+  protocol_error,   // a message we could not parse, or framing broke
+  connection_lost,  // the socket closed after the channel was up
+  link_timeout,     // the link did not finish in time
+};
+const char* to_string(failure_kind kind);
+
+struct channel_failure {
+  failure_kind kind = failure_kind::protocol_error;
+  std::string message;
+};
+
+struct channel_health {
+  std::string channel;  // "main", "display", ...
+  std::uint8_t type = 0;
+  std::uint8_t id = 0;
+  channel_state state = channel_state::connecting;
+  bool tls = false;
+  std::uint64_t messages_in = 0;
+  std::uint64_t messages_out = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t pings_answered = 0;
+  std::int64_t last_activity_age_ms = -1;  // -1: no traffic yet
+  std::vector<std::string> errors;
+};
+
+// Sent by a channel to its parent on every state change.
+struct channel_event {
+  channel_health health;                 // as of the change
+  std::vector<channel_failure> failure;  // one entry when state == failed
+};
+
+}  // namespace vigil
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_health)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_event)

@@ -1,0 +1,163 @@
+// main_channel: the session's first channel. It learns the session id (INIT),
+// asks for and receives the channel list (ATTACH_CHANNELS -> CHANNELS_LIST),
+// and follows the VM's name, UUID, mouse mode, multimedia clock and agent.
+//
+// Accepts: socket messages (see channel_endpoint.hpp), (health_atom) ->
+//   channel_health, (session_info_atom) -> session_info (delivered once the
+//   channel list is known), (shutdown_atom).
+// Sends: (channel_event_atom, channel_event) to its parent on state changes.
+#include <spice/enums.h>
+#include <spice/protocol.h>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/channels.hpp"
+
+namespace vigil {
+
+namespace {
+
+struct main_channel_state {
+  std::unique_ptr<channel_endpoint> endpoint;
+  session_info info;
+  bool have_init = false;
+  bool have_channels = false;
+  std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
+  static inline const char* name = "main_channel";
+};
+
+using main_actor = caf::stateful_actor<main_channel_state>;
+
+void deliver_info_if_ready(main_actor* self) {
+  auto& state = self->state;
+  if (!state.have_init || !state.have_channels)
+    return;
+  for (auto& promise : state.waiting_for_info)
+    promise.deliver(state.info);
+  state.waiting_for_info.clear();
+}
+
+// Parses a main-channel message; on failure the channel ends with the error.
+template <class Parsed, class Parser>
+bool parse_or_fail(main_actor* self, Parser parser, const protocol::frame& frame, Parsed& out) {
+  auto parsed = parser(frame.body);
+  if (!parsed) {
+    self->state.endpoint->fail(failure_kind::protocol_error, parsed.error().message);
+    return false;
+  }
+  out = std::move(*parsed);
+  return true;
+}
+
+void on_main_message(main_actor* self, const protocol::frame& frame) {
+  auto& state = self->state;
+  auto& endpoint = *state.endpoint;
+  auto& log = endpoint.log();
+  switch (frame.type) {
+    case SPICE_MSG_MAIN_INIT: {
+      protocol::main_init init;
+      if (!parse_or_fail(self, protocol::parse_main_init, frame, init))
+        return;
+      state.info.session_id = init.session_id;
+      state.have_init = true;
+      log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
+               init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
+               init.agent_connected ? "connected" : "absent", init.display_channels_hint);
+      endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
+      return;
+    }
+    case SPICE_MSG_MAIN_CHANNELS_LIST: {
+      protocol::channels_list list;
+      if (!parse_or_fail(self, protocol::parse_channels_list, frame, list))
+        return;
+      state.info.channels = list.channels;
+      state.have_channels = true;
+      std::string names;
+      for (const auto& channel : list.channels)
+        names += std::string(names.empty() ? "" : ", ") + protocol::channel_type_name(channel.type) + ":" +
+                 std::to_string(channel.id);
+      log.info("CHANNELS_LIST: {}", names);
+      deliver_info_if_ready(self);
+      return;
+    }
+    case SPICE_MSG_MAIN_NAME: {
+      protocol::vm_name name;
+      if (!parse_or_fail(self, protocol::parse_name, frame, name))
+        return;
+      state.info.vm_name = name.name;
+      log.info("VM name: {}", name.name);
+      return;
+    }
+    case SPICE_MSG_MAIN_UUID: {
+      protocol::vm_uuid uuid;
+      if (!parse_or_fail(self, protocol::parse_uuid, frame, uuid))
+        return;
+      state.info.vm_uuid = protocol::uuid_to_string(uuid);
+      log.info("VM UUID: {}", state.info.vm_uuid);
+      return;
+    }
+    case SPICE_MSG_MAIN_MOUSE_MODE: {
+      protocol::mouse_mode mode;
+      if (parse_or_fail(self, protocol::parse_mouse_mode, frame, mode))
+        log.info("mouse mode {} (supported {:#x})", mode.current, mode.supported);
+      return;
+    }
+    case SPICE_MSG_MAIN_MULTI_MEDIA_TIME: {
+      protocol::multi_media_time time;
+      if (parse_or_fail(self, protocol::parse_multi_media_time, frame, time))
+        log.debug("multimedia time {}", time.time);
+      return;
+    }
+    case SPICE_MSG_MAIN_AGENT_CONNECTED:
+      log.info("agent connected");
+      return;
+    case SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS: {
+      protocol::agent_connected_tokens tokens;
+      if (parse_or_fail(self, protocol::parse_agent_connected_tokens, frame, tokens))
+        log.info("agent connected ({} tokens)", tokens.tokens);
+      return;
+    }
+    case SPICE_MSG_MAIN_AGENT_DISCONNECTED: {
+      protocol::agent_disconnected gone;
+      if (parse_or_fail(self, protocol::parse_agent_disconnected, frame, gone))
+        log.info("agent disconnected (error {})", gone.error);
+      return;
+    }
+    case SPICE_MSG_MAIN_AGENT_TOKEN: {
+      protocol::agent_token tokens;
+      if (parse_or_fail(self, protocol::parse_agent_token, frame, tokens))
+        log.debug("agent returned {} tokens", tokens.tokens);
+      return;
+    }
+    case SPICE_MSG_MAIN_AGENT_DATA:
+      log.debug("agent data ({} bytes) ignored: the agent is not started", frame.body.size());
+      return;
+    default:
+      log.debug("ignoring {}", protocol::message_type_name(SPICE_CHANNEL_MAIN, frame.type));
+  }
+}
+
+caf::behavior main_channel(main_actor* self, channel_spec spec) {
+  spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS};
+  self->state.endpoint = std::make_unique<channel_endpoint>(
+    self, std::move(spec),
+    channel_endpoint::hooks{nullptr, [self](const protocol::frame& frame) { on_main_message(self, frame); }});
+  self->state.endpoint->start();
+  return caf::behavior{self->state.endpoint->handlers().or_else(
+    [self](session_info_atom) {
+      auto promise = self->make_response_promise();
+      self->state.waiting_for_info.push_back(promise);
+      deliver_info_if_ready(self);
+      return promise;
+    })};
+}
+
+}  // namespace
+
+caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec) {
+  return system.spawn(main_channel, std::move(spec));
+}
+
+}  // namespace vigil

@@ -1,0 +1,143 @@
+#include "actors/socket_broker.hpp"
+
+#include <memory>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/system_messages.hpp>
+
+namespace vigil {
+
+namespace {
+
+struct broker_state {
+  caf::actor owner;
+  caf::io::connection_handle handle;
+  std::unique_ptr<tls_client> tls;
+  bool announced_ready = false;
+  std::size_t unconsumed_chunks = 0;
+  std::size_t max_unconsumed_chunks = 8;
+  bool reads_halted = false;
+};
+
+void write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& bytes) {
+  if (bytes.empty())
+    return;
+  self->write(state.handle, bytes.size(), bytes.data());
+  self->flush(state.handle);
+}
+
+void close_and_quit(caf::io::broker* self, broker_state& state, const std::string& reason) {
+  self->send(state.owner, sock_closed_atom::value, reason);
+  self->close(state.handle);
+  self->quit();
+}
+
+void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) {
+  if (plaintext.empty())
+    return;
+  self->send(state.owner, sock_data_atom::value, std::move(plaintext));
+  if (++state.unconsumed_chunks >= state.max_unconsumed_chunks && !state.reads_halted) {
+    self->halt(state.handle);
+    state.reads_halted = true;
+  }
+}
+
+// Drives TLS after ciphertext arrived (or at start): sends handshake records,
+// announces readiness once, and passes decrypted bytes on.
+void pump_tls(caf::io::broker* self, broker_state& state) {
+  byte_buffer plaintext;
+  auto status = state.tls->pump(plaintext);
+  write_raw(self, state, state.tls->take_ciphertext());
+  if (status == tls_client::status::failed) {
+    close_and_quit(self, state, state.tls->error());
+    return;
+  }
+  if (status == tls_client::status::established && !state.announced_ready) {
+    state.announced_ready = true;
+    self->send(state.owner, sock_ready_atom::value, state.tls->describe());
+  }
+  deliver(self, state, std::move(plaintext));
+}
+
+caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings settings, caf::actor owner) {
+  auto state = std::make_shared<broker_state>();
+  state->owner = owner;
+  state->max_unconsumed_chunks = settings.max_unconsumed_chunks;
+  state->handle = self->add_scribe(fd);
+  self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
+  self->monitor(owner);
+  self->set_down_handler([self, state](const caf::down_msg& down) {
+    if (down.source == state->owner) {
+      self->close(state->handle);
+      self->quit();
+    }
+  });
+  if (settings.use_tls) {
+    state->tls = std::make_unique<tls_client>(settings.tls, settings.host);
+    pump_tls(self, *state);
+  } else {
+    state->announced_ready = true;
+    self->send(owner, sock_ready_atom::value, std::string{});
+  }
+  return {
+    [self, state](const caf::io::new_data_msg& msg) {
+      const auto* data = reinterpret_cast<const std::uint8_t*>(msg.buf.data());
+      if (state->tls) {
+        state->tls->feed_ciphertext(data, msg.buf.size());
+        pump_tls(self, *state);
+      } else {
+        deliver(self, *state, byte_buffer(data, data + msg.buf.size()));
+      }
+    },
+    [self, state](sock_write_atom, const byte_buffer& plaintext) {
+      if (state->tls) {
+        state->tls->write_plaintext(plaintext.data(), plaintext.size());
+        write_raw(self, *state, state->tls->take_ciphertext());
+        if (state->tls->current() == tls_client::status::failed)
+          close_and_quit(self, *state, state->tls->error());
+      } else {
+        write_raw(self, *state, plaintext);
+      }
+    },
+    [self, state](sock_consumed_atom) {
+      if (state->unconsumed_chunks > 0)
+        --state->unconsumed_chunks;
+      if (state->reads_halted && state->unconsumed_chunks < state->max_unconsumed_chunks) {
+        state->reads_halted = false;
+        self->trigger(state->handle);
+      }
+    },
+    [self, state](sock_shutdown_atom) {
+      self->close(state->handle);
+      self->quit();
+    },
+    [self, state](const caf::io::connection_closed_msg&) {
+      close_and_quit(self, *state, "server closed the connection");
+    },
+  };
+}
+
+caf::behavior socket_connector(caf::event_based_actor* self) {
+  return {
+    [self](connect_atom, const socket_settings& settings) {
+      self->quit();
+      auto dialled = dial_tcp(settings.host, settings.port, settings.connect_timeout, settings.keepalive);
+      return connect_outcome{dialled.fd, dialled.error};
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_socket_connector(caf::actor_system& system) {
+  return system.spawn<caf::detached>(socket_connector);
+}
+
+caf::actor spawn_socket_broker(caf::actor_system& system, int fd, const socket_settings& settings,
+                               const caf::actor& owner) {
+  return system.middleman().spawn_broker(socket_broker, fd, settings, owner);
+}
+
+}  // namespace vigil

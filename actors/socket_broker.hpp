@@ -1,0 +1,64 @@
+// One TCP (optionally TLS) connection inside the actor system.
+//
+// A detached one-shot connector dials (blocking, off the scheduler) and hands
+// the connected fd back; the owner then spawns the socket_broker for it. The
+// broker runs in the middleman's I/O loop, so it only moves bytes and never
+// decodes anything.
+//
+// Accepts (from its owner only):
+//   (sock_write_atom, byte_buffer)   plaintext to send          must-not-lose
+//   (sock_consumed_atom)             owner finished one chunk   credit return
+//   (sock_shutdown_atom)             close and quit
+// Sends to its owner:
+//   (sock_ready_atom, std::string tls_description)   transport usable
+//   (sock_data_atom, byte_buffer)    plaintext received. Bounded by credit: at
+//       most `max_unconsumed_chunks` chunks are outstanding; beyond that the
+//       broker halts socket reads until the owner returns credit, so a slow
+//       owner throttles the server instead of growing a queue.
+//   (sock_closed_atom, std::string reason)           then the broker quits
+// The broker monitors its owner and closes the socket when the owner dies.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/tcp_dialer.hpp"
+#include "actors/tls_client.hpp"
+
+namespace vigil {
+
+struct socket_settings {
+  std::string host;
+  std::uint16_t port = 0;
+  bool use_tls = false;
+  tls_options tls;
+  std::chrono::milliseconds connect_timeout{10000};
+  tcp_keepalive keepalive;
+  std::size_t max_unconsumed_chunks = 8;
+};
+
+struct connect_outcome {
+  int fd = -1;        // connected socket on success
+  std::string error;  // set on failure
+};
+
+// Spawns the one-shot connector. It accepts exactly one
+//   (connect_atom, socket_settings) -> connect_outcome
+// and then quits.
+caf::actor spawn_socket_connector(caf::actor_system& system);
+
+// Spawns the broker for a connected fd (plain or TLS per `settings`); it talks
+// only to `owner`. Spawned by the owner itself, so the owner knows the
+// broker's handle before the broker's first message arrives.
+caf::actor spawn_socket_broker(caf::actor_system& system, int fd, const socket_settings& settings,
+                               const caf::actor& owner);
+
+}  // namespace vigil
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::socket_settings)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::connect_outcome)

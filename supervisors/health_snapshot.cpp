@@ -1,0 +1,48 @@
+#include "supervisors/health_snapshot.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace vigil {
+
+namespace {
+
+nlohmann::json channel_json(const channel_health& channel) {
+  return {
+    {"channel", channel.channel},
+    {"id", channel.id},
+    {"state", to_string(channel.state)},
+    {"tls", channel.tls},
+    {"messages_in", channel.messages_in},
+    {"messages_out", channel.messages_out},
+    {"bytes_in", channel.bytes_in},
+    {"bytes_out", channel.bytes_out},
+    {"pings_answered", channel.pings_answered},
+    {"last_activity_age_ms", channel.last_activity_age_ms},
+    {"errors", channel.errors},
+  };
+}
+
+}  // namespace
+
+std::string health_snapshot_json(const session_health& health, const exit_status& exit) {
+  nlohmann::json channels = nlohmann::json::array();
+  for (const auto& channel : health.channels)
+    channels.push_back(channel_json(channel));
+  nlohmann::json snapshot = {
+    {"session",
+     {
+       {"state", health.state},
+       {"uptime_s", health.uptime_s},
+       {"session_id", health.session_id},
+       {"name", health.vm_name},
+       {"uuid", health.vm_uuid},
+       {"uri", health.uri},
+     }},
+    {"channels", channels},
+    {"exit", {{"code", exit.code}, {"reason", exit.reason}}},
+  };
+  // Replace invalid UTF-8 (a VM name is server-controlled) instead of throwing.
+  return snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace vigil

@@ -1,0 +1,18 @@
+// The health snapshot as one line of JSON: what `--duration` prints at exit
+// (and, later, SIGUSR1 and the viewer's F-key print on demand).
+#pragma once
+
+#include <string>
+
+#include "actors/session.hpp"
+
+namespace vigil {
+
+struct exit_status {
+  int code = 0;
+  std::string reason;
+};
+
+std::string health_snapshot_json(const session_health& health, const exit_status& exit);
+
+}  // namespace vigil

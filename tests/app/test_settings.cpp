@@ -1,0 +1,93 @@
+#include <cstdio>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "ui/settings.hpp"
+
+namespace {
+
+// A TOML file in the temp directory, removed when the test case ends.
+struct temp_config {
+  std::string path;
+  explicit temp_config(const std::string& text) {
+    char name[] = "/tmp/vigil-settings-XXXXXX";
+    int fd = mkstemp(name);
+    close(fd);
+    path = name;
+    std::ofstream(path) << text;
+  }
+  ~temp_config() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(settings_file)
+
+BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) {
+  auto loaded = vigil::load_settings_file(VIGIL_SOURCE_DIR "/config/vigil.toml");
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  vigil::settings defaults;
+  const auto& c = loaded.value->connection;
+  BOOST_TEST(c.connect_timeout.count() == defaults.connection.connect_timeout.count());
+  BOOST_TEST(c.link_timeout.count() == defaults.connection.link_timeout.count());
+  BOOST_TEST(c.max_message_bytes == defaults.connection.max_message_bytes);
+  BOOST_TEST(c.keepalive.enabled == defaults.connection.keepalive.enabled);
+  BOOST_TEST(c.keepalive.idle.count() == defaults.connection.keepalive.idle.count());
+  BOOST_TEST(c.keepalive.interval.count() == defaults.connection.keepalive.interval.count());
+  BOOST_TEST(c.keepalive.probes == defaults.connection.keepalive.probes);
+  BOOST_TEST(c.max_unconsumed_chunks == defaults.connection.max_unconsumed_chunks);
+  BOOST_TEST(loaded.value->display_init.pixmap_cache_size == defaults.display_init.pixmap_cache_size);
+  BOOST_TEST(loaded.value->display_init.glz_window_size == defaults.display_init.glz_window_size);
+  BOOST_TEST(loaded.value->health_deadline.count() == defaults.health_deadline.count());
+  BOOST_TEST(loaded.value->log_level == defaults.log_level);
+}
+
+BOOST_AUTO_TEST_CASE(values_in_the_file_override_the_defaults) {
+  temp_config file("[connection]\nconnect_timeout_ms = 2500\n[connection.tcp_keepalive]\nenabled = false\n"
+                   "[log]\nlevel = \"debug\"\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  BOOST_TEST(loaded.value->connection.connect_timeout.count() == 2500);
+  BOOST_TEST(!loaded.value->connection.keepalive.enabled);
+  BOOST_TEST(loaded.value->log_level == spdlog::level::debug);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_named) {
+  temp_config file("[connection]\nconect_timeout_ms = 5\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("unknown key 'connection.conect_timeout_ms'") != std::string::npos, loaded.error);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_value_names_key_and_range) {
+  temp_config file("[connection]\nconnect_timeout_ms = 5\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("'connection.connect_timeout_ms' must be an integer from 100") != std::string::npos,
+             loaded.error);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_is_named) {
+  temp_config file("[log]\nlevel = 3\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("'log.level' must be one of") != std::string::npos, loaded.error);
+}
+
+BOOST_AUTO_TEST_CASE(syntax_error_gives_line_and_column) {
+  temp_config file("[connection\nconnect_timeout_ms = 5\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("line 1") != std::string::npos, loaded.error);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_named) {
+  auto loaded = vigil::load_settings_file("/nonexistent/vigil.toml");
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("/nonexistent/vigil.toml") != std::string::npos, loaded.error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,104 @@
+#include "ui/command_line.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "ui/exit_codes.hpp"
+#include "ui/spice_uri.hpp"
+
+namespace vigil {
+
+namespace {
+
+command_line_result usage_error(const std::string& message) {
+  std::cerr << "vigil: " << message << "\n";
+  return {std::nullopt, exit_codes::usage_error};
+}
+
+std::optional<std::string> read_password_file(const std::string& path, std::string& error) {
+  std::ifstream file(path);
+  if (!file) {
+    error = "cannot read password file '" + path + "'";
+    return std::nullopt;
+  }
+  std::string password;
+  std::getline(file, password);
+  if (!password.empty() && password.back() == '\r')
+    password.pop_back();
+  return password;
+}
+
+}  // namespace
+
+command_line_result parse_command_line(int argc, char** argv) {
+  CLI::App app{"Vigil: a SPICE remote-display client that never wedges."};
+  app.set_version_flag("--version", std::string("vigil 0.1.0"));
+  std::string uri_text, password_file, ca_file, host_subject, config_file;
+  bool headless = false;
+  std::optional<double> duration;
+  app.add_option("uri", uri_text, "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port")
+    ->required();
+  app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
+  app.add_option("--duration", duration, "Exit after this many seconds: 0 if the session stayed up throughout")
+    ->check(CLI::PositiveNumber);
+  app.add_option("--password-file", password_file, "Read the password from the first line of FILE");
+  app.add_option("--spice-ca-file", ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate");
+  app.add_option("--host-subject", host_subject,
+                 "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
+  app.add_option("--config", config_file, "TOML configuration file (see config/vigil.toml)");
+  auto* verbose = app.add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return {std::nullopt, code == 0 ? exit_codes::ok : exit_codes::usage_error};
+  }
+
+  auto uri = parse_spice_uri(uri_text);
+  if (!uri.uri)
+    return usage_error(uri.error);
+
+  settings loaded;
+  if (!config_file.empty()) {
+    auto from_file = load_settings_file(config_file);
+    if (!from_file.value)
+      return usage_error(from_file.error);
+    loaded = *from_file.value;
+  }
+
+  run_request request;
+  request.headless = headless;
+  request.duration_s = duration;
+  request.log_level = loaded.log_level;
+  if (verbose->count() > 0)
+    request.log_level = verbose->count() > 1 ? spdlog::level::trace : spdlog::level::debug;
+
+  auto& connection = loaded.connection;
+  connection.host = uri.uri->host;
+  connection.plain_port = uri.uri->plain_port;
+  connection.tls_port = uri.uri->tls_port;
+  connection.tls.ca_file = ca_file;
+  connection.tls.host_subject = host_subject;
+  connection.password = uri.uri->password.value_or("");
+  if (!password_file.empty()) {
+    std::string error;
+    auto password = read_password_file(password_file, error);
+    if (!password)
+      return usage_error(error);
+    connection.password = *password;
+  }
+  if (connection.password.size() > 60)
+    return usage_error("the password is longer than SPICE's 60 bytes");
+  if (!ca_file.empty() && !std::ifstream(ca_file))
+    return usage_error("cannot read CA file '" + ca_file + "'");
+
+  request.session.connection = connection;
+  request.session.display_init = loaded.display_init;
+  request.session.health_deadline = loaded.health_deadline;
+  request.session.uri = uri.uri->redacted();
+  return {request, std::nullopt};
+}
+
+}  // namespace vigil

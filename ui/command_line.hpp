@@ -1,0 +1,26 @@
+// The command line: `vigil [options] URI`, turned into session options.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "actors/session.hpp"
+#include "ui/settings.hpp"
+
+namespace vigil {
+
+struct run_request {
+  session_options session;
+  spdlog::level::level_enum log_level = spdlog::level::info;
+  bool headless = false;
+  std::optional<double> duration_s;  // exit after this long
+};
+
+struct command_line_result {
+  std::optional<run_request> request;
+  std::optional<int> exit_now;  // --help / --version, or a usage error (message already printed)
+};
+
+command_line_result parse_command_line(int argc, char** argv);
+
+}  // namespace vigil

@@ -1,0 +1,81 @@
+// vigil: parses the command line, starts the actor system and runs the
+// session (headless for now; the SFML viewer comes with ui/'s window).
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/log.hpp"
+#include "ui/command_line.hpp"
+#include "ui/exit_codes.hpp"
+#include "ui/headless_runner.hpp"
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int) { stop_requested.store(true); }
+
+// Ends the process if the actor system has not shut down within `grace`
+// after the session is over: a stuck actor must never keep vigil alive.
+class shutdown_watchdog {
+public:
+  shutdown_watchdog(int exit_code, std::chrono::seconds grace)
+      : thread_([this, exit_code, grace] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!done_cv_.wait_for(lock, grace, [this] { return done_; })) {
+            std::cerr << "vigil: actors did not stop within " << grace.count() << " s of the session ending; exiting\n";
+            _exit(exit_code);
+          }
+        }) {}
+  ~shutdown_watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    thread_.join();
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = vigil::parse_command_line(argc, argv);
+  if (parsed.exit_now)
+    return *parsed.exit_now;
+  const auto& request = *parsed.request;
+  if (!request.headless) {
+    std::cerr << "vigil: the window viewer is not built yet; run with --headless\n";
+    return vigil::exit_codes::usage_error;
+  }
+  vigil::configure_logging(request.log_level);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  config.set("logger.verbosity", caf::atom("quiet"));
+  int exit_code;
+  std::optional<shutdown_watchdog> watchdog;
+  {
+    caf::actor_system system{config};
+    exit_code = vigil::run_headless(system, request.session, request.duration_s, stop_requested).code;
+    watchdog.emplace(exit_code, std::chrono::seconds(10));
+  }
+  watchdog.reset();
+  return exit_code;
+}

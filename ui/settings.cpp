@@ -1,0 +1,117 @@
+#include "ui/settings.hpp"
+
+#include <functional>
+#include <map>
+
+#include <toml++/toml.h>
+
+namespace vigil {
+
+namespace {
+
+// One known key: how to apply its value, or say why it cannot be used.
+using key_reader = std::function<std::optional<std::string>(const toml::node&)>;
+
+template <class Target>
+key_reader integer_key(Target& target, std::int64_t minimum, std::int64_t maximum) {
+  return [&target, minimum, maximum](const toml::node& node) -> std::optional<std::string> {
+    auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value || *value < minimum || *value > maximum)
+      return "must be an integer from " + std::to_string(minimum) + " to " + std::to_string(maximum);
+    target = static_cast<Target>(*value);
+    return std::nullopt;
+  };
+}
+
+template <class Duration>
+key_reader duration_key(Duration& target, std::int64_t minimum, std::int64_t maximum) {
+  return [&target, minimum, maximum](const toml::node& node) -> std::optional<std::string> {
+    auto value = node.value<std::int64_t>();
+    if (!node.is_integer() || !value || *value < minimum || *value > maximum)
+      return "must be an integer from " + std::to_string(minimum) + " to " + std::to_string(maximum);
+    target = Duration{*value};
+    return std::nullopt;
+  };
+}
+
+key_reader boolean_key(bool& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    if (!node.is_boolean())
+      return "must be true or false";
+    target = *node.value<bool>();
+    return std::nullopt;
+  };
+}
+
+key_reader log_level_key(spdlog::level::level_enum& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    static const std::map<std::string, spdlog::level::level_enum> levels = {
+      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug}, {"info", spdlog::level::info},
+      {"warn", spdlog::level::warn},   {"error", spdlog::level::err},
+    };
+    auto text = node.value<std::string>();
+    auto found = text ? levels.find(*text) : levels.end();
+    if (!node.is_string() || found == levels.end())
+      return "must be one of \"trace\", \"debug\", \"info\", \"warn\", \"error\"";
+    target = found->second;
+    return std::nullopt;
+  };
+}
+
+std::map<std::string, key_reader> known_keys(settings& s) {
+  auto& c = s.connection;
+  return {
+    {"connection.connect_timeout_ms", duration_key(c.connect_timeout, 100, 600000)},
+    {"connection.link_timeout_ms", duration_key(c.link_timeout, 100, 600000)},
+    {"connection.max_message_bytes", integer_key(c.max_message_bytes, 1 << 20, std::int64_t{1} << 30)},
+    {"connection.tcp_keepalive.enabled", boolean_key(c.keepalive.enabled)},
+    {"connection.tcp_keepalive.idle_s", duration_key(c.keepalive.idle, 1, 7200)},
+    {"connection.tcp_keepalive.interval_s", duration_key(c.keepalive.interval, 1, 600)},
+    {"connection.tcp_keepalive.probes", integer_key(c.keepalive.probes, 1, 100)},
+    {"flow_control.max_unconsumed_chunks", integer_key(c.max_unconsumed_chunks, 1, 1024)},
+    {"display.pixmap_cache_pixels", integer_key(s.display_init.pixmap_cache_size, 0, std::int64_t{1} << 30)},
+    {"display.glz_window_pixels", integer_key(s.display_init.glz_window_size, 0, 1 << 28)},
+    {"health.snapshot_deadline_ms", duration_key(s.health_deadline, 10, 60000)},
+    {"log.level", log_level_key(s.log_level)},
+  };
+}
+
+// Applies every leaf of `table` (recursing into sub-tables); returns the first problem.
+std::optional<std::string> apply_table(const toml::table& table, const std::string& prefix,
+                                       const std::map<std::string, key_reader>& keys) {
+  for (const auto& [name, node] : table) {
+    std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    auto reader = keys.find(key);
+    if (reader != keys.end()) {
+      if (auto problem = reader->second(node))
+        return "key '" + key + "' " + *problem;
+      continue;
+    }
+    if (const auto* sub_table = node.as_table()) {
+      if (auto problem = apply_table(*sub_table, key, keys))
+        return problem;
+      continue;
+    }
+    return "unknown key '" + key + "'";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+settings_result load_settings_file(const std::string& path) {
+  settings loaded;
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    return {std::nullopt, "config file '" + path + "': " + std::string(error.description()) + " (line " +
+                            std::to_string(where.line) + ", column " + std::to_string(where.column) + ")"};
+  }
+  if (auto problem = apply_table(table, "", known_keys(loaded)))
+    return {std::nullopt, "config file '" + path + "': " + *problem};
+  return {loaded, {}};
+}
+
+}  // namespace vigil

@@ -1,0 +1,130 @@
+#include "ui/spice_uri.hpp"
+
+#include <cctype>
+
+namespace vigil {
+
+namespace {
+
+std::optional<std::uint16_t> parse_port(const std::string& text) {
+  if (text.empty() || text.size() > 5)
+    return std::nullopt;
+  unsigned value = 0;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value == 0 || value > 65535)
+    return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+std::optional<std::string> percent_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+spice_uri_result failure(std::string message) { return {std::nullopt, std::move(message)}; }
+
+}  // namespace
+
+spice_uri_result parse_spice_uri(const std::string& text) {
+  auto scheme_end = text.find("://");
+  if (scheme_end == std::string::npos)
+    return failure("URI '" + text + "' has no scheme: expected spice://host:port or spice+tls://host:port");
+  std::string scheme = text.substr(0, scheme_end);
+  bool tls_scheme = scheme == "spice+tls";
+  if (scheme != "spice" && !tls_scheme)
+    return failure("URI scheme '" + scheme + "' is not supported: expected spice:// or spice+tls://");
+
+  std::string rest = text.substr(scheme_end + 3);
+  std::string query;
+  if (auto question = rest.find('?'); question != std::string::npos) {
+    query = rest.substr(question + 1);
+    rest = rest.substr(0, question);
+  }
+  if (!rest.empty() && rest.back() == '/')
+    rest.pop_back();
+
+  spice_uri uri;
+  std::string port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    auto close = rest.find(']');
+    if (close == std::string::npos)
+      return failure("URI host '" + rest + "' has an unclosed '['");
+    uri.host = rest.substr(1, close - 1);
+    std::string after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':')
+        return failure("URI has unexpected text '" + after + "' after the host");
+      port_text = after.substr(1);
+    }
+  } else {
+    auto colon = rest.find(':');
+    uri.host = rest.substr(0, colon);
+    if (colon != std::string::npos)
+      port_text = rest.substr(colon + 1);
+  }
+  if (uri.host.empty())
+    return failure("URI '" + text + "' has no host");
+  if (!port_text.empty()) {
+    auto port = parse_port(port_text);
+    if (!port)
+      return failure("URI port '" + port_text + "' is not a number from 1 to 65535");
+    (tls_scheme ? uri.tls_port : uri.plain_port) = *port;
+  }
+
+  std::size_t start = 0;
+  while (start < query.size()) {
+    auto end = query.find('&', start);
+    std::string pair = query.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? query.size() : end + 1;
+    if (pair.empty())
+      continue;
+    auto equals = pair.find('=');
+    std::string key = pair.substr(0, equals);
+    auto value = percent_decode(equals == std::string::npos ? std::string{} : pair.substr(equals + 1));
+    if (!value)
+      return failure("URI parameter '" + key + "' has a bad %-escape");
+    if (key == "port" || key == "tls-port") {
+      auto port = parse_port(*value);
+      if (!port)
+        return failure("URI parameter " + key + "='" + *value + "' is not a number from 1 to 65535");
+      (key == "port" ? uri.plain_port : uri.tls_port) = *port;
+    } else if (key == "password") {
+      uri.password = *value;
+    } else {
+      return failure("URI parameter '" + key + "' is not supported (known: port, tls-port, password)");
+    }
+  }
+  if (uri.plain_port == 0 && uri.tls_port == 0)
+    return failure("URI '" + spice_uri{uri.host, 0, 0, std::nullopt}.redacted() + "' gives no port");
+  return {uri, {}};
+}
+
+std::string spice_uri::redacted() const {
+  std::string host_text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string text = "spice://" + host_text;
+  std::string separator = "?";
+  if (plain_port) {
+    text += separator + "port=" + std::to_string(plain_port);
+    separator = "&";
+  }
+  if (tls_port)
+    text += separator + "tls-port=" + std::to_string(tls_port);
+  return text;
+}
+
+}  // namespace vigil

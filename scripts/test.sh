@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine (as root): installs every
+# package, builds, runs all tests (unit, real-QEMU integration, the 540 s K1
+# idle soak) and a short fuzz smoke run of every parser.
+# VIGIL_SOAK_SECONDS shortens the soak; VIGIL_FUZZ_SECONDS sets the fuzz smoke length.
+set -euo pipefail
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${VIGIL_BUILD_DIR:-$source_dir/build}
+
+bash "$source_dir/scripts/install-deps.sh"
+bash "$source_dir/scripts/build.sh"
+bash "$source_dir/scripts/fuzz.sh" "${VIGIL_FUZZ_SECONDS:-10}"
+cd "$build_dir"
+# Two at a time: every integration test starts its own QEMU on free ports, and
+# the 9-minute soak then overlaps the rest instead of following it.
+ctest --output-on-failure -j 2 --timeout 900

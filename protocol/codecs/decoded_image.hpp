@@ -1,0 +1,19 @@
+// What every image decoder produces: 32-bit pixels, top-down rows, each pixel
+// a native uint32 0xAARRGGBB (in memory B, G, R, A: SPICE's 32-bit xRGB
+// surface layout). has_alpha says whether A carries information; when false,
+// decoders set A to 0 and callers ignore it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace vigil::protocol {
+
+struct decoded_image {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::vector<std::uint32_t> pixels;  // width * height, row-major, top row first
+  bool has_alpha = false;
+};
+
+}  // namespace vigil::protocol

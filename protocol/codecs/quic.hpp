@@ -1,0 +1,14 @@
+// QUIC (SPICE_IMAGE_TYPE_QUIC): SPICE's lossless photographic codec. Input is
+// the payload of SpiceQUICData (the bytes after its u32 data_size).
+#pragma once
+
+#include <cstdint>
+
+#include "protocol/codecs/decoded_image.hpp"
+#include "protocol/result.hpp"
+
+namespace vigil::protocol {
+
+result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size);
+
+}  // namespace vigil::protocol

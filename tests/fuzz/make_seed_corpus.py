@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Builds the fuzz seed corpora in tests/fuzz/corpus/ from the QEMU captures in
+tests/data/qemu/ (see tests/data/README.md). Re-run after re-capturing:
+
+    python3 tests/fuzz/make_seed_corpus.py
+
+Seeds are kept small (the 256,000-byte ping padding is cut to 1,000 bytes) so
+libFuzzer's default max_len stays modest. Message seeds are one selector byte
+(which parser, as in the fuzz target's switch) followed by a captured body."""
+
+import pathlib
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CAPTURES = ROOT / "tests" / "data" / "qemu"
+CORPUS = ROOT / "tests" / "fuzz" / "corpus"
+
+LINK_HEADER = 16
+MAX_SEED_STREAM = 12 * 1024
+MAX_PADDING = 1000
+
+# Selector bytes, matching each fuzz target's switch.
+COMMON = {3: 0, 4: 1, 6: 2, 7: 3, 5: 4}  # SET_ACK, PING, DISCONNECTING, NOTIFY, WAIT_FOR_CHANNELS
+MAIN = {103: 0, 104: 1, 105: 2, 106: 3, 108: 4, 110: 5, 115: 6, 113: 7, 114: 8}
+INPUTS = {101: 0, 102: 1}  # INPUTS_INIT, INPUTS_KEY_MODIFIERS
+
+
+def split_link(stream):
+    """Returns (link bytes: header + reply + result, post-link frame bytes)."""
+    reply_size = struct.unpack_from("<I", stream, 12)[0]
+    link_end = LINK_HEADER + reply_size + 4
+    return stream[:link_end], stream[link_end:]
+
+
+def mini_frames(data):
+    frames, pos = [], 0
+    while pos + 6 <= len(data):
+        msg_type, size = struct.unpack_from("<HI", data, pos)
+        if pos + 6 + size > len(data):
+            break
+        frames.append((msg_type, data[pos + 6:pos + 6 + size]))
+        pos += 6 + size
+    return frames
+
+
+def trimmed(msg_type, body):
+    return body[:12 + MAX_PADDING] if msg_type == 4 else body  # PING padding
+
+
+def encode(frames, mini):
+    out = bytearray()
+    for serial, (msg_type, body) in enumerate(frames, start=1):
+        if mini:
+            out += struct.pack("<HI", msg_type, len(body))
+        else:
+            out += struct.pack("<QHII", serial, msg_type, len(body), 0)
+        out += body
+        if len(out) > MAX_SEED_STREAM:
+            break
+    return bytes(out)
+
+
+def write(target, name, data):
+    directory = CORPUS / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(data)
+
+
+def main():
+    seen = set()
+    for channel in ("main", "display", "inputs", "cursor"):
+        stream = (CAPTURES / f"{channel}.in.bin").read_bytes()
+        link, rest = split_link(stream)
+        write("fuzz_link_reply", f"{channel}-link", link + rest[:64])
+        write("fuzz_link_reply", f"{channel}-reply-body", link[LINK_HEADER:-4])
+
+        frames = [(t, trimmed(t, b)) for t, b in mini_frames(rest)]
+        config = bytes([1, 0xff, 0xff, 0, 0x5a, 0xc3, 0x96, 0x0f])  # mini, ~1 MB limit, piece seed
+        write("fuzz_frame_reassembler", f"{channel}-mini", config + encode(frames, True))
+        full_config = bytes([0]) + config[1:]
+        write("fuzz_frame_reassembler", f"{channel}-full", full_config + encode(frames, False))
+
+        for msg_type, body in frames:
+            key = (channel if msg_type >= 100 else "common", msg_type, len(body))
+            if key in seen:
+                continue
+            seen.add(key)
+            if msg_type in COMMON:
+                write("fuzz_common_messages", f"{channel}-{msg_type}-{len(body)}",
+                      bytes([COMMON[msg_type]]) + body)
+            elif channel == "main" and msg_type in MAIN:
+                write("fuzz_main_messages", f"main-{msg_type}", bytes([MAIN[msg_type]]) + body)
+            elif channel == "inputs" and msg_type in INPUTS:
+                write("fuzz_channel_messages", f"inputs-{msg_type}", bytes([INPUTS[msg_type]]) + body)
+
+    for refused in ("main-wrong-password", "main-need-secured"):
+        write("fuzz_link_reply", refused, (CAPTURES / f"{refused}.in.bin").read_bytes())
+
+    # DISPLAY_INIT as the capture sent it: display.out.bin after link message,
+    # auth mechanism and ticket.
+    out = (CAPTURES / "display.out.bin").read_bytes()
+    link_message = LINK_HEADER + struct.unpack_from("<I", out, 12)[0]
+    for msg_type, body in mini_frames(out[link_message + 4 + 128:]):
+        if msg_type == 101:
+            write("fuzz_channel_messages", "display-init", bytes([2]) + body)
+            break
+
+    # Messages QEMU did not send during the capture: small hand-made bodies.
+    write("fuzz_common_messages", "synthetic-wait-for-channels",
+          bytes([4]) + bytes([1, 2, 0]) + struct.pack("<Q", 42))
+    write("fuzz_common_messages", "synthetic-disconnecting", bytes([2]) + struct.pack("<QI", 1, 0))
+    write("fuzz_main_messages", "synthetic-multi-media-time", bytes([3]) + struct.pack("<I", 1000))
+    write("fuzz_main_messages", "synthetic-agent-disconnected", bytes([4]) + struct.pack("<I", 1))
+    write("fuzz_main_messages", "synthetic-agent-token", bytes([5]) + struct.pack("<I", 10))
+    write("fuzz_main_messages", "synthetic-agent-connected-tokens", bytes([6]) + struct.pack("<I", 10))
+    write("fuzz_channel_messages", "synthetic-key-modifiers", bytes([1, 6, 0]))
+
+
+if __name__ == "__main__":
+    main()

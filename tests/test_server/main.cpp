@@ -1,0 +1,225 @@
+// vigil-test-server: Debian's libspice-server behind a scripted QXL device, so
+// tests know exactly what a SPICE client must show. See README.md for the
+// options and the stdout line protocol.
+#include <spice.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "event_loop.hpp"
+#include "input_devices.hpp"
+#include "qxl_display.hpp"
+#include "scene_player.hpp"
+#include "scenes.hpp"
+#include "stdout_lines.hpp"
+
+namespace {
+
+using namespace vigil::test_server;
+
+constexpr int exit_usage = 64;
+constexpr int exit_failure = 1;
+
+struct options {
+  int port = 0;
+  int tls_port = 0;
+  std::string addr = "127.0.0.1";
+  std::string x509_dir;
+  std::optional<std::string> password;
+  std::string scene = "demo";
+  int width = 1024;
+  int height = 768;
+  SpiceImageCompression compression = SPICE_IMAGE_COMPRESSION_AUTO_GLZ;
+  spice_wan_compression_t jpeg = SPICE_WAN_COMPRESSION_AUTO;
+  spice_wan_compression_t zlib_glz = SPICE_WAN_COMPRESSION_AUTO;
+  int streaming = SPICE_STREAM_VIDEO_FILTER;
+  std::string reference_dir;
+  int step_ms = 250;
+};
+
+void print_usage(std::FILE* to) {
+  std::fprintf(to,
+               "usage: vigil-test-server --port P [--addr 127.0.0.1] [--tls-port T --x509-dir DIR]\n"
+               "         [--password PW] [--scene NAME] [--size WxH] [--compression MODE] [--jpeg MODE]\n"
+               "         [--zlib-glz MODE] [--streaming MODE] [--reference-dir DIR] [--step-ms N]\n"
+               "  --scene        %s (default demo)\n"
+               "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
+               "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
+               "  --jpeg         auto|never|always (default auto)\n"
+               "  --zlib-glz     auto|never|always (default auto)\n"
+               "  --streaming    off|all|filter (default filter)\n"
+               "  --reference-dir DIR  write DIR/step-NNN.ppm after each step and DIR/final.ppm\n"
+               "  --step-ms N    pause between the steps of the static scenes (default 250)\n"
+               "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
+               scene_names());
+}
+
+template <typename Value>
+bool lookup(const std::map<std::string, Value>& table, const std::string& key, Value& out) {
+  const auto found = table.find(key);
+  if (found == table.end())
+    return false;
+  out = found->second;
+  return true;
+}
+
+bool parse_int(const std::string& text, int low, int high, int& out) {
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || value < low || value > high)
+    return false;
+  out = static_cast<int>(value);
+  return true;
+}
+
+bool parse_size(const std::string& text, int& width, int& height) {
+  const auto x = text.find('x');
+  return x != std::string::npos && parse_int(text.substr(0, x), 640, 4096, width) &&
+         parse_int(text.substr(x + 1), 480, 4096, height);
+}
+
+// Returns an error message, or nothing when `opts` is complete and valid.
+std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
+  const std::map<std::string, SpiceImageCompression> compressions = {
+    {"off", SPICE_IMAGE_COMPRESSION_OFF}, {"auto_glz", SPICE_IMAGE_COMPRESSION_AUTO_GLZ},
+    {"auto_lz", SPICE_IMAGE_COMPRESSION_AUTO_LZ}, {"quic", SPICE_IMAGE_COMPRESSION_QUIC},
+    {"glz", SPICE_IMAGE_COMPRESSION_GLZ}, {"lz", SPICE_IMAGE_COMPRESSION_LZ}, {"lz4", SPICE_IMAGE_COMPRESSION_LZ4}};
+  const std::map<std::string, spice_wan_compression_t> wan_modes = {
+    {"auto", SPICE_WAN_COMPRESSION_AUTO}, {"never", SPICE_WAN_COMPRESSION_NEVER},
+    {"always", SPICE_WAN_COMPRESSION_ALWAYS}};
+  const std::map<std::string, int> streaming_modes = {
+    {"off", SPICE_STREAM_VIDEO_OFF}, {"all", SPICE_STREAM_VIDEO_ALL}, {"filter", SPICE_STREAM_VIDEO_FILTER}};
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string name = argv[i];
+    if (i + 1 >= argc)
+      return "option " + name + " needs a value";
+    const std::string value = argv[++i];
+    bool ok = true;
+    if (name == "--port")
+      ok = parse_int(value, 1, 65535, opts.port);
+    else if (name == "--tls-port")
+      ok = parse_int(value, 1, 65535, opts.tls_port);
+    else if (name == "--addr")
+      opts.addr = value;
+    else if (name == "--x509-dir")
+      opts.x509_dir = value;
+    else if (name == "--password")
+      opts.password = value;
+    else if (name == "--scene")
+      opts.scene = value;
+    else if (name == "--size")
+      ok = parse_size(value, opts.width, opts.height);
+    else if (name == "--compression")
+      ok = lookup(compressions, value, opts.compression);
+    else if (name == "--jpeg")
+      ok = lookup(wan_modes, value, opts.jpeg);
+    else if (name == "--zlib-glz")
+      ok = lookup(wan_modes, value, opts.zlib_glz);
+    else if (name == "--streaming")
+      ok = lookup(streaming_modes, value, opts.streaming);
+    else if (name == "--reference-dir")
+      opts.reference_dir = value;
+    else if (name == "--step-ms")
+      ok = parse_int(value, 1, 60000, opts.step_ms);
+    else
+      return "unknown option " + name;
+    if (!ok)
+      return "bad value '" + value + "' for " + name;
+  }
+  if (opts.port == 0 && opts.tls_port == 0)
+    return "give --port or --tls-port";
+  if (opts.tls_port != 0 && opts.x509_dir.empty())
+    return "--tls-port needs --x509-dir";
+  if (!make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)))
+    return "unknown scene '" + opts.scene + "'";
+  if (!opts.reference_dir.empty() && ::mkdir(opts.reference_dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return "cannot create --reference-dir " + opts.reference_dir + ": " + std::strerror(errno);
+  return std::nullopt;
+}
+
+void configure(SpiceServer* server, const options& opts) {
+  if (opts.port != 0)
+    spice_server_set_port(server, opts.port);
+  spice_server_set_addr(server, opts.addr.c_str(), 0);
+  if (opts.tls_port != 0) {
+    const std::string ca = opts.x509_dir + "/ca-cert.pem";
+    const std::string cert = opts.x509_dir + "/server-cert.pem";
+    const std::string key = opts.x509_dir + "/server-key.pem";
+    spice_server_set_tls(server, opts.tls_port, ca.c_str(), cert.c_str(), key.c_str(), nullptr, nullptr, nullptr);
+  }
+  if (opts.password)
+    spice_server_set_ticket(server, opts.password->c_str(), 0, 0, 0);
+  else
+    spice_server_set_noauth(server);
+  spice_server_set_image_compression(server, opts.compression);
+  spice_server_set_jpeg_compression(server, opts.jpeg);
+  spice_server_set_zlib_glz_compression(server, opts.zlib_glz);
+  spice_server_set_streaming_video(server, opts.streaming);
+  spice_server_set_name(server, "vigil-test-server");
+  static const uint8_t uuid[16] = {0x76, 0x69, 0x67, 0x69, 0x6c, 0x2d, 0x74, 0x65,
+                                   0x73, 0x74, 0x2d, 0x73, 0x72, 0x76, 0x00, 0x01};
+  spice_server_set_uuid(server, uuid);
+}
+
+// spice_server_destroy before the devices it uses go away.
+struct server_owner {
+  SpiceServer* server;
+  ~server_owner() { spice_server_destroy(server); }
+};
+
+int run(const options& opts) {
+  event_loop loop;  // first: blocks SIGTERM/SIGINT before spice-server starts threads
+  SpiceServer* server = spice_server_new();
+  qxl_display display(server, opts.width, opts.height);
+  input_devices inputs;
+  server_owner owner{server};
+  configure(server, opts);
+  if (spice_server_init(server, loop.spice_core()) != 0) {
+    std::fprintf(stderr,
+                 "vigil-test-server: spice_server_init failed for %s port %d tls-port %d "
+                 "(port in use, or unusable certificates in --x509-dir; spice-server's warning is above)\n",
+                 opts.addr.c_str(), opts.port, opts.tls_port);
+    return exit_failure;
+  }
+  display.attach();
+  inputs.attach(server);
+  scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
+                      opts.reference_dir);
+  loop.on_channel_event = [&player](int event, const SpiceChannelEventInfo& info) {
+    player.on_channel_event(event, info);
+  };
+  print_line("listening port=%d tls-port=%d", opts.port, opts.tls_port);
+  const int stop_signal = loop.run();
+  print_line("exiting signal=%s", stop_signal == SIGINT ? "INT" : "TERM");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    print_usage(stdout);
+    return 0;
+  }
+  options opts;
+  if (const auto problem = parse_options(argc, argv, opts)) {
+    std::fprintf(stderr, "vigil-test-server: %s\n", problem->c_str());
+    print_usage(stderr);
+    return exit_usage;
+  }
+  try {
+    return run(opts);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "vigil-test-server: %s\n", error.what());
+    return exit_failure;
+  }
+}

@@ -1,0 +1,72 @@
+#include "pixels.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace vigil::test_server {
+
+rect intersection(const rect& a, const rect& b) {
+  rect both{std::max(a.left, b.left), std::max(a.top, b.top), std::min(a.right, b.right),
+            std::min(a.bottom, b.bottom)};
+  if (both.empty())
+    return rect{};
+  return both;
+}
+
+pixel_image::pixel_image(int w, int h, std::uint32_t fill_color)
+    : width(w), height(h), pixels(static_cast<std::size_t>(w) * h, fill_color) {}
+
+pixel_image pixel_image::crop(const rect& area) const {
+  const rect inside = intersection(area, bounds());
+  pixel_image result(inside.width(), inside.height());
+  for (int y = 0; y < inside.height(); ++y)
+    std::copy_n(&at(inside.left, inside.top + y), inside.width(), &result.at(0, y));
+  return result;
+}
+
+void pixel_image::fill(const rect& area, std::uint32_t color) {
+  const rect inside = intersection(area, bounds());
+  for (int y = inside.top; y < inside.bottom; ++y)
+    std::fill_n(&at(inside.left, y), inside.width(), color);
+}
+
+void pixel_image::paste(int x, int y, const pixel_image& source) {
+  const rect inside = intersection(rect{x, y, x + source.width, y + source.height}, bounds());
+  for (int row = inside.top; row < inside.bottom; ++row)
+    std::copy_n(&source.at(inside.left - x, row - y), inside.width(), &at(inside.left, row));
+}
+
+void pixel_image::copy_within(const rect& destination, int source_x, int source_y) {
+  // Copy the source out first: source and destination overlap when scrolling.
+  const pixel_image source = crop(rect{source_x, source_y, source_x + destination.width(),
+                                       source_y + destination.height()});
+  paste(destination.left, destination.top, source);
+}
+
+bool write_ppm(const pixel_image& image, const std::string& path, std::string& error) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::fprintf(file, "P6\n%d %d\n255\n", image.width, image.height);
+  std::vector<unsigned char> row(static_cast<std::size_t>(image.width) * 3);
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const std::uint32_t pixel = image.at(x, y);
+      row[x * 3 + 0] = static_cast<unsigned char>(pixel >> 16);
+      row[x * 3 + 1] = static_cast<unsigned char>(pixel >> 8);
+      row[x * 3 + 2] = static_cast<unsigned char>(pixel);
+    }
+    std::fwrite(row.data(), 1, row.size(), file);
+  }
+  const bool ok = std::fflush(file) == 0 && !std::ferror(file);
+  std::fclose(file);
+  if (!ok)
+    error = path + ": write failed";
+  return ok;
+}
+
+}  // namespace vigil::test_server

@@ -1,0 +1,116 @@
+// The QXL device the test server plays: it hands spice-server draw, surface
+// and cursor commands from two rings (display, cursor) and keeps a reference
+// copy of every surface, updated exactly as each command should render, so a
+// correct client's framebuffer can be compared with reference(0).
+//
+// Threads: every public member runs on the event loop thread. spice-server's
+// display worker thread calls the QXLInterface hooks; they touch only the rings
+// (under a mutex).
+#pragma once
+
+#include <spice.h>
+
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
+#include "pixels.hpp"
+
+namespace vigil::test_server {
+
+struct queued_command;
+
+struct cursor_shape {
+  std::uint16_t type = 0;  // SPICE_CURSOR_TYPE_ALPHA, SPICE_CURSOR_TYPE_MONO, ...
+  std::uint16_t width = 0;
+  std::uint16_t height = 0;
+  std::uint16_t hot_x = 0;
+  std::uint16_t hot_y = 0;
+  std::vector<std::uint8_t> data;  // as the cursor channel carries it
+};
+
+class qxl_display {
+public:
+  qxl_display(SpiceServer* server, int width, int height);
+  ~qxl_display();
+  qxl_display(const qxl_display&) = delete;
+  qxl_display& operator=(const qxl_display&) = delete;
+
+  // Adds the QXL interface, the memory slot and the primary surface, and starts the "VM".
+  void attach();
+
+  // Draw commands. Each queues one QXL command and applies it to the reference
+  // at once. Areas are clipped to the surface; an empty area queues nothing.
+  void fill(std::uint32_t surface_id, const rect& area, std::uint32_t color);
+  void copy_image(std::uint32_t surface_id, int x, int y, const pixel_image& image);
+  // QXL_COPY_BITS: moves `destination`-sized pixels from (source_x, source_y).
+  void copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y);
+  // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).
+  void copy_surface(std::uint32_t destination_id, int x, int y, std::uint32_t source_id, const rect& source_area);
+
+  // Off-screen surfaces (QXL_CMD_SURFACE). The new surface is black.
+  void create_surface(std::uint32_t surface_id, int width, int height);
+  void destroy_surface(std::uint32_t surface_id);
+  // Destroys and re-creates the primary surface (synchronous in spice-server).
+  void recreate_primary(int width, int height);
+
+  void set_cursor(const cursor_shape& shape, int x, int y);
+  void move_cursor(int x, int y);
+
+  std::size_t queued_display_commands();
+  const pixel_image& reference(std::uint32_t surface_id = 0) const { return references_.at(surface_id); }
+  // Makes spice-server render everything queued into the primary surface's
+  // memory and counts pixels that differ from the reference (xRGB, x ignored).
+  std::size_t count_primary_mismatches();
+
+private:
+  static qxl_display& from(QXLInstance* instance);
+  // QXLInterface hooks, called by spice-server (mostly from its worker thread).
+  static void hook_attached_worker(QXLInstance* instance);
+  static void hook_set_compression_level(QXLInstance* instance, int level);
+  static void hook_get_init_info(QXLInstance* instance, QXLDevInitInfo* info);
+  static int hook_get_command(QXLInstance* instance, QXLCommandExt* command);
+  static int hook_req_cmd_notification(QXLInstance* instance);
+  static void hook_release_resource(QXLInstance* instance, QXLReleaseInfoExt release);
+  static int hook_get_cursor_command(QXLInstance* instance, QXLCommandExt* command);
+  static int hook_req_cursor_notification(QXLInstance* instance);
+  static void hook_notify_update(QXLInstance* instance, uint32_t update_id);
+  static int hook_flush_resources(QXLInstance* instance);
+  static void hook_set_client_capabilities(QXLInstance* instance, uint8_t client_present, uint8_t* caps);
+  static int hook_client_monitors_config(QXLInstance* instance, VDAgentMonitorsConfig* config);
+
+  struct command_ring {
+    std::deque<std::unique_ptr<queued_command>> commands;
+    bool notify_when_filled = false;  // spice-server asked to be woken up
+  };
+  void push(command_ring& ring, std::unique_ptr<queued_command> command);
+  int pop(command_ring& ring, QXLCommandExt* out);
+  int request_notification(command_ring& ring);
+
+  void create_primary(int width, int height);
+  pixel_image& surface_reference(std::uint32_t surface_id);
+
+  SpiceServer* server_;
+  QXLInterface interface_{};
+  struct owned_instance {
+    QXLInstance instance{};  // first: spice-server's pointer is also ours
+    qxl_display* owner = nullptr;
+  } instance_;
+  std::vector<std::uint32_t> primary_memory_;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> surface_memory_;  // off-screen surfaces
+  std::list<std::vector<std::uint32_t>> retired_memory_;  // may still be read by the worker
+  std::map<std::uint32_t, pixel_image> references_;
+  std::uint32_t next_image_unique_ = 1;
+  std::uint64_t next_cursor_unique_ = 1;
+  std::mutex rings_mutex_;
+  command_ring display_ring_;
+  command_ring cursor_ring_;
+  std::unordered_set<queued_command*> in_flight_;  // taken by spice-server, not yet released
+};
+
+}  // namespace vigil::test_server

@@ -1,0 +1,43 @@
+// Scenes: scripted sequences of QXL commands with known results. The scene
+// player calls tick() on a timer once a client is watching; each tick queues
+// one step (static scenes: a group of commands whose result the harness writes
+// as step-NNN.ppm) or one animation frame, or reports that the scene is over.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "qxl_display.hpp"
+
+namespace vigil::test_server {
+
+enum class tick_outcome {
+  step,      // a scripted step was queued
+  frame,     // an animation frame was queued (or skipped while spice-server is behind)
+  complete,  // nothing more to draw
+};
+
+class scene {
+public:
+  virtual ~scene() = default;
+  virtual tick_outcome tick(qxl_display& display) = 0;
+  // Time from one tick to the next.
+  virtual std::chrono::milliseconds interval() const = 0;
+  // The scene waits for a cursor channel as well as a display channel.
+  virtual bool needs_cursor_channel() const { return false; }
+  // Endless scenes pause while no display client is connected.
+  virtual bool endless() const { return false; }
+};
+
+// The names --scene accepts, for the usage text.
+const char* scene_names();
+
+// nullptr for an unknown name. `step_interval` paces the static scenes.
+std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval);
+
+// The animated scenes, defined in animated_scenes.cpp.
+std::unique_ptr<scene> make_video_scene();
+std::unique_ptr<scene> make_demo_scene();
+
+}  // namespace vigil::test_server

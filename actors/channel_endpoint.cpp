@@ -3,6 +3,8 @@
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
+#include <thread>
+
 #include <unistd.h>
 
 #include "actors/log.hpp"
@@ -12,6 +14,7 @@ namespace vigil {
 namespace {
 
 using link_deadline_atom = caf::atom_constant<caf::atom("linkdead")>;
+using debug_stall_atom = caf::atom_constant<caf::atom("dbgstall")>;
 
 protocol::capability_set client_common_caps() {
   return {SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION, SPICE_COMMON_CAP_AUTH_SPICE, SPICE_COMMON_CAP_MINI_HEADER};
@@ -35,9 +38,16 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
   log_ = named_logger(health_.channel + ":" + std::to_string(spec_.id));
   // The broker always says sock_closed before it quits; this catches it dying
   // any other way, so the channel never waits on a socket that is gone.
+  // Whoever supervises the channel may be killed (a stuck session is
+  // replaced whole): a channel never outlives its parent.
+  self_->monitor(spec_.parent);
   self_->set_down_handler([this](const caf::down_msg& down) {
     if (broker_ && down.source == broker_.address())
       on_socket_closed("socket broker terminated: " + self_->system().render(down.reason));
+    if (down.source == spec_.parent.address()) {
+      close("supervisor gone");
+      self_->quit();
+    }
   });
 }
 
@@ -108,8 +118,10 @@ void channel_endpoint::on_socket_data(const byte_buffer& bytes) {
     on_link_bytes(bytes);
   else if (health_.state == channel_state::up)
     on_frames(bytes.data(), bytes.size());
+  if (spec_.fault.what == debug_fault::kind::slow)
+    std::this_thread::sleep_for(spec_.fault.duration);  // debug-only: a deliberately slow consumer
   if (broker_)
-    self_->send(broker_, sock_consumed_atom::value);
+    acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
 }
 
 void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
@@ -141,6 +153,7 @@ void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
   writer_.emplace(outcome.mini_header);
   log_->info("linked ({} header){}", outcome.mini_header ? "mini" : "full", on_tls_ ? " over TLS" : "");
   set_state(channel_state::up);
+  apply_debug_fault_after_up();
   if (hooks_.on_up)
     hooks_.on_up();
   if (!leftover.empty() && health_.state == channel_state::up)
@@ -178,6 +191,8 @@ void channel_endpoint::handle_common(const protocol::frame& frame) {
       send(SPICE_MSGC_PONG, protocol::build_pong(*ping));
       ++health_.pings_answered;
       log_->debug("PING {} ({} bytes padding) answered", ping->id, ping->padding);
+      if (hooks_.on_ping_answered)
+        hooks_.on_ping_answered();
       return;
     }
     case SPICE_MSG_SET_ACK: {
@@ -266,14 +281,22 @@ void channel_endpoint::fail(failure_kind kind, const std::string& message) {
     self_->send(broker_, sock_shutdown_atom::value);
   broker_ = nullptr;
   health_.state = channel_state::failed;
-  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message}}});
+  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message}}, {}});
 }
 
 void channel_endpoint::set_state(channel_state state) {
   if (health_.state == state)
     return;
   health_.state = state;
-  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {}});
+  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {}, broker_});
+}
+
+void channel_endpoint::apply_debug_fault_after_up() {
+  if (spec_.fault.what != debug_fault::kind::stall)
+    return;
+  log_->warn("debug fault: this actor will stop processing in {} ms for {} ms", spec_.fault.after.count(),
+             spec_.fault.duration.count());
+  self_->delayed_send(self_, spec_.fault.after, debug_stall_atom::value);
 }
 
 void channel_endpoint::touch() {
@@ -287,6 +310,9 @@ channel_health channel_endpoint::health() const {
     snapshot.last_activity_age_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                       std::chrono::steady_clock::now() - last_activity_)
                                       .count();
+  snapshot.mailbox_depth = self_->mailbox().size();
+  if (hooks_.add_health)
+    hooks_.add_health(snapshot);
   return snapshot;
 }
 
@@ -310,7 +336,12 @@ caf::message_handler channel_endpoint::handlers() {
         fail(failure_kind::link_timeout, "link not finished within " +
                                            std::to_string(spec_.connection.link_timeout.count()) + " ms");
     },
-    [this](health_atom) { return health(); },
+    [this](heartbeat_atom) { return health(); },
+    [this](debug_stall_atom) {
+      log_->warn("debug fault: blocking this actor's handler for {} ms", spec_.fault.duration.count());
+      std::this_thread::sleep_for(spec_.fault.duration);  // a real stuck actor, for the supervision tests
+      log_->warn("debug fault: handler unblocked");
+    },
     [this](shutdown_atom) {
       close("session shutdown");
       self_->quit();

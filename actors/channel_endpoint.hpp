@@ -7,10 +7,12 @@
 // It lives inside its channel actor (not an actor of its own) and contributes
 // the socket handlers to that actor's behaviour:
 //   accepts (sock_ready_atom | sock_data_atom | sock_closed_atom) from its
-//   socket_broker, (link_deadline_atom) from itself, (health_atom) -> channel_health,
-//   (shutdown_atom): close the connection and quit the owning actor
+//   socket_broker, (link_deadline_atom) from itself, (heartbeat_atom) ->
+//   channel_health from its supervisor (answered at once, with the mailbox
+//   depth), (shutdown_atom): close the connection and quit the owning actor
 //   sends (channel_event_atom, channel_event) to `parent` on each state change
-//   (rare, one per transition: unbounded is fine).
+//   (one per transition, a handful per connection: needs no bound), and
+//   (edge_ack_atom, socket_bytes, 1) to its broker per chunk processed.
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,7 @@
 #include <caf/message_handler.hpp>
 #include <spdlog/logger.h>
 
+#include "actors/bounded_edge.hpp"
 #include "actors/channel_health.hpp"
 #include "actors/socket_broker.hpp"
 #include "protocol/common_messages.hpp"
@@ -47,13 +50,23 @@ struct connection_settings {
   std::size_t max_unconsumed_chunks = 8;
 };
 
+// Debug-only fault injection for the supervision tests: makes one channel
+// actor really stop processing (its handler blocks) or process slowly.
+struct debug_fault {
+  enum class kind { none, stall, slow };
+  kind what = kind::none;
+  std::chrono::milliseconds after{0};     // stall: start this long after the channel is up
+  std::chrono::milliseconds duration{0};  // stall: how long the handler blocks; slow: per socket chunk
+};
+
 struct channel_spec {
   std::uint8_t type = 0;  // SPICE_CHANNEL_*
   std::uint8_t id = 0;
   std::uint32_t connection_id = 0;  // 0 for main, INIT.session_id for the rest
   protocol::capability_set channel_caps;
   connection_settings connection;
-  caf::actor parent;  // receives channel events
+  caf::actor parent;  // receives channel events (the channel supervisor)
+  debug_fault fault;
 };
 
 class channel_endpoint {
@@ -61,6 +74,8 @@ public:
   struct hooks {
     std::function<void()> on_up;                            // link done, may send
     std::function<void(const protocol::frame&)> on_message;  // channel-specific types
+    std::function<void(channel_health&)> add_health;        // channel-specific health (its edges)
+    std::function<void()> on_ping_answered;
   };
 
   channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks);
@@ -88,6 +103,7 @@ private:
   void write(const protocol::bytes& bytes);
   void set_state(channel_state state);
   void touch();
+  void apply_debug_fault_after_up();
 
   caf::event_based_actor* self_;
   channel_spec spec_;

@@ -22,8 +22,16 @@ const char* to_string(failure_kind kind) {
     case failure_kind::protocol_error: return "protocol_error";
     case failure_kind::connection_lost: return "connection_lost";
     case failure_kind::link_timeout: return "link_timeout";
+    case failure_kind::stuck: return "stuck";
+    case failure_kind::mailbox_over_bound: return "mailbox_over_bound";
+    case failure_kind::server_silent: return "server_silent";
+    case failure_kind::edge_overflow: return "edge_overflow";
   }
   return "unknown";
+}
+
+bool is_permanent(failure_kind kind) {
+  return kind == failure_kind::auth_failed || kind == failure_kind::tls_failed;
 }
 
 }  // namespace vigil

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
 namespace vigil {
@@ -13,21 +14,41 @@ namespace vigil {
 enum class channel_state { connecting, linking, up, closed, failed };
 const char* to_string(channel_state state);
 
-// Why a channel stopped, so the session can pick an exit code / a recovery.
+// Every named fault: why a channel stopped, found by the channel itself or by
+// its supervisor. The supervisor picks the recovery from it.
 enum class failure_kind {
-  connect_failed,   // TCP refused, unreachable, timed out
-  tls_failed,       // TLS handshake or certificate verification
-  auth_failed,      // link result PERMISSION_DENIED: wrong password
-  link_refused,     // any other link error from the server
-  protocol_error,   // a message we could not parse, or framing broke
-  connection_lost,  // the socket closed after the channel was up
-  link_timeout,     // the link did not finish in time
+  connect_failed,      // TCP refused, unreachable, timed out
+  tls_failed,          // TLS handshake or certificate verification
+  auth_failed,         // link result PERMISSION_DENIED: wrong password
+  link_refused,        // any other link error from the server
+  protocol_error,      // a message we could not parse, or framing broke
+  connection_lost,     // the socket closed after the channel was up
+  link_timeout,        // the link did not finish in time
+  stuck,               // missed a heartbeat deadline (supervisor)
+  mailbox_over_bound,  // mailbox deeper than its bound (supervisor)
+  server_silent,       // no server traffic beyond the keepalive window (supervisor)
+  edge_overflow,       // a must-not-lose edge overflowed (supervisor)
 };
 const char* to_string(failure_kind kind);
+// Failures that another attempt cannot fix (wrong password, bad certificate).
+bool is_permanent(failure_kind kind);
 
 struct channel_failure {
   failure_kind kind = failure_kind::protocol_error;
   std::string message;
+};
+
+// One outgoing bounded edge of an actor (see bounded_edge.hpp).
+struct edge_report {
+  std::string name;
+  std::string policy;
+  std::size_t capacity = 0;
+  std::size_t in_flight = 0;
+  std::size_t waiting = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t coalesced = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t refused = 0;
 };
 
 struct channel_health {
@@ -42,16 +63,21 @@ struct channel_health {
   std::uint64_t bytes_out = 0;
   std::uint64_t pings_answered = 0;
   std::int64_t last_activity_age_ms = -1;  // -1: no traffic yet
+  std::size_t mailbox_depth = 0;           // as the actor saw it when answering
+  std::uint32_t restarts = 0;              // filled in by the supervisor
+  std::vector<edge_report> edges;
   std::vector<std::string> errors;
 };
 
-// Sent by a channel to its parent on every state change.
+// Sent by a channel to its parent (the channel supervisor) on every state change.
 struct channel_event {
   channel_health health;                 // as of the change
   std::vector<channel_failure> failure;  // one entry when state == failed
+  caf::actor socket;                     // the channel's socket broker, if any
 };
 
 }  // namespace vigil
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_health)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::channel_failure)

@@ -2,13 +2,17 @@
 // channel_endpoint and adds its channel's own messages.
 //
 // Every channel actor accepts:
-//   (health_atom) -> channel_health
+//   (heartbeat_atom) -> channel_health   from its supervisor, answered at once
 //   (shutdown_atom)              close the connection and quit
 // and sends (channel_event_atom, channel_event) to its parent on state changes.
 //
 // main_channel also accepts:
 //   (session_info_atom) -> session_info, answered once INIT and CHANNELS_LIST
-//   have arrived (a response promise: no queue is left for anyone to drain).
+//   have arrived (a response promise: no queue is left for anyone to drain);
+//   (edge_ack_atom, main_status, n) from its status listener.
+// and sends (main_status_atom, main_status) to its status listener whenever
+// the status changes (every server PING at least) over a keep_latest
+// bounded edge: a listener that stops reading costs main nothing.
 #pragma once
 
 #include <cstdint>
@@ -27,11 +31,20 @@ namespace vigil {
 struct session_info {
   std::uint32_t session_id = 0;
   std::vector<protocol::channel_address> channels;
-  std::string vm_name;  // empty until NAME arrives (it may come later)
-  std::string vm_uuid;
 };
 
-caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec);
+// What main knows about the VM and the session, as it changes.
+struct main_status {
+  std::string vm_name;  // empty until NAME arrives
+  std::string vm_uuid;
+  std::uint16_t mouse_mode = 0;  // SPICE_MOUSE_MODE_*
+  std::uint32_t multi_media_time = 0;
+  bool agent_connected = false;
+  std::uint64_t pings_answered = 0;
+};
+
+caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
+                              std::size_t status_edge_capacity);
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
                                  protocol::display_init_request display_init);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
@@ -40,4 +53,5 @@ caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec);
 }  // namespace vigil
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::session_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::main_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::protocol::display_init_request)

@@ -2,10 +2,12 @@
 // asks for and receives the channel list (ATTACH_CHANNELS -> CHANNELS_LIST),
 // and follows the VM's name, UUID, mouse mode, multimedia clock and agent.
 //
-// Accepts: socket messages (see channel_endpoint.hpp), (health_atom) ->
+// Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
 //   channel_health, (session_info_atom) -> session_info (delivered once the
-//   channel list is known), (shutdown_atom).
-// Sends: (channel_event_atom, channel_event) to its parent on state changes.
+//   channel list is known), (edge_ack_atom, main_status, n), (shutdown_atom).
+// Sends: (channel_event_atom, channel_event) to its parent on state changes;
+//   (main_status_atom, main_status) to its status listener on every change,
+//   over a keep_latest bounded edge (K1: the listener may stop reading).
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
@@ -22,6 +24,8 @@ namespace {
 struct main_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   session_info info;
+  main_status status;
+  bounded_edge status_edge{"main->session status", edge_ids::main_status, 4, overflow_policy::keep_latest};
   bool have_init = false;
   bool have_channels = false;
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
@@ -29,6 +33,10 @@ struct main_channel_state {
 };
 
 using main_actor = caf::stateful_actor<main_channel_state>;
+
+void publish_status(main_actor* self) {
+  self->state.status_edge.send_values(self, main_status_atom::value, self->state.status);
+}
 
 void deliver_info_if_ready(main_actor* self) {
   auto& state = self->state;
@@ -62,6 +70,10 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
         return;
       state.info.session_id = init.session_id;
       state.have_init = true;
+      state.status.mouse_mode = static_cast<std::uint16_t>(init.current_mouse_mode);
+      state.status.agent_connected = init.agent_connected != 0;
+      state.status.multi_media_time = init.multi_media_time;
+      publish_status(self);
       log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
@@ -86,7 +98,8 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       protocol::vm_name name;
       if (!parse_or_fail(self, protocol::parse_name, frame, name))
         return;
-      state.info.vm_name = name.name;
+      state.status.vm_name = name.name;
+      publish_status(self);
       log.info("VM name: {}", name.name);
       return;
     }
@@ -94,35 +107,50 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       protocol::vm_uuid uuid;
       if (!parse_or_fail(self, protocol::parse_uuid, frame, uuid))
         return;
-      state.info.vm_uuid = protocol::uuid_to_string(uuid);
-      log.info("VM UUID: {}", state.info.vm_uuid);
+      state.status.vm_uuid = protocol::uuid_to_string(uuid);
+      publish_status(self);
+      log.info("VM UUID: {}", state.status.vm_uuid);
       return;
     }
     case SPICE_MSG_MAIN_MOUSE_MODE: {
       protocol::mouse_mode mode;
-      if (parse_or_fail(self, protocol::parse_mouse_mode, frame, mode))
-        log.info("mouse mode {} (supported {:#x})", mode.current, mode.supported);
+      if (!parse_or_fail(self, protocol::parse_mouse_mode, frame, mode))
+        return;
+      state.status.mouse_mode = mode.current;
+      publish_status(self);
+      log.info("mouse mode {} (supported {:#x})", mode.current, mode.supported);
       return;
     }
     case SPICE_MSG_MAIN_MULTI_MEDIA_TIME: {
       protocol::multi_media_time time;
-      if (parse_or_fail(self, protocol::parse_multi_media_time, frame, time))
-        log.debug("multimedia time {}", time.time);
+      if (!parse_or_fail(self, protocol::parse_multi_media_time, frame, time))
+        return;
+      state.status.multi_media_time = time.time;
+      publish_status(self);
+      log.debug("multimedia time {}", time.time);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_CONNECTED:
+      state.status.agent_connected = true;
+      publish_status(self);
       log.info("agent connected");
       return;
     case SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS: {
       protocol::agent_connected_tokens tokens;
-      if (parse_or_fail(self, protocol::parse_agent_connected_tokens, frame, tokens))
-        log.info("agent connected ({} tokens)", tokens.tokens);
+      if (!parse_or_fail(self, protocol::parse_agent_connected_tokens, frame, tokens))
+        return;
+      state.status.agent_connected = true;
+      publish_status(self);
+      log.info("agent connected ({} tokens)", tokens.tokens);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_DISCONNECTED: {
       protocol::agent_disconnected gone;
-      if (parse_or_fail(self, protocol::parse_agent_disconnected, frame, gone))
-        log.info("agent disconnected (error {})", gone.error);
+      if (!parse_or_fail(self, protocol::parse_agent_disconnected, frame, gone))
+        return;
+      state.status.agent_connected = false;
+      publish_status(self);
+      log.info("agent disconnected (error {})", gone.error);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_TOKEN: {
@@ -139,13 +167,26 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
   }
 }
 
-caf::behavior main_channel(main_actor* self, channel_spec spec) {
+caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor status_listener,
+                           std::size_t status_edge_capacity) {
   spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS};
-  self->state.endpoint = std::make_unique<channel_endpoint>(
-    self, std::move(spec),
-    channel_endpoint::hooks{nullptr, [self](const protocol::frame& frame) { on_main_message(self, frame); }});
-  self->state.endpoint->start();
-  return caf::behavior{self->state.endpoint->handlers().or_else(
+  auto& state = self->state;
+  state.status_edge = bounded_edge{"main->session status", edge_ids::main_status, status_edge_capacity,
+                                   overflow_policy::keep_latest};
+  state.status_edge.connect(std::move(status_listener));
+  channel_endpoint::hooks hooks;
+  hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
+  hooks.on_ping_answered = [self] {
+    ++self->state.status.pings_answered;
+    publish_status(self);
+  };
+  hooks.add_health = [self](channel_health& health) {
+    health.edges.push_back(edge_report_of(self->state.status_edge));
+  };
+  state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
+  state.endpoint->start();
+  return caf::behavior{state.endpoint->handlers().or_else(
+    [self](edge_ack_atom, std::uint32_t, std::uint32_t count) { self->state.status_edge.on_ack(self, count); },
     [self](session_info_atom) {
       auto promise = self->make_response_promise();
       self->state.waiting_for_info.push_back(promise);
@@ -156,8 +197,9 @@ caf::behavior main_channel(main_actor* self, channel_spec spec) {
 
 }  // namespace
 
-caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec) {
-  return system.spawn(main_channel, std::move(spec));
+caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
+                              std::size_t status_edge_capacity) {
+  return system.spawn(main_channel, std::move(spec), std::move(status_listener), status_edge_capacity);
 }
 
 }  // namespace vigil

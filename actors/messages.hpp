@@ -17,16 +17,27 @@ using byte_buffer = std::vector<std::uint8_t>;
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
 using sock_ready_atom = caf::atom_constant<caf::atom("sockready")>;   // transport usable (TLS done)
 using sock_data_atom = caf::atom_constant<caf::atom("sockdata")>;     // plaintext bytes received
-using sock_consumed_atom = caf::atom_constant<caf::atom("sockcons")>; // owner finished one chunk
 using sock_write_atom = caf::atom_constant<caf::atom("sockwrite")>;   // plaintext bytes to send
 using sock_closed_atom = caf::atom_constant<caf::atom("sockclose")>;  // transport gone, with reason
 using sock_shutdown_atom = caf::atom_constant<caf::atom("sockshut")>; // owner asks to close
 
-// session orchestrator <-> channels
+// session orchestrator, channel supervisor <-> channels
 using session_info_atom = caf::atom_constant<caf::atom("sessinfo")>;
 using channel_event_atom = caf::atom_constant<caf::atom("chanevent")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;  // -> channel_health, under a deadline
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+using main_status_atom = caf::atom_constant<caf::atom("mainstat")>;  // main -> session, keep-latest edge
+
+// The ids of the bounded edges (bounded_edge.hpp), for their acknowledgements.
+namespace edge_ids {
+constexpr std::uint32_t socket_bytes = 1;   // socket_broker -> channel: credit halts socket reads
+constexpr std::uint32_t main_status = 2;    // main channel -> session: keep_latest
+constexpr std::uint32_t display_frames = 3; // display channel -> renderer: keep_latest
+}  // namespace edge_ids
+// (dump_primary_atom, std::string path) -> std::string error ("" on success):
+// write the primary surface as a binary PPM (session -> display channel 0).
+using dump_primary_atom = caf::atom_constant<caf::atom("dumpprim")>;
 
 // session orchestrator -> whoever started it (headless runner, later the UI)
 using session_ended_atom = caf::atom_constant<caf::atom("sessended")>;

@@ -1,18 +1,21 @@
-// The session orchestrator: one per SPICE session.
+// The session orchestrator: one per SPICE session (a reconnect makes a new one).
 //
-// It spawns and links the main channel, asks it for the session id and the
-// channel list (one request with a response promise: nothing is left queued
-// if either side goes away), then spawns and links every listed channel it
-// supports, with connection_id = session_id.
+// It spawns and links a channel supervisor, has it start main, asks main once
+// for the session id and the channel list (a request with a response promise:
+// nothing is left queued if either side goes away), then has the supervisor
+// start every listed channel it supports, with connection_id = session_id.
 //
 // Accepts:
-//   (channel_event_atom, channel_event)  from its channels
-//   (health_atom) -> session_health      fans out to every live channel under
-//                                        a deadline; a silent channel shows as
-//                                        "unresponsive" rather than blocking
-//   (shutdown_atom)                      closes every channel and quits
-// Sends to its observer (the headless runner, later the window):
-//   (session_up_atom)                    once every channel is up
+//   (main_status_atom, main_status)      from main over a keep_latest edge; acknowledged
+//   (all_channels_up_atom)               from the channel supervisor
+//   (channel_escalation_atom, label, channel_failure)  the supervisor gave a channel up
+//   (heartbeat_atom) -> std::size_t      from the session supervisor: mailbox depth
+//   (health_atom) -> session_health      channel part from the channel supervisor
+//                                        (its latest heartbeats, never a wait on a channel)
+//   (dump_primary_atom, path) -> std::string   forwarded to display:0
+//   (shutdown_atom)                      stops every channel and quits
+// Sends to its observer (the session supervisor):
+//   (session_up_atom)                    every channel is up (again)
 //   (session_ended_atom, session_end)    once, when the session is over
 #pragma once
 
@@ -26,23 +29,36 @@
 #include "actors/channel_endpoint.hpp"
 #include "actors/channel_health.hpp"
 #include "protocol/channel_messages.hpp"
+#include "supervisors/supervision_settings.hpp"
 
 namespace vigil {
+
+// Debug-only fault injection, for the supervision tests (hidden CLI option).
+struct debug_faults {
+  std::string channel;       // "display:0": that channel's first incarnation gets `fault`
+  debug_fault fault;
+  bool session_ignores_main_status = false;  // the K1 shape: a consumer that stops reading
+};
 
 struct session_options {
   connection_settings connection;
   protocol::display_init_request display_init;
+  supervision_settings supervision;
+  std::size_t main_status_edge_capacity = 4;
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
+  debug_faults debug;
 };
 
 struct session_health {
-  std::string state;  // connecting | up | ended
-  double uptime_s = 0;  // since every channel came up; 0 if it never did
+  std::string state;        // connecting | up | reconnecting | ended | failed
+  double uptime_s = 0;      // of the current session, since every channel came up
   std::uint32_t session_id = 0;
   std::string vm_name;
   std::string vm_uuid;
   std::string uri;
+  std::uint32_t reconnects = 0;  // filled in by the session supervisor
+  std::string last_fault;        // idem
   std::vector<channel_health> channels;
 };
 

@@ -16,8 +16,8 @@ struct broker_state {
   caf::io::connection_handle handle;
   std::unique_ptr<tls_client> tls;
   bool announced_ready = false;
-  std::size_t unconsumed_chunks = 0;
-  std::size_t max_unconsumed_chunks = 8;
+  // Never holds anything: reads halt before the owner runs out of credit.
+  bounded_edge to_owner{"socket->channel", edge_ids::socket_bytes, 8, overflow_policy::fault};
   bool reads_halted = false;
 };
 
@@ -28,17 +28,22 @@ void write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
   self->flush(state.handle);
 }
 
-void close_and_quit(caf::io::broker* self, broker_state& state, const std::string& reason) {
+// Tells the owner why the transport is gone and quits. `still_open` is false
+// when CAF reported the close itself: closing the handle again would queue a
+// second epoll removal for an fd number the kernel may already have handed to
+// a new socket, silently unregistering that one (seen in reconnect tests).
+void close_and_quit(caf::io::broker* self, broker_state& state, const std::string& reason, bool still_open = true) {
   self->send(state.owner, sock_closed_atom::value, reason);
-  self->close(state.handle);
+  if (still_open)
+    self->close(state.handle);
   self->quit();
 }
 
 void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) {
   if (plaintext.empty())
     return;
-  self->send(state.owner, sock_data_atom::value, std::move(plaintext));
-  if (++state.unconsumed_chunks >= state.max_unconsumed_chunks && !state.reads_halted) {
+  state.to_owner.send_values(self, sock_data_atom::value, std::move(plaintext));
+  if (state.to_owner.stats().in_flight >= state.to_owner.capacity() && !state.reads_halted) {
     self->halt(state.handle);
     state.reads_halted = true;
   }
@@ -64,7 +69,9 @@ void pump_tls(caf::io::broker* self, broker_state& state) {
 caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings settings, caf::actor owner) {
   auto state = std::make_shared<broker_state>();
   state->owner = owner;
-  state->max_unconsumed_chunks = settings.max_unconsumed_chunks;
+  state->to_owner = bounded_edge{"socket->channel", edge_ids::socket_bytes, settings.max_unconsumed_chunks,
+                                 overflow_policy::fault};
+  state->to_owner.connect(owner);
   state->handle = self->add_scribe(fd);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);
@@ -101,10 +108,9 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
         write_raw(self, *state, plaintext);
       }
     },
-    [self, state](sock_consumed_atom) {
-      if (state->unconsumed_chunks > 0)
-        --state->unconsumed_chunks;
-      if (state->reads_halted && state->unconsumed_chunks < state->max_unconsumed_chunks) {
+    [self, state](edge_ack_atom, std::uint32_t, std::uint32_t count) {
+      state->to_owner.on_ack(self, count);
+      if (state->reads_halted && state->to_owner.stats().in_flight < state->to_owner.capacity()) {
         state->reads_halted = false;
         self->trigger(state->handle);
       }
@@ -114,7 +120,7 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
       self->quit();
     },
     [self, state](const caf::io::connection_closed_msg&) {
-      close_and_quit(self, *state, "server closed the connection");
+      close_and_quit(self, *state, "server closed the connection", false);
     },
   };
 }

@@ -7,7 +7,7 @@
 //
 // Accepts (from its owner only):
 //   (sock_write_atom, byte_buffer)   plaintext to send          must-not-lose
-//   (sock_consumed_atom)             owner finished one chunk   credit return
+//   (edge_ack_atom, socket_bytes, n) owner finished n chunks    credit return
 //   (sock_shutdown_atom)             close and quit
 // Sends to its owner:
 //   (sock_ready_atom, std::string tls_description)   transport usable
@@ -26,6 +26,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/bounded_edge.hpp"
 #include "actors/messages.hpp"
 #include "actors/tcp_dialer.hpp"
 #include "actors/tls_client.hpp"

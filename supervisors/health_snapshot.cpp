@@ -7,6 +7,17 @@ namespace vigil {
 namespace {
 
 nlohmann::json channel_json(const channel_health& channel) {
+  nlohmann::json edges = nlohmann::json::array();
+  for (const auto& edge : channel.edges)
+    edges.push_back({{"name", edge.name},
+                     {"policy", edge.policy},
+                     {"capacity", edge.capacity},
+                     {"in_flight", edge.in_flight},
+                     {"waiting", edge.waiting},
+                     {"sent", edge.sent},
+                     {"coalesced", edge.coalesced},
+                     {"dropped", edge.dropped},
+                     {"refused", edge.refused}});
   return {
     {"channel", channel.channel},
     {"id", channel.id},
@@ -18,13 +29,16 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"bytes_out", channel.bytes_out},
     {"pings_answered", channel.pings_answered},
     {"last_activity_age_ms", channel.last_activity_age_ms},
+    {"mailbox_depth", channel.mailbox_depth},
+    {"restarts", channel.restarts},
+    {"edges", edges},
     {"errors", channel.errors},
   };
 }
 
 }  // namespace
 
-std::string health_snapshot_json(const session_health& health, const exit_status& exit) {
+std::string health_snapshot_json(const session_health& health, const std::optional<exit_status>& exit) {
   nlohmann::json channels = nlohmann::json::array();
   for (const auto& channel : health.channels)
     channels.push_back(channel_json(channel));
@@ -37,10 +51,15 @@ std::string health_snapshot_json(const session_health& health, const exit_status
        {"name", health.vm_name},
        {"uuid", health.vm_uuid},
        {"uri", health.uri},
+       {"reconnects", health.reconnects},
+       {"last_fault", health.last_fault},
      }},
     {"channels", channels},
-    {"exit", {{"code", exit.code}, {"reason", exit.reason}}},
   };
+  if (exit)
+    snapshot["exit"] = {{"code", exit->code}, {"reason", exit->reason}};
+  else
+    snapshot["event"] = "snapshot";
   // Replace invalid UTF-8 (a VM name is server-controlled) instead of throwing.
   return snapshot.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -2,6 +2,7 @@
 // (and, later, SIGUSR1 and the viewer's F-key print on demand).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "actors/session.hpp"
@@ -13,6 +14,7 @@ struct exit_status {
   std::string reason;
 };
 
-std::string health_snapshot_json(const session_health& health, const exit_status& exit);
+// `exit` is empty for an on-demand snapshot (SIGUSR1) taken while running.
+std::string health_snapshot_json(const session_health& health, const std::optional<exit_status>& exit);
 
 }  // namespace vigil

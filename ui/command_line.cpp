@@ -30,6 +30,40 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
   return password;
 }
 
+// "display:0:stall:AFTER_MS:FOR_MS", "display:0:slow:MS" or "session:ignore-main-status".
+std::optional<std::string> parse_debug_fault(const std::string& text, debug_faults& faults) {
+  if (text == "session:ignore-main-status") {
+    faults.session_ignores_main_status = true;
+    return std::nullopt;
+  }
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t colon; (colon = text.find(':', start)) != std::string::npos; start = colon + 1)
+    parts.push_back(text.substr(start, colon - start));
+  parts.push_back(text.substr(start));
+  auto number = [](const std::string& part) -> std::optional<long> {
+    try {
+      std::size_t used = 0;
+      long value = std::stol(part, &used);
+      return used == part.size() && value >= 0 ? std::optional<long>(value) : std::nullopt;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  faults.channel = parts.size() >= 2 ? parts[0] + ":" + parts[1] : "";
+  if (parts.size() == 5 && parts[2] == "stall" && number(parts[3]) && number(parts[4])) {
+    faults.fault = {debug_fault::kind::stall, std::chrono::milliseconds(*number(parts[3])),
+                    std::chrono::milliseconds(*number(parts[4]))};
+    return std::nullopt;
+  }
+  if (parts.size() == 4 && parts[2] == "slow" && number(parts[3])) {
+    faults.fault = {debug_fault::kind::slow, std::chrono::milliseconds(0), std::chrono::milliseconds(*number(parts[3]))};
+    return std::nullopt;
+  }
+  return "--debug-fault '" + text +
+         "' is not CHANNEL:ID:stall:AFTER_MS:FOR_MS, CHANNEL:ID:slow:MS or session:ignore-main-status";
+}
+
 }  // namespace
 
 command_line_result parse_command_line(int argc, char** argv) {
@@ -49,6 +83,14 @@ command_line_result parse_command_line(int argc, char** argv) {
                  "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
   app.add_option("--config", config_file, "TOML configuration file (see config/vigil.toml)");
   auto* verbose = app.add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
+  bool log_supervisor = false;
+  app.add_flag("--log-supervisor", log_supervisor,
+               "Log every channel and session health transition (connecting -> up -> degraded -> restarting ...)");
+  std::string dump_primary;
+  app.add_option("--dump-primary", dump_primary, "At exit, write the primary surface to FILE (binary PPM)");
+  std::vector<std::string> debug_fault_specs;
+  // Debug only, for the supervision tests: no group, so --help does not list it.
+  app.add_option("--debug-fault", debug_fault_specs, "Inject a fault")->group("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -96,8 +138,15 @@ command_line_result parse_command_line(int argc, char** argv) {
 
   request.session.connection = connection;
   request.session.display_init = loaded.display_init;
+  request.session.supervision = loaded.supervision;
+  request.session.supervision.log_transitions = loaded.supervision.log_transitions || log_supervisor;
+  request.session.main_status_edge_capacity = loaded.main_status_edge_capacity;
   request.session.health_deadline = loaded.health_deadline;
   request.session.uri = uri.uri->redacted();
+  for (const auto& spec : debug_fault_specs)
+    if (auto problem = parse_debug_fault(spec, request.session.debug))
+      return usage_error(*problem);
+  request.dump_primary_path = dump_primary;
   return {request, std::nullopt};
 }
 

@@ -14,6 +14,7 @@ struct run_request {
   spdlog::level::level_enum log_level = spdlog::level::info;
   bool headless = false;
   std::optional<double> duration_s;  // exit after this long
+  std::string dump_primary_path;     // write the primary surface here at exit
 };
 
 struct command_line_result {

@@ -9,5 +9,6 @@ constexpr int connect_failed = 2;    // refused, unreachable, TLS or certificate
 constexpr int auth_failed = 3;       // wrong password
 constexpr int session_lost = 4;      // the session was up and then dropped
 constexpr int protocol_error = 5;    // the server sent something we could not parse
+constexpr int recovered = 6;         // up at the end of --duration, but only after reconnecting
 
 }  // namespace vigil::exit_codes

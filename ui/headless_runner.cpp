@@ -7,6 +7,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "supervisors/session_supervisor.hpp"
 #include "ui/exit_codes.hpp"
 
 namespace vigil {
@@ -28,45 +29,75 @@ exit_status status_of(const session_end& end) {
   }
 }
 
+session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor, const headless_run& run,
+                          spdlog::logger& log) {
+  session_health health;
+  self->request(supervisor, run.session.health_deadline * 4, health_atom::value)
+    .receive([&](const session_health& answered) { health = answered; },
+             [&](const caf::error& error) {
+               health.state = "unresponsive";
+               health.uri = run.session.uri;
+               log.error("the session supervisor did not answer the health request: {}",
+                         self->system().render(error));
+             });
+  return health;
+}
+
+void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const headless_run& run,
+                  spdlog::logger& log) {
+  self->request(supervisor, run.session.health_deadline * 4, dump_primary_atom::value, run.dump_primary_path)
+    .receive(
+      [&](const std::string& error) {
+        if (error.empty())
+          log.info("primary surface written to {}", run.dump_primary_path);
+        else
+          log.error("could not write the primary surface to {}: {}", run.dump_primary_path, error);
+      },
+      [&](const caf::error& error) { log.error("primary surface dump failed: {}", self->system().render(error)); });
+}
+
 }  // namespace
 
-exit_status run_headless(caf::actor_system& system, const session_options& options,
-                         std::optional<double> duration_s, const std::atomic<bool>& stop_requested) {
+exit_status run_headless(caf::actor_system& system, const headless_run& run, headless_signals& signals) {
   auto log = named_logger("headless");
   caf::scoped_actor self{system};
-  auto session = spawn_session(system, options, self);
+  auto supervisor = spawn_session_supervisor(system, run.session, self);
   auto started = clock::now();
   bool up = false;
   std::optional<exit_status> status;
   while (!status) {
     self->receive(
       [&](session_up_atom) { up = true; },
+      [&](session_status_atom, const std::string& text) {
+        up = text.rfind("up", 0) == 0;
+        log->debug("session status: {}", text);
+      },
       [&](session_ended_atom, const session_end& end) { status = status_of(end); },
       caf::after(std::chrono::milliseconds(100)) >> [] {});
     if (status)
       break;
-    if (stop_requested.load()) {
+    if (signals.snapshot_requested.exchange(false))
+      std::cout << health_snapshot_json(ask_health(self, supervisor, run, *log), std::nullopt) << std::endl;
+    if (signals.stop_requested.load()) {
       status = exit_status{exit_codes::ok, "interrupted by signal"};
-    } else if (duration_s && std::chrono::duration<double>(clock::now() - started).count() >= *duration_s) {
-      status = up ? exit_status{exit_codes::ok, "duration elapsed"}
-                  : exit_status{exit_codes::connect_failed, "session was not up when the duration elapsed"};
+    } else if (run.duration_s && std::chrono::duration<double>(clock::now() - started).count() >= *run.duration_s) {
+      status = exit_status{exit_codes::connect_failed, "session was not up when the duration elapsed"};
+      if (up)
+        status = exit_status{exit_codes::ok, "duration elapsed"};
     }
   }
+  auto health = ask_health(self, supervisor, run, *log);
+  if (status->code == exit_codes::ok && status->reason == "duration elapsed" && health.reconnects > 0)
+    status = exit_status{exit_codes::recovered, "duration elapsed; the session was reconnected " +
+                                                  std::to_string(health.reconnects) + " time(s)"};
   if (status->code != exit_codes::ok)
     log->error("exiting with code {}: {}", status->code, status->reason);
   else
     log->info("exiting: {}", status->reason);
-
-  session_health health;
-  self->request(session, options.health_deadline * 2, health_atom::value)
-    .receive([&](const session_health& answered) { health = answered; },
-             [&](const caf::error& error) {
-               health.state = "unresponsive";
-               health.uri = options.uri;
-               log->error("session did not answer the health request: {}", system.render(error));
-             });
+  if (!run.dump_primary_path.empty())
+    dump_primary(self, supervisor, run, *log);
   std::cout << health_snapshot_json(health, *status) << std::endl;
-  self->send(session, shutdown_atom::value);
+  self->send(supervisor, shutdown_atom::value);
   return *status;
 }
 

@@ -18,9 +18,10 @@
 
 namespace {
 
-std::atomic<bool> stop_requested{false};
+vigil::headless_signals signals;
 
-extern "C" void request_stop(int) { stop_requested.store(true); }
+extern "C" void request_stop(int) { signals.stop_requested.store(true); }
+extern "C" void request_snapshot(int) { signals.snapshot_requested.store(true); }
 
 // Ends the process if the actor system has not shut down within `grace`
 // after the session is over: a stuck actor must never keep vigil alive.
@@ -64,16 +65,21 @@ int main(int argc, char** argv) {
   vigil::configure_logging(request.log_level);
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
+  std::signal(SIGUSR1, request_snapshot);
   std::signal(SIGPIPE, SIG_IGN);
 
   caf::actor_system_config config;
   config.load<caf::io::middleman>();
   config.set("logger.verbosity", caf::atom("quiet"));
+  // A debug-stalled (or truly stuck) actor holds a worker thread until it is
+  // replaced; enough workers keep the rest of the system running meanwhile.
+  config.set("scheduler.max-threads", std::max(4u, std::thread::hardware_concurrency()));
   int exit_code;
   std::optional<shutdown_watchdog> watchdog;
   {
     caf::actor_system system{config};
-    exit_code = vigil::run_headless(system, request.session, request.duration_s, stop_requested).code;
+    vigil::headless_run run{request.session, request.duration_s, request.dump_primary_path};
+    exit_code = vigil::run_headless(system, run, signals).code;
     watchdog.emplace(exit_code, std::chrono::seconds(10));
   }
   watchdog.reset();

@@ -34,6 +34,16 @@ key_reader duration_key(Duration& target, std::int64_t minimum, std::int64_t max
   };
 }
 
+key_reader number_key(double& target, double minimum, double maximum) {
+  return [&target, minimum, maximum](const toml::node& node) -> std::optional<std::string> {
+    auto value = node.value<double>();  // integers convert too
+    if (!(node.is_floating_point() || node.is_integer()) || !value || *value < minimum || *value > maximum)
+      return "must be a number from " + std::to_string(minimum) + " to " + std::to_string(maximum);
+    target = *value;
+    return std::nullopt;
+  };
+}
+
 key_reader boolean_key(bool& target) {
   return [&target](const toml::node& node) -> std::optional<std::string> {
     if (!node.is_boolean())
@@ -58,9 +68,25 @@ key_reader log_level_key(spdlog::level::level_enum& target) {
   };
 }
 
+void add_backoff_keys(std::map<std::string, key_reader>& keys, const std::string& table, backoff_policy& policy) {
+  keys[table + ".initial_delay_ms"] = duration_key(policy.initial_delay, 0, 600000);
+  keys[table + ".multiplier"] = number_key(policy.multiplier, 1.0, 10.0);
+  keys[table + ".max_delay_ms"] = duration_key(policy.max_delay, 0, 3600000);
+  keys[table + ".jitter"] = number_key(policy.jitter, 0.0, 1.0);
+  keys[table + ".max_attempts"] = integer_key(policy.max_attempts, 0, 1000000);
+  keys[table + ".stable_after_s"] = [&policy](const toml::node& node) -> std::optional<std::string> {
+    std::chrono::seconds seconds{0};
+    if (auto problem = duration_key(seconds, 1, 86400)(node))
+      return problem;
+    policy.stable_after = seconds;
+    return std::nullopt;
+  };
+}
+
 std::map<std::string, key_reader> known_keys(settings& s) {
   auto& c = s.connection;
-  return {
+  auto& watchdog = s.supervision.watchdog;
+  std::map<std::string, key_reader> keys = {
     {"connection.connect_timeout_ms", duration_key(c.connect_timeout, 100, 600000)},
     {"connection.link_timeout_ms", duration_key(c.link_timeout, 100, 600000)},
     {"connection.max_message_bytes", integer_key(c.max_message_bytes, 1 << 20, std::int64_t{1} << 30)},
@@ -71,9 +97,25 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"flow_control.max_unconsumed_chunks", integer_key(c.max_unconsumed_chunks, 1, 1024)},
     {"display.pixmap_cache_pixels", integer_key(s.display_init.pixmap_cache_size, 0, std::int64_t{1} << 30)},
     {"display.glz_window_pixels", integer_key(s.display_init.glz_window_size, 0, 1 << 28)},
+    {"flow_control.main_status_edge_capacity", integer_key(s.main_status_edge_capacity, 1, 1024)},
     {"health.snapshot_deadline_ms", duration_key(s.health_deadline, 10, 60000)},
+    {"watchdog.heartbeat_interval_ms", duration_key(watchdog.heartbeat_interval, 50, 60000)},
+    {"watchdog.heartbeat_deadline_ms", duration_key(watchdog.heartbeat_deadline, 50, 60000)},
+    {"watchdog.mailbox_bound", integer_key(watchdog.mailbox_bound, 16, 1000000)},
+    {"watchdog.server_silence_s",
+     [&watchdog](const toml::node& node) -> std::optional<std::string> {
+       std::chrono::seconds seconds{0};
+       if (auto problem = duration_key(seconds, 1, 3600)(node))
+         return problem;
+       watchdog.server_silence = seconds;
+       return std::nullopt;
+     }},
     {"log.level", log_level_key(s.log_level)},
+    {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };
+  add_backoff_keys(keys, "reconnect", s.supervision.reconnect);
+  add_backoff_keys(keys, "channel_restart", s.supervision.channel_restart);
+  return keys;
 }
 
 // Applies every leaf of `table` (recursing into sub-tables); returns the first problem.

@@ -1,0 +1,293 @@
+#include "supervisors/channel_supervisor.hpp"
+
+#include <map>
+#include <random>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "supervisors/fault_log.hpp"
+
+namespace vigil {
+
+namespace {
+
+using heartbeat_tick_atom = caf::atom_constant<caf::atom("hbtick")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using stable_check_atom = caf::atom_constant<caf::atom("stablechk")>;
+using clock = std::chrono::steady_clock;
+
+struct channel_record {
+  supervised_channel how;
+  caf::actor actor;
+  caf::actor socket;
+  unsigned incarnation = 0;
+  channel_health last;
+  std::string phase = "connecting";  // what the transition log shows
+  bool restarting = false;
+  bool heartbeat_outstanding = false;
+  clock::time_point up_since{};
+  backoff restarts;
+  explicit channel_record(const backoff_policy& policy) : restarts(policy) {}
+};
+
+struct channel_supervisor_state {
+  supervision_settings settings;
+  caf::actor session;
+  std::shared_ptr<spdlog::logger> log;
+  std::map<std::string, channel_record> channels;
+  std::mt19937_64 random{std::random_device{}()};
+  bool all_up_reported = false;
+  static inline const char* name = "channel_supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<channel_supervisor_state>;
+
+void set_phase(supervisor_actor* self, channel_record& record, const std::string& phase, const std::string& why = {}) {
+  if (record.phase == phase)
+    return;
+  log_transition(*self->state.log, self->state.settings.log_transitions, record.how.label, record.phase, phase, why);
+  record.phase = phase;
+}
+
+void check_all_up(supervisor_actor* self) {
+  auto& state = self->state;
+  bool all_up = !state.channels.empty();
+  for (auto& [label, record] : state.channels)
+    all_up = all_up && !record.restarting && record.last.state == channel_state::up;
+  if (all_up && !state.all_up_reported)
+    self->send(state.session, all_channels_up_atom::value, state.channels.size());
+  state.all_up_reported = all_up;
+}
+
+void escalate(supervisor_actor* self, channel_record& record, const channel_failure& failure, const std::string& why) {
+  log_fault(*self->state.log, record.how.label, failure, "end the session (" + why + ")");
+  set_phase(self, record, "failed", to_string(failure.kind));
+  self->send(self->state.session, channel_escalation_atom::value, record.how.label, failure);
+}
+
+// Kills the current incarnation (and its socket, so the server sees the
+// channel go) without waiting for it: a stuck actor cannot be asked to stop.
+void discard_incarnation(supervisor_actor* self, channel_record& record) {
+  if (record.socket)
+    self->send_exit(record.socket, caf::exit_reason::kill);
+  if (record.actor) {
+    self->demonitor(record.actor);
+    self->send_exit(record.actor, caf::exit_reason::kill);
+  }
+  record.actor = nullptr;
+  record.socket = nullptr;
+  record.heartbeat_outstanding = false;
+}
+
+void on_fault(supervisor_actor* self, channel_record& record, const channel_failure& failure) {
+  if (record.restarting)
+    return;
+  record.last.state = channel_state::failed;
+  record.last.errors.push_back(std::string(to_string(failure.kind)) + ": " + failure.message);
+  if (record.how.essential) {
+    discard_incarnation(self, record);
+    escalate(self, record, failure, record.how.label + " is essential");
+    return;
+  }
+  if (is_permanent(failure.kind)) {
+    discard_incarnation(self, record);
+    escalate(self, record, failure, "a restart cannot fix " + std::string(to_string(failure.kind)));
+    return;
+  }
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  auto delay = record.restarts.next_delay(uniform(self->state.random));
+  discard_incarnation(self, record);
+  if (!delay) {
+    escalate(self, record, failure,
+             "out of restarts after " + std::to_string(record.restarts.policy().max_attempts) + " attempts");
+    return;
+  }
+  std::string plan = "restart channel (attempt " + std::to_string(record.restarts.attempts()) + "/" +
+                     attempts_text(record.restarts.policy().max_attempts) + ", in " + seconds_text(*delay) + ")";
+  log_fault(*self->state.log, record.how.label, failure, plan);
+  record.restarting = true;
+  set_phase(self, record, "restarting", to_string(failure.kind) + std::string("; ") + plan);
+  check_all_up(self);
+  self->delayed_send(self, *delay, restart_atom::value, record.how.label, record.incarnation + 1);
+}
+
+void start_incarnation(supervisor_actor* self, channel_record& record, unsigned incarnation) {
+  record.incarnation = incarnation;
+  record.restarting = false;
+  record.actor = record.how.spawn(caf::actor_cast<caf::actor>(self), incarnation);
+  record.last.state = channel_state::connecting;
+  self->monitor(record.actor);
+  set_phase(self, record, "connecting");
+}
+
+void on_heartbeat_reply(supervisor_actor* self, channel_record& record, channel_health health) {
+  const auto& watchdog = self->state.settings.watchdog;
+  auto errors = std::move(record.last.errors);
+  record.last = std::move(health);
+  record.last.errors.insert(record.last.errors.begin(), errors.begin(), errors.end());
+  if (record.last.mailbox_depth > watchdog.mailbox_bound) {
+    on_fault(self, record,
+             {failure_kind::mailbox_over_bound, "mailbox depth " + std::to_string(record.last.mailbox_depth) +
+                                                  " exceeds the bound of " + std::to_string(watchdog.mailbox_bound)});
+    return;
+  }
+  auto silence = std::chrono::milliseconds(record.last.last_activity_age_ms);
+  if (record.how.watch_silence && record.last.state == channel_state::up && silence > watchdog.server_silence) {
+    on_fault(self, record,
+             {failure_kind::server_silent, "no bytes from the server for " + seconds_text(silence) +
+                                             " (keepalive window " + seconds_text(watchdog.server_silence) + ")"});
+    return;
+  }
+  if (record.last.state != channel_state::up)
+    return;
+  bool degraded = record.last.mailbox_depth > watchdog.mailbox_bound / 2 ||
+                  (record.how.watch_silence && silence > watchdog.server_silence / 2);
+  if (degraded)
+    set_phase(self, record, "degraded",
+              "mailbox " + std::to_string(record.last.mailbox_depth) + "/" + std::to_string(watchdog.mailbox_bound) +
+                ", server silent " + seconds_text(silence));
+  else
+    set_phase(self, record, "up");
+}
+
+void send_heartbeats(supervisor_actor* self) {
+  auto& state = self->state;
+  for (auto& [label, record] : state.channels) {
+    if (!record.actor || record.restarting || record.heartbeat_outstanding)
+      continue;
+    record.heartbeat_outstanding = true;
+    auto sent_at = clock::now();
+    auto incarnation = record.incarnation;
+    self->request(record.actor, state.settings.watchdog.heartbeat_deadline, heartbeat_atom::value)
+      .then(
+        [self, label = label, incarnation](channel_health health) {
+          auto found = self->state.channels.find(label);
+          if (found == self->state.channels.end() || found->second.incarnation != incarnation)
+            return;
+          found->second.heartbeat_outstanding = false;
+          on_heartbeat_reply(self, found->second, std::move(health));
+        },
+        [self, label = label, incarnation, sent_at](const caf::error&) {
+          auto found = self->state.channels.find(label);
+          if (found == self->state.channels.end() || found->second.incarnation != incarnation ||
+              !found->second.actor)
+            return;
+          auto& record = found->second;
+          record.heartbeat_outstanding = false;
+          auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - sent_at);
+          on_fault(self, record,
+                   {failure_kind::stuck, "no heartbeat reply within " + seconds_text(waited) + " (deadline " +
+                                           seconds_text(self->state.settings.watchdog.heartbeat_deadline) +
+                                           "); last report: " + to_string(record.last.state) + ", mailbox " +
+                                           std::to_string(record.last.mailbox_depth)});
+        });
+  }
+  self->delayed_send(self, state.settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
+}
+
+void on_channel_event(supervisor_actor* self, const channel_event& event) {
+  auto label = event.health.channel + ":" + std::to_string(event.health.id);
+  auto found = self->state.channels.find(label);
+  if (found == self->state.channels.end() || self->current_sender() != found->second.actor.address())
+    return;  // a discarded incarnation still talking
+  auto& record = found->second;
+  auto errors = std::move(record.last.errors);
+  record.last = event.health;
+  record.last.errors.insert(record.last.errors.begin(), errors.begin(), errors.end());
+  if (event.socket)
+    record.socket = event.socket;
+  if (!event.failure.empty()) {
+    on_fault(self, record, event.failure.front());
+    return;
+  }
+  if (event.health.state == channel_state::up) {
+    record.up_since = clock::now();
+    // Flap guard: the restart count only resets once the channel has stayed up.
+    self->delayed_send(self, record.restarts.policy().stable_after, stable_check_atom::value, label,
+                       record.incarnation);
+  }
+  set_phase(self, record, to_string(event.health.state));
+  check_all_up(self);
+}
+
+caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings settings, caf::actor session) {
+  self->state.settings = settings;
+  self->state.session = std::move(session);
+  self->state.log = named_logger("supervisor");
+  self->set_down_handler([self](const caf::down_msg& down) {
+    for (auto& [label, record] : self->state.channels)
+      if (record.actor && record.actor.address() == down.source)
+        on_fault(self, record,
+                 {failure_kind::protocol_error, "channel actor terminated: " + self->system().render(down.reason)});
+  });
+  self->delayed_send(self, settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
+  return {
+    [self](supervise_atom, supervised_channel how) {
+      auto label = how.label;
+      auto [it, inserted] = self->state.channels.emplace(label, channel_record{self->state.settings.channel_restart});
+      it->second.how = std::move(how);
+      start_incarnation(self, it->second, 0);
+      return it->second.actor;
+    },
+    [self](channel_event_atom, const channel_event& event) { on_channel_event(self, event); },
+    [self](heartbeat_tick_atom) { send_heartbeats(self); },
+    [self](restart_atom, const std::string& label, unsigned incarnation) {
+      auto found = self->state.channels.find(label);
+      if (found == self->state.channels.end())
+        return;
+      auto& record = found->second;
+      if (record.restarting && incarnation == record.incarnation + 1)
+        start_incarnation(self, record, incarnation);
+    },
+    [self](stable_check_atom, const std::string& label, unsigned incarnation) {
+      auto found = self->state.channels.find(label);
+      if (found == self->state.channels.end())
+        return;
+      auto& record = found->second;
+      if (record.incarnation == incarnation && !record.restarting && record.last.state == channel_state::up)
+        record.restarts.reset();
+    },
+    [self](health_atom) {
+      std::vector<channel_health> report;
+      for (auto& [label, record] : self->state.channels) {
+        channel_health health = record.last;
+        health.restarts = record.incarnation;
+        if (record.restarting)
+          health.errors.push_back("restarting");
+        report.push_back(std::move(health));
+      }
+      return report;
+    },
+    [self](dump_primary_atom atom, const std::string& path) {
+      auto promise = self->make_response_promise();
+      auto found = self->state.channels.find("display:0");
+      if (found == self->state.channels.end() || !found->second.actor) {
+        promise.deliver(std::string("no display:0 channel is running"));
+        return promise;
+      }
+      self->request(found->second.actor, self->state.settings.watchdog.heartbeat_deadline * 4, atom, path)
+        .then([promise](const std::string& error) mutable { promise.deliver(error); },
+              [self, promise](const caf::error& error) mutable {
+                promise.deliver("display:0 did not write the dump: " + self->system().render(error));
+              });
+      return promise;
+    },
+    [self](shutdown_atom) {
+      for (auto& [label, record] : self->state.channels)
+        if (record.actor)
+          self->send(record.actor, shutdown_atom::value);
+      self->quit();
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings, caf::actor session) {
+  return system.spawn(channel_supervisor, std::move(settings), std::move(session));
+}
+
+}  // namespace vigil

@@ -1,0 +1,253 @@
+#include "supervisors/session_supervisor.hpp"
+
+#include <random>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+#include "supervisors/fault_log.hpp"
+
+namespace vigil {
+
+namespace {
+
+using heartbeat_tick_atom = caf::atom_constant<caf::atom("shbtick")>;
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
+using stable_check_atom = caf::atom_constant<caf::atom("sstable")>;
+
+struct session_supervisor_state {
+  session_options options;
+  caf::actor observer;
+  std::shared_ptr<spdlog::logger> log;
+  caf::actor session;
+  unsigned generation = 0;  // one per session spawned; stale messages are ignored
+  std::string phase = "connecting";
+  bool ever_up = false;
+  bool heartbeat_outstanding = false;
+  bool finished = false;
+  std::uint32_t reconnects = 0;
+  std::string last_fault;
+  backoff reconnect_backoff{backoff_policy{}};
+  std::mt19937_64 random{std::random_device{}()};
+  static inline const char* name = "session_supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<session_supervisor_state>;
+
+void set_phase(supervisor_actor* self, const std::string& phase, const std::string& why = {}) {
+  auto& state = self->state;
+  if (state.phase == phase)
+    return;
+  log_transition(*state.log, state.options.supervision.log_transitions, "session", state.phase, phase, why);
+  state.phase = phase;
+  self->send(state.observer, session_status_atom::value, why.empty() ? phase : phase + ": " + why);
+}
+
+void start_session(supervisor_actor* self) {
+  auto& state = self->state;
+  ++state.generation;
+  state.heartbeat_outstanding = false;
+  state.session = spawn_session(self->system(), state.options, caf::actor_cast<caf::actor>(self));
+  self->monitor(state.session);
+  set_phase(self, "connecting");
+}
+
+void discard_session(supervisor_actor* self) {
+  auto& state = self->state;
+  if (!state.session)
+    return;
+  self->demonitor(state.session);
+  self->send(state.session, shutdown_atom::value);
+  // A stuck session cannot read its shutdown; this ends it (and, by link, its supervisor and channels) anyway.
+  self->send_exit(state.session, caf::exit_reason::kill);
+  state.session = nullptr;
+}
+
+void finish(supervisor_actor* self, session_end end) {
+  auto& state = self->state;
+  if (state.finished)
+    return;
+  state.finished = true;
+  set_phase(self, "failed", end.reason);
+  end.was_up = state.ever_up;
+  self->send(state.observer, session_ended_atom::value, std::move(end));
+}
+
+void on_session_failed(supervisor_actor* self, session_end end) {
+  auto& state = self->state;
+  const auto& failure = end.failure.front();
+  state.last_fault = std::string(to_string(failure.kind)) + ": " + end.reason;
+  discard_session(self);
+  if (!state.ever_up) {
+    log_fault(*state.log, "session", failure, "give up: the first connection failed, there is nothing to recover");
+    finish(self, std::move(end));
+    return;
+  }
+  if (is_permanent(failure.kind)) {
+    log_fault(*state.log, "session", failure, "give up: another attempt cannot fix this");
+    finish(self, std::move(end));
+    return;
+  }
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  auto delay = state.reconnect_backoff.next_delay(uniform(state.random));
+  if (!delay) {
+    auto attempts = state.reconnect_backoff.policy().max_attempts;
+    log_fault(*state.log, "session", failure, "give up after " + std::to_string(attempts) + " reconnect attempts");
+    end.reason = "gave up after " + std::to_string(attempts) + " reconnect attempts; last: " + end.reason;
+    finish(self, std::move(end));
+    return;
+  }
+  auto nominal = backoff::nominal_delay(state.reconnect_backoff.policy(), state.reconnect_backoff.attempts());
+  std::string plan = "reconnect (attempt " + std::to_string(state.reconnect_backoff.attempts()) + "/" +
+                     attempts_text(state.reconnect_backoff.policy().max_attempts) + ", in " + seconds_text(*delay) +
+                     "; nominal " + seconds_text(nominal) + ")";
+  log_fault(*state.log, "session", failure, plan);
+  set_phase(self, "reconnecting", plan);
+  self->delayed_send(self, *delay, reconnect_atom::value, state.generation);
+}
+
+void send_heartbeat(supervisor_actor* self) {
+  auto& state = self->state;
+  const auto& watchdog = state.options.supervision.watchdog;
+  self->delayed_send(self, watchdog.heartbeat_interval, heartbeat_tick_atom::value);
+  if (!state.session || state.heartbeat_outstanding || state.finished)
+    return;
+  state.heartbeat_outstanding = true;
+  auto generation = state.generation;
+  self->request(state.session, watchdog.heartbeat_deadline, heartbeat_atom::value)
+    .then(
+      [self, generation](std::size_t mailbox_depth) {
+        auto& state = self->state;
+        if (generation != state.generation)
+          return;
+        state.heartbeat_outstanding = false;
+        auto bound = state.options.supervision.watchdog.mailbox_bound;
+        if (mailbox_depth > bound)
+          on_session_failed(self, session_end{true,
+                                              {channel_failure{failure_kind::mailbox_over_bound,
+                                                               "session mailbox " + std::to_string(mailbox_depth) +
+                                                                 " exceeds the bound of " + std::to_string(bound)}},
+                                              "session mailbox over bound"});
+      },
+      [self, generation](const caf::error&) {
+        auto& state = self->state;
+        if (generation != state.generation || !state.session)
+          return;
+        state.heartbeat_outstanding = false;
+        auto deadline = seconds_text(state.options.supervision.watchdog.heartbeat_deadline);
+        on_session_failed(self, session_end{true,
+                                            {channel_failure{failure_kind::stuck,
+                                                             "session orchestrator gave no heartbeat reply within " +
+                                                               deadline}},
+                                            "session orchestrator stuck"});
+      });
+}
+
+caf::behavior session_supervisor(supervisor_actor* self, session_options options, caf::actor observer) {
+  auto& state = self->state;
+  state.options = std::move(options);
+  state.observer = std::move(observer);
+  state.log = named_logger("supervisor");
+  state.reconnect_backoff = backoff{state.options.supervision.reconnect};
+  self->set_down_handler([self](const caf::down_msg& down) {
+    auto& state = self->state;
+    if (state.session && down.source == state.session.address())
+      on_session_failed(self, session_end{true,
+                                          {channel_failure{failure_kind::stuck, "session orchestrator terminated: " +
+                                                                                  self->system().render(down.reason)}},
+                                          "session orchestrator terminated"});
+  });
+  start_session(self);
+  send_heartbeat(self);
+  return {
+    [self](session_up_atom) {
+      auto& state = self->state;
+      if (self->current_sender() != state.session.address())
+        return;
+      state.ever_up = true;
+      set_phase(self, "up");
+      self->send(state.observer, session_up_atom::value);
+      self->delayed_send(self, state.reconnect_backoff.policy().stable_after, stable_check_atom::value,
+                         state.generation);
+    },
+    [self](stable_check_atom, unsigned generation) {
+      auto& state = self->state;
+      if (generation == state.generation && state.phase == "up")
+        state.reconnect_backoff.reset();  // flap guard passed: this session is stable
+    },
+    [self](session_ended_atom, session_end end) {
+      auto& state = self->state;
+      if (self->current_sender() != state.session.address())
+        return;  // a discarded session saying goodbye
+      if (end.failure.empty()) {
+        finish(self, std::move(end));
+        return;
+      }
+      on_session_failed(self, std::move(end));
+    },
+    [self](reconnect_atom, unsigned generation) {
+      auto& state = self->state;
+      if (generation != state.generation || state.finished)
+        return;
+      ++state.reconnects;
+      start_session(self);
+    },
+    [self](heartbeat_tick_atom) { send_heartbeat(self); },
+    [self](health_atom atom) {
+      auto promise = self->make_response_promise();
+      auto& state = self->state;
+      session_health fallback;
+      fallback.state = state.phase;
+      fallback.uri = state.options.uri;
+      fallback.reconnects = state.reconnects;
+      fallback.last_fault = state.last_fault;
+      if (!state.session) {
+        promise.deliver(fallback);
+        return promise;
+      }
+      self->request(state.session, 2 * state.options.health_deadline, atom)
+        .then(
+          [self, promise](session_health health) mutable {
+            auto& state = self->state;
+            if (state.phase != "up")
+              health.state = state.phase;
+            health.reconnects = state.reconnects;
+            health.last_fault = state.last_fault;
+            promise.deliver(health);
+          },
+          [promise, fallback](const caf::error&) mutable {
+            fallback.state += " (session did not answer)";
+            promise.deliver(fallback);
+          });
+      return promise;
+    },
+    [self](dump_primary_atom atom, const std::string& path) {
+      auto promise = self->make_response_promise();
+      if (!self->state.session) {
+        promise.deliver(std::string("no session"));
+        return promise;
+      }
+      self->request(self->state.session, 2 * self->state.options.health_deadline, atom, path)
+        .then([promise](const std::string& error) mutable { promise.deliver(error); },
+              [promise](const caf::error& error) mutable { promise.deliver("session did not answer: " + to_string(error)); });
+      return promise;
+    },
+    [self](shutdown_atom) {
+      auto& state = self->state;
+      if (state.session)
+        self->send(state.session, shutdown_atom::value);
+      state.finished = true;
+      self->quit();
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_session_supervisor(caf::actor_system& system, session_options options, caf::actor observer) {
+  return system.spawn(session_supervisor, std::move(options), std::move(observer));
+}
+
+}  // namespace vigil

@@ -1,0 +1,35 @@
+// The session supervisor: the top of the actor tree. It keeps one session
+// orchestrator alive and reconnects when it fails.
+//
+// - It probes the session with (heartbeat_atom) every heartbeat_interval; a
+//   missed deadline is the fault "stuck" and the session is replaced.
+// - When a session ends with a failure, it reconnects after the `reconnect`
+//   backoff (exponential, jitter, cap, max attempts). The attempt count only
+//   resets after a session has stayed up for `stable_after` (flap guard).
+// - It gives up (and reports the session ended) on a permanent failure
+//   (wrong password, bad certificate), when the very first connection fails
+//   (nothing to recover), or when the attempts run out.
+//
+// Accepts:
+//   (session_up_atom), (session_ended_atom, session_end)   from its session
+//   (health_atom) -> session_health                        with reconnects and last fault
+//   (dump_primary_atom, path) -> std::string               forwarded
+//   (shutdown_atom)                                        stops the session and quits
+// Sends to its observer (the headless runner, later the window):
+//   (session_up_atom)                     each time the session is (back) up
+//   (session_status_atom, std::string)    human-readable state for a status line
+//   (session_ended_atom, session_end)     once, when it gives up or shuts down
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/session.hpp"
+
+namespace vigil {
+
+using session_status_atom = caf::atom_constant<caf::atom("sessstat")>;
+
+caf::actor spawn_session_supervisor(caf::actor_system& system, session_options options, caf::actor observer);
+
+}  // namespace vigil

@@ -27,8 +27,9 @@ caf::behavior cursor_channel(cursor_actor* self, channel_spec spec) {
     self->state.endpoint->log().trace("{} ({} bytes)", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type),
                                       frame.body.size());
   };
-  self->state.endpoint =
-    std::make_unique<channel_endpoint>(self, std::move(spec), channel_endpoint::hooks{nullptr, on_message});
+  channel_endpoint::hooks hooks;
+  hooks.on_message = on_message;
+  self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
   return caf::behavior{self->state.endpoint->handlers()};
 }

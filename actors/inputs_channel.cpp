@@ -48,9 +48,9 @@ void on_inputs_message(inputs_actor* self, const protocol::frame& frame) {
 }
 
 caf::behavior inputs_channel(inputs_actor* self, channel_spec spec) {
-  self->state.endpoint = std::make_unique<channel_endpoint>(
-    self, std::move(spec),
-    channel_endpoint::hooks{nullptr, [self](const protocol::frame& frame) { on_inputs_message(self, frame); }});
+  channel_endpoint::hooks hooks;
+  hooks.on_message = [self](const protocol::frame& frame) { on_inputs_message(self, frame); };
+  self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
   return caf::behavior{self->state.endpoint->handlers()};
 }

@@ -2,6 +2,7 @@
 // the payload of SpiceQUICData (the bytes after its u32 data_size).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "protocol/codecs/decoded_image.hpp"

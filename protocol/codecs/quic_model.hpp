@@ -1,0 +1,152 @@
+// The adaptive model of QUIC (private to quic.cpp): SPICE's fixed
+// configuration of Starosolski's SFALIC coder.
+//
+// Every channel value is coded as a residual: its difference from a
+// prediction, modulo 2^bpc, folded to a non-negative number (0 = exact, even =
+// above the prediction, odd = below) and written with one of `bpc` Golomb-Rice
+// codes (code k: quotient in unary, k low bits verbatim; quotients that would
+// make a codeword too long switch to a fixed-length escape codeword). Which
+// code is used depends on a bucket chosen by the previous residual of the same
+// channel; each bucket counts how long every code would have been and uses the
+// shortest. Buckets are only updated at randomly spaced pixels (a fixed
+// pseudo-random table decides), with the spacing growing as the image goes on.
+// Runs of pixels equal to their left neighbour are coded with an adaptive
+// run-length (MELCODE) coder.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "protocol/codecs/quic_bitstream.hpp"
+
+namespace vigil::protocol::quic_detail {
+
+constexpr unsigned max_bits_per_channel = 8;
+
+// The Golomb codes and lookup tables for one channel depth (8 or 5 bits).
+struct code_family {
+  struct golomb_code {
+    std::uint32_t escape_below;    // a 32-bit lookahead <= this starts an escape codeword
+    std::uint32_t escape_base;     // first value coded by escape codewords
+    std::uint8_t escape_length;    // length of an escape codeword
+    std::uint8_t escape_value_bits;  // its trailing bits that carry (value - escape_base)
+  };
+
+  unsigned bits_per_channel = 0;
+  unsigned max_value = 0;  // 2^bits_per_channel - 1
+  std::array<golomb_code, max_bits_per_channel> codes{};
+  // Codeword length of every residual under every code, for the bucket update.
+  std::array<std::array<std::uint8_t, max_bits_per_channel>, 256> codeword_length{};
+  // Folded residual -> difference from the prediction (modulo 2^bits).
+  std::array<std::uint8_t, 256> unfold{};
+  // Previous residual -> bucket index: buckets cover 1, 2, 4, 8, ... residuals.
+  std::array<std::uint8_t, 256> bucket_of{};
+};
+
+// The two depths SPICE uses: 8 bits (RGB24, RGB32, RGBA) and 5 bits (RGB16).
+const code_family& family_8bpc();
+const code_family& family_5bpc();
+
+// Reads one residual coded with Golomb code `code` of `family`. A corrupt
+// escape codeword can name a value above family.max_value (at most 511): the
+// caller checks that once per row rather than branching here. Forced inline:
+// it runs once per channel per pixel, and GCC otherwise keeps it a call.
+[[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, const code_family& family, unsigned code) {
+  const std::uint32_t lookahead = in.peek32();
+  const code_family::golomb_code& golomb = family.codes[code];
+  if (lookahead > golomb.escape_below) {
+    const unsigned quotient = static_cast<unsigned>(__builtin_clz(lookahead));
+    const unsigned length = quotient + 1 + code;
+    const unsigned remainder = (lookahead >> (32 - length)) & ((1u << code) - 1);
+    in.skip(length);
+    return quotient << code | remainder;
+  }
+  const unsigned length = golomb.escape_length;
+  const unsigned offset = (lookahead >> (32 - length)) & ((1u << golomb.escape_value_bits) - 1);
+  in.skip(length);
+  return golomb.escape_base + offset;
+}
+
+// One context bucket: the summed codeword lengths of each code so far.
+struct bucket {
+  std::array<std::uint32_t, max_bits_per_channel> total_length{};
+  unsigned best_code = 0;
+};
+
+// Low 6 bits of the format's fixed pseudo-random table (the wait mask never
+// has more than 6 bits, so the rest of each entry never matters).
+extern const std::array<std::uint8_t, 256> update_spacing_random;
+
+// Length of the remainder field of a run, by MELCODE state.
+extern const std::array<std::uint8_t, 32> run_remainder_bits;
+
+// The state one group of channels shares: RGB's three channels share one,
+// the alpha plane has its own.
+class adaptive_state {
+public:
+  adaptive_state() { enter_wait_mask_level(0); }
+
+  // Pixels of a row are decoded in segments: the pseudo-random spacing of
+  // model updates (the wait mask) widens after every 2048 pixels, up to 6
+  // times, and a run never crosses a segment end. Returns the length of the
+  // next segment of a row that still has `pixels_left` pixels.
+  unsigned begin_segment(unsigned pixels_left) {
+    if (pixels_left_at_level_ == 0 && wait_mask_level_ < last_wait_mask_level)
+      enter_wait_mask_level(wait_mask_level_ + 1);
+    if (wait_mask_level_ == last_wait_mask_level)
+      return pixels_left;
+    const unsigned length = pixels_left < pixels_left_at_level_ ? pixels_left : pixels_left_at_level_;
+    pixels_left_at_level_ -= length;
+    return length;
+  }
+
+  // Called after each pixel decoded outside a run: true if the buckets used
+  // for it are to be updated with its residuals now.
+  bool update_due() {
+    if (pixels_to_skip_ != 0) {
+      --pixels_to_skip_;
+      return false;
+    }
+    pixels_to_skip_ = update_spacing_random[++random_index_ & 0xff] & wait_mask_;
+    return true;
+  }
+
+  // Adds the codeword lengths of `residual` to `b`, picks its best code (ties
+  // go to the higher code) and halves the totals once they pass the threshold.
+  void update(bucket& b, unsigned residual, const code_family& family) const {
+    const auto& lengths = family.codeword_length[residual];
+    unsigned best = family.bits_per_channel - 1;
+    std::uint32_t best_total = b.total_length[best] += lengths[best];
+    for (unsigned code = best; code-- > 0;) {
+      const std::uint32_t total = b.total_length[code] += lengths[code];
+      if (total < best_total) {
+        best = code;
+        best_total = total;
+      }
+    }
+    b.best_code = best;
+    if (best_total > halving_threshold_)
+      for (unsigned code = 0; code < family.bits_per_channel; ++code)
+        b.total_length[code] >>= 1;
+  }
+
+  // Reads a run length; false if the run would exceed `max_length` pixels,
+  // which only a corrupt stream can ask for.
+  bool read_run(bit_reader& in, unsigned max_length, unsigned& length);
+
+private:
+  static constexpr unsigned last_wait_mask_level = 6;
+  static constexpr unsigned pixels_per_wait_mask_level = 2048;
+
+  void enter_wait_mask_level(unsigned level);
+
+  unsigned pixels_to_skip_ = 0;
+  unsigned random_index_ = 0xff;
+  unsigned wait_mask_level_ = 0;
+  unsigned wait_mask_ = 0;
+  unsigned pixels_left_at_level_ = 0;
+  unsigned halving_threshold_ = 0;
+  unsigned run_state_ = 0;  // MELCODE state, index into run_remainder_bits
+};
+
+}  // namespace vigil::protocol::quic_detail

@@ -1,5 +1,7 @@
 #include "supervisors/health_snapshot.hpp"
 
+#include <sys/resource.h>
+
 #include <nlohmann/json.hpp>
 
 namespace vigil {
@@ -36,6 +38,12 @@ nlohmann::json channel_json(const channel_health& channel) {
   };
 }
 
+long peak_rss_kb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;  // kilobytes on Linux
+}
+
 }  // namespace
 
 std::string health_snapshot_json(const session_health& health, const std::optional<exit_status>& exit) {
@@ -55,6 +63,7 @@ std::string health_snapshot_json(const session_health& health, const std::option
        {"last_fault", health.last_fault},
      }},
     {"channels", channels},
+    {"process", {{"peak_rss_kb", peak_rss_kb()}}},
   };
   if (exit)
     snapshot["exit"] = {{"code", exit->code}, {"reason", exit->reason}};

@@ -43,6 +43,41 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->display_init.glz_window_size == defaults.display_init.glz_window_size);
   BOOST_TEST(loaded.value->health_deadline.count() == defaults.health_deadline.count());
   BOOST_TEST(loaded.value->log_level == defaults.log_level);
+  BOOST_TEST(loaded.value->main_status_edge_capacity == defaults.main_status_edge_capacity);
+  const auto& w = loaded.value->supervision.watchdog;
+  BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
+  BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());
+  BOOST_TEST(w.mailbox_bound == defaults.supervision.watchdog.mailbox_bound);
+  BOOST_TEST(w.server_silence.count() == defaults.supervision.watchdog.server_silence.count());
+  BOOST_TEST(loaded.value->supervision.log_transitions == defaults.supervision.log_transitions);
+  for (auto [file, code] : {std::pair{&loaded.value->supervision.reconnect, &defaults.supervision.reconnect},
+                            std::pair{&loaded.value->supervision.channel_restart, &defaults.supervision.channel_restart}}) {
+    BOOST_TEST(file->initial_delay.count() == code->initial_delay.count());
+    BOOST_TEST(file->multiplier == code->multiplier);
+    BOOST_TEST(file->max_delay.count() == code->max_delay.count());
+    BOOST_TEST(file->jitter == code->jitter);
+    BOOST_TEST(file->max_attempts == code->max_attempts);
+    BOOST_TEST(file->stable_after.count() == code->stable_after.count());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(backoff_keys_are_read_for_both_policies) {
+  temp_config file("[reconnect]\ninitial_delay_ms = 100\nmultiplier = 3\njitter = 0.5\nmax_attempts = 0\n"
+                   "[channel_restart]\nstable_after_s = 7\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  BOOST_TEST(loaded.value->supervision.reconnect.initial_delay.count() == 100);
+  BOOST_TEST(loaded.value->supervision.reconnect.multiplier == 3.0);
+  BOOST_TEST(loaded.value->supervision.reconnect.jitter == 0.5);
+  BOOST_TEST(loaded.value->supervision.reconnect.max_attempts == 0u);
+  BOOST_TEST(loaded.value->supervision.channel_restart.stable_after.count() == 7000);
+}
+
+BOOST_AUTO_TEST_CASE(jitter_above_one_is_refused) {
+  temp_config file("[reconnect]\njitter = 1.5\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("'reconnect.jitter' must be a number") != std::string::npos, loaded.error);
 }
 
 BOOST_AUTO_TEST_CASE(values_in_the_file_override_the_defaults) {

@@ -1,0 +1,152 @@
+// The supervision scenarios of issue 3, each against a real server over real
+// sockets, each printing the figures it measured.
+#define BOOST_TEST_MODULE vigil supervision scenarios
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <regex>
+
+#include <spice/enums.h>
+
+#include "fault_proxy.hpp"
+#include "loopback_ports.hpp"
+#include "qemu_server.hpp"
+#include "supervision_scenarios.hpp"
+
+using namespace std::chrono_literals;
+using namespace vigil::test_support;
+
+namespace {
+
+std::string uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }
+
+void require_clean_run(const client_run& run) {
+  BOOST_TEST_MESSAGE("client: " << run.process.describe());
+  BOOST_REQUIRE_MESSAGE(!run.snapshot.is_null(), "no JSON snapshot; stderr:\n" << run.process.stderr_text);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(stuck_display_actor_is_detected_within_two_heartbeats_and_restarted_alone) {
+  qemu_server server(plain_spice());
+  // display:0 blocks its handler 3 s after linking, for 15 s: a real stuck actor.
+  auto run = run_client({"--headless", "--duration", "12", "--log-supervisor", "--debug-fault",
+                         "display:0:stall:3000:15000", uri(server.port())},
+                        60s);
+  require_clean_run(run);
+  const auto& log = run.process.stderr_text;
+  auto blocked = log_lines_with(log, "debug fault: blocking");
+  auto detected = log_lines_with(log, "fault display:0 stuck");
+  auto relinked = log_lines_with(log, "display:0 linking -> up");
+  BOOST_REQUIRE_EQUAL(blocked.size(), 1u);
+  BOOST_REQUIRE_GE(detected.size(), 1u);
+  BOOST_REQUIRE_EQUAL(relinked.size(), 2u);  // first link, then the restart
+  double detection = *log_line_time(detected[0]) - *log_line_time(blocked[0]);
+  double recovery = *log_line_time(relinked[1]) - *log_line_time(detected[0]);
+  std::printf("stuck display: detected %.3f s after it blocked (heartbeat period 1.0 s), up again %.3f s later\n",
+              detection, recovery);
+  BOOST_TEST(detection <= 2.0 + 0.25);  // two heartbeat periods, plus scheduling slack
+  BOOST_TEST(run.process.exit_code.value_or(-1) == 0);  // the session itself never went down
+  BOOST_TEST(run.snapshot["session"]["reconnects"] == 0);
+  BOOST_TEST((*run.channel("display"))["restarts"] == 1);
+  BOOST_TEST((*run.channel("display"))["state"] == "up");
+  BOOST_TEST((*run.channel("main"))["restarts"] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(frozen_main_connection_is_a_silent_server_and_the_session_reconnects) {
+  qemu_server server(plain_spice());
+  fault_proxy proxy(server.port());
+  temp_directory work("vigil-frozen-main");
+  // QEMU pings main every 15 s, so 20 s of silence means the connection is dead.
+  auto config = write_config(work, "[watchdog]\nserver_silence_s = 20\n[reconnect]\ninitial_delay_ms = 1000\n");
+  client_in_background client({"--headless", "--duration", "40", "--log-supervisor", "--config", config,
+                               uri(proxy.port())},
+                              90s);
+  std::this_thread::sleep_for(4s);
+  proxy.freeze(SPICE_CHANNEL_MAIN);
+  auto frozen_at = std::chrono::steady_clock::now();
+  auto run = client.wait();
+  require_clean_run(run);
+  const auto& log = run.process.stderr_text;
+  auto silent = log_lines_with(log, "fault main:0 server_silent");
+  auto reconnect = log_lines_with(log, "fault session server_silent");
+  auto up_again = log_lines_with(log, "session connecting -> up");
+  BOOST_REQUIRE_GE(silent.size(), 1u);
+  BOOST_REQUIRE_GE(reconnect.size(), 1u);
+  BOOST_REQUIRE_GE(up_again.size(), 2u);
+  std::printf("frozen main: %s\n  reconnected %.2f s after the fault; main connections through the proxy: %zu\n",
+              silent[0].c_str(), *log_line_time(up_again[1]) - *log_line_time(reconnect[0]),
+              proxy.connections_seen(SPICE_CHANNEL_MAIN));
+  (void)frozen_at;
+  BOOST_TEST(run.snapshot["session"]["reconnects"] >= 1);
+  BOOST_TEST(run.snapshot["session"]["state"] == "up");
+  BOOST_TEST(run.process.exit_code.value_or(-1) == 6);  // up at the end, after a reconnect
+  BOOST_TEST(proxy.connections_seen(SPICE_CHANNEL_MAIN) >= 2u);
+}
+
+BOOST_AUTO_TEST_CASE(server_killed_and_restarted_three_times_is_reconnected_within_the_backoff_policy) {
+  restartable_qemu server(find_free_loopback_port());
+  server.start();
+  temp_directory work("vigil-qemu-restarts");
+  // Short flap guard so each outage starts the backoff from attempt 1.
+  auto config = write_config(work,
+                             "[reconnect]\ninitial_delay_ms = 500\nmultiplier = 2.0\nmax_delay_ms = 4000\n"
+                             "jitter = 0.2\nmax_attempts = 10\nstable_after_s = 3\n");
+  client_in_background client({"--headless", "--duration", "42", "--log-supervisor", "--config", config,
+                               uri(server.port())},
+                              90s);
+  for (int outage = 0; outage < 3; ++outage) {
+    std::this_thread::sleep_for(6s);
+    server.kill();
+    std::this_thread::sleep_for(3s);
+    server.start();
+  }
+  auto run = client.wait();
+  require_clean_run(run);
+  const auto& log = run.process.stderr_text;
+  std::regex plan(R"(reconnect \(attempt (\d+)/(\d+), in ([0-9.]+) s; nominal ([0-9.]+) s\))");
+  auto plans = log_lines_with(log, "action: reconnect (attempt");
+  BOOST_REQUIRE_GE(plans.size(), 3u);
+  std::printf("server restarts: reconnect delays (policy: 0.5 s x 2^(n-1), cap 4 s, jitter 20%%)\n");
+  for (const auto& line : plans) {
+    std::smatch match;
+    BOOST_REQUIRE(std::regex_search(line, match, plan));
+    unsigned attempt = std::stoul(match[1]);
+    double delay = std::stod(match[3]);
+    double nominal = std::min(4.0, 0.5 * (1u << (attempt - 1)));
+    std::printf("  attempt %u: %.2f s (nominal %.2f s)\n", attempt, delay, nominal);
+    BOOST_TEST(std::stod(match[4]) == nominal, boost::test_tools::tolerance(1e-6));
+    BOOST_TEST(delay >= nominal * 0.8 - 0.011);
+    BOOST_TEST(delay <= nominal * 1.2 + 0.011);
+  }
+  auto ups = log_lines_with(log, "session connecting -> up");
+  std::printf("  session up %zu times, reconnects %d, exit: %s\n", ups.size(),
+              run.snapshot["session"]["reconnects"].get<int>(), run.process.describe().c_str());
+  BOOST_TEST(ups.size() == 4u);  // the first connection and one per outage
+  BOOST_TEST(run.snapshot["session"]["reconnects"] >= 3);
+  BOOST_TEST(run.process.exit_code.value_or(-1) == 6);  // still running when the duration ended, recovered
+}
+
+BOOST_AUTO_TEST_CASE(a_consumer_that_stops_reading_cannot_block_main_which_keeps_answering_pings) {
+  qemu_server server(plain_spice());
+  // The K1 shape: the session stops reading main's per-PING status stream.
+  auto run = run_client({"--headless", "--duration", "35", "--debug-fault", "session:ignore-main-status",
+                         uri(server.port())},
+                        90s);
+  require_clean_run(run);
+  const auto* main = run.channel("main");
+  BOOST_REQUIRE(main);
+  const auto& edge = (*main)["edges"][0];
+  std::printf("K1 shape: main answered %d pings; its status edge to the stalled session: capacity %d, in flight %d, "
+              "waiting %d, coalesced %d\n",
+              (*main)["pings_answered"].get<int>(), edge["capacity"].get<int>(), edge["in_flight"].get<int>(),
+              edge["waiting"].get<int>(), edge["coalesced"].get<int>());
+  BOOST_TEST(run.process.exit_code.value_or(-1) == 0);
+  BOOST_TEST(edge["name"] == "main->session status");
+  BOOST_TEST(edge["in_flight"] == edge["capacity"]);  // the consumer stopped acknowledging...
+  BOOST_TEST(edge["waiting"] <= 1);                   // ...yet only the newest status waits
+  BOOST_TEST(edge["coalesced"] > 0);
+  // Three net-test pings at connect, then QEMU's keepalive pair at 15 s and 30 s.
+  BOOST_TEST((*main)["pings_answered"] >= 7);
+  BOOST_TEST((*main)["last_activity_age_ms"] < 16000);
+}

@@ -11,6 +11,7 @@ const char* to_string(overflow_policy policy) {
     case overflow_policy::keep_latest: return "keep_latest";
     case overflow_policy::drop_oldest: return "drop_oldest";
     case overflow_policy::fault: return "fault";
+    case overflow_policy::backpressure: return "backpressure";
   }
   return "unknown";
 }
@@ -50,6 +51,9 @@ bool bounded_edge::send(caf::local_actor* self, caf::message message) {
         ++stats_.refused;
         return false;
       }
+      waiting_.push_back(std::move(message));
+      return true;
+    case overflow_policy::backpressure:
       waiting_.push_back(std::move(message));
       return true;
   }

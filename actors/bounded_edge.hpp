@@ -11,6 +11,10 @@
 //   fault         must-not-lose (key events, replies): up to `capacity` wait;
 //                 beyond that the message is refused and send() returns false,
 //                 which the owner reports as a health fault (restart)
+//   backpressure  must-not-lose from a producer that can stop producing (the
+//                 socket broker halts reads once full()): nothing is refused;
+//                 what the producer made before it stopped waits here. The
+//                 producer bounds that overshoot, not the edge.
 // send() never blocks and never waits: the sender keeps running whatever the
 // receiver does. A receiver that dies or stops reading costs at most
 // 2 x capacity messages of memory.
@@ -31,7 +35,7 @@ namespace vigil {
 // (edge_ack_atom, std::uint32_t edge_id, std::uint32_t count): receiver -> sender
 using edge_ack_atom = caf::atom_constant<caf::atom("edgeack")>;
 
-enum class overflow_policy { keep_latest, drop_oldest, fault };
+enum class overflow_policy { keep_latest, drop_oldest, fault, backpressure };
 const char* to_string(overflow_policy policy);
 
 struct edge_stats {
@@ -61,6 +65,9 @@ public:
 
   // The receiver acknowledged `count` messages: send what waits, as credit allows.
   void on_ack(caf::local_actor* self, std::uint32_t count);
+
+  // No credit left: a backpressure producer should stop producing.
+  bool full() const { return stats_.in_flight + waiting_.size() >= capacity_; }
 
   std::uint32_t id() const { return edge_id_; }
   const std::string& name() const { return name_; }

@@ -11,14 +11,19 @@ namespace vigil {
 
 namespace {
 
+using confirm_reads_atom = caf::atom_constant<caf::atom("confreads")>;
+
 struct broker_state {
   caf::actor owner;
   caf::io::connection_handle handle;
   std::unique_ptr<tls_client> tls;
   bool announced_ready = false;
-  // Never holds anything: reads halt before the owner runs out of credit.
-  bounded_edge to_owner{"socket->channel", edge_ids::socket_bytes, 8, overflow_policy::fault};
+  // Reads halt once the owner has no credit left. CAF finishes the read loop
+  // it is in (middleman.max-consecutive-reads, set low in main.cpp), so a few
+  // chunks may arrive after the halt: they wait here, never dropped.
+  bounded_edge to_owner{"socket->channel", edge_ids::socket_bytes, 8, overflow_policy::backpressure};
   bool reads_halted = false;
+  std::uint32_t resume_generation = 0;  // identifies the latest resume, for its confirmations
 };
 
 void write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& bytes) {
@@ -43,7 +48,7 @@ void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) 
   if (plaintext.empty())
     return;
   state.to_owner.send_values(self, sock_data_atom::value, std::move(plaintext));
-  if (state.to_owner.stats().in_flight >= state.to_owner.capacity() && !state.reads_halted) {
+  if (state.to_owner.full() && !state.reads_halted) {
     self->halt(state.handle);
     state.reads_halted = true;
   }
@@ -70,7 +75,7 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   auto state = std::make_shared<broker_state>();
   state->owner = owner;
   state->to_owner = bounded_edge{"socket->channel", edge_ids::socket_bytes, settings.max_unconsumed_chunks,
-                                 overflow_policy::fault};
+                                 overflow_policy::backpressure};
   state->to_owner.connect(owner);
   state->handle = self->add_scribe(fd);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
@@ -110,10 +115,23 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
     },
     [self, state](edge_ack_atom, std::uint32_t, std::uint32_t count) {
       state->to_owner.on_ack(self, count);
-      if (state->reads_halted && state->to_owner.stats().in_flight < state->to_owner.capacity()) {
+      if (state->reads_halted && !state->to_owner.full()) {
         state->reads_halted = false;
         self->trigger(state->handle);
+        // CAF 0.17 applies halt()'s epoll removal later, in its event loop. A
+        // trigger() that comes before that is a no-op (the stream still has
+        // its reader), and the removal then drops the reader: the socket is
+        // never read again (seen as sessions stuck after main's INIT, ~1 in 8
+        // under load). Triggering again once the loop has moved on repairs
+        // that; when reads are already on it does nothing.
+        auto generation = ++state->resume_generation;
+        self->delayed_send(self, std::chrono::milliseconds(5), confirm_reads_atom::value, generation);
+        self->delayed_send(self, std::chrono::milliseconds(50), confirm_reads_atom::value, generation);
       }
+    },
+    [self, state](confirm_reads_atom, std::uint32_t generation) {
+      if (!state->reads_halted && generation == state->resume_generation)
+        self->trigger(state->handle);
     },
     [self, state](sock_shutdown_atom) {
       self->close(state->handle);

@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   // A debug-stalled (or truly stuck) actor holds a worker thread until it is
   // replaced; enough workers keep the rest of the system running meanwhile.
   config.set("scheduler.max-threads", std::max(4u, std::thread::hardware_concurrency()));
+  // A socket broker's halt() only takes effect after CAF's current read loop;
+  // fewer consecutive reads keep the chunks that still arrive after it few.
+  config.set("middleman.max-consecutive-reads", 2);
   int exit_code;
   std::optional<shutdown_watchdog> watchdog;
   {

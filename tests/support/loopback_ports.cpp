@@ -1,0 +1,67 @@
+#include "loopback_ports.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace vigil::test_support {
+namespace {
+
+sockaddr_in loopback_address(std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+class socket_fd {
+public:
+  socket_fd() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    if (fd_ < 0) throw std::runtime_error(std::string("socket() failed: ") + std::strerror(errno));
+  }
+  ~socket_fd() { ::close(fd_); }
+  socket_fd(const socket_fd&) = delete;
+  socket_fd& operator=(const socket_fd&) = delete;
+  int get() const { return fd_; }
+
+private:
+  int fd_;
+};
+
+std::uint16_t bind_to_any_free_port(const socket_fd& socket) {
+  sockaddr_in address = loopback_address(0);
+  if (::bind(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    throw std::runtime_error(std::string("bind(127.0.0.1:0) failed: ") + std::strerror(errno));
+  }
+  socklen_t length = sizeof address;
+  if (::getsockname(socket.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error(std::string("getsockname() failed: ") + std::strerror(errno));
+  }
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+std::uint16_t find_free_loopback_port() { return find_free_loopback_ports(1).front(); }
+
+std::vector<std::uint16_t> find_free_loopback_ports(std::size_t count) {
+  std::vector<socket_fd> held(count);
+  std::vector<std::uint16_t> ports;
+  for (const auto& socket : held) ports.push_back(bind_to_any_free_port(socket));
+  return ports;
+}
+
+bool loopback_port_accepts_connections(std::uint16_t port) {
+  socket_fd socket;
+  sockaddr_in address = loopback_address(port);
+  return ::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+}  // namespace vigil::test_support

@@ -1,0 +1,136 @@
+#include "qemu_server.hpp"
+
+#include "loopback_ports.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+namespace vigil::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto listen_timeout = 10s;
+// spice-server listens before it loads the TLS certificates, and QEMU exits
+// when that fails: a port that accepts is not yet proof that QEMU will stay.
+constexpr auto settle_time = 300ms;
+constexpr int start_attempts = 3;
+
+// QEMU's option parser treats ',' as a separator; a literal comma is doubled.
+std::string escape_option_value(const std::string& value) {
+  std::string escaped;
+  for (char c : value) {
+    escaped += c;
+    if (c == ',') escaped += ',';
+  }
+  return escaped;
+}
+
+std::string qemu_binary() {
+  const char* override_path = std::getenv("VIGIL_QEMU");
+  return override_path && *override_path ? override_path : "qemu-system-x86_64";
+}
+
+}  // namespace
+
+spice_listen_config plain_spice() { return {}; }
+
+spice_listen_config tls_only_spice(const std::string& x509_dir) {
+  spice_listen_config config;
+  config.plain_port = false;
+  config.tls_port = true;
+  config.x509_dir = x509_dir;
+  return config;
+}
+
+spice_listen_config plain_and_tls_spice(const std::string& x509_dir, const std::string& secure_channel) {
+  spice_listen_config config;
+  config.tls_port = true;
+  config.x509_dir = x509_dir;
+  config.tls_channel = secure_channel;
+  return config;
+}
+
+spice_listen_config password_spice(const std::string& password) {
+  spice_listen_config config;
+  config.password = password;
+  return config;
+}
+
+qemu_server::qemu_server(const spice_listen_config& config)
+    : work_directory_("qemu"), log_path_(work_directory_.file("qemu-output.log")) {
+  if (!config.plain_port && !config.tls_port) throw std::logic_error("qemu_server: no SPICE port requested");
+  if (config.tls_port && config.x509_dir.empty()) throw std::logic_error("qemu_server: TLS needs an x509_dir");
+  for (int attempt = 1; attempt <= start_attempts; ++attempt) {
+    if (try_start(config)) return;
+  }
+  throw std::runtime_error("QEMU did not start listening after " + std::to_string(start_attempts) +
+                           " attempts; last command: " + quote_command_line(command_line_) +
+                           "\nQEMU " + process_->describe_state() + ", output:\n" + output());
+}
+
+qemu_server::~qemu_server() {
+  if (process_) process_->stop();
+}
+
+bool qemu_server::try_start(const spice_listen_config& config) {
+  if (process_) process_->stop();
+  process_.reset();
+
+  const auto ports = find_free_loopback_ports(2);
+  port_.reset();
+  tls_port_.reset();
+  std::string spice = "addr=127.0.0.1";
+  if (config.plain_port) {
+    port_ = ports[0];
+    spice += ",port=" + std::to_string(*port_);
+  }
+  if (config.tls_port) {
+    tls_port_ = ports[1];
+    spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config.x509_dir);
+  }
+  if (!config.tls_channel.empty()) spice += ",tls-channel=" + config.tls_channel;
+  if (config.password.empty()) spice += ",disable-ticketing=on";
+  else spice += ",password-secret=vigil-spice-password";
+
+  command_line_ = {qemu_binary(), "-accel", "tcg", "-machine", "pc", "-m", "128", "-nodefaults",
+                   "-vga", "qxl", "-display", "none", "-monitor", "none", "-serial", "none"};
+  if (!config.password.empty()) {
+    command_line_.push_back("-object");
+    command_line_.push_back("secret,id=vigil-spice-password,data=" + escape_option_value(config.password));
+  }
+  command_line_.push_back("-spice");
+  command_line_.push_back(spice);
+
+  process_ = std::make_unique<background_process>(command_line_, log_path_);
+
+  const auto deadline = std::chrono::steady_clock::now() + listen_timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!process_->is_running()) return false;
+    const bool plain_ready = !port_ || loopback_port_accepts_connections(*port_);
+    const bool tls_ready = !tls_port_ || loopback_port_accepts_connections(*tls_port_);
+    if (plain_ready && tls_ready) {
+      std::this_thread::sleep_for(settle_time);
+      return process_->is_running();
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string state = process_->describe_state();
+  process_->stop();
+  throw std::runtime_error("QEMU did not accept connections within 10 s (" + state + "): " +
+                           quote_command_line(command_line_) + "\nQEMU output:\n" + output());
+}
+
+std::uint16_t qemu_server::port() const {
+  if (!port_) throw std::logic_error("qemu_server: this server has no plain SPICE port");
+  return *port_;
+}
+
+std::uint16_t qemu_server::tls_port() const {
+  if (!tls_port_) throw std::logic_error("qemu_server: this server has no TLS SPICE port");
+  return *tls_port_;
+}
+
+}  // namespace vigil::test_support

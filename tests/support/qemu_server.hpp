@@ -1,0 +1,66 @@
+// A real SPICE server for integration tests: qemu-system-x86_64 with a QXL card
+// and no disk (SeaBIOS prints "No bootable device." and blinks a cursor), on
+// free loopback ports, exactly as docs/test-targets.md describes.
+//
+// The constructor returns only once every SPICE port accepts connections (or
+// throws with QEMU's own output). The destructor stops QEMU (SIGTERM, then
+// SIGKILL), and QEMU also dies with the test process (PR_SET_PDEATHSIG).
+#pragma once
+
+#include "child_process.hpp"
+#include "temp_directory.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::test_support {
+
+struct spice_listen_config {
+  bool plain_port = true;
+  bool tls_port = false;
+  std::string x509_dir;     // needed with tls_port: ca-cert.pem, server-cert.pem, server-key.pem
+  std::string tls_channel;  // e.g. "main": that channel is refused on the plain port (NEED_SECURED)
+  std::string password;     // empty: disable-ticketing=on
+};
+
+spice_listen_config plain_spice();
+spice_listen_config tls_only_spice(const std::string& x509_dir);
+// Both ports; `secure_channel` (e.g. "main") may only use the TLS one.
+spice_listen_config plain_and_tls_spice(const std::string& x509_dir, const std::string& secure_channel);
+spice_listen_config password_spice(const std::string& password);
+
+class qemu_server {
+public:
+  explicit qemu_server(const spice_listen_config& config);
+  ~qemu_server();
+
+  qemu_server(const qemu_server&) = delete;
+  qemu_server& operator=(const qemu_server&) = delete;
+
+  // Throw std::logic_error when the server has no such port.
+  std::uint16_t port() const;
+  std::uint16_t tls_port() const;
+
+  bool is_running() { return process_->is_running(); }
+  pid_t pid() const { return process_->pid(); }
+  // What QEMU wrote to stdout/stderr so far (spice-server warnings land here).
+  std::string output() const { return read_text_file(log_path_); }
+  const std::vector<std::string>& command_line() const { return command_line_; }
+
+private:
+  // One attempt on fresh ports; false if QEMU exited before listening (for
+  // example because another process took a port in between).
+  bool try_start(const spice_listen_config& config);
+
+  temp_directory work_directory_;
+  std::string log_path_;
+  std::optional<std::uint16_t> port_;
+  std::optional<std::uint16_t> tls_port_;
+  std::vector<std::string> command_line_;
+  std::unique_ptr<background_process> process_;
+};
+
+}  // namespace vigil::test_support

@@ -19,8 +19,10 @@ struct bitmap_layout {
   std::uint32_t stride = 0;  // bytes per row in `data`
 };
 
-// `data` holds the pixel rows (the message's data chunks joined); `palette`
-// (0x00RRGGBB entries) is needed for the paletted formats only.
+// `data` holds the pixel rows (the message's data chunks joined: exactly
+// stride * height bytes); `palette` (0x00RRGGBB entries) is needed for the
+// paletted formats only. A 1-bit bitmap without palette is a mask (QMask):
+// set bits become opaque white 0xFFFFFFFF, clear bits 0, has_alpha true.
 result<decoded_image> decode_bitmap(const bitmap_layout& layout, const std::uint8_t* data, std::size_t size,
                                     const std::vector<std::uint32_t>& palette);
 

@@ -1,6 +1,6 @@
 // LZ (SPICE_IMAGE_TYPE_LZ_RGB, SPICE_IMAGE_TYPE_LZ_PLT): SPICE's lossless LZ77
-// codec with a big-endian header. Input is the compressed payload (the bytes
-// after SpiceLZRGBData's / SpiceLZPLTData's data_size).
+// codec with a big-endian header. Input is the compressed payload (exactly
+// the data_size bytes after SpiceLZRGBData's / SpiceLZPLTData's data_size).
 #pragma once
 
 #include <cstdint>

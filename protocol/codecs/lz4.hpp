@@ -1,6 +1,6 @@
 // LZ4 (SPICE_IMAGE_TYPE_LZ4, client cap SPICE_DISPLAY_CAP_LZ4_COMPRESSION):
-// the payload of SpiceLZ4Data (after its u32 data_size). Width and height come
-// from the image descriptor.
+// the payload of SpiceLZ4Data (exactly the data_size bytes after its u32
+// data_size). Width and height come from the image descriptor.
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,173 @@
+// JPEG through libjpeg-turbo, decoded straight into 0x00RRGGBB pixels
+// (JCS_EXT_BGRX; the X byte is cleared), and JPEG_ALPHA: that JPEG plus an
+// LZ XXXA alpha plane of the same size whose rows follow the TOP_DOWN flag
+// (the JPEG itself is always top row first).
+//
+// libjpeg reports fatal errors through error_exit, which must not return: it
+// longjmps back into decode_into, whose frame holds only trivially
+// destructible objects between setjmp and the libjpeg calls. Warnings
+// (corrupt or truncated data that libjpeg would paper over with grey) fail
+// the decode too.
+#include "protocol/codecs/jpeg.hpp"
+
+#include <spice/enums.h>
+
+// jpeglib.h needs size_t and FILE declared first.
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
+
+#include "protocol/codecs/image_rows.hpp"
+#include "protocol/codecs/lz_common.hpp"
+
+namespace vigil::protocol {
+namespace {
+
+using codec_detail::codec_error;
+
+// A legitimate JPEG needs at least a few bits per 8x8 block, so ~1000
+// pixels per byte is far beyond any real image; it stops a forged header
+// from making libjpeg allocate for a huge image.
+constexpr std::uint64_t max_pixels_per_byte = 1024;
+
+struct error_manager {
+  jpeg_error_mgr base;  // first, so libjpeg's pointer converts back
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+  bool warned;
+};
+
+[[noreturn]] void on_fatal_error(j_common_ptr info) {
+  auto* manager = reinterpret_cast<error_manager*>(info->err);
+  (*info->err->format_message)(info, manager->message);
+  std::longjmp(manager->jump, 1);
+}
+
+void on_message(j_common_ptr info, int level) {
+  auto* manager = reinterpret_cast<error_manager*>(info->err);
+  if (level < 0 && !manager->warned) {  // a warning; trace messages (level >= 0) are ignored
+    manager->warned = true;
+    (*info->err->format_message)(info, manager->message);
+  }
+}
+
+enum class jpeg_outcome { decoded, failed, too_large, warned };
+
+// Fills `image` (pixels sized here); on failure `manager.message` says why.
+// Plain C state only: longjmp may leave this frame at any libjpeg call.
+jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, decoded_image& image,
+                         error_manager& manager, jpeg_decompress_struct& info) {
+  info.err = jpeg_std_error(&manager.base);
+  manager.base.error_exit = on_fatal_error;
+  manager.base.emit_message = on_message;
+  manager.warned = false;
+  manager.message[0] = '\0';
+  if (setjmp(manager.jump) != 0) {
+    jpeg_destroy_decompress(&info);
+    return jpeg_outcome::failed;
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
+  jpeg_read_header(&info, TRUE);
+  const std::uint64_t pixels = std::uint64_t{info.image_width} * info.image_height;
+  if (info.image_width == 0 || info.image_height == 0 || info.image_width > codec_detail::max_image_side ||
+      info.image_height > codec_detail::max_image_side || pixels > std::uint64_t{size} * max_pixels_per_byte) {
+    image.width = info.image_width;
+    image.height = info.image_height;
+    jpeg_destroy_decompress(&info);
+    return jpeg_outcome::too_large;
+  }
+  info.out_color_space = JCS_EXT_BGRX;
+  image.width = info.image_width;
+  image.height = info.image_height;
+  image.pixels.resize(pixels);
+  jpeg_start_decompress(&info);
+  while (info.output_scanline < info.output_height) {
+    auto* row = reinterpret_cast<JSAMPROW>(image.pixels.data() + std::size_t{info.output_scanline} * image.width);
+    jpeg_read_scanlines(&info, &row, 1);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  return manager.warned ? jpeg_outcome::warned : jpeg_outcome::decoded;
+}
+
+result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size) {
+  if (size == 0)
+    return codec_error(codec, "empty JPEG");
+  decoded_image image;
+  error_manager manager;
+  jpeg_decompress_struct info;
+  switch (decode_into(data, size, image, manager, info)) {
+    case jpeg_outcome::failed:
+      return codec_error(codec, "libjpeg: ", manager.message);
+    case jpeg_outcome::warned:
+      return codec_error(codec, "corrupt data (libjpeg: ", manager.message, ")");
+    case jpeg_outcome::too_large:
+      if (auto bad = codec_detail::check_image_size(codec, image.width, image.height))
+        return *bad;
+      return codec_error(codec, image.width, "x", image.height, " pixels cannot come from ", size, " bytes");
+    case jpeg_outcome::decoded:
+      break;
+  }
+  for (std::uint32_t& pixel : image.pixels)
+    pixel &= 0x00FFFFFFu;
+  return image;
+}
+
+inline std::uint32_t read_le32(const std::uint8_t* p) {
+  return p[0] | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
+
+}  // namespace
+
+result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size) {
+  return decode_jpeg_named("JPEG", data, size);
+}
+
+result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size) {
+  const char* const codec = "JPEG_ALPHA";
+  constexpr std::size_t header_size = 9;  // u8 flags, u32 jpeg_size, u32 data_size
+  if (size < header_size)
+    return codec_error(codec, "header truncated (need ", header_size, " bytes, have ", size, ")");
+  const std::uint8_t flags = data[0];
+  const std::uint32_t jpeg_size = read_le32(data + 1);
+  const std::uint32_t data_size = read_le32(data + 5);
+  if (data_size > size - header_size)
+    return codec_error(codec, "data_size ", data_size, " exceeds the ", size - header_size, " bytes present");
+  if (jpeg_size > data_size)
+    return codec_error(codec, "jpeg_size ", jpeg_size, " exceeds data_size ", data_size);
+  const std::uint8_t* jpeg = data + header_size;
+  auto image = decode_jpeg_named(codec, jpeg, jpeg_size);
+  if (!image)
+    return image;
+
+  const std::uint8_t* alpha = jpeg + jpeg_size;
+  const std::size_t alpha_size = data_size - jpeg_size;
+  auto header = lz_detail::parse_lz_header(codec, alpha, alpha_size);
+  if (!header)
+    return header.error();
+  const bool top_down = flags & SPICE_JPEG_ALPHA_FLAGS_TOP_DOWN;
+  if (header->type != lz_detail::lz_xxxa)
+    return codec_error(codec, "alpha plane has LZ type ", lz_detail::lz_type_name(header->type), " (want XXXA)");
+  if (header->width != image->width || header->height != image->height)
+    return codec_error(codec, "alpha plane is ", header->width, "x", header->height, ", the JPEG ", image->width,
+                       "x", image->height);
+  if (header->top_down != top_down)
+    return codec_error(codec, "alpha plane top_down ", header->top_down, " disagrees with flags 0x", std::hex,
+                       unsigned{flags});
+  auto plane = lz_detail::decode_lz_bytes(codec, *header, alpha + lz_detail::lz_header_size,
+                                          alpha_size - lz_detail::lz_header_size);
+  if (!plane)
+    return plane.error();
+  const std::uint32_t width = image->width;
+  for (std::uint32_t row = 0; row < image->height; ++row) {
+    const std::uint8_t* from = plane->data() + std::size_t{row} * width;
+    std::uint32_t* to = image->pixels.data() + std::size_t{top_down ? row : image->height - 1 - row} * width;
+    for (std::uint32_t x = 0; x < width; ++x)
+      to[x] |= std::uint32_t{from[x]} << 24;
+  }
+  image->has_alpha = true;
+  return image;
+}
+
+}  // namespace vigil::protocol

@@ -1,0 +1,189 @@
+// JPEG and JPEG_ALPHA (protocol/codecs/jpeg.hpp): a real server JPEG against
+// an independent libjpeg decode (bit for bit) and against what the server
+// drew (lossy, by PSNR), alpha planes in both row orders, and every libjpeg
+// failure turned into an error instead of a crash or exit().
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "protocol/codecs/jpeg.hpp"
+#include "tests/unit/codecs/codec_test_support.hpp"
+
+namespace {
+
+using namespace vigil::protocol;
+using vigil::test::bytes;
+using vigil::test::check_same_pixels;
+using vigil::test::crop;
+using vigil::test::error_text;
+using vigil::test::lz_stream_builder;
+using vigil::test::read_codec_data;
+using vigil::test::read_ppm;
+
+constexpr std::uint32_t lz_xxxa = 10, lz_a8 = 11;
+constexpr std::size_t sof_height_offset = 158 + 5;  // in server-photo-80x192.jpg
+
+bytes photo() { return read_codec_data("jpeg/server-photo-80x192.jpg"); }
+
+result<decoded_image> decode(const bytes& jpeg) { return decode_jpeg(jpeg.data(), jpeg.size()); }
+
+// Alpha plane of the 80x192 photo: the first stream row 0x11, all others 0x22.
+lz_stream_builder alpha_plane(bool top_down, std::uint32_t type = lz_xxxa, std::uint32_t width = 80,
+                              std::uint32_t height = 192) {
+  return lz_stream_builder::lz(type, width, height, width * 4, top_down)
+      .literals(1, {0x11})
+      .match(width - 1, 3, 1)
+      .literals(1, {0x22})
+      .match(std::size_t{width} * height - width - 1, 3, 1);
+}
+
+bytes jpeg_alpha_body(std::uint8_t flags, const bytes& jpeg, const bytes& alpha) {
+  bytes body{flags};
+  const auto jpeg_size = static_cast<std::uint32_t>(jpeg.size());
+  const auto data_size = static_cast<std::uint32_t>(jpeg.size() + alpha.size());
+  for (std::uint32_t v : {jpeg_size, data_size})
+    for (int shift = 0; shift < 32; shift += 8)
+      body.push_back(static_cast<std::uint8_t>(v >> shift));
+  body.insert(body.end(), jpeg.begin(), jpeg.end());
+  body.insert(body.end(), alpha.begin(), alpha.end());
+  return body;
+}
+
+result<decoded_image> decode_alpha(const bytes& body) { return decode_jpeg_alpha(body.data(), body.size()); }
+
+double psnr(const decoded_image& decoded, const decoded_image& drawn) {
+  BOOST_REQUIRE_EQUAL(decoded.pixels.size(), drawn.pixels.size());
+  double squared = 0;
+  for (std::size_t i = 0; i < drawn.pixels.size(); ++i)
+    for (int shift = 0; shift < 24; shift += 8) {
+      const int difference = int((decoded.pixels[i] >> shift) & 255) - int((drawn.pixels[i] >> shift) & 255);
+      squared += difference * difference;
+    }
+  return 10 * std::log10(255.0 * 255.0 * 3 * drawn.pixels.size() / squared);
+}
+
+// FNV-1a over the pixel words' little-endian bytes.
+std::uint64_t pixel_hash(const std::vector<std::uint32_t>& pixels) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (std::uint32_t pixel : pixels)
+    for (int shift = 0; shift < 32; shift += 8) {
+      hash ^= (pixel >> shift) & 255;
+      hash *= 0x100000001b3u;
+    }
+  return hash;
+}
+
+BOOST_AUTO_TEST_SUITE(jpeg)
+
+BOOST_AUTO_TEST_CASE(test_server_photo_decodes_like_an_independent_libjpeg_decoder) {
+  const auto decoded = decode(photo());
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  BOOST_TEST(!decoded->has_alpha);
+  check_same_pixels(*decoded, read_ppm("jpeg/server-photo-80x192.decoded.ppm.gz"));
+}
+
+BOOST_AUTO_TEST_CASE(test_server_photo_is_close_to_what_the_server_drew) {
+  const auto decoded = decode(photo());
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  const double quality = psnr(*decoded, read_ppm("jpeg/server-photo-80x192.reference.ppm.gz"));
+  BOOST_TEST(quality > 38.0, "PSNR " << quality << " dB");
+}
+
+// vigil-test-server --scene video --streaming all: the last MJPEG frame. Like
+// every spice-server MJPEG frame it has no Huffman tables (DHT): the
+// decoder must use the standard ones.
+BOOST_AUTO_TEST_CASE(mjpeg_frame_without_huffman_tables_decodes_like_an_independent_decoder) {
+  const auto decoded = decode(read_codec_data("jpeg/server-video-frame-320x240.mjpeg"));
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  check_same_pixels(crop(*decoded, 128, 96, 64, 48), read_ppm("jpeg/server-video-frame-centre-64x48.decoded.ppm.gz"));
+  BOOST_TEST(pixel_hash(decoded->pixels) == 0x1d6db030cd9ccf72u);  // of ImageMagick's decode, all 320x240
+}
+
+BOOST_AUTO_TEST_CASE(mjpeg_frame_is_close_to_the_frame_the_server_drew) {
+  const auto decoded = decode(read_codec_data("jpeg/server-video-frame-320x240.mjpeg"));
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  const double quality = psnr(crop(*decoded, 128, 96, 64, 48),
+                              read_ppm("jpeg/server-video-frame-centre-64x48.reference.ppm.gz"));
+  BOOST_TEST(quality > 33.0, "PSNR " << quality << " dB");
+}
+
+BOOST_AUTO_TEST_CASE(truncating_a_real_jpeg_anywhere_is_an_error) {
+  const bytes jpeg = photo();
+  for (std::size_t size = 0; size < jpeg.size(); ++size)
+    BOOST_REQUIRE_MESSAGE(!decode_jpeg(jpeg.data(), size).ok(), "a " << size << "-byte prefix decoded");
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_entropy_data_is_an_error) {
+  bytes jpeg = photo();
+  for (std::size_t i = 700; i < 760; ++i)
+    jpeg[i] = 0xFF;
+  VIGIL_CHECK_CONTAINS(error_text(decode(jpeg)), "JPEG: ");
+}
+
+BOOST_AUTO_TEST_CASE(data_that_is_no_jpeg_is_an_error) {
+  BOOST_TEST(error_text(decode({})) == "JPEG: empty JPEG");
+  VIGIL_CHECK_CONTAINS(error_text(decode({0x89, 'P', 'N', 'G'})), "JPEG: libjpeg: Not a JPEG file");
+}
+
+BOOST_AUTO_TEST_CASE(header_claiming_more_pixels_than_the_data_can_hold_is_an_error) {
+  bytes jpeg = photo();
+  jpeg[sof_height_offset] = 0x3E;  // height 16000
+  jpeg[sof_height_offset + 2] = 0x3E;  // width 16000
+  jpeg[sof_height_offset + 1] = jpeg[sof_height_offset + 3] = 0x80;
+  BOOST_TEST(error_text(decode(jpeg)) == "JPEG: 16000x16000 pixels cannot come from 2003 bytes");
+  jpeg[sof_height_offset + 2] = 0x4E;  // width 20096
+  VIGIL_CHECK_CONTAINS(error_text(decode(jpeg)), "JPEG: image size 20096x16000 exceeds limit");
+}
+
+BOOST_AUTO_TEST_CASE(alpha_plane_adds_alpha_to_the_jpeg_colours) {
+  const auto decoded = decode_alpha(jpeg_alpha_body(1, photo(), alpha_plane(true).out));
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  BOOST_TEST(decoded->has_alpha);
+  auto colours = read_ppm("jpeg/server-photo-80x192.decoded.ppm.gz");
+  for (std::size_t i = 0; i < colours.pixels.size(); ++i)
+    colours.pixels[i] |= (i < 80 ? 0x11u : 0x22u) << 24;
+  check_same_pixels(*decoded, colours);
+}
+
+BOOST_AUTO_TEST_CASE(bottom_up_alpha_plane_starts_at_the_bottom_row) {
+  const auto decoded = decode_alpha(jpeg_alpha_body(0, photo(), alpha_plane(false).out));
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  BOOST_TEST(decoded->pixels[0] >> 24 == 0x22u);
+  BOOST_TEST(decoded->pixels[191 * 80] >> 24 == 0x11u);
+}
+
+BOOST_AUTO_TEST_CASE(truncating_a_jpeg_alpha_body_anywhere_is_an_error) {
+  const bytes body = jpeg_alpha_body(1, photo(), alpha_plane(true).out);
+  for (std::size_t size = 0; size < body.size(); ++size)
+    BOOST_REQUIRE_MESSAGE(!decode_jpeg_alpha(body.data(), size).ok(), "a " << size << "-byte prefix decoded");
+}
+
+BOOST_AUTO_TEST_CASE(jpeg_alpha_header_fields_out_of_range_are_errors) {
+  const bytes body = jpeg_alpha_body(1, photo(), alpha_plane(true).out);
+  BOOST_TEST(error_text(decode_jpeg_alpha(body.data(), 8)) == "JPEG_ALPHA: header truncated (need 9 bytes, have 8)");
+  VIGIL_CHECK_CONTAINS(error_text(decode_jpeg_alpha(body.data(), body.size() - 1)), "JPEG_ALPHA: data_size 2100 exceeds the 2099 bytes present");
+  bytes long_jpeg = body;
+  long_jpeg[1] = 0xFF;
+  long_jpeg[2] = 0xFF;
+  VIGIL_CHECK_CONTAINS(error_text(decode_alpha(long_jpeg)), "JPEG_ALPHA: jpeg_size 65535 exceeds data_size");
+}
+
+BOOST_AUTO_TEST_CASE(alpha_plane_that_does_not_fit_the_jpeg_is_an_error) {
+  BOOST_TEST(error_text(decode_alpha(jpeg_alpha_body(1, photo(), alpha_plane(true, lz_a8).out))) ==
+             "JPEG_ALPHA: alpha plane has LZ type A8 (want XXXA)");
+  BOOST_TEST(error_text(decode_alpha(jpeg_alpha_body(1, photo(), alpha_plane(true, lz_xxxa, 80, 191).out))) ==
+             "JPEG_ALPHA: alpha plane is 80x191, the JPEG 80x192");
+  BOOST_TEST(error_text(decode_alpha(jpeg_alpha_body(0, photo(), alpha_plane(true).out))) ==
+             "JPEG_ALPHA: alpha plane top_down 1 disagrees with flags 0x0");
+}
+
+BOOST_AUTO_TEST_CASE(bad_jpeg_inside_jpeg_alpha_names_jpeg_alpha) {
+  bytes broken = photo();
+  broken[0] = 0;
+  VIGIL_CHECK_CONTAINS(error_text(decode_alpha(jpeg_alpha_body(1, broken, alpha_plane(true).out))),
+                       "JPEG_ALPHA: libjpeg: Not a JPEG file");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace

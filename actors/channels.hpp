@@ -45,8 +45,9 @@ struct main_status {
 
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
                               std::size_t status_edge_capacity);
+// `renderer` receives the primary surface as frames (null: none are sent).
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init);
+                                 protocol::display_init_request display_init, caf::actor renderer);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
 caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec);
 

@@ -96,11 +96,14 @@ void supervise_listed_channels(session_actor* self) {
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
         continue;  // already supervised
-      case SPICE_CHANNEL_DISPLAY:
-        supervise(self, address.type, address.id, [&system, display_init](channel_spec spec) {
-          return spawn_display_channel(system, std::move(spec), display_init);
+      case SPICE_CHANNEL_DISPLAY: {
+        // Only the first display's frames are shown; others are drawn but not rendered.
+        auto renderer = address.id == 0 ? state.options.renderer : caf::actor{};
+        supervise(self, address.type, address.id, [&system, display_init, renderer](channel_spec spec) {
+          return spawn_display_channel(system, std::move(spec), display_init, renderer);
         });
         break;
+      }
       case SPICE_CHANNEL_INPUTS:
         supervise(self, address.type, address.id,
                   [&system](channel_spec spec) { return spawn_inputs_channel(system, std::move(spec)); });

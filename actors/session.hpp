@@ -45,6 +45,7 @@ struct session_options {
   protocol::display_init_request display_init;
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
+  caf::actor renderer;  // owned by the session supervisor: it outlives reconnects
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
   debug_faults debug;
@@ -59,6 +60,8 @@ struct session_health {
   std::string uri;
   std::uint32_t reconnects = 0;  // filled in by the session supervisor
   std::string last_fault;        // idem
+  std::uint64_t frames_rendered = 0;   // idem, from the renderer
+  std::uint64_t frames_coalesced = 0;  // idem: display updates folded into later frames
   std::vector<channel_health> channels;
 };
 

@@ -63,6 +63,7 @@ std::string health_snapshot_json(const session_health& health, const std::option
        {"last_fault", health.last_fault},
      }},
     {"channels", channels},
+    {"renderer", {{"frames_rendered", health.frames_rendered}, {"frames_coalesced", health.frames_coalesced}}},
     {"process", {{"peak_rss_kb", peak_rss_kb()}}},
   };
   if (exit)

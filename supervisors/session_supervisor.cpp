@@ -7,6 +7,7 @@
 
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "actors/renderer.hpp"
 #include "supervisors/fault_log.hpp"
 
 namespace vigil {
@@ -151,6 +152,9 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   state.observer = std::move(observer);
   state.log = named_logger("supervisor");
   state.reconnect_backoff = backoff{state.options.supervision.reconnect};
+  // One renderer for the whole run: the last good frame survives reconnects.
+  state.options.renderer = spawn_renderer(self->system());
+  self->link_to(state.options.renderer);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& state = self->state;
     if (state.session && down.source == state.session.address())
@@ -215,7 +219,14 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
               health.state = state.phase;
             health.reconnects = state.reconnects;
             health.last_fault = state.last_fault;
-            promise.deliver(health);
+            self->request(state.options.renderer, state.options.health_deadline, health_atom::value)
+              .then(
+                [promise, health](const renderer_health& rendered) mutable {
+                  health.frames_rendered = rendered.frames_rendered;
+                  health.frames_coalesced = rendered.frames_coalesced;
+                  promise.deliver(health);
+                },
+                [promise, health](const caf::error&) mutable { promise.deliver(health); });
           },
           [promise, fallback](const caf::error&) mutable {
             fallback.state += " (session did not answer)";
@@ -238,6 +249,7 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       auto& state = self->state;
       if (state.session)
         self->send(state.session, shutdown_atom::value);
+      self->send(state.options.renderer, shutdown_atom::value);
       state.finished = true;
       self->quit();
     },

@@ -1,0 +1,47 @@
+// renderer: see renderer.hpp for its message interface.
+#include "actors/renderer.hpp"
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/bounded_edge.hpp"
+#include "actors/messages.hpp"
+
+namespace vigil {
+
+namespace {
+
+struct renderer_state {
+  primary_frame_ptr latest;
+  renderer_health health;
+  static inline const char* name = "renderer";
+};
+
+using renderer_actor = caf::stateful_actor<renderer_state>;
+
+caf::behavior renderer(renderer_actor* self) {
+  return {
+    [self](frame_atom, const primary_frame_ptr& frame) {
+      auto& state = self->state;
+      if (frame) {
+        auto& health = state.health;
+        if (health.frames_rendered > 0 && frame->sequence > health.last_sequence + 1)
+          health.frames_coalesced += frame->sequence - health.last_sequence - 1;
+        ++health.frames_rendered;
+        health.last_sequence = frame->sequence;
+        health.width = frame->width;
+        health.height = frame->height;
+        state.latest = frame;
+      }
+      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::display_frames);
+    },
+    [self](latest_frame_atom) { return self->state.latest; },
+    [self](health_atom) { return self->state.health; },
+    [self](shutdown_atom) { self->quit(); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_renderer(caf::actor_system& system) { return system.spawn(renderer); }
+
+}  // namespace vigil

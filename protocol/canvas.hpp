@@ -1,0 +1,125 @@
+// The client's copy of the server's surfaces and the drawing operations the
+// display channel applies to them. Pure: no I/O; images arrive decoded
+// (image_decoder.hpp), and every operation returns the area it changed.
+//
+// Pixels are native uint32 0xAARRGGBB (decoded_image.hpp's layout), top row
+// first, for every surface format: 32_xRGB ignores A, 32_ARGB keeps it
+// (premultiplied, as the server means it), 16-bit surfaces hold colours
+// already reduced to 5/6 bits per channel, A8 and 1_A keep their value in A.
+//
+// A drawing covers its box, clipped to the surface, to the clip rectangles and
+// to the mask. Scaling (source area size != box size) samples the nearest
+// source pixel for both SPICE_IMAGE_SCALE_MODE_NEAREST and _INTERPOLATE (the
+// reference client filters INTERPOLATE bilinearly; nearest is a documented
+// simplification that only matters for scaled copies).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "protocol/codecs/decoded_image.hpp"
+#include "protocol/display_messages.hpp"
+#include "protocol/result.hpp"
+
+namespace vigil::protocol {
+
+constexpr std::uint32_t max_surface_side = 16384;
+// More clip rectangles than this in one drawing is treated as corrupt data.
+constexpr std::size_t max_clip_rects = 4096;
+
+struct surface {
+  std::uint32_t id = 0;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint32_t format = 0;  // SPICE_SURFACE_FMT_*
+  bool primary = false;
+  std::vector<std::uint32_t> pixels;  // width * height
+
+  rect bounds() const { return rect{0, 0, static_cast<std::int32_t>(height), static_cast<std::int32_t>(width)}; }
+};
+
+// A brush with its pattern already decoded.
+struct paint {
+  std::uint8_t type = 0;  // SPICE_BRUSH_TYPE_*
+  std::uint32_t color = 0;
+  const decoded_image* pattern = nullptr;  // PATTERN
+  point pattern_position;
+};
+
+// A decoded mask: pixel != 0 is a set bit.
+struct mask_image {
+  const decoded_image* bits = nullptr;
+  point position;
+  bool inverted = false;  // SPICE_MASK_FLAGS_INVERS
+};
+
+// The three drawings that need no source: DRAW_BLACKNESS, DRAW_WHITENESS, DRAW_INVERS.
+enum class constant_operation { blackness, whiteness, invers };
+
+class canvas {
+public:
+  // Creates (or replaces) a surface, filled with zeros. Errors: zero or
+  // oversized dimensions, unknown format.
+  result<rect> create_surface(const surface_create& request);
+  // Errors: no such surface.
+  result<rect> destroy_surface(std::uint32_t surface_id);
+  void destroy_all_surfaces();
+
+  const surface* find(std::uint32_t surface_id) const;
+  const surface* primary() const;
+
+  // Each drawing returns the bounding box of the pixels it may have changed
+  // (empty when none), or an error (unknown surface, too many clip rectangles).
+  result<rect> fill(const display_base& base, const paint& brush, std::uint16_t rop, const mask_image* mask);
+  // DRAW_COPY and DRAW_BLEND.
+  result<rect> copy(const display_base& base, const decoded_image& source, const rect& source_area, std::uint16_t rop,
+                    const mask_image* mask);
+  result<rect> opaque(const display_base& base, const decoded_image& source, const rect& source_area,
+                      const paint& brush, std::uint16_t rop, const mask_image* mask);
+  result<rect> constant(const display_base& base, constant_operation operation, const mask_image* mask);
+  // Copies source pixels whose RGB differs from `key`'s.
+  result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,
+                           std::uint32_t key);
+  // Porter-Duff OVER with the source scaled by alpha / 255. A source without
+  // alpha counts as opaque; DEST_HAS_ALPHA says whether to keep the result's A.
+  result<rect> alpha_blend(const display_base& base, const decoded_image& source, bool source_has_alpha,
+                           const rect& source_area, std::uint8_t alpha, bool dest_has_alpha);
+  // Moves the surface's pixels at `source` (box-sized) to the box; the areas may overlap.
+  result<rect> copy_bits(const display_base& base, point source);
+  // A video frame scaled into `dest`; bottom-up frames are flipped.
+  result<rect> put_frame(std::uint32_t surface_id, const rect& dest, const clip& clip, const decoded_image& frame,
+                         bool top_down);
+
+private:
+  surface* target(std::uint32_t surface_id);
+
+  std::map<std::uint32_t, surface> surfaces_;
+};
+
+// Parts of the canvas the pipeline and the tests use directly.
+
+// box ∩ surface ∩ clip as non-overlapping rectangles (the order is unspecified).
+result<std::vector<rect>> drawing_region(const rect& box, const clip& clip, const rect& surface_bounds);
+
+// A SPICE ROP descriptor applied to one pixel: `input` is the source or the
+// brush, `dest` the pixel underneath. `input_invert` / `dest_invert` say which
+// SPICE_ROPD_INVERS_* flag inverts each operand (they differ per drawing).
+class raster_operation {
+public:
+  raster_operation(std::uint16_t descriptor, std::uint16_t input_invert, std::uint16_t dest_invert);
+  std::uint32_t apply(std::uint32_t input, std::uint32_t dest) const;
+  bool is_plain_copy() const { return kind_ == kind::put && !invert_input_ && !invert_result_; }
+
+private:
+  enum class kind { put, bit_or, bit_and, bit_xor, blackness, whiteness, invert_dest };
+  kind kind_ = kind::put;
+  bool invert_input_ = false;
+  bool invert_dest_ = false;
+  bool invert_result_ = false;
+};
+
+// A binary PPM (P6) of a surface: what --dump-primary writes.
+bytes encode_ppm(const surface& image);
+
+}  // namespace vigil::protocol

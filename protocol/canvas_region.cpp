@@ -1,0 +1,143 @@
+// The geometry half of the canvas: clip regions and raster operations.
+#include <spice/enums.h>
+
+#include <algorithm>
+#include <string>
+
+#include "protocol/canvas.hpp"
+
+namespace vigil::protocol {
+namespace {
+
+rect intersect(const rect& a, const rect& b) {
+  rect r;
+  r.top = std::max(a.top, b.top);
+  r.left = std::max(a.left, b.left);
+  r.bottom = std::min(a.bottom, b.bottom);
+  r.right = std::min(a.right, b.right);
+  return r;
+}
+
+// Rectangles that may overlap -> the same area as non-overlapping rectangles:
+// cut the plane into horizontal bands at every top and bottom edge, and in
+// each band merge the x-intervals of the rectangles spanning it.
+std::vector<rect> without_overlaps(std::vector<rect> pieces) {
+  std::vector<std::int32_t> edges;
+  edges.reserve(pieces.size() * 2);
+  for (const auto& piece : pieces) {
+    edges.push_back(piece.top);
+    edges.push_back(piece.bottom);
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  std::sort(pieces.begin(), pieces.end(), [](const rect& a, const rect& b) { return a.top < b.top; });
+
+  std::vector<rect> out;
+  std::vector<const rect*> active;
+  std::vector<std::pair<std::int32_t, std::int32_t>> spans;
+  std::size_t next = 0;
+  for (std::size_t band = 0; band + 1 < edges.size(); ++band) {
+    const std::int32_t top = edges[band];
+    const std::int32_t bottom = edges[band + 1];
+    while (next < pieces.size() && pieces[next].top <= top)
+      active.push_back(&pieces[next++]);
+    active.erase(std::remove_if(active.begin(), active.end(), [top](const rect* r) { return r->bottom <= top; }),
+                 active.end());
+    spans.clear();
+    for (const rect* r : active)
+      spans.emplace_back(r->left, r->right);
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 0; i < spans.size();) {
+      std::int32_t left = spans[i].first;
+      std::int32_t right = spans[i].second;
+      for (++i; i < spans.size() && spans[i].first <= right; ++i)
+        right = std::max(right, spans[i].second);
+      out.push_back(rect{top, left, bottom, right});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+result<std::vector<rect>> drawing_region(const rect& box, const clip& clip, const rect& surface_bounds) {
+  const rect bounded = intersect(box, surface_bounds);
+  std::vector<rect> pieces;
+  if (bounded.empty())
+    return pieces;
+  if (clip.type != SPICE_CLIP_TYPE_RECTS) {
+    pieces.push_back(bounded);
+    return pieces;
+  }
+  if (clip.rects.size() > max_clip_rects)
+    return parse_error{"clip has " + std::to_string(clip.rects.size()) + " rectangles, more than the limit of " +
+                       std::to_string(max_clip_rects)};
+  for (const auto& clip_rect : clip.rects) {
+    const rect piece = intersect(bounded, clip_rect);
+    if (!piece.empty())
+      pieces.push_back(piece);
+  }
+  if (pieces.size() <= 1)
+    return pieces;
+  return without_overlaps(std::move(pieces));
+}
+
+raster_operation::raster_operation(std::uint16_t descriptor, std::uint16_t input_invert, std::uint16_t dest_invert) {
+  invert_input_ = (descriptor & input_invert) != 0;
+  invert_dest_ = (descriptor & dest_invert) != 0;
+  invert_result_ = (descriptor & SPICE_ROPD_INVERS_RES) != 0;
+  // The first operation bit wins, in the order the reference client checks them.
+  if (descriptor & SPICE_ROPD_OP_PUT) {
+    kind_ = kind::put;
+    invert_dest_ = false;
+    return;
+  }
+  if (descriptor & SPICE_ROPD_OP_OR)
+    kind_ = kind::bit_or;
+  else if (descriptor & SPICE_ROPD_OP_AND)
+    kind_ = kind::bit_and;
+  else if (descriptor & SPICE_ROPD_OP_XOR)
+    kind_ = kind::bit_xor;
+  else {
+    if (descriptor & SPICE_ROPD_OP_BLACKNESS)
+      kind_ = kind::blackness;
+    else if (descriptor & SPICE_ROPD_OP_WHITENESS)
+      kind_ = kind::whiteness;
+    else if (descriptor & SPICE_ROPD_OP_INVERS)
+      kind_ = kind::invert_dest;
+    else
+      kind_ = kind::put;  // no operation bit at all: a plain copy
+    invert_input_ = invert_dest_ = invert_result_ = false;
+  }
+}
+
+std::uint32_t raster_operation::apply(std::uint32_t input, std::uint32_t dest) const {
+  const std::uint32_t in = invert_input_ ? ~input : input;
+  const std::uint32_t under = invert_dest_ ? ~dest : dest;
+  std::uint32_t out = 0;
+  switch (kind_) {
+    case kind::put: out = in; break;
+    case kind::bit_or: out = in | under; break;
+    case kind::bit_and: out = in & under; break;
+    case kind::bit_xor: out = in ^ under; break;
+    case kind::blackness: return 0;
+    case kind::whiteness: return 0xffffffffu;
+    case kind::invert_dest: return ~dest;
+  }
+  return invert_result_ ? ~out : out;
+}
+
+bytes encode_ppm(const surface& image) {
+  const std::string header =
+    "P6\n" + std::to_string(image.width) + " " + std::to_string(image.height) + "\n255\n";
+  bytes out(header.begin(), header.end());
+  out.reserve(header.size() + image.pixels.size() * 3);
+  for (std::uint32_t pixel : image.pixels) {
+    out.push_back(static_cast<std::uint8_t>(pixel >> 16));
+    out.push_back(static_cast<std::uint8_t>(pixel >> 8));
+    out.push_back(static_cast<std::uint8_t>(pixel));
+  }
+  return out;
+}
+
+}  // namespace vigil::protocol

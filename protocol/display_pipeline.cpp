@@ -1,0 +1,374 @@
+#include "protocol/display_pipeline.hpp"
+
+#include <spice/enums.h>
+
+#include "protocol/codecs/jpeg.hpp"
+
+namespace vigil::protocol {
+namespace {
+
+display_step fatal(std::string error) { return display_step{display_outcome::fatal, std::move(error), {}, false}; }
+
+std::string named(const char* message, const std::string& error) { return std::string(message) + ": " + error; }
+
+}  // namespace
+
+display_pipeline::display_pipeline(const display_settings& settings)
+    : images_(settings.pixmap_cache_pixels, settings.glz_window_pixels) {}
+
+display_step display_pipeline::apply(std::uint16_t message_type, const bytes& body) {
+  switch (message_type) {
+    case SPICE_MSG_DISPLAY_SURFACE_CREATE: return on_surface_create(body);
+    case SPICE_MSG_DISPLAY_SURFACE_DESTROY: return on_surface_destroy(body);
+    case SPICE_MSG_DISPLAY_MARK: return {};  // the primary is complete; every drawing is shown already
+    case SPICE_MSG_DISPLAY_RESET: return on_reset();
+    case SPICE_MSG_DISPLAY_DRAW_FILL: return on_fill(body);
+    case SPICE_MSG_DISPLAY_DRAW_COPY:
+    case SPICE_MSG_DISPLAY_DRAW_BLEND: return on_copy(message_type, body);
+    case SPICE_MSG_DISPLAY_DRAW_OPAQUE: return on_opaque(body);
+    case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
+    case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
+    case SPICE_MSG_DISPLAY_DRAW_INVERS: return on_constant(message_type, body);
+    case SPICE_MSG_DISPLAY_DRAW_TRANSPARENT: return on_transparent(body);
+    case SPICE_MSG_DISPLAY_DRAW_ALPHA_BLEND: return on_alpha_blend(body);
+    case SPICE_MSG_DISPLAY_COPY_BITS: return on_copy_bits(body);
+    case SPICE_MSG_DISPLAY_INVAL_LIST: return on_inval_list(body);
+    case SPICE_MSG_DISPLAY_INVAL_ALL_PIXMAPS: {
+      // The wait list orders this against other display channels; with one
+      // channel per session nothing can be pending elsewhere.
+      auto parsed = parse_inval_all_pixmaps(body);
+      if (!parsed)
+        return skip(parsed.error().message);
+      images_.invalidate_all_pixmaps();
+      return {};
+    }
+    case SPICE_MSG_DISPLAY_INVAL_PALETTE: {
+      auto parsed = parse_inval_palette(body);
+      if (!parsed)
+        return skip(parsed.error().message);
+      images_.invalidate_palette(parsed->id);
+      return {};
+    }
+    case SPICE_MSG_DISPLAY_INVAL_ALL_PALETTES: images_.invalidate_all_palettes(); return {};
+    case SPICE_MSG_DISPLAY_MONITORS_CONFIG: return on_monitors_config(body);
+    case SPICE_MSG_DISPLAY_STREAM_CREATE: return on_stream_create(body);
+    case SPICE_MSG_DISPLAY_STREAM_DATA: {
+      auto parsed = parse_stream_data(body);
+      if (!parsed)
+        return skip(parsed.error().message);
+      return on_stream_frame(parsed->stream_id, parsed->frame, nullptr, "DISPLAY_STREAM_DATA");
+    }
+    case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED: {
+      auto parsed = parse_stream_data_sized(body);
+      if (!parsed)
+        return skip(parsed.error().message);
+      return on_stream_frame(parsed->stream_id, parsed->frame, &parsed->dest, "DISPLAY_STREAM_DATA_SIZED");
+    }
+    case SPICE_MSG_DISPLAY_STREAM_CLIP: return on_stream_clip(body);
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY: return on_stream_destroy(body);
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL: streams_.clear(); return {};
+    default: return display_step{display_outcome::unsupported, {}, {}, false};
+  }
+}
+
+display_step display_pipeline::skip(std::string error) {
+  ++counters_.skipped;
+  return display_step{display_outcome::skipped, std::move(error), {}, false};
+}
+
+display_step display_pipeline::drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message) {
+  if (!damage)
+    return skip(named(message, damage.error().message));
+  ++counters_.drawings;
+  display_step step;
+  const surface* target = canvas_.find(surface_id);
+  if (target && target->primary)
+    step.primary_damage = *damage;
+  return step;
+}
+
+display_step display_pipeline::on_surface_create(const bytes& body) {
+  auto parsed = parse_surface_create(body);
+  if (!parsed)
+    return fatal(parsed.error().message);
+  auto created = canvas_.create_surface(*parsed);
+  if (!created)
+    return fatal(named("DISPLAY_SURFACE_CREATE", created.error().message));
+  display_step step;
+  if (parsed->flags & SPICE_SURFACE_FLAGS_PRIMARY) {
+    step.primary_damage = *created;
+    step.primary_replaced = true;
+  }
+  return step;
+}
+
+display_step display_pipeline::on_surface_destroy(const bytes& body) {
+  auto parsed = parse_surface_destroy(body);
+  if (!parsed)
+    return fatal(parsed.error().message);
+  const surface* target = canvas_.find(parsed->surface_id);
+  const bool was_primary = target && target->primary;
+  auto destroyed = canvas_.destroy_surface(parsed->surface_id);
+  if (!destroyed)
+    return skip(named("DISPLAY_SURFACE_DESTROY", destroyed.error().message));
+  for (auto it = streams_.begin(); it != streams_.end();)
+    it = it->second.created.surface_id == parsed->surface_id ? streams_.erase(it) : std::next(it);
+  display_step step;
+  step.primary_replaced = was_primary;
+  return step;
+}
+
+display_step display_pipeline::on_reset() {
+  // The server starts over: the primary goes black and palettes are forgotten.
+  images_.invalidate_all_palettes();
+  const surface* primary = canvas_.primary();
+  if (!primary)
+    return {};
+  display_base whole;
+  whole.surface_id = primary->id;
+  whole.box = primary->bounds();
+  return drawn(primary->id, canvas_.constant(whole, constant_operation::blackness, nullptr), "DISPLAY_RESET");
+}
+
+result<image_pixels> display_pipeline::source_pixels(const std::optional<image>& source, const char* message,
+                                                     const char* field) {
+  if (!source)
+    return parse_error{std::string(message) + ": field " + field + " is a null pointer"};
+  auto pixels = images_.decode(*source, canvas_);
+  if (!pixels)
+    return parse_error{std::string(message) + ": " + field + ": " + pixels.error().message};
+  return pixels;
+}
+
+result<paint> display_pipeline::brush_paint(const brush& brush, const char* message, image_pixels& pattern_holder) {
+  paint out;
+  out.type = brush.type;
+  out.color = brush.color;
+  out.pattern_position = brush.pattern_position;
+  if (brush.type == SPICE_BRUSH_TYPE_PATTERN) {
+    auto pattern = source_pixels(brush.pattern, message, "brush.pattern");
+    if (!pattern)
+      return pattern.error();
+    pattern_holder = std::move(*pattern);
+    out.pattern = pattern_holder.get();
+  }
+  return out;
+}
+
+result<std::optional<display_pipeline::decoded_mask>> display_pipeline::mask_bits(const qmask& mask,
+                                                                                   const char* message) {
+  if (!mask.bitmap)
+    return std::optional<decoded_mask>{};
+  auto bits = images_.decode_mask(*mask.bitmap, canvas_);
+  if (!bits)
+    return parse_error{std::string(message) + ": mask.bitmap: " + bits.error().message};
+  decoded_mask out;
+  out.bits = std::move(*bits);
+  out.view.bits = out.bits.get();
+  out.view.position = mask.position;
+  out.view.inverted = (mask.flags & SPICE_MASK_FLAGS_INVERS) != 0;
+  return std::optional<decoded_mask>{std::move(out)};
+}
+
+display_step display_pipeline::on_fill(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_FILL";
+  auto parsed = parse_draw_fill(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  image_pixels pattern;
+  auto brush = brush_paint(parsed->brush, message, pattern);
+  if (!brush)
+    return skip(brush.error().message);
+  auto mask = mask_bits(parsed->mask, message);
+  if (!mask)
+    return skip(mask.error().message);
+  const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
+  return drawn(parsed->base.surface_id, canvas_.fill(parsed->base, *brush, parsed->rop, mask_view), message);
+}
+
+display_step display_pipeline::on_copy(std::uint16_t message_type, const bytes& body) {
+  const bool blend = message_type == SPICE_MSG_DISPLAY_DRAW_BLEND;
+  const char* message = blend ? "DISPLAY_DRAW_BLEND" : "DISPLAY_DRAW_COPY";
+  auto parsed = blend ? parse_draw_blend(body) : parse_draw_copy(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto source = source_pixels(parsed->source, message, "src_bitmap");
+  if (!source)
+    return skip(source.error().message);
+  auto mask = mask_bits(parsed->mask, message);
+  if (!mask)
+    return skip(mask.error().message);
+  const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
+  return drawn(parsed->base.surface_id,
+               canvas_.copy(parsed->base, **source, parsed->source_area, parsed->rop, mask_view), message);
+}
+
+display_step display_pipeline::on_opaque(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_OPAQUE";
+  auto parsed = parse_draw_opaque(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto source = source_pixels(parsed->source, message, "src_bitmap");
+  if (!source)
+    return skip(source.error().message);
+  image_pixels pattern;
+  auto brush = brush_paint(parsed->brush, message, pattern);
+  if (!brush)
+    return skip(brush.error().message);
+  auto mask = mask_bits(parsed->mask, message);
+  if (!mask)
+    return skip(mask.error().message);
+  const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
+  return drawn(parsed->base.surface_id,
+               canvas_.opaque(parsed->base, **source, parsed->source_area, *brush, parsed->rop, mask_view), message);
+}
+
+display_step display_pipeline::on_constant(std::uint16_t message_type, const bytes& body) {
+  const char* message = nullptr;
+  constant_operation operation = constant_operation::blackness;
+  result<draw_masked_area> parsed = parse_error{};
+  switch (message_type) {
+    case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
+      message = "DISPLAY_DRAW_BLACKNESS";
+      parsed = parse_draw_blackness(body);
+      break;
+    case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
+      message = "DISPLAY_DRAW_WHITENESS";
+      operation = constant_operation::whiteness;
+      parsed = parse_draw_whiteness(body);
+      break;
+    default:
+      message = "DISPLAY_DRAW_INVERS";
+      operation = constant_operation::invers;
+      parsed = parse_draw_invers(body);
+  }
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto mask = mask_bits(parsed->mask, message);
+  if (!mask)
+    return skip(mask.error().message);
+  const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
+  return drawn(parsed->base.surface_id, canvas_.constant(parsed->base, operation, mask_view), message);
+}
+
+display_step display_pipeline::on_transparent(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_TRANSPARENT";
+  auto parsed = parse_draw_transparent(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto source = source_pixels(parsed->source, message, "src_bitmap");
+  if (!source)
+    return skip(source.error().message);
+  // The reference client keys on true_color (the colour as the surface stores it).
+  return drawn(parsed->base.surface_id,
+               canvas_.transparent(parsed->base, **source, parsed->source_area, parsed->true_color), message);
+}
+
+display_step display_pipeline::on_alpha_blend(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_ALPHA_BLEND";
+  auto parsed = parse_draw_alpha_blend(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto source = source_pixels(parsed->source, message, "src_bitmap");
+  if (!source)
+    return skip(source.error().message);
+  // A surface source says through the flags whether its A is meaningful; a
+  // decoded image knows it itself.
+  const bool from_surface = parsed->source->descriptor.type == SPICE_IMAGE_TYPE_SURFACE;
+  const bool source_has_alpha = from_surface ? (parsed->alpha_flags & SPICE_ALPHA_FLAGS_SRC_SURFACE_HAS_ALPHA) != 0
+                                             : (*source)->has_alpha;
+  const bool dest_has_alpha = (parsed->alpha_flags & SPICE_ALPHA_FLAGS_DEST_HAS_ALPHA) != 0;
+  return drawn(parsed->base.surface_id,
+               canvas_.alpha_blend(parsed->base, **source, source_has_alpha, parsed->source_area, parsed->alpha,
+                                   dest_has_alpha),
+               message);
+}
+
+display_step display_pipeline::on_copy_bits(const bytes& body) {
+  auto parsed = parse_copy_bits(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  return drawn(parsed->base.surface_id, canvas_.copy_bits(parsed->base, parsed->source_position),
+               "DISPLAY_COPY_BITS");
+}
+
+display_step display_pipeline::on_inval_list(const bytes& body) {
+  auto parsed = parse_inval_list(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  for (const auto& resource : parsed->resources)
+    if (resource.type == SPICE_RES_TYPE_PIXMAP)
+      images_.invalidate_pixmap(resource.id);
+  return {};
+}
+
+display_step display_pipeline::on_monitors_config(const bytes& body) {
+  auto parsed = parse_monitors_config(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  monitors_ = std::move(parsed->heads);
+  return {};
+}
+
+display_step display_pipeline::on_stream_create(const bytes& body) {
+  auto parsed = parse_stream_create(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  if (streams_.size() >= max_video_streams && streams_.count(parsed->stream_id) == 0)
+    return skip("DISPLAY_STREAM_CREATE: stream " + std::to_string(parsed->stream_id) + " would be more than " +
+                std::to_string(max_video_streams) + " streams at once");
+  if (!canvas_.find(parsed->surface_id))
+    return skip("DISPLAY_STREAM_CREATE: surface " + std::to_string(parsed->surface_id) + " does not exist");
+  video_stream stream;
+  stream.clip = parsed->clip;
+  stream.created = std::move(*parsed);
+  streams_[stream.created.stream_id] = std::move(stream);
+  return {};
+}
+
+display_step display_pipeline::on_stream_frame(std::uint32_t stream_id, const byte_view& frame,
+                                               const rect* sized_dest, const char* message) {
+  auto found = streams_.find(stream_id);
+  if (found == streams_.end())
+    return skip(named(message, "stream " + std::to_string(stream_id) + " does not exist"));
+  const video_stream& stream = found->second;
+  if (stream.created.codec != SPICE_VIDEO_CODEC_TYPE_MJPEG)
+    return skip(named(message, "stream " + std::to_string(stream_id) + " uses codec " +
+                                 std::to_string(stream.created.codec) + "; only MJPEG (1) is supported"));
+  auto pixels = decode_jpeg(frame.data, frame.size);
+  if (!pixels)
+    return skip(named(message, "frame of stream " + std::to_string(stream_id) + ": " + pixels.error().message));
+  const rect& dest = sized_dest ? *sized_dest : stream.created.dest;
+  const bool top_down = (stream.created.flags & SPICE_STREAM_FLAGS_TOP_DOWN) != 0;
+  auto damage = canvas_.put_frame(stream.created.surface_id, dest, stream.clip, *pixels, top_down);
+  if (!damage)
+    return skip(named(message, damage.error().message));
+  ++counters_.stream_frames;
+  display_step step;
+  const surface* target = canvas_.find(stream.created.surface_id);
+  if (target && target->primary)
+    step.primary_damage = *damage;
+  return step;
+}
+
+display_step display_pipeline::on_stream_clip(const bytes& body) {
+  auto parsed = parse_stream_clip(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  auto found = streams_.find(parsed->stream_id);
+  if (found == streams_.end())
+    return skip("DISPLAY_STREAM_CLIP: stream " + std::to_string(parsed->stream_id) + " does not exist");
+  found->second.clip = std::move(parsed->clip);
+  return {};
+}
+
+display_step display_pipeline::on_stream_destroy(const bytes& body) {
+  auto parsed = parse_stream_destroy(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  if (streams_.erase(parsed->stream_id) == 0)
+    return skip("DISPLAY_STREAM_DESTROY: stream " + std::to_string(parsed->stream_id) + " does not exist");
+  return {};
+}
+
+}  // namespace vigil::protocol

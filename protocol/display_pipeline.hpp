@@ -1,0 +1,105 @@
+// Everything a display channel does with a server message except the I/O:
+// parse it, decode its images, draw on the canvas, keep the caches, the video
+// streams and the monitor layout. The channel actor feeds it one frame at a
+// time and acts on the outcome (log, count, fail, hand the primary surface to
+// the renderer). Pure and deterministic, so whole captured sessions replay
+// through it in unit tests.
+//
+// Video streams: MJPEG frames are drawn as they arrive (no multimedia-time
+// scheduling), scaled into the stream's destination and clipped by its clip.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "protocol/canvas.hpp"
+#include "protocol/display_messages.hpp"
+#include "protocol/image_decoder.hpp"
+#include "protocol/result.hpp"
+
+namespace vigil::protocol {
+
+struct display_settings {
+  std::uint64_t pixmap_cache_pixels = 0;  // as announced in DISPLAY_INIT
+  std::size_t glz_window_pixels = 0;
+};
+
+enum class display_outcome {
+  applied,      // done (the drawing may have touched no pixels)
+  unsupported,  // a message type this client does not handle
+  skipped,      // the message's data was bad (parse, image or unknown surface): not drawn
+  fatal,        // surface state the channel cannot continue from
+};
+
+struct display_step {
+  display_outcome outcome = display_outcome::applied;
+  std::string error;            // skipped / fatal: names the message and the field
+  rect primary_damage;          // changed area of the primary surface; empty: none
+  bool primary_replaced = false;  // the primary surface was created, replaced or destroyed
+};
+
+struct display_counters {
+  std::uint64_t drawings = 0;       // drawing commands applied
+  std::uint64_t stream_frames = 0;  // video frames drawn
+  std::uint64_t skipped = 0;        // messages whose data was bad
+};
+
+// At most this many video streams at once (the reference server uses 50).
+constexpr std::size_t max_video_streams = 64;
+
+class display_pipeline {
+public:
+  explicit display_pipeline(const display_settings& settings);
+
+  display_step apply(std::uint16_t message_type, const bytes& body);
+
+  const canvas& surfaces() const { return canvas_; }
+  const image_decoder& images() const { return images_; }
+  const std::vector<monitor_head>& monitors() const { return monitors_; }
+  std::size_t video_streams() const { return streams_.size(); }
+  const display_counters& counters() const { return counters_; }
+
+private:
+  struct video_stream {
+    stream_create created;
+    struct clip clip;
+  };
+  struct decoded_mask {
+    image_pixels bits;
+    mask_image view;
+  };
+
+  display_step on_surface_create(const bytes& body);
+  display_step on_surface_destroy(const bytes& body);
+  display_step on_reset();
+  display_step on_fill(const bytes& body);
+  display_step on_copy(std::uint16_t message_type, const bytes& body);
+  display_step on_opaque(const bytes& body);
+  display_step on_constant(std::uint16_t message_type, const bytes& body);
+  display_step on_transparent(const bytes& body);
+  display_step on_alpha_blend(const bytes& body);
+  display_step on_copy_bits(const bytes& body);
+  display_step on_inval_list(const bytes& body);
+  display_step on_monitors_config(const bytes& body);
+  display_step on_stream_create(const bytes& body);
+  display_step on_stream_frame(std::uint32_t stream_id, const byte_view& frame, const rect* sized_dest,
+                               const char* message);
+  display_step on_stream_clip(const bytes& body);
+  display_step on_stream_destroy(const bytes& body);
+
+  result<image_pixels> source_pixels(const std::optional<image>& source, const char* message, const char* field);
+  result<paint> brush_paint(const brush& brush, const char* message, image_pixels& pattern_holder);
+  result<std::optional<decoded_mask>> mask_bits(const qmask& mask, const char* message);
+  display_step drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message);
+  display_step skip(std::string error);
+
+  canvas canvas_;
+  image_decoder images_;
+  std::map<std::uint32_t, video_stream> streams_;
+  std::vector<monitor_head> monitors_;
+  display_counters counters_;
+};
+
+}  // namespace vigil::protocol

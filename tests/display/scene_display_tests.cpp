@@ -1,0 +1,173 @@
+// The client's primary surface against vigil-test-server's reference frames:
+// bit-exact for every lossless image codec, PSNR for JPEG images and MJPEG
+// video. Each test starts its own server on a free port, runs the client with
+// --dump-primary until the scene is over, and compares.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "content.hpp"
+#include "display_servers.hpp"
+#include "ppm_image.hpp"
+#include "temp_directory.hpp"
+#include "vigil_client_run.hpp"
+
+using namespace vigil::display_test;
+using namespace vigil::integration;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The lossy tests' bound: well below what libjpeg gives at the server's
+// quality (measured values are printed), far above a wrong picture (< 15 dB).
+constexpr double min_psnr_db = 25.0;
+
+struct scene_result {
+  vigil_run client;
+  std::optional<ppm_image> reference;  // when the scene completed
+  std::optional<ppm_image> picture;  // the client's --dump-primary
+};
+
+void report(const vigil_run& run) {
+  BOOST_TEST_MESSAGE("client: " << run.process.describe());
+  if (!run.snapshot)
+    return;
+  for (const auto& channel : run.snapshot->value("channels", nlohmann::json::array()))
+    if (channel.value("channel", "") == "display")
+      BOOST_TEST_MESSAGE("display channel: " << channel.dump());
+  if (run.snapshot->contains("renderer"))
+    BOOST_TEST_MESSAGE("renderer: " << run.snapshot->at("renderer").dump());
+}
+
+// Runs `scene` with the server `options`, the client for `duration_s`; the
+// server must have printed `progress_line` by the time the client exits.
+// The reference is final.ppm, which exists once the scene is complete.
+scene_result run_scene(const std::vector<std::string>& options, int duration_s,
+                       const std::string& progress_line = "scene complete") {
+  vigil::test_support::temp_directory directory("display-scene");
+  std::vector<std::string> server_options = options;
+  server_options.insert(server_options.end(), {"--reference-dir", directory.path(), "--step-ms", "100"});
+  scene_server server(server_options);
+  const std::string dump = directory.file("client.ppm");
+  scene_result out;
+  out.client = run_vigil({"--headless", "--duration", std::to_string(duration_s), "--dump-primary", dump,
+                          plain_uri(server.port())},
+                         std::chrono::seconds(duration_s + 30));
+  report(out.client);
+  BOOST_TEST_REQUIRE(server.wait_for_output(progress_line, 1s),
+                     "the server did not print '" << progress_line << "' while the client ran; output:\n"
+                                                  << server.output() << out.client.context());
+  std::string error;
+  if (progress_line == "scene complete") {
+    out.reference = read_ppm(directory.file("final.ppm"), error);
+    BOOST_TEST_REQUIRE(out.reference.has_value(), error);
+  }
+  out.picture = read_ppm(dump, error);
+  BOOST_TEST_REQUIRE(out.picture.has_value(), error << out.client.context());
+  return out;
+}
+
+void check_display_errors_empty(const vigil_run& run) {
+  if (!run.snapshot)
+    return;
+  const nlohmann::json* display = find_channel(*run.snapshot, "display");
+  if (display)
+    BOOST_TEST(display->at("errors").empty(), "display errors: " << display->at("errors").dump());
+}
+
+void check_bit_exact(const std::vector<std::string>& options, int duration_s = 5) {
+  const scene_result result = run_scene(options, duration_s);
+  const image_comparison comparison = compare(*result.reference, *result.picture);
+  BOOST_TEST_MESSAGE(comparison.describe(*result.reference));
+  BOOST_TEST(comparison.same_size, comparison.describe(*result.reference));
+  BOOST_TEST(comparison.mismatched_pixels == 0u, comparison.describe(*result.reference));
+  check_display_errors_empty(result.client);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(scene_display)
+
+BOOST_AUTO_TEST_CASE(text_over_lz_is_bit_exact) { check_bit_exact({"--scene", "text", "--compression", "lz"}); }
+
+BOOST_AUTO_TEST_CASE(photo_over_lz_is_bit_exact) { check_bit_exact({"--scene", "photo", "--compression", "lz"}); }
+
+BOOST_AUTO_TEST_CASE(photo_over_quic_is_bit_exact) {
+  check_bit_exact({"--scene", "photo", "--compression", "quic", "--jpeg", "never"});
+}
+
+BOOST_AUTO_TEST_CASE(text_over_glz_is_bit_exact) { check_bit_exact({"--scene", "text", "--compression", "glz"}); }
+
+BOOST_AUTO_TEST_CASE(text_over_zlib_glz_is_bit_exact) {
+  check_bit_exact({"--scene", "text", "--compression", "glz", "--zlib-glz", "always"});
+}
+
+BOOST_AUTO_TEST_CASE(text_over_lz4_is_bit_exact) { check_bit_exact({"--scene", "text", "--compression", "lz4"}); }
+
+BOOST_AUTO_TEST_CASE(photo_over_lz4_and_bitmaps_is_bit_exact) {
+  check_bit_exact({"--scene", "photo", "--compression", "lz4"});
+}
+
+BOOST_AUTO_TEST_CASE(photo_uncompressed_is_bit_exact) { check_bit_exact({"--scene", "photo", "--compression", "off"}); }
+
+BOOST_AUTO_TEST_CASE(photo_over_auto_glz_is_bit_exact) {
+  check_bit_exact({"--scene", "photo", "--compression", "auto_glz", "--jpeg", "never"});
+}
+
+BOOST_AUTO_TEST_CASE(solid_fills_are_bit_exact) { check_bit_exact({"--scene", "solid"}); }
+
+BOOST_AUTO_TEST_CASE(gradients_are_bit_exact) { check_bit_exact({"--scene", "gradient", "--jpeg", "never"}); }
+
+BOOST_AUTO_TEST_CASE(scroll_with_copy_bits_is_bit_exact) { check_bit_exact({"--scene", "scroll"}); }
+
+BOOST_AUTO_TEST_CASE(off_screen_surface_copies_are_bit_exact) {
+  check_bit_exact({"--scene", "surfaces", "--jpeg", "never"});
+}
+
+BOOST_AUTO_TEST_CASE(resized_primary_is_bit_exact) { check_bit_exact({"--scene", "resize", "--jpeg", "never"}); }
+
+BOOST_AUTO_TEST_CASE(video_ends_bit_exact_after_the_mjpeg_stream) {
+  check_bit_exact({"--scene", "video", "--streaming", "all", "--jpeg", "never"}, 8);
+}
+
+BOOST_AUTO_TEST_CASE(photo_over_jpeg_is_close_to_the_reference) {
+  const scene_result result = run_scene({"--scene", "photo", "--compression", "quic", "--jpeg", "always"}, 5);
+  const image_comparison comparison = compare(*result.reference, *result.picture);
+  BOOST_TEST_MESSAGE(comparison.describe(*result.reference));
+  BOOST_TEST_REQUIRE(comparison.same_size, comparison.describe(*result.reference));
+  BOOST_TEST(comparison.psnr_db > min_psnr_db, comparison.describe(*result.reference));
+  BOOST_TEST(comparison.changed_psnr_db > min_psnr_db, comparison.describe(*result.reference));
+  check_display_errors_empty(result.client);
+}
+
+// Stops the client while MJPEG frames are arriving (frames 20-99 of the scene
+// are streamed, 40 ms apart, from 0.3 s after the display channel links) and
+// finds which of the scene's frames it shows: the best PSNR over all 100.
+BOOST_AUTO_TEST_CASE(mjpeg_stream_frame_is_close_to_the_scene_frame) {
+  const scene_result result =
+    run_scene({"--scene", "video", "--streaming", "all", "--jpeg", "never"}, 3, "video frame=25");
+  const ppm_image& picture = *result.picture;
+  const int left = (picture.width - 320) / 2, top = (picture.height - 240) / 2;
+  const ppm_image shown = picture.crop(left, top, 320, 240);
+  double best_psnr = 0;
+  int best_frame = -1;
+  for (int frame = 0; frame < 100; ++frame) {
+    const auto expected_pixels = vigil::test_server::video_frame(320, 240, frame);
+    ppm_image expected;
+    expected.width = 320;
+    expected.height = 240;
+    for (std::uint32_t pixel : expected_pixels.pixels)
+      expected.rgb.insert(expected.rgb.end(), {std::uint8_t(pixel >> 16), std::uint8_t(pixel >> 8), std::uint8_t(pixel)});
+    const double value = psnr(expected, shown);
+    if (value > best_psnr) {
+      best_psnr = value;
+      best_frame = frame;
+    }
+  }
+  BOOST_TEST_MESSAGE("the client shows video frame " << best_frame << " at PSNR " << best_psnr << " dB"
+                                                     << (std::isinf(best_psnr) ? " (exact: a lossless frame)" : ""));
+  BOOST_TEST(best_psnr > min_psnr_db);
+  check_display_errors_empty(result.client);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,178 @@
+// Fuzzes the display channel: every display message parser, and the whole
+// pipeline (parse, decode images, draw) on sequences of messages.
+// Input: a selector byte, then either one message body (parsers) or, for the
+// pipeline, records of {u16 message type, u16 size, body}.
+// Seeds: captured QEMU display messages (tests/fuzz/corpus/fuzz_display_messages).
+#include <spice/enums.h>
+#include <spice/protocol.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_check.hpp"
+#include "protocol/display_messages.hpp"
+#include "protocol/display_pipeline.hpp"
+
+using namespace vigil::protocol;
+
+namespace {
+
+const std::uint8_t* body_start;
+const std::uint8_t* body_end;
+
+void check_view(const byte_view& view) {
+  if (view.size == 0)
+    return;
+  FUZZ_CHECK(view.data >= body_start && view.data + view.size <= body_end);
+}
+
+void check_image(const std::optional<image>& img) {
+  if (!img)
+    return;
+  check_view(img->payload);
+  if (img->bitmap) {
+    check_view(img->bitmap->rows);
+    FUZZ_CHECK(img->bitmap->rows.size == std::size_t{img->bitmap->stride} * img->bitmap->height);
+  }
+  if (img->lz_palette)
+    check_view(img->lz_palette->payload);
+}
+
+template <class T>
+void check_clip(const result<T>& parsed, std::size_t body_size) {
+  if (parsed)
+    FUZZ_CHECK(parsed->base.clip.rects.size() * 16 <= body_size);
+}
+
+void fuzz_parser(std::uint8_t selector, const bytes& body) {
+  switch (selector % 22) {
+    case 0: parse_surface_create(body); break;
+    case 1: parse_surface_destroy(body); break;
+    case 2: {
+      auto parsed = parse_draw_fill(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->brush.pattern);
+        check_image(parsed->mask.bitmap);
+      }
+      break;
+    }
+    case 3:
+    case 4: {
+      auto parsed = selector % 22 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->source);
+        check_image(parsed->mask.bitmap);
+      }
+      break;
+    }
+    case 5: {
+      auto parsed = parse_draw_opaque(body);
+      if (parsed) {
+        check_image(parsed->source);
+        check_image(parsed->brush.pattern);
+      }
+      break;
+    }
+    case 6: parse_draw_blackness(body); break;
+    case 7: parse_draw_whiteness(body); break;
+    case 8: parse_draw_invers(body); break;
+    case 9: {
+      auto parsed = parse_draw_transparent(body);
+      if (parsed)
+        check_image(parsed->source);
+      break;
+    }
+    case 10: {
+      auto parsed = parse_draw_alpha_blend(body);
+      if (parsed)
+        check_image(parsed->source);
+      break;
+    }
+    case 11: parse_copy_bits(body); break;
+    case 12: {
+      auto parsed = parse_inval_list(body);
+      if (parsed)
+        FUZZ_CHECK(parsed->resources.size() * 9 + 2 <= body.size());
+      break;
+    }
+    case 13: parse_inval_all_pixmaps(body); break;
+    case 14: parse_inval_palette(body); break;
+    case 15: {
+      auto parsed = parse_monitors_config(body);
+      if (parsed)
+        FUZZ_CHECK(parsed->heads.size() * 28 + 4 <= body.size());
+      break;
+    }
+    case 16: parse_stream_create(body); break;
+    case 17: {
+      auto parsed = parse_stream_data(body);
+      if (parsed)
+        check_view(parsed->frame);
+      break;
+    }
+    case 18: {
+      auto parsed = parse_stream_data_sized(body);
+      if (parsed)
+        check_view(parsed->frame);
+      break;
+    }
+    case 19: parse_stream_clip(body); break;
+    case 20: parse_stream_destroy(body); break;
+    default: parse_stream_activate_report(body); break;
+  }
+}
+
+// Surfaces are allocated as the server asks, up to 16384 x 16384; keep the
+// fuzzer within its memory limit by refusing big ones before the pipeline.
+bool small_enough(std::uint16_t type, const bytes& body) {
+  if (type != SPICE_MSG_DISPLAY_SURFACE_CREATE || body.size() < 12)
+    return true;
+  const std::uint64_t width = body[4] | body[5] << 8 | body[6] << 16 | std::uint64_t{body[7]} << 24;
+  const std::uint64_t height = body[8] | body[9] << 8 | body[10] << 16 | std::uint64_t{body[11]} << 24;
+  return width * height <= 1024 * 1024;
+}
+
+void fuzz_pipeline(const std::uint8_t* data, std::size_t size) {
+  display_settings settings;
+  settings.pixmap_cache_pixels = 1 << 20;
+  settings.glz_window_pixels = 1 << 20;
+  display_pipeline pipeline(settings);
+  std::size_t pos = 0;
+  while (pos + 4 <= size) {
+    const std::uint16_t type = static_cast<std::uint16_t>(data[pos] | data[pos + 1] << 8);
+    std::size_t length = static_cast<std::size_t>(data[pos + 2] | data[pos + 3] << 8);
+    pos += 4;
+    if (length > size - pos)
+      length = size - pos;
+    const bytes body(data + pos, data + pos + length);
+    pos += length;
+    if (!small_enough(type, body))
+      continue;
+    const display_step step = pipeline.apply(type, body);
+    if (const surface* primary = pipeline.surfaces().primary(); primary && !step.primary_damage.empty()) {
+      FUZZ_CHECK(step.primary_damage.left >= 0 && step.primary_damage.top >= 0);
+      FUZZ_CHECK(step.primary_damage.right <= static_cast<std::int64_t>(primary->width));
+      FUZZ_CHECK(step.primary_damage.bottom <= static_cast<std::int64_t>(primary->height));
+    }
+    FUZZ_CHECK(step.outcome == display_outcome::applied || !step.error.empty() ||
+               step.outcome == display_outcome::unsupported);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1)
+    return 0;
+  if (data[0] >= 0xf0) {
+    fuzz_pipeline(data + 1, size - 1);
+    return 0;
+  }
+  const bytes body(data + 1, data + size);
+  body_start = body.data();
+  body_end = body.data() + body.size();
+  fuzz_parser(data[0], body);
+  return 0;
+}

@@ -64,6 +64,7 @@ struct channel_health {
   std::uint64_t pings_answered = 0;
   std::int64_t last_activity_age_ms = -1;  // -1: no traffic yet
   std::size_t mailbox_depth = 0;           // as the actor saw it when answering
+  std::size_t mailbox_peak = 0;            // deepest seen in any heartbeat (supervisor)
   std::uint32_t restarts = 0;              // filled in by the supervisor
   std::vector<edge_report> edges;
   std::vector<std::string> errors;

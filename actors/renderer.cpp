@@ -1,6 +1,8 @@
 // renderer: see renderer.hpp for its message interface.
 #include "actors/renderer.hpp"
 
+#include <thread>
+
 #include <caf/stateful_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
@@ -18,10 +20,12 @@ struct renderer_state {
 
 using renderer_actor = caf::stateful_actor<renderer_state>;
 
-caf::behavior renderer(renderer_actor* self) {
+caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_delay_per_frame) {
   return {
-    [self](frame_atom, const primary_frame_ptr& frame) {
+    [self, debug_delay_per_frame](frame_atom, const primary_frame_ptr& frame) {
       auto& state = self->state;
+      if (debug_delay_per_frame.count() > 0)
+        std::this_thread::sleep_for(debug_delay_per_frame);  // debug-only: a deliberately slow renderer
       if (frame) {
         auto& health = state.health;
         if (health.frames_rendered > 0 && frame->sequence > health.last_sequence + 1)
@@ -42,6 +46,8 @@ caf::behavior renderer(renderer_actor* self) {
 
 }  // namespace
 
-caf::actor spawn_renderer(caf::actor_system& system) { return system.spawn(renderer); }
+caf::actor spawn_renderer(caf::actor_system& system, std::chrono::milliseconds debug_delay_per_frame) {
+  return system.spawn(renderer, debug_delay_per_frame);
+}
 
 }  // namespace vigil

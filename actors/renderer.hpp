@@ -14,6 +14,7 @@
 // Sends: only the acknowledgements above.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -50,7 +51,9 @@ struct renderer_health {
   std::uint32_t height = 0;
 };
 
-caf::actor spawn_renderer(caf::actor_system& system);
+// `debug_delay_per_frame` (debug-only fault injection, normally 0) makes it slow.
+caf::actor spawn_renderer(caf::actor_system& system,
+                          std::chrono::milliseconds debug_delay_per_frame = std::chrono::milliseconds(0));
 
 
 }  // namespace vigil

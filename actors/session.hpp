@@ -38,6 +38,7 @@ struct debug_faults {
   std::string channel;       // "display:0": that channel's first incarnation gets `fault`
   debug_fault fault;
   bool session_ignores_main_status = false;  // the K1 shape: a consumer that stops reading
+  std::chrono::milliseconds renderer_delay_per_frame{0};  // a slow renderer: frames must coalesce
 };
 
 struct session_options {

@@ -1,5 +1,6 @@
 #include "supervisors/channel_supervisor.hpp"
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -28,6 +29,7 @@ struct channel_record {
   std::string phase = "connecting";  // what the transition log shows
   bool restarting = false;
   bool heartbeat_outstanding = false;
+  std::size_t mailbox_peak = 0;  // across incarnations
   clock::time_point up_since{};
   backoff restarts;
   explicit channel_record(const backoff_policy& policy) : restarts(policy) {}
@@ -128,6 +130,7 @@ void on_heartbeat_reply(supervisor_actor* self, channel_record& record, channel_
   auto errors = std::move(record.last.errors);
   record.last = std::move(health);
   record.last.errors.insert(record.last.errors.begin(), errors.begin(), errors.end());
+  record.mailbox_peak = std::max(record.mailbox_peak, record.last.mailbox_depth);
   if (record.last.mailbox_depth > watchdog.mailbox_bound) {
     on_fault(self, record,
              {failure_kind::mailbox_over_bound, "mailbox depth " + std::to_string(record.last.mailbox_depth) +
@@ -255,6 +258,7 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
       for (auto& [label, record] : self->state.channels) {
         channel_health health = record.last;
         health.restarts = record.incarnation;
+        health.mailbox_peak = record.mailbox_peak;
         if (record.restarting)
           health.errors.push_back("restarting");
         report.push_back(std::move(health));

@@ -32,6 +32,7 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"pings_answered", channel.pings_answered},
     {"last_activity_age_ms", channel.last_activity_age_ms},
     {"mailbox_depth", channel.mailbox_depth},
+    {"mailbox_peak", channel.mailbox_peak},
     {"restarts", channel.restarts},
     {"edges", edges},
     {"errors", channel.errors},

@@ -153,7 +153,7 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   state.log = named_logger("supervisor");
   state.reconnect_backoff = backoff{state.options.supervision.reconnect};
   // One renderer for the whole run: the last good frame survives reconnects.
-  state.options.renderer = spawn_renderer(self->system());
+  state.options.renderer = spawn_renderer(self->system(), state.options.debug.renderer_delay_per_frame);
   self->link_to(state.options.renderer);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& state = self->state;

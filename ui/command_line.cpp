@@ -30,11 +30,18 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
   return password;
 }
 
-// "display:0:stall:AFTER_MS:FOR_MS", "display:0:slow:MS" or "session:ignore-main-status".
+// "display:0:stall:AFTER_MS:FOR_MS", "display:0:slow:MS", "renderer:slow:MS" or "session:ignore-main-status".
 std::optional<std::string> parse_debug_fault(const std::string& text, debug_faults& faults) {
   if (text == "session:ignore-main-status") {
     faults.session_ignores_main_status = true;
     return std::nullopt;
+  }
+  if (text.rfind("renderer:slow:", 0) == 0) {
+    try {
+      faults.renderer_delay_per_frame = std::chrono::milliseconds(std::stol(text.substr(14)));
+      return std::nullopt;
+    } catch (const std::exception&) {
+    }
   }
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -61,7 +68,7 @@ std::optional<std::string> parse_debug_fault(const std::string& text, debug_faul
     return std::nullopt;
   }
   return "--debug-fault '" + text +
-         "' is not CHANNEL:ID:stall:AFTER_MS:FOR_MS, CHANNEL:ID:slow:MS or session:ignore-main-status";
+         "' is not CHANNEL:ID:stall:AFTER_MS:FOR_MS, CHANNEL:ID:slow:MS, renderer:slow:MS or session:ignore-main-status";
 }
 
 }  // namespace

@@ -150,3 +150,34 @@ BOOST_AUTO_TEST_CASE(a_consumer_that_stops_reading_cannot_block_main_which_keeps
   BOOST_TEST((*main)["pings_answered"] >= 7);
   BOOST_TEST((*main)["last_activity_age_ms"] < 16000);
 }
+
+BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_what_it_coalesces) {
+  auto port = find_free_loopback_port();
+  temp_directory work("vigil-flood");
+  // Full-screen-rate video as QUIC images (no stream): the heaviest traffic the test server makes.
+  background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "video",
+                             "--streaming", "off", "--compression", "quic"},
+                            work.file("server.log"));
+  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  // Both consumers are slow: display takes 10 ms per socket chunk, the renderer 150 ms per frame.
+  auto run = run_client({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:10", "--debug-fault",
+                         "renderer:slow:150", uri(port)},
+                        60s);
+  require_clean_run(run);
+  const auto* display = run.channel("display");
+  BOOST_REQUIRE(display);
+  const auto& renderer = run.snapshot["renderer"];
+  auto peak_rss_kb = run.snapshot["process"]["peak_rss_kb"].get<long>();
+  std::printf("flood: display received %.1f MB in %d messages; mailbox peak %d (bound 256); frames rendered %d, "
+              "coalesced %d; peak RSS %.1f MB\n",
+              (*display)["bytes_in"].get<double>() / 1e6, (*display)["messages_in"].get<int>(),
+              (*display)["mailbox_peak"].get<int>(), renderer["frames_rendered"].get<int>(),
+              renderer["frames_coalesced"].get<int>(), static_cast<double>(peak_rss_kb) / 1024.0);
+  BOOST_TEST(run.process.exit_code.value_or(-1) == 0);  // slow is not stuck: no fault, no restart
+  BOOST_TEST((*display)["restarts"] == 0);
+  BOOST_TEST((*display)["bytes_in"] > 5e6);
+  BOOST_TEST((*display)["mailbox_peak"] <= 256);
+  BOOST_TEST(renderer["frames_coalesced"] > 0);  // the frames the renderer could not take were counted
+  BOOST_TEST(peak_rss_kb < 256 * 1024);
+}

@@ -160,9 +160,9 @@ BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_wha
                             work.file("server.log"));
   for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
     std::this_thread::sleep_for(50ms);
-  // Both consumers are slow: display takes 10 ms per socket chunk, the renderer 150 ms per frame.
-  auto run = run_client({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:10", "--debug-fault",
-                         "renderer:slow:150", uri(port)},
+  // Both consumers are slow: display takes 40 ms per socket chunk, the renderer 300 ms per frame.
+  auto run = run_client({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:40", "--debug-fault",
+                         "renderer:slow:300", uri(port)},
                         60s);
   require_clean_run(run);
   const auto* display = run.channel("display");

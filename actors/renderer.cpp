@@ -15,6 +15,7 @@ namespace {
 struct renderer_state {
   primary_frame_ptr latest;
   renderer_health health;
+  bounded_edge to_viewer{"renderer->viewer", edge_ids::viewer_frames, 1, overflow_policy::keep_latest};
   static inline const char* name = "renderer";
 };
 
@@ -35,10 +36,20 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
         health.width = frame->width;
         health.height = frame->height;
         state.latest = frame;
+        state.to_viewer.send_values(self, frame_atom::value, frame);
       }
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::display_frames);
     },
     [self](latest_frame_atom) { return self->state.latest; },
+    [self](subscribe_frames_atom, const caf::actor& viewer) {
+      self->state.to_viewer.connect(viewer);
+      if (self->state.latest)
+        self->state.to_viewer.send_values(self, frame_atom::value, self->state.latest);
+    },
+    [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
+      if (edge_id == edge_ids::viewer_frames)
+        self->state.to_viewer.on_ack(self, count);
+    },
     [self](health_atom) { return self->state.health; },
     [self](shutdown_atom) { self->quit(); },
   };

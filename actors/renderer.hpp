@@ -9,9 +9,14 @@
 //       once kept, and the channel sends no next frame before that, so the
 //       renderer's mailbox never holds more than one frame per channel.
 //   (latest_frame_atom) -> primary_frame_ptr   nullptr before the first frame
+//   (subscribe_frames_atom, caf::actor viewer) the viewer gets every frame kept
+//       from now on (the latest at once), as (frame_atom, primary_frame_ptr)
+//       over a keep_latest bounded edge of capacity 1: a viewer that draws
+//       slowly (or stops) only ever has the newest frame waiting
+//   (edge_ack_atom, viewer_frames, n)          from the viewer
 //   (health_atom) -> renderer_health
 //   (shutdown_atom)                            quits
-// Sends: only the acknowledgements above.
+// Sends: the acknowledgements above; frames to its viewer.
 #pragma once
 
 #include <chrono>
@@ -32,6 +37,7 @@ namespace vigil {
 
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using latest_frame_atom = caf::atom_constant<caf::atom("lastframe")>;
+using subscribe_frames_atom = caf::atom_constant<caf::atom("subframes")>;
 
 // One picture of the primary surface. Never changed after it is sent.
 struct primary_frame {

@@ -13,12 +13,13 @@ packages=(
   # integration tests parse the client's JSON health snapshot
   nlohmann-json3-dev
   # real SPICE peers and tools the tests drive
-  qemu-system-x86 qemu-system-gui- openssl xvfb xauth imagemagick procps python3
+  qemu-system-x86 openssl xvfb xauth imagemagick procps python3
+  # the SFML window under Xvfb: Mesa's software OpenGL and the banner's font
+  libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
 )
 
 missing=()
 for p in "${packages[@]}"; do
-  case "$p" in *-) continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 

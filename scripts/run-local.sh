@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs, builds, starts the bundled local SPICE server (vigil-test-server
-# with its animated demo scene, on a free loopback port) and runs Vigil
-# against it until Ctrl+C. Headless until the SFML viewer lands: watch the
-# supervisor's channel health log and the final health snapshot.
+# with its animated demo scene, on a free loopback port) and opens Vigil's
+# window on it (headless when there is no DISPLAY), with the supervisor's
+# channel health log on the terminal. Close the window or Ctrl+C to end.
 # VIGIL_LOCAL_SERVER=qemu runs QEMU (SeaBIOS) as the server instead.
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,4 +25,6 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 echo "local SPICE server on spice://127.0.0.1:$port; Ctrl+C ends the session" >&2
-"$build_dir/ui/vigil" --headless --log-supervisor "spice://127.0.0.1:$port" "$@"
+mode=()
+[ -n "${DISPLAY:-}" ] || { mode=(--headless); echo "no DISPLAY: running headless" >&2; }
+"$build_dir/ui/vigil" "${mode[@]}" --log-supervisor "spice://127.0.0.1:$port" "$@"

@@ -37,13 +37,16 @@ struct session_supervisor_state {
 
 using supervisor_actor = caf::stateful_actor<session_supervisor_state>;
 
-void set_phase(supervisor_actor* self, const std::string& phase, const std::string& why = {}) {
+// `status` is what a person sees (the window's banner), e.g.
+// "Reconnecting in 4.1 s (attempt 3/8)".
+void set_phase(supervisor_actor* self, const std::string& phase, const std::string& status,
+               const std::string& why = {}) {
   auto& state = self->state;
   if (state.phase == phase)
     return;
   log_transition(*state.log, state.options.supervision.log_transitions, "session", state.phase, phase, why);
   state.phase = phase;
-  self->send(state.observer, session_status_atom::value, why.empty() ? phase : phase + ": " + why);
+  self->send(state.observer, session_status_atom::value, phase, status);
 }
 
 void start_session(supervisor_actor* self) {
@@ -52,7 +55,7 @@ void start_session(supervisor_actor* self) {
   state.heartbeat_outstanding = false;
   state.session = spawn_session(self->system(), state.options, caf::actor_cast<caf::actor>(self));
   self->monitor(state.session);
-  set_phase(self, "connecting");
+  set_phase(self, "connecting", "Connecting to " + state.options.uri);
 }
 
 void discard_session(supervisor_actor* self) {
@@ -71,7 +74,7 @@ void finish(supervisor_actor* self, session_end end) {
   if (state.finished)
     return;
   state.finished = true;
-  set_phase(self, "failed", end.reason);
+  set_phase(self, "failed", "Disconnected: " + end.reason, end.reason);
   end.was_up = state.ever_up;
   self->send(state.observer, session_ended_atom::value, std::move(end));
 }
@@ -105,7 +108,11 @@ void on_session_failed(supervisor_actor* self, session_end end) {
                      attempts_text(state.reconnect_backoff.policy().max_attempts) + ", in " + seconds_text(*delay) +
                      "; nominal " + seconds_text(nominal) + ")";
   log_fault(*state.log, "session", failure, plan);
-  set_phase(self, "reconnecting", plan);
+  set_phase(self, "reconnecting",
+            "Reconnecting in " + seconds_text(*delay) + " (attempt " +
+              std::to_string(state.reconnect_backoff.attempts()) + "/" +
+              attempts_text(state.reconnect_backoff.policy().max_attempts) + "): " + to_string(failure.kind),
+            plan);
   self->delayed_send(self, *delay, reconnect_atom::value, state.generation);
 }
 
@@ -153,7 +160,9 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   state.log = named_logger("supervisor");
   state.reconnect_backoff = backoff{state.options.supervision.reconnect};
   // One renderer for the whole run: the last good frame survives reconnects.
-  state.options.renderer = spawn_renderer(self->system(), state.options.debug.renderer_delay_per_frame);
+  // The window brings its own (it subscribes before the session starts).
+  if (!state.options.renderer)
+    state.options.renderer = spawn_renderer(self->system(), state.options.debug.renderer_delay_per_frame);
   self->link_to(state.options.renderer);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& state = self->state;
@@ -171,7 +180,7 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       if (self->current_sender() != state.session.address())
         return;
       state.ever_up = true;
-      set_phase(self, "up");
+      set_phase(self, "up", "Connected");
       self->send(state.observer, session_up_atom::value);
       self->delayed_send(self, state.reconnect_backoff.policy().stable_after, stable_check_atom::value,
                          state.generation);

@@ -17,7 +17,9 @@
 //   (shutdown_atom)                                        stops the session and quits
 // Sends to its observer (the headless runner, later the window):
 //   (session_up_atom)                     each time the session is (back) up
-//   (session_status_atom, std::string)    human-readable state for a status line
+//   (session_status_atom, std::string phase, std::string text)   the phase
+//                                         (connecting, up, reconnecting, failed)
+//                                         and a sentence for a person
 //   (session_ended_atom, session_end)     once, when it gives up or shuts down
 #pragma once
 

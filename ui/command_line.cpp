@@ -82,6 +82,10 @@ command_line_result parse_command_line(int argc, char** argv) {
   app.add_option("uri", uri_text, "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port")
     ->required();
   app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
+  bool fullscreen = false;
+  app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (F11 toggles)");
+  std::string screenshot;
+  app.add_option("--screenshot", screenshot, "At exit, save the window's content to FILE (PNG)");
   app.add_option("--duration", duration, "Exit after this many seconds: 0 if the session stayed up throughout")
     ->check(CLI::PositiveNumber);
   app.add_option("--password-file", password_file, "Read the password from the first line of FILE");
@@ -154,6 +158,8 @@ command_line_result parse_command_line(int argc, char** argv) {
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);
   request.dump_primary_path = dump_primary;
+  request.fullscreen = fullscreen;
+  request.screenshot_path = screenshot;
   return {request, std::nullopt};
 }
 

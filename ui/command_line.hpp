@@ -15,6 +15,8 @@ struct run_request {
   bool headless = false;
   std::optional<double> duration_s;  // exit after this long
   std::string dump_primary_path;     // write the primary surface here at exit
+  bool fullscreen = false;
+  std::string screenshot_path;       // window mode: the window's content at exit
 };
 
 struct command_line_result {

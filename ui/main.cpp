@@ -1,5 +1,5 @@
 // vigil: parses the command line, starts the actor system and runs the
-// session (headless for now; the SFML viewer comes with ui/'s window).
+// session, in the SFML window (main thread) or headless.
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -14,11 +14,12 @@
 #include "actors/log.hpp"
 #include "ui/command_line.hpp"
 #include "ui/exit_codes.hpp"
-#include "ui/headless_runner.hpp"
+#include "ui/session_runner.hpp"
+#include "ui/viewer_window.hpp"
 
 namespace {
 
-vigil::headless_signals signals;
+vigil::run_signals signals;
 
 extern "C" void request_stop(int) { signals.stop_requested.store(true); }
 extern "C" void request_snapshot(int) { signals.snapshot_requested.store(true); }
@@ -58,8 +59,8 @@ int main(int argc, char** argv) {
   if (parsed.exit_now)
     return *parsed.exit_now;
   const auto& request = *parsed.request;
-  if (!request.headless) {
-    std::cerr << "vigil: the window viewer is not built yet; run with --headless\n";
+  if (!request.headless && !std::getenv("DISPLAY")) {
+    std::cerr << "vigil: no DISPLAY to open a window on; use --headless (or run under xvfb-run)\n";
     return vigil::exit_codes::usage_error;
   }
   vigil::configure_logging(request.log_level);
@@ -77,12 +78,20 @@ int main(int argc, char** argv) {
   // A socket broker's halt() only takes effect after CAF's current read loop;
   // fewer consecutive reads keep the chunks that still arrive after it few.
   config.set("middleman.max-consecutive-reads", 2);
+  // After each message an idle CAF worker spins, then polls every 50 us for
+  // 500 attempts before it sleeps: most of an idle session's CPU. A short
+  // spin keeps the wake-up latency and halves idle CPU.
+  config.set("work-stealing.aggressive-poll-attempts", 10);
+  config.set("work-stealing.moderate-poll-attempts", 20);
   int exit_code;
   std::optional<shutdown_watchdog> watchdog;
   {
     caf::actor_system system{config};
-    vigil::headless_run run{request.session, request.duration_s, request.dump_primary_path};
-    exit_code = vigil::run_headless(system, run, signals).code;
+    vigil::session_run run{request.session, request.duration_s, request.dump_primary_path};
+    std::unique_ptr<vigil::session_frontend> window;
+    if (!request.headless)
+      window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path});
+    exit_code = vigil::run_session(system, run, signals, window.get()).code;
     watchdog.emplace(exit_code, std::chrono::seconds(10));
   }
   watchdog.reset();

@@ -1,4 +1,4 @@
-#include "ui/headless_runner.hpp"
+#include "ui/session_runner.hpp"
 
 #include <chrono>
 #include <iostream>
@@ -29,7 +29,7 @@ exit_status status_of(const session_end& end) {
   }
 }
 
-session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor, const headless_run& run,
+session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor, const session_run& run,
                           spdlog::logger& log) {
   session_health health;
   self->request(supervisor, run.session.health_deadline * 4, health_atom::value)
@@ -43,7 +43,7 @@ session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor,
   return health;
 }
 
-void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const headless_run& run,
+void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const session_run& run,
                   spdlog::logger& log) {
   self->request(supervisor, run.session.health_deadline * 4, dump_primary_atom::value, run.dump_primary_path)
     .receive(
@@ -58,26 +58,41 @@ void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const h
 
 }  // namespace
 
-exit_status run_headless(caf::actor_system& system, const headless_run& run, headless_signals& signals) {
-  auto log = named_logger("headless");
+exit_status run_session(caf::actor_system& system, session_run run, run_signals& signals,
+                        session_frontend* frontend) {
+  auto log = named_logger(frontend ? "viewer" : "headless");
   caf::scoped_actor self{system};
+  if (frontend)
+    frontend->attach(self, run.session);
   auto supervisor = spawn_session_supervisor(system, run.session, self);
   auto started = clock::now();
+  auto wait = frontend ? frontend->pump_interval() : std::chrono::milliseconds(100);
   bool up = false;
   std::optional<exit_status> status;
   while (!status) {
     self->receive(
       [&](session_up_atom) { up = true; },
-      [&](session_status_atom, const std::string& text) {
-        up = text.rfind("up", 0) == 0;
+      [&](session_status_atom, const std::string& phase, const std::string& text) {
+        up = phase == "up";
         log->debug("session status: {}", text);
+        if (frontend)
+          frontend->show_status(phase, text);
       },
       [&](session_ended_atom, const session_end& end) { status = status_of(end); },
-      caf::after(std::chrono::milliseconds(100)) >> [] {});
+      [&](frame_atom, const primary_frame_ptr& frame) {
+        if (frontend)
+          frontend->show_frame(self, frame);
+      },
+      caf::after(wait) >> [] {});
     if (status)
       break;
-    if (signals.snapshot_requested.exchange(false))
+    bool snapshot_wanted = signals.snapshot_requested.exchange(false);
+    if (frontend)
+      status = frontend->pump(self, snapshot_wanted);
+    if (snapshot_wanted)
       std::cout << health_snapshot_json(ask_health(self, supervisor, run, *log), std::nullopt) << std::endl;
+    if (status)
+      break;
     if (signals.stop_requested.load()) {
       status = exit_status{exit_codes::ok, "interrupted by signal"};
     } else if (run.duration_s && std::chrono::duration<double>(clock::now() - started).count() >= *run.duration_s) {
@@ -97,6 +112,8 @@ exit_status run_headless(caf::actor_system& system, const headless_run& run, hea
   if (!run.dump_primary_path.empty())
     dump_primary(self, supervisor, run, *log);
   std::cout << health_snapshot_json(health, *status) << std::endl;
+  if (frontend)
+    frontend->finish();
   self->send(supervisor, shutdown_atom::value);
   return *status;
 }

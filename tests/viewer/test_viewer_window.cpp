@@ -1,0 +1,129 @@
+// The SFML viewer under a real X server (Xvfb), against the test server: its
+// window shows exactly the server's framebuffer, and a server restart shows
+// the reconnect banner over the last good frame, then the live picture again.
+#define BOOST_TEST_MODULE vigil viewer window
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "child_process.hpp"
+#include "loopback_ports.hpp"
+#include "temp_directory.hpp"
+
+using namespace std::chrono_literals;
+using namespace vigil::test_support;
+
+namespace {
+
+// An X server of our own, the size of the test scene, so the window (centred
+// by SFML) fills the screen and a root-window grab is the window.
+class virtual_display {
+public:
+  explicit virtual_display(const temp_directory& work) {
+    for (int number = 90; number < 130 && !server_; ++number) {
+      if (std::ifstream("/tmp/.X" + std::to_string(number) + "-lock"))
+        continue;
+      name_ = ":" + std::to_string(number);
+      server_ = std::make_unique<background_process>(
+        std::vector<std::string>{"Xvfb", name_, "-screen", "0", "1024x768x24", "-nolisten", "tcp"},
+        work.file("xvfb" + std::to_string(number) + ".log"));
+      std::this_thread::sleep_for(1s);
+      if (!server_->is_running())
+        server_.reset();
+    }
+    BOOST_REQUIRE_MESSAGE(server_, "could not start Xvfb");
+    setenv("DISPLAY", name_.c_str(), 1);
+  }
+  std::string grab(const std::string& path) const {
+    auto result = run_process({"import", "-display", name_, "-window", "root", path}, 20s);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "import failed: " << result.stderr_text);
+    return path;
+  }
+
+private:
+  std::string name_;
+  std::unique_ptr<background_process> server_;
+};
+
+// Pixels that differ between two images (ImageMagick's compare, AE metric),
+// optionally within a geometry like "1024x740+0+28".
+long differing_pixels(const std::string& a, const std::string& b, const std::string& region = "") {
+  std::vector<std::string> argv = {"compare", "-metric", "AE"};
+  if (!region.empty()) {
+    argv.insert(argv.end(), {"-extract", region});
+  }
+  argv.insert(argv.end(), {a, b, "null:"});
+  auto result = run_process(argv, 30s);
+  return std::stol(result.stderr_text);  // compare prints the count on stderr
+}
+
+struct test_server {
+  std::unique_ptr<background_process> process;
+  void start(std::uint16_t port, const temp_directory& work, const std::string& reference_dir) {
+    process = std::make_unique<background_process>(
+      std::vector<std::string>{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "photo",
+                               "--compression", "quic", "--reference-dir", reference_dir},
+      work.file("server-" + std::to_string(std::rand()) + ".log"));
+    for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
+      std::this_thread::sleep_for(50ms);
+  }
+  void kill() { process.reset(); }
+};
+
+std::string uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }
+
+// Screenshots stay in the build tree (tests/viewer/screenshots/) for a person to look at.
+std::string kept(const std::string& name) {
+  std::string directory = VIGIL_SCREENSHOT_DIR;
+  run_process({"mkdir", "-p", directory}, 10s);
+  return directory + "/" + name;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) {
+  temp_directory work("vigil-viewer");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  test_server server;
+  server.start(port, work, work.file("reference"));
+  auto shot = kept("window.png");
+  auto run = run_process({VIGIL_CLIENT_BINARY, "--duration", "6", "--screenshot", shot, uri(port)}, 60s);
+  BOOST_TEST_MESSAGE("client: " << run.describe());
+  BOOST_REQUIRE_EQUAL(run.exit_code.value_or(-1), 0);
+  long differing = differing_pixels(shot, work.file("reference/final.ppm"));
+  std::printf("viewer window vs server framebuffer (1024x768): %ld differing pixels; screenshot %s\n", differing,
+              shot.c_str());
+  BOOST_TEST(differing == 0);
+}
+
+BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture) {
+  temp_directory work("vigil-viewer-restart");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  test_server server;
+  server.start(port, work, work.file("reference"));
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "30", "--log-supervisor", uri(port)},
+                            work.file("client.log"));
+  std::this_thread::sleep_for(6s);  // the scene is drawn
+  server.kill();
+  std::this_thread::sleep_for(1500ms);
+  auto during = display.grab(kept("during-outage.png"));
+  server.start(port, work, work.file("reference-after"));
+  std::this_thread::sleep_for(8s);  // reconnect backoff, link, scene redrawn
+  auto after = display.grab(kept("after-reconnect.png"));
+  auto reference = work.file("reference/final.ppm");
+  long banner = differing_pixels(during, reference, "1024x28+0+0");
+  long below_banner = differing_pixels(during, reference, "1024x740+0+28");
+  long after_differing = differing_pixels(after, reference);
+  std::printf("server restart: during the outage %ld of 28672 banner pixels differ (the banner) and %ld of 757760 "
+              "below it (the last good frame); after reconnecting %ld differ. Screenshots: %s %s\n",
+              banner, below_banner, after_differing, during.c_str(), after.c_str());
+  BOOST_TEST(banner > 28672 / 2);
+  BOOST_TEST(below_banner == 0);
+  BOOST_TEST(after_differing == 0);
+  auto log = read_text_file(work.file("client.log"));
+  BOOST_TEST(log.find("session up -> reconnecting") != std::string::npos);
+}

@@ -1,0 +1,53 @@
+// Runs one supervised session to its end, with or without a window: waits for
+// the session to give up, for --duration to pass, for SIGINT/SIGTERM, or for
+// the frontend (the window) to be closed; prints the health snapshot as one
+// JSON line on stdout on SIGUSR1 (or the frontend's request) and at exit;
+// shuts the session down and returns the exit status.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/renderer.hpp"
+#include "actors/session.hpp"
+#include "supervisors/health_snapshot.hpp"
+
+namespace vigil {
+
+struct run_signals {
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> snapshot_requested{false};
+};
+
+struct session_run {
+  session_options session;
+  std::optional<double> duration_s;
+  std::string dump_primary_path;
+};
+
+// What shows the session to a person. The runner owns the loop; a frontend
+// only reacts. Headless runs have none.
+class session_frontend {
+public:
+  virtual ~session_frontend() = default;
+  // Before the session starts: e.g. spawn a renderer and subscribe to it.
+  virtual void attach(caf::scoped_actor& self, session_options& options) = 0;
+  // How long the loop may wait for actor messages before pumping again.
+  virtual std::chrono::milliseconds pump_interval() const = 0;
+  // Handles the user's input; returns an exit status when the user ended it.
+  virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) = 0;
+  virtual void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) = 0;
+  virtual void show_status(const std::string& phase, const std::string& text) = 0;
+  // At exit, after the snapshot: e.g. write a screenshot.
+  virtual void finish() = 0;
+};
+
+exit_status run_session(caf::actor_system& system, session_run run, run_signals& signals,
+                        session_frontend* frontend);
+
+}  // namespace vigil

@@ -1,0 +1,213 @@
+#include "ui/viewer_window.hpp"
+
+#include <algorithm>
+
+#include <SFML/Graphics.hpp>
+
+#include "actors/log.hpp"
+#include "actors/messages.hpp"
+
+namespace vigil {
+
+namespace {
+
+constexpr const char* banner_font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr unsigned banner_height = 28;
+
+class viewer_window final : public session_frontend {
+public:
+  viewer_window(caf::actor_system& system, viewer_options options)
+      : system_(system), options_(std::move(options)), log_(named_logger("viewer")) {
+    open(sf::VideoMode(1024, 768));
+    if (!font_.loadFromFile(banner_font_path))
+      log_->warn("cannot load {}: the status banner shows no text", banner_font_path);
+  }
+
+  void attach(caf::scoped_actor& self, session_options& options) override {
+    renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
+    options.renderer = renderer_;
+    self->send(renderer_, subscribe_frames_atom::value, caf::actor{self});
+  }
+
+  // Quick while anything happens (input, frames); slow when idle, so an idle
+  // viewer wakes 20 times a second instead of 60.
+  std::chrono::milliseconds pump_interval() const override {
+    bool active = std::chrono::steady_clock::now() - last_activity_ < std::chrono::seconds(1);
+    return std::chrono::milliseconds(active ? 10 : 50);
+  }
+
+  std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {
+    sf::Event event;
+    while (window_.pollEvent(event)) {
+      last_activity_ = std::chrono::steady_clock::now();
+      switch (event.type) {
+        case sf::Event::Closed:
+          return exit_status{0, "window closed"};
+        case sf::Event::Resized:
+          window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
+          needs_redraw_ = true;
+          break;
+        case sf::Event::KeyPressed:
+          if (event.key.code == sf::Keyboard::F11)
+            toggle_fullscreen();
+          else if (event.key.code == sf::Keyboard::F12)
+            snapshot_requested = true;
+          break;
+        case sf::Event::GainedFocus:
+        case sf::Event::LostFocus:
+          needs_redraw_ = true;
+          break;
+        default:
+          break;
+      }
+    }
+    if (needs_redraw_)
+      draw();
+    return std::nullopt;
+  }
+
+  void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) override {
+    if (frame && frame->width > 0 && frame->height > 0)
+      upload(*frame);
+    // Credit back to the renderer only once drawn: a slow window coalesces frames there.
+    self->send(renderer_, edge_ack_atom::value, edge_ids::viewer_frames, std::uint32_t{1});
+    needs_redraw_ = true;
+    last_activity_ = std::chrono::steady_clock::now();
+  }
+
+  void show_status(const std::string& phase, const std::string& text) override {
+    phase_ = phase;
+    status_ = text;
+    window_.setTitle(phase == "up" ? "Vigil" : "Vigil - " + text);
+    needs_redraw_ = true;
+  }
+
+  void finish() override {
+    if (!options_.screenshot_path.empty()) {
+      draw(false);
+      sf::Texture shot;
+      shot.create(window_.getSize().x, window_.getSize().y);
+      shot.update(window_);
+      if (shot.copyToImage().saveToFile(options_.screenshot_path))
+        log_->info("window screenshot written to {}", options_.screenshot_path);
+      else
+        log_->error("could not write the window screenshot to {}", options_.screenshot_path);
+    }
+    window_.close();
+    if (renderer_)
+      caf::anon_send(renderer_, shutdown_atom::value);
+  }
+
+private:
+  void open(sf::VideoMode mode) {
+    auto style = options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default;
+    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
+    window_.setVerticalSyncEnabled(false);
+    window_.setKeyRepeatEnabled(true);
+    keep_on_screen();
+    needs_redraw_ = true;
+  }
+
+  // Moves the window so all of it is on the desktop (when it fits), e.g. after
+  // it grew to the guest's resolution.
+  void keep_on_screen() {
+    if (options_.fullscreen)
+      return;
+    auto desktop = sf::VideoMode::getDesktopMode();
+    auto size = window_.getSize();
+    auto position = window_.getPosition();
+    auto fit = [](int at, unsigned extent, unsigned limit) {
+      return extent >= limit ? 0 : std::clamp(at, 0, static_cast<int>(limit - extent));
+    };
+    sf::Vector2i visible{fit(position.x, size.x, desktop.width), fit(position.y, size.y, desktop.height)};
+    if (visible != position)
+      window_.setPosition(visible);
+  }
+
+  void toggle_fullscreen() {
+    options_.fullscreen = !options_.fullscreen;
+    open(sf::VideoMode(texture_size_.x ? texture_size_.x : 1024, texture_size_.y ? texture_size_.y : 768));
+  }
+
+  // Copies the changed rectangle (or everything, on a new size) into the texture.
+  void upload(const primary_frame& frame) {
+    bool new_size = texture_size_.x != frame.width || texture_size_.y != frame.height;
+    if (new_size) {
+      texture_.create(frame.width, frame.height);
+      texture_size_ = {frame.width, frame.height};
+      if (!options_.fullscreen) {
+        window_.setSize({frame.width, frame.height});
+        window_.setView(sf::View(sf::FloatRect(0, 0, frame.width, frame.height)));
+        keep_on_screen();
+      }
+    }
+    auto clamp = [](std::int64_t value, std::int64_t high) { return std::clamp<std::int64_t>(value, 0, high); };
+    std::int64_t left = new_size ? 0 : clamp(frame.dirty.left, frame.width);
+    std::int64_t top = new_size ? 0 : clamp(frame.dirty.top, frame.height);
+    std::int64_t right = new_size ? frame.width : clamp(frame.dirty.right, frame.width);
+    std::int64_t bottom = new_size ? frame.height : clamp(frame.dirty.bottom, frame.height);
+    if (right <= left || bottom <= top)
+      return;
+    auto width = static_cast<std::size_t>(right - left);
+    rgba_.resize(width * static_cast<std::size_t>(bottom - top) * 4);
+    std::uint8_t* out = rgba_.data();
+    for (std::int64_t y = top; y < bottom; ++y) {
+      const std::uint32_t* row = frame.pixels.data() + static_cast<std::size_t>(y) * frame.width;
+      for (std::int64_t x = left; x < right; ++x) {
+        std::uint32_t pixel = row[x];  // 0xAARRGGBB; SPICE's A is not opacity for the primary
+        *out++ = static_cast<std::uint8_t>(pixel >> 16);
+        *out++ = static_cast<std::uint8_t>(pixel >> 8);
+        *out++ = static_cast<std::uint8_t>(pixel);
+        *out++ = 0xFF;
+      }
+    }
+    texture_.update(rgba_.data(), static_cast<unsigned>(width), static_cast<unsigned>(bottom - top),
+                    static_cast<unsigned>(left), static_cast<unsigned>(top));
+  }
+
+  void draw(bool present = true) {
+    window_.clear(sf::Color(32, 32, 32));
+    auto area = window_.getView().getSize();
+    if (texture_size_.x > 0) {
+      sf::Sprite picture(texture_);
+      float scale = std::min(area.x / texture_size_.x, area.y / texture_size_.y);
+      picture.setScale(scale, scale);
+      picture.setPosition((area.x - texture_size_.x * scale) / 2, (area.y - texture_size_.y * scale) / 2);
+      window_.draw(picture);
+    }
+    if (phase_ != "up" && !status_.empty()) {
+      sf::RectangleShape band({area.x, static_cast<float>(banner_height)});
+      band.setFillColor(sf::Color(0, 0, 0, 190));
+      window_.draw(band);
+      sf::Text text(status_, font_, 16);
+      text.setFillColor(phase_ == "failed" ? sf::Color(255, 140, 120) : sf::Color(240, 240, 240));
+      text.setPosition(8, 4);
+      window_.draw(text);
+    }
+    if (present)
+      window_.display();
+    needs_redraw_ = false;
+  }
+
+  caf::actor_system& system_;
+  viewer_options options_;
+  std::shared_ptr<spdlog::logger> log_;
+  sf::RenderWindow window_;
+  sf::Texture texture_;
+  sf::Vector2u texture_size_{0, 0};
+  sf::Font font_;
+  std::vector<std::uint8_t> rgba_;
+  caf::actor renderer_;
+  std::string phase_ = "connecting";
+  std::string status_;
+  bool needs_redraw_ = true;
+  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options) {
+  return std::make_unique<viewer_window>(system, std::move(options));
+}
+
+}  // namespace vigil

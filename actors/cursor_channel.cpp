@@ -1,15 +1,22 @@
-// cursor_channel: keeps the cursor channel healthy (ACK window and PINGs in
-// channel_endpoint) and counts cursor updates; drawing the cursor arrives
-// with the viewer.
+// cursor_channel: follows the server's cursor (shape, hot spot, position,
+// visibility) with protocol::cursor_tracker, which also keeps the shape
+// cache. The window asks for the cursor when it draws; nothing is pushed.
 //
-// Accepts: socket messages (see channel_endpoint.hpp), (health_atom) ->
-//   channel_health, (shutdown_atom).
-// Sends: (channel_event_atom, channel_event) to its parent.
+// Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
+//   channel_health, (shutdown_atom), (cursor_state_atom) ->
+//   protocol::cursor_state (input_events.hpp).
+// Sends: (channel_event_atom, channel_event) to its parent. A cursor message
+//   that does not parse, a shape that does not decode or a FROM_CACHE miss
+//   is a protocol_error: the channel is restarted, and the new channel's INIT
+//   brings the cursor back in step with the server.
 #include <spice/enums.h>
+
+#include <set>
 
 #include <caf/stateful_actor.hpp>
 
 #include "actors/channels.hpp"
+#include "actors/input_events.hpp"
 
 namespace vigil {
 
@@ -17,21 +24,47 @@ namespace {
 
 struct cursor_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
+  protocol::cursor_tracker tracker;
+  std::set<std::uint16_t> unknown_types_logged;  // log each unknown type once
   static inline const char* name = "cursor_channel";
 };
 
 using cursor_actor = caf::stateful_actor<cursor_channel_state>;
 
+void on_cursor_message(cursor_actor* self, const protocol::frame& frame) {
+  auto& state = self->state;
+  auto& log = state.endpoint->log();
+  auto applied = state.tracker.apply(frame.type, frame.body);
+  if (!applied) {
+    state.endpoint->fail(failure_kind::protocol_error, applied.error().message);
+    return;
+  }
+  if (!*applied) {
+    if (state.unknown_types_logged.insert(frame.type).second)
+      log.warn("ignoring unknown cursor message type {} ({} bytes); further messages of this type are not logged", frame.type,
+               frame.body.size());
+    return;
+  }
+  const auto& cursor = state.tracker.state();
+  if (frame.type == SPICE_MSG_CURSOR_INIT || frame.type == SPICE_MSG_CURSOR_SET) {
+    if (cursor.shape)
+      log.debug("{}: {} {}x{} hot spot ({},{}) at ({},{}){}", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type),
+                protocol::cursor_type_name(cursor.shape->type), cursor.shape->image.width, cursor.shape->image.height,
+                cursor.shape->hot_x, cursor.shape->hot_y, cursor.x, cursor.y, cursor.visible ? "" : ", hidden");
+    else
+      log.debug("{}: no cursor", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type));
+    return;
+  }
+  log.trace("{} ({} bytes)", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type), frame.body.size());
+}
+
 caf::behavior cursor_channel(cursor_actor* self, channel_spec spec) {
-  auto on_message = [self](const protocol::frame& frame) {
-    self->state.endpoint->log().trace("{} ({} bytes)", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type),
-                                      frame.body.size());
-  };
   channel_endpoint::hooks hooks;
-  hooks.on_message = on_message;
+  hooks.on_message = [self](const protocol::frame& frame) { on_cursor_message(self, frame); };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
-  return caf::behavior{self->state.endpoint->handlers()};
+  return caf::behavior{self->state.endpoint->handlers().or_else(
+    [self](cursor_state_atom) { return self->state.tracker.state(); })};
 }
 
 }  // namespace

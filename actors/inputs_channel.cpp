@@ -1,15 +1,29 @@
-// inputs_channel: the keyboard and mouse channel. For now it follows the
-// guest's keyboard LEDs (INIT, KEY_MODIFIERS) and counts MOUSE_MOTION_ACKs;
-// sending input arrives with the viewer.
+// inputs_channel: the keyboard and mouse channel. It follows the guest's
+// keyboard LEDs (INIT, KEY_MODIFIERS) and sends what the window reports,
+// translated by protocol/inputs_messages.hpp. Everything it sends goes
+// through a motion_pacer: pointer motion stays within 8 messages the server
+// has not acknowledged (MOUSE_MOTION_ACK), coalesced beyond that, and keys
+// and buttons keep their order relative to it.
 //
-// Accepts: socket messages (see channel_endpoint.hpp), (health_atom) ->
-//   channel_health, (shutdown_atom).
+// Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
+//   channel_health, (shutdown_atom), and the window's input events
+//   (key_event_atom, pointer_motion_atom, pointer_position_atom,
+//   pointer_button_atom, modifiers_atom: input_events.hpp). Events that
+//   arrive while the channel is not up are dropped (there is no guest to
+//   give them to) and counted.
 // Sends: (channel_event_atom, channel_event) to its parent.
+// Health: the edge "pointer motion" (keep_latest, capacity 8): sent = motion
+//   messages sent, in_flight = not yet acknowledged (sent - in_flight were
+//   acknowledged), waiting = messages held by the pacer, coalesced = motion
+//   merged while held, dropped = events while not up, refused = keys or
+//   buttons beyond the 64 that may wait behind held motion: a must-not-lose
+//   overflow, so the channel fails with edge_overflow and is restarted.
 #include <spice/enums.h>
 
 #include <caf/stateful_actor.hpp>
 
 #include "actors/channels.hpp"
+#include "actors/input_events.hpp"
 
 namespace vigil {
 
@@ -18,11 +32,36 @@ namespace {
 struct inputs_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   std::uint16_t keyboard_modifiers = 0;
-  std::uint64_t motion_acks = 0;
+  protocol::motion_pacer pacer;
+  std::uint64_t dropped_while_down = 0;
   static inline const char* name = "inputs_channel";
 };
 
 using inputs_actor = caf::stateful_actor<inputs_channel_state>;
+
+void send_ready(inputs_actor* self) {
+  for (auto& message : self->state.pacer.take_ready())
+    self->state.endpoint->send(message.type, message.body);
+}
+
+bool accepts_input(inputs_actor* self) {
+  if (self->state.endpoint->state() == channel_state::up)
+    return true;
+  ++self->state.dropped_while_down;
+  return false;
+}
+
+void send_event(inputs_actor* self, std::uint16_t type, protocol::bytes body) {
+  if (!accepts_input(self))
+    return;
+  if (!self->state.pacer.event({type, std::move(body)})) {
+    self->state.endpoint->fail(failure_kind::edge_overflow,
+                               "input events refused: " + std::to_string(self->state.pacer.stats().waiting) +
+                                 " messages wait behind pointer motion the server has not acknowledged");
+    return;
+  }
+  send_ready(self);
+}
 
 void on_inputs_message(inputs_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
@@ -40,19 +79,61 @@ void on_inputs_message(inputs_actor* self, const protocol::frame& frame) {
       return;
     }
     case SPICE_MSG_INPUTS_MOUSE_MOTION_ACK:
-      ++state.motion_acks;
+      state.pacer.on_motion_ack();
+      send_ready(self);
       return;
     default:
       state.endpoint->log().debug("ignoring {}", protocol::message_type_name(SPICE_CHANNEL_INPUTS, frame.type));
   }
 }
 
+edge_report pointer_motion_report(const inputs_channel_state& state) {
+  const auto stats = state.pacer.stats();
+  edge_report report;
+  report.name = "pointer motion";
+  report.policy = to_string(overflow_policy::keep_latest);
+  report.capacity = protocol::motion_pacer::max_unacknowledged;
+  report.in_flight = stats.unacknowledged;
+  report.waiting = stats.waiting;
+  report.sent = stats.motion_sent;
+  report.coalesced = stats.motion_coalesced;
+  report.dropped = state.dropped_while_down;
+  report.refused = stats.events_refused;
+  return report;
+}
+
 caf::behavior inputs_channel(inputs_actor* self, channel_spec spec) {
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_inputs_message(self, frame); };
+  hooks.add_health = [self](channel_health& health) { health.edges.push_back(pointer_motion_report(self->state)); };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
-  return caf::behavior{self->state.endpoint->handlers()};
+  return caf::behavior{self->state.endpoint->handlers().or_else(
+    [self](key_event_atom, protocol::pc_key key, bool pressed) {
+      const auto make_code = protocol::set1_make_code(key);
+      self->state.endpoint->log().trace("key {} {}", protocol::pc_key_name(key), pressed ? "down" : "up");
+      send_event(self, pressed ? SPICE_MSGC_INPUTS_KEY_DOWN : SPICE_MSGC_INPUTS_KEY_UP,
+                 pressed ? protocol::build_key_down(make_code) : protocol::build_key_up(make_code));
+    },
+    [self](pointer_button_atom, std::uint8_t button, bool pressed, std::uint16_t buttons) {
+      send_event(self, pressed ? SPICE_MSGC_INPUTS_MOUSE_PRESS : SPICE_MSGC_INPUTS_MOUSE_RELEASE,
+                 pressed ? protocol::build_mouse_press(button, buttons) : protocol::build_mouse_release(button, buttons));
+    },
+    [self](modifiers_atom, std::uint16_t locks) {
+      send_event(self, SPICE_MSGC_INPUTS_KEY_MODIFIERS, protocol::build_key_modifiers(locks));
+    },
+    [self](pointer_motion_atom, std::int32_t dx, std::int32_t dy, std::uint16_t buttons) {
+      if (!accepts_input(self))
+        return;
+      self->state.pacer.relative(dx, dy, buttons);
+      send_ready(self);
+    },
+    [self](pointer_position_atom, std::uint32_t x, std::uint32_t y, std::uint16_t buttons, std::uint8_t display) {
+      if (!accepts_input(self))
+        return;
+      self->state.pacer.absolute(x, y, buttons, display);
+      send_ready(self);
+    })};
 }
 
 }  // namespace

@@ -32,6 +32,15 @@ using pointer_button_atom = caf::atom_constant<caf::atom("ptrbutton")>;
 using modifiers_atom = caf::atom_constant<caf::atom("kbdlocks")>;
 using cursor_state_atom = caf::atom_constant<caf::atom("cursorstat")>;
 
+// (input_atom, caf::message event): one of the window -> inputs_channel
+// messages above, addressed to "whichever inputs channel is current". The
+// session supervisor, the session and the channel supervisor pass it on at
+// once (they never wait); the bound is the inputs channel's pacer, which
+// coalesces motion and faults past 64 waiting events. With no inputs channel
+// up (e.g. while reconnecting) the event is dropped: keys pressed into a
+// dead session must not replay into the next one.
+using input_atom = caf::atom_constant<caf::atom("input")>;
+
 }  // namespace vigil
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::protocol::pc_key)

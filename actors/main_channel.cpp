@@ -78,6 +78,10 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
       endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
+      // Like remote-viewer: absolute pointer positions whenever the server can
+      // take them (a tablet in the guest), so the pointer needs no grab.
+      if ((init.supported_mouse_modes & SPICE_MOUSE_MODE_CLIENT) && init.current_mouse_mode != SPICE_MOUSE_MODE_CLIENT)
+        endpoint.send(SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST, protocol::build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
       return;
     }
     case SPICE_MSG_MAIN_CHANNELS_LIST: {

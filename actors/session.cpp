@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/channels.hpp"
+#include "actors/input_events.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "supervisors/channel_supervisor.hpp"
@@ -195,6 +196,7 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
                   "channel " + label + " failed (" + to_string(failure.kind) + "): " + failure.message);
     },
     [self](heartbeat_atom) { return self->mailbox().size(); },
+    [self](input_atom atom, const caf::message& event) { self->send(self->state.supervisor, atom, event); },
     [self](health_atom) {
       auto promise = self->make_response_promise();
       auto health = base_health(self);

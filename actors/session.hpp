@@ -13,6 +13,7 @@
 //   (health_atom) -> session_health      channel part from the channel supervisor
 //                                        (its latest heartbeats, never a wait on a channel)
 //   (dump_primary_atom, path) -> std::string   forwarded to display:0
+//   (input_atom, caf::message)           passed to the channel supervisor (input_events.hpp)
 //   (shutdown_atom)                      stops every channel and quits
 // Sends to its observer (the session supervisor):
 //   (session_up_atom)                    every channel is up (again)

@@ -6,6 +6,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/log.hpp"
+#include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
 #include "supervisors/fault_log.hpp"
@@ -208,6 +209,10 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       start_session(self);
     },
     [self](heartbeat_tick_atom) { send_heartbeat(self); },
+    [self](input_atom atom, const caf::message& event) {
+      if (self->state.session && self->state.phase == "up")
+        self->send(self->state.session, atom, event);
+    },
     [self](health_atom atom) {
       auto promise = self->make_response_promise();
       auto& state = self->state;

@@ -14,6 +14,7 @@
 //   (session_up_atom), (session_ended_atom, session_end)   from its session
 //   (health_atom) -> session_health                        with reconnects and last fault
 //   (dump_primary_atom, path) -> std::string               forwarded
+//   (input_atom, caf::message)                             to the current session while it is up
 //   (shutdown_atom)                                        stops the session and quits
 // Sends to its observer (the headless runner, later the window):
 //   (session_up_atom)                     each time the session is (back) up

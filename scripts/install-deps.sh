@@ -15,7 +15,7 @@ packages=(
   # real SPICE peers and tools the tests drive
   qemu-system-x86 openssl xvfb xauth imagemagick procps python3
   # the SFML window under Xvfb: Mesa's software OpenGL and the banner's font
-  libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core
+  libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xdotool
 )
 
 missing=()

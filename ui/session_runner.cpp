@@ -65,6 +65,8 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   if (frontend)
     frontend->attach(self, run.session);
   auto supervisor = spawn_session_supervisor(system, run.session, self);
+  if (frontend)
+    frontend->connect_session(supervisor);
   auto started = clock::now();
   auto wait = frontend ? frontend->pump_interval() : std::chrono::milliseconds(100);
   bool up = false;

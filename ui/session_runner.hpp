@@ -37,6 +37,9 @@ public:
   virtual ~session_frontend() = default;
   // Before the session starts: e.g. spawn a renderer and subscribe to it.
   virtual void attach(caf::scoped_actor& self, session_options& options) = 0;
+  // Where input goes: the session supervisor, which passes it to the current
+  // inputs channel ((input_atom, event), actors/input_events.hpp).
+  virtual void connect_session(const caf::actor& session_supervisor) = 0;
   // How long the loop may wait for actor messages before pumping again.
   virtual std::chrono::milliseconds pump_interval() const = 0;
   // Handles the user's input; returns an exit status when the user ended it.

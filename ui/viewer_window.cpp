@@ -1,11 +1,16 @@
 #include "ui/viewer_window.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include <SFML/Graphics.hpp>
+#include <spice/enums.h>
 
+#include "actors/input_events.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "ui/keymap.hpp"
 
 namespace vigil {
 
@@ -31,12 +36,14 @@ public:
 
   // Quick while anything happens (input, frames); slow when idle, so an idle
   // viewer wakes 20 times a second instead of 60.
+  void connect_session(const caf::actor& session_supervisor) override { session_ = session_supervisor; }
+
   std::chrono::milliseconds pump_interval() const override {
     bool active = std::chrono::steady_clock::now() - last_activity_ < std::chrono::seconds(1);
     return std::chrono::milliseconds(active ? 10 : 50);
   }
 
-  std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {
+  std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) override {
     sf::Event event;
     while (window_.pollEvent(event)) {
       last_activity_ = std::chrono::steady_clock::now();
@@ -52,9 +59,28 @@ public:
             toggle_fullscreen();
           else if (event.key.code == sf::Keyboard::F12)
             snapshot_requested = true;
+          else
+            send_key(self, event.key.code, true);
+          break;
+        case sf::Event::KeyReleased:
+          if (event.key.code != sf::Keyboard::F11 && event.key.code != sf::Keyboard::F12)
+            send_key(self, event.key.code, false);
+          break;
+        case sf::Event::MouseMoved:
+          send_position(self, event.mouseMove.x, event.mouseMove.y);
+          break;
+        case sf::Event::MouseButtonPressed:
+        case sf::Event::MouseButtonReleased:
+          send_button(self, event.mouseButton.button, event.type == sf::Event::MouseButtonPressed);
+          break;
+        case sf::Event::MouseWheelScrolled:
+          send_wheel(self, event.mouseWheelScroll.delta);
+          break;
+        case sf::Event::LostFocus:
+          release_held_keys(self);  // the guest must not see a key stuck down
+          needs_redraw_ = true;
           break;
         case sf::Event::GainedFocus:
-        case sf::Event::LostFocus:
           needs_redraw_ = true;
           break;
         default:
@@ -129,6 +155,67 @@ private:
     open(sf::VideoMode(texture_size_.x ? texture_size_.x : 1024, texture_size_.y ? texture_size_.y : 768));
   }
 
+  void send_input(caf::scoped_actor& self, caf::message event) {
+    if (session_)
+      self->send(session_, input_atom::value, std::move(event));
+  }
+
+  void send_key(caf::scoped_actor& self, sf::Keyboard::Key code, bool pressed) {
+    auto key = pc_key_for(code);
+    if (!key)
+      return;  // SFML cannot report this key distinctly (see keymap.hpp)
+    if (pressed)
+      held_keys_.insert(*key);
+    else
+      held_keys_.erase(*key);
+    send_input(self, caf::make_message(key_event_atom::value, *key, pressed));
+  }
+
+  void release_held_keys(caf::scoped_actor& self) {
+    for (auto key : held_keys_)
+      send_input(self, caf::make_message(key_event_atom::value, key, false));
+    held_keys_.clear();
+  }
+
+  // Window pixels to guest pixels, through the picture's scale and offset.
+  std::optional<sf::Vector2u> guest_position(int x, int y) const {
+    if (texture_size_.x == 0 || picture_scale_ <= 0)
+      return std::nullopt;
+    double gx = (x - picture_offset_.x) / picture_scale_;
+    double gy = (y - picture_offset_.y) / picture_scale_;
+    if (gx < 0 || gy < 0 || gx >= texture_size_.x || gy >= texture_size_.y)
+      return std::nullopt;
+    return sf::Vector2u(static_cast<unsigned>(gx), static_cast<unsigned>(gy));
+  }
+
+  void send_position(caf::scoped_actor& self, int x, int y) {
+    if (auto guest = guest_position(x, y))
+      send_input(self, caf::make_message(pointer_position_atom::value, std::uint32_t{guest->x},
+                                         std::uint32_t{guest->y}, buttons_, std::uint8_t{0}));
+  }
+
+  void send_button(caf::scoped_actor& self, sf::Mouse::Button button, bool pressed) {
+    std::uint8_t spice_button;
+    std::uint16_t mask;
+    switch (button) {
+      case sf::Mouse::Left: spice_button = SPICE_MOUSE_BUTTON_LEFT; mask = SPICE_MOUSE_BUTTON_MASK_LEFT; break;
+      case sf::Mouse::Middle: spice_button = SPICE_MOUSE_BUTTON_MIDDLE; mask = SPICE_MOUSE_BUTTON_MASK_MIDDLE; break;
+      case sf::Mouse::Right: spice_button = SPICE_MOUSE_BUTTON_RIGHT; mask = SPICE_MOUSE_BUTTON_MASK_RIGHT; break;
+      default: return;
+    }
+    buttons_ = pressed ? (buttons_ | mask) : (buttons_ & ~mask);
+    send_input(self, caf::make_message(pointer_button_atom::value, spice_button, pressed, buttons_));
+  }
+
+  // SPICE has no wheel axis: each notch is a press and release of UP or DOWN.
+  void send_wheel(caf::scoped_actor& self, float delta) {
+    std::uint8_t button = delta > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
+    for (int notch = 0; notch < std::max(1, static_cast<int>(std::abs(delta))); ++notch) {
+      send_input(self, caf::make_message(pointer_button_atom::value, button, true, buttons_));
+      send_input(self, caf::make_message(pointer_button_atom::value, button, false, buttons_));
+    }
+  }
+
   // Copies the changed rectangle (or everything, on a new size) into the texture.
   void upload(const primary_frame& frame) {
     bool new_size = texture_size_.x != frame.width || texture_size_.y != frame.height;
@@ -171,8 +258,10 @@ private:
     if (texture_size_.x > 0) {
       sf::Sprite picture(texture_);
       float scale = std::min(area.x / texture_size_.x, area.y / texture_size_.y);
+      picture_scale_ = scale;
+      picture_offset_ = {(area.x - texture_size_.x * scale) / 2, (area.y - texture_size_.y * scale) / 2};
       picture.setScale(scale, scale);
-      picture.setPosition((area.x - texture_size_.x * scale) / 2, (area.y - texture_size_.y * scale) / 2);
+      picture.setPosition(picture_offset_);
       window_.draw(picture);
     }
     if (phase_ != "up" && !status_.empty()) {
@@ -198,6 +287,11 @@ private:
   sf::Font font_;
   std::vector<std::uint8_t> rgba_;
   caf::actor renderer_;
+  caf::actor session_;
+  std::set<protocol::pc_key> held_keys_;
+  std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
+  float picture_scale_ = 1;
+  sf::Vector2f picture_offset_{0, 0};
   std::string phase_ = "connecting";
   std::string status_;
   bool needs_redraw_ = true;

@@ -5,8 +5,11 @@
 // banner shows the session's state ("Reconnecting in 4.1 s (attempt 3/8)",
 // "Disconnected: ...") over the last good frame.
 //
-// Keys: F11 full screen, F12 health snapshot on stdout. Closing the window
-// ends the session cleanly.
+// Keyboard and mouse go to the guest (keys as set-1 scancodes, the pointer
+// as absolute guest positions: client mouse mode, which vigil requests), except
+// F11 (full screen) and F12 (health snapshot on stdout). Keys held when the
+// window loses focus are released in the guest. Closing the window ends the
+// session cleanly.
 #pragma once
 
 #include <memory>

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "child_process.hpp"
@@ -36,6 +37,7 @@ public:
     BOOST_REQUIRE_MESSAGE(server_, "could not start Xvfb");
     setenv("DISPLAY", name_.c_str(), 1);
   }
+  const std::string& name() const { return name_; }
   std::string grab(const std::string& path) const {
     auto result = run_process({"import", "-display", name_, "-window", "root", path}, 20s);
     BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "import failed: " << result.stderr_text);
@@ -61,11 +63,13 @@ long differing_pixels(const std::string& a, const std::string& b, const std::str
 
 struct test_server {
   std::unique_ptr<background_process> process;
+  std::string log_path;
   void start(std::uint16_t port, const temp_directory& work, const std::string& reference_dir) {
+    log_path = work.file("server-" + std::to_string(std::rand()) + ".log");
     process = std::make_unique<background_process>(
       std::vector<std::string>{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "photo",
                                "--compression", "quic", "--reference-dir", reference_dir},
-      work.file("server-" + std::to_string(std::rand()) + ".log"));
+      log_path);
     for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
       std::this_thread::sleep_for(50ms);
   }
@@ -126,4 +130,53 @@ BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_fra
   BOOST_TEST(after_differing == 0);
   auto log = read_text_file(work.file("client.log"));
   BOOST_TEST(log.find("session up -> reconnecting") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order) {
+  temp_directory work("vigil-viewer-input");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  test_server server;
+  server.start(port, work, work.file("reference"));
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
+  std::this_thread::sleep_for(5s);  // connected, client mouse mode granted
+  auto xdotool = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"xdotool"});
+    auto result = run_process(arguments, 20s);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
+    return result.stdout_text;
+  };
+  auto window = xdotool({"search", "--name", "Vigil"});
+  window = window.substr(0, window.find('\n'));
+  xdotool({"windowfocus", "--sync", window});
+  xdotool({"type", "--delay", "80", "hello"});
+  xdotool({"mousemove", "100", "200"});
+  std::this_thread::sleep_for(300ms);
+  xdotool({"click", "1"});
+  std::this_thread::sleep_for(1500ms);
+  auto server_log = read_text_file(server.log_path);
+  std::vector<std::string> keys;
+  std::string position, clicks;
+  std::istringstream lines(server_log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("input key-", 0) == 0)
+      keys.push_back(line.substr(6));
+    else if (line.rfind("input tablet-position", 0) == 0)
+      position = line;
+    else if (line.rfind("input tablet-buttons", 0) == 0)
+      clicks += line.substr(line.find("buttons=")) + " ";
+  }
+  std::string typed;
+  for (const auto& key : keys)
+    typed += key + "; ";
+  std::printf("typed 'hello' through the window; the server saw: %s\npointer: %s; buttons: %s\n", typed.c_str(),
+              position.c_str(), clicks.c_str());
+  std::vector<std::string> expected;
+  for (const char* code : {"0x23", "0x12", "0x26", "0x26", "0x18"}) {  // h e l l o, set-1
+    expected.push_back(std::string("key-down scancode=") + code);
+    expected.push_back(std::string("key-up scancode=") + code);
+  }
+  BOOST_TEST(keys == expected, boost::test_tools::per_element());
+  BOOST_TEST(position == "input tablet-position x=100 y=200 buttons=0");  // window at 1:1 scale
+  BOOST_TEST(clicks == "buttons=1 buttons=0 ");
 }

@@ -43,13 +43,20 @@ struct main_status {
   std::uint64_t pings_answered = 0;
 };
 
+struct main_channel_options {
+  std::size_t status_edge_capacity = 4;
+  bool request_client_mouse_mode = true;  // ask for absolute pointer positions when the server can take them
+};
+
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
-                              std::size_t status_edge_capacity);
+                              main_channel_options options);
 // `renderer` receives the primary surface as frames (null: none are sent).
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
                                  protocol::display_init_request display_init, caf::actor renderer);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
-caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec);
+// `renderer` receives the cursor (shape, hot spot, position, visibility)
+// whenever it changes, over a keep_latest edge (null: nobody is told).
+caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, caf::actor renderer);
 
 }  // namespace vigil
 

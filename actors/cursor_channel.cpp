@@ -25,6 +25,7 @@ namespace {
 struct cursor_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   protocol::cursor_tracker tracker;
+  bounded_edge to_renderer{"cursor->renderer", edge_ids::cursor_state, 1, overflow_policy::keep_latest};
   std::set<std::uint16_t> unknown_types_logged;  // log each unknown type once
   static inline const char* name = "cursor_channel";
 };
@@ -46,6 +47,7 @@ void on_cursor_message(cursor_actor* self, const protocol::frame& frame) {
     return;
   }
   const auto& cursor = state.tracker.state();
+  state.to_renderer.send_values(self, cursor_state_atom::value, cursor);
   if (frame.type == SPICE_MSG_CURSOR_INIT || frame.type == SPICE_MSG_CURSOR_SET) {
     if (cursor.shape)
       log.debug("{}: {} {}x{} hot spot ({},{}) at ({},{}){}", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type),
@@ -58,19 +60,25 @@ void on_cursor_message(cursor_actor* self, const protocol::frame& frame) {
   log.trace("{} ({} bytes)", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type), frame.body.size());
 }
 
-caf::behavior cursor_channel(cursor_actor* self, channel_spec spec) {
+caf::behavior cursor_channel(cursor_actor* self, channel_spec spec, caf::actor renderer) {
+  self->state.to_renderer.connect(std::move(renderer));
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_cursor_message(self, frame); };
+  hooks.add_health = [self](channel_health& health) { health.edges.push_back(edge_report_of(self->state.to_renderer)); };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
   return caf::behavior{self->state.endpoint->handlers().or_else(
-    [self](cursor_state_atom) { return self->state.tracker.state(); })};
+    [self](cursor_state_atom) { return self->state.tracker.state(); },
+    [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
+      if (edge_id == edge_ids::cursor_state)
+        self->state.to_renderer.on_ack(self, count);
+    })};
 }
 
 }  // namespace
 
-caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec) {
-  return system.spawn(cursor_channel, std::move(spec));
+caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, caf::actor renderer) {
+  return system.spawn(cursor_channel, std::move(spec), std::move(renderer));
 }
 
 }  // namespace vigil

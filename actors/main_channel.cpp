@@ -26,6 +26,7 @@ struct main_channel_state {
   session_info info;
   main_status status;
   bounded_edge status_edge{"main->session status", edge_ids::main_status, 4, overflow_policy::keep_latest};
+  bool request_client_mouse_mode = true;
   bool have_init = false;
   bool have_channels = false;
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
@@ -80,7 +81,8 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
       // Like remote-viewer: absolute pointer positions whenever the server can
       // take them (a tablet in the guest), so the pointer needs no grab.
-      if ((init.supported_mouse_modes & SPICE_MOUSE_MODE_CLIENT) && init.current_mouse_mode != SPICE_MOUSE_MODE_CLIENT)
+      if (state.request_client_mouse_mode && (init.supported_mouse_modes & SPICE_MOUSE_MODE_CLIENT) &&
+          init.current_mouse_mode != SPICE_MOUSE_MODE_CLIENT)
         endpoint.send(SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST, protocol::build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
       return;
     }
@@ -172,11 +174,12 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
 }
 
 caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor status_listener,
-                           std::size_t status_edge_capacity) {
+                           main_channel_options options) {
   spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS};
   auto& state = self->state;
-  state.status_edge = bounded_edge{"main->session status", edge_ids::main_status, status_edge_capacity,
+  state.status_edge = bounded_edge{"main->session status", edge_ids::main_status, options.status_edge_capacity,
                                    overflow_policy::keep_latest};
+  state.request_client_mouse_mode = options.request_client_mouse_mode;
   state.status_edge.connect(std::move(status_listener));
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
@@ -202,8 +205,8 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
 }  // namespace
 
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
-                              std::size_t status_edge_capacity) {
-  return system.spawn(main_channel, std::move(spec), std::move(status_listener), status_edge_capacity);
+                              main_channel_options options) {
+  return system.spawn(main_channel, std::move(spec), std::move(status_listener), options);
 }
 
 }  // namespace vigil

@@ -35,6 +35,8 @@ constexpr std::uint32_t socket_bytes = 1;   // socket_broker -> channel: credit 
 constexpr std::uint32_t main_status = 2;    // main channel -> session: keep_latest
 constexpr std::uint32_t display_frames = 3; // display channel -> renderer: keep_latest
 constexpr std::uint32_t viewer_frames = 4;  // renderer -> window: keep_latest
+constexpr std::uint32_t cursor_state = 5;   // cursor channel -> renderer: keep_latest
+constexpr std::uint32_t viewer_cursor = 6;  // renderer -> window: keep_latest
 }  // namespace edge_ids
 // (dump_primary_atom, std::string path) -> std::string error ("" on success):
 // write the primary surface as a binary PPM (session -> display channel 0).

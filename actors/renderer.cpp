@@ -6,6 +6,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
+#include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 
 namespace vigil {
@@ -16,6 +17,8 @@ struct renderer_state {
   primary_frame_ptr latest;
   renderer_health health;
   bounded_edge to_viewer{"renderer->viewer", edge_ids::viewer_frames, 1, overflow_policy::keep_latest};
+  protocol::cursor_state cursor;
+  bounded_edge cursor_to_viewer{"renderer->viewer cursor", edge_ids::viewer_cursor, 1, overflow_policy::keep_latest};
   static inline const char* name = "renderer";
 };
 
@@ -42,13 +45,23 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
     },
     [self](latest_frame_atom) { return self->state.latest; },
     [self](subscribe_frames_atom, const caf::actor& viewer) {
-      self->state.to_viewer.connect(viewer);
-      if (self->state.latest)
-        self->state.to_viewer.send_values(self, frame_atom::value, self->state.latest);
+      auto& state = self->state;
+      state.to_viewer.connect(viewer);
+      state.cursor_to_viewer.connect(viewer);
+      if (state.latest)
+        state.to_viewer.send_values(self, frame_atom::value, state.latest);
+      state.cursor_to_viewer.send_values(self, cursor_state_atom::value, state.cursor);
+    },
+    [self](cursor_state_atom, const protocol::cursor_state& cursor) {
+      self->state.cursor = cursor;
+      self->state.cursor_to_viewer.send_values(self, cursor_state_atom::value, cursor);
+      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::cursor_state);
     },
     [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
       if (edge_id == edge_ids::viewer_frames)
         self->state.to_viewer.on_ack(self, count);
+      else if (edge_id == edge_ids::viewer_cursor)
+        self->state.cursor_to_viewer.on_ack(self, count);
     },
     [self](health_atom) { return self->state.health; },
     [self](shutdown_atom) { self->quit(); },

@@ -13,7 +13,9 @@
 //       from now on (the latest at once), as (frame_atom, primary_frame_ptr)
 //       over a keep_latest bounded edge of capacity 1: a viewer that draws
 //       slowly (or stops) only ever has the newest frame waiting
-//   (edge_ack_atom, viewer_frames, n)          from the viewer
+//   (cursor_state_atom, protocol::cursor_state) from the cursor channel over its
+//       keep_latest edge (acknowledged); passed to the viewer the same way
+//   (edge_ack_atom, viewer_frames | viewer_cursor, n)   from the viewer
 //   (health_atom) -> renderer_health
 //   (shutdown_atom)                            quits
 // Sends: the acknowledgements above; frames to its viewer.

@@ -111,7 +111,9 @@ void supervise_listed_channels(session_actor* self) {
         break;
       case SPICE_CHANNEL_CURSOR:
         supervise(self, address.type, address.id,
-                  [&system](channel_spec spec) { return spawn_cursor_channel(system, std::move(spec)); });
+                  [&system, renderer = state.options.renderer](channel_spec spec) {
+                    return spawn_cursor_channel(system, std::move(spec), renderer);
+                  });
         break;
       default:
         state.log->info("channel {} offered by the server is not supported yet; not connecting it",
@@ -150,11 +152,11 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
   state.log->info("connecting to {}", state.options.uri);
 
   auto& system = self->system();
-  auto status_capacity = state.options.main_status_edge_capacity;
+  main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode};
   supervise(
     self, SPICE_CHANNEL_MAIN, 0,
-    [&system, me, status_capacity](channel_spec spec) {
-      return spawn_main_channel(system, std::move(spec), me, status_capacity);
+    [&system, me, main_options](channel_spec spec) {
+      return spawn_main_channel(system, std::move(spec), me, main_options);
     },
     [self](const caf::actor& main) {
       const auto& connection = self->state.options.connection;

@@ -47,6 +47,7 @@ struct session_options {
   protocol::display_init_request display_init;
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
+  bool client_mouse_mode = true;  // mouse.client_mode
   caf::actor renderer;  // owned by the session supervisor: it outlives reconnects
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};

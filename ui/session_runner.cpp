@@ -73,7 +73,11 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   std::optional<exit_status> status;
   while (!status) {
     self->receive(
-      [&](session_up_atom) { up = true; },
+      [&](session_up_atom) {
+        up = true;
+        if (frontend)
+          frontend->show_vm_name(ask_health(self, supervisor, run, *log).vm_name);
+      },
       [&](session_status_atom, const std::string& phase, const std::string& text) {
         up = phase == "up";
         log->debug("session status: {}", text);
@@ -84,6 +88,10 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       [&](frame_atom, const primary_frame_ptr& frame) {
         if (frontend)
           frontend->show_frame(self, frame);
+      },
+      [&](cursor_state_atom, const protocol::cursor_state& cursor) {
+        if (frontend)
+          frontend->show_cursor(self, cursor);
       },
       caf::after(wait) >> [] {});
     if (status)

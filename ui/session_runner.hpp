@@ -13,6 +13,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/input_events.hpp"
 #include "actors/renderer.hpp"
 #include "actors/session.hpp"
 #include "supervisors/health_snapshot.hpp"
@@ -45,7 +46,9 @@ public:
   // Handles the user's input; returns an exit status when the user ended it.
   virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) = 0;
   virtual void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) = 0;
+  virtual void show_cursor(caf::scoped_actor& self, const protocol::cursor_state& cursor) = 0;
   virtual void show_status(const std::string& phase, const std::string& text) = 0;
+  virtual void show_vm_name(const std::string& name) = 0;
   // At exit, after the snapshot: e.g. write a screenshot.
   virtual void finish() = 0;
 };

@@ -110,6 +110,7 @@ std::map<std::string, key_reader> known_keys(settings& s) {
        watchdog.server_silence = seconds;
        return std::nullopt;
      }},
+    {"mouse.client_mode", boolean_key(s.client_mouse_mode)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };

@@ -18,6 +18,7 @@ struct settings {
   protocol::display_init_request display_init{1, 20 * 1024 * 1024, 0, 4 * 1024 * 1024};
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
+  bool client_mouse_mode = true;
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
 };

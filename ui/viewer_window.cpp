@@ -101,11 +101,50 @@ public:
     last_activity_ = std::chrono::steady_clock::now();
   }
 
+  // The guest's cursor becomes the local mouse cursor (client mouse mode: the
+  // local pointer is where the guest's is), hot spot included. Inverting
+  // pixels of MONO cursors show as opaque black: X cannot XOR a cursor.
+  void show_cursor(caf::scoped_actor& self, const protocol::cursor_state& cursor) override {
+    self->send(renderer_, edge_ack_atom::value, edge_ids::viewer_cursor, std::uint32_t{1});
+    if (!cursor.visible || !cursor.shape) {
+      window_.setMouseCursorVisible(false);
+      return;
+    }
+    if (cursor.shape != cursor_shape_) {
+      const auto& image = cursor.shape->image;
+      std::vector<std::uint8_t> rgba(image.pixels.size() * 4);
+      for (std::size_t i = 0; i < image.pixels.size(); ++i) {
+        std::uint32_t pixel = image.pixels[i];
+        rgba[i * 4] = static_cast<std::uint8_t>(pixel >> 16);
+        rgba[i * 4 + 1] = static_cast<std::uint8_t>(pixel >> 8);
+        rgba[i * 4 + 2] = static_cast<std::uint8_t>(pixel);
+        rgba[i * 4 + 3] = static_cast<std::uint8_t>(pixel >> 24);
+      }
+      auto local = std::make_unique<sf::Cursor>();
+      if (!local->loadFromPixels(rgba.data(), {image.width, image.height},
+                                 {cursor.shape->hot_x, cursor.shape->hot_y})) {
+        log_->warn("cannot use the guest's {}x{} cursor as the local cursor", image.width, image.height);
+        return;
+      }
+      window_.setMouseCursor(*local);
+      local_cursor_ = std::move(local);  // SFML needs it alive while in use
+      cursor_shape_ = cursor.shape;
+      log_->debug("cursor {}x{} hot spot ({},{})", image.width, image.height, cursor.shape->hot_x,
+                  cursor.shape->hot_y);
+    }
+    window_.setMouseCursorVisible(true);
+  }
+
   void show_status(const std::string& phase, const std::string& text) override {
     phase_ = phase;
     status_ = text;
-    window_.setTitle(phase == "up" ? "Vigil" : "Vigil - " + text);
+    update_title();
     needs_redraw_ = true;
+  }
+
+  void show_vm_name(const std::string& name) override {
+    vm_name_ = name;
+    update_title();
   }
 
   void finish() override {
@@ -130,8 +169,16 @@ private:
     window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
     window_.setVerticalSyncEnabled(false);
     window_.setKeyRepeatEnabled(true);
+    if (local_cursor_)
+      window_.setMouseCursor(*local_cursor_);  // a re-created window starts with the default cursor
     keep_on_screen();
     needs_redraw_ = true;
+  }
+
+  // "QEMU 7.2.22 - Vigil" while connected, "... - Vigil - Reconnecting in ..." otherwise.
+  void update_title() {
+    std::string title = vm_name_.empty() ? "Vigil" : vm_name_ + " - Vigil";
+    window_.setTitle(phase_ == "up" ? title : title + " - " + status_);
   }
 
   // Moves the window so all of it is on the desktop (when it fits), e.g. after
@@ -288,11 +335,14 @@ private:
   std::vector<std::uint8_t> rgba_;
   caf::actor renderer_;
   caf::actor session_;
+  std::shared_ptr<const protocol::cursor_shape> cursor_shape_;  // the one loaded into local_cursor_
+  std::unique_ptr<sf::Cursor> local_cursor_;
   std::set<protocol::pc_key> held_keys_;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   float picture_scale_ = 1;
   sf::Vector2f picture_offset_{0, 0};
   std::string phase_ = "connecting";
+  std::string vm_name_;
   std::string status_;
   bool needs_redraw_ = true;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();

@@ -44,6 +44,7 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->health_deadline.count() == defaults.health_deadline.count());
   BOOST_TEST(loaded.value->log_level == defaults.log_level);
   BOOST_TEST(loaded.value->main_status_edge_capacity == defaults.main_status_edge_capacity);
+  BOOST_TEST(loaded.value->client_mouse_mode == defaults.client_mouse_mode);
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());

@@ -180,3 +180,23 @@ BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order
   BOOST_TEST(position == "input tablet-position x=100 y=200 buttons=0");  // window at 1:1 scale
   BOOST_TEST(clicks == "buttons=1 buttons=0 ");
 }
+
+BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots) {
+  temp_directory work("vigil-viewer-cursor");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "cursor"},
+                            work.file("server.log"));
+  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  auto run = run_process({VIGIL_CLIENT_BINARY, "-v", "--duration", "6", uri(port)}, 60s);
+  BOOST_REQUIRE_EQUAL(run.exit_code.value_or(-1), 0);
+  // The scene sets a 32x32 ALPHA cursor with hot spot (5,7), then a 32x32 MONO one with (4,4).
+  auto alpha = run.stderr_text.find("[viewer] cursor 32x32 hot spot (5,7)");
+  auto mono = run.stderr_text.find("[viewer] cursor 32x32 hot spot (4,4)");
+  std::printf("cursor scene: window took the ALPHA cursor: %s, then the MONO cursor: %s\n",
+              alpha != std::string::npos ? "yes" : "no", mono != std::string::npos ? "yes" : "no");
+  BOOST_TEST(alpha != std::string::npos);
+  BOOST_TEST(mono != std::string::npos);
+  BOOST_TEST(alpha < mono);
+}

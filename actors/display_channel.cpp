@@ -10,8 +10,12 @@
 //   (edge_ack_atom, edge_ids::display_frames, n) from the renderer: credit for
 //     the next frame
 //   (frame_due_atom) from itself, once per batch of drawings (see below)
+//   (report_due_atom, deadline_ms) from itself: a video stream report window
+//     may have timed out (see below)
 // Sends:
 //   DISPLAY_INIT to the server once linked (cache and GLZ window sizes)
+//   DISPLAY_STREAM_REPORT to the server for every stream it activated reports
+//     on (protocol/stream_reports.hpp), one debug log line each
 //   (channel_event_atom, channel_event) to its parent (channel_endpoint)
 //   (frame_atom, primary_frame_ptr) to the renderer over a keep_latest
 //     bounded edge of capacity 1: one frame in flight; while it is, newer
@@ -24,6 +28,11 @@
 // (frame_due_atom) to self; it arrives after the socket data already queued,
 // so a burst of drawings becomes one frame.
 //
+// Stream reports: each frame is counted (a frame that was not drawn counts as
+// a drop) and full windows are reported at once; a delayed (report_due_atom)
+// armed for the earliest open window's timeout reports windows whose frames
+// stopped coming.
+//
 // Errors: bad data in one message (an unparseable drawing, a corrupt image, an
 // unknown surface) skips that drawing, is logged and listed in the health
 // errors; surface state we cannot continue from (a bad SURFACE_CREATE) fails
@@ -32,8 +41,10 @@
 #include <spice/protocol.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <caf/stateful_actor.hpp>
@@ -44,12 +55,14 @@
 #include "actors/renderer.hpp"
 #include "protocol/canvas.hpp"
 #include "protocol/display_pipeline.hpp"
+#include "protocol/stream_reports.hpp"
 
 namespace vigil {
 
 namespace {
 
 using frame_due_atom = caf::atom_constant<caf::atom("framedue")>;
+using report_due_atom = caf::atom_constant<caf::atom("reportdue")>;
 
 // Health lists this many display errors; the rest are counted in one line.
 constexpr std::size_t listed_errors = 10;
@@ -57,8 +70,8 @@ constexpr std::size_t listed_errors = 10;
 constexpr std::uint64_t logged_errors = 50;
 
 protocol::capability_set display_caps() {
-  return {SPICE_DISPLAY_CAP_SIZED_STREAM, SPICE_DISPLAY_CAP_MONITORS_CONFIG, SPICE_DISPLAY_CAP_LZ4_COMPRESSION,
-          SPICE_DISPLAY_CAP_MULTI_CODEC, SPICE_DISPLAY_CAP_CODEC_MJPEG};
+  return {SPICE_DISPLAY_CAP_SIZED_STREAM, SPICE_DISPLAY_CAP_MONITORS_CONFIG, SPICE_DISPLAY_CAP_STREAM_REPORT,
+          SPICE_DISPLAY_CAP_LZ4_COMPRESSION, SPICE_DISPLAY_CAP_MULTI_CODEC, SPICE_DISPLAY_CAP_CODEC_MJPEG};
 }
 
 protocol::rect united(const protocol::rect& a, const protocol::rect& b) {
@@ -82,6 +95,8 @@ struct display_channel_state {
   std::set<std::uint16_t> unsupported_seen;
   std::vector<std::string> errors;  // the first `listed_errors`
   std::uint64_t error_count = 0;
+  protocol::stream_report_tracker stream_reports;
+  std::optional<std::uint64_t> report_timer_deadline;  // the pending (report_due_atom), if any
   static inline const char* name = "display_channel";
 };
 
@@ -134,9 +149,89 @@ void record_error(display_actor* self, const std::string& error) {
     state.endpoint->log().debug("{} (drawing skipped)", error);
 }
 
+std::uint64_t monotonic_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch())
+                                      .count());
+}
+
+void send_due_reports(display_actor* self) {
+  auto& state = self->state;
+  const std::uint64_t now = monotonic_ms();
+  for (const protocol::stream_report& report : state.stream_reports.due_reports(now)) {
+    state.endpoint->send(SPICE_MSGC_DISPLAY_STREAM_REPORT, protocol::build_stream_report(report));
+    state.endpoint->log().debug("STREAM_REPORT stream {} unique {}: {} frames, {} drops, mm_time {}..{}, "
+                                "last frame delay {} ms",
+                                report.stream_id, report.unique_id, report.num_frames, report.num_drops,
+                                report.start_frame_mm_time, report.end_frame_mm_time, report.last_frame_delay);
+  }
+  const std::optional<std::uint64_t> deadline = state.stream_reports.next_deadline();
+  if (!deadline || (state.report_timer_deadline && *state.report_timer_deadline <= *deadline))
+    return;
+  state.report_timer_deadline = deadline;
+  const std::uint64_t wait_ms = *deadline > now ? *deadline - now : 0;
+  self->delayed_send(self, std::chrono::milliseconds(wait_ms + 1), report_due_atom::value, *deadline);
+}
+
+// Frames and stream lifetimes as the report tracker needs them; `drawn` is
+// whether the pipeline showed the frame.
+void track_stream_reports(display_actor* self, const protocol::frame& frame, bool drawn) {
+  auto& state = self->state;
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> stream_frame;  // stream id, mm_time
+  switch (frame.type) {
+    case SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT: {
+      auto request = protocol::parse_stream_activate_report(frame.body);
+      if (!request) {
+        record_error(self, request.error().message);
+        return;
+      }
+      auto activated = state.stream_reports.activate(*request);
+      if (!activated) {
+        record_error(self, activated.error().message);
+        return;
+      }
+      state.endpoint->log().debug("stream {}: reports activated (unique id {}, every {} frames or {} ms)",
+                                  request->stream_id, request->unique_id, request->max_window_size,
+                                  request->timeout_ms);
+      return;
+    }
+    case SPICE_MSG_DISPLAY_STREAM_DATA:
+      if (auto parsed = protocol::parse_stream_data(frame.body))
+        stream_frame.emplace(parsed->stream_id, parsed->multi_media_time);
+      break;
+    case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED:
+      if (auto parsed = protocol::parse_stream_data_sized(frame.body))
+        stream_frame.emplace(parsed->stream_id, parsed->multi_media_time);
+      break;
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY:
+      if (auto parsed = protocol::parse_stream_destroy(frame.body))
+        state.stream_reports.on_destroy(parsed->stream_id);
+      return;
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL: state.stream_reports.on_destroy_all(); return;
+    default: return;
+  }
+  if (!stream_frame)
+    return;
+  // The server clock estimate is this frame's own mm_time, so the delay
+  // reported is 0. The display channel does not see the main channel's
+  // MULTI_MEDIA_TIME, which carries the playback latency spice-server grants
+  // the client; an estimate made from frame arrivals alone can only say how
+  // much later than the fastest frame a frame came (<= 0), and spice-server
+  // reads any negative delay, even 1 ms of timer jitter, as "video delay too
+  // short" and lowers the bit rate on every report. This client draws frames
+  // on arrival, so "in time" (0) is what it can truthfully say; frames it
+  // could not draw are reported as drops.
+  const std::uint64_t now = monotonic_ms();
+  state.stream_reports.on_frame(stream_frame->first, stream_frame->second, drawn, stream_frame->second, now);
+  send_due_reports(self);
+}
+
 void on_display_message(display_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
+  if (frame.type == SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT)
+    return track_stream_reports(self, frame, false);
   const protocol::display_step step = state.pipeline->apply(frame.type, frame.body);
+  track_stream_reports(self, frame, step.outcome == protocol::display_outcome::applied);
   switch (step.outcome) {
     case protocol::display_outcome::applied: break;
     case protocol::display_outcome::unsupported:
@@ -201,6 +296,12 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
         return;
       self->state.frames.on_ack(self, count);
       send_frame_if_credit(self);
+    },
+    [self](report_due_atom, std::uint64_t deadline_ms) {
+      auto& state = self->state;
+      if (state.report_timer_deadline == deadline_ms)
+        state.report_timer_deadline.reset();
+      send_due_reports(self);
     },
     [self](frame_due_atom) {
       auto& state = self->state;

@@ -170,4 +170,23 @@ BOOST_AUTO_TEST_CASE(mjpeg_stream_frame_is_close_to_the_scene_frame) {
   check_display_errors_empty(result.client);
 }
 
+// The client advertises STREAM_REPORT, so spice-server activates reports on
+// its MJPEG stream (every 5 frames or 1 s) and the client sends them: one
+// "STREAM_REPORT" debug line each in the -v log.
+BOOST_AUTO_TEST_CASE(video_stream_is_reported_to_the_server) {
+  scene_server server({"--scene", "video", "--streaming", "all", "--jpeg", "never"});
+  const vigil_run run =
+    run_vigil({"--headless", "-v", "--duration", "4", plain_uri(server.port())}, std::chrono::seconds(40));
+  report(run);
+  BOOST_TEST_REQUIRE(server.wait_for_output("video frame=40", 1s), "server output:\n" << server.output());
+  const std::string& log = run.process.stderr_text;
+  BOOST_TEST(log.find("reports activated") != std::string::npos, run.context());
+  std::size_t reports = 0;
+  for (std::size_t at = log.find("STREAM_REPORT"); at != std::string::npos; at = log.find("STREAM_REPORT", at + 1))
+    ++reports;
+  BOOST_TEST_MESSAGE("the client sent " << reports << " stream reports");
+  BOOST_TEST(reports >= 2u, run.context());
+  check_display_errors_empty(run);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

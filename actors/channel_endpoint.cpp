@@ -266,6 +266,9 @@ void channel_endpoint::close(const std::string& reason) {
   if (health_.state == channel_state::closed || health_.state == channel_state::failed)
     return;
   log_->info("closing: {}", reason);
+  // Tell the server we leave on purpose rather than vanish (as the brief's
+  // DISCONNECTING allows); the broker flushes it before closing.
+  send(SPICE_MSGC_DISCONNECTING, protocol::build_disconnecting(0, SPICE_LINK_ERR_OK));
   if (broker_)
     self_->send(broker_, sock_shutdown_atom::value);
   broker_ = nullptr;

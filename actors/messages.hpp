@@ -45,5 +45,8 @@ using dump_primary_atom = caf::atom_constant<caf::atom("dumpprim")>;
 // session orchestrator -> whoever started it (headless runner, later the UI)
 using session_ended_atom = caf::atom_constant<caf::atom("sessended")>;
 using session_up_atom = caf::atom_constant<caf::atom("sessup")>;
+// (mouse_mode_atom, std::uint16_t SPICE_MOUSE_MODE_*): the server's current
+// mouse mode, session -> session supervisor -> its observer, on each change
+using mouse_mode_atom = caf::atom_constant<caf::atom("mousemode")>;
 
 }  // namespace vigil

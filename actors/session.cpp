@@ -178,6 +178,8 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
 
   return {
     [self](main_status_atom, const main_status& status) {
+      if (status.mouse_mode != self->state.status.mouse_mode)
+        self->send(self->state.observer, mouse_mode_atom::value, status.mouse_mode);
       self->state.status = status;
       if (!self->state.options.debug.session_ignores_main_status)
         acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::main_status);

@@ -18,6 +18,7 @@
 // Sends to its observer (the session supervisor):
 //   (session_up_atom)                    every channel is up (again)
 //   (session_ended_atom, session_end)    once, when the session is over
+//   (mouse_mode_atom, std::uint16_t)     the server's mouse mode, when it changes
 #pragma once
 
 #include <chrono>

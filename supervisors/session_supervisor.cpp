@@ -186,6 +186,10 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       self->delayed_send(self, state.reconnect_backoff.policy().stable_after, stable_check_atom::value,
                          state.generation);
     },
+    [self](mouse_mode_atom atom, std::uint16_t mode) {
+      if (self->current_sender() == self->state.session.address())
+        self->send(self->state.observer, atom, mode);
+    },
     [self](stable_check_atom, unsigned generation) {
       auto& state = self->state;
       if (generation == state.generation && state.phase == "up")

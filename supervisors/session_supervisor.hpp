@@ -22,6 +22,7 @@
 //                                         (connecting, up, reconnecting, failed)
 //                                         and a sentence for a person
 //   (session_ended_atom, session_end)     once, when it gives up or shuts down
+//   (mouse_mode_atom, std::uint16_t)      the current session's mouse mode, on change
 #pragma once
 
 #include <caf/actor.hpp>

@@ -89,6 +89,10 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
         if (frontend)
           frontend->show_frame(self, frame);
       },
+      [&](mouse_mode_atom, std::uint16_t mode) {
+        if (frontend)
+          frontend->set_mouse_mode(mode);
+      },
       [&](cursor_state_atom, const protocol::cursor_state& cursor) {
         if (frontend)
           frontend->show_cursor(self, cursor);

@@ -49,6 +49,7 @@ public:
   virtual void show_cursor(caf::scoped_actor& self, const protocol::cursor_state& cursor) = 0;
   virtual void show_status(const std::string& phase, const std::string& text) = 0;
   virtual void show_vm_name(const std::string& name) = 0;
+  virtual void set_mouse_mode(std::uint16_t mode) = 0;  // SPICE_MOUSE_MODE_*
   // At exit, after the snapshot: e.g. write a screenshot.
   virtual void finish() = 0;
 };

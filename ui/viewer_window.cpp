@@ -55,7 +55,10 @@ public:
           needs_redraw_ = true;
           break;
         case sf::Event::KeyPressed:
-          if (event.key.code == sf::Keyboard::F11)
+          if (grabbed_ && releases_pointer(event.key)) {
+            release_pointer();
+            send_key(self, event.key.code, true);
+          } else if (event.key.code == sf::Keyboard::F11)
             toggle_fullscreen();
           else if (event.key.code == sf::Keyboard::F12)
             snapshot_requested = true;
@@ -67,10 +70,15 @@ public:
             send_key(self, event.key.code, false);
           break;
         case sf::Event::MouseMoved:
-          send_position(self, event.mouseMove.x, event.mouseMove.y);
+          if (mouse_mode_ == SPICE_MOUSE_MODE_CLIENT)
+            send_position(self, event.mouseMove.x, event.mouseMove.y);
+          else if (grabbed_)
+            send_relative_motion(self, event.mouseMove.x, event.mouseMove.y);
           break;
         case sf::Event::MouseButtonPressed:
         case sf::Event::MouseButtonReleased:
+          if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && !grabbed_ && event.type == sf::Event::MouseButtonPressed)
+            grab_pointer();
           send_button(self, event.mouseButton.button, event.type == sf::Event::MouseButtonPressed);
           break;
         case sf::Event::MouseWheelScrolled:
@@ -78,6 +86,7 @@ public:
           break;
         case sf::Event::LostFocus:
           release_held_keys(self);  // the guest must not see a key stuck down
+          release_pointer();
           needs_redraw_ = true;
           break;
         case sf::Event::GainedFocus:
@@ -110,6 +119,8 @@ public:
       window_.setMouseCursorVisible(false);
       return;
     }
+    guest_cursor_ = cursor;
+    needs_redraw_ = true;
     if (cursor.shape != cursor_shape_) {
       const auto& image = cursor.shape->image;
       std::vector<std::uint8_t> rgba(image.pixels.size() * 4);
@@ -128,17 +139,27 @@ public:
       }
       window_.setMouseCursor(*local);
       local_cursor_ = std::move(local);  // SFML needs it alive while in use
+      cursor_texture_.create(image.width, image.height);
+      cursor_texture_.update(rgba.data());
       cursor_shape_ = cursor.shape;
       log_->debug("cursor {}x{} hot spot ({},{})", image.width, image.height, cursor.shape->hot_x,
                   cursor.shape->hot_y);
     }
-    window_.setMouseCursorVisible(true);
+    window_.setMouseCursorVisible(!grabbed_);
   }
 
   void show_status(const std::string& phase, const std::string& text) override {
     phase_ = phase;
     status_ = text;
     update_title();
+    needs_redraw_ = true;
+  }
+
+  void set_mouse_mode(std::uint16_t mode) override {
+    mouse_mode_ = mode;
+    if (mode == SPICE_MOUSE_MODE_CLIENT)
+      release_pointer();
+    log_->info("mouse mode: {}", mode == SPICE_MOUSE_MODE_CLIENT ? "client (absolute)" : "server (relative, click to grab)");
     needs_redraw_ = true;
   }
 
@@ -178,7 +199,50 @@ private:
   // "QEMU 7.2.22 - Vigil" while connected, "... - Vigil - Reconnecting in ..." otherwise.
   void update_title() {
     std::string title = vm_name_.empty() ? "Vigil" : vm_name_ + " - Vigil";
+    if (grabbed_)
+      title += " (Ctrl+Alt releases the pointer)";
     window_.setTitle(phase_ == "up" ? title : title + " - " + status_);
+  }
+
+  // Server mouse mode, like remote-viewer: a click grabs the pointer, which
+  // is then hidden and held at the window's centre so motion never stops at
+  // an edge; Ctrl+Alt (or losing focus) releases it.
+  static bool releases_pointer(const sf::Event::KeyEvent& key) {
+    bool ctrl = key.control || key.code == sf::Keyboard::LControl || key.code == sf::Keyboard::RControl;
+    bool alt = key.alt || key.code == sf::Keyboard::LAlt || key.code == sf::Keyboard::RAlt;
+    return ctrl && alt;
+  }
+
+  sf::Vector2i window_centre() const {
+    return {static_cast<int>(window_.getSize().x / 2), static_cast<int>(window_.getSize().y / 2)};
+  }
+
+  void grab_pointer() {
+    grabbed_ = true;
+    window_.setMouseCursorGrabbed(true);
+    window_.setMouseCursorVisible(false);
+    sf::Mouse::setPosition(window_centre(), window_);
+    update_title();
+    needs_redraw_ = true;
+  }
+
+  void release_pointer() {
+    if (!grabbed_)
+      return;
+    grabbed_ = false;
+    window_.setMouseCursorGrabbed(false);
+    window_.setMouseCursorVisible(true);
+    update_title();
+    needs_redraw_ = true;
+  }
+
+  void send_relative_motion(caf::scoped_actor& self, int x, int y) {
+    auto centre = window_centre();
+    int dx = x - centre.x, dy = y - centre.y;
+    if (dx == 0 && dy == 0)
+      return;  // our own warp back to the centre
+    send_input(self, caf::make_message(pointer_motion_atom::value, std::int32_t{dx}, std::int32_t{dy}, buttons_));
+    sf::Mouse::setPosition(centre, window_);
   }
 
   // Moves the window so all of it is on the desktop (when it fits), e.g. after
@@ -310,6 +374,15 @@ private:
       picture.setScale(scale, scale);
       picture.setPosition(picture_offset_);
       window_.draw(picture);
+      // In server mouse mode the local pointer is grabbed and hidden: the
+      // guest's cursor is drawn where the guest says it is.
+      if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && guest_cursor_.visible && cursor_shape_) {
+        sf::Sprite pointer(cursor_texture_);
+        pointer.setScale(scale, scale);
+        pointer.setPosition(picture_offset_.x + (guest_cursor_.x - cursor_shape_->hot_x) * scale,
+                            picture_offset_.y + (guest_cursor_.y - cursor_shape_->hot_y) * scale);
+        window_.draw(pointer);
+      }
     }
     if (phase_ != "up" && !status_.empty()) {
       sf::RectangleShape band({area.x, static_cast<float>(banner_height)});
@@ -337,6 +410,10 @@ private:
   caf::actor session_;
   std::shared_ptr<const protocol::cursor_shape> cursor_shape_;  // the one loaded into local_cursor_
   std::unique_ptr<sf::Cursor> local_cursor_;
+  sf::Texture cursor_texture_;  // the same shape, for drawing it in server mouse mode
+  protocol::cursor_state guest_cursor_;
+  std::uint16_t mouse_mode_ = SPICE_MOUSE_MODE_SERVER;
+  bool grabbed_ = false;
   std::set<protocol::pc_key> held_keys_;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   float picture_scale_ = 1;

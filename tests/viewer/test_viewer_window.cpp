@@ -200,3 +200,47 @@ BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots)
   BOOST_TEST(mono != std::string::npos);
   BOOST_TEST(alpha < mono);
 }
+
+BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_ctrl_alt_releases_it) {
+  temp_directory work("vigil-viewer-server-mouse");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  test_server server;
+  server.start(port, work, work.file("reference"));
+  auto config = work.file("vigil.toml");
+  write_text_file(config, "[mouse]\nclient_mode = false\n");  // stay in server (relative) mode
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", "--config", config, uri(port)},
+                            work.file("client.log"));
+  std::this_thread::sleep_for(5s);
+  auto xdotool = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"xdotool"});
+    auto result = run_process(arguments, 20s);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
+    return result.stdout_text;
+  };
+  auto window = xdotool({"search", "--name", "Vigil"});
+  xdotool({"windowfocus", "--sync", window.substr(0, window.find('\n'))});
+  xdotool({"mousemove", "500", "400", "click", "1"});  // grabs
+  std::this_thread::sleep_for(500ms);
+  xdotool({"mousemove_relative", "10", "5"});
+  std::this_thread::sleep_for(300ms);
+  xdotool({"mousemove_relative", "--", "-20", "0"});
+  std::this_thread::sleep_for(300ms);
+  xdotool({"keydown", "ctrl", "keydown", "alt", "keyup", "alt", "keyup", "ctrl"});  // releases
+  std::this_thread::sleep_for(300ms);
+  xdotool({"mousemove_relative", "30", "30"});  // not the guest's any more
+  std::this_thread::sleep_for(1s);
+  std::vector<std::string> pointer;
+  std::istringstream lines(read_text_file(server.log_path));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("input mouse-", 0) == 0)
+      pointer.push_back(line);
+  std::string seen;
+  for (const auto& line : pointer)
+    seen += line + "; ";
+  std::printf("server mouse mode: the server saw %s\n", seen.c_str());
+  const std::vector<std::string> expected{"input mouse-buttons buttons=1", "input mouse-buttons buttons=0",
+                                          "input mouse-motion dx=10 dy=5 buttons=0",
+                                          "input mouse-motion dx=-20 dy=0 buttons=0"};
+  BOOST_TEST(pointer == expected, boost::test_tools::per_element());
+}

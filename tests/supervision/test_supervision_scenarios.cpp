@@ -1,4 +1,4 @@
-// The supervision scenarios of issue 3, each against a real server over real
+// The supervision scenarios, each against a real server over real
 // sockets, each printing the figures it measured.
 #define BOOST_TEST_MODULE vigil supervision scenarios
 #include <boost/test/unit_test.hpp>

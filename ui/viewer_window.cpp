@@ -11,6 +11,7 @@
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "ui/keymap.hpp"
+#include "ui/x11_keyboard.hpp"
 
 namespace vigil {
 
@@ -90,6 +91,7 @@ public:
           needs_redraw_ = true;
           break;
         case sf::Event::GainedFocus:
+          sync_lock_keys(self);
           needs_redraw_ = true;
           break;
         default:
@@ -272,14 +274,37 @@ private:
   }
 
   void send_key(caf::scoped_actor& self, sf::Keyboard::Key code, bool pressed) {
+    if (code == sf::Keyboard::Unknown) {
+      // Keys SFML cannot name (the locks, Print Screen, the ISO key): ask X.
+      for (auto [key, down] : x11_.changed_special_keys())
+        send_pc_key(self, key, down);
+      return;
+    }
     auto key = pc_key_for(code);
     if (!key)
-      return;  // SFML cannot report this key distinctly (see keymap.hpp)
+      return;
+    if (code == sf::Keyboard::Enter && (pressed ? x11_.keypad_enter_down() : keypad_enter_held_))
+      key = protocol::pc_key::kp_enter;  // SFML reports both Enter keys as Enter
+    if (code == sf::Keyboard::Enter)
+      keypad_enter_held_ = pressed && key == protocol::pc_key::kp_enter;
+    send_pc_key(self, *key, pressed);
+  }
+
+  void send_pc_key(caf::scoped_actor& self, protocol::pc_key key, bool pressed) {
     if (pressed)
-      held_keys_.insert(*key);
+      held_keys_.insert(key);
     else
-      held_keys_.erase(*key);
-    send_input(self, caf::make_message(key_event_atom::value, *key, pressed));
+      held_keys_.erase(key);
+    send_input(self, caf::make_message(key_event_atom::value, key, pressed));
+  }
+
+  // The guest's lock keys follow the local keyboard's whenever the window
+  // gets the focus (they may have changed while another window had it).
+  void sync_lock_keys(caf::scoped_actor& self) {
+    if (auto locks = x11_.sync_locks()) {
+      log_->debug("focus: guest lock keys set to {:#x}", *locks);
+      send_input(self, caf::make_message(modifiers_atom::value, *locks));
+    }
   }
 
   void release_held_keys(caf::scoped_actor& self) {
@@ -415,6 +440,8 @@ private:
   std::uint16_t mouse_mode_ = SPICE_MOUSE_MODE_SERVER;
   bool grabbed_ = false;
   std::set<protocol::pc_key> held_keys_;
+  x11_keyboard x11_;
+  bool keypad_enter_held_ = false;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   float picture_scale_ = 1;
   sf::Vector2f picture_offset_{0, 0};

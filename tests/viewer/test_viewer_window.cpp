@@ -244,3 +244,49 @@ BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_ctrl_alt
                                           "input mouse-motion dx=-20 dy=0 buttons=0"};
   BOOST_TEST(pointer == expected, boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(lock_keys_print_screen_and_keypad_enter_reach_the_server) {
+  temp_directory work("vigil-viewer-special-keys");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  test_server server;
+  server.start(port, work, work.file("reference"));
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", uri(port)}, work.file("client.log"));
+  std::this_thread::sleep_for(5s);
+  auto xdotool = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {"xdotool"});
+    auto result = run_process(arguments, 20s);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
+    return result.stdout_text;
+  };
+  auto window = xdotool({"search", "--name", "Vigil"});
+  xdotool({"windowfocus", "--sync", window.substr(0, window.find('\n'))});
+  std::this_thread::sleep_for(500ms);
+  // SFML 2.5 reports none of these as themselves; x11_keyboard finds them.
+  for (const char* key : {"Caps_Lock", "Num_Lock"}) {  // taps: a lock key is known by its LED
+    xdotool({"key", key});
+    std::this_thread::sleep_for(400ms);
+  }
+  for (const char* key : {"Print", "KP_Enter"}) {  // held as a person holds a key (x11_keyboard.hpp)
+    xdotool({"keydown", key});
+    std::this_thread::sleep_for(150ms);
+    xdotool({"keyup", key});
+    std::this_thread::sleep_for(400ms);
+  }
+  std::this_thread::sleep_for(1s);
+  std::vector<std::string> keys;
+  std::istringstream lines(read_text_file(server.log_path));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("input key-", 0) == 0)
+      keys.push_back(line.substr(6));
+  std::string seen;
+  for (const auto& key : keys)
+    seen += key + "; ";
+  std::printf("special keys: the server saw %s\n", seen.c_str());
+  std::vector<std::string> expected;
+  for (const char* code : {"0x3a", "0x45", "0xe037", "0xe01c"}) {  // Caps, Num, Print Screen, keypad Enter
+    expected.push_back(std::string("key-down scancode=") + code);
+    expected.push_back(std::string("key-up scancode=") + code);
+  }
+  BOOST_TEST(keys == expected, boost::test_tools::per_element());
+}

@@ -78,6 +78,47 @@ struct test_server {
 
 std::string uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }
 
+// Runs xdotool on the test's X display (DISPLAY is set by virtual_display).
+std::string xdotool(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "xdotool");
+  auto result = run_process(arguments, 20s);
+  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
+  return result.stdout_text;
+}
+
+// Gives the vigil window the keyboard focus, as clicking on it would.
+void focus_vigil_window() {
+  auto windows = xdotool({"search", "--name", "Vigil"});
+  xdotool({"windowfocus", "--sync", windows.substr(0, windows.find('\n'))});
+}
+
+// The test server's stdout lines that start with `prefix`, in order.
+std::vector<std::string> server_lines(const std::string& log_path, const std::string& prefix) {
+  std::vector<std::string> found;
+  std::istringstream lines(read_text_file(log_path));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(prefix, 0) == 0)
+      found.push_back(line);
+  return found;
+}
+
+// The server's lines for each key pressed and released, in order.
+std::vector<std::string> key_lines(std::initializer_list<const char*> codes) {
+  std::vector<std::string> lines;
+  for (const char* code : codes) {
+    lines.push_back(std::string("input key-down scancode=") + code);
+    lines.push_back(std::string("input key-up scancode=") + code);
+  }
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines)
+    text += line + "; ";
+  return text;
+}
+
 // Screenshots stay in the build tree (tests/viewer/screenshots/) for a person to look at.
 std::string kept(const std::string& name) {
   std::string directory = VIGIL_SCREENSHOT_DIR;
@@ -140,45 +181,23 @@ BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order
   server.start(port, work, work.file("reference"));
   background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
   std::this_thread::sleep_for(5s);  // connected, client mouse mode granted
-  auto xdotool = [&](std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {"xdotool"});
-    auto result = run_process(arguments, 20s);
-    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
-    return result.stdout_text;
-  };
-  auto window = xdotool({"search", "--name", "Vigil"});
-  window = window.substr(0, window.find('\n'));
-  xdotool({"windowfocus", "--sync", window});
+  focus_vigil_window();
   xdotool({"type", "--delay", "80", "hello"});
   xdotool({"mousemove", "100", "200"});
   std::this_thread::sleep_for(300ms);
   xdotool({"click", "1"});
   std::this_thread::sleep_for(1500ms);
-  auto server_log = read_text_file(server.log_path);
-  std::vector<std::string> keys;
-  std::string position, clicks;
-  std::istringstream lines(server_log);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("input key-", 0) == 0)
-      keys.push_back(line.substr(6));
-    else if (line.rfind("input tablet-position", 0) == 0)
-      position = line;
-    else if (line.rfind("input tablet-buttons", 0) == 0)
-      clicks += line.substr(line.find("buttons=")) + " ";
-  }
-  std::string typed;
-  for (const auto& key : keys)
-    typed += key + "; ";
-  std::printf("typed 'hello' through the window; the server saw: %s\npointer: %s; buttons: %s\n", typed.c_str(),
-              position.c_str(), clicks.c_str());
-  std::vector<std::string> expected;
-  for (const char* code : {"0x23", "0x12", "0x26", "0x26", "0x18"}) {  // h e l l o, set-1
-    expected.push_back(std::string("key-down scancode=") + code);
-    expected.push_back(std::string("key-up scancode=") + code);
-  }
-  BOOST_TEST(keys == expected, boost::test_tools::per_element());
-  BOOST_TEST(position == "input tablet-position x=100 y=200 buttons=0");  // window at 1:1 scale
-  BOOST_TEST(clicks == "buttons=1 buttons=0 ");
+  auto keys = server_lines(server.log_path, "input key-");
+  auto positions = server_lines(server.log_path, "input tablet-position");
+  auto clicks = server_lines(server.log_path, "input tablet-buttons");
+  std::printf("typed 'hello' through the window; the server saw: %s\npointer: %s\nbuttons: %s\n",
+              joined(keys).c_str(), joined(positions).c_str(), joined(clicks).c_str());
+  BOOST_TEST(keys == key_lines({"0x23", "0x12", "0x26", "0x26", "0x18"}),  // h e l l o, set-1
+             boost::test_tools::per_element());
+  BOOST_REQUIRE(!positions.empty());
+  BOOST_TEST(positions.back() == "input tablet-position x=100 y=200 buttons=0");  // window at 1:1 scale
+  BOOST_TEST(clicks == (std::vector<std::string>{"input tablet-buttons buttons=1", "input tablet-buttons buttons=0"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots) {
@@ -212,14 +231,7 @@ BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_ctrl_alt
   background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", "--config", config, uri(port)},
                             work.file("client.log"));
   std::this_thread::sleep_for(5s);
-  auto xdotool = [&](std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {"xdotool"});
-    auto result = run_process(arguments, 20s);
-    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
-    return result.stdout_text;
-  };
-  auto window = xdotool({"search", "--name", "Vigil"});
-  xdotool({"windowfocus", "--sync", window.substr(0, window.find('\n'))});
+  focus_vigil_window();
   xdotool({"mousemove", "500", "400", "click", "1"});  // grabs
   std::this_thread::sleep_for(500ms);
   xdotool({"mousemove_relative", "10", "5"});
@@ -230,15 +242,8 @@ BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_ctrl_alt
   std::this_thread::sleep_for(300ms);
   xdotool({"mousemove_relative", "30", "30"});  // not the guest's any more
   std::this_thread::sleep_for(1s);
-  std::vector<std::string> pointer;
-  std::istringstream lines(read_text_file(server.log_path));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("input mouse-", 0) == 0)
-      pointer.push_back(line);
-  std::string seen;
-  for (const auto& line : pointer)
-    seen += line + "; ";
-  std::printf("server mouse mode: the server saw %s\n", seen.c_str());
+  auto pointer = server_lines(server.log_path, "input mouse-");
+  std::printf("server mouse mode: the server saw %s\n", joined(pointer).c_str());
   const std::vector<std::string> expected{"input mouse-buttons buttons=1", "input mouse-buttons buttons=0",
                                           "input mouse-motion dx=10 dy=5 buttons=0",
                                           "input mouse-motion dx=-20 dy=0 buttons=0"};
@@ -253,14 +258,7 @@ BOOST_AUTO_TEST_CASE(lock_keys_print_screen_and_keypad_enter_reach_the_server) {
   server.start(port, work, work.file("reference"));
   background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", uri(port)}, work.file("client.log"));
   std::this_thread::sleep_for(5s);
-  auto xdotool = [&](std::vector<std::string> arguments) {
-    arguments.insert(arguments.begin(), {"xdotool"});
-    auto result = run_process(arguments, 20s);
-    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
-    return result.stdout_text;
-  };
-  auto window = xdotool({"search", "--name", "Vigil"});
-  xdotool({"windowfocus", "--sync", window.substr(0, window.find('\n'))});
+  focus_vigil_window();
   std::this_thread::sleep_for(500ms);
   // SFML 2.5 reports none of these as themselves; x11_keyboard finds them.
   for (const char* key : {"Caps_Lock", "Num_Lock"}) {  // taps: a lock key is known by its LED
@@ -274,19 +272,8 @@ BOOST_AUTO_TEST_CASE(lock_keys_print_screen_and_keypad_enter_reach_the_server) {
     std::this_thread::sleep_for(400ms);
   }
   std::this_thread::sleep_for(1s);
-  std::vector<std::string> keys;
-  std::istringstream lines(read_text_file(server.log_path));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("input key-", 0) == 0)
-      keys.push_back(line.substr(6));
-  std::string seen;
-  for (const auto& key : keys)
-    seen += key + "; ";
-  std::printf("special keys: the server saw %s\n", seen.c_str());
-  std::vector<std::string> expected;
-  for (const char* code : {"0x3a", "0x45", "0xe037", "0xe01c"}) {  // Caps, Num, Print Screen, keypad Enter
-    expected.push_back(std::string("key-down scancode=") + code);
-    expected.push_back(std::string("key-up scancode=") + code);
-  }
-  BOOST_TEST(keys == expected, boost::test_tools::per_element());
+  auto keys = server_lines(server.log_path, "input key-");
+  std::printf("special keys: the server saw %s\n", joined(keys).c_str());
+  BOOST_TEST(keys == key_lines({"0x3a", "0x45", "0xe037", "0xe01c"}),  // Caps, Num, Print Screen, keypad Enter
+             boost::test_tools::per_element());
 }

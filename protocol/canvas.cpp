@@ -234,63 +234,69 @@ surface* canvas::target(std::uint32_t surface_id) {
   return found == surfaces_.end() ? nullptr : &found->second;
 }
 
-result<rect> canvas::fill(const display_base& base, const paint& brush, std::uint16_t rop, const mask_image* mask) {
+result<canvas::drawing> canvas::prepare(const display_base& base) {
   surface* s = target(base.surface_id);
   if (!s)
     return no_surface(base.surface_id);
   auto region = drawing_region(base.box, base.clip, s->bounds());
   if (!region)
     return region.error();
+  return drawing{s, std::move(*region)};
+}
+
+result<rect> canvas::fill(const display_base& base, const paint& brush, std::uint16_t rop, const mask_image* mask) {
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
   const raster_operation operation(rop, SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_DEST);
-  return paint_region(*s, *region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+  return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     return operation.apply(brush_pixel(brush, x, y), dest);
   });
 }
 
 result<rect> canvas::copy(const display_base& base, const decoded_image& source, const rect& source_area,
                           std::uint16_t rop, const mask_image* mask) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
-  if (region->empty() || source_area.empty())
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty() || source_area.empty())
     return rect{};
-  const source_sampler sampler(source, source_area, base.box, bounding_box(*region), false);
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
   const raster_operation operation(rop, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_INVERS_DEST);
-  return paint_region(*s, *region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+  return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     return operation.apply(sampler.at(x, y), dest);
   });
 }
 
 result<rect> canvas::opaque(const display_base& base, const decoded_image& source, const rect& source_area,
                             const paint& brush, std::uint16_t rop, const mask_image* mask) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
-  if (region->empty() || source_area.empty())
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty() || source_area.empty())
     return rect{};
-  const source_sampler sampler(source, source_area, base.box, bounding_box(*region), false);
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
   // The source is laid down first and the brush combined with it: the
   // "dest" operand is the source, inverted by INVERS_SRC.
   const raster_operation operation(rop, SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_SRC);
-  return paint_region(*s, *region, mask_test(mask, base.box), [&](std::uint32_t, std::int32_t x, std::int32_t y) {
+  return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t, std::int32_t x, std::int32_t y) {
     return operation.apply(brush_pixel(brush, x, y), sampler.at(x, y));
   });
 }
 
 result<rect> canvas::constant(const display_base& base, constant_operation operation, const mask_image* mask) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
-  return paint_region(*s, *region, mask_test(mask, base.box), [operation](std::uint32_t dest, std::int32_t, std::int32_t) {
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  return paint_region(*s, region, mask_test(mask, base.box), [operation](std::uint32_t dest, std::int32_t, std::int32_t) {
     switch (operation) {
       case constant_operation::blackness: return 0u;
       case constant_operation::whiteness: return 0xffffffffu;
@@ -302,17 +308,16 @@ result<rect> canvas::constant(const display_base& base, constant_operation opera
 
 result<rect> canvas::transparent(const display_base& base, const decoded_image& source, const rect& source_area,
                                  std::uint32_t key) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
-  if (region->empty() || source_area.empty())
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty() || source_area.empty())
     return rect{};
-  const source_sampler sampler(source, source_area, base.box, bounding_box(*region), false);
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
   const std::uint32_t key_rgb = key & 0x00ffffffu;
-  return paint_region(*s, *region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+  return paint_region(*s, region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     const std::uint32_t pixel = sampler.at(x, y);
     return (pixel & 0x00ffffffu) == key_rgb ? dest : pixel;
   });
@@ -320,16 +325,15 @@ result<rect> canvas::transparent(const display_base& base, const decoded_image& 
 
 result<rect> canvas::alpha_blend(const display_base& base, const decoded_image& source, bool source_has_alpha,
                                  const rect& source_area, std::uint8_t alpha, bool dest_has_alpha) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
-  if (region->empty() || source_area.empty() || alpha == 0)
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty() || source_area.empty() || alpha == 0)
     return rect{};
-  const source_sampler sampler(source, source_area, base.box, bounding_box(*region), false);
-  return paint_region(*s, *region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
+  return paint_region(*s, region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     if (!sampler.inside(x, y))
       return dest;  // beyond the source image it is transparent
     std::uint32_t pixel = sampler.at(x, y);
@@ -352,18 +356,17 @@ result<rect> canvas::alpha_blend(const display_base& base, const decoded_image& 
 }
 
 result<rect> canvas::copy_bits(const display_base& base, point source) {
-  surface* s = target(base.surface_id);
-  if (!s)
-    return no_surface(base.surface_id);
-  auto region = drawing_region(base.box, base.clip, s->bounds());
-  if (!region)
-    return region.error();
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
   // Read every source pixel before writing any: the areas may overlap.
   const std::int64_t dx = std::int64_t{source.x} - base.box.left;
   const std::int64_t dy = std::int64_t{source.y} - base.box.top;
   std::vector<std::uint32_t> moved;
   std::vector<bool> inside;
-  for (const auto& r : *region)
+  for (const auto& r : region)
     for (std::int32_t y = r.top; y < r.bottom; ++y)
       for (std::int32_t x = r.left; x < r.right; ++x) {
         const std::int64_t sx = x + dx, sy = y + dy;
@@ -372,7 +375,7 @@ result<rect> canvas::copy_bits(const display_base& base, point source) {
         moved.push_back(in ? s->pixels[static_cast<std::size_t>(sy) * s->width + static_cast<std::size_t>(sx)] : 0);
       }
   std::size_t next = 0;
-  return paint_region(*s, *region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t, std::int32_t) {
+  return paint_region(*s, region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t, std::int32_t) {
     const std::size_t i = next++;
     return inside[i] ? moved[i] : dest;
   });

@@ -93,6 +93,13 @@ public:
 
 private:
   surface* target(std::uint32_t surface_id);
+  // What every drawing starts with: the target surface and the part of the
+  // box the clip and the surface's bounds leave, or why there is none.
+  struct drawing {
+    surface* target;
+    std::vector<rect> region;
+  };
+  result<drawing> prepare(const display_base& base);
 
   std::map<std::uint32_t, surface> surfaces_;
 };

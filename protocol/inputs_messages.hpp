@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "protocol/result.hpp"
@@ -43,6 +44,10 @@ constexpr std::size_t pc_key_count = static_cast<std::size_t>(pc_key::kp_decimal
 std::uint32_t set1_make_code(pc_key key);
 // "a", "kp_enter", "right_ctrl": for logs.
 const char* pc_key_name(pc_key key);
+// The key a Linux input code (KEY_ESC, KEY_102ND, ...) names, which is how an
+// X server on evdev numbers its keys (X keycode = Linux code + 8); std::nullopt
+// for keys beyond the 105-key layout.
+std::optional<pc_key> pc_key_for_linux_code(std::uint32_t linux_code);
 
 // The u32 of KEY_DOWN / KEY_UP for a make code. spice-server pushes its bytes
 // to the keyboard lowest first and stops at a zero byte, so the sequence is

@@ -56,19 +56,10 @@ public:
           needs_redraw_ = true;
           break;
         case sf::Event::KeyPressed:
-          if (grabbed_ && releases_pointer(event.key)) {
-            release_pointer();
-            send_key(self, event.key.code, true);
-          } else if (event.key.code == sf::Keyboard::F11)
-            toggle_fullscreen();
-          else if (event.key.code == sf::Keyboard::F12)
-            snapshot_requested = true;
-          else
-            send_key(self, event.key.code, true);
-          break;
         case sf::Event::KeyReleased:
-          if (event.key.code != sf::Keyboard::F11 && event.key.code != sf::Keyboard::F12)
-            send_key(self, event.key.code, false);
+          if (!x11_keys_)  // else the keys come from x11_keyboard, with their keycodes
+            if (auto key = pc_key_for(event.key.code))
+              on_key(self, *key, event.type == sf::Event::KeyPressed, snapshot_requested);
           break;
         case sf::Event::MouseMoved:
           if (mouse_mode_ == SPICE_MOUSE_MODE_CLIENT)
@@ -78,11 +69,13 @@ public:
           break;
         case sf::Event::MouseButtonPressed:
         case sf::Event::MouseButtonReleased:
+          take_x11_keys(self, snapshot_requested);  // Ctrl+click: the Ctrl first
           if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && !grabbed_ && event.type == sf::Event::MouseButtonPressed)
             grab_pointer();
           send_button(self, event.mouseButton.button, event.type == sf::Event::MouseButtonPressed);
           break;
         case sf::Event::MouseWheelScrolled:
+          take_x11_keys(self, snapshot_requested);
           send_wheel(self, event.mouseWheelScroll.delta);
           break;
         case sf::Event::LostFocus:
@@ -91,13 +84,16 @@ public:
           needs_redraw_ = true;
           break;
         case sf::Event::GainedFocus:
-          sync_lock_keys(self);
+          if (!x11_keys_)  // else x11_keyboard's focus event, in order with the keys
+            if (auto locks = x11_.lock_state())
+              sync_lock_keys(self, *locks);
           needs_redraw_ = true;
           break;
         default:
           break;
       }
     }
+    take_x11_keys(self, snapshot_requested);
     if (needs_redraw_)
       draw();
     return std::nullopt;
@@ -192,6 +188,12 @@ private:
     window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
     window_.setVerticalSyncEnabled(false);
     window_.setKeyRepeatEnabled(true);
+    bool had_x11_keys = x11_keys_;
+    x11_keys_ = x11_.watch(window_.getSystemHandle());
+    if (x11_keys_ != had_x11_keys || !x11_keys_)
+      log_->info("keyboard: {}", x11_keys_ ? "X keycodes (every key of a 105-key layout)"
+                                           : "SFML key events (no ISO <> key, locks, Print Screen or keypad Enter: "
+                                             "the X server's keycodes are not evdev's)");
     if (local_cursor_)
       window_.setMouseCursor(*local_cursor_);  // a re-created window starts with the default cursor
     keep_on_screen();
@@ -209,12 +211,6 @@ private:
   // Server mouse mode, like remote-viewer: a click grabs the pointer, which
   // is then hidden and held at the window's centre so motion never stops at
   // an edge; Ctrl+Alt (or losing focus) releases it.
-  static bool releases_pointer(const sf::Event::KeyEvent& key) {
-    bool ctrl = key.control || key.code == sf::Keyboard::LControl || key.code == sf::Keyboard::RControl;
-    bool alt = key.alt || key.code == sf::Keyboard::LAlt || key.code == sf::Keyboard::RAlt;
-    return ctrl && alt;
-  }
-
   sf::Vector2i window_centre() const {
     return {static_cast<int>(window_.getSize().x / 2), static_cast<int>(window_.getSize().y / 2)};
   }
@@ -273,21 +269,42 @@ private:
       self->send(session_, input_atom::value, std::move(event));
   }
 
-  void send_key(caf::scoped_actor& self, sf::Keyboard::Key code, bool pressed) {
-    if (code == sf::Keyboard::Unknown) {
-      // Keys SFML cannot name (the locks, Print Screen, the ISO key): ask X.
-      for (auto [key, down] : x11_.changed_special_keys())
-        send_pc_key(self, key, down);
+  void take_x11_keys(caf::scoped_actor& self, bool& snapshot_requested) {
+    for (const auto& event : x11_.take_events()) {
+      switch (event.what) {
+        case x11_keyboard::event::kind::key:
+          on_key(self, event.key, event.pressed, snapshot_requested);
+          break;
+        case x11_keyboard::event::kind::focus_in:
+          sync_lock_keys(self, event.locks);
+          break;
+        case x11_keyboard::event::kind::focus_out:
+          release_held_keys(self);
+          break;
+      }
+      last_activity_ = std::chrono::steady_clock::now();
+    }
+  }
+
+  // Shift+F11 (full screen, as in remote-viewer) and Shift+F12 (health
+  // snapshot) are the viewer's; every other key, F11 and F12 included, is
+  // the guest's.
+  void on_key(caf::scoped_actor& self, protocol::pc_key key, bool pressed, bool& snapshot_requested) {
+    using protocol::pc_key;
+    auto held = [this](pc_key one, pc_key other) { return held_keys_.count(one) || held_keys_.count(other); };
+    if (pressed && (key == pc_key::f11 || key == pc_key::f12) && held(pc_key::left_shift, pc_key::right_shift)) {
+      hot_keys_held_.insert(key);
+      if (key == pc_key::f11)
+        toggle_fullscreen();
+      else
+        snapshot_requested = true;
       return;
     }
-    auto key = pc_key_for(code);
-    if (!key)
+    if (!pressed && hot_keys_held_.erase(key))
       return;
-    if (code == sf::Keyboard::Enter && (pressed ? x11_.keypad_enter_down() : keypad_enter_held_))
-      key = protocol::pc_key::kp_enter;  // SFML reports both Enter keys as Enter
-    if (code == sf::Keyboard::Enter)
-      keypad_enter_held_ = pressed && key == protocol::pc_key::kp_enter;
-    send_pc_key(self, *key, pressed);
+    send_pc_key(self, key, pressed);
+    if (pressed && grabbed_ && held(pc_key::left_ctrl, pc_key::right_ctrl) && held(pc_key::left_alt, pc_key::right_alt))
+      release_pointer();
   }
 
   void send_pc_key(caf::scoped_actor& self, protocol::pc_key key, bool pressed) {
@@ -300,11 +317,9 @@ private:
 
   // The guest's lock keys follow the local keyboard's whenever the window
   // gets the focus (they may have changed while another window had it).
-  void sync_lock_keys(caf::scoped_actor& self) {
-    if (auto locks = x11_.sync_locks()) {
-      log_->debug("focus: guest lock keys set to {:#x}", *locks);
-      send_input(self, caf::make_message(modifiers_atom::value, *locks));
-    }
+  void sync_lock_keys(caf::scoped_actor& self, std::uint16_t locks) {
+    log_->debug("focus: guest lock keys set to {:#x}", locks);
+    send_input(self, caf::make_message(modifiers_atom::value, locks));
   }
 
   void release_held_keys(caf::scoped_actor& self) {
@@ -440,8 +455,9 @@ private:
   std::uint16_t mouse_mode_ = SPICE_MOUSE_MODE_SERVER;
   bool grabbed_ = false;
   std::set<protocol::pc_key> held_keys_;
+  std::set<protocol::pc_key> hot_keys_held_;  // Shift+F11 / Shift+F12 pressed: their release is ours too
   x11_keyboard x11_;
-  bool keypad_enter_held_ = false;
+  bool x11_keys_ = false;  // keys come from x11_ (else from SFML)
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   float picture_scale_ = 1;
   sf::Vector2f picture_offset_{0, 0};

@@ -2,26 +2,51 @@
 
 #include <X11/XKBlib.h>
 #include <X11/Xlib.h>
-#include <X11/keysym.h>
+#include <X11/extensions/XKBstr.h>
 #include <spice/enums.h>
+
+#include <cstring>
 
 namespace vigil {
 
+namespace {
+
+constexpr unsigned evdev_keycode_offset = 8;  // X keycode = Linux input code + 8
+
+// Whether the X server numbers its keys the evdev way ("evdev+aliases(qwerty)"
+// under Xorg and Xvfb); other servers (XQuartz, some VNC servers) do not.
+bool keycodes_are_evdev(Display* handle) {
+  XkbDescPtr keyboard = XkbAllocKeyboard();
+  if (!keyboard)
+    return false;
+  bool evdev = false;
+  if (XkbGetNames(handle, XkbKeycodesNameMask, keyboard) == Success && keyboard->names &&
+      keyboard->names->keycodes) {
+    if (char* name = XGetAtomName(handle, keyboard->names->keycodes)) {
+      evdev = std::strncmp(name, "evdev", 5) == 0;
+      XFree(name);
+    }
+  }
+  XkbFreeKeyboard(keyboard, 0, True);
+  return evdev;
+}
+
+}  // namespace
+
 struct x11_keyboard::display {
   Display* handle = nullptr;
+  bool evdev = false;
 };
 
 x11_keyboard::x11_keyboard() {
   Display* handle = XOpenDisplay(nullptr);
   if (!handle)
     return;
-  display_ = new display{handle};
-  const std::pair<protocol::pc_key, KeySym> keys[] = {{protocol::pc_key::print_screen, XK_Print}};
-  for (auto [key, symbol] : keys)
-    if (KeyCode code = XKeysymToKeycode(handle, symbol))
-      special_keys_.emplace_back(key, code);
-  keypad_enter_ = XKeysymToKeycode(handle, XK_KP_Enter);
-  last_locks_ = lock_state();
+  display_ = new display{handle, keycodes_are_evdev(handle)};
+  // Per client: a held key then repeats as presses only, which the guest
+  // takes as a PC keyboard's typematic repeat.
+  Bool supported = False;
+  XkbSetDetectableAutoRepeat(handle, True, &supported);
 }
 
 x11_keyboard::~x11_keyboard() {
@@ -31,46 +56,51 @@ x11_keyboard::~x11_keyboard() {
   }
 }
 
-bool x11_keyboard::key_down(unsigned keycode) {
-  char keymap[32];
-  XQueryKeymap(display_->handle, keymap);
-  return keycode < 256 && (keymap[keycode / 8] & (1 << (keycode % 8)));
+bool x11_keyboard::watch(unsigned long window) {
+  if (!display_ || !display_->evdev)
+    return false;
+  window_ = window;
+  XSelectInput(display_->handle, window, KeyPressMask | KeyReleaseMask | FocusChangeMask);
+  XSync(display_->handle, False);
+  return true;
 }
 
-std::vector<std::pair<protocol::pc_key, bool>> x11_keyboard::changed_special_keys() {
-  std::vector<std::pair<protocol::pc_key, bool>> changed;
-  if (!display_)
-    return changed;
-  // A lock key is known by its LED, which outlasts even the quickest tap:
-  // one that toggled since last time is sent as a press and a release.
-  if (auto locks = lock_state(); locks && last_locks_ && *locks != *last_locks_) {
-    const std::pair<std::uint16_t, protocol::pc_key> lock_keys[] = {
-      {SPICE_KEYBOARD_MODIFIER_FLAGS_CAPS_LOCK, protocol::pc_key::caps_lock},
-      {SPICE_KEYBOARD_MODIFIER_FLAGS_NUM_LOCK, protocol::pc_key::num_lock},
-      {SPICE_KEYBOARD_MODIFIER_FLAGS_SCROLL_LOCK, protocol::pc_key::scroll_lock},
-    };
-    for (auto [flag, key] : lock_keys)
-      if ((*locks ^ *last_locks_) & flag) {
-        changed.emplace_back(key, true);
-        changed.emplace_back(key, false);
+std::vector<x11_keyboard::event> x11_keyboard::take_events() {
+  std::vector<event> events;
+  if (!display_ || !window_)
+    return events;
+  Display* handle = display_->handle;
+  while (XPending(handle) > 0) {
+    XEvent x_event;
+    XNextEvent(handle, &x_event);
+    if (x_event.xany.window != window_)
+      continue;  // a window SFML closed (full-screen toggle re-creates it)
+    switch (x_event.type) {
+      case KeyPress:
+      case KeyRelease: {
+        auto key = protocol::pc_key_for_linux_code(x_event.xkey.keycode - evdev_keycode_offset);
+        if (key)
+          events.push_back({event::kind::key, *key, x_event.type == KeyPress, 0});
+        break;
       }
+      // Focus moving between our window's own parts, or to and from a
+      // pointer grab, is not focus gained or lost.
+      case FocusIn:
+        if (x_event.xfocus.detail != NotifyPointer && x_event.xfocus.detail != NotifyInferior &&
+            x_event.xfocus.mode != NotifyGrab && x_event.xfocus.mode != NotifyUngrab)
+          events.push_back({event::kind::focus_in, protocol::pc_key::escape, false, lock_state().value_or(0)});
+        break;
+      case FocusOut:
+        if (x_event.xfocus.detail != NotifyPointer && x_event.xfocus.detail != NotifyInferior &&
+            x_event.xfocus.mode != NotifyGrab && x_event.xfocus.mode != NotifyUngrab)
+          events.push_back({event::kind::focus_out, protocol::pc_key::escape, false, 0});
+        break;
+      default:
+        break;
+    }
   }
-  last_locks_ = lock_state();
-  for (auto [key, code] : special_keys_) {
-    bool down = key_down(code);
-    if (down != was_down_[code])
-      changed.emplace_back(key, down);
-    was_down_[code] = down;
-  }
-  return changed;
+  return events;
 }
-
-std::optional<std::uint16_t> x11_keyboard::sync_locks() {
-  last_locks_ = lock_state();
-  return last_locks_;
-}
-
-bool x11_keyboard::keypad_enter_down() { return display_ && keypad_enter_ && key_down(keypad_enter_); }
 
 std::optional<std::uint16_t> x11_keyboard::lock_state() {
   if (!display_)

@@ -1,16 +1,15 @@
-// What SFML 2.5 cannot tell about the keyboard, asked of the X server
-// directly (own Xlib connection): the keys SFML reports as Unknown or
-// confuses (Caps/Num/Scroll Lock, Print Screen, keypad Enter), and the lock
-// state for KEY_MODIFIERS on focus. Which key it was is read from the X
-// key state when SFML's event is handled, so a tap shorter than that (only
-// synthetic input is that fast) may be missed or, for keypad Enter, taken
-// for the main Enter. The ISO key next to left shift has no keysym of its
-// own to find it by and stays unreachable.
+// The window's keyboard as the X server has it: SFML 2.5 names keys by
+// keysym, which cannot tell the ISO "<>" key from Shift+comma, both Enter
+// keys apart, or name the lock keys and Print Screen. X keycodes can: on an
+// evdev-based X server (Xorg on Linux, Xvfb) the keycode is the Linux input
+// code + 8, one per physical key. This opens its own Xlib connection and
+// selects key and focus events on SFML's window there (X lets several
+// clients select key events on one window), so every key of a 105-key
+// layout reaches the guest, in the order the X server saw them.
 #pragma once
 
-#include <array>
+#include <cstdint>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "protocol/inputs_messages.hpp"
@@ -19,31 +18,39 @@ namespace vigil {
 
 class x11_keyboard {
 public:
-  x11_keyboard();  // without an X server it answers nothing
+  x11_keyboard();  // without an X server it reads nothing
   ~x11_keyboard();
   x11_keyboard(const x11_keyboard&) = delete;
   x11_keyboard& operator=(const x11_keyboard&) = delete;
 
-  // After SFML reported an Unknown key or Enter: which of the keys SFML
-  // cannot name changed state since the last call, and how (pressed or not).
-  std::vector<std::pair<protocol::pc_key, bool>> changed_special_keys();
-  // True while the keypad Enter key is down (SFML reports it as Enter).
-  bool keypad_enter_down();
-  // SPICE_KEYBOARD_MODIFIER_FLAGS_* (SCROLL 1, NUM 2, CAPS 4) as the local
-  // keyboard's lock LEDs show them, remembered as what the guest now has;
-  // std::nullopt without an X server.
-  std::optional<std::uint16_t> sync_locks();
+  // Reads the key and focus events of `window` (an X Window id, SFML's
+  // system handle) from now on. False when keys cannot be read this way (no
+  // X server, or keycodes that are not evdev's); the caller then uses SFML's
+  // key events, which miss the keys above.
+  bool watch(unsigned long window);
 
-private:
-  bool key_down(unsigned keycode);
+  struct event {
+    enum class kind { key, focus_in, focus_out };
+    kind what = kind::key;
+    protocol::pc_key key = protocol::pc_key::escape;  // kind::key
+    bool pressed = false;                             // kind::key
+    // kind::focus_in: SPICE_KEYBOARD_MODIFIER_FLAGS_* (SCROLL 1, NUM 2,
+    // CAPS 4) as the local lock LEDs are now, for KEY_MODIFIERS.
+    std::uint16_t locks = 0;
+  };
+  // The events that arrived since the last call, in order; never blocks.
+  // Auto-repeat comes as repeated presses (no release in between), as a
+  // PC keyboard sends it.
+  std::vector<event> take_events();
+
+  // The local lock LEDs now (SPICE_KEYBOARD_MODIFIER_FLAGS_*); std::nullopt
+  // without an X server.
   std::optional<std::uint16_t> lock_state();
 
+private:
   struct display;
   display* display_ = nullptr;
-  std::vector<std::pair<protocol::pc_key, unsigned>> special_keys_;  // pc key, X keycode
-  std::array<bool, 256> was_down_{};
-  std::optional<std::uint16_t> last_locks_;
-  unsigned keypad_enter_ = 0;
+  unsigned long window_ = 0;
 };
 
 }  // namespace vigil

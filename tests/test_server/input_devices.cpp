@@ -17,7 +17,7 @@ unsigned wire_buttons(uint32_t device_buttons) {
 
 }  // namespace
 
-input_devices::input_devices() {
+input_devices::input_devices(event_loop& loop) : loop_(loop) {
   keyboard_interface_.base.type = SPICE_INTERFACE_KEYBOARD;
   keyboard_interface_.base.description = "vigil test server keyboard";
   keyboard_interface_.base.major_version = SPICE_INTERFACE_KEYBOARD_MAJOR;
@@ -80,7 +80,9 @@ void input_devices::on_scancode_byte(std::uint8_t byte) {
 }
 
 // Like a guest keyboard driver: lock keys toggle the LEDs, which spice-server
-// reports to the client as KEY_MODIFIERS.
+// reports to the client as KEY_MODIFIERS. The LEDs are reported later, from
+// the loop, as a guest does: spice-server does not expect them from inside
+// push_scan (it would count the toggle twice).
 void input_devices::toggle_lock_led(std::uint32_t scancode) {
   std::uint8_t led = 0;
   if (scancode == 0x3a)
@@ -95,7 +97,7 @@ void input_devices::toggle_lock_led(std::uint32_t scancode) {
   print_line("input leds scroll=%d num=%d caps=%d", (leds_ & SPICE_KEYBOARD_MODIFIER_FLAGS_SCROLL_LOCK) ? 1 : 0,
              (leds_ & SPICE_KEYBOARD_MODIFIER_FLAGS_NUM_LOCK) ? 1 : 0,
              (leds_ & SPICE_KEYBOARD_MODIFIER_FLAGS_CAPS_LOCK) ? 1 : 0);
-  spice_server_kbd_leds(&keyboard_.instance, leds_);
+  loop_.post([this] { spice_server_kbd_leds(&keyboard_.instance, leds_); });
 }
 
 void input_devices::keyboard_byte(SpiceKbdInstance* instance, uint8_t byte) { from(instance).on_scancode_byte(byte); }

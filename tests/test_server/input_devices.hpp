@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "event_loop.hpp"
+
 namespace vigil::test_server {
 
 class input_devices {
 public:
-  input_devices();
+  explicit input_devices(event_loop& loop);
   input_devices(const input_devices&) = delete;
   input_devices& operator=(const input_devices&) = delete;
 
@@ -41,6 +43,7 @@ private:
   void on_scancode_byte(std::uint8_t byte);
   void toggle_lock_led(std::uint32_t scancode);
 
+  event_loop& loop_;
   SpiceKbdInterface keyboard_interface_{};
   SpiceMouseInterface mouse_interface_{};
   SpiceTabletInterface tablet_interface_{};

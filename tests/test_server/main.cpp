@@ -180,7 +180,7 @@ int run(const options& opts) {
   event_loop loop;  // first: blocks SIGTERM/SIGINT before spice-server starts threads
   SpiceServer* server = spice_server_new();
   qxl_display display(server, opts.width, opts.height);
-  input_devices inputs;
+  input_devices inputs(loop);
   server_owner owner{server};
   configure(server, opts);
   if (spice_server_init(server, loop.spice_core()) != 0) {

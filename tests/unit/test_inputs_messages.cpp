@@ -57,6 +57,36 @@ BOOST_AUTO_TEST_CASE(the_table_has_the_105_keys_of_a_pc_keyboard_each_with_its_o
   BOOST_TEST(names.size() == pc_key_count);
 }
 
+BOOST_AUTO_TEST_CASE(every_key_is_found_by_its_own_linux_input_code) {
+  for (std::size_t i = 0; i < pc_key_count; ++i) {
+    auto key = static_cast<pc_key>(i);
+    bool found = false;
+    for (std::uint32_t code = 0; code < 256 && !found; ++code)
+      found = pc_key_for_linux_code(code) == key;
+    BOOST_TEST(found, pc_key_name(key));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(linux_input_codes_name_the_keys_sfml_cannot) {
+  BOOST_TEST((pc_key_for_linux_code(86) == pc_key::intl_backslash));  // KEY_102ND, the ISO "<>" key
+  BOOST_TEST((pc_key_for_linux_code(96) == pc_key::kp_enter));        // KEY_KPENTER
+  BOOST_TEST((pc_key_for_linux_code(28) == pc_key::enter));           // KEY_ENTER
+  BOOST_TEST((pc_key_for_linux_code(99) == pc_key::print_screen));    // KEY_SYSRQ
+  BOOST_TEST((pc_key_for_linux_code(58) == pc_key::caps_lock));       // KEY_CAPSLOCK
+  BOOST_TEST((pc_key_for_linux_code(119) == pc_key::pause));          // KEY_PAUSE
+  BOOST_TEST(!pc_key_for_linux_code(0).has_value());                  // KEY_RESERVED
+  BOOST_TEST(!pc_key_for_linux_code(113).has_value());                // KEY_MUTE: not on a 105-key board
+}
+
+// Below 84 the Linux codes were taken from set 1: a check on both tables.
+BOOST_AUTO_TEST_CASE(the_unprefixed_keys_have_the_linux_code_equal_to_their_scancode) {
+  for (std::uint32_t code = 1; code <= 83; ++code) {
+    auto key = pc_key_for_linux_code(code);
+    BOOST_TEST_REQUIRE(key.has_value(), "Linux code " << code);
+    BOOST_TEST(set1_make_code(*key) == code);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(keys_have_their_set1_make_codes) {
   BOOST_TEST(set1_make_code(pc_key::escape) == 0x01u);
   BOOST_TEST(set1_make_code(pc_key::a) == 0x1eu);

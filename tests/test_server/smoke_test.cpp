@@ -4,20 +4,15 @@
 #define BOOST_TEST_MODULE vigil_test_server_smoke
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <spice/enums.h>
-#include <spice/protocol.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <string>
 #include <thread>
 
 #include "child_process.hpp"
 #include "loopback_ports.hpp"
+#include "spice_link_probe.hpp"
 #include "temp_directory.hpp"
 
 using namespace vigil::test_support;
@@ -37,42 +32,6 @@ bool wait_for_text(const std::string& path, const std::string& text, std::chrono
   return false;
 }
 
-// Connects, sends a link message for the main channel and returns the link
-// reply's error code (SPICE_LINK_ERR_*), or -1 without a complete reply.
-int main_channel_link_error(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  BOOST_TEST_REQUIRE(fd >= 0);
-  timeval receive_timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int error = -1;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    SpiceLinkHeader header{};
-    header.magic = SPICE_MAGIC;
-    header.major_version = SPICE_VERSION_MAJOR;
-    header.minor_version = SPICE_VERSION_MINOR;
-    header.size = sizeof(SpiceLinkMess);
-    SpiceLinkMess link{};
-    link.channel_type = SPICE_CHANNEL_MAIN;
-    link.caps_offset = sizeof(SpiceLinkMess);
-    char request[sizeof header + sizeof link];
-    std::memcpy(request, &header, sizeof header);
-    std::memcpy(request + sizeof header, &link, sizeof link);
-    char reply[sizeof(SpiceLinkHeader) + sizeof(std::uint32_t)];
-    if (::send(fd, request, sizeof request, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof request) &&
-        ::recv(fd, reply, sizeof reply, MSG_WAITALL) == static_cast<ssize_t>(sizeof reply)) {
-      std::uint32_t code = 0;
-      std::memcpy(&code, reply + sizeof(SpiceLinkHeader), sizeof code);
-      error = static_cast<int>(code);
-    }
-  }
-  ::close(fd);
-  return error;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(server_listens_accepts_a_connection_and_exits_cleanly_on_sigterm) {
@@ -83,7 +42,7 @@ BOOST_AUTO_TEST_CASE(server_listens_accepts_a_connection_and_exits_cleanly_on_si
 
   BOOST_TEST_REQUIRE(wait_for_text(log, "listening port=" + std::to_string(port) + " tls-port=0", 10s),
                      "no listening line; output:\n" << read_text_file(log));
-  BOOST_TEST(main_channel_link_error(port) == SPICE_LINK_ERR_OK);
+  BOOST_TEST(spice_link_error(port, SPICE_CHANNEL_MAIN) == SPICE_LINK_ERR_OK);
   // Only a link message: the client-connected event waits for the ticket.
   BOOST_TEST(wait_for_text(log, "event socket-connected", 5s), read_text_file(log));
 

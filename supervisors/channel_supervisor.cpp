@@ -43,6 +43,7 @@ struct channel_supervisor_state {
   std::map<std::string, channel_record> channels;
   std::mt19937_64 random{std::random_device{}()};
   bool all_up_reported = false;
+  bool session_ending = false;  // a channel escalated: the others go down with the session
   static inline const char* name = "channel_supervisor";
 };
 
@@ -67,6 +68,7 @@ void check_all_up(supervisor_actor* self) {
 
 void escalate(supervisor_actor* self, channel_record& record, const channel_failure& failure, const std::string& why) {
   log_fault(*self->state.log, record.how.label, failure, "end the session (" + why + ")");
+  self->state.session_ending = true;
   set_phase(self, record, "failed", to_string(failure.kind));
   self->send(self->state.session, channel_escalation_atom::value, record.how.label, failure);
 }
@@ -90,6 +92,13 @@ void on_fault(supervisor_actor* self, channel_record& record, const channel_fail
     return;
   record.last.state = channel_state::failed;
   record.last.errors.push_back(std::string(to_string(failure.kind)) + ": " + failure.message);
+  if (self->state.session_ending) {
+    // E.g. the server went away: main escalated first, and restarting the
+    // rest would only log plans that never run.
+    discard_incarnation(self, record);
+    set_phase(self, record, "failed", to_string(failure.kind) + std::string("; not restarted: the session is ending"));
+    return;
+  }
   if (record.how.essential) {
     discard_incarnation(self, record);
     escalate(self, record, failure, record.how.label + " is essential");

@@ -34,11 +34,16 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
   return password;
 }
 
-// Reads and parses a remote-viewer connection file, deleting it afterwards
-// when it says delete-this-file=1 (unless VIRT_VIEWER_KEEP_FILE is set, as
-// for remote-viewer).
+// Reads and parses a remote-viewer connection file ("-": standard input, as
+// for remote-viewer), deleting it afterwards when it says delete-this-file=1
+// (unless VIRT_VIEWER_KEEP_FILE is set, as for remote-viewer).
 std::optional<connection_file> read_connection_file(const std::string& path, std::string& error) {
-  std::ifstream stream(path, std::ios::binary);
+  const bool from_stdin = path == "-";
+  const std::string name = from_stdin ? "<stdin>" : path;
+  std::ifstream file;
+  if (!from_stdin)
+    file.open(path, std::ios::binary);
+  std::istream& stream = from_stdin ? std::cin : file;
   if (!stream) {
     error = "cannot read connection file '" + path + "'";
     return std::nullopt;
@@ -49,16 +54,17 @@ std::optional<connection_file> read_connection_file(const std::string& path, std
   std::string text(max_bytes + 1, '\0');
   stream.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (stream.bad()) {
-    error = "cannot read connection file '" + path + "'";
+    error = "cannot read connection file '" + name + "'";
     return std::nullopt;
   }
   text.resize(static_cast<std::size_t>(stream.gcount()));
   if (text.size() > max_bytes) {
-    error = path + ": larger than 1 MiB: not a remote-viewer connection file";
+    error = name + ": larger than 1 MiB: not a remote-viewer connection file";
     return std::nullopt;
   }
-  auto parsed = parse_connection_file(text, path);
-  if (parsed.delete_requested && !std::getenv("VIRT_VIEWER_KEEP_FILE") && std::remove(path.c_str()) != 0)
+  auto parsed = parse_connection_file(text, name);
+  if (parsed.delete_requested && !from_stdin && !std::getenv("VIRT_VIEWER_KEEP_FILE") &&
+      std::remove(path.c_str()) != 0)
     std::cerr << "vigil: " << path << ": delete-this-file=1 but it could not be deleted\n";
   if (!parsed.file)
     error = parsed.error;
@@ -118,7 +124,8 @@ command_line_result parse_command_line(int argc, char** argv) {
                  "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port, or a remote-viewer "
                  "connection file (.vv)");
   app.add_option("--file", file_path,
-                 "Read the connection from a remote-viewer connection file (.vv); options given here override it");
+                 "Read the connection from a remote-viewer connection file (.vv; '-': standard input); options "
+                 "given here override it");
   app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
   bool fullscreen = false;
   app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (F11 toggles)");
@@ -148,7 +155,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   }
 
   // Like remote-viewer, a positional argument that is not a URI is a file.
-  if (!uri_text.empty() && uri_text.find("://") == std::string::npos) {
+  if (!uri_text.empty() && uri_text.find("://") == std::string::npos) {  // also "-": standard input
     if (!file_path.empty())
       return usage_error("give one connection file: '" + uri_text + "' and --file '" + file_path + "'");
     file_path = uri_text;
@@ -212,9 +219,10 @@ command_line_result parse_command_line(int argc, char** argv) {
     connection.tls.host_subject = host_subject;
   if (!connection.tls.ca_pem.empty())
     if (auto problem = ca_pem_problem(connection.tls.ca_pem))
-      return usage_error(file_path + ": key 'ca': " + *problem);
+      return usage_error((file_path == "-" ? "<stdin>" : file_path) + ": key 'ca': " + *problem);
   if (!connection.secure_channels.empty() && connection.tls_port == 0)
-    return usage_error(file_path + ": key 'secure-channels' asks for TLS but there is no tls-port");
+    return usage_error((file_path == "-" ? "<stdin>" : file_path) +
+                       ": key 'secure-channels' asks for TLS but there is no tls-port");
   if (!password_file.empty()) {
     std::string error;
     auto password = read_password_file(password_file, error);

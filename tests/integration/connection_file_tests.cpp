@@ -180,3 +180,9 @@ BOOST_AUTO_TEST_CASE(unreadable_file_is_a_usage_error) {
              run.context());
 }
 
+BOOST_AUTO_TEST_CASE(dash_reads_the_file_from_standard_input) {
+  // run_vigil gives the child /dev/null as stdin: an empty file.
+  const vigil_run run = run_vigil({"--headless", "-"}, 15s);
+  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::usage_error), run.context());
+  BOOST_TEST(run.process.stderr_text.find("<stdin>: no [virt-viewer] section") != std::string::npos, run.context());
+}

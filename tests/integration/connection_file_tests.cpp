@@ -124,6 +124,24 @@ BOOST_AUTO_TEST_CASE(tls_file_with_password_connects_every_channel_over_tls) {
   BOOST_TEST(std::filesystem::exists(path), "no delete-this-file: the file stays");
 }
 
+BOOST_AUTO_TEST_CASE(secure_channels_put_only_the_named_channels_on_tls) {
+  test_pki pki;
+  tls_password_server server(pki);
+  temp_directory directory("vv-client");
+  const std::string path = directory.file("some-secure.vv");
+  std::string content = vv_file(pki, server, server_password);
+  content.replace(content.find("secure-channels=all"), 19, "secure-channels=main;display");
+  write_text_file(path, content);
+  const vigil_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), path}, run_timeout);
+  BOOST_REQUIRE_MESSAGE(run.exit_code() == 0 && run.snapshot, run.context());
+  for (const auto& [channel, expect_tls] : std::vector<std::pair<std::string, bool>>{
+         {"main", true}, {"display", true}, {"inputs", false}, {"cursor", false}}) {
+    const auto* entry = find_channel(*run.snapshot, channel);
+    BOOST_REQUIRE_MESSAGE(entry, channel << " missing: " << run.context());
+    BOOST_TEST(entry->value("tls", !expect_tls) == expect_tls, channel << ": " << entry->dump());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(delete_this_file_removes_the_file_after_reading_it) {
   test_pki pki;
   tls_password_server server(pki);

@@ -3,6 +3,7 @@
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
+#include <algorithm>
 #include <thread>
 
 #include <unistd.h>
@@ -53,7 +54,10 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
 
 void channel_endpoint::start() {
   const auto& connection = spec_.connection;
-  connect(connection.plain_port == 0 && connection.tls_port != 0);
+  const auto& secure = connection.secure_channels;
+  bool must_secure = std::find(secure.begin(), secure.end(), "all") != secure.end() ||
+                     std::find(secure.begin(), secure.end(), protocol::channel_type_name(spec_.type)) != secure.end();
+  connect(connection.tls_port != 0 && (must_secure || connection.plain_port == 0));
 }
 
 void channel_endpoint::connect(bool use_tls) {

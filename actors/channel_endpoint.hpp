@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
@@ -42,6 +43,10 @@ struct connection_settings {
   std::uint16_t plain_port = 0;  // 0: none
   std::uint16_t tls_port = 0;    // 0: none
   tls_options tls;
+  // Channels that go straight to the TLS port (remote-viewer's secure-channels:
+  // names as in channel_type_name(), or "all"); the others try the plain port
+  // first and move to TLS when the server answers NEED_SECURED.
+  std::vector<std::string> secure_channels;
   std::string password;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds link_timeout{10000};

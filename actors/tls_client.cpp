@@ -1,6 +1,7 @@
 #include "actors/tls_client.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -82,12 +83,46 @@ std::string one_line(X509_NAME* name) {
   return buffer;
 }
 
+// Adds every certificate in `pem` to `store` (none: only checks), counting
+// them in `added`; returns what went wrong, if anything.
+std::optional<std::string> add_pem_certificates(const std::string& pem, X509_STORE* store, int& added) {
+  added = 0;
+  BIO* input = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (!input)
+    return "cannot allocate a memory BIO";
+  STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(input, nullptr, nullptr, nullptr);
+  BIO_free(input);
+  if (!infos)
+    return "not PEM certificates: " + openssl_error_queue();
+  std::optional<std::string> problem;
+  for (int i = 0; i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (!info->x509)
+      continue;
+    if (store && X509_STORE_add_cert(store, info->x509) != 1) {
+      problem = "cannot add a certificate: " + openssl_error_queue();
+      break;
+    }
+    ++added;
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  if (!problem && added == 0)
+    problem = "no certificate in it";
+  return problem;
+}
+
 bool is_ip_address(const std::string& host) {
   unsigned char scratch[16];
   return inet_pton(AF_INET, host.c_str(), scratch) == 1 || inet_pton(AF_INET6, host.c_str(), scratch) == 1;
 }
 
 }  // namespace
+
+std::optional<std::string> ca_pem_problem(const std::string& pem) {
+  ERR_clear_error();
+  int added = 0;
+  return add_pem_certificates(pem, nullptr, added);
+}
 
 struct tls_client::openssl_state {
   SSL_CTX* context = nullptr;
@@ -114,12 +149,21 @@ tls_client::tls_client(const tls_options& options, const std::string& server_hos
   }
   SSL_CTX_set_min_proto_version(ssl_->context, TLS1_2_VERSION);
   SSL_CTX_set_verify(ssl_->context, SSL_VERIFY_PEER, nullptr);
-  if (!options_.ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(ssl_->context, options_.ca_file.c_str(), nullptr) != 1) {
-      fail("TLS: cannot load CA file '" + options_.ca_file + "': " + openssl_error_queue());
+  if (!options_.ca_file.empty() &&
+      SSL_CTX_load_verify_locations(ssl_->context, options_.ca_file.c_str(), nullptr) != 1) {
+    fail("TLS: cannot load CA file '" + options_.ca_file + "': " + openssl_error_queue());
+    return;
+  }
+  int added = 0;
+  if (!options_.ca_pem.empty()) {
+    if (auto problem = add_pem_certificates(options_.ca_pem, SSL_CTX_get_cert_store(ssl_->context), added)) {
+      fail("TLS: cannot use the connection file's CA: " + *problem);
       return;
     }
-  } else if (SSL_CTX_set_default_verify_paths(ssl_->context) != 1) {
+  }
+  // Given CAs replace the system store: a connection file's CA pins its server.
+  bool own_cas = !options_.ca_file.empty() || !options_.ca_pem.empty();
+  if (!own_cas && SSL_CTX_set_default_verify_paths(ssl_->context) != 1) {
     fail("TLS: cannot load the system CA store: " + openssl_error_queue());
     return;
   }

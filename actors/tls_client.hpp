@@ -7,15 +7,21 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace vigil {
 
 struct tls_options {
-  std::string ca_file;       // PEM; empty: the system's default CA store
+  std::string ca_file;       // PEM; empty (and no ca_pem): the system's default CA store
+  std::string ca_pem;        // CA certificate(s) as PEM text (a .vv file's "ca"); used with ca_file if both are set
   std::string host_subject;  // e.g. "C=IL, L=Raanana, O=Red Hat, CN=my server"; empty: check host name
 };
+
+// Why `pem` cannot serve as CA certificates (no certificate in it, or one
+// OpenSSL cannot parse), or nothing when it can.
+std::optional<std::string> ca_pem_problem(const std::string& pem);
 
 class tls_client {
 public:

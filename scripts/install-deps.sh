@@ -16,6 +16,8 @@ packages=(
   qemu-system-x86 openssl xvfb xauth imagemagick procps python3
   # the SFML window under Xvfb: Mesa's software OpenGL and the banner's font
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xdotool
+  # bench/compare-remote-viewer measures remote-viewer next to vigil
+  virt-viewer
 )
 
 missing=()

@@ -1,10 +1,14 @@
 #include "ui/command_line.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/spice_uri.hpp"
 
@@ -28,6 +32,43 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
   if (!password.empty() && password.back() == '\r')
     password.pop_back();
   return password;
+}
+
+// Reads and parses a remote-viewer connection file ("-": standard input, as
+// for remote-viewer), deleting it afterwards when it says delete-this-file=1
+// (unless VIRT_VIEWER_KEEP_FILE is set, as for remote-viewer).
+std::optional<connection_file> read_connection_file(const std::string& path, std::string& error) {
+  const bool from_stdin = path == "-";
+  const std::string name = from_stdin ? "<stdin>" : path;
+  std::ifstream file;
+  if (!from_stdin)
+    file.open(path, std::ios::binary);
+  std::istream& stream = from_stdin ? std::cin : file;
+  if (!stream) {
+    error = "cannot read connection file '" + path + "'";
+    return std::nullopt;
+  }
+  // Real files are a few KB (a CA chain at most); a cap keeps a wrong path
+  // (a disk image, /dev/zero) from being read whole.
+  constexpr std::size_t max_bytes = 1024 * 1024;
+  std::string text(max_bytes + 1, '\0');
+  stream.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (stream.bad()) {
+    error = "cannot read connection file '" + name + "'";
+    return std::nullopt;
+  }
+  text.resize(static_cast<std::size_t>(stream.gcount()));
+  if (text.size() > max_bytes) {
+    error = name + ": larger than 1 MiB: not a remote-viewer connection file";
+    return std::nullopt;
+  }
+  auto parsed = parse_connection_file(text, name);
+  if (parsed.delete_requested && !from_stdin && !std::getenv("VIRT_VIEWER_KEEP_FILE") &&
+      std::remove(path.c_str()) != 0)
+    std::cerr << "vigil: " << path << ": delete-this-file=1 but it could not be deleted\n";
+  if (!parsed.file)
+    error = parsed.error;
+  return parsed.file;
 }
 
 // "display:0:stall:AFTER_MS:FOR_MS", "display:0:slow:MS", "renderer:slow:MS" or "session:ignore-main-status".
@@ -76,11 +117,15 @@ std::optional<std::string> parse_debug_fault(const std::string& text, debug_faul
 command_line_result parse_command_line(int argc, char** argv) {
   CLI::App app{"Vigil: a SPICE remote-display client that never wedges."};
   app.set_version_flag("--version", std::string("vigil 0.1.0"));
-  std::string uri_text, password_file, ca_file, host_subject, config_file;
+  std::string uri_text, file_path, password_file, ca_file, host_subject, config_file;
   bool headless = false;
   std::optional<double> duration;
-  app.add_option("uri", uri_text, "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port")
-    ->required();
+  app.add_option("uri", uri_text,
+                 "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port, or a remote-viewer "
+                 "connection file (.vv)");
+  app.add_option("--file", file_path,
+                 "Read the connection from a remote-viewer connection file (.vv; '-': standard input); options "
+                 "given here override it");
   app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
   bool fullscreen = false;
   app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (F11 toggles)");
@@ -109,9 +154,29 @@ command_line_result parse_command_line(int argc, char** argv) {
     return {std::nullopt, code == 0 ? exit_codes::ok : exit_codes::usage_error};
   }
 
-  auto uri = parse_spice_uri(uri_text);
-  if (!uri.uri)
-    return usage_error(uri.error);
+  // Like remote-viewer, a positional argument that is not a URI is a file.
+  if (!uri_text.empty() && uri_text.find("://") == std::string::npos) {  // also "-": standard input
+    if (!file_path.empty())
+      return usage_error("give one connection file: '" + uri_text + "' and --file '" + file_path + "'");
+    file_path = uri_text;
+    uri_text.clear();
+  }
+  if (uri_text.empty() && file_path.empty())
+    return usage_error("no connection: give a spice:// URI or a connection file (vigil --help)");
+  std::optional<spice_uri> uri;
+  if (!uri_text.empty()) {
+    auto parsed_uri = parse_spice_uri(uri_text);
+    if (!parsed_uri.uri)
+      return usage_error(parsed_uri.error);
+    uri = parsed_uri.uri;
+  }
+  std::optional<connection_file> file;
+  if (!file_path.empty()) {
+    std::string error;
+    file = read_connection_file(file_path, error);
+    if (!file)
+      return usage_error(error);
+  }
 
   settings loaded;
   if (!config_file.empty()) {
@@ -128,13 +193,36 @@ command_line_result parse_command_line(int argc, char** argv) {
   if (verbose->count() > 0)
     request.log_level = verbose->count() > 1 ? spdlog::level::trace : spdlog::level::debug;
 
+  // The file first, then what the command line says explicitly.
   auto& connection = loaded.connection;
-  connection.host = uri.uri->host;
-  connection.plain_port = uri.uri->plain_port;
-  connection.tls_port = uri.uri->tls_port;
-  connection.tls.ca_file = ca_file;
-  connection.tls.host_subject = host_subject;
-  connection.password = uri.uri->password.value_or("");
+  if (file) {
+    connection.host = file->host;
+    connection.plain_port = file->plain_port;
+    connection.tls_port = file->tls_port;
+    connection.password = file->password.value_or("");
+    connection.tls.ca_pem = file->ca_pem;
+    connection.tls.host_subject = file->host_subject;
+    connection.secure_channels = file->secure_channels;
+  }
+  if (uri) {
+    connection.host = uri->host;
+    connection.plain_port = uri->plain_port;
+    connection.tls_port = uri->tls_port;
+    if (uri->password || !file)
+      connection.password = uri->password.value_or("");
+  }
+  if (!ca_file.empty()) {
+    connection.tls.ca_file = ca_file;
+    connection.tls.ca_pem.clear();
+  }
+  if (!host_subject.empty())
+    connection.tls.host_subject = host_subject;
+  if (!connection.tls.ca_pem.empty())
+    if (auto problem = ca_pem_problem(connection.tls.ca_pem))
+      return usage_error((file_path == "-" ? "<stdin>" : file_path) + ": key 'ca': " + *problem);
+  if (!connection.secure_channels.empty() && connection.tls_port == 0)
+    return usage_error((file_path == "-" ? "<stdin>" : file_path) +
+                       ": key 'secure-channels' asks for TLS but there is no tls-port");
   if (!password_file.empty()) {
     std::string error;
     auto password = read_password_file(password_file, error);
@@ -154,12 +242,14 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.main_status_edge_capacity = loaded.main_status_edge_capacity;
   request.session.client_mouse_mode = loaded.client_mouse_mode;
   request.session.health_deadline = loaded.health_deadline;
-  request.session.uri = uri.uri->redacted();
+  request.session.uri = spice_uri{connection.host, connection.plain_port, connection.tls_port, std::nullopt}.redacted();
   for (const auto& spec : debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);
   request.dump_primary_path = dump_primary;
-  request.fullscreen = fullscreen;
+  request.fullscreen = fullscreen || (file && file->fullscreen);
+  if (file)
+    request.window_title = file->title;
   request.screenshot_path = screenshot;
   return {request, std::nullopt};
 }

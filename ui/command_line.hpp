@@ -1,4 +1,6 @@
-// The command line: `vigil [options] URI`, turned into session options.
+// The command line: `vigil [options] URI`, `vigil [options] FILE.vv` or
+// `vigil --file FILE.vv [options] [URI]`, turned into session options. What
+// the command line gives explicitly overrides the connection file.
 #pragma once
 
 #include <optional>
@@ -17,6 +19,7 @@ struct run_request {
   std::string dump_primary_path;     // write the primary surface here at exit
   bool fullscreen = false;
   std::string screenshot_path;       // window mode: the window's content at exit
+  std::string window_title;          // a connection file's title; empty: the default
 };
 
 struct command_line_result {

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     vigil::session_run run{request.session, request.duration_s, request.dump_primary_path};
     std::unique_ptr<vigil::session_frontend> window;
     if (!request.headless)
-      window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path});
+      window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title});
     exit_code = vigil::run_session(system, run, signals, window.get()).code;
     watchdog.emplace(exit_code, std::chrono::seconds(10));
   }

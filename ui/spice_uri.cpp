@@ -77,8 +77,8 @@ spice_uri_result parse_spice_uri(const std::string& text) {
     if (colon != std::string::npos)
       port_text = rest.substr(colon + 1);
   }
-  if (uri.host.empty())
-    return failure("URI '" + text + "' has no host");
+  if (uri.host.empty())  // the query is left out of the message: it may hold the password
+    return failure("URI '" + text.substr(0, text.find('?')) + "' has no host");
   if (!port_text.empty()) {
     auto port = parse_port(port_text);
     if (!port)

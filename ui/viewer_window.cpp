@@ -185,7 +185,9 @@ public:
 private:
   void open(sf::VideoMode mode) {
     auto style = options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default;
-    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
+    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode,
+                   options_.title.empty() ? sf::String("Vigil") : sf::String::fromUtf8(options_.title.begin(), options_.title.end()),
+                   style);
     window_.setVerticalSyncEnabled(false);
     window_.setKeyRepeatEnabled(true);
     bool had_x11_keys = x11_keys_;
@@ -200,12 +202,15 @@ private:
     needs_redraw_ = true;
   }
 
-  // "QEMU 7.2.22 - Vigil" while connected, "... - Vigil - Reconnecting in ..." otherwise.
+  // "QEMU 7.2.22 - Vigil" (or the connection file's title) while connected,
+  // "... - Reconnecting in ..." otherwise.
   void update_title() {
-    std::string title = vm_name_.empty() ? "Vigil" : vm_name_ + " - Vigil";
+    std::string title = !options_.title.empty() ? options_.title : vm_name_.empty() ? "Vigil" : vm_name_ + " - Vigil";
     if (grabbed_)
       title += " (Ctrl+Alt releases the pointer)";
-    window_.setTitle(phase_ == "up" ? title : title + " - " + status_);
+    if (phase_ != "up")
+      title += " - " + status_;
+    window_.setTitle(sf::String::fromUtf8(title.begin(), title.end()));  // a file's title may be any UTF-8
   }
 
   // Server mouse mode, like remote-viewer: a click grabs the pointer, which

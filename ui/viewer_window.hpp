@@ -23,6 +23,7 @@ namespace vigil {
 struct viewer_options {
   bool fullscreen = false;
   std::string screenshot_path;  // at exit, the window's content as an image (PNG by extension)
+  std::string title;            // a connection file's title; empty: "<VM name> - Vigil"
 };
 
 std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options);

@@ -43,6 +43,15 @@ BOOST_AUTO_TEST_CASE(redacted_form_never_shows_the_password) {
   BOOST_TEST(parsed.uri->redacted() == "spice://host?port=5900");
 }
 
+BOOST_AUTO_TEST_CASE(errors_never_show_the_password) {
+  for (const char* uri : {"spice://?port=5900&password=hunter2", "spice://host?password=hunter2",
+                          "spice://host?password=hunter2&port=x"}) {
+    auto parsed = parse_spice_uri(uri);
+    BOOST_REQUIRE(!parsed.uri);
+    BOOST_TEST(parsed.error.find("hunter2") == std::string::npos, parsed.error);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_uris_are_refused_with_a_reason) {
   struct bad_case { const char* uri; const char* named; };
   for (auto [uri, named] : {bad_case{"ftp://host:21", "scheme 'ftp'"}, bad_case{"host:5900", "no scheme"},

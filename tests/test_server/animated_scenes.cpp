@@ -1,6 +1,8 @@
 // The timed scenes: video (a 320x240 region changing at 25 fps, which
-// spice-server's stream detection turns into an MJPEG stream) and demo (an
-// endless animation at 10 fps over a static background).
+// spice-server's stream detection turns into an MJPEG stream), demo (an
+// endless animation at 10 fps over a static background) and bench (the demo's
+// animation at 30 fps, each frame counted on stdout, for
+// bench/compare-remote-viewer).
 #include <algorithm>
 #include <cstdio>
 
@@ -44,6 +46,12 @@ private:
 // drifting colour waves, a bouncing box, and once a second a status line.
 class demo_scene : public scene {
 public:
+  // `count_frames`: print "bench frame=N" for every frame handed to
+  // spice-server (not for those dropped while it is behind), so a benchmark
+  // counts, from the server's side, the frames a client kept up with.
+  demo_scene(std::chrono::milliseconds interval, bool count_frames)
+      : interval_(interval), count_frames_(count_frames) {}
+
   tick_outcome tick(qxl_display& display) override {
     if (background_.width == 0) {
       make_layout(display.reference(0).width, display.reference(0).height);
@@ -56,10 +64,12 @@ public:
     move_box(display);
     if (frame_ % 10 == 0)
       draw_status(display);
+    if (count_frames_)
+      print_line("bench frame=%d", frame_);
     ++frame_;
     return tick_outcome::frame;
   }
-  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(100); }
+  std::chrono::milliseconds interval() const override { return interval_; }
   bool endless() const override { return true; }
 
 private:
@@ -96,6 +106,8 @@ private:
     display.copy_image(0, status_.left, status_.top, line);
   }
 
+  std::chrono::milliseconds interval_;
+  bool count_frames_;
   pixel_image background_;
   rect band_, status_, arena_, box_;
   int dx_ = 7;
@@ -106,6 +118,11 @@ private:
 }  // namespace
 
 std::unique_ptr<scene> make_video_scene() { return std::make_unique<video_scene>(); }
-std::unique_ptr<scene> make_demo_scene() { return std::make_unique<demo_scene>(); }
+std::unique_ptr<scene> make_demo_scene() {
+  return std::make_unique<demo_scene>(std::chrono::milliseconds(100), false);
+}
+std::unique_ptr<scene> make_bench_scene() {
+  return std::make_unique<demo_scene>(std::chrono::milliseconds(33), true);
+}
 
 }  // namespace vigil::test_server

@@ -193,11 +193,13 @@ std::vector<step_function> resize_steps() {
 
 }  // namespace
 
-const char* scene_names() { return "demo, solid, photo, text, gradient, scroll, video, cursor, surfaces, resize"; }
+const char* scene_names() { return "demo, bench, solid, photo, text, gradient, scroll, video, cursor, surfaces, resize"; }
 
 std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval) {
   if (name == "demo")
     return make_demo_scene();
+  if (name == "bench")
+    return make_bench_scene();
   if (name == "video")
     return make_video_scene();
   if (name == "cursor")

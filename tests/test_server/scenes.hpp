@@ -39,5 +39,6 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
 // The animated scenes, defined in animated_scenes.cpp.
 std::unique_ptr<scene> make_video_scene();
 std::unique_ptr<scene> make_demo_scene();
+std::unique_ptr<scene> make_bench_scene();
 
 }  // namespace vigil::test_server

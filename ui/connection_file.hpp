@@ -1,0 +1,45 @@
+// remote-viewer connection files (".vv"): the `[virt-viewer]` section of a
+// GLib key file, as oVirt, Proxmox and libvirt tooling hand them out. Pure:
+// text in, the settings Vigil uses (or an error naming file, line, key and
+// problem) out. Reading the file, deleting it and checking the CA's PEM are
+// the caller's (ui/command_line.cpp).
+//
+// Keys read: type (must be "spice"), host, port, tls-port, password, ca (PEM,
+// lines joined with the key file's "\n" escape), host-subject, title,
+// fullscreen, delete-this-file, secure-channels (";"-separated channel names,
+// or "all"). Other keys and other sections are ignored, as remote-viewer
+// ignores what it does not use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct connection_file {
+  std::string host;
+  std::uint16_t plain_port = 0;  // 0: none (also for "port=-1", which oVirt writes for "TLS only")
+  std::uint16_t tls_port = 0;    // 0: none
+  std::optional<std::string> password;
+  std::string ca_pem;            // empty: not given
+  std::string host_subject;
+  std::string title;
+  bool fullscreen = false;
+  std::vector<std::string> secure_channels;  // channel names ("main", "display", ...) or "all"
+};
+
+struct connection_file_result {
+  std::optional<connection_file> file;
+  std::string error;  // "NAME:LINE: key 'port': ..." when file is empty
+  // The file asked to be deleted once read (delete-this-file=1). Set whenever
+  // the [virt-viewer] section says so, even if another key is bad: the file
+  // usually holds a one-time password that should not stay on disk.
+  bool delete_requested = false;
+};
+
+// `name` is only used in error messages (the path as the user gave it).
+connection_file_result parse_connection_file(const std::string& text, const std::string& name);
+
+}  // namespace vigil

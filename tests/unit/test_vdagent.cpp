@@ -7,20 +7,44 @@
 
 #include <string>
 
+#include <spice/protocol.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "captured_stream.hpp"
 #include "protocol/vdagent.hpp"
 
 using namespace vigil::protocol;
+using namespace vigil::test;
 
 namespace {
 
 bytes text_bytes(const std::string& text) { return bytes(text.begin(), text.end()); }
 
-// An ANNOUNCE_CAPABILITIES message as the test server's emulated agent sends
-// it (request=1; MONITORS_CONFIG, REPLY, CLIPBOARD_BY_DEMAND,
-// CLIPBOARD_SELECTION, CLIPBOARD_GRAB_SERIAL), AGENT_DATA body as received.
-const bytes agent_announce = {
-  0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x66, 0x00, 0x02, 0x00};
+// The AGENT_DATA bodies of tests/data/agent/main.in.bin: the test server's
+// emulated agent answering spice_capture --agent (tests/data/README.md).
+std::vector<bytes> captured_agent_data() {
+  const std::string path = std::string(VIGIL_TEST_DATA_DIR) + "/agent/main.in.bin";
+  std::ifstream in(path, std::ios::binary);
+  BOOST_TEST_REQUIRE(in.good(), "cannot open capture " << path);
+  bytes stream{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::vector<bytes> bodies;
+  for (const auto& frame : frames_of_type(replay(stream, SPICE_CHANNEL_MAIN, 4096).frames, SPICE_MSG_MAIN_AGENT_DATA))
+    bodies.push_back(frame.body);
+  return bodies;
+}
+
+std::string numbered_text(std::size_t size) {
+  std::string text;
+  for (int line = 0; text.size() < size; ++line) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
+    text += buffer;
+  }
+  text.resize(size);
+  return text;
+}
 
 }  // namespace
 
@@ -32,15 +56,41 @@ BOOST_AUTO_TEST_CASE(agent_message_header_is_protocol_type_opaque_size) {
   BOOST_TEST(message == expected, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(captured_agent_stream_is_capabilities_grab_and_a_text_over_three_chunks) {
+  auto chunks = captured_agent_data();
+  BOOST_TEST_REQUIRE(chunks.size() == 5u);  // capabilities, grab, 5000 bytes of text in 3
+  BOOST_TEST(chunks[2].size() == agent_chunk_max);
+  agent_reassembler reassembler(1 << 20);
+  for (const auto& chunk : chunks)
+    BOOST_TEST(!reassembler.feed(chunk));
+  auto announce = reassembler.next();
+  auto grab = reassembler.next();
+  auto text = reassembler.next();
+  BOOST_TEST_REQUIRE((announce && grab && text));
+  BOOST_TEST(!reassembler.next().has_value());
+  BOOST_TEST(reassembler.buffered() == 0u);
+  BOOST_TEST(announce->type == unsigned(VD_AGENT_ANNOUNCE_CAPABILITIES));
+  clipboard_layout layout{true, true};
+  auto parsed_grab = parse_clipboard_grab(grab->data, layout);
+  BOOST_TEST_REQUIRE(parsed_grab.ok());
+  BOOST_TEST(parsed_grab->serial == 0u);
+  BOOST_TEST(parsed_grab->types == std::vector<std::uint32_t>{VD_AGENT_CLIPBOARD_UTF8_TEXT},
+             boost::test_tools::per_element());
+  auto data = parse_clipboard_data(text->data, layout);
+  BOOST_TEST_REQUIRE(data.ok());
+  BOOST_TEST(data->type == unsigned(VD_AGENT_CLIPBOARD_UTF8_TEXT));
+  BOOST_TEST(std::string(data->data.begin(), data->data.end()) == numbered_text(5000));
+}
+
 BOOST_AUTO_TEST_CASE(announced_capabilities_of_the_test_agent_parse) {
   agent_reassembler reassembler(1 << 20);
-  BOOST_TEST(!reassembler.feed(agent_announce));
+  BOOST_TEST(!reassembler.feed(captured_agent_data().at(0)));
   auto message = reassembler.next();
   BOOST_TEST_REQUIRE(message.has_value());
   BOOST_TEST(message->type == unsigned(VD_AGENT_ANNOUNCE_CAPABILITIES));
   auto caps = parse_announce_capabilities(message->data);
   BOOST_TEST_REQUIRE(caps.ok());
-  BOOST_TEST(caps->request);
+  BOOST_TEST(!caps->request);  // an answer to the client's request
   BOOST_TEST(caps->has(VD_AGENT_CAP_MONITORS_CONFIG));
   BOOST_TEST(caps->has(VD_AGENT_CAP_CLIPBOARD_SELECTION));
   BOOST_TEST(caps->has(VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));

@@ -51,6 +51,7 @@ void main_agent::on_disconnected() {
   agent_caps_ = {};
   flow_.reset();
   reassembler_.reset();
+  grab_serial_ = 0;  // a new agent counts from 0
   if (clipboard_owner_ == "guest")
     out_.to_frontend(caf::make_message(clipboard_release_atom::value, std::uint8_t{VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD}));
   clipboard_owner_ = "none";

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "content.hpp"
 #include "stdout_lines.hpp"
 
 namespace vigil::test_server {
@@ -199,12 +200,21 @@ void agent_device::on_message(const protocol::agent_message& message) {
       int width = std::clamp<int>(static_cast<int>(first.width & ~1u), 320, 4096);
       int height = std::clamp<int>(static_cast<int>(first.height), 200, 4096);
       if (options_.resize_on_monitors_config)
-        loop_.post([this, width, height] { display_.recreate_primary(width, height); });
+        loop_.post([this, width, height] { resize_primary(width, height); });
       return;
     }
     default:
       print_line("agent message type=%s bytes=%zu", protocol::agent_message_name(message.type), message.data.size());
   }
+}
+
+// What a guest does on a mode change: a new primary surface, then it
+// repaints its desktop (a dark fill and a photo tile in the middle).
+void agent_device::resize_primary(int width, int height) {
+  display_.recreate_primary(width, height);
+  display_.fill(0, rect{0, 0, width, height}, 0x00143c28);
+  display_.copy_image(0, width / 2 - 128, height / 2 - 128, photo_tile(256, 256, 11));
+  print_line("agent redrew size=%dx%d", width, height);
 }
 
 void agent_device::grab_guest_clipboard() {

@@ -44,6 +44,7 @@ private:
   void on_message(const protocol::agent_message& message);
   void send(std::uint32_t type, const protocol::bytes& data);
   void grab_guest_clipboard();
+  void resize_primary(int width, int height);
   protocol::clipboard_layout layout() const;
 
   event_loop& loop_;

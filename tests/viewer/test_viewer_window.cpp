@@ -388,6 +388,7 @@ BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_s
   xdotool({"windowsize", windows.substr(0, windows.find('\n')), "800", "600"});
   auto config = wait_for_line(log_path, "agent monitors-config", 5s);
   auto primary = wait_for_line(log_path, "primary size=800x600", 5s);
+  BOOST_TEST(!wait_for_line(log_path, "agent redrew size=800x600", 5s).empty());
   std::printf("window resized to 800x600: server saw '%s', then '%s'\n", config.c_str(), primary.c_str());
   BOOST_TEST(config == "agent monitors-config count=1 size=800x600");
   BOOST_TEST(!primary.empty());
@@ -395,9 +396,17 @@ BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_s
     std::this_thread::sleep_for(100ms);
   BOOST_REQUIRE_MESSAGE(!client.is_running(), "the client did not exit after --duration");
   auto [width, height] = ppm_size(dump);
-  std::printf("the client's primary surface at exit: %dx%d\n", width, height);
+  auto shot_size = run_process({"identify", "-format", "%wx%h", shot}, 20s).stdout_text;
+  long differing = differing_pixels(shot, dump);
+  auto colours = std::stol(run_process({"convert", dump, "-format", "%k", "info:"}, 20s).stdout_text);
+  std::printf("the client's primary surface at exit: %dx%d with %ld colours; the window %s, %ld pixels differ from "
+              "the surface\n",
+              width, height, colours, shot_size.c_str(), differing);
   BOOST_TEST(width == 800);
   BOOST_TEST(height == 600);
+  BOOST_TEST(shot_size == "800x600");
+  BOOST_TEST(differing == 0);
+  BOOST_TEST(colours > 1000);  // the guest's repainted desktop (photo tile), not an empty surface
   auto log = read_text_file(work.file("client.log"));
   BOOST_TEST(log.find("\"last_monitors_config\":\"800x600\"") != std::string::npos);
   BOOST_TEST(server_lines(log_path, "agent monitors-config").size() == 1u);  // debounced, and not echoed back

@@ -60,8 +60,12 @@ public:
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           needs_redraw_ = true;
-          pending_guest_size_ = sf::Vector2u(event.size.width, event.size.height);
-          guest_size_due_ = std::chrono::steady_clock::now() + agent_.resize_debounce;
+          // Before the first frame the window has only its opening size,
+          // which the guest did not ask for and should not get.
+          if (texture_size_.x > 0) {
+            pending_guest_size_ = sf::Vector2u(event.size.width, event.size.height);
+            guest_size_due_ = std::chrono::steady_clock::now() + agent_.resize_debounce;
+          }
           break;
         case sf::Event::KeyPressed:
           if (grabbed_ && releases_pointer(event.key)) {

@@ -155,4 +155,33 @@ BOOST_AUTO_TEST_CASE(a_monitors_config_reaches_the_agent_and_the_server_makes_th
   BOOST_TEST(agent_of(harness).last_monitors_config == "800x600");
 }
 
+BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_never_a_wait) {
+  scene_server server({"--scene", "solid", "--agent", "on"});
+  channel_harness harness(server.port());
+  BOOST_REQUIRE(wait_until_agent_ready(harness));
+  // Each client grab makes the agent ask for the text: one event for the
+  // listener, which from now on acknowledges none.
+  constexpr int grabs = 40;  // capacity 16 in flight + 16 waiting + 8 over
+  for (int i = 0; i < grabs; ++i)
+    harness.self()->send(harness.main_channel(), agent_atom::value,
+                         caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+  for (int i = 0; i < 100 && lines_starting_with(server.output(), "agent clipboard-grab").size() < grabs; ++i)
+    std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(300ms);
+  auto health = harness.health(harness.main_channel());
+  edge_report events;
+  for (const auto& edge : health.edges)
+    if (edge.name == "main->session agent events")
+      events = edge;
+  std::printf("%d guest requests to a listener that acknowledges none: %zu in flight (capacity %zu), %zu waiting, "
+              "%llu refused; main is %s\n",
+              grabs, events.in_flight, events.capacity, events.waiting, static_cast<unsigned long long>(events.refused),
+              to_string(health.state));
+  BOOST_TEST(lines_starting_with(server.output(), "agent clipboard-grab").size() == std::size_t{grabs});
+  BOOST_TEST(events.in_flight == events.capacity);
+  BOOST_TEST(events.waiting == events.capacity);
+  BOOST_TEST(events.refused == grabs - 2 * events.capacity);
+  BOOST_TEST((health.state == channel_state::up));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,25 @@
 
 namespace vigil {
 
+namespace {
+
+// Answering another client means writing to its window, which may be gone
+// by then (BadWindow). Xlib's default handler would end the process; errors
+// on the clipboard's own connection are logged and ignored instead, others
+// go to whichever handler was there before.
+Display* clipboard_connection = nullptr;
+XErrorHandler previous_handler = nullptr;
+
+int on_x_error(Display* display, XErrorEvent* error) {
+  if (display == clipboard_connection) {
+    named_logger("viewer")->debug("clipboard: X error {} (request {}) ignored", error->error_code, error->request_code);
+    return 0;
+  }
+  return previous_handler ? previous_handler(display, error) : 0;
+}
+
+}  // namespace
+
 struct x11_clipboard::display {
   Display* handle = nullptr;
   Window window = 0;
@@ -38,6 +57,9 @@ x11_clipboard::x11_clipboard(std::size_t max_text_bytes) : max_text_bytes_(max_t
   XFixesSelectSelectionInput(handle, d->window, d->clipboard, XFixesSetSelectionOwnerNotifyMask);
   XFlush(handle);
   display_ = d;
+  clipboard_connection = handle;
+  if (!previous_handler)
+    previous_handler = XSetErrorHandler(on_x_error);
 }
 
 x11_clipboard::~x11_clipboard() {
@@ -45,6 +67,7 @@ x11_clipboard::~x11_clipboard() {
     return;
   XDestroyWindow(display_->handle, display_->window);
   XCloseDisplay(display_->handle);
+  clipboard_connection = nullptr;
   delete display_;
 }
 

@@ -4,9 +4,9 @@
 //
 // Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
 //   channel_health, (session_info_atom) -> session_info (delivered once the
-//   channel list is known), (edge_ack_atom, main_status, n), (shutdown_atom).
-//   (agent_atom, caf::message) from the window, for the guest's agent (agent_events.hpp);
-//   (edge_ack_atom, agent_events, n).
+//   channel list is known), (edge_ack_atom, main_status | agent_events, n),
+//   (agent_atom, caf::message) from the window, for the guest's agent
+//   (agent_events.hpp), (shutdown_atom).
 // Sends: (channel_event_atom, channel_event) to its parent on state changes;
 //   (main_status_atom, main_status) to its status listener on every change,
 //   over a keep_latest bounded edge (K1: the listener may stop reading);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,30 @@ struct edge_report {
   std::uint64_t refused = 0;
 };
 
+// The vdagent as main sees it (only main's health has one).
+struct agent_report {
+  bool connected = false;      // the server says an agent is there
+  bool started = false;        // AGENT_START sent
+  bool capabilities = false;   // the agent announced its capabilities
+  bool monitors_config = false;      // ... including MONITORS_CONFIG
+  bool clipboard_selection = false;  // both sides: CLIPBOARD_SELECTION
+  bool grab_serial = false;          // both sides: CLIPBOARD_GRAB_SERIAL
+  std::uint32_t server_tokens = 0;   // AGENT_DATA we may send now
+  std::size_t queued_chunks = 0;     // waiting for server tokens
+  std::size_t queued_bytes = 0;
+  std::uint64_t chunks_in = 0;
+  std::uint64_t chunks_out = 0;
+  std::uint64_t messages_in = 0;
+  std::uint64_t messages_out = 0;
+  std::uint64_t messages_refused = 0;  // over the outgoing queue's bound
+  std::string clipboard_owner = "none";  // none | guest | client
+  std::uint64_t clipboard_bytes_from_guest = 0;
+  std::uint64_t clipboard_bytes_to_guest = 0;
+  std::uint64_t monitors_configs_sent = 0;
+  std::string last_monitors_config;  // "WxH"
+  std::string last_error;
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -68,6 +93,7 @@ struct channel_health {
   std::uint32_t restarts = 0;              // filled in by the supervisor
   std::vector<edge_report> edges;
   std::vector<std::string> errors;
+  std::optional<agent_report> agent;  // main only
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

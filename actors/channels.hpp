@@ -9,10 +9,12 @@
 // main_channel also accepts:
 //   (session_info_atom) -> session_info, answered once INIT and CHANNELS_LIST
 //   have arrived (a response promise: no queue is left for anyone to drain);
-//   (edge_ack_atom, main_status, n) from its status listener.
+//   (edge_ack_atom, main_status | agent_events, n) from its status listener;
+//   (agent_atom, caf::message) window events for the agent (agent_events.hpp).
 // and sends (main_status_atom, main_status) to its status listener whenever
 // the status changes (every server PING at least) over a keep_latest
-// bounded edge: a listener that stops reading costs main nothing.
+// bounded edge: a listener that stops reading costs main nothing; and
+// (agent_event_atom, caf::message) for the window over a fault-policy edge.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/channel_endpoint.hpp"
+#include "actors/main_agent.hpp"
 #include "protocol/channel_messages.hpp"
 #include "protocol/main_messages.hpp"
 
@@ -46,6 +49,7 @@ struct main_status {
 struct main_channel_options {
   std::size_t status_edge_capacity = 4;
   bool request_client_mouse_mode = true;  // ask for absolute pointer positions when the server can take them
+  agent_settings agent;
 };
 
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,

@@ -4,10 +4,17 @@
 //
 // Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
 //   channel_health, (session_info_atom) -> session_info (delivered once the
-//   channel list is known), (edge_ack_atom, main_status, n), (shutdown_atom).
+//   channel list is known), (edge_ack_atom, main_status | agent_events, n),
+//   (agent_atom, caf::message) from the window, for the guest's agent
+//   (agent_events.hpp), (shutdown_atom).
 // Sends: (channel_event_atom, channel_event) to its parent on state changes;
 //   (main_status_atom, main_status) to its status listener on every change,
-//   over a keep_latest bounded edge (K1: the listener may stop reading).
+//   over a keep_latest bounded edge (K1: the listener may stop reading);
+//   (agent_event_atom, caf::message) to the same listener, over a bounded edge
+//   with the fault policy: a refusal is logged and counted in the snapshot
+//   (a stalled window must not cost the session; the clipboard can be copied again).
+// The agent itself (AGENT_* messages, tokens, clipboard, monitors config) is
+// main_agent (actors/main_agent.hpp).
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
@@ -15,7 +22,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/agent_events.hpp"
 #include "actors/channels.hpp"
+#include "actors/main_agent.hpp"
 
 namespace vigil {
 
@@ -26,6 +35,8 @@ struct main_channel_state {
   session_info info;
   main_status status;
   bounded_edge status_edge{"main->session status", edge_ids::main_status, 4, overflow_policy::keep_latest};
+  bounded_edge agent_edge{"main->session agent events", edge_ids::agent_events, 16, overflow_policy::fault};
+  std::unique_ptr<main_agent> agent;
   bool request_client_mouse_mode = true;
   bool have_init = false;
   bool have_channels = false;
@@ -78,6 +89,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
+      state.agent->on_init(init.agent_connected != 0, init.agent_tokens);
       endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
       // Like remote-viewer: absolute pointer positions whenever the server can
       // take them (a tablet in the guest), so the pointer needs no grab.
@@ -140,6 +152,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.agent_connected = true;
       publish_status(self);
       log.info("agent connected");
+      state.agent->on_connected(std::nullopt);
       return;
     case SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS: {
       protocol::agent_connected_tokens tokens;
@@ -148,6 +161,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.agent_connected = true;
       publish_status(self);
       log.info("agent connected ({} tokens)", tokens.tokens);
+      state.agent->on_connected(tokens.tokens);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_DISCONNECTED: {
@@ -157,16 +171,19 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.agent_connected = false;
       publish_status(self);
       log.info("agent disconnected (error {})", gone.error);
+      state.agent->on_disconnected();
       return;
     }
     case SPICE_MSG_MAIN_AGENT_TOKEN: {
       protocol::agent_token tokens;
       if (parse_or_fail(self, protocol::parse_agent_token, frame, tokens))
-        log.debug("agent returned {} tokens", tokens.tokens);
+        state.agent->on_token(tokens.tokens);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_DATA:
-      log.debug("agent data ({} bytes) ignored: the agent is not started", frame.body.size());
+      // A broken agent stream is the agent's problem, not the session's: it is
+      // reported (snapshot, log) and the agent's data ignored until it reconnects.
+      state.agent->on_data(frame.body);
       return;
     default:
       log.debug("ignoring {}", protocol::message_type_name(SPICE_CHANNEL_MAIN, frame.type));
@@ -180,7 +197,8 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
   state.status_edge = bounded_edge{"main->session status", edge_ids::main_status, options.status_edge_capacity,
                                    overflow_policy::keep_latest};
   state.request_client_mouse_mode = options.request_client_mouse_mode;
-  state.status_edge.connect(std::move(status_listener));
+  state.status_edge.connect(status_listener);
+  state.agent_edge.connect(std::move(status_listener));
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
   hooks.on_ping_answered = [self] {
@@ -189,11 +207,28 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
   };
   hooks.add_health = [self](channel_health& health) {
     health.edges.push_back(edge_report_of(self->state.status_edge));
+    health.edges.push_back(edge_report_of(self->state.agent_edge));
+    health.agent = self->state.agent->report();
   };
   state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
+  main_agent::outputs agent_out;
+  agent_out.send_frame = [self](std::uint16_t type, const protocol::bytes& body) {
+    self->state.endpoint->send(type, body);
+  };
+  agent_out.to_frontend = [self](caf::message event) {
+    if (!self->state.agent_edge.send_values(self, agent_event_atom::value, std::move(event)))
+      self->state.endpoint->log().warn("agent event refused: the session has 16 unacknowledged agent events");
+  };
+  state.agent = std::make_unique<main_agent>(options.agent, std::move(agent_out), state.endpoint->log());
   state.endpoint->start();
   return caf::behavior{state.endpoint->handlers().or_else(
-    [self](edge_ack_atom, std::uint32_t, std::uint32_t count) { self->state.status_edge.on_ack(self, count); },
+    [self](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
+      if (edge == edge_ids::agent_events)
+        self->state.agent_edge.on_ack(self, count);
+      else
+        self->state.status_edge.on_ack(self, count);
+    },
+    [self](agent_atom, const caf::message& event) { self->state.agent->on_frontend(event); },
     [self](session_info_atom) {
       auto promise = self->make_response_promise();
       self->state.waiting_for_info.push_back(promise);

@@ -1,6 +1,7 @@
 // renderer: see renderer.hpp for its message interface.
 #include "actors/renderer.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <caf/stateful_actor.hpp>
@@ -17,12 +18,52 @@ struct renderer_state {
   primary_frame_ptr latest;
   renderer_health health;
   bounded_edge to_viewer{"renderer->viewer", edge_ids::viewer_frames, 1, overflow_policy::keep_latest};
+  // The newest frame the viewer has not been sent yet (it is still drawing the
+  // previous one), and the union of the dirty rectangles of every frame it
+  // stands for: the viewer only copies a frame's dirty rectangle, so a frame
+  // that replaces another must carry both areas.
+  primary_frame_ptr held;
+  protocol::rect held_dirty;
+  bool held_coalesced = false;
   protocol::cursor_state cursor;
   bounded_edge cursor_to_viewer{"renderer->viewer cursor", edge_ids::viewer_cursor, 1, overflow_policy::keep_latest};
   static inline const char* name = "renderer";
 };
 
 using renderer_actor = caf::stateful_actor<renderer_state>;
+
+protocol::rect united(const protocol::rect& a, const protocol::rect& b) {
+  if (a.empty())
+    return b;
+  if (b.empty())
+    return a;
+  return protocol::rect{std::min(a.top, b.top), std::min(a.left, b.left), std::max(a.bottom, b.bottom),
+                        std::max(a.right, b.right)};
+}
+
+void hold_for_viewer(renderer_actor* self, const primary_frame_ptr& frame) {
+  auto& state = self->state;
+  state.held_coalesced = state.held != nullptr;
+  state.held_dirty = state.held ? united(state.held_dirty, frame->dirty) : frame->dirty;
+  state.held = frame;
+}
+
+// Sends the held frame once the viewer has credit; a copy with the united
+// dirty rectangle when it replaced earlier frames (only then: pixels are copied).
+void send_held(renderer_actor* self) {
+  auto& state = self->state;
+  if (!state.held || state.to_viewer.full())
+    return;
+  primary_frame_ptr frame = state.held;
+  if (state.held_coalesced) {
+    auto widened = std::make_shared<primary_frame>(*frame);
+    widened->dirty = state.held_dirty;
+    frame = std::move(widened);
+  }
+  state.held.reset();
+  state.held_coalesced = false;
+  state.to_viewer.send_values(self, frame_atom::value, frame);
+}
 
 caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_delay_per_frame) {
   return {
@@ -39,7 +80,8 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
         health.width = frame->width;
         health.height = frame->height;
         state.latest = frame;
-        state.to_viewer.send_values(self, frame_atom::value, frame);
+        hold_for_viewer(self, frame);
+        send_held(self);
       }
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::display_frames);
     },
@@ -48,6 +90,7 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
       auto& state = self->state;
       state.to_viewer.connect(viewer);
       state.cursor_to_viewer.connect(viewer);
+      state.held.reset();  // the latest goes now, whole (a new viewer has no picture)
       if (state.latest)
         state.to_viewer.send_values(self, frame_atom::value, state.latest);
       state.cursor_to_viewer.send_values(self, cursor_state_atom::value, state.cursor);
@@ -58,8 +101,10 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::cursor_state);
     },
     [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
-      if (edge_id == edge_ids::viewer_frames)
+      if (edge_id == edge_ids::viewer_frames) {
         self->state.to_viewer.on_ack(self, count);
+        send_held(self);
+      }
       else if (edge_id == edge_ids::viewer_cursor)
         self->state.cursor_to_viewer.on_ack(self, count);
     },

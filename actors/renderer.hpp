@@ -12,7 +12,9 @@
 //   (subscribe_frames_atom, caf::actor viewer) the viewer gets every frame kept
 //       from now on (the latest at once), as (frame_atom, primary_frame_ptr)
 //       over a keep_latest bounded edge of capacity 1: a viewer that draws
-//       slowly (or stops) only ever has the newest frame waiting
+//       slowly (or stops) only ever has the newest frame waiting, its dirty
+//       rectangle widened to cover the frames it replaced (the viewer copies
+//       only that rectangle)
 //   (cursor_state_atom, protocol::cursor_state) from the cursor channel over its
 //       keep_latest edge (acknowledged); passed to the viewer the same way
 //   (edge_ack_atom, viewer_frames | viewer_cursor, n)   from the viewer

@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/agent_events.hpp"
 #include "actors/channels.hpp"
 #include "actors/input_events.hpp"
 #include "actors/log.hpp"
@@ -152,7 +153,8 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
   state.log->info("connecting to {}", state.options.uri);
 
   auto& system = self->system();
-  main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode};
+  main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode,
+                                    state.options.agent};
   supervise(
     self, SPICE_CHANNEL_MAIN, 0,
     [&system, me, main_options](channel_spec spec) {
@@ -201,6 +203,11 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
     },
     [self](heartbeat_atom) { return self->mailbox().size(); },
     [self](input_atom atom, const caf::message& event) { self->send(self->state.supervisor, atom, event); },
+    [self](agent_atom atom, const caf::message& event) { self->send(self->state.supervisor, atom, event); },
+    [self](agent_event_atom atom, const caf::message& event) {
+      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::agent_events);
+      self->send(self->state.observer, atom, event);
+    },
     [self](health_atom) {
       auto promise = self->make_response_promise();
       auto health = base_health(self);

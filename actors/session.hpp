@@ -14,11 +14,15 @@
 //                                        (its latest heartbeats, never a wait on a channel)
 //   (dump_primary_atom, path) -> std::string   forwarded to display:0
 //   (input_atom, caf::message)           passed to the channel supervisor (input_events.hpp)
+//   (agent_atom, caf::message)           passed to the channel supervisor, for main (agent_events.hpp)
+//   (agent_event_atom, caf::message)     from main over its fault-policy edge; acknowledged at
+//                                        once and passed to the observer
 //   (shutdown_atom)                      stops every channel and quits
 // Sends to its observer (the session supervisor):
 //   (session_up_atom)                    every channel is up (again)
 //   (session_ended_atom, session_end)    once, when the session is over
 //   (mouse_mode_atom, std::uint16_t)     the server's mouse mode, when it changes
+//   (agent_event_atom, caf::message)     what the guest's agent said (agent_events.hpp)
 #pragma once
 
 #include <chrono>
@@ -30,6 +34,7 @@
 
 #include "actors/channel_endpoint.hpp"
 #include "actors/channel_health.hpp"
+#include "actors/main_agent.hpp"
 #include "protocol/channel_messages.hpp"
 #include "supervisors/supervision_settings.hpp"
 
@@ -49,6 +54,7 @@ struct session_options {
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
   bool client_mouse_mode = true;  // mouse.client_mode
+  agent_settings agent;           // [agent]
   caf::actor renderer;  // owned by the session supervisor: it outlives reconnects
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};

@@ -9,7 +9,7 @@ packages=(
   # libraries the build links
   libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
   libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev
-  libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev
+  libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev
   # integration tests parse the client's JSON health snapshot
   nlohmann-json3-dev
   # real SPICE peers and tools the tests drive
@@ -18,6 +18,8 @@ packages=(
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xdotool
   # bench/compare-remote-viewer measures remote-viewer next to vigil
   virt-viewer
+  # the clipboard tests: another X client that reads and sets CLIPBOARD
+  xclip
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/agent_events.hpp"
 #include "actors/input_events.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
@@ -279,6 +280,11 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
       auto found = self->state.channels.find("inputs:0");
       if (found != self->state.channels.end() && found->second.actor && !found->second.restarting)
         self->send(found->second.actor, event);
+    },
+    [self](agent_atom atom, const caf::message& event) {
+      auto found = self->state.channels.find("main:0");
+      if (found != self->state.channels.end() && found->second.actor && !found->second.restarting)
+        self->send(found->second.actor, atom, event);
     },
     [self](dump_primary_atom atom, const std::string& path) {
       auto promise = self->make_response_promise();

@@ -19,6 +19,7 @@
 //                                        answered at once (never waits on a child)
 //   (dump_primary_atom, path) -> std::string   forwarded to display:0
 //   (input_atom, caf::message)           the event forwarded to inputs:0 (input_events.hpp)
+//   (agent_atom, caf::message)           forwarded as such to main:0 (agent_events.hpp)
 //   (shutdown_atom)                      stops every channel and quits
 // Sends to the session:
 //   (channel_escalation_atom, std::string label, channel_failure)

@@ -20,7 +20,7 @@ nlohmann::json channel_json(const channel_health& channel) {
                      {"coalesced", edge.coalesced},
                      {"dropped", edge.dropped},
                      {"refused", edge.refused}});
-  return {
+  nlohmann::json out = {
     {"channel", channel.channel},
     {"id", channel.id},
     {"state", to_string(channel.state)},
@@ -37,6 +37,32 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"edges", edges},
     {"errors", channel.errors},
   };
+  if (channel.agent) {
+    const auto& agent = *channel.agent;
+    out["agent"] = {
+      {"connected", agent.connected},
+      {"started", agent.started},
+      {"capabilities", agent.capabilities},
+      {"monitors_config", agent.monitors_config},
+      {"clipboard_selection", agent.clipboard_selection},
+      {"grab_serial", agent.grab_serial},
+      {"server_tokens", agent.server_tokens},
+      {"queued_chunks", agent.queued_chunks},
+      {"queued_bytes", agent.queued_bytes},
+      {"chunks_in", agent.chunks_in},
+      {"chunks_out", agent.chunks_out},
+      {"messages_in", agent.messages_in},
+      {"messages_out", agent.messages_out},
+      {"messages_refused", agent.messages_refused},
+      {"clipboard_owner", agent.clipboard_owner},
+      {"clipboard_bytes_from_guest", agent.clipboard_bytes_from_guest},
+      {"clipboard_bytes_to_guest", agent.clipboard_bytes_to_guest},
+      {"monitors_configs_sent", agent.monitors_configs_sent},
+      {"last_monitors_config", agent.last_monitors_config},
+      {"last_error", agent.last_error},
+    };
+  }
+  return out;
 }
 
 long peak_rss_kb() {

@@ -6,6 +6,8 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/log.hpp"
+#include "actors/agent_events.hpp"
+#include "actors/bounded_edge.hpp"
 #include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
@@ -33,6 +35,8 @@ struct session_supervisor_state {
   std::string last_fault;
   backoff reconnect_backoff{backoff_policy{}};
   std::mt19937_64 random{std::random_device{}()};
+  bounded_edge agent_edge{"supervisor->window agent events", edge_ids::viewer_agent_events, 16,
+                          overflow_policy::fault};
   static inline const char* name = "session_supervisor";
 };
 
@@ -160,6 +164,7 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   state.observer = std::move(observer);
   state.log = named_logger("supervisor");
   state.reconnect_backoff = backoff{state.options.supervision.reconnect};
+  state.agent_edge.connect(state.observer);
   // One renderer for the whole run: the last good frame survives reconnects.
   // The window brings its own (it subscribes before the session starts).
   if (!state.options.renderer)
@@ -216,6 +221,24 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
     [self](input_atom atom, const caf::message& event) {
       if (self->state.session && self->state.phase == "up")
         self->send(self->state.session, atom, event);
+    },
+    // Not only while "up": the agent speaks right after INIT, before the
+    // other channels have linked, and the window answers at once.
+    [self](agent_atom atom, const caf::message& event) {
+      if (self->state.session)
+        self->send(self->state.session, atom, event);
+    },
+    [self](agent_event_atom atom, const caf::message& event) {
+      auto& state = self->state;
+      if (self->current_sender() != state.session.address())
+        return;
+      if (!state.agent_edge.send_values(self, atom, event))
+        state.log->warn("agent event refused: the window has {} unacknowledged agent events",
+                        state.agent_edge.capacity());
+    },
+    [self](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
+      if (edge == edge_ids::viewer_agent_events)
+        self->state.agent_edge.on_ack(self, count);
     },
     [self](health_atom atom) {
       auto promise = self->make_response_promise();

@@ -15,6 +15,10 @@
 //   (health_atom) -> session_health                        with reconnects and last fault
 //   (dump_primary_atom, path) -> std::string               forwarded
 //   (input_atom, caf::message)                             to the current session while it is up
+//   (agent_atom, caf::message)                             to the current session, up or not yet
+//                                                          (agent_events.hpp)
+//   (agent_event_atom, caf::message)                       from the current session: to the observer
+//   (edge_ack_atom, viewer_agent_events, n)                from the observer
 //   (shutdown_atom)                                        stops the session and quits
 // Sends to its observer (the headless runner, later the window):
 //   (session_up_atom)                     each time the session is (back) up
@@ -23,6 +27,8 @@
 //                                         and a sentence for a person
 //   (session_ended_atom, session_end)     once, when it gives up or shuts down
 //   (mouse_mode_atom, std::uint16_t)      the current session's mouse mode, on change
+//   (agent_event_atom, caf::message)      the guest agent's events, over a fault-policy
+//                                         bounded edge (capacity 16) the observer acknowledges
 #pragma once
 
 #include <caf/actor.hpp>

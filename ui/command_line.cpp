@@ -241,6 +241,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.supervision.log_transitions = loaded.supervision.log_transitions || log_supervisor;
   request.session.main_status_edge_capacity = loaded.main_status_edge_capacity;
   request.session.client_mouse_mode = loaded.client_mouse_mode;
+  request.session.agent = loaded.agent;
   request.session.health_deadline = loaded.health_deadline;
   request.session.uri = spice_uri{connection.host, connection.plain_port, connection.tls_port, std::nullopt}.redacted();
   for (const auto& spec : debug_fault_specs)

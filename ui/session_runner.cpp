@@ -5,6 +5,8 @@
 
 #include <caf/scoped_actor.hpp>
 
+#include "actors/agent_events.hpp"
+#include "actors/bounded_edge.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "supervisors/session_supervisor.hpp"
@@ -92,6 +94,12 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       [&](mouse_mode_atom, std::uint16_t mode) {
         if (frontend)
           frontend->set_mouse_mode(mode);
+      },
+      [&](agent_event_atom, const caf::message& event) {
+        // Acknowledged once handled: the supervisor holds at most 16 for us.
+        if (frontend)
+          frontend->on_agent_event(self, event);
+        self->send(supervisor, edge_ack_atom::value, edge_ids::viewer_agent_events, std::uint32_t{1});
       },
       [&](cursor_state_atom, const protocol::cursor_state& cursor) {
         if (frontend)

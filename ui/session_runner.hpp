@@ -39,7 +39,8 @@ public:
   // Before the session starts: e.g. spawn a renderer and subscribe to it.
   virtual void attach(caf::scoped_actor& self, session_options& options) = 0;
   // Where input goes: the session supervisor, which passes it to the current
-  // inputs channel ((input_atom, event), actors/input_events.hpp).
+  // inputs channel ((input_atom, event), actors/input_events.hpp), and agent
+  // events to the current main channel ((agent_atom, event)).
   virtual void connect_session(const caf::actor& session_supervisor) = 0;
   // How long the loop may wait for actor messages before pumping again.
   virtual std::chrono::milliseconds pump_interval() const = 0;
@@ -50,6 +51,10 @@ public:
   virtual void show_status(const std::string& phase, const std::string& text) = 0;
   virtual void show_vm_name(const std::string& name) = 0;
   virtual void set_mouse_mode(std::uint16_t mode) = 0;  // SPICE_MOUSE_MODE_*
+  // What the guest's agent said (actors/agent_events.hpp); answers and the
+  // window's own clipboard grabs and monitor configs go to the session
+  // supervisor as (agent_atom, event).
+  virtual void on_agent_event(caf::scoped_actor& self, const caf::message& event) = 0;
   // At exit, after the snapshot: e.g. write a screenshot.
   virtual void finish() = 0;
 };

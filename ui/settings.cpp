@@ -111,6 +111,12 @@ std::map<std::string, key_reader> known_keys(settings& s) {
        return std::nullopt;
      }},
     {"mouse.client_mode", boolean_key(s.client_mouse_mode)},
+    {"agent.client_tokens", integer_key(s.agent.client_tokens, 1, 1000000)},
+    {"agent.max_message_bytes", integer_key(s.agent.max_message_bytes, 4096, 64 * 1024 * 1024)},
+    {"agent.max_queued_bytes", integer_key(s.agent.max_queued_bytes, 4096, 256 * 1024 * 1024)},
+    {"agent.clipboard", boolean_key(s.agent.clipboard)},
+    {"agent.resize_guest", boolean_key(s.agent.resize_guest)},
+    {"agent.resize_debounce_ms", duration_key(s.agent.resize_debounce, 0, 60000)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };

@@ -19,6 +19,7 @@ struct settings {
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
   bool client_mouse_mode = true;
+  agent_settings agent;
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
 };

@@ -5,12 +5,15 @@
 #include <set>
 
 #include <SFML/Graphics.hpp>
+#include <caf/message_handler.hpp>
 #include <spice/enums.h>
 
+#include "actors/agent_events.hpp"
 #include "actors/input_events.hpp"
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "ui/keymap.hpp"
+#include "ui/x11_clipboard.hpp"
 #include "ui/x11_keyboard.hpp"
 
 namespace vigil {
@@ -32,6 +35,9 @@ public:
   void attach(caf::scoped_actor& self, session_options& options) override {
     renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
     options.renderer = renderer_;
+    agent_ = options.agent;
+    if (agent_.clipboard)
+      clipboard_ = std::make_unique<x11_clipboard>(agent_.max_message_bytes);
     self->send(renderer_, subscribe_frames_atom::value, caf::actor{self});
   }
 
@@ -54,6 +60,12 @@ public:
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           needs_redraw_ = true;
+          // Before the first frame the window has only its opening size,
+          // which the guest did not ask for and should not get.
+          if (texture_size_.x > 0) {
+            pending_guest_size_ = sf::Vector2u(event.size.width, event.size.height);
+            guest_size_due_ = std::chrono::steady_clock::now() + agent_.resize_debounce;
+          }
           break;
         case sf::Event::KeyPressed:
         case sf::Event::KeyReleased:
@@ -94,9 +106,45 @@ public:
       }
     }
     take_x11_keys(self, snapshot_requested);
+    pump_clipboard(self);
+    send_guest_size(self);
     if (needs_redraw_)
       draw();
     return std::nullopt;
+  }
+
+  void on_agent_event(caf::scoped_actor& self, const caf::message& event) override {
+    caf::message copy = event;
+    auto handler = caf::message_handler(
+      [&](agent_state_atom, bool connected, bool monitors_config) {
+        agent_monitors_config_ = connected && monitors_config;
+        log_->info("agent {}{}", connected ? "connected" : "absent",
+                   agent_monitors_config_ ? ", takes monitors config" : "");
+      },
+      // Eager: the guest's text is fetched as soon as it is copied, so any
+      // local paste is answered at once (no X client waits on a guest round
+      // trip); the cost is one transfer per guest copy.
+      [&](clipboard_grab_atom, std::uint8_t selection) {
+        if (!clipboard_ || !clipboard_->available())
+          return;
+        clipboard_->own_for_guest();
+        send_agent(self, caf::make_message(clipboard_request_atom::value, selection));
+      },
+      [&](clipboard_data_atom, std::uint8_t, const std::string& text) {
+        if (clipboard_)
+          clipboard_->set_guest_text(text);
+      },
+      [&](clipboard_release_atom, std::uint8_t) {
+        if (clipboard_)
+          clipboard_->guest_released();
+      },
+      [&](clipboard_request_atom, std::uint8_t) {
+        if (clipboard_ && clipboard_->available())
+          clipboard_->request_local_text(std::chrono::steady_clock::now());
+        else
+          send_agent(self, caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, std::string{}));
+      });
+    handler(copy);
   }
 
   void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) override {
@@ -267,6 +315,43 @@ private:
   void toggle_fullscreen() {
     options_.fullscreen = !options_.fullscreen;
     open(sf::VideoMode(texture_size_.x ? texture_size_.x : 1024, texture_size_.y ? texture_size_.y : 768));
+  }
+
+  void send_agent(caf::scoped_actor& self, caf::message event) {
+    if (session_)
+      self->send(session_, agent_atom::value, std::move(event));
+  }
+
+  // The local clipboard's news for the guest (CLIPBOARD selection only).
+  void pump_clipboard(caf::scoped_actor& self) {
+    if (!clipboard_)
+      return;
+    for (auto& action : clipboard_->pump(std::chrono::steady_clock::now())) {
+      switch (action.what) {
+        case x11_clipboard::action::kind::grab:
+          send_agent(self, caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+          break;
+        case x11_clipboard::action::kind::release:
+          send_agent(self, caf::make_message(clipboard_release_atom::value, std::uint8_t{0}));
+          break;
+        case x11_clipboard::action::kind::text:
+          send_agent(self, caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, std::move(action.text)));
+          break;
+      }
+    }
+  }
+
+  // A resize asks the guest for a screen of the window's size once the size
+  // has settled. Not when the window only followed the guest's own size.
+  void send_guest_size(caf::scoped_actor& self) {
+    if (!pending_guest_size_ || std::chrono::steady_clock::now() < guest_size_due_)
+      return;
+    auto size = *pending_guest_size_;
+    pending_guest_size_.reset();
+    if (!agent_.resize_guest || !agent_monitors_config_ || size == texture_size_ || size.x == 0 || size.y == 0)
+      return;
+    log_->info("window resized: asking the guest for {}x{}", size.x, size.y);
+    send_agent(self, caf::make_message(monitors_config_atom::value, std::uint32_t{size.x}, std::uint32_t{size.y}));
   }
 
   void send_input(caf::scoped_actor& self, caf::message event) {
@@ -463,6 +548,11 @@ private:
   std::set<protocol::pc_key> hot_keys_held_;  // Shift+F11 / Shift+F12 pressed: their release is ours too
   x11_keyboard x11_;
   bool x11_keys_ = false;  // keys come from x11_ (else from SFML)
+  agent_settings agent_;
+  std::unique_ptr<x11_clipboard> clipboard_;
+  bool agent_monitors_config_ = false;
+  std::optional<sf::Vector2u> pending_guest_size_;
+  std::chrono::steady_clock::time_point guest_size_due_;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   float picture_scale_ = 1;
   sf::Vector2f picture_offset_{0, 0};

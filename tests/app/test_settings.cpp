@@ -45,6 +45,13 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->log_level == defaults.log_level);
   BOOST_TEST(loaded.value->main_status_edge_capacity == defaults.main_status_edge_capacity);
   BOOST_TEST(loaded.value->client_mouse_mode == defaults.client_mouse_mode);
+  const auto& agent = loaded.value->agent;
+  BOOST_TEST(agent.client_tokens == defaults.agent.client_tokens);
+  BOOST_TEST(agent.max_message_bytes == defaults.agent.max_message_bytes);
+  BOOST_TEST(agent.max_queued_bytes == defaults.agent.max_queued_bytes);
+  BOOST_TEST(agent.clipboard == defaults.agent.clipboard);
+  BOOST_TEST(agent.resize_guest == defaults.agent.resize_guest);
+  BOOST_TEST(agent.resize_debounce.count() == defaults.agent.resize_debounce.count());
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());

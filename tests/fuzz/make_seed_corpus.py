@@ -13,6 +13,7 @@ import struct
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CAPTURES = ROOT / "tests" / "data" / "qemu"
+AGENT_CAPTURES = ROOT / "tests" / "data" / "agent"
 CORPUS = ROOT / "tests" / "fuzz" / "corpus"
 
 LINK_HEADER = 16
@@ -114,6 +115,27 @@ def main():
     write("fuzz_main_messages", "synthetic-agent-token", bytes([5]) + struct.pack("<I", 10))
     write("fuzz_main_messages", "synthetic-agent-connected-tokens", bytes([6]) + struct.pack("<I", 10))
     write("fuzz_channel_messages", "synthetic-key-modifiers", bytes([1, 6, 0]))
+    vdagent_seeds()
+
+
+def agent_message(msg_type, data):
+    return struct.pack("<IIQI", 1, msg_type, 0, len(data)) + data
+
+
+def vdagent_seeds():
+    """fuzz_vdagent: one config byte (bits 0-1: selection and grab-serial
+    layout; bits 2-7: piece size seed) then an agent stream. The captured
+    one is the test server's agent (tests/data/agent), its AGENT_DATA bodies
+    joined again; the rest are small hand-made messages."""
+    link, rest = split_link((AGENT_CAPTURES / "main.in.bin").read_bytes())
+    stream = b"".join(body for msg_type, body in mini_frames(rest) if msg_type == 109)  # MAIN_AGENT_DATA
+    write("fuzz_vdagent", "captured-capabilities-grab-text", bytes([3 | 7 << 2]) + stream)
+    write("fuzz_vdagent", "announce", bytes([3]) + agent_message(6, struct.pack("<II", 1, 0x00020066)))
+    write("fuzz_vdagent", "grab_serial", bytes([3]) + agent_message(7, struct.pack("<BxxxII", 0, 1, 1)))
+    write("fuzz_vdagent", "monitors", bytes([0]) + agent_message(2, struct.pack("<II", 1, 0) +
+                                                                 struct.pack("<IIIii", 600, 800, 32, 0, 0)))
+    write("fuzz_vdagent", "request_release", bytes([1]) + agent_message(8, struct.pack("<BxxxI", 0, 1)) +
+          agent_message(9, struct.pack("<Bxxx", 0)))
 
 
 if __name__ == "__main__":

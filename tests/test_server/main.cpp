@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "agent_device.hpp"
 #include "event_loop.hpp"
 #include "input_devices.hpp"
 #include "qxl_display.hpp"
@@ -42,6 +43,7 @@ struct options {
   int streaming = SPICE_STREAM_VIDEO_FILTER;
   std::string reference_dir;
   int step_ms = 250;
+  agent_options agent;
 };
 
 void print_usage(std::FILE* to) {
@@ -49,6 +51,7 @@ void print_usage(std::FILE* to) {
                "usage: vigil-test-server --port P [--addr 127.0.0.1] [--tls-port T --x509-dir DIR]\n"
                "         [--password PW] [--scene NAME] [--size WxH] [--compression MODE] [--jpeg MODE]\n"
                "         [--zlib-glz MODE] [--streaming MODE] [--reference-dir DIR] [--step-ms N]\n"
+               "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -57,6 +60,9 @@ void print_usage(std::FILE* to) {
                "  --streaming    off|all|filter (default filter)\n"
                "  --reference-dir DIR  write DIR/step-NNN.ppm after each step and DIR/final.ppm\n"
                "  --step-ms N    pause between the steps of the static scenes (default 250)\n"
+               "  --agent on     an emulated vdagent (clipboard, monitors config)\n"
+               "  --agent-clipboard TEXT   the guest grabs its clipboard with TEXT (implies --agent on)\n"
+               "  --agent-clipboard-bytes N   ... with N bytes of numbered lines instead\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -84,6 +90,19 @@ bool parse_size(const std::string& text, int& width, int& height) {
   const auto x = text.find('x');
   return x != std::string::npos && parse_int(text.substr(0, x), 640, 4096, width) &&
          parse_int(text.substr(x + 1), 480, 4096, height);
+}
+
+// `size` bytes of "line 00001\n"-style lines: a long clipboard text whose
+// every part is distinguishable.
+std::string numbered_text(std::size_t size) {
+  std::string text;
+  for (int line = 0; text.size() < size; ++line) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
+    text += buffer;
+  }
+  text.resize(size);
+  return text;
 }
 
 // Returns an error message, or nothing when `opts` is complete and valid.
@@ -130,7 +149,19 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       opts.reference_dir = value;
     else if (name == "--step-ms")
       ok = parse_int(value, 1, 60000, opts.step_ms);
-    else
+    else if (name == "--agent") {
+      ok = value == "on" || value == "off";
+      opts.agent.enabled = value == "on";
+    } else if (name == "--agent-clipboard") {
+      ok = !value.empty();
+      opts.agent.clipboard_text = value;
+      opts.agent.enabled = true;
+    } else if (name == "--agent-clipboard-bytes") {
+      int count = 0;
+      ok = parse_int(value, 1, 1 << 20, count);
+      opts.agent.clipboard_text = numbered_text(static_cast<std::size_t>(count));
+      opts.agent.enabled = ok;
+    } else
       return "unknown option " + name;
     if (!ok)
       return "bad value '" + value + "' for " + name;
@@ -181,6 +212,7 @@ int run(const options& opts) {
   SpiceServer* server = spice_server_new();
   qxl_display display(server, opts.width, opts.height);
   input_devices inputs(loop);
+  agent_device agent(loop, display, opts.agent);
   server_owner owner{server};
   configure(server, opts);
   if (spice_server_init(server, loop.spice_core()) != 0) {
@@ -192,6 +224,8 @@ int run(const options& opts) {
   }
   display.attach();
   inputs.attach(server);
+  if (opts.agent.enabled)
+    agent.attach(server);
   scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
                       opts.reference_dir);
   loop.on_channel_event = [&player](int event, const SpiceChannelEventInfo& info) {

@@ -10,12 +10,17 @@
 //       message) for main, display, inputs and cursor.
 //   spice_capture --port 5971 --password wrong --only-main --suffix -wrong-password
 //       writes main-wrong-password.{in,out}.bin and exits 2 when the link fails.
+//   spice_capture --port 5972 --only-main --agent --suffix -agent --out tests/data/agent
+//       also starts the agent (AGENT_START, ANNOUNCE_CAPABILITIES with the
+//       clipboard selection and grab serial) and asks for its clipboard text,
+//       so main.in.bin holds what a vdagent sends.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <spice/protocol.h>
+#include <spice/vd_agent.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +41,7 @@
 #include "protocol/framing.hpp"
 #include "protocol/link.hpp"
 #include "protocol/main_messages.hpp"
+#include "protocol/vdagent.hpp"
 
 namespace {
 
@@ -50,6 +56,7 @@ struct options {
   std::string suffix;                       // appended to the channel name in file names
   std::size_t max_recorded = 1024 * 1024;   // per channel and direction; keeps the files small
   bool only_main = false;
+  bool agent = false;
 };
 
 struct channel_connection {
@@ -253,6 +260,8 @@ private:
           send_message(channel, SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST,
                        build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
         send_message(channel, SPICE_MSGC_MAIN_ATTACH_CHANNELS, build_attach_channels());
+        if (opts_.agent && init->agent_connected)
+          start_agent(channel);
       }
     } else if (channel.type == SPICE_CHANNEL_MAIN && message.type == SPICE_MSG_MAIN_CHANNELS_LIST &&
                !opts_.only_main) {
@@ -265,6 +274,20 @@ private:
     // After on_set_ack, so SET_ACK counts in the new window as the server counts it.
     if (channel.acks.on_message_received())
       send_message(channel, SPICE_MSGC_ACK, build_ack());
+  }
+
+  // What a client does to hear from the agent: start it, announce what we
+  // take, and ask for the guest's clipboard text.
+  void start_agent(channel_connection& channel) {
+    send_message(channel, SPICE_MSGC_MAIN_AGENT_START, build_agent_start(10));
+    const std::vector<unsigned> caps = {VD_AGENT_CAP_MONITORS_CONFIG, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,
+                                        VD_AGENT_CAP_CLIPBOARD_SELECTION, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL};
+    for (const auto& message :
+         {build_agent_message(VD_AGENT_ANNOUNCE_CAPABILITIES, build_announce_capabilities(true, caps)),
+          build_agent_message(VD_AGENT_CLIPBOARD_REQUEST,
+                              build_clipboard_request({0, VD_AGENT_CLIPBOARD_UTF8_TEXT}, {true, true}))})
+      for (const auto& chunk : split_agent_chunks(message))
+        send_message(channel, SPICE_MSGC_MAIN_AGENT_DATA, chunk);
   }
 
   // "display" for display 0, "display-1" for a second head's channel.
@@ -296,7 +319,7 @@ private:
 int usage() {
   std::fprintf(stderr,
                "usage: spice_capture --port P [--host 127.0.0.1] [--seconds 20] [--out DIR]\n"
-               "                     [--password PW] [--suffix S] [--max-bytes N] [--only-main]\n");
+               "                     [--password PW] [--suffix S] [--max-bytes N] [--only-main] [--agent]\n");
   return 64;
 }
 
@@ -309,6 +332,8 @@ int main(int argc, char** argv) {
     const bool has_value = i + 1 < argc;
     if (arg == "--only-main")
       opts.only_main = true;
+    else if (arg == "--agent")
+      opts.agent = true;
     else if (!has_value)
       return usage();
     else if (arg == "--port")

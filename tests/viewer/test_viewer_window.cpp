@@ -351,3 +351,137 @@ BOOST_AUTO_TEST_CASE(guest_locks_follow_the_local_keyboard_when_the_window_gets_
   std::printf("lock sync on focus: the server's LEDs went %s\n", joined(leds_seen).c_str());
   BOOST_TEST(server_lines(server.log_path, "input key-").size() == 4u);  // two Caps taps from spice-server, no more
 }
+
+namespace {
+
+// The test server with its emulated vdagent (tests/test_server/README.md).
+std::unique_ptr<background_process> start_agent_server(std::uint16_t port, std::vector<std::string> agent_options,
+                                                       const std::string& log_path) {
+  std::vector<std::string> argv{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "solid",
+                                "--size", "1024x768"};
+  argv.insert(argv.end(), agent_options.begin(), agent_options.end());
+  auto server = std::make_unique<background_process>(argv, log_path);
+  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  return server;
+}
+
+// Waits up to `limit` for a server line starting with `prefix`; the last such line, or "".
+std::string wait_for_line(const std::string& log_path, const std::string& prefix, std::chrono::milliseconds limit) {
+  for (auto waited = 0ms; waited <= limit; waited += 100ms) {
+    auto lines = server_lines(log_path, prefix);
+    if (!lines.empty())
+      return lines.back();
+    std::this_thread::sleep_for(100ms);
+  }
+  return "";
+}
+
+// Another X client: what it reads from / puts into CLIPBOARD.
+process_result xclip(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), {"xclip", "-selection", "clipboard"});
+  return run_process(arguments, 20s);
+}
+
+// The width and height in a binary PPM's header.
+std::pair<int, int> ppm_size(const std::string& path) {
+  std::istringstream in(read_text_file(path));
+  std::string magic;
+  int width = 0, height = 0;
+  in >> magic >> width >> height;
+  return {width, height};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(guest_clipboard_text_reaches_the_local_clipboard_and_goes_back_into_the_guest) {
+  temp_directory work("vigil-viewer-clipboard");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  auto log_path = work.file("server.log");
+  auto server = start_agent_server(port, {"--agent-clipboard", "text from guest"}, log_path);
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
+  BOOST_REQUIRE_MESSAGE(!wait_for_line(log_path, "agent guest-grab", 10s).empty(), "the guest never grabbed");
+  // The client fetches the guest's text eagerly: wait for that request.
+  BOOST_REQUIRE(!wait_for_line(log_path, "agent clipboard-request", 5s).empty());
+  std::this_thread::sleep_for(300ms);
+  auto local = xclip({"-o"});
+  std::printf("guest copied 'text from guest'; xclip -o read '%s' (exit %d)\n", local.stdout_text.c_str(),
+              local.exit_code.value_or(-1));
+  BOOST_TEST(local.stdout_text == "text from guest");
+  // Another X client copies the same text: the client grabs in the guest,
+  // whose agent asks for it and receives it.
+  std::string back = local.stdout_text + " and back";
+  auto set = run_process({"sh", "-c", "printf %s '" + back + "' | xclip -selection clipboard -i -loops 1 -quiet"}, 20s,
+                         std::chrono::seconds(1));
+  auto data = wait_for_line(log_path, "agent clipboard-data", 5s);
+  auto grab = server_lines(log_path, "agent clipboard-grab");
+  std::printf("local copy of '%s': the guest saw grab: %s; data: %s\n", back.c_str(), joined(grab).c_str(),
+              data.c_str());
+  BOOST_REQUIRE(!grab.empty());
+  BOOST_TEST(data.find("bytes=" + std::to_string(back.size())) != std::string::npos);
+  BOOST_TEST(data.find("text=\"" + back + "\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_clipboard_text_larger_than_one_agent_chunk_crosses_both_ways) {
+  temp_directory work("vigil-viewer-clipboard-large");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  auto log_path = work.file("server.log");
+  constexpr int size = 10000;  // five AGENT_DATA chunks of at most 2048 bytes
+  auto server = start_agent_server(port, {"--agent-clipboard-bytes", std::to_string(size)}, log_path);
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
+  BOOST_REQUIRE(!wait_for_line(log_path, "agent clipboard-request", 10s).empty());
+  std::this_thread::sleep_for(500ms);
+  auto local = xclip({"-o"});
+  BOOST_TEST(local.stdout_text.size() == std::size_t{size});
+  BOOST_TEST(local.stdout_text.rfind("line 00000\nline 00001\n", 0) == 0);
+  auto file = work.file("local.txt");
+  write_text_file(file, local.stdout_text);
+  run_process({"sh", "-c", "xclip -selection clipboard -i -loops 1 -quiet < '" + file + "'"}, 20s, std::chrono::seconds(1));
+  auto data = wait_for_line(log_path, "agent clipboard-data", 5s);
+  std::printf("%d-byte guest text: the local clipboard held %zu bytes; back in the guest: %s\n", size,
+              local.stdout_text.size(), data.c_str());
+  BOOST_TEST(data.find("bytes=" + std::to_string(size)) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_surface_follows) {
+  temp_directory work("vigil-viewer-resize");
+  virtual_display display(work);
+  auto port = find_free_loopback_port();
+  auto log_path = work.file("server.log");
+  auto server = start_agent_server(port, {"--agent", "on"}, log_path);
+  auto dump = work.file("primary.ppm");
+  auto shot = kept("resized-window.png");
+  background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", "--dump-primary", dump, "--screenshot", shot,
+                             uri(port)},
+                            work.file("client.log"));
+  BOOST_REQUIRE(!wait_for_line(log_path, "agent client-capabilities", 10s).empty());
+  std::this_thread::sleep_for(3s);  // the scene is drawn
+  auto windows = xdotool({"search", "--name", "Vigil"});
+  xdotool({"windowsize", windows.substr(0, windows.find('\n')), "800", "600"});
+  auto config = wait_for_line(log_path, "agent monitors-config", 5s);
+  auto primary = wait_for_line(log_path, "primary size=800x600", 5s);
+  BOOST_TEST(!wait_for_line(log_path, "agent redrew size=800x600", 5s).empty());
+  std::printf("window resized to 800x600: server saw '%s', then '%s'\n", config.c_str(), primary.c_str());
+  BOOST_TEST(config == "agent monitors-config count=1 size=800x600");
+  BOOST_TEST(!primary.empty());
+  for (int i = 0; i < 300 && client.is_running(); ++i)
+    std::this_thread::sleep_for(100ms);
+  BOOST_REQUIRE_MESSAGE(!client.is_running(), "the client did not exit after --duration");
+  auto [width, height] = ppm_size(dump);
+  auto shot_size = run_process({"identify", "-format", "%wx%h", shot}, 20s).stdout_text;
+  long differing = differing_pixels(shot, dump);
+  auto colours = std::stol(run_process({"convert", dump, "-format", "%k", "info:"}, 20s).stdout_text);
+  std::printf("the client's primary surface at exit: %dx%d with %ld colours; the window %s, %ld pixels differ from "
+              "the surface\n",
+              width, height, colours, shot_size.c_str(), differing);
+  BOOST_TEST(width == 800);
+  BOOST_TEST(height == 600);
+  BOOST_TEST(shot_size == "800x600");
+  BOOST_TEST(differing == 0);
+  BOOST_TEST(colours > 1000);  // the guest's repainted desktop (photo tile), not an empty surface
+  auto log = read_text_file(work.file("client.log"));
+  BOOST_TEST(log.find("\"last_monitors_config\":\"800x600\"") != std::string::npos);
+  BOOST_TEST(server_lines(log_path, "agent monitors-config").size() == 1u);  // debounced, and not echoed back
+}

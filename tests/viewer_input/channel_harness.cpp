@@ -25,7 +25,7 @@ harness_config::harness_config() {
 channel_harness::channel_harness(std::uint16_t port) : system_(config_), self_(system_) {
   connection_.host = "127.0.0.1";
   connection_.plain_port = port;
-  auto main = wait_until_up(spawn_main_channel(system_, spec_for(SPICE_CHANNEL_MAIN), self_, {4, false}), SPICE_CHANNEL_MAIN);
+  auto main = wait_until_up(spawn_main_channel(system_, spec_for(SPICE_CHANNEL_MAIN), self_, {4, false, {}}), SPICE_CHANNEL_MAIN);
   std::string failure;
   self_->request(main, start_timeout, session_info_atom::value)
     .receive([&](const session_info& info) { session_id_ = info.session_id; },

@@ -34,6 +34,10 @@ public:
   caf::actor start_cursor();
   caf::actor start_display();
 
+  // The main channel started by the constructor; the harness's scoped actor
+  // is its status listener, so it also receives main's agent events.
+  caf::actor main_channel() const { return channels_.front(); }
+
   // What the channel reports to its supervisor's heartbeat.
   channel_health health(const caf::actor& channel);
   // The "pointer motion" edge of the inputs channel's health.

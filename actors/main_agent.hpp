@@ -1,0 +1,88 @@
+// The vdagent side of the main channel: not an actor, the part of
+// main_channel's state that speaks to the guest's agent through AGENT_*
+// messages (protocol/vdagent.hpp does the bytes). main_channel hands it the
+// AGENT_* frames and the window's (agent_atom, ...) events; it answers with
+// frames to send and (agent_event_atom, ...) events for the window.
+//
+// Order, as spice-gtk does it: once an agent is connected (INIT
+// agent_connected, AGENT_CONNECTED[_TOKENS]) AGENT_START with our tokens, then
+// ANNOUNCE_CAPABILITIES with request=1; the agent answers with its own. The
+// clipboard and monitors config wait for the agent's capabilities.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <caf/message.hpp>
+#include <caf/message_handler.hpp>
+#include <spdlog/logger.h>
+
+#include "actors/channel_health.hpp"
+#include "protocol/result.hpp"
+#include "protocol/vdagent.hpp"
+
+namespace vigil {
+
+// [agent] in config/vigil.toml. The last three are the window's.
+struct agent_settings {
+  std::uint32_t client_tokens = 10;            // AGENT_START: AGENT_DATA the server may send us unreturned
+  std::size_t max_message_bytes = 1 << 20;     // largest agent message accepted (clipboard text included)
+  std::size_t max_queued_bytes = 4 << 20;      // outgoing data waiting for server tokens
+  bool clipboard = true;                       // share the CLIPBOARD selection with the guest
+  bool resize_guest = true;                    // window size -> MONITORS_CONFIG
+  std::chrono::milliseconds resize_debounce{500};
+};
+
+class main_agent {
+public:
+  struct outputs {
+    std::function<void(std::uint16_t type, const protocol::bytes& body)> send_frame;
+    std::function<void(caf::message event)> to_frontend;  // (agent_event_atom's payload)
+  };
+  main_agent(agent_settings settings, outputs out, spdlog::logger& log);
+
+  void on_init(bool agent_connected, std::uint32_t server_tokens);
+  // AGENT_CONNECTED_TOKENS, or AGENT_CONNECTED (keeps INIT's tokens).
+  void on_connected(std::optional<std::uint32_t> server_tokens);
+  void on_disconnected();
+  void on_token(std::uint32_t tokens);
+  // AGENT_DATA; false on a broken agent stream (the error is in last_error).
+  bool on_data(const protocol::bytes& body);
+  // An (agent_atom, ...) event from the window.
+  void on_frontend(const caf::message& event);
+
+  agent_report report() const;
+
+private:
+  void start();
+  void send_message(std::uint32_t type, const protocol::bytes& data);
+  void flush();
+  void on_message(const protocol::agent_message& message);
+  void set_error(const std::string& error);
+  protocol::clipboard_layout layout() const;
+  void tell_state();
+
+  agent_settings settings_;
+  outputs out_;
+  spdlog::logger& log_;
+  protocol::agent_flow flow_;
+  protocol::agent_reassembler reassembler_;
+  protocol::agent_capabilities agent_caps_;
+  bool connected_ = false;
+  bool started_ = false;
+  bool have_caps_ = false;
+  std::uint32_t grab_serial_ = 0;  // ours, one per client grab
+  std::string clipboard_owner_ = "none";
+  std::uint64_t messages_in_ = 0;
+  std::uint64_t messages_out_ = 0;
+  std::uint64_t bytes_from_guest_ = 0;
+  std::uint64_t bytes_to_guest_ = 0;
+  std::uint64_t monitors_configs_sent_ = 0;
+  std::string last_monitors_config_;
+  std::string last_error_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,238 @@
+#include "agent_device.hpp"
+
+#include <spice/vd_agent.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "content.hpp"
+#include "stdout_lines.hpp"
+
+namespace vigil::test_server {
+
+namespace {
+
+constexpr std::size_t chunk_header_size = 8;  // VDIChunkHeader {u32 port, u32 size}
+
+std::uint32_t u32_at(const protocol::bytes& data, std::size_t at) {
+  return data[at] | data[at + 1] << 8 | data[at + 2] << 16 | static_cast<std::uint32_t>(data[at + 3]) << 24;
+}
+
+void put_u32(protocol::bytes& out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+}
+
+// FNV-1a: lets a test check a long text without printing all of it.
+std::uint32_t fnv1a(const protocol::bytes& data) {
+  std::uint32_t hash = 2166136261u;
+  for (auto byte : data)
+    hash = (hash ^ byte) * 16777619u;
+  return hash;
+}
+
+// Printable and on one line: at most 64 characters, \n and " escaped.
+std::string preview(const protocol::bytes& data) {
+  std::string out;
+  for (std::size_t i = 0; i < data.size() && i < 64; ++i) {
+    char c = static_cast<char>(data[i]);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += '?';
+    else
+      out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+agent_device::agent_device(event_loop& loop, qxl_display& display, agent_options options)
+    : loop_(loop), display_(display), options_(std::move(options)) {
+  interface_.base.type = SPICE_INTERFACE_CHAR_DEVICE;
+  interface_.base.description = "vigil test server vdagent";
+  interface_.base.major_version = SPICE_INTERFACE_CHAR_DEVICE_MAJOR;
+  interface_.base.minor_version = SPICE_INTERFACE_CHAR_DEVICE_MINOR;
+  interface_.state = hook_state;
+  interface_.write = hook_write;
+  interface_.read = hook_read;
+  instance_.instance.base.sif = &interface_.base;
+  instance_.instance.subtype = "vdagent";
+  instance_.owner = this;
+}
+
+agent_device& agent_device::from(SpiceCharDeviceInstance* instance) {
+  return *reinterpret_cast<owned_instance*>(instance)->owner;
+}
+
+void agent_device::attach(SpiceServer* server) {
+  if (spice_server_add_interface(server, &instance_.instance.base) != 0)
+    throw std::runtime_error("spice_server_add_interface(vdagent) failed");
+  print_line("agent attached");
+}
+
+void agent_device::hook_state(SpiceCharDeviceInstance*, int) {}
+
+int agent_device::hook_write(SpiceCharDeviceInstance* instance, const uint8_t* data, int size) {
+  auto& self = from(instance);
+  self.loop_.require_loop_thread("vdagent write");
+  self.on_client_bytes(data, static_cast<std::size_t>(size));
+  return size;
+}
+
+int agent_device::hook_read(SpiceCharDeviceInstance* instance, uint8_t* data, int size) {
+  auto& self = from(instance);
+  self.loop_.require_loop_thread("vdagent read");
+  auto available = self.to_client_.size() - self.to_client_offset_;
+  auto count = std::min<std::size_t>(available, static_cast<std::size_t>(size));
+  std::memcpy(data, self.to_client_.data() + self.to_client_offset_, count);
+  self.to_client_offset_ += count;
+  if (self.to_client_offset_ == self.to_client_.size()) {
+    self.to_client_.clear();
+    self.to_client_offset_ = 0;
+  }
+  return static_cast<int>(count);
+}
+
+// spice-server writes VDIChunkHeader {port, size} + the AGENT_DATA body it got.
+void agent_device::on_client_bytes(const uint8_t* data, std::size_t size) {
+  from_client_.insert(from_client_.end(), data, data + size);
+  while (from_client_.size() >= chunk_header_size) {
+    auto chunk_size = u32_at(from_client_, 4);
+    if (from_client_.size() < chunk_header_size + chunk_size)
+      return;
+    auto begin = from_client_.begin() + chunk_header_size;
+    protocol::bytes chunk(begin, begin + chunk_size);
+    from_client_.erase(from_client_.begin(), begin + chunk_size);
+    if (auto error = reassembler_.feed(chunk)) {
+      print_line("agent error \"%s\"", error->message.c_str());
+      return;
+    }
+    while (auto message = reassembler_.next())
+      on_message(*message);
+  }
+}
+
+protocol::clipboard_layout agent_device::layout() const {
+  return {client_caps_.has(VD_AGENT_CAP_CLIPBOARD_SELECTION), client_caps_.has(VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL)};
+}
+
+void agent_device::on_message(const protocol::agent_message& message) {
+  switch (message.type) {
+    case VD_AGENT_ANNOUNCE_CAPABILITIES: {
+      auto caps = protocol::parse_announce_capabilities(message.data);
+      if (!caps) {
+        print_line("agent error \"%s\"", caps.error().message.c_str());
+        return;
+      }
+      client_caps_ = *caps;
+      print_line("agent client-capabilities request=%d by-demand=%d selection=%d grab-serial=%d monitors-config=%d",
+                 caps->request ? 1 : 0, caps->has(VD_AGENT_CAP_CLIPBOARD_BY_DEMAND) ? 1 : 0,
+                 caps->has(VD_AGENT_CAP_CLIPBOARD_SELECTION) ? 1 : 0,
+                 caps->has(VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL) ? 1 : 0,
+                 caps->has(VD_AGENT_CAP_MONITORS_CONFIG) ? 1 : 0);
+      if (caps->request)
+        send(VD_AGENT_ANNOUNCE_CAPABILITIES,
+             protocol::build_announce_capabilities(
+               false, {VD_AGENT_CAP_MONITORS_CONFIG, VD_AGENT_CAP_REPLY, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,
+                       VD_AGENT_CAP_CLIPBOARD_SELECTION, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL}));
+      if (!options_.clipboard_text.empty() && !grabbed_once_)
+        grab_guest_clipboard();
+      return;
+    }
+    case VD_AGENT_CLIPBOARD_GRAB: {
+      auto grab = protocol::parse_clipboard_grab(message.data, layout());
+      if (!grab) {
+        print_line("agent error \"%s\"", grab.error().message.c_str());
+        return;
+      }
+      print_line("agent clipboard-grab selection=%u serial=%u types=%zu", grab->selection, grab->serial,
+                 grab->types.size());
+      // A guest application pastes at once: ask for the text.
+      if (std::find(grab->types.begin(), grab->types.end(), VD_AGENT_CLIPBOARD_UTF8_TEXT) != grab->types.end())
+        send(VD_AGENT_CLIPBOARD_REQUEST,
+             protocol::build_clipboard_request({grab->selection, VD_AGENT_CLIPBOARD_UTF8_TEXT}, layout()));
+      return;
+    }
+    case VD_AGENT_CLIPBOARD_REQUEST: {
+      auto request = protocol::parse_clipboard_request(message.data, layout());
+      if (!request) {
+        print_line("agent error \"%s\"", request.error().message.c_str());
+        return;
+      }
+      print_line("agent clipboard-request selection=%u type=%u", request->selection, request->type);
+      protocol::bytes text(options_.clipboard_text.begin(), options_.clipboard_text.end());
+      send(VD_AGENT_CLIPBOARD,
+           protocol::build_clipboard_data({request->selection, request->type, std::move(text)}, layout()));
+      return;
+    }
+    case VD_AGENT_CLIPBOARD: {
+      auto data = protocol::parse_clipboard_data(message.data, layout());
+      if (!data) {
+        print_line("agent error \"%s\"", data.error().message.c_str());
+        return;
+      }
+      print_line("agent clipboard-data selection=%u type=%u bytes=%zu fnv1a=%08x text=\"%s\"", data->selection,
+                 data->type, data->data.size(), fnv1a(data->data), preview(data->data).c_str());
+      return;
+    }
+    case VD_AGENT_CLIPBOARD_RELEASE: {
+      auto release = protocol::parse_clipboard_release(message.data, layout());
+      if (release)
+        print_line("agent clipboard-release selection=%u", release->selection);
+      return;
+    }
+    case VD_AGENT_MONITORS_CONFIG: {
+      auto config = protocol::parse_agent_monitors_config(message.data);
+      if (!config || config->monitors.empty()) {
+        print_line("agent error \"%s\"", config ? "MONITORS_CONFIG without monitors" : config.error().message.c_str());
+        return;
+      }
+      const auto& first = config->monitors.front();
+      print_line("agent monitors-config count=%zu size=%ux%u", config->monitors.size(), first.width, first.height);
+      send(VD_AGENT_REPLY, protocol::bytes{VD_AGENT_MONITORS_CONFIG, 0, 0, 0, VD_AGENT_SUCCESS, 0, 0, 0});
+      // What a guest's driver would do: a new primary surface of that size,
+      // within what the test server can draw (even widths keep rows simple).
+      int width = std::clamp<int>(static_cast<int>(first.width & ~1u), 320, 4096);
+      int height = std::clamp<int>(static_cast<int>(first.height), 200, 4096);
+      if (options_.resize_on_monitors_config)
+        loop_.post([this, width, height] { resize_primary(width, height); });
+      return;
+    }
+    default:
+      print_line("agent message type=%s bytes=%zu", protocol::agent_message_name(message.type), message.data.size());
+  }
+}
+
+// What a guest does on a mode change: a new primary surface, then it
+// repaints its desktop (a dark fill and a photo tile in the middle).
+void agent_device::resize_primary(int width, int height) {
+  display_.recreate_primary(width, height);
+  display_.fill(0, rect{0, 0, width, height}, 0x00143c28);
+  display_.copy_image(0, width / 2 - 128, height / 2 - 128, photo_tile(256, 256, 11));
+  print_line("agent redrew size=%dx%d", width, height);
+}
+
+void agent_device::grab_guest_clipboard() {
+  grabbed_once_ = true;
+  protocol::clipboard_grab grab{VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, guest_serial_++, {VD_AGENT_CLIPBOARD_UTF8_TEXT}};
+  send(VD_AGENT_CLIPBOARD_GRAB, protocol::build_clipboard_grab(grab, layout()));
+  print_line("agent guest-grab bytes=%zu", options_.clipboard_text.size());
+}
+
+// To the client: each piece of at most 2048 bytes behind its VDIChunkHeader.
+void agent_device::send(std::uint32_t type, const protocol::bytes& data) {
+  for (const auto& chunk : protocol::split_agent_chunks(protocol::build_agent_message(type, data))) {
+    put_u32(to_client_, VDP_CLIENT_PORT);
+    put_u32(to_client_, static_cast<std::uint32_t>(chunk.size()));
+    to_client_.insert(to_client_.end(), chunk.begin(), chunk.end());
+  }
+  // Not from inside spice-server's write hook: wake it from the loop.
+  loop_.post([this] { spice_server_char_device_wakeup(&instance_.instance); });
+}
+
+}  // namespace vigil::test_server

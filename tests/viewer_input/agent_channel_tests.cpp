@@ -1,0 +1,187 @@
+// The vdagent through vigil's main channel, without a window: main against
+// vigil-test-server's emulated agent (tests/test_server/agent_device.cpp),
+// with the test as main's status listener. Clipboard texts larger than one
+// AGENT_DATA chunk (2048 bytes) cross both ways, and more chunks than the
+// server gives tokens for at once go out as the server returns tokens.
+#include <boost/test/unit_test.hpp>
+
+#include <spice/vd_agent.h>
+
+#include <cstdio>
+
+#include <caf/message_handler.hpp>
+#include <optional>
+#include <thread>
+
+#include "actors/agent_events.hpp"
+#include "actors/messages.hpp"
+#include "channel_harness.hpp"
+#include "display_servers.hpp"
+
+using namespace std::chrono_literals;
+using namespace vigil;
+using namespace vigil::viewer_input_test;
+using vigil::display_test::scene_server;
+
+namespace {
+
+// The test server's --agent-clipboard-bytes text.
+std::string numbered_text(std::size_t size) {
+  std::string text;
+  for (int line = 0; text.size() < size; ++line) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
+    text += buffer;
+  }
+  text.resize(size);
+  return text;
+}
+
+std::uint32_t fnv1a(const std::string& text) {
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char byte : text)
+    hash = (hash ^ byte) * 16777619u;
+  return hash;
+}
+
+// Receives main's agent events (acknowledging each, as the session does)
+// until `wanted` matches one; other messages are ignored.
+template <class Wanted>
+bool wait_for_agent_event(channel_harness& harness, Wanted wanted, std::chrono::milliseconds timeout = 10s) {
+  auto& self = harness.self();
+  auto main = harness.main_channel();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    self->receive(
+      [&](agent_event_atom, const caf::message& event) {
+        self->send(main, edge_ack_atom::value, edge_ids::agent_events, std::uint32_t{1});
+        caf::message copy = event;
+        found = wanted(copy);
+      },
+      [](main_status_atom, const main_status&) {}, [](channel_event_atom, const channel_event&) {},
+      caf::after(100ms) >> [] {});
+  }
+  return found;
+}
+
+bool wait_until_agent_ready(channel_harness& harness) {
+  return wait_for_agent_event(harness, [](caf::message& event) {
+    bool ready = false;
+    caf::message_handler([&](agent_state_atom, bool connected, bool monitors) { ready = connected && monitors; })(
+      event);
+    return ready;
+  });
+}
+
+agent_report agent_of(channel_harness& harness) {
+  auto health = harness.health(harness.main_channel());
+  BOOST_REQUIRE(health.agent.has_value());
+  return *health.agent;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(agent_channel)
+
+BOOST_AUTO_TEST_CASE(guest_text_over_several_agent_chunks_reaches_the_client_whole) {
+  constexpr std::size_t size = 10000;  // 5 chunks
+  scene_server server({"--scene", "solid", "--agent-clipboard-bytes", std::to_string(size)});
+  channel_harness harness(server.port());
+  bool grabbed = wait_for_agent_event(harness, [](caf::message& event) {
+    return event.match_element<clipboard_grab_atom>(0);
+  });
+  BOOST_REQUIRE_MESSAGE(grabbed, "no guest grab; server said:\n" << server.output());
+  harness.self()->send(harness.main_channel(), agent_atom::value,
+                       caf::make_message(clipboard_request_atom::value, std::uint8_t{0}));
+  std::string received;
+  wait_for_agent_event(harness, [&](caf::message& event) {
+    bool data = false;
+    caf::message_handler([&](clipboard_data_atom, std::uint8_t, const std::string& text) {
+      received = text;
+      data = true;
+    })(event);
+    return data;
+  });
+  auto agent = agent_of(harness);
+  std::printf("guest text of %zu bytes: received %zu bytes; main counted %llu agent chunks in, returned tokens as "
+              "it went (server tokens now %u)\n",
+              size, received.size(), static_cast<unsigned long long>(agent.chunks_in), agent.server_tokens);
+  BOOST_TEST(received == numbered_text(size));
+  BOOST_TEST(agent.chunks_in >= 6u);  // capabilities, grab, 5 data chunks
+  BOOST_TEST(agent.clipboard_bytes_from_guest == size);
+  BOOST_TEST(agent.last_error == "");
+}
+
+BOOST_AUTO_TEST_CASE(client_text_needing_more_than_the_servers_tokens_reaches_the_guest_whole) {
+  constexpr std::size_t size = 60000;  // 30 chunks: more than spice-server's 10 tokens at a time
+  scene_server server({"--scene", "solid", "--agent", "on"});
+  channel_harness harness(server.port());
+  BOOST_REQUIRE(wait_until_agent_ready(harness));
+  const auto before = agent_of(harness);
+  auto main = harness.main_channel();
+  harness.self()->send(main, agent_atom::value, caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+  bool requested = wait_for_agent_event(harness, [](caf::message& event) {
+    return event.match_element<clipboard_request_atom>(0);
+  });
+  BOOST_REQUIRE_MESSAGE(requested, "the guest never asked; server said:\n" << server.output());
+  auto text = numbered_text(size);
+  harness.self()->send(main, agent_atom::value,
+                       caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, text));
+  bool arrived = server.wait_for_output("agent clipboard-data", 10s);
+  auto after = agent_of(harness);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "bytes=%zu fnv1a=%08x", size, fnv1a(text));
+  std::printf("client text of %zu bytes: server tokens at start %u; %llu chunks sent in all; the agent printed "
+              "the data: %s\n",
+              size, before.server_tokens, static_cast<unsigned long long>(after.chunks_out),
+              arrived ? "yes" : "no");
+  BOOST_REQUIRE(arrived);
+  BOOST_TEST(server.output().find(expected) != std::string::npos);
+  BOOST_TEST(after.chunks_out >= 30u);
+  BOOST_TEST(after.chunks_out > before.server_tokens + before.chunks_out);  // needed AGENT_TOKENs
+  BOOST_TEST(after.queued_chunks == 0u);
+  BOOST_TEST(after.messages_refused == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_monitors_config_reaches_the_agent_and_the_server_makes_that_surface) {
+  scene_server server({"--scene", "solid", "--agent", "on"});
+  channel_harness harness(server.port());
+  BOOST_REQUIRE(wait_until_agent_ready(harness));
+  harness.self()->send(harness.main_channel(), agent_atom::value,
+                       caf::make_message(monitors_config_atom::value, std::uint32_t{800}, std::uint32_t{600}));
+  BOOST_TEST(server.wait_for_output("agent monitors-config count=1 size=800x600", 10s));
+  BOOST_TEST(server.wait_for_output("primary size=800x600", 10s));
+  BOOST_TEST(agent_of(harness).last_monitors_config == "800x600");
+}
+
+BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_never_a_wait) {
+  scene_server server({"--scene", "solid", "--agent", "on"});
+  channel_harness harness(server.port());
+  BOOST_REQUIRE(wait_until_agent_ready(harness));
+  // Each client grab makes the agent ask for the text: one event for the
+  // listener, which from now on acknowledges none.
+  constexpr int grabs = 40;  // capacity 16 in flight + 16 waiting + 8 over
+  for (int i = 0; i < grabs; ++i)
+    harness.self()->send(harness.main_channel(), agent_atom::value,
+                         caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+  for (int i = 0; i < 100 && lines_starting_with(server.output(), "agent clipboard-grab").size() < grabs; ++i)
+    std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(300ms);
+  auto health = harness.health(harness.main_channel());
+  edge_report events;
+  for (const auto& edge : health.edges)
+    if (edge.name == "main->session agent events")
+      events = edge;
+  std::printf("%d guest requests to a listener that acknowledges none: %zu in flight (capacity %zu), %zu waiting, "
+              "%llu refused; main is %s\n",
+              grabs, events.in_flight, events.capacity, events.waiting, static_cast<unsigned long long>(events.refused),
+              to_string(health.state));
+  BOOST_TEST(lines_starting_with(server.output(), "agent clipboard-grab").size() == std::size_t{grabs});
+  BOOST_TEST(events.in_flight == events.capacity);
+  BOOST_TEST(events.waiting == events.capacity);
+  BOOST_TEST(events.refused == grabs - 2 * events.capacity);
+  BOOST_TEST((health.state == channel_state::up));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,23 @@ struct edge_report {
   std::uint64_t refused = 0;
 };
 
+// The playback channel's own numbers (actors/playback_channel.cpp); what
+// happens to the audio after it (jitter buffer, device) is the audio sink's.
+struct playback_health {
+  bool active = false;           // between START and STOP
+  std::string mode;              // raw | opus (from PLAYBACK_MODE)
+  std::uint32_t frequency = 0;   // from the last START
+  std::uint32_t channels = 0;
+  std::uint64_t starts = 0;
+  std::uint64_t packets = 0;         // DATA messages
+  std::uint64_t decoded_frames = 0;  // PCM frames handed to the sink
+  std::uint64_t decode_errors = 0;   // packets that did not decode (skipped)
+  std::uint32_t last_time = 0;       // server multimedia time of the last decoded packet
+  std::vector<std::uint16_t> volume; // from PLAYBACK_VOLUME; empty: none received
+  bool mute = false;
+  std::uint32_t latency_ms = 0;      // from PLAYBACK_LATENCY
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -68,6 +86,7 @@ struct channel_health {
   std::uint32_t restarts = 0;              // filled in by the supervisor
   std::vector<edge_report> edges;
   std::vector<std::string> errors;
+  std::optional<playback_health> playback;  // the playback channel only
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

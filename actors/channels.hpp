@@ -58,6 +58,14 @@ caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
 // whenever it changes, over a keep_latest edge (null: nobody is told).
 caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, caf::actor renderer);
 
+struct playback_options {
+  bool offer_opus = true;          // advertise SPICE_PLAYBACK_CAP_OPUS (false: the server sends raw PCM)
+  std::size_t edge_capacity = 32;  // decoded packets in flight to the audio sink (drop_oldest)
+};
+// `sink` (actors/audio_sink.hpp) receives the decoded PCM.
+caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, caf::actor sink,
+                                  playback_options options);
+
 }  // namespace vigil
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::session_info)

@@ -37,6 +37,8 @@ constexpr std::uint32_t display_frames = 3; // display channel -> renderer: keep
 constexpr std::uint32_t viewer_frames = 4;  // renderer -> window: keep_latest
 constexpr std::uint32_t cursor_state = 5;   // cursor channel -> renderer: keep_latest
 constexpr std::uint32_t viewer_cursor = 6;  // renderer -> window: keep_latest
+constexpr std::uint32_t playback_audio = 7;  // playback channel -> audio sink: drop_oldest
+constexpr std::uint32_t playback_volume = 8; // playback channel -> audio sink: keep_latest
 }  // namespace edge_ids
 // (dump_primary_atom, std::string path) -> std::string error ("" on success):
 // write the primary surface as a binary PPM (session -> display channel 0).

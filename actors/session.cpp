@@ -92,7 +92,8 @@ void supervise_listed_channels(session_actor* self) {
   std::size_t supervised = 1;  // main
   for (const auto& address : state.info.channels) {
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
-                     address.type == SPICE_CHANNEL_CURSOR;
+                     address.type == SPICE_CHANNEL_CURSOR ||
+                     (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled);
     supervised += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -113,6 +114,16 @@ void supervise_listed_channels(session_actor* self) {
         supervise(self, address.type, address.id,
                   [&system, renderer = state.options.renderer](channel_spec spec) {
                     return spawn_cursor_channel(system, std::move(spec), renderer);
+                  });
+        break;
+      case SPICE_CHANNEL_PLAYBACK:
+        if (!state.options.audio_enabled) {
+          state.log->info("channel {} not connected: audio.enabled is false", label_of(address.type, address.id));
+          break;
+        }
+        supervise(self, address.type, address.id,
+                  [&system, sink = state.options.audio, playback = state.options.playback](channel_spec spec) {
+                    return spawn_playback_channel(system, std::move(spec), sink, playback);
                   });
         break;
       default:

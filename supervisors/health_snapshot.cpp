@@ -20,7 +20,7 @@ nlohmann::json channel_json(const channel_health& channel) {
                      {"coalesced", edge.coalesced},
                      {"dropped", edge.dropped},
                      {"refused", edge.refused}});
-  return {
+  nlohmann::json json = {
     {"channel", channel.channel},
     {"id", channel.id},
     {"state", to_string(channel.state)},
@@ -36,6 +36,48 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"restarts", channel.restarts},
     {"edges", edges},
     {"errors", channel.errors},
+  };
+  if (channel.playback) {
+    const auto& playback = *channel.playback;
+    json["playback"] = {
+      {"active", playback.active},
+      {"mode", playback.mode},
+      {"frequency", playback.frequency},
+      {"channels", playback.channels},
+      {"starts", playback.starts},
+      {"packets", playback.packets},
+      {"decoded_frames", playback.decoded_frames},
+      {"decode_errors", playback.decode_errors},
+      {"last_time", playback.last_time},
+      {"volume", playback.volume},
+      {"mute", playback.mute},
+      {"latency_ms", playback.latency_ms},
+    };
+  }
+  return json;
+}
+
+nlohmann::json audio_json(const audio_health& audio) {
+  return {
+    {"device", audio.device},
+    {"device_error", audio.device_error},
+    {"frequency", audio.frequency},
+    {"channels", audio.channels},
+    {"streams", audio.streams},
+    {"playing", audio.buffer.playing},
+    {"buffer_ms", audio.buffer.depth_ms},
+    {"target_ms", audio.target_ms},
+    {"capacity_ms", audio.capacity_ms},
+    {"packets_in", audio.buffer.packets_in},
+    {"late_packets_dropped", audio.buffer.packets_late},
+    {"late_frames_dropped", audio.buffer.frames_late},
+    {"overflow_frames_dropped", audio.buffer.frames_overflow},
+    {"underruns", audio.buffer.underruns},
+    {"frames_played", audio.buffer.frames_played},
+    {"silence_frames", audio.buffer.frames_silence},
+    {"volume", audio.volume},
+    {"mute", audio.mute},
+    {"dump", {{"path", audio.dump_path}, {"frames", audio.dump_frames}, {"error", audio.dump_error}}},
   };
 }
 
@@ -67,6 +109,8 @@ std::string health_snapshot_json(const session_health& health, const std::option
     {"renderer", {{"frames_rendered", health.frames_rendered}, {"frames_coalesced", health.frames_coalesced}}},
     {"process", {{"peak_rss_kb", peak_rss_kb()}}},
   };
+  if (health.audio)
+    snapshot["audio"] = audio_json(*health.audio);
   if (exit)
     snapshot["exit"] = {{"code", exit->code}, {"reason", exit->reason}};
   else

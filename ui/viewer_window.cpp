@@ -11,6 +11,7 @@
 #include "actors/log.hpp"
 #include "actors/messages.hpp"
 #include "ui/keymap.hpp"
+#include "ui/sfml_audio_device.hpp"
 #include "ui/x11_keyboard.hpp"
 
 namespace vigil {
@@ -32,6 +33,7 @@ public:
   void attach(caf::scoped_actor& self, session_options& options) override {
     renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
     options.renderer = renderer_;
+    options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     self->send(renderer_, subscribe_frames_atom::value, caf::actor{self});
   }
 

@@ -45,6 +45,11 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->log_level == defaults.log_level);
   BOOST_TEST(loaded.value->main_status_edge_capacity == defaults.main_status_edge_capacity);
   BOOST_TEST(loaded.value->client_mouse_mode == defaults.client_mouse_mode);
+  BOOST_TEST(loaded.value->audio_enabled == defaults.audio_enabled);
+  BOOST_TEST(loaded.value->playback.offer_opus == defaults.playback.offer_opus);
+  BOOST_TEST(loaded.value->playback.edge_capacity == defaults.playback.edge_capacity);
+  BOOST_TEST(loaded.value->audio_buffer.target_ms == defaults.audio_buffer.target_ms);
+  BOOST_TEST(loaded.value->audio_buffer.capacity_ms == defaults.audio_buffer.capacity_ms);
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());

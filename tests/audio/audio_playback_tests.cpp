@@ -8,9 +8,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
+#include "child_process.hpp"
 #include "display_servers.hpp"
 #include "temp_directory.hpp"
 #include "tests/support/tone_analysis.hpp"
@@ -19,6 +21,9 @@
 using namespace vigil::display_test;
 using namespace vigil::integration;
 using namespace std::chrono_literals;
+
+#define VIGIL_AUDIO_CHECK_CONTAINS(text, part) \
+  BOOST_TEST((text).find(part) != std::string::npos, "\"" << (text) << "\" should contain \"" << (part) << "\"")
 
 namespace {
 
@@ -167,4 +172,52 @@ BOOST_AUTO_TEST_CASE(audio_disabled_leaves_the_playback_channel_alone) {
   BOOST_TEST(find_channel(*run.snapshot, "playback") == nullptr);
   BOOST_TEST(find_channel(*run.snapshot, "display") != nullptr);
   BOOST_TEST(!server.wait_for_output("playback client-active", 100ms));
+}
+
+namespace {
+
+// The window under xvfb-run with OpenAL Soft told which backends it may use
+// (ALSOFT_DRIVERS); returns the snapshot's "audio" part.
+nlohmann::json run_window(const std::string& drivers, const std::string& dump) {
+  scene_server server({"--scene", "solid", "--playback-tone", "440"});
+  setenv("ALSOFT_DRIVERS", drivers.c_str(), 1);
+  auto run = vigil::test_support::run_process(
+    {"xvfb-run", "-a", vigil_binary(), "--duration", "4", "--dump-audio", dump, plain_uri(server.port())}, 60s);
+  unsetenv("ALSOFT_DRIVERS");
+  BOOST_TEST_MESSAGE("window client: " << run.describe());
+  BOOST_TEST_REQUIRE(run.exit_code.value_or(-1) == 0, run.describe() << "\n" << run.stderr_text);
+  const auto last_line = run.stdout_text.substr(run.stdout_text.rfind('\n', run.stdout_text.size() - 2) + 1);
+  const auto snapshot = nlohmann::json::parse(last_line, nullptr, false);
+  BOOST_TEST_REQUIRE(snapshot.contains("audio"), "no audio part in: " << last_line);
+  BOOST_TEST_MESSAGE("ALSOFT_DRIVERS=" << drivers << ": audio sink " << snapshot.at("audio").dump());
+  return snapshot.at("audio");
+}
+
+}  // namespace
+
+// OpenAL Soft's null backend consumes audio in real time, as a sound card
+// would: the SFML stream pulls from the jitter buffer on its own thread.
+BOOST_AUTO_TEST_CASE(window_plays_through_sfml_on_openal_null_backend) {
+  vigil::test_support::temp_directory directory("audio");
+  const auto audio = run_window("null", directory.file("audio.wav"));
+  BOOST_TEST(audio.at("device").get<std::string>() == "sfml");
+  BOOST_TEST(audio.at("device_error").get<std::string>().empty());
+  BOOST_TEST(audio.at("frames_played").get<std::uint64_t>() > 48000u);
+  BOOST_TEST(audio.at("buffer_ms").get<std::uint32_t>() <= audio.at("capacity_ms").get<std::uint32_t>());
+  std::string error;
+  const auto wav = read_wav(directory.file("audio.wav"), error);
+  BOOST_TEST_REQUIRE(wav.has_value(), error);
+  BOOST_TEST(std::abs(vigil::test::dominant_tone(wav->samples, 2, 48000).frequency_hz - 440) < 3.0);
+}
+
+// No usable backend at all (what a machine without a sound card gets): SFML
+// never pulls, the sink notices within a second and consumes on its own clock;
+// nothing hangs and the buffer stays within its capacity.
+BOOST_AUTO_TEST_CASE(window_without_a_sound_device_falls_back_to_the_sinks_clock) {
+  vigil::test_support::temp_directory directory("audio");
+  const auto audio = run_window("no-such-backend", directory.file("audio.wav"));
+  BOOST_TEST(audio.at("device").get<std::string>() == "sfml");
+  VIGIL_AUDIO_CHECK_CONTAINS(audio.at("device_error").get<std::string>(), "no sound device");
+  BOOST_TEST(audio.at("frames_played").get<std::uint64_t>() > 48000u);
+  BOOST_TEST(audio.at("buffer_ms").get<std::uint32_t>() <= audio.at("capacity_ms").get<std::uint32_t>());
 }

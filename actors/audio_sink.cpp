@@ -91,6 +91,7 @@ struct audio_sink_state {
   protocol::jitter_settings jitter;
   std::uint32_t stream = 0;
   bool streaming = false;
+  bool ticking = false;  // a tick is scheduled; only while a stream plays, so an idle sink never wakes
   std::uint64_t streams = 0;
   clock::time_point last_tick;
   // The device must keep pulling while a stream plays; one that stops (no
@@ -118,6 +119,10 @@ void start_stream(sink_actor* self, const audio_packet& packet) {
   state.log->info("stream {}: {} Hz, {} channels", packet.stream, packet.format.frequency, packet.format.channels);
   if (state.device && !state.device_stalled)
     state.device->start(packet.format);
+  if (!state.ticking) {
+    state.ticking = true;
+    self->delayed_send(self, tick_interval, audio_tick_atom::value);
+  }
 }
 
 void stop_stream(sink_actor* self) {
@@ -175,9 +180,10 @@ void check_device_pulls(sink_actor* self, const protocol::jitter_stats& stats, c
 // Without a (working) device, consume at the stream's rate by the actor's clock.
 void on_tick(sink_actor* self) {
   auto& state = self->state;
-  self->delayed_send(self, tick_interval, audio_tick_atom::value);
+  state.ticking = state.streaming;
   if (!state.streaming)
     return;
+  self->delayed_send(self, tick_interval, audio_tick_atom::value);
   const auto now = clock::now();
   std::lock_guard<std::mutex> lock(state.playback->mutex);
   auto& buffer = state.playback->buffer;
@@ -233,7 +239,6 @@ caf::behavior audio_sink(sink_actor* self, audio_sink_options options) {
     state.dump = std::make_unique<wav_dump>();
     state.dump->path_ = options.dump_path;
   }
-  self->send(self, audio_tick_atom::value);
   return {
     [self](audio_atom, audio_packet& packet) {
       on_packet(self, packet);

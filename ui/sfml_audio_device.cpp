@@ -49,12 +49,13 @@ private:
 class sfml_audio_device final : public audio_device {
 public:
   std::string name() const override { return "sfml"; }
-  void bind(std::shared_ptr<shared_playback> playback) override {
-    stream_ = std::make_unique<playback_stream>(std::move(playback));
-  }
+  void bind(std::shared_ptr<shared_playback> playback) override { playback_ = std::move(playback); }
+  // OpenAL opens the sound device with the first stream, so a session
+  // without audio never touches it.
   void start(const protocol::audio_format& format) override {
-    if (stream_)
-      stream_->open(format);
+    if (!stream_)
+      stream_ = std::make_unique<playback_stream>(playback_);
+    stream_->open(format);
   }
   void stop() override {
     if (stream_)
@@ -65,6 +66,7 @@ public:
   std::string error() const override { return ""; }
 
 private:
+  std::shared_ptr<shared_playback> playback_;
   std::unique_ptr<playback_stream> stream_;
 };
 

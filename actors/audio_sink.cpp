@@ -90,6 +90,8 @@ struct audio_sink_state {
   std::shared_ptr<spdlog::logger> log;
   protocol::jitter_settings jitter;
   std::uint32_t stream = 0;
+  caf::actor_addr source;  // the playback channel (incarnation) of the current stream
+  std::uint64_t stale_packets = 0;
   bool streaming = false;
   bool ticking = false;  // a tick is scheduled; only while a stream plays, so an idle sink never wakes
   std::uint64_t streams = 0;
@@ -109,6 +111,7 @@ using sink_actor = caf::stateful_actor<audio_sink_state>;
 void start_stream(sink_actor* self, const audio_packet& packet) {
   auto& state = self->state;
   state.stream = packet.stream;
+  state.source = caf::actor_cast<caf::actor_addr>(self->current_sender());
   state.streaming = true;
   ++state.streams;
   {
@@ -138,6 +141,13 @@ void stop_stream(sink_actor* self) {
 
 void on_packet(sink_actor* self, audio_packet& packet) {
   auto& state = self->state;
+  // A replaced channel incarnation can still deliver what it had decoded
+  // before it died; its stream is over.
+  if (packet.what != audio_packet::kind::start && state.streaming &&
+      caf::actor_cast<caf::actor_addr>(self->current_sender()) != state.source) {
+    ++state.stale_packets;
+    return;
+  }
   switch (packet.what) {
     case audio_packet::kind::start:
       start_stream(self, packet);
@@ -211,6 +221,7 @@ audio_health health_of(sink_actor* self) {
   health.capacity_ms = state.jitter.capacity_ms;
   health.target_ms = state.jitter.target_ms;
   health.streams = state.streams;
+  health.stale_packets = state.stale_packets;
   {
     std::lock_guard<std::mutex> lock(state.playback->mutex);
     health.buffer = state.playback->buffer.stats();

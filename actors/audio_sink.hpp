@@ -96,6 +96,7 @@ struct audio_health {
   std::vector<std::uint16_t> volume;
   bool mute = false;
   std::uint64_t streams = 0;
+  std::uint64_t stale_packets = 0;  // from a playback channel incarnation that was replaced
   std::string dump_path;
   std::uint64_t dump_frames = 0;
   std::string dump_error;

@@ -64,6 +64,7 @@ nlohmann::json audio_json(const audio_health& audio) {
     {"frequency", audio.frequency},
     {"channels", audio.channels},
     {"streams", audio.streams},
+    {"stale_packets", audio.stale_packets},
     {"playing", audio.buffer.playing},
     {"buffer_ms", audio.buffer.depth_ms},
     {"target_ms", audio.target_ms},

@@ -221,3 +221,38 @@ BOOST_AUTO_TEST_CASE(window_without_a_sound_device_falls_back_to_the_sinks_clock
   BOOST_TEST(audio.at("frames_played").get<std::uint64_t>() > 48000u);
   BOOST_TEST(audio.at("buffer_ms").get<std::uint32_t>() <= audio.at("capacity_ms").get<std::uint32_t>());
 }
+
+// A playback channel that stops processing (debug fault: its handler blocks
+// 4 s, one second after it is up) misses its heartbeat and is restarted
+// alone; the sink starts the new incarnation's stream, counts the starved
+// stretch as an underrun and ignores what the old incarnation still delivers.
+BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_continues) {
+  vigil::test_support::temp_directory directory("audio");
+  scene_server server({"--scene", "solid", "--playback-tone", "440"});
+  const std::string dump = directory.file("audio.wav");
+  auto run = run_vigil({"--headless", "--duration", "8", "--dump-audio", dump, "--debug-fault",
+                        "playback:0:stall:1000:4000", plain_uri(server.port())},
+                       40s);
+  BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context());
+  BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
+  const nlohmann::json* playback = find_channel(*run.snapshot, "playback");
+  BOOST_TEST_REQUIRE(playback != nullptr, run.context());
+  const auto& audio = run.snapshot->at("audio");
+  BOOST_TEST_MESSAGE("restarted playback channel: " << playback->dump());
+  BOOST_TEST_MESSAGE("audio sink: " << audio.dump());
+  BOOST_TEST(playback->at("state").get<std::string>() == "up");
+  BOOST_TEST(playback->at("restarts").get<int>() >= 1);
+  BOOST_TEST(audio.at("streams").get<int>() >= 2);
+  BOOST_TEST(audio.at("underruns").get<int>() >= 1);
+  std::string error;
+  const auto wav = read_wav(dump, error);
+  BOOST_TEST_REQUIRE(wav.has_value(), error);
+  // The last 2 s come from the new incarnation.
+  BOOST_TEST_REQUIRE(wav->samples.size() > 4u * 48000);
+  const std::vector<std::int16_t> tail(wav->samples.end() - 4 * 48000, wav->samples.end());
+  const auto tone = vigil::test::dominant_tone(tail, 2, 48000);
+  BOOST_TEST_MESSAGE("after the restart: " << tone.frequency_hz << " Hz, share " << tone.share << ", rms "
+                                           << tone.rms);
+  BOOST_TEST(std::abs(tone.frequency_hz - 440) < 3.0);
+  BOOST_TEST(tone.rms > 5000);
+}

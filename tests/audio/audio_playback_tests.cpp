@@ -11,9 +11,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "child_process.hpp"
 #include "display_servers.hpp"
+#include "loopback_ports.hpp"
 #include "temp_directory.hpp"
 #include "tests/support/tone_analysis.hpp"
 #include "vigil_client_run.hpp"
@@ -262,4 +264,29 @@ BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_co
                                            << tone.rms);
   BOOST_TEST(std::abs(tone.frequency_hz - 440) < 3.0);
   BOOST_TEST(tone.rms > 5000);
+}
+
+// QEMU with an HDA sound card on its spice audio backend offers playback (and
+// record, which vigil does not connect). SeaBIOS plays nothing: the channel
+// links, QEMU announces Opus, and no stream starts.
+BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream) {
+  vigil::test_support::temp_directory directory("audio-qemu");
+  const std::uint16_t port = vigil::test_support::find_free_loopback_port();
+  vigil::test_support::background_process qemu(
+    {"qemu-system-x86_64", "-accel", "tcg", "-machine", "pc", "-m", "128", "-nodefaults", "-vga", "qxl", "-display",
+     "none", "-monitor", "none", "-serial", "none", "-audiodev", "spice,id=snd0", "-device", "intel-hda", "-device",
+     "hda-duplex,audiodev=snd0", "-spice", "port=" + std::to_string(port) + ",addr=127.0.0.1,disable-ticketing=on"},
+    directory.file("qemu.log"));
+  for (int i = 0; i < 200 && !vigil::test_support::loopback_port_accepts_connections(port); ++i)
+    std::this_thread::sleep_for(50ms);
+  auto run = run_vigil({"--headless", "--duration", "3", plain_uri(port)}, 40s);
+  BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context() << vigil::test_support::read_text_file(directory.file("qemu.log")));
+  BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
+  const nlohmann::json* playback = find_channel(*run.snapshot, "playback");
+  BOOST_TEST_REQUIRE(playback != nullptr, run.context());
+  BOOST_TEST_MESSAGE("QEMU playback channel: " << playback->dump());
+  BOOST_TEST(playback->at("state").get<std::string>() == "up");
+  BOOST_TEST(playback->at("playback").at("mode").get<std::string>() == "opus");
+  BOOST_TEST(!playback->at("playback").at("active").get<bool>());
+  BOOST_TEST(find_channel(*run.snapshot, "record") == nullptr);
 }

@@ -69,6 +69,17 @@ struct playback_health {
   std::uint32_t latency_ms = 0;      // from PLAYBACK_LATENCY
 };
 
+// How early video stream frames arrive, against the server's multimedia
+// time (actors/display_channel.cpp, protocol/mm_time.hpp).
+struct video_timing_health {
+  bool clock_synced = false;          // main's INIT gave the server's mm_time
+  std::uint64_t frames = 0;           // STREAM_DATA frames timed
+  std::uint64_t late_frames = 0;      // arrived after their mm_time (still shown)
+  std::int32_t last_frame_delay_ms = 0;
+  std::int32_t min_frame_delay_ms = 0;
+  std::int32_t max_frame_delay_ms = 0;
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -87,6 +98,7 @@ struct channel_health {
   std::vector<edge_report> edges;
   std::vector<std::string> errors;
   std::optional<playback_health> playback;  // the playback channel only
+  std::optional<video_timing_health> video;  // display channels that received video frames
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,14 @@
 #include "actors/channel_endpoint.hpp"
 #include "protocol/channel_messages.hpp"
 #include "protocol/main_messages.hpp"
+#include "protocol/mm_time.hpp"
 
 namespace vigil {
 
 struct session_info {
   std::uint32_t session_id = 0;
   std::vector<protocol::channel_address> channels;
+  std::optional<protocol::mm_time_sync> mm_time;  // INIT's multimedia time and when it arrived
 };
 
 // What main knows about the VM and the session, as it changes.
@@ -51,8 +54,11 @@ struct main_channel_options {
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
                               main_channel_options options);
 // `renderer` receives the primary surface as frames (null: none are sent).
+// `mm_time` (from main's INIT) lets it say how early video frames arrive
+// (stream reports' last_frame_delay); without it the delay reported is 0.
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, caf::actor renderer);
+                                 protocol::display_init_request display_init, caf::actor renderer,
+                                 std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
 // `renderer` receives the cursor (shape, hot spot, position, visibility)
 // whenever it changes, over a keep_latest edge (null: nobody is told).

@@ -101,9 +101,10 @@ void supervise_listed_channels(session_actor* self) {
       case SPICE_CHANNEL_DISPLAY: {
         // Only the first display's frames are shown; others are drawn but not rendered.
         auto renderer = address.id == 0 ? state.options.renderer : caf::actor{};
-        supervise(self, address.type, address.id, [&system, display_init, renderer](channel_spec spec) {
-          return spawn_display_channel(system, std::move(spec), display_init, renderer);
-        });
+        supervise(self, address.type, address.id,
+                  [&system, display_init, renderer, mm_time = state.info.mm_time](channel_spec spec) {
+                    return spawn_display_channel(system, std::move(spec), display_init, renderer, mm_time);
+                  });
         break;
       }
       case SPICE_CHANNEL_INPUTS:

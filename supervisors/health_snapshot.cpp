@@ -54,6 +54,17 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"latency_ms", playback.latency_ms},
     };
   }
+  if (channel.video) {
+    const auto& video = *channel.video;
+    json["video"] = {
+      {"clock_synced", video.clock_synced},
+      {"frames", video.frames},
+      {"late_frames", video.late_frames},
+      {"last_frame_delay_ms", video.last_frame_delay_ms},
+      {"min_frame_delay_ms", video.min_frame_delay_ms},
+      {"max_frame_delay_ms", video.max_frame_delay_ms},
+    };
+  }
   return json;
 }
 

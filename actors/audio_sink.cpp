@@ -169,22 +169,19 @@ void on_packet(sink_actor* self, audio_packet& packet) {
 
 bool uses_own_clock(const audio_sink_state& state) { return !state.device || state.device_stalled; }
 
-void check_device_pulls(sink_actor* self, const protocol::jitter_stats& stats, clock::time_point now) {
+// True when the device has taken nothing for device_stall_limit while a
+// stream played. Called under the playback mutex; the caller stops the
+// device after releasing it (stopping joins the device's thread, which may
+// be waiting for that mutex).
+bool device_stalled_now(sink_actor* self, const protocol::jitter_stats& stats, clock::time_point now) {
   auto& state = self->state;
   const std::uint64_t pulled = stats.frames_played + stats.frames_silence;
   if (pulled != state.pulled_at_last_check || !stats.playing) {
     state.pulled_at_last_check = pulled;
     state.last_pull_seen = now;
-    return;
+    return false;
   }
-  if (now - state.last_pull_seen < device_stall_limit)
-    return;
-  state.device_stalled = true;
-  state.last_tick = now;
-  state.log->warn("the {} audio device took no audio for {} ms while a stream played (no sound device?); "
-                  "audio is consumed on the sink's clock from now on",
-                  state.device->name(), std::chrono::duration_cast<std::chrono::milliseconds>(device_stall_limit).count());
-  state.device->stop();
+  return now - state.last_pull_seen >= device_stall_limit;
 }
 
 // Without a (working) device, consume at the stream's rate by the actor's clock.
@@ -195,12 +192,25 @@ void on_tick(sink_actor* self) {
     return;
   self->delayed_send(self, tick_interval, audio_tick_atom::value);
   const auto now = clock::now();
-  std::lock_guard<std::mutex> lock(state.playback->mutex);
-  auto& buffer = state.playback->buffer;
   if (!uses_own_clock(state)) {
-    check_device_pulls(self, buffer.stats(), now);
+    bool stalled = false;
+    {
+      std::lock_guard<std::mutex> lock(state.playback->mutex);
+      stalled = device_stalled_now(self, state.playback->buffer.stats(), now);
+    }
+    if (!stalled)
+      return;
+    state.device_stalled = true;
+    state.last_tick = now;
+    state.log->warn("the {} audio device took no audio for {} ms while a stream played (no sound device?); "
+                    "audio is consumed on the sink's clock from now on",
+                    state.device->name(),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(device_stall_limit).count());
+    state.device->stop();
     return;
   }
+  std::lock_guard<std::mutex> lock(state.playback->mutex);
+  auto& buffer = state.playback->buffer;
   const auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(now - state.last_tick).count();
   const auto frames = static_cast<std::size_t>(elapsed_us * buffer.format().frequency / 1000000);
   if (frames == 0)

@@ -76,6 +76,34 @@ struct agent_report {
   std::string last_error;
 };
 
+// The playback channel's own numbers (actors/playback_channel.cpp); what
+// happens to the audio after it (jitter buffer, device) is the audio sink's.
+struct playback_health {
+  bool active = false;           // between START and STOP
+  std::string mode;              // raw | opus (from PLAYBACK_MODE)
+  std::uint32_t frequency = 0;   // from the last START
+  std::uint32_t channels = 0;
+  std::uint64_t starts = 0;
+  std::uint64_t packets = 0;         // DATA messages
+  std::uint64_t decoded_frames = 0;  // PCM frames handed to the sink
+  std::uint64_t decode_errors = 0;   // packets that did not decode (skipped)
+  std::uint32_t last_time = 0;       // server multimedia time of the last decoded packet
+  std::vector<std::uint16_t> volume; // from PLAYBACK_VOLUME; empty: none received
+  bool mute = false;
+  std::uint32_t latency_ms = 0;      // from PLAYBACK_LATENCY
+};
+
+// How early video stream frames arrive, against the server's multimedia
+// time (actors/display_channel.cpp, protocol/mm_time.hpp).
+struct video_timing_health {
+  bool clock_synced = false;          // main's INIT gave the server's mm_time
+  std::uint64_t frames = 0;           // STREAM_DATA frames timed
+  std::uint64_t late_frames = 0;      // arrived after their mm_time (still shown)
+  std::int32_t last_frame_delay_ms = 0;
+  std::int32_t min_frame_delay_ms = 0;
+  std::int32_t max_frame_delay_ms = 0;
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -94,6 +122,8 @@ struct channel_health {
   std::vector<edge_report> edges;
   std::vector<std::string> errors;
   std::optional<agent_report> agent;  // main only
+  std::optional<playback_health> playback;  // the playback channel only
+  std::optional<video_timing_health> video;  // display channels that received video frames
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

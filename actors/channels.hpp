@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,14 @@
 #include "actors/main_agent.hpp"
 #include "protocol/channel_messages.hpp"
 #include "protocol/main_messages.hpp"
+#include "protocol/mm_time.hpp"
 
 namespace vigil {
 
 struct session_info {
   std::uint32_t session_id = 0;
   std::vector<protocol::channel_address> channels;
+  std::optional<protocol::mm_time_sync> mm_time;  // INIT's multimedia time and when it arrived
 };
 
 // What main knows about the VM and the session, as it changes.
@@ -55,12 +58,23 @@ struct main_channel_options {
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
                               main_channel_options options);
 // `renderer` receives the primary surface as frames (null: none are sent).
+// `mm_time` (from main's INIT) lets it say how early video frames arrive
+// (stream reports' last_frame_delay); without it the delay reported is 0.
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, caf::actor renderer);
+                                 protocol::display_init_request display_init, caf::actor renderer,
+                                 std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
 // `renderer` receives the cursor (shape, hot spot, position, visibility)
 // whenever it changes, over a keep_latest edge (null: nobody is told).
 caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, caf::actor renderer);
+
+struct playback_options {
+  bool offer_opus = true;          // advertise SPICE_PLAYBACK_CAP_OPUS (false: the server sends raw PCM)
+  std::size_t edge_capacity = 32;  // decoded packets in flight to the audio sink (drop_oldest)
+};
+// `sink` (actors/audio_sink.hpp) receives the decoded PCM.
+caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, caf::actor sink,
+                                  playback_options options);
 
 }  // namespace vigil
 

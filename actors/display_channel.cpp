@@ -96,6 +96,8 @@ struct display_channel_state {
   std::vector<std::string> errors;  // the first `listed_errors`
   std::uint64_t error_count = 0;
   protocol::stream_report_tracker stream_reports;
+  protocol::mm_time_clock mm_clock;  // synced from main's INIT when the session had it
+  std::optional<video_timing_health> video;
   std::optional<std::uint64_t> report_timer_deadline;  // the pending (report_due_atom), if any
   static inline const char* name = "display_channel";
 };
@@ -173,6 +175,21 @@ void send_due_reports(display_actor* self) {
   self->delayed_send(self, std::chrono::milliseconds(wait_ms + 1), report_due_atom::value, *deadline);
 }
 
+void note_frame_timing(display_actor* self, std::int32_t delay_ms) {
+  auto& state = self->state;
+  if (!state.video) {
+    state.video.emplace();
+    state.video->clock_synced = state.mm_clock.synced();
+    state.video->min_frame_delay_ms = state.video->max_frame_delay_ms = delay_ms;
+  }
+  auto& video = *state.video;
+  ++video.frames;
+  video.late_frames += delay_ms < 0 ? 1 : 0;
+  video.last_frame_delay_ms = delay_ms;
+  video.min_frame_delay_ms = std::min(video.min_frame_delay_ms, delay_ms);
+  video.max_frame_delay_ms = std::max(video.max_frame_delay_ms, delay_ms);
+}
+
 // Frames and stream lifetimes as the report tracker needs them; `drawn` is
 // whether the pipeline showed the frame.
 void track_stream_reports(display_actor* self, const protocol::frame& frame, bool drawn) {
@@ -212,17 +229,18 @@ void track_stream_reports(display_actor* self, const protocol::frame& frame, boo
   }
   if (!stream_frame)
     return;
-  // The server clock estimate is this frame's own mm_time, so the delay
-  // reported is 0. The display channel does not see the main channel's
-  // MULTI_MEDIA_TIME, which carries the playback latency spice-server grants
-  // the client; an estimate made from frame arrivals alone can only say how
-  // much later than the fastest frame a frame came (<= 0), and spice-server
-  // reads any negative delay, even 1 ms of timer jitter, as "video delay too
-  // short" and lowers the bit rate on every report. This client draws frames
-  // on arrival, so "in time" (0) is what it can truthfully say; frames it
-  // could not draw are reported as drops.
+  // The delay reported is how long before its mm_time the frame arrived, by
+  // the server clock main's INIT gave (spice-server stamps INIT 400 ms
+  // behind its own clock, the headroom it grants the client). Without that
+  // clock the frame's own mm_time stands in and the delay is 0: an estimate
+  // from frame arrivals alone could only come out <= 0, which spice-server
+  // reads as "video delay too short" and answers by lowering the bit rate.
+  // Frames are drawn on arrival either way; late ones are counted.
   const std::uint64_t now = monotonic_ms();
-  state.stream_reports.on_frame(stream_frame->first, stream_frame->second, drawn, stream_frame->second, now);
+  const std::uint32_t frame_mm_time = stream_frame->second;
+  const std::uint32_t server_now = state.mm_clock.synced() ? state.mm_clock.server_now(now) : frame_mm_time;
+  note_frame_timing(self, static_cast<std::int32_t>(frame_mm_time - server_now));
+  state.stream_reports.on_frame(stream_frame->first, frame_mm_time, drawn, server_now, now);
   send_due_reports(self);
 }
 
@@ -251,6 +269,7 @@ void add_display_health(display_actor* self, channel_health& health) {
   if (state.has_renderer)
     health.edges.push_back(edge_report_of(state.frames));
   health.errors.insert(health.errors.end(), state.errors.begin(), state.errors.end());
+  health.video = state.video;
   if (state.error_count > state.errors.size())
     health.errors.push_back(std::to_string(state.error_count - state.errors.size()) + " more display errors");
 }
@@ -270,8 +289,10 @@ std::string dump_primary(display_actor* self, const std::string& path) {
 }
 
 caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::display_init_request display_init,
-                              caf::actor renderer) {
+                              caf::actor renderer, std::optional<protocol::mm_time_sync> mm_time) {
   auto& state = self->state;
+  if (mm_time)
+    state.mm_clock.sync(*mm_time);
   protocol::display_settings settings;
   settings.pixmap_cache_pixels = static_cast<std::uint64_t>(std::max<std::int64_t>(display_init.pixmap_cache_size, 0));
   settings.glz_window_pixels = static_cast<std::size_t>(std::max<std::int32_t>(display_init.glz_window_size, 0));
@@ -317,8 +338,9 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
 }  // namespace
 
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, caf::actor renderer) {
-  return system.spawn(display_channel, std::move(spec), display_init, std::move(renderer));
+                                 protocol::display_init_request display_init, caf::actor renderer,
+                                 std::optional<protocol::mm_time_sync> mm_time) {
+  return system.spawn(display_channel, std::move(spec), display_init, std::move(renderer), mm_time);
 }
 
 }  // namespace vigil

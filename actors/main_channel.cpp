@@ -18,6 +18,8 @@
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
+#include <chrono>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -85,6 +87,10 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.mouse_mode = static_cast<std::uint16_t>(init.current_mouse_mode);
       state.status.agent_connected = init.agent_connected != 0;
       state.status.multi_media_time = init.multi_media_time;
+      state.info.mm_time = protocol::mm_time_sync{
+        init.multi_media_time, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                             std::chrono::steady_clock::now().time_since_epoch())
+                                                             .count())};
       publish_status(self);
       log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,

@@ -39,6 +39,8 @@ constexpr std::uint32_t cursor_state = 5;   // cursor channel -> renderer: keep_
 constexpr std::uint32_t viewer_cursor = 6;  // renderer -> window: keep_latest
 constexpr std::uint32_t agent_events = 7;   // main channel -> session: fault (agent_events.hpp)
 constexpr std::uint32_t viewer_agent_events = 8;  // session supervisor -> window: fault
+constexpr std::uint32_t playback_audio = 9;  // playback channel -> audio sink: drop_oldest
+constexpr std::uint32_t playback_volume = 10; // playback channel -> audio sink: keep_latest
 }  // namespace edge_ids
 // (dump_primary_atom, std::string path) -> std::string error ("" on success):
 // write the primary surface as a binary PPM (session -> display channel 0).

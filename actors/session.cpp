@@ -93,7 +93,8 @@ void supervise_listed_channels(session_actor* self) {
   std::size_t supervised = 1;  // main
   for (const auto& address : state.info.channels) {
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
-                     address.type == SPICE_CHANNEL_CURSOR;
+                     address.type == SPICE_CHANNEL_CURSOR ||
+                     (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled);
     supervised += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -101,9 +102,10 @@ void supervise_listed_channels(session_actor* self) {
       case SPICE_CHANNEL_DISPLAY: {
         // Only the first display's frames are shown; others are drawn but not rendered.
         auto renderer = address.id == 0 ? state.options.renderer : caf::actor{};
-        supervise(self, address.type, address.id, [&system, display_init, renderer](channel_spec spec) {
-          return spawn_display_channel(system, std::move(spec), display_init, renderer);
-        });
+        supervise(self, address.type, address.id,
+                  [&system, display_init, renderer, mm_time = state.info.mm_time](channel_spec spec) {
+                    return spawn_display_channel(system, std::move(spec), display_init, renderer, mm_time);
+                  });
         break;
       }
       case SPICE_CHANNEL_INPUTS:
@@ -114,6 +116,16 @@ void supervise_listed_channels(session_actor* self) {
         supervise(self, address.type, address.id,
                   [&system, renderer = state.options.renderer](channel_spec spec) {
                     return spawn_cursor_channel(system, std::move(spec), renderer);
+                  });
+        break;
+      case SPICE_CHANNEL_PLAYBACK:
+        if (!state.options.audio_enabled) {
+          state.log->info("channel {} not connected: audio.enabled is false", label_of(address.type, address.id));
+          break;
+        }
+        supervise(self, address.type, address.id,
+                  [&system, sink = state.options.audio, playback = state.options.playback](channel_spec spec) {
+                    return spawn_playback_channel(system, std::move(spec), sink, playback);
                   });
         break;
       default:

@@ -26,13 +26,16 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/audio_sink.hpp"
 #include "actors/channel_endpoint.hpp"
+#include "actors/channels.hpp"
 #include "actors/channel_health.hpp"
 #include "actors/main_agent.hpp"
 #include "protocol/channel_messages.hpp"
@@ -56,6 +59,10 @@ struct session_options {
   bool client_mouse_mode = true;  // mouse.client_mode
   agent_settings agent;           // [agent]
   caf::actor renderer;  // owned by the session supervisor: it outlives reconnects
+  bool audio_enabled = true;         // audio.enabled: connect the playback channel
+  playback_options playback;
+  audio_sink_options audio_sink;     // how the session supervisor makes the sink
+  caf::actor audio;                  // the audio sink (session supervisor): outlives reconnects
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
   debug_faults debug;
@@ -73,6 +80,7 @@ struct session_health {
   std::uint64_t frames_rendered = 0;   // idem, from the renderer
   std::uint64_t frames_coalesced = 0;  // idem: display updates folded into later frames
   std::vector<channel_health> channels;
+  std::optional<audio_health> audio;   // idem, from the audio sink
 };
 
 struct session_end {

@@ -62,7 +62,60 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"last_error", agent.last_error},
     };
   }
+  if (channel.playback) {
+    const auto& playback = *channel.playback;
+    out["playback"] = {
+      {"active", playback.active},
+      {"mode", playback.mode},
+      {"frequency", playback.frequency},
+      {"channels", playback.channels},
+      {"starts", playback.starts},
+      {"packets", playback.packets},
+      {"decoded_frames", playback.decoded_frames},
+      {"decode_errors", playback.decode_errors},
+      {"last_time", playback.last_time},
+      {"volume", playback.volume},
+      {"mute", playback.mute},
+      {"latency_ms", playback.latency_ms},
+    };
+  }
+  if (channel.video) {
+    const auto& video = *channel.video;
+    out["video"] = {
+      {"clock_synced", video.clock_synced},
+      {"frames", video.frames},
+      {"late_frames", video.late_frames},
+      {"last_frame_delay_ms", video.last_frame_delay_ms},
+      {"min_frame_delay_ms", video.min_frame_delay_ms},
+      {"max_frame_delay_ms", video.max_frame_delay_ms},
+    };
+  }
   return out;
+}
+
+nlohmann::json audio_json(const audio_health& audio) {
+  return {
+    {"device", audio.device},
+    {"device_error", audio.device_error},
+    {"frequency", audio.frequency},
+    {"channels", audio.channels},
+    {"streams", audio.streams},
+    {"stale_packets", audio.stale_packets},
+    {"playing", audio.buffer.playing},
+    {"buffer_ms", audio.buffer.depth_ms},
+    {"target_ms", audio.target_ms},
+    {"capacity_ms", audio.capacity_ms},
+    {"packets_in", audio.buffer.packets_in},
+    {"late_packets_dropped", audio.buffer.packets_late},
+    {"late_frames_dropped", audio.buffer.frames_late},
+    {"overflow_frames_dropped", audio.buffer.frames_overflow},
+    {"underruns", audio.buffer.underruns},
+    {"frames_played", audio.buffer.frames_played},
+    {"silence_frames", audio.buffer.frames_silence},
+    {"volume", audio.volume},
+    {"mute", audio.mute},
+    {"dump", {{"path", audio.dump_path}, {"frames", audio.dump_frames}, {"error", audio.dump_error}}},
+  };
 }
 
 long peak_rss_kb() {
@@ -93,6 +146,8 @@ std::string health_snapshot_json(const session_health& health, const std::option
     {"renderer", {{"frames_rendered", health.frames_rendered}, {"frames_coalesced", health.frames_coalesced}}},
     {"process", {{"peak_rss_kb", peak_rss_kb()}}},
   };
+  if (health.audio)
+    snapshot["audio"] = audio_json(*health.audio);
   if (exit)
     snapshot["exit"] = {{"code", exit->code}, {"reason", exit->reason}};
   else

@@ -158,6 +158,17 @@ void send_heartbeat(supervisor_actor* self) {
       });
 }
 
+// The audio sink's part of the snapshot; without an answer the snapshot goes out without it.
+void add_audio_health(supervisor_actor* self, caf::response_promise promise, session_health health) {
+  self->request(self->state.options.audio, self->state.options.health_deadline, health_atom::value)
+    .then(
+      [promise, health](const audio_health& audio) mutable {
+        health.audio = audio;
+        promise.deliver(health);
+      },
+      [promise, health](const caf::error&) mutable { promise.deliver(health); });
+}
+
 caf::behavior session_supervisor(supervisor_actor* self, session_options options, caf::actor observer) {
   auto& state = self->state;
   state.options = std::move(options);
@@ -170,6 +181,10 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   if (!state.options.renderer)
     state.options.renderer = spawn_renderer(self->system(), state.options.debug.renderer_delay_per_frame);
   self->link_to(state.options.renderer);
+  // One audio sink too: the jitter buffer and the WAV dump span reconnects.
+  if (!state.options.audio)
+    state.options.audio = spawn_audio_sink(self->system(), state.options.audio_sink);
+  self->link_to(state.options.audio);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& state = self->state;
     if (state.session && down.source == state.session.address())
@@ -262,12 +277,14 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
             health.last_fault = state.last_fault;
             self->request(state.options.renderer, state.options.health_deadline, health_atom::value)
               .then(
-                [promise, health](const renderer_health& rendered) mutable {
+                [self, promise, health](const renderer_health& rendered) mutable {
                   health.frames_rendered = rendered.frames_rendered;
                   health.frames_coalesced = rendered.frames_coalesced;
-                  promise.deliver(health);
+                  add_audio_health(self, std::move(promise), std::move(health));
                 },
-                [promise, health](const caf::error&) mutable { promise.deliver(health); });
+                [self, promise, health](const caf::error&) mutable {
+                  add_audio_health(self, std::move(promise), std::move(health));
+                });
           },
           [promise, fallback](const caf::error&) mutable {
             fallback.state += " (session did not answer)";
@@ -291,6 +308,7 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       if (state.session)
         self->send(state.session, shutdown_atom::value);
       self->send(state.options.renderer, shutdown_atom::value);
+      self->send(state.options.audio, shutdown_atom::value);
       state.finished = true;
       self->quit();
     },

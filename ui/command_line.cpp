@@ -144,6 +144,9 @@ command_line_result parse_command_line(int argc, char** argv) {
                "Log every channel and session health transition (connecting -> up -> degraded -> restarting ...)");
   std::string dump_primary;
   app.add_option("--dump-primary", dump_primary, "At exit, write the primary surface to FILE (binary PPM)");
+  std::string dump_audio;
+  app.add_option("--dump-audio", dump_audio,
+                 "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)");
   std::vector<std::string> debug_fault_specs;
   // Debug only, for the supervision tests: no group, so --help does not list it.
   app.add_option("--debug-fault", debug_fault_specs, "Inject a fault")->group("");
@@ -243,6 +246,10 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.client_mouse_mode = loaded.client_mouse_mode;
   request.session.agent = loaded.agent;
   request.session.health_deadline = loaded.health_deadline;
+  request.session.audio_enabled = loaded.audio_enabled;
+  request.session.playback = loaded.playback;
+  request.session.audio_sink.jitter = loaded.audio_buffer;
+  request.session.audio_sink.dump_path = dump_audio;
   request.session.uri = spice_uri{connection.host, connection.plain_port, connection.tls_port, std::nullopt}.redacted();
   for (const auto& spec : debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))

@@ -117,6 +117,11 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"agent.clipboard", boolean_key(s.agent.clipboard)},
     {"agent.resize_guest", boolean_key(s.agent.resize_guest)},
     {"agent.resize_debounce_ms", duration_key(s.agent.resize_debounce, 0, 60000)},
+    {"audio.enabled", boolean_key(s.audio_enabled)},
+    {"audio.opus", boolean_key(s.playback.offer_opus)},
+    {"audio.edge_capacity", integer_key(s.playback.edge_capacity, 1, 4096)},
+    {"audio.buffer_target_ms", integer_key(s.audio_buffer.target_ms, 0, 10000)},
+    {"audio.buffer_capacity_ms", integer_key(s.audio_buffer.capacity_ms, 20, 60000)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };
@@ -160,6 +165,10 @@ settings_result load_settings_file(const std::string& path) {
   }
   if (auto problem = apply_table(table, "", known_keys(loaded)))
     return {std::nullopt, "config file '" + path + "': " + *problem};
+  if (loaded.audio_buffer.target_ms >= loaded.audio_buffer.capacity_ms)
+    return {std::nullopt, "config file '" + path + "': key 'audio.buffer_target_ms' (" +
+                            std::to_string(loaded.audio_buffer.target_ms) + ") must be below 'audio.buffer_capacity_ms' (" +
+                            std::to_string(loaded.audio_buffer.capacity_ms) + ")"};
   return {loaded, {}};
 }
 

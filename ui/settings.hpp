@@ -20,6 +20,9 @@ struct settings {
   std::size_t main_status_edge_capacity = 4;
   bool client_mouse_mode = true;
   agent_settings agent;
+  bool audio_enabled = true;
+  playback_options playback;
+  protocol::jitter_settings audio_buffer;
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
 };

@@ -14,6 +14,7 @@
 #include "actors/messages.hpp"
 #include "ui/keymap.hpp"
 #include "ui/x11_clipboard.hpp"
+#include "ui/sfml_audio_device.hpp"
 #include "ui/x11_keyboard.hpp"
 
 namespace vigil {
@@ -38,6 +39,7 @@ public:
     agent_ = options.agent;
     if (agent_.clipboard)
       clipboard_ = std::make_unique<x11_clipboard>(agent_.max_message_bytes);
+    options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     self->send(renderer_, subscribe_frames_atom::value, caf::actor{self});
   }
 

@@ -52,6 +52,11 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(agent.clipboard == defaults.agent.clipboard);
   BOOST_TEST(agent.resize_guest == defaults.agent.resize_guest);
   BOOST_TEST(agent.resize_debounce.count() == defaults.agent.resize_debounce.count());
+  BOOST_TEST(loaded.value->audio_enabled == defaults.audio_enabled);
+  BOOST_TEST(loaded.value->playback.offer_opus == defaults.playback.offer_opus);
+  BOOST_TEST(loaded.value->playback.edge_capacity == defaults.playback.edge_capacity);
+  BOOST_TEST(loaded.value->audio_buffer.target_ms == defaults.audio_buffer.target_ms);
+  BOOST_TEST(loaded.value->audio_buffer.capacity_ms == defaults.audio_buffer.capacity_ms);
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());
@@ -79,6 +84,27 @@ BOOST_AUTO_TEST_CASE(backoff_keys_are_read_for_both_policies) {
   BOOST_TEST(loaded.value->supervision.reconnect.jitter == 0.5);
   BOOST_TEST(loaded.value->supervision.reconnect.max_attempts == 0u);
   BOOST_TEST(loaded.value->supervision.channel_restart.stable_after.count() == 7000);
+}
+
+BOOST_AUTO_TEST_CASE(audio_keys_are_read) {
+  temp_config file("[audio]\nenabled = false\nopus = false\nedge_capacity = 8\nbuffer_target_ms = 40\n"
+                   "buffer_capacity_ms = 200\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  BOOST_TEST(!loaded.value->audio_enabled);
+  BOOST_TEST(!loaded.value->playback.offer_opus);
+  BOOST_TEST(loaded.value->playback.edge_capacity == 8u);
+  BOOST_TEST(loaded.value->audio_buffer.target_ms == 40u);
+  BOOST_TEST(loaded.value->audio_buffer.capacity_ms == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(audio_buffer_target_at_or_above_capacity_is_refused) {
+  temp_config file("[audio]\nbuffer_target_ms = 300\nbuffer_capacity_ms = 300\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("'audio.buffer_target_ms' (300) must be below 'audio.buffer_capacity_ms' (300)") !=
+               std::string::npos,
+             loaded.error);
 }
 
 BOOST_AUTO_TEST_CASE(jitter_above_one_is_refused) {

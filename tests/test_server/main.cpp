@@ -16,6 +16,7 @@
 #include "agent_device.hpp"
 #include "event_loop.hpp"
 #include "input_devices.hpp"
+#include "playback_tone.hpp"
 #include "qxl_display.hpp"
 #include "scene_player.hpp"
 #include "scenes.hpp"
@@ -44,6 +45,9 @@ struct options {
   std::string reference_dir;
   int step_ms = 250;
   agent_options agent;
+  int tone_hz = 0;  // 0: no playback channel
+  int tone_volume = -1;
+  int tone_mute = 0;
 };
 
 void print_usage(std::FILE* to) {
@@ -52,6 +56,7 @@ void print_usage(std::FILE* to) {
                "         [--password PW] [--scene NAME] [--size WxH] [--compression MODE] [--jpeg MODE]\n"
                "         [--zlib-glz MODE] [--streaming MODE] [--reference-dir DIR] [--step-ms N]\n"
                "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
+               "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -63,6 +68,9 @@ void print_usage(std::FILE* to) {
                "  --agent on     an emulated vdagent (clipboard, monitors config)\n"
                "  --agent-clipboard TEXT   the guest grabs its clipboard with TEXT (implies --agent on)\n"
                "  --agent-clipboard-bytes N   ... with N bytes of numbered lines instead\n"
+               "  --playback-tone HZ  a playback channel playing a HZ sine (48 kHz stereo)\n"
+               "  --playback-volume V  PLAYBACK_VOLUME 0..65535 for both channels (default: none sent)\n"
+               "  --playback-mute 0|1  PLAYBACK_MUTE state (default 0)\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -149,6 +157,12 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       opts.reference_dir = value;
     else if (name == "--step-ms")
       ok = parse_int(value, 1, 60000, opts.step_ms);
+    else if (name == "--playback-tone")
+      ok = parse_int(value, 20, 20000, opts.tone_hz);
+    else if (name == "--playback-volume")
+      ok = parse_int(value, 0, 65535, opts.tone_volume);
+    else if (name == "--playback-mute")
+      ok = parse_int(value, 0, 1, opts.tone_mute);
     else if (name == "--agent") {
       ok = value == "on" || value == "off";
       opts.agent.enabled = value == "on";
@@ -170,6 +184,8 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
     return "give --port or --tls-port";
   if (opts.tls_port != 0 && opts.x509_dir.empty())
     return "--tls-port needs --x509-dir";
+  if (opts.tone_hz == 0 && (opts.tone_volume >= 0 || opts.tone_mute != 0))
+    return "--playback-volume and --playback-mute need --playback-tone";
   if (!make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)))
     return "unknown scene '" + opts.scene + "'";
   if (!opts.reference_dir.empty() && ::mkdir(opts.reference_dir.c_str(), 0755) != 0 && errno != EEXIST)
@@ -213,6 +229,14 @@ int run(const options& opts) {
   qxl_display display(server, opts.width, opts.height);
   input_devices inputs(loop);
   agent_device agent(loop, display, opts.agent);
+  tone_options tone;
+  tone.frequency_hz = opts.tone_hz;
+  if (opts.tone_volume >= 0)
+    tone.volume = static_cast<std::uint16_t>(opts.tone_volume);
+  tone.mute = opts.tone_mute != 0;
+  std::optional<playback_tone> playback;
+  if (opts.tone_hz != 0)
+    playback.emplace(loop, tone);
   server_owner owner{server};
   configure(server, opts);
   if (spice_server_init(server, loop.spice_core()) != 0) {
@@ -226,6 +250,8 @@ int run(const options& opts) {
   inputs.attach(server);
   if (opts.agent.enabled)
     agent.attach(server);
+  if (playback)
+    playback->attach(server);
   scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
                       opts.reference_dir);
   loop.on_channel_event = [&player](int event, const SpiceChannelEventInfo& info) {

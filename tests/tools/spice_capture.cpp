@@ -57,6 +57,7 @@ struct options {
   std::size_t max_recorded = 1024 * 1024;   // per channel and direction; keeps the files small
   bool only_main = false;
   bool agent = false;
+  bool playback_opus = true;  // advertise SPICE_PLAYBACK_CAP_OPUS on the playback channel
 };
 
 struct channel_connection {
@@ -154,6 +155,11 @@ private:
                               SPICE_DISPLAY_CAP_LZ4_COMPRESSION};
     else if (type == SPICE_CHANNEL_INPUTS)
       request.channel_caps = {SPICE_INPUTS_CAP_KEY_SCANCODE};
+    else if (type == SPICE_CHANNEL_PLAYBACK) {
+      request.channel_caps = {SPICE_PLAYBACK_CAP_VOLUME, SPICE_PLAYBACK_CAP_LATENCY};
+      if (opts_.playback_opus)
+        request.channel_caps.set(SPICE_PLAYBACK_CAP_OPUS);
+    }
     channel->handshake = std::make_unique<link_handshake>(request, opts_.password);
     channels_.push_back(std::move(channel));
     channel_connection& added = *channels_.back();
@@ -268,7 +274,7 @@ private:
       if (auto list = parse_channels_list(message.body))
         for (const channel_address& address : list->channels)
           if (address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
-              address.type == SPICE_CHANNEL_CURSOR)
+              address.type == SPICE_CHANNEL_CURSOR || address.type == SPICE_CHANNEL_PLAYBACK)
             open_channel(file_name_for(address), address.type, address.id, session_id_);
     }
     // After on_set_ack, so SET_ACK counts in the new window as the server counts it.
@@ -319,7 +325,8 @@ private:
 int usage() {
   std::fprintf(stderr,
                "usage: spice_capture --port P [--host 127.0.0.1] [--seconds 20] [--out DIR]\n"
-               "                     [--password PW] [--suffix S] [--max-bytes N] [--only-main] [--agent]\n");
+               "                     [--password PW] [--suffix S] [--max-bytes N] [--only-main] [--agent]\n"
+               "                     [--no-opus]  (playback: do not offer SPICE_PLAYBACK_CAP_OPUS)\n");
   return 64;
 }
 
@@ -334,6 +341,8 @@ int main(int argc, char** argv) {
       opts.only_main = true;
     else if (arg == "--agent")
       opts.agent = true;
+    else if (arg == "--no-opus")
+      opts.playback_opus = false;
     else if (!has_value)
       return usage();
     else if (arg == "--port")

@@ -1,0 +1,112 @@
+// The audio sink: where the playback channel's decoded PCM goes. One per run
+// (the session supervisor owns it, like the renderer), so it outlives
+// reconnects. It keeps the jitter buffer (protocol/jitter_buffer.hpp) and
+// feeds an audio device from it.
+//
+// Accepts:
+//   (audio_atom, audio_packet)   from the playback channel over a drop_oldest
+//       bounded edge (edge_ids::playback_audio): acknowledged with
+//       (edge_ack_atom, playback_audio, 1) once handled
+//   (audio_volume_atom, audio_volume)  over a keep_latest edge
+//       (edge_ids::playback_volume), acknowledged likewise
+//   (health_atom) -> audio_health
+//   (shutdown_atom)  finishes the WAV dump, stops the device, quits
+// Sends: only the acknowledgements.
+//
+// Devices: a device that pulls itself (SFML's audio thread) takes audio from
+// the shared buffer under its mutex; the critical sections are copies of a
+// few milliseconds of samples, so neither side waits long, and the actor never
+// waits on the device. Without a device (headless, or no sound card) the sink
+// pulls on its own 20 ms tick at the stream's rate and throws the audio away,
+// so the buffer's numbers mean the same in both cases.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include "protocol/codecs/audio_decoder.hpp"
+#include "protocol/jitter_buffer.hpp"
+
+namespace vigil {
+
+using audio_atom = caf::atom_constant<caf::atom("audio")>;
+using audio_volume_atom = caf::atom_constant<caf::atom("audiovol")>;
+
+// One step of a playback stream, in order.
+struct audio_packet {
+  enum class kind { start, data, stop };
+  kind what = kind::data;
+  std::uint32_t stream = 0;  // counts STARTs on the channel: a new stream after a lost start is still noticed
+  protocol::audio_format format;
+  std::uint32_t time = 0;  // server multimedia time (ms) of the first frame
+  std::vector<std::int16_t> samples;  // interleaved
+};
+
+struct audio_volume {
+  std::vector<std::uint16_t> volume;  // per channel, 0..65535; empty: full
+  bool mute = false;
+};
+
+// What the jitter buffer and the device share. The device thread and the
+// sink both lock `mutex` around every access.
+struct shared_playback {
+  explicit shared_playback(protocol::jitter_settings settings) : buffer(settings) {}
+  std::mutex mutex;
+  protocol::jitter_buffer buffer;
+  audio_volume volume;
+};
+
+// A sound output. Implementations must not block in start/stop for longer
+// than opening or closing the device takes.
+class audio_device {
+public:
+  virtual ~audio_device() = default;
+  virtual std::string name() const = 0;
+  // Called once with the buffer the device pulls from, before anything else.
+  virtual void bind(std::shared_ptr<shared_playback> playback) = 0;
+  // A stream with this format begins (the buffer is already reset).
+  virtual void start(const protocol::audio_format& format) = 0;
+  virtual void stop() = 0;
+  // The device's own problems (no sound card...); "" while fine.
+  virtual std::string error() const = 0;
+};
+
+struct audio_sink_options {
+  protocol::jitter_settings jitter;
+  std::string dump_path;                  // write the decoded PCM as a WAV file; "" for none
+  std::shared_ptr<audio_device> device;   // null: the sink's own clock consumes the audio
+};
+
+struct audio_health {
+  std::string device;       // "none (headless)" or the device's name
+  std::string device_error;
+  std::uint32_t frequency = 0;
+  std::uint32_t channels = 0;
+  std::uint32_t capacity_ms = 0;
+  std::uint32_t target_ms = 0;
+  protocol::jitter_stats buffer;
+  std::vector<std::uint16_t> volume;
+  bool mute = false;
+  std::uint64_t streams = 0;
+  std::uint64_t stale_packets = 0;  // from a playback channel incarnation that was replaced
+  std::string dump_path;
+  std::uint64_t dump_frames = 0;
+  std::string dump_error;
+};
+
+caf::actor spawn_audio_sink(caf::actor_system& system, audio_sink_options options);
+
+}  // namespace vigil
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::audio_packet)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::audio_volume)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::audio_health)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::audio_sink_options)

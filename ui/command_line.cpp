@@ -128,7 +128,7 @@ command_line_result parse_command_line(int argc, char** argv) {
                  "given here override it");
   app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
   bool fullscreen = false;
-  app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (F11 toggles)");
+  app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (Shift+F11 toggles)");
   std::string screenshot;
   app.add_option("--screenshot", screenshot, "At exit, save the window's content to FILE (PNG)");
   app.add_option("--duration", duration, "Exit after this many seconds: 0 if the session stayed up throughout")
@@ -149,7 +149,8 @@ command_line_result parse_command_line(int argc, char** argv) {
                  "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)");
   std::vector<std::string> debug_fault_specs;
   // Debug only, for the supervision tests: no group, so --help does not list it.
-  app.add_option("--debug-fault", debug_fault_specs, "Inject a fault")->group("");
+  // One value per --debug-fault, so a URI after it stays the positional.
+  app.add_option("--debug-fault", debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -9,7 +9,7 @@ build_dir=${VIGIL_BUILD_DIR:-$source_dir/build}
 
 bash "$source_dir/scripts/install-deps.sh"
 bash "$source_dir/scripts/build.sh"
-bash "$source_dir/scripts/fuzz.sh" "${VIGIL_FUZZ_SECONDS:-10}"
+bash "$source_dir/scripts/fuzz.sh" "${VIGIL_FUZZ_SECONDS:-5}"
 cd "$build_dir"
 # Two at a time: every integration test starts its own QEMU on free ports, and
 # the 9-minute soak then overlaps the rest instead of following it.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds, starts the bundled local SPICE server (vigil-test-server
-# with its animated demo scene, on a free loopback port) and opens Vigil's
+# with its animated demo scene and an emulated guest agent for clipboard and
+# resize, on a free loopback port) and opens Vigil's
 # window on it (headless when there is no DISPLAY), with the supervisor's
 # channel health log on the terminal. Close the window or Ctrl+C to end.
 # VIGIL_LOCAL_SERVER=qemu runs QEMU (SeaBIOS) as the server instead.
@@ -16,7 +17,7 @@ if [ "${VIGIL_LOCAL_SERVER:-test-server}" = qemu ]; then
   qemu-system-x86_64 -accel tcg -machine pc -m 128 -nodefaults -vga qxl -display none \
     -monitor none -serial none -spice "port=$port,addr=127.0.0.1,disable-ticketing=on" &
 else
-  "$build_dir/tests/test_server/vigil-test-server" --port "$port" --scene demo >/dev/null &
+  "$build_dir/tests/test_server/vigil-test-server" --port "$port" --scene demo --agent on >/dev/null &
 fi
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <thread>
 
-#include <unistd.h>
 
 #include "actors/log.hpp"
 
@@ -82,16 +81,14 @@ void channel_endpoint::connect(bool use_tls) {
   self_->request(connector, request_deadline, connect_atom::value, settings)
     .then(
       [this, attempt, settings](const connect_outcome& outcome) {
-        if (attempt != attempt_ || health_.state != channel_state::connecting) {
-          if (outcome.fd >= 0)
-            ::close(outcome.fd);
-          return;
-        }
-        if (outcome.fd < 0) {
+        if (attempt != attempt_ || health_.state != channel_state::connecting)
+          return;  // a stale attempt: its socket closes with the message
+        if (!outcome.socket) {
           fail(failure_kind::connect_failed, outcome.error);
           return;
         }
-        broker_ = spawn_socket_broker(self_->system(), outcome.fd, settings, caf::actor_cast<caf::actor>(self_));
+        broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings,
+                                      caf::actor_cast<caf::actor>(self_));
         self_->monitor(broker_);
         self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
       },

@@ -1,5 +1,7 @@
 #include "actors/socket_broker.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
@@ -148,12 +150,19 @@ caf::behavior socket_connector(caf::event_based_actor* self) {
     [self](connect_atom, const socket_settings& settings) {
       self->quit();
       auto dialled = dial_tcp(settings.host, settings.port, settings.connect_timeout, settings.keepalive);
-      return connect_outcome{dialled.fd, dialled.error};
+      if (dialled.fd < 0)
+        return connect_outcome{nullptr, dialled.error};
+      return connect_outcome{std::make_shared<dialled_socket>(dialled.fd), {}};
     },
   };
 }
 
 }  // namespace
+
+dialled_socket::~dialled_socket() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
 
 caf::actor spawn_socket_connector(caf::actor_system& system) {
   return system.spawn<caf::detached>(socket_connector);

@@ -1,7 +1,8 @@
 // One TCP (optionally TLS) connection inside the actor system.
 //
 // A detached one-shot connector dials (blocking, off the scheduler) and hands
-// the connected fd back; the owner then spawns the socket_broker for it. The
+// the connected socket back (closed by itself if nobody takes it); the owner
+// then spawns the socket_broker for it. The
 // broker runs in the middleman's I/O loop, so it only moves bytes and never
 // decodes anything.
 //
@@ -21,7 +22,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -43,9 +46,25 @@ struct socket_settings {
   std::size_t max_unconsumed_chunks = 8;
 };
 
+// A connected socket in flight from the connector to its requester. If the
+// requester is gone (a channel killed while connecting) the message is
+// destroyed unread, and so is this: the socket is closed, not leaked.
+class dialled_socket {
+public:
+  explicit dialled_socket(int fd) : fd_(fd) {}
+  ~dialled_socket();
+  dialled_socket(const dialled_socket&) = delete;
+  dialled_socket& operator=(const dialled_socket&) = delete;
+  // The fd, now the caller's to close; -1 once taken.
+  int take() { return std::exchange(fd_, -1); }
+
+private:
+  int fd_;
+};
+
 struct connect_outcome {
-  int fd = -1;        // connected socket on success
-  std::string error;  // set on failure
+  std::shared_ptr<dialled_socket> socket;  // set on success
+  std::string error;                       // set on failure
 };
 
 // Spawns the one-shot connector. It accepts exactly one

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "agent_test_text.hpp"
 #include "content.hpp"
 #include "stdout_lines.hpp"
 
@@ -22,14 +23,6 @@ std::uint32_t u32_at(const protocol::bytes& data, std::size_t at) {
 void put_u32(protocol::bytes& out, std::uint32_t value) {
   for (int i = 0; i < 4; ++i)
     out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-// FNV-1a: lets a test check a long text without printing all of it.
-std::uint32_t fnv1a(const protocol::bytes& data) {
-  std::uint32_t hash = 2166136261u;
-  for (auto byte : data)
-    hash = (hash ^ byte) * 16777619u;
-  return hash;
 }
 
 // Printable and on one line: at most 64 characters, \n and " escaped.
@@ -177,7 +170,7 @@ void agent_device::on_message(const protocol::agent_message& message) {
         return;
       }
       print_line("agent clipboard-data selection=%u type=%u bytes=%zu fnv1a=%08x text=\"%s\"", data->selection,
-                 data->type, data->data.size(), fnv1a(data->data), preview(data->data).c_str());
+                 data->type, data->data.size(), test_support::fnv1a(data->data.data(), data->data.size()), preview(data->data).c_str());
       return;
     }
     case VD_AGENT_CLIPBOARD_RELEASE: {

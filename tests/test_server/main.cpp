@@ -14,6 +14,7 @@
 #include <string>
 
 #include "agent_device.hpp"
+#include "agent_test_text.hpp"
 #include "event_loop.hpp"
 #include "input_devices.hpp"
 #include "playback_tone.hpp"
@@ -100,19 +101,6 @@ bool parse_size(const std::string& text, int& width, int& height) {
          parse_int(text.substr(x + 1), 480, 4096, height);
 }
 
-// `size` bytes of "line 00001\n"-style lines: a long clipboard text whose
-// every part is distinguishable.
-std::string numbered_text(std::size_t size) {
-  std::string text;
-  for (int line = 0; text.size() < size; ++line) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
-    text += buffer;
-  }
-  text.resize(size);
-  return text;
-}
-
 // Returns an error message, or nothing when `opts` is complete and valid.
 std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
   const std::map<std::string, SpiceImageCompression> compressions = {
@@ -173,7 +161,7 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
     } else if (name == "--agent-clipboard-bytes") {
       int count = 0;
       ok = parse_int(value, 1, 1 << 20, count);
-      opts.agent.clipboard_text = numbered_text(static_cast<std::size_t>(count));
+      opts.agent.clipboard_text = vigil::test_support::numbered_text(static_cast<std::size_t>(count));
       opts.agent.enabled = ok;
     } else
       return "unknown option " + name;

@@ -12,11 +12,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "agent_test_text.hpp"
 #include "captured_stream.hpp"
 #include "protocol/vdagent.hpp"
 
 using namespace vigil::protocol;
 using namespace vigil::test;
+using vigil::test_support::numbered_text;
 
 namespace {
 
@@ -35,16 +37,6 @@ std::vector<bytes> captured_agent_data() {
   return bodies;
 }
 
-std::string numbered_text(std::size_t size) {
-  std::string text;
-  for (int line = 0; text.size() < size; ++line) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
-    text += buffer;
-  }
-  text.resize(size);
-  return text;
-}
 
 }  // namespace
 

@@ -15,34 +15,18 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/messages.hpp"
+#include "agent_test_text.hpp"
 #include "channel_harness.hpp"
 #include "display_servers.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
 using namespace vigil::viewer_input_test;
+using vigil::test_support::fnv1a;
+using vigil::test_support::numbered_text;
 using vigil::display_test::scene_server;
 
 namespace {
-
-// The test server's --agent-clipboard-bytes text.
-std::string numbered_text(std::size_t size) {
-  std::string text;
-  for (int line = 0; text.size() < size; ++line) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "line %05d\n", line);
-    text += buffer;
-  }
-  text.resize(size);
-  return text;
-}
-
-std::uint32_t fnv1a(const std::string& text) {
-  std::uint32_t hash = 2166136261u;
-  for (unsigned char byte : text)
-    hash = (hash ^ byte) * 16777619u;
-  return hash;
-}
 
 // Receives main's agent events (acknowledging each, as the session does)
 // until `wanted` matches one; other messages are ignored.

@@ -127,6 +127,13 @@ void on_fault(supervisor_actor* self, channel_record& record, const channel_fail
   self->delayed_send(self, *delay, restart_atom::value, record.how.label, record.incarnation + 1);
 }
 
+// The channel's current actor; none while it restarts (discard_incarnation
+// clears it) or when no such channel is supervised.
+caf::actor running_incarnation(supervisor_actor* self, const std::string& label) {
+  auto found = self->state.channels.find(label);
+  return found == self->state.channels.end() ? caf::actor{} : found->second.actor;
+}
+
 void start_incarnation(supervisor_actor* self, channel_record& record, unsigned incarnation) {
   record.incarnation = incarnation;
   record.restarting = false;
@@ -277,23 +284,21 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
       return report;
     },
     [self](input_atom, const caf::message& event) {
-      auto found = self->state.channels.find("inputs:0");
-      if (found != self->state.channels.end() && found->second.actor && !found->second.restarting)
-        self->send(found->second.actor, event);
+      if (auto inputs = running_incarnation(self, "inputs:0"))
+        self->send(inputs, event);
     },
     [self](agent_atom atom, const caf::message& event) {
-      auto found = self->state.channels.find("main:0");
-      if (found != self->state.channels.end() && found->second.actor && !found->second.restarting)
-        self->send(found->second.actor, atom, event);
+      if (auto main = running_incarnation(self, "main:0"))
+        self->send(main, atom, event);
     },
     [self](dump_primary_atom atom, const std::string& path) {
       auto promise = self->make_response_promise();
-      auto found = self->state.channels.find("display:0");
-      if (found == self->state.channels.end() || !found->second.actor) {
+      auto display = running_incarnation(self, "display:0");
+      if (!display) {
         promise.deliver(std::string("no display:0 channel is running"));
         return promise;
       }
-      self->request(found->second.actor, self->state.settings.watchdog.heartbeat_deadline * 4, atom, path)
+      self->request(display, self->state.settings.watchdog.heartbeat_deadline * 4, atom, path)
         .then([promise](const std::string& error) mutable { promise.deliver(error); },
               [self, promise](const caf::error& error) mutable {
                 promise.deliver("display:0 did not write the dump: " + self->system().render(error));

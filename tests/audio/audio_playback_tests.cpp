@@ -277,8 +277,7 @@ BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream) {
      "none", "-monitor", "none", "-serial", "none", "-audiodev", "spice,id=snd0", "-device", "intel-hda", "-device",
      "hda-duplex,audiodev=snd0", "-spice", "port=" + std::to_string(port) + ",addr=127.0.0.1,disable-ticketing=on"},
     directory.file("qemu.log"));
-  for (int i = 0; i < 200 && !vigil::test_support::loopback_port_accepts_connections(port); ++i)
-    std::this_thread::sleep_for(50ms);
+  vigil::test_support::wait_for_loopback_port(port, 10000ms);
   auto run = run_vigil({"--headless", "--duration", "3", plain_uri(port)}, 40s);
   BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context() << vigil::test_support::read_text_file(directory.file("qemu.log")));
   BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());

@@ -158,8 +158,7 @@ BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_wha
   background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "video",
                              "--streaming", "off", "--compression", "quic"},
                             work.file("server.log"));
-  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
-    std::this_thread::sleep_for(50ms);
+  wait_for_loopback_port(port, 5000ms);
   // Both consumers are slow: display takes 40 ms per socket chunk, the renderer 300 ms per frame.
   auto run = run_client({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:40", "--debug-fault",
                          "renderer:slow:300", uri(port)},

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace vigil::test_support {
 namespace {
@@ -62,6 +63,16 @@ bool loopback_port_accepts_connections(std::uint16_t port) {
   socket_fd socket;
   sockaddr_in address = loopback_address(port);
   return ::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+}
+
+bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!loopback_port_accepts_connections(port)) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 }  // namespace vigil::test_support

@@ -1,6 +1,7 @@
 // Free TCP ports on 127.0.0.1 for test servers, and a readiness probe.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -19,5 +20,9 @@ std::vector<std::uint16_t> find_free_loopback_ports(std::size_t count);
 // True when a TCP connect to 127.0.0.1:port succeeds (the connection is closed
 // again at once).
 bool loopback_port_accepts_connections(std::uint16_t port);
+
+// Polls every 50 ms until 127.0.0.1:port accepts connections (a server just
+// started there is up) or `limit` has passed; true when it does.
+bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit);
 
 }  // namespace vigil::test_support

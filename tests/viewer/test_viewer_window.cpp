@@ -71,8 +71,7 @@ struct test_server {
       std::vector<std::string>{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "photo",
                                "--compression", "quic", "--reference-dir", reference_dir},
       log_path);
-    for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
-      std::this_thread::sleep_for(50ms);
+    wait_for_loopback_port(port, 5000ms);
   }
   void kill() { process.reset(); }
 };
@@ -208,8 +207,7 @@ BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots)
   auto port = find_free_loopback_port();
   background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "cursor"},
                             work.file("server.log"));
-  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
-    std::this_thread::sleep_for(50ms);
+  wait_for_loopback_port(port, 5000ms);
   auto run = run_process({VIGIL_CLIENT_BINARY, "-v", "--duration", "6", uri(port)}, 60s);
   BOOST_REQUIRE_EQUAL(run.exit_code.value_or(-1), 0);
   // The scene sets a 32x32 ALPHA cursor with hot spot (5,7), then a 32x32 MONO one with (4,4).
@@ -361,8 +359,7 @@ std::unique_ptr<background_process> start_agent_server(std::uint16_t port, std::
                                 "--size", "1024x768"};
   argv.insert(argv.end(), agent_options.begin(), agent_options.end());
   auto server = std::make_unique<background_process>(argv, log_path);
-  for (int i = 0; i < 100 && !loopback_port_accepts_connections(port); ++i)
-    std::this_thread::sleep_for(50ms);
+  wait_for_loopback_port(port, 5000ms);
   return server;
 }
 

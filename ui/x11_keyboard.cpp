@@ -31,6 +31,13 @@ bool keycodes_are_evdev(Display* handle) {
   return evdev;
 }
 
+// Focus moving between our window's own parts, or to and from a pointer
+// grab, is not focus gained or lost.
+bool focus_really_changed(const XFocusChangeEvent& focus) {
+  return focus.detail != NotifyPointer && focus.detail != NotifyInferior && focus.mode != NotifyGrab &&
+         focus.mode != NotifyUngrab;
+}
+
 }  // namespace
 
 struct x11_keyboard::display {
@@ -83,16 +90,12 @@ std::vector<x11_keyboard::event> x11_keyboard::take_events() {
           events.push_back({event::kind::key, *key, x_event.type == KeyPress, 0});
         break;
       }
-      // Focus moving between our window's own parts, or to and from a
-      // pointer grab, is not focus gained or lost.
       case FocusIn:
-        if (x_event.xfocus.detail != NotifyPointer && x_event.xfocus.detail != NotifyInferior &&
-            x_event.xfocus.mode != NotifyGrab && x_event.xfocus.mode != NotifyUngrab)
+        if (focus_really_changed(x_event.xfocus))
           events.push_back({event::kind::focus_in, protocol::pc_key::escape, false, lock_state().value_or(0)});
         break;
       case FocusOut:
-        if (x_event.xfocus.detail != NotifyPointer && x_event.xfocus.detail != NotifyInferior &&
-            x_event.xfocus.mode != NotifyGrab && x_event.xfocus.mode != NotifyUngrab)
+        if (focus_really_changed(x_event.xfocus))
           events.push_back({event::kind::focus_out, protocol::pc_key::escape, false, 0});
         break;
       default:

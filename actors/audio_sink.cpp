@@ -10,8 +10,8 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
-#include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "common/log.hpp"
 #include "protocol/codecs/pcm.hpp"
 
 namespace vigil {

@@ -7,7 +7,7 @@
 #include <thread>
 
 
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 

@@ -8,11 +8,11 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/agent_events.hpp"
+#include "actors/channel_supervision.hpp"
 #include "actors/channels.hpp"
 #include "actors/input_events.hpp"
-#include "actors/log.hpp"
 #include "actors/messages.hpp"
-#include "supervisors/channel_supervisor.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 
@@ -149,14 +149,16 @@ session_health base_health(session_actor* self) {
   return health;
 }
 
-caf::behavior session(session_actor* self, session_options options, caf::actor observer) {
+caf::behavior session(session_actor* self, session_options options, caf::actor channel_supervisor,
+                      caf::actor observer) {
   auto& state = self->state;
   state.options = std::move(options);
   state.observer = std::move(observer);
   state.log = named_logger("session");
   auto me = caf::actor_cast<caf::actor>(self);
-  state.supervisor = spawn_channel_supervisor(self->system(), state.options.supervision, me);
+  state.supervisor = std::move(channel_supervisor);
   self->link_to(state.supervisor);
+  self->send(state.supervisor, report_to_atom::value, me);
   self->set_exit_handler([self](const caf::exit_msg& exit) {
     if (exit.reason)
       end_session(self, {channel_failure{failure_kind::stuck, self->system().render(exit.reason)}},
@@ -252,8 +254,9 @@ caf::behavior session(session_actor* self, session_options options, caf::actor o
 
 }  // namespace
 
-caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor observer) {
-  return system.spawn(session, std::move(options), std::move(observer));
+caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor channel_supervisor,
+                         caf::actor observer) {
+  return system.spawn(session, std::move(options), std::move(channel_supervisor), std::move(observer));
 }
 
 }  // namespace vigil

@@ -1,6 +1,7 @@
 // The session orchestrator: one per SPICE session (a reconnect makes a new one).
 //
-// It spawns and links a channel supervisor, has it start main, asks main once
+// It links to the channel supervisor it is given (actors/channel_supervision.hpp;
+// the session supervisor spawns both), has it start main, asks main once
 // for the session id and the channel list (a request with a response promise:
 // nothing is left queued if either side goes away), then has the supervisor
 // start every listed channel it supports, with connection_id = session_id.
@@ -35,11 +36,11 @@
 
 #include "actors/audio_sink.hpp"
 #include "actors/channel_endpoint.hpp"
-#include "actors/channels.hpp"
 #include "actors/channel_health.hpp"
+#include "actors/channels.hpp"
 #include "actors/main_agent.hpp"
+#include "common/supervision_settings.hpp"
 #include "protocol/channel_messages.hpp"
-#include "supervisors/supervision_settings.hpp"
 
 namespace vigil {
 
@@ -89,7 +90,10 @@ struct session_end {
   std::string reason;
 };
 
-caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor observer);
+// `channel_supervisor` is fresh (one per session) and linked to the session:
+// either going down takes the other with it.
+caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor channel_supervisor,
+                         caf::actor observer);
 
 }  // namespace vigil
 

@@ -9,8 +9,8 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/input_events.hpp"
-#include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "common/log.hpp"
 #include "supervisors/fault_log.hpp"
 
 namespace vigil {
@@ -39,7 +39,7 @@ struct channel_record {
 
 struct channel_supervisor_state {
   supervision_settings settings;
-  caf::actor session;
+  caf::actor session;  // set by (report_to_atom, session) before any channel is supervised
   std::shared_ptr<spdlog::logger> log;
   std::map<std::string, channel_record> channels;
   std::mt19937_64 random{std::random_device{}()};
@@ -234,9 +234,8 @@ void on_channel_event(supervisor_actor* self, const channel_event& event) {
   check_all_up(self);
 }
 
-caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings settings, caf::actor session) {
+caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings settings) {
   self->state.settings = settings;
-  self->state.session = std::move(session);
   self->state.log = named_logger("supervisor");
   self->set_down_handler([self](const caf::down_msg& down) {
     for (auto& [label, record] : self->state.channels)
@@ -246,6 +245,7 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
   });
   self->delayed_send(self, settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
   return {
+    [self](report_to_atom, caf::actor session) { self->state.session = std::move(session); },
     [self](supervise_atom, supervised_channel how) {
       auto label = how.label;
       auto [it, inserted] = self->state.channels.emplace(label, channel_record{self->state.settings.channel_restart});
@@ -316,8 +316,8 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
 
 }  // namespace
 
-caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings, caf::actor session) {
-  return system.spawn(channel_supervisor, std::move(settings), std::move(session));
+caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings) {
+  return system.spawn(channel_supervisor, std::move(settings));
 }
 
 }  // namespace vigil

@@ -12,46 +12,22 @@
 // permanent failure or a channel out of restarts is escalated to the session,
 // which ends and is reconnected by the session supervisor.
 //
-// Accepts:
-//   (supervise_atom, supervised_channel) -> caf::actor   first incarnation
-//   (channel_event_atom, channel_event)  from its channels (stale incarnations ignored)
-//   (health_atom) -> std::vector<channel_health>          latest heartbeat replies,
-//                                        answered at once (never waits on a child)
-//   (dump_primary_atom, path) -> std::string   forwarded to display:0
-//   (input_atom, caf::message)           the event forwarded to inputs:0 (input_events.hpp)
-//   (agent_atom, caf::message)           forwarded as such to main:0 (agent_events.hpp)
-//   (shutdown_atom)                      stops every channel and quits
-// Sends to the session:
-//   (channel_escalation_atom, std::string label, channel_failure)
-//   (all_channels_up_atom, std::size_t n) whenever all n supervised channels are up again
+// Its interface (what the session sends and hears back) is declared in
+// actors/channel_supervision.hpp; it also accepts from its channels
+//   (channel_event_atom, channel_event)  (stale incarnations ignored)
+// and answers health requests at once from the latest heartbeat replies
+// (never a wait on a child). Escalations and all_channels_up go to the actor
+// named by (report_to_atom, session), which the session sends first.
 #pragma once
-
-#include <functional>
-#include <string>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/channel_health.hpp"
-#include "supervisors/supervision_settings.hpp"
+#include "actors/channel_supervision.hpp"
+#include "common/supervision_settings.hpp"
 
 namespace vigil {
 
-using supervise_atom = caf::atom_constant<caf::atom("supervise")>;
-using channel_escalation_atom = caf::atom_constant<caf::atom("chanescal")>;
-using all_channels_up_atom = caf::atom_constant<caf::atom("allup")>;
-
-struct supervised_channel {
-  std::string label;  // "display:0"
-  // Spawns one incarnation whose parent is `supervisor`; incarnation 0 is the first.
-  std::function<caf::actor(const caf::actor& supervisor, unsigned incarnation)> spawn;
-  bool essential = false;      // its failure ends the session (main)
-  bool watch_silence = false;  // the server pings it periodically (main, display)
-};
-
-caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings, caf::actor session);
+caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings);
 
 }  // namespace vigil
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::supervised_channel)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vigil::channel_health>)

@@ -5,12 +5,13 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/log.hpp"
 #include "actors/agent_events.hpp"
 #include "actors/bounded_edge.hpp"
 #include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
+#include "common/log.hpp"
+#include "supervisors/channel_supervisor.hpp"
 #include "supervisors/fault_log.hpp"
 
 namespace vigil {
@@ -26,6 +27,7 @@ struct session_supervisor_state {
   caf::actor observer;
   std::shared_ptr<spdlog::logger> log;
   caf::actor session;
+  caf::actor channel_supervisor;  // the current session's, spawned with it
   unsigned generation = 0;  // one per session spawned; stale messages are ignored
   std::string phase = "connecting";
   bool ever_up = false;
@@ -58,7 +60,9 @@ void start_session(supervisor_actor* self) {
   auto& state = self->state;
   ++state.generation;
   state.heartbeat_outstanding = false;
-  state.session = spawn_session(self->system(), state.options, caf::actor_cast<caf::actor>(self));
+  state.channel_supervisor = spawn_channel_supervisor(self->system(), state.options.supervision);
+  state.session =
+    spawn_session(self->system(), state.options, state.channel_supervisor, caf::actor_cast<caf::actor>(self));
   self->monitor(state.session);
   set_phase(self, "connecting", "Connecting to " + state.options.uri);
 }
@@ -71,7 +75,10 @@ void discard_session(supervisor_actor* self) {
   self->send(state.session, shutdown_atom::value);
   // A stuck session cannot read its shutdown; this ends it (and, by link, its supervisor and channels) anyway.
   self->send_exit(state.session, caf::exit_reason::kill);
+  // And its channel supervisor, in case the session died before it linked to it.
+  self->send_exit(state.channel_supervisor, caf::exit_reason::kill);
   state.session = nullptr;
+  state.channel_supervisor = nullptr;
 }
 
 void finish(supervisor_actor* self, session_end end) {

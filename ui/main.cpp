@@ -11,7 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 
-#include "actors/log.hpp"
+#include "common/log.hpp"
 #include "ui/command_line.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/session_runner.hpp"

@@ -7,8 +7,8 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/bounded_edge.hpp"
-#include "actors/log.hpp"
 #include "actors/messages.hpp"
+#include "common/log.hpp"
 #include "supervisors/session_supervisor.hpp"
 #include "ui/exit_codes.hpp"
 

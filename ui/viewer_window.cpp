@@ -10,7 +10,7 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/input_events.hpp"
-#include "actors/log.hpp"
+#include "common/log.hpp"
 #include "actors/messages.hpp"
 #include "ui/keymap.hpp"
 #include "ui/x11_clipboard.hpp"

@@ -4,7 +4,7 @@
 #include <X11/Xlib.h>
 #include <X11/extensions/Xfixes.h>
 
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 

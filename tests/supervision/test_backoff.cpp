@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "supervisors/backoff.hpp"
+#include "common/backoff.hpp"
 
 using namespace std::chrono_literals;
 using vigil::backoff;

@@ -1,4 +1,4 @@
-#include "supervisors/backoff.hpp"
+#include "common/backoff.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstddef>
 
-#include "supervisors/backoff.hpp"
+#include "common/backoff.hpp"
 
 namespace vigil {
 

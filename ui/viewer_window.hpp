@@ -1,15 +1,9 @@
 // The SFML viewer window, on the main thread (SFML and OpenGL contexts are
-// thread-bound). It shows the renderer's frames scaled to the window with the
-// aspect kept, updating the texture only where a frame changed and drawing
-// only when something changed, so an idle session costs almost no CPU. A
-// banner shows the session's state ("Reconnecting in 4.1 s (attempt 3/8)",
-// "Disconnected: ...") over the last good frame.
-//
-// Keyboard and mouse go to the guest (keys as set-1 scancodes, the pointer
-// as absolute guest positions: client mouse mode, which vigil requests), except
-// F11 (full screen) and F12 (health snapshot on stdout). Keys held when the
-// window loses focus are released in the guest. Closing the window ends the
-// session cleanly.
+// thread-bound): the session's picture, cursor and state, and the user's
+// keyboard, mouse and clipboard for the guest. Its parts, one concern each:
+// window_picture (frames, drawing, the status banner), window_input (keys and
+// pointer), window_cursor (the guest's cursor), window_agent (clipboard and
+// guest resize). Closing the window ends the session cleanly.
 #pragma once
 
 #include <memory>

@@ -3,7 +3,7 @@
 #include <caf/message_handler.hpp>
 
 #include "actors/agent_events.hpp"
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 

@@ -1,6 +1,6 @@
 #include "ui/window_cursor.hpp"
 
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 

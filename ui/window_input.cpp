@@ -6,7 +6,7 @@
 #include <spice/enums.h>
 
 #include "actors/input_events.hpp"
-#include "actors/log.hpp"
+#include "common/log.hpp"
 #include "ui/keymap.hpp"
 
 namespace vigil {

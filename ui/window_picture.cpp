@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "actors/log.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 

@@ -68,12 +68,18 @@ void channel_endpoint::connect(bool use_tls) {
   socket_settings settings;
   settings.host = connection.host;
   settings.port = use_tls ? connection.tls_port : connection.plain_port;
+  settings.unix_path = connection.unix_path;
+  settings.proxy = connection.proxy;
   settings.use_tls = use_tls;
   settings.tls = connection.tls;
   settings.connect_timeout = connection.connect_timeout;
   settings.keepalive = connection.keepalive;
   settings.max_unconsumed_chunks = connection.max_unconsumed_chunks;
-  log_->debug("connecting to {}:{}{}", settings.host, settings.port, use_tls ? " (TLS)" : "");
+  if (!settings.unix_path.empty())
+    log_->debug("connecting to Unix socket {}", settings.unix_path);
+  else
+    log_->debug("connecting to {}:{}{}{}", settings.host, settings.port, use_tls ? " (TLS)" : "",
+                settings.proxy ? " through proxy " + settings.proxy->redacted() : std::string{});
   auto connector = spawn_socket_connector(self_->system());
   // The connector enforces connect_timeout itself; the margin covers spawning.
   auto request_deadline = connection.connect_timeout + std::chrono::seconds(2);

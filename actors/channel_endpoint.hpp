@@ -42,6 +42,8 @@ struct connection_settings {
   std::string host;
   std::uint16_t plain_port = 0;  // 0: none
   std::uint16_t tls_port = 0;    // 0: none
+  std::string unix_path;         // set: every channel connects to this Unix socket (no ports, no TLS)
+  std::optional<protocol::proxy_address> proxy;  // set: every connection is a CONNECT through it
   tls_options tls;
   // Channels that go straight to the TLS port (remote-viewer's secure-channels:
   // names as in channel_type_name(), or "all"); the others try the plain port

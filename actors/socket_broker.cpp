@@ -149,7 +149,8 @@ caf::behavior socket_connector(caf::event_based_actor* self) {
   return {
     [self](connect_atom, const socket_settings& settings) {
       self->quit();
-      auto dialled = dial_tcp(settings.host, settings.port, settings.connect_timeout, settings.keepalive);
+      auto dialled = dial({settings.host, settings.port, settings.unix_path, settings.proxy}, settings.connect_timeout,
+                          settings.keepalive);
       if (dialled.fd < 0)
         return connect_outcome{nullptr, dialled.error};
       return connect_outcome{std::make_shared<dialled_socket>(dialled.fd), {}};

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -39,6 +40,8 @@ namespace vigil {
 struct socket_settings {
   std::string host;
   std::uint16_t port = 0;
+  std::string unix_path;                         // set: a Unix socket instead of host:port
+  std::optional<protocol::proxy_address> proxy;  // set: through this HTTP CONNECT proxy
   bool use_tls = false;
   tls_options tls;
   std::chrono::milliseconds connect_timeout{10000};

@@ -6,10 +6,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace vigil {
 
@@ -69,7 +71,131 @@ int connect_one(const addrinfo* address, std::chrono::milliseconds timeout, std:
   return fd;
 }
 
+using clock = std::chrono::steady_clock;
+
+int remaining_ms(clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+// Waits for `events` on `fd` until the deadline; false on timeout or error.
+bool wait_for(int fd, short events, clock::time_point deadline) {
+  pollfd waiter{fd, events, 0};
+  int ready;
+  do {
+    ready = poll(&waiter, 1, remaining_ms(deadline));
+  } while (ready < 0 && errno == EINTR);
+  return ready > 0;
+}
+
+dial_result dial_unix(const std::string& path, std::chrono::milliseconds timeout) {
+  dial_result outcome;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(address.sun_path)) {
+    outcome.error = "Unix socket path '" + path + "' is longer than " + std::to_string(sizeof(address.sun_path) - 1) +
+                    " bytes";
+    return outcome;
+  }
+  std::memcpy(address.sun_path, path.data(), path.size());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    outcome.error = std::string("cannot create a Unix socket: ") + std::strerror(errno);
+    return outcome;
+  }
+  std::string error;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    if (errno != EINPROGRESS && errno != EAGAIN) {
+      error = std::strerror(errno);
+    } else if (!wait_for(fd, POLLOUT, clock::now() + timeout)) {
+      error = "timed out after " + std::to_string(timeout.count()) + " ms";
+    } else {
+      int so_error = 0;
+      socklen_t length = sizeof(so_error);
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &length);
+      if (so_error != 0)
+        error = std::strerror(so_error);
+    }
+  }
+  if (!error.empty()) {
+    close(fd);
+    outcome.error = "connect to Unix socket " + path + " failed: " + error;
+    return outcome;
+  }
+  outcome.fd = fd;
+  return outcome;
+}
+
+// CONNECT through an HTTP proxy on an fd already connected to it. Reads the
+// reply and nothing more: the server speaks only after the client (the link
+// message, or the TLS ClientHello), so bytes after the reply are an error.
+std::string connect_through_proxy(int fd, const protocol::proxy_address& proxy, const std::string& host,
+                                  std::uint16_t port, clock::time_point deadline) {
+  const std::string target = host + ":" + std::to_string(port);
+  const std::string where = "proxy " + proxy.redacted() + " (CONNECT " + target + ")";
+  const std::string request = protocol::build_connect_request(proxy, host, port);
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_for(fd, POLLOUT, deadline))
+      continue;
+    return where + ": sending the request failed: " + (n < 0 ? std::strerror(errno) : "timed out");
+  }
+  std::vector<std::uint8_t> reply;
+  std::uint8_t chunk[4096];
+  while (true) {
+    auto parsed = protocol::parse_connect_reply(reply.data(), reply.size());
+    if (!parsed)
+      return where + ": " + parsed.error().message;
+    if (*parsed) {
+      const auto& answer = **parsed;
+      if (!answer.established())
+        return where + " refused: " + answer.status_line;
+      if (reply.size() > answer.length)
+        return where + ": the proxy sent " + std::to_string(reply.size() - answer.length) +
+               " bytes after its reply, before the client spoke";
+      return {};
+    }
+    if (!wait_for(fd, POLLIN, deadline))
+      return where + ": no reply within the connect timeout";
+    ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+      continue;
+    if (n < 0)
+      return where + ": " + std::strerror(errno);
+    if (n == 0)
+      return where + ": the proxy closed the connection " +
+             (reply.empty() ? std::string("without answering") : "in the middle of its reply");
+    reply.insert(reply.end(), chunk, chunk + n);
+  }
+}
+
 }  // namespace
+
+dial_result dial(const dial_target& target, std::chrono::milliseconds timeout, const tcp_keepalive& keepalive) {
+  if (!target.unix_path.empty())
+    return dial_unix(target.unix_path, timeout);
+  if (!target.proxy)
+    return dial_tcp(target.host, target.port, timeout, keepalive);
+  auto deadline = clock::now() + timeout;
+  auto outcome = dial_tcp(target.proxy->host, target.proxy->port, timeout, keepalive);
+  if (outcome.fd < 0) {
+    outcome.error = "proxy " + target.proxy->redacted() + ": " + outcome.error;
+    return outcome;
+  }
+  auto error = connect_through_proxy(outcome.fd, *target.proxy, target.host, target.port, deadline);
+  if (!error.empty()) {
+    close(outcome.fd);
+    return {-1, error};
+  }
+  return outcome;
+}
 
 dial_result dial_tcp(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
                      const tcp_keepalive& keepalive) {

@@ -20,6 +20,9 @@ packages=(
   virt-viewer
   # the clipboard tests: another X client that reads and sets CLIPBOARD
   xclip
+  # deployments (tests/deployment): an HTTP CONNECT proxy, and SASL (the
+  # client library, the server's mechanisms and saslpasswd2 for a test sasldb)
+  tinyproxy-bin libsasl2-dev libsasl2-modules libsasl2-modules-db sasl2-bin
 )
 
 missing=()

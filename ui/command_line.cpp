@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "protocol/http_connect.hpp"
 #include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/spice_uri.hpp"
@@ -137,6 +138,10 @@ command_line_result parse_command_line(int argc, char** argv) {
   app.add_option("--spice-ca-file", ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate");
   app.add_option("--host-subject", host_subject,
                  "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
+  std::string proxy_text;
+  app.add_option("--spice-proxy", proxy_text,
+                 "HTTP CONNECT proxy for every channel, http://[user:password@]host[:port] (default: the connection "
+                 "file's proxy, then $SPICE_PROXY)");
   app.add_option("--config", config_file, "TOML configuration file (see config/vigil.toml)");
   auto* verbose = app.add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
   bool log_supervisor = false;
@@ -203,6 +208,7 @@ command_line_result parse_command_line(int argc, char** argv) {
     connection.host = file->host;
     connection.plain_port = file->plain_port;
     connection.tls_port = file->tls_port;
+    connection.unix_path = file->unix_path;
     connection.password = file->password.value_or("");
     connection.tls.ca_pem = file->ca_pem;
     connection.tls.host_subject = file->host_subject;
@@ -212,8 +218,25 @@ command_line_result parse_command_line(int argc, char** argv) {
     connection.host = uri->host;
     connection.plain_port = uri->plain_port;
     connection.tls_port = uri->tls_port;
+    connection.unix_path = uri->unix_path;
     if (uri->password || !file)
       connection.password = uri->password.value_or("");
+  }
+  // The proxy: --spice-proxy, else the file's, else $SPICE_PROXY (as spice-gtk).
+  std::string proxy_source = "--spice-proxy";
+  if (proxy_text.empty() && file && !file->proxy.empty()) {
+    proxy_text = file->proxy;
+    proxy_source = (file_path == "-" ? "<stdin>" : file_path) + ": key 'proxy'";
+  }
+  if (proxy_text.empty() && std::getenv("SPICE_PROXY")) {
+    proxy_text = std::getenv("SPICE_PROXY");
+    proxy_source = "SPICE_PROXY";
+  }
+  if (!proxy_text.empty() && connection.unix_path.empty()) {
+    auto proxy = protocol::parse_proxy_url(proxy_text);
+    if (!proxy)
+      return usage_error(proxy_source + ": " + proxy.error().message);
+    connection.proxy = *proxy;
   }
   if (!ca_file.empty()) {
     connection.tls.ca_file = ca_file;
@@ -251,7 +274,14 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.playback = loaded.playback;
   request.session.audio_sink.jitter = loaded.audio_buffer;
   request.session.audio_sink.dump_path = dump_audio;
-  request.session.uri = spice_uri{connection.host, connection.plain_port, connection.tls_port, std::nullopt}.redacted();
+  spice_uri shown;
+  shown.host = connection.host;
+  shown.plain_port = connection.plain_port;
+  shown.tls_port = connection.tls_port;
+  shown.unix_path = connection.unix_path;
+  request.session.uri = shown.redacted();
+  if (connection.proxy)
+    request.session.uri += " via " + connection.proxy->redacted();
   for (const auto& spec : debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);

@@ -217,16 +217,28 @@ connection_file_result parse_connection_file(const std::string& text, const std:
   }
 
   connection_file file;
-  if (!section.has("host"))
-    return failure(name + ": [virt-viewer] has no 'host' key", delete_requested);
-  auto host = section.text("host");
-  if (!host)
-    return fail();
-  if (host->empty()) {
-    section.fail("host", "is empty");
-    return fail();
+  if (section.has("unix-path")) {
+    auto path = section.text("unix-path");
+    if (!path)
+      return fail();
+    if (path->empty() || path->front() != '/') {
+      section.fail("unix-path", "is not an absolute path");
+      return fail();
+    }
+    file.unix_path = *path;
   }
-  file.host = *host;
+  if (!section.has("host") && file.unix_path.empty())
+    return failure(name + ": [virt-viewer] has no 'host' key", delete_requested);
+  if (section.has("host")) {
+    auto host = section.text("host");
+    if (!host)
+      return fail();
+    if (host->empty() && file.unix_path.empty()) {
+      section.fail("host", "is empty");
+      return fail();
+    }
+    file.host = *host;
+  }
 
   // "-1" is how oVirt says "no plain port"; spice-gtk then cannot use it and
   // goes to the TLS port, which is what "none" means here too.
@@ -238,15 +250,20 @@ connection_file_result parse_connection_file(const std::string& text, const std:
       return fail();
     (std::string(key) == "port" ? file.plain_port : file.tls_port) = static_cast<std::uint16_t>(*port > 0 ? *port : 0);
   }
-  if (file.plain_port == 0 && file.tls_port == 0)
+  if (file.plain_port == 0 && file.tls_port == 0 && file.unix_path.empty())
     return failure(name + ": [virt-viewer] gives neither 'port' nor 'tls-port'", delete_requested);
 
+  if (section.has("username")) {
+    if (!(file.username = section.text("username")))
+      return fail();
+  }
   if (section.has("password")) {
     if (!(file.password = section.text("password")))
       return fail();
   }
   for (auto [key, target] : {std::pair<const char*, std::string*>{"ca", &file.ca_pem},
                              {"host-subject", &file.host_subject},
+                             {"proxy", &file.proxy},
                              {"title", &file.title}}) {
     if (!section.has(key))
       continue;

@@ -4,7 +4,8 @@
 // problem) out. Reading the file, deleting it and checking the CA's PEM are
 // the caller's (ui/command_line.cpp).
 //
-// Keys read: type (must be "spice"), host, port, tls-port, password, ca (PEM,
+// Keys read: type (must be "spice"), host, port, tls-port, unix-path,
+// username, password, proxy (an HTTP CONNECT proxy URL), ca (PEM,
 // lines joined with the key file's "\n" escape), host-subject, title,
 // fullscreen, delete-this-file, secure-channels (";"-separated channel names,
 // or "all"). Other keys and other sections are ignored, as remote-viewer
@@ -22,7 +23,10 @@ struct connection_file {
   std::string host;
   std::uint16_t plain_port = 0;  // 0: none (also for "port=-1", which oVirt writes for "TLS only")
   std::uint16_t tls_port = 0;    // 0: none
+  std::string unix_path;         // set: a Unix socket; host and ports may then be absent
+  std::optional<std::string> username;  // for SASL
   std::optional<std::string> password;
+  std::string proxy;             // as written; parsed (and checked) by the caller, like `ca`
   std::string ca_pem;            // empty: not given
   std::string host_subject;
   std::string title;

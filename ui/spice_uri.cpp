@@ -46,8 +46,9 @@ spice_uri_result parse_spice_uri(const std::string& text) {
     return failure("URI '" + text + "' has no scheme: expected spice://host:port or spice+tls://host:port");
   std::string scheme = text.substr(0, scheme_end);
   bool tls_scheme = scheme == "spice+tls";
-  if (scheme != "spice" && !tls_scheme)
-    return failure("URI scheme '" + scheme + "' is not supported: expected spice:// or spice+tls://");
+  bool unix_scheme = scheme == "spice+unix";
+  if (scheme != "spice" && !tls_scheme && !unix_scheme)
+    return failure("URI scheme '" + scheme + "' is not supported: expected spice://, spice+tls:// or spice+unix://");
 
   std::string rest = text.substr(scheme_end + 3);
   std::string query;
@@ -55,12 +56,27 @@ spice_uri_result parse_spice_uri(const std::string& text) {
     query = rest.substr(question + 1);
     rest = rest.substr(0, question);
   }
-  if (!rest.empty() && rest.back() == '/')
-    rest.pop_back();
-
   spice_uri uri;
+  if (unix_scheme) {
+    auto path = percent_decode(rest);
+    if (!path || path->empty() || path->front() != '/')
+      return failure("URI '" + text.substr(0, text.find('?')) +
+                     "' names no socket: expected spice+unix:///absolute/path");
+    uri.unix_path = *path;
+  }
+  if (!unix_scheme && !rest.empty() && rest.back() == '/')
+    rest.pop_back();
+  if (auto at = rest.rfind('@'); !unix_scheme && at != std::string::npos) {
+    auto user = percent_decode(rest.substr(0, at));
+    if (!user || user->empty() || user->find(':') != std::string::npos)
+      return failure("URI user name before '@' is empty, has a bad %-escape or a ':' (passwords go in password=)");
+    uri.username = *user;
+    rest = rest.substr(at + 1);
+  }
+
   std::string port_text;
-  if (!rest.empty() && rest.front() == '[') {
+  if (unix_scheme) {
+  } else if (!rest.empty() && rest.front() == '[') {
     auto close = rest.find(']');
     if (close == std::string::npos)
       return failure("URI host '" + rest + "' has an unclosed '['");
@@ -77,7 +93,7 @@ spice_uri_result parse_spice_uri(const std::string& text) {
     if (colon != std::string::npos)
       port_text = rest.substr(colon + 1);
   }
-  if (uri.host.empty())  // the query is left out of the message: it may hold the password
+  if (uri.host.empty() && !unix_scheme)  // the query is left out of the message: it may hold the password
     return failure("URI '" + text.substr(0, text.find('?')) + "' has no host");
   if (!port_text.empty()) {
     auto port = parse_port(port_text);
@@ -98,7 +114,9 @@ spice_uri_result parse_spice_uri(const std::string& text) {
     auto value = percent_decode(equals == std::string::npos ? std::string{} : pair.substr(equals + 1));
     if (!value)
       return failure("URI parameter '" + key + "' has a bad %-escape");
-    if (key == "port" || key == "tls-port") {
+    if (unix_scheme && key != "password") {
+      return failure("URI parameter '" + key + "' does not apply to spice+unix:// (known: password)");
+    } else if (key == "port" || key == "tls-port") {
       auto port = parse_port(*value);
       if (!port)
         return failure("URI parameter " + key + "='" + *value + "' is not a number from 1 to 65535");
@@ -109,12 +127,17 @@ spice_uri_result parse_spice_uri(const std::string& text) {
       return failure("URI parameter '" + key + "' is not supported (known: port, tls-port, password)");
     }
   }
-  if (uri.plain_port == 0 && uri.tls_port == 0)
-    return failure("URI '" + spice_uri{uri.host, 0, 0, std::nullopt}.redacted() + "' gives no port");
+  if (uri.plain_port == 0 && uri.tls_port == 0 && !unix_scheme) {
+    spice_uri shown;
+    shown.host = uri.host;
+    return failure("URI '" + shown.redacted() + "' gives no port");
+  }
   return {uri, {}};
 }
 
 std::string spice_uri::redacted() const {
+  if (!unix_path.empty())
+    return "spice+unix://" + unix_path;
   std::string host_text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::string text = "spice://" + host_text;
   std::string separator = "?";

@@ -157,4 +157,36 @@ BOOST_AUTO_TEST_CASE(errors_never_echo_a_long_value_whole) {
   BOOST_TEST(error.size() < 200u);
 }
 
+BOOST_AUTO_TEST_CASE(proxmox_file_gives_pseudo_host_proxy_and_tls_port) {
+  auto parsed = parse_connection_file(
+    "[virt-viewer]\n"
+    "secure-attention=Ctrl+Alt+Ins\n"
+    "release-cursor=Ctrl+Alt+R\n"
+    "toggle-fullscreen=Shift+F11\n"
+    "delete-this-file=1\n"
+    "proxy=http://192.0.2.5:3128\n"
+    "type=spice\n"
+    "title=VM 100 - vm1\n"
+    "host=pvespiceproxy:66f0c0de:100:node1::9a8b7c6d5e4f\n"
+    "password=abc\n"
+    "host-subject=OU=PVE Cluster Node,O=Proxmox Virtual Environment,CN=node1.example\n"
+    "tls-port=61000\n"
+    "ca=-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\n",
+    "pve-spice.vv");
+  BOOST_REQUIRE(parsed.file);
+  BOOST_TEST(parsed.file->host == "pvespiceproxy:66f0c0de:100:node1::9a8b7c6d5e4f");
+  BOOST_TEST(parsed.file->proxy == "http://192.0.2.5:3128");
+  BOOST_TEST(parsed.file->tls_port == 61000);
+  BOOST_TEST(parsed.file->plain_port == 0);
+  BOOST_TEST(parsed.delete_requested);
+}
+
+BOOST_AUTO_TEST_CASE(unix_path_needs_no_host_or_port) {
+  auto parsed = parse_connection_file("[virt-viewer]\ntype=spice\nunix-path=/run/vm.sock\nusername=alice\n", "x.vv");
+  BOOST_REQUIRE(parsed.file);
+  BOOST_TEST(parsed.file->unix_path == "/run/vm.sock");
+  BOOST_TEST(*parsed.file->username == "alice");
+  BOOST_TEST(error_of("[virt-viewer]\ntype=spice\nunix-path=vm.sock\n").find("x.vv:3: key 'unix-path'") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

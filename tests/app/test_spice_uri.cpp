@@ -65,4 +65,27 @@ BOOST_AUTO_TEST_CASE(bad_uris_are_refused_with_a_reason) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(unix_scheme_gives_a_socket_path) {
+  auto parsed = parse_spice_uri("spice+unix:///run/libvirt/qemu/vm1%20a.sock");
+  BOOST_REQUIRE(parsed.uri);
+  BOOST_TEST(parsed.uri->unix_path == "/run/libvirt/qemu/vm1 a.sock");
+  BOOST_TEST(parsed.uri->plain_port == 0);
+  BOOST_TEST(parsed.uri->redacted() == "spice+unix:///run/libvirt/qemu/vm1 a.sock");
+  BOOST_TEST(!parse_spice_uri("spice+unix://relative/path").uri);
+  BOOST_TEST(!parse_spice_uri("spice+unix://").uri);
+  BOOST_TEST(!parse_spice_uri("spice+unix:///s.sock?port=5900").uri);
+}
+
+BOOST_AUTO_TEST_CASE(user_before_the_host_is_the_sasl_user_name) {
+  auto parsed = parse_spice_uri("spice://alice@127.0.0.1:5930");
+  BOOST_REQUIRE(parsed.uri);
+  BOOST_TEST(*parsed.uri->username == "alice");
+  BOOST_TEST(parsed.uri->host == "127.0.0.1");
+  BOOST_TEST(parsed.uri->plain_port == 5930);
+  BOOST_TEST(parsed.uri->redacted().find("alice") == std::string::npos);
+  auto with_password = parse_spice_uri("spice://alice:secret@h:1");
+  BOOST_REQUIRE(!with_password.uri);
+  BOOST_TEST(with_password.error.find("secret") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -13,8 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parsed = vigil::parse_connection_file(text, "fuzz.vv");
   FUZZ_CHECK(parsed.file.has_value() == parsed.error.empty());
   if (parsed.file) {
-    FUZZ_CHECK(!parsed.file->host.empty());
-    FUZZ_CHECK(parsed.file->plain_port != 0 || parsed.file->tls_port != 0);
+    // A host and a port, or a Unix socket.
+    const bool has_unix = !parsed.file->unix_path.empty();
+    FUZZ_CHECK(has_unix || !parsed.file->host.empty());
+    FUZZ_CHECK(has_unix || parsed.file->plain_port != 0 || parsed.file->tls_port != 0);
+    FUZZ_CHECK(!has_unix || parsed.file->unix_path.front() == '/');
   } else {
     // Every error names the file first; none echoes a value at length.
     FUZZ_CHECK(parsed.error.rfind("fuzz.vv", 0) == 0);

@@ -24,6 +24,10 @@ struct supervision_settings {
   // A failed session (main channel, or a channel out of restarts) is reconnected with this one.
   backoff_policy reconnect{};
   bool log_transitions = false;  // --log-supervisor: health transitions at info level
+  // --wait: a first connection that cannot reach the server (refused,
+  // unreachable) is retried with the reconnect backoff, without an attempt
+  // limit, until the server answers ("waiting for HOST:PORT").
+  bool wait_for_server = false;
 };
 
 }  // namespace vigil

@@ -36,6 +36,7 @@ struct session_supervisor_state {
   std::uint32_t reconnects = 0;
   std::string last_fault;
   backoff reconnect_backoff{backoff_policy{}};
+  backoff wait_backoff{backoff_policy{}};  // --wait: the reconnect policy without its attempt limit
   std::mt19937_64 random{std::random_device{}()};
   bounded_edge agent_edge{"supervisor->window agent events", edge_ids::viewer_agent_events, 16,
                           overflow_policy::fault};
@@ -64,7 +65,8 @@ void start_session(supervisor_actor* self) {
   state.session =
     spawn_session(self->system(), state.options, state.channel_supervisor, caf::actor_cast<caf::actor>(self));
   self->monitor(state.session);
-  set_phase(self, "connecting", "Connecting to " + state.options.uri);
+  if (state.phase != "waiting")  // --wait: the banner keeps saying what it waits for
+    set_phase(self, "connecting", "Connecting to " + state.options.uri);
 }
 
 void discard_session(supervisor_actor* self) {
@@ -91,11 +93,47 @@ void finish(supervisor_actor* self, session_end end) {
   self->send(state.observer, session_ended_atom::value, std::move(end));
 }
 
+// "HOST:PORT" (or the socket's path) the session dials first, for "waiting for ...".
+std::string server_address(const connection_settings& connection) {
+  if (!connection.unix_path.empty())
+    return connection.unix_path;
+  auto host = connection.host.find(':') != std::string::npos && !connection.proxy ? "[" + connection.host + "]"
+                                                                                  : connection.host;
+  return host + ":" + std::to_string(connection.plain_port ? connection.plain_port : connection.tls_port);
+}
+
+// --wait: the server is not up yet; try again with the reconnect backoff
+// (no attempt limit: waiting is what the user asked for).
+void wait_for_server(supervisor_actor* self, const channel_failure& failure) {
+  auto& state = self->state;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  auto delay = *state.wait_backoff.next_delay(uniform(state.random));
+  auto where = server_address(state.options.connection);
+  std::string plan = "wait for the server (attempt " + std::to_string(state.wait_backoff.attempts()) + ", next in " +
+                     seconds_text(delay) + ")";
+  log_fault(*state.log, "session", failure, plan);
+  auto status = "Waiting for " + where + " (attempt " + std::to_string(state.wait_backoff.attempts()) + ", next in " +
+                seconds_text(delay) + ")";
+  if (state.phase == "waiting")  // the banner's text changes with every attempt
+    self->send(state.observer, session_status_atom::value, state.phase, status);
+  else
+    set_phase(self, "waiting", status, plan);
+  self->delayed_send(self, delay, reconnect_atom::value, state.generation);
+}
+
 void on_session_failed(supervisor_actor* self, session_end end) {
   auto& state = self->state;
   const auto& failure = end.failure.front();
+  // A ticket that worked once and is refused now has expired (Proxmox and
+  // oVirt hand out short-lived ones): more attempts would only be refused too.
+  if (state.ever_up && failure.kind == failure_kind::auth_failed)
+    end.reason = "the server refused the ticket; it may have expired: open a new console file (" + end.reason + ")";
   state.last_fault = std::string(to_string(failure.kind)) + ": " + end.reason;
   discard_session(self);
+  if (!state.ever_up && state.options.supervision.wait_for_server && failure.kind == failure_kind::connect_failed) {
+    wait_for_server(self, failure);
+    return;
+  }
   if (!state.ever_up) {
     log_fault(*state.log, "session", failure, "give up: the first connection failed, there is nothing to recover");
     finish(self, std::move(end));
@@ -182,6 +220,9 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   state.observer = std::move(observer);
   state.log = named_logger("supervisor");
   state.reconnect_backoff = backoff{state.options.supervision.reconnect};
+  auto wait_policy = state.options.supervision.reconnect;
+  wait_policy.max_attempts = 0;
+  state.wait_backoff = backoff{wait_policy};
   state.agent_edge.connect(state.observer);
   // One renderer for the whole run: the last good frame survives reconnects.
   // The window brings its own (it subscribes before the session starts).
@@ -236,7 +277,8 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       auto& state = self->state;
       if (generation != state.generation || state.finished)
         return;
-      ++state.reconnects;
+      if (state.ever_up)  // waiting for a server that was never up is not a reconnect
+        ++state.reconnects;
       start_session(self);
     },
     [self](heartbeat_tick_atom) { send_heartbeat(self); },

@@ -138,6 +138,10 @@ command_line_result parse_command_line(int argc, char** argv) {
   app.add_option("--spice-ca-file", ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate");
   app.add_option("--host-subject", host_subject,
                  "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
+  bool wait_for_server = false;
+  app.add_flag("--wait", wait_for_server,
+               "Wait for a server that is not up yet (refused, unreachable): retry with the reconnect backoff until "
+               "it answers");
   std::string proxy_text;
   app.add_option("--spice-proxy", proxy_text,
                  "HTTP CONNECT proxy for every channel, http://[user:password@]host[:port] (default: the connection "
@@ -266,6 +270,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.display_init = loaded.display_init;
   request.session.supervision = loaded.supervision;
   request.session.supervision.log_transitions = loaded.supervision.log_transitions || log_supervisor;
+  request.session.supervision.wait_for_server = wait_for_server;
   request.session.main_status_edge_capacity = loaded.main_status_edge_capacity;
   request.session.client_mouse_mode = loaded.client_mouse_mode;
   request.session.agent = loaded.agent;

@@ -2,8 +2,13 @@
 
 #include "loopback_ports.hpp"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -33,6 +38,17 @@ std::string qemu_binary() {
   return override_path && *override_path ? override_path : "qemu-system-x86_64";
 }
 
+bool unix_socket_accepts_connections(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(address.sun_path)) return false;
+  std::memcpy(address.sun_path, path.data(), path.size());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  if (fd >= 0) close(fd);
+  return ok;
+}
+
 }  // namespace
 
 spice_listen_config plain_spice() { return {}; }
@@ -59,9 +75,16 @@ spice_listen_config password_spice(const std::string& password) {
   return config;
 }
 
+spice_listen_config unix_socket_spice(const std::string& path) {
+  spice_listen_config config;
+  config.plain_port = false;
+  config.unix_path = path;
+  return config;
+}
+
 qemu_server::qemu_server(const spice_listen_config& config)
     : work_directory_("qemu"), log_path_(work_directory_.file("qemu-output.log")) {
-  if (!config.plain_port && !config.tls_port) throw std::logic_error("qemu_server: no SPICE port requested");
+  if (!config.plain_port && !config.tls_port && config.unix_path.empty()) throw std::logic_error("qemu_server: no SPICE port requested");
   if (config.tls_port && config.x509_dir.empty()) throw std::logic_error("qemu_server: TLS needs an x509_dir");
   for (int attempt = 1; attempt <= start_attempts; ++attempt) {
     if (try_start(config)) return;
@@ -82,9 +105,9 @@ bool qemu_server::try_start(const spice_listen_config& config) {
   const auto ports = find_free_loopback_ports(2);
   port_.reset();
   tls_port_.reset();
-  std::string spice = "addr=127.0.0.1";
+  std::string spice = config.unix_path.empty() ? "addr=127.0.0.1" : "unix=on,addr=" + escape_option_value(config.unix_path);
   if (config.plain_port) {
-    port_ = ports[0];
+    port_ = config.fixed_port ? config.fixed_port : ports[0];
     spice += ",port=" + std::to_string(*port_);
   }
   if (config.tls_port) {
@@ -92,7 +115,8 @@ bool qemu_server::try_start(const spice_listen_config& config) {
     spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config.x509_dir);
   }
   if (!config.tls_channel.empty()) spice += ",tls-channel=" + config.tls_channel;
-  if (config.password.empty()) spice += ",disable-ticketing=on";
+  if (config.sasl) spice += ",sasl=on";
+  if (config.password.empty() && !config.sasl) spice += ",disable-ticketing=on";
   else spice += ",password-secret=vigil-spice-password";
 
   command_line_ = {qemu_binary(), "-accel", "tcg", "-machine", "pc", "-m", "128", "-nodefaults",
@@ -103,6 +127,11 @@ bool qemu_server::try_start(const spice_listen_config& config) {
   }
   command_line_.push_back("-spice");
   command_line_.push_back(spice);
+  if (!config.qmp_socket.empty()) {
+    command_line_.push_back("-qmp");
+    command_line_.push_back("unix:" + escape_option_value(config.qmp_socket) + ",server=on,wait=off");
+  }
+  command_line_.insert(command_line_.end(), config.extra_args.begin(), config.extra_args.end());
 
   process_ = std::make_unique<background_process>(command_line_, log_path_);
 
@@ -111,7 +140,8 @@ bool qemu_server::try_start(const spice_listen_config& config) {
     if (!process_->is_running()) return false;
     const bool plain_ready = !port_ || loopback_port_accepts_connections(*port_);
     const bool tls_ready = !tls_port_ || loopback_port_accepts_connections(*tls_port_);
-    if (plain_ready && tls_ready) {
+    const bool unix_ready = config.unix_path.empty() || unix_socket_accepts_connections(config.unix_path);
+    if (plain_ready && tls_ready && unix_ready) {
       std::this_thread::sleep_for(settle_time);
       return process_->is_running();
     }

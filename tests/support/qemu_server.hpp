@@ -24,6 +24,11 @@ struct spice_listen_config {
   std::string x509_dir;     // needed with tls_port: ca-cert.pem, server-cert.pem, server-key.pem
   std::string tls_channel;  // e.g. "main": that channel is refused on the plain port (NEED_SECURED)
   std::string password;     // empty: disable-ticketing=on
+  std::string unix_path;    // set: listen on this Unix socket instead of TCP ports (unix=on,addr=PATH)
+  bool sasl = false;        // sasl=on; the caller sets SASL_CONF_PATH (QEMU inherits the environment)
+  std::string qmp_socket;   // set: a QMP monitor on this Unix socket
+  std::vector<std::string> extra_args;  // appended to QEMU's command line
+  std::uint16_t fixed_port = 0;  // set: the plain port to use (one attempt, no other port tried)
 };
 
 spice_listen_config plain_spice();
@@ -31,6 +36,7 @@ spice_listen_config tls_only_spice(const std::string& x509_dir);
 // Both ports; `secure_channel` (e.g. "main") may only use the TLS one.
 spice_listen_config plain_and_tls_spice(const std::string& x509_dir, const std::string& secure_channel);
 spice_listen_config password_spice(const std::string& password);
+spice_listen_config unix_socket_spice(const std::string& path);
 
 class qemu_server {
 public:

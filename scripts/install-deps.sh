@@ -10,6 +10,8 @@ packages=(
   libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
   libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev
   libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev
+  # USB redirection (usbredir framing and filters; host devices through libusb)
+  libusbredirparser-dev libusbredirhost-dev libusb-1.0-0-dev
   # integration tests parse the client's JSON health snapshot
   nlohmann-json3-dev
   # real SPICE peers and tools the tests drive

@@ -4,7 +4,6 @@
 // dominant frequency (Goertzel, tests/support/tone_analysis.hpp) and level,
 // and reads the playback and audio parts of the health snapshot. Measured
 // figures are printed (run with --log_level=message or ctest -V).
-#define BOOST_TEST_MODULE vigil_audio
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -13,19 +12,19 @@
 #include <iterator>
 #include <thread>
 
+#include "check_contains.hpp"
 #include "child_process.hpp"
-#include "display_servers.hpp"
-#include "loopback_ports.hpp"
+#include "scene_server.hpp"
+#include "qemu_server.hpp"
 #include "temp_directory.hpp"
-#include "tests/support/tone_analysis.hpp"
-#include "vigil_client_run.hpp"
+#include "tone_analysis.hpp"
+#include "x_display.hpp"
+#include "client_run.hpp"
 
-using namespace vigil::display_test;
-using namespace vigil::integration;
+using namespace vigil::test_support;
+using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
-#define VIGIL_AUDIO_CHECK_CONTAINS(text, part) \
-  BOOST_TEST((text).find(part) != std::string::npos, "\"" << (text) << "\" should contain \"" << (part) << "\"")
 
 namespace {
 
@@ -68,7 +67,7 @@ std::optional<wav_file> read_wav(const std::string& path, std::string& error) {
 }
 
 struct playback_run {
-  vigil_run client;
+  client_run client;
   std::optional<wav_file> wav;
   const nlohmann::json* playback = nullptr;  // the playback channel's snapshot entry
   nlohmann::json audio;                      // the snapshot's "audio" part
@@ -90,7 +89,7 @@ playback_run run_tone(vigil::test_support::temp_directory& directory, std::vecto
   out.client = run_vigil(arguments, std::chrono::seconds(client_seconds + 30));
   BOOST_TEST_REQUIRE(out.client.exit_code() == 0, out.client.context());
   BOOST_TEST_REQUIRE(out.client.snapshot.has_value(), out.client.context());
-  out.playback = find_channel(*out.client.snapshot, "playback");
+  out.playback = out.client.channel("playback");
   BOOST_TEST_REQUIRE(out.playback != nullptr, "no playback channel in the snapshot" << out.client.context());
   BOOST_TEST_MESSAGE("playback channel: " << out.playback->at("playback").dump());
   BOOST_TEST_MESSAGE("playback edges: " << out.playback->at("edges").dump());
@@ -142,12 +141,12 @@ void check_tone(int frequency_hz, bool opus) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(opus_440_hz_tone_is_heard_at_440_hz) { check_tone(440, true); }
-BOOST_AUTO_TEST_CASE(opus_1000_hz_tone_is_heard_at_1000_hz) { check_tone(1000, true); }
-BOOST_AUTO_TEST_CASE(raw_440_hz_tone_is_heard_at_440_hz) { check_tone(440, false); }
-BOOST_AUTO_TEST_CASE(raw_1000_hz_tone_is_heard_at_1000_hz) { check_tone(1000, false); }
+BOOST_AUTO_TEST_CASE(opus_440_hz_tone_is_heard_at_440_hz, *boost::unit_test::label("server")) { check_tone(440, true); }
+BOOST_AUTO_TEST_CASE(opus_1000_hz_tone_is_heard_at_1000_hz, *boost::unit_test::label("server")) { check_tone(1000, true); }
+BOOST_AUTO_TEST_CASE(raw_440_hz_tone_is_heard_at_440_hz, *boost::unit_test::label("server")) { check_tone(440, false); }
+BOOST_AUTO_TEST_CASE(raw_1000_hz_tone_is_heard_at_1000_hz, *boost::unit_test::label("server")) { check_tone(1000, false); }
 
-BOOST_AUTO_TEST_CASE(server_volume_and_mute_reach_the_snapshot) {
+BOOST_AUTO_TEST_CASE(server_volume_and_mute_reach_the_snapshot, *boost::unit_test::label("server")) {
   vigil::test_support::temp_directory directory("audio");
   auto run = run_tone(directory,
                       {"--scene", "solid", "--playback-tone", "440", "--playback-volume", "32768", "--playback-mute",
@@ -163,7 +162,7 @@ BOOST_AUTO_TEST_CASE(server_volume_and_mute_reach_the_snapshot) {
   BOOST_TEST(std::abs(tone.frequency_hz - 440) < 3.0);
 }
 
-BOOST_AUTO_TEST_CASE(audio_disabled_leaves_the_playback_channel_alone) {
+BOOST_AUTO_TEST_CASE(audio_disabled_leaves_the_playback_channel_alone, *boost::unit_test::label("server")) {
   vigil::test_support::temp_directory directory("audio");
   scene_server server({"--scene", "solid", "--playback-tone", "440"});
   const std::string config = directory.file("off.toml");
@@ -171,8 +170,8 @@ BOOST_AUTO_TEST_CASE(audio_disabled_leaves_the_playback_channel_alone) {
   auto run = run_vigil({"--headless", "--duration", "2", "--config", config, plain_uri(server.port())}, 30s);
   BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context());
   BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
-  BOOST_TEST(find_channel(*run.snapshot, "playback") == nullptr);
-  BOOST_TEST(find_channel(*run.snapshot, "display") != nullptr);
+  BOOST_TEST(run.channel("playback") == nullptr);
+  BOOST_TEST(run.channel("display") != nullptr);
   BOOST_TEST(!server.wait_for_output("playback client-active", 100ms));
 }
 
@@ -182,31 +181,23 @@ namespace {
 // (ALSOFT_DRIVERS); returns the snapshot's "audio" part.
 nlohmann::json run_window(const std::string& drivers, const std::string& dump) {
   scene_server server({"--scene", "solid", "--playback-tone", "440"});
+  vigil::test_support::temp_directory work("audio-window");
+  vigil::test_support::virtual_display display(work);
   setenv("ALSOFT_DRIVERS", drivers.c_str(), 1);
-  vigil::test_support::process_result run;
-  // xvfb-run -a can lose a race for a display number to another test starting
-  // an X server at the same moment; it then fails before vigil runs.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    run = vigil::test_support::run_process(
-      {"xvfb-run", "-a", vigil_binary(), "--duration", "4", "--dump-audio", dump, plain_uri(server.port())}, 60s);
-    if (run.stderr_text.find("Xvfb failed to start") == std::string::npos)
-      break;
-  }
+  const auto run = run_vigil({"--duration", "4", "--dump-audio", dump, plain_uri(server.port())}, 60s);
   unsetenv("ALSOFT_DRIVERS");
-  BOOST_TEST_MESSAGE("window client: " << run.describe());
-  BOOST_TEST_REQUIRE(run.exit_code.value_or(-1) == 0, run.describe() << "\n" << run.stderr_text);
-  const auto last_line = run.stdout_text.substr(run.stdout_text.rfind('\n', run.stdout_text.size() - 2) + 1);
-  const auto snapshot = nlohmann::json::parse(last_line, nullptr, false);
-  BOOST_TEST_REQUIRE(snapshot.contains("audio"), "no audio part in: " << last_line);
-  BOOST_TEST_MESSAGE("ALSOFT_DRIVERS=" << drivers << ": audio sink " << snapshot.at("audio").dump());
-  return snapshot.at("audio");
+  BOOST_TEST_MESSAGE("window client: " << run.process.describe());
+  BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context());
+  BOOST_TEST_REQUIRE((run.snapshot && run.snapshot->contains("audio")), run.context());
+  BOOST_TEST_MESSAGE("ALSOFT_DRIVERS=" << drivers << ": audio sink " << run.snapshot->at("audio").dump());
+  return run.snapshot->at("audio");
 }
 
 }  // namespace
 
 // OpenAL Soft's null backend consumes audio in real time, as a sound card
 // would: the SFML stream pulls from the jitter buffer on its own thread.
-BOOST_AUTO_TEST_CASE(window_plays_through_sfml_on_openal_null_backend) {
+BOOST_AUTO_TEST_CASE(window_plays_through_sfml_on_openal_null_backend, *boost::unit_test::label("server") * boost::unit_test::label("viewer")) {
   vigil::test_support::temp_directory directory("audio");
   const auto audio = run_window("null", directory.file("audio.wav"));
   BOOST_TEST(audio.at("device").get<std::string>() == "sfml");
@@ -222,11 +213,11 @@ BOOST_AUTO_TEST_CASE(window_plays_through_sfml_on_openal_null_backend) {
 // No usable backend at all (what a machine without a sound card gets): SFML
 // never pulls, the sink notices within a second and consumes on its own clock;
 // nothing hangs and the buffer stays within its capacity.
-BOOST_AUTO_TEST_CASE(window_without_a_sound_device_falls_back_to_the_sinks_clock) {
+BOOST_AUTO_TEST_CASE(window_without_a_sound_device_falls_back_to_the_sinks_clock, *boost::unit_test::label("server") * boost::unit_test::label("viewer")) {
   vigil::test_support::temp_directory directory("audio");
   const auto audio = run_window("no-such-backend", directory.file("audio.wav"));
   BOOST_TEST(audio.at("device").get<std::string>() == "sfml");
-  VIGIL_AUDIO_CHECK_CONTAINS(audio.at("device_error").get<std::string>(), "no sound device");
+  VIGIL_CHECK_CONTAINS(audio.at("device_error").get<std::string>(), "no sound device");
   BOOST_TEST(audio.at("frames_played").get<std::uint64_t>() > 48000u);
   BOOST_TEST(audio.at("buffer_ms").get<std::uint32_t>() <= audio.at("capacity_ms").get<std::uint32_t>());
 }
@@ -235,7 +226,7 @@ BOOST_AUTO_TEST_CASE(window_without_a_sound_device_falls_back_to_the_sinks_clock
 // 4 s, one second after it is up) misses its heartbeat and is restarted
 // alone; the sink starts the new incarnation's stream, counts the starved
 // stretch as an underrun and ignores what the old incarnation still delivers.
-BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_continues) {
+BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_continues, *boost::unit_test::label("server")) {
   vigil::test_support::temp_directory directory("audio");
   scene_server server({"--scene", "solid", "--playback-tone", "440"});
   const std::string dump = directory.file("audio.wav");
@@ -244,7 +235,7 @@ BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_co
                        40s);
   BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context());
   BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
-  const nlohmann::json* playback = find_channel(*run.snapshot, "playback");
+  const nlohmann::json* playback = run.channel("playback");
   BOOST_TEST_REQUIRE(playback != nullptr, run.context());
   const auto& audio = run.snapshot->at("audio");
   BOOST_TEST_MESSAGE("restarted playback channel: " << playback->dump());
@@ -269,23 +260,18 @@ BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_co
 // QEMU with an HDA sound card on its spice audio backend offers playback (and
 // record, which vigil does not connect). SeaBIOS plays nothing: the channel
 // links, QEMU announces Opus, and no stream starts.
-BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream) {
-  vigil::test_support::temp_directory directory("audio-qemu");
-  const std::uint16_t port = vigil::test_support::find_free_loopback_port();
-  vigil::test_support::background_process qemu(
-    {"qemu-system-x86_64", "-accel", "tcg", "-machine", "pc", "-m", "128", "-nodefaults", "-vga", "qxl", "-display",
-     "none", "-monitor", "none", "-serial", "none", "-audiodev", "spice,id=snd0", "-device", "intel-hda", "-device",
-     "hda-duplex,audiodev=snd0", "-spice", "port=" + std::to_string(port) + ",addr=127.0.0.1,disable-ticketing=on"},
-    directory.file("qemu.log"));
-  vigil::test_support::wait_for_loopback_port(port, 10000ms);
-  auto run = run_vigil({"--headless", "--duration", "3", plain_uri(port)}, 40s);
-  BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context() << vigil::test_support::read_text_file(directory.file("qemu.log")));
+BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream, *boost::unit_test::label("qemu")) {
+  auto config = vigil::test_support::plain_spice();
+  config.extra_args = {"-audiodev", "spice,id=snd0", "-device", "intel-hda", "-device", "hda-duplex,audiodev=snd0"};
+  vigil::test_support::qemu_server qemu(config);
+  auto run = run_vigil({"--headless", "--duration", "3", plain_uri(qemu.port())}, 40s);
+  BOOST_TEST_REQUIRE(run.exit_code() == 0, run.context() << qemu.output());
   BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
-  const nlohmann::json* playback = find_channel(*run.snapshot, "playback");
+  const nlohmann::json* playback = run.channel("playback");
   BOOST_TEST_REQUIRE(playback != nullptr, run.context());
   BOOST_TEST_MESSAGE("QEMU playback channel: " << playback->dump());
   BOOST_TEST(playback->at("state").get<std::string>() == "up");
   BOOST_TEST(playback->at("playback").at("mode").get<std::string>() == "opus");
   BOOST_TEST(!playback->at("playback").at("active").get<bool>());
-  BOOST_TEST(find_channel(*run.snapshot, "record") == nullptr);
+  BOOST_TEST(run.channel("record") == nullptr);
 }

@@ -9,7 +9,7 @@
 #include "qemu_server.hpp"
 #include "temp_directory.hpp"
 #include "test_pki.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -19,7 +19,6 @@
 #include <sstream>
 #include <thread>
 
-using namespace vigil::integration;
 using namespace vigil::test_support;
 using vigil::deployment_test::connect_proxy_stub;
 using namespace std::chrono_literals;
@@ -99,7 +98,7 @@ std::string escaped_pem(const std::string& pem) {
 
 BOOST_AUTO_TEST_SUITE(proxy)
 
-BOOST_AUTO_TEST_CASE(tinyproxy_carries_every_plain_channel_given_with_spice_proxy) {
+BOOST_AUTO_TEST_CASE(tinyproxy_carries_every_plain_channel_given_with_spice_proxy, *boost::unit_test::label("qemu")) {
   qemu_server qemu(plain_spice());
   tinyproxy proxy;
   auto run = run_vigil({"--headless", "--duration", std::to_string(duration_s), "--spice-proxy", proxy.url(),
@@ -112,7 +111,7 @@ BOOST_AUTO_TEST_CASE(tinyproxy_carries_every_plain_channel_given_with_spice_prox
              proxy.log());
 }
 
-BOOST_AUTO_TEST_CASE(tinyproxy_from_spice_proxy_environment_carries_tls) {
+BOOST_AUTO_TEST_CASE(tinyproxy_from_spice_proxy_environment_carries_tls, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server qemu(tls_only_spice(pki.directory()));
   tinyproxy proxy;
@@ -132,7 +131,7 @@ BOOST_AUTO_TEST_CASE(tinyproxy_from_spice_proxy_environment_carries_tls) {
 // A console file as Proxmox VE hands it out: a pseudo host only its
 // spiceproxy understands, the proxy, TLS port only, inline CA, host subject,
 // hotkeys, a one-time password, delete-this-file.
-BOOST_AUTO_TEST_CASE(proxmox_console_file_reaches_qemu_through_a_mapping_proxy) {
+BOOST_AUTO_TEST_CASE(proxmox_console_file_reaches_qemu_through_a_mapping_proxy, *boost::unit_test::label("qemu")) {
   test_pki pki;
   auto config = tls_only_spice(pki.directory());
   config.password = "pve-ticket-0815";
@@ -181,7 +180,7 @@ BOOST_AUTO_TEST_CASE(proxmox_console_file_reaches_qemu_through_a_mapping_proxy) 
   }
 }
 
-BOOST_AUTO_TEST_CASE(proxy_refusal_garbage_close_and_missing_credentials_are_clear_connect_failures) {
+BOOST_AUTO_TEST_CASE(proxy_refusal_garbage_close_and_missing_credentials_are_clear_connect_failures, *boost::unit_test::label("qemu")) {
   qemu_server qemu(plain_spice());
   auto to_qemu = [&](const std::string&) -> std::optional<std::uint16_t> { return qemu.port(); };
   struct expectation {
@@ -201,7 +200,7 @@ BOOST_AUTO_TEST_CASE(proxy_refusal_garbage_close_and_missing_credentials_are_cle
     const std::string url = "http://" + expected.user_info + "127.0.0.1:" + std::to_string(proxy.port());
     auto run = run_vigil({"--headless", "--duration", "5", "--spice-proxy", url, plain_uri(qemu.port())}, run_timeout);
     BOOST_TEST_CONTEXT(expected.says << "\n" << run.context()) {
-      BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::could_not_connect));
+      BOOST_TEST(run.exit_code() == exit_codes::connect_failed);
       const std::string named = "proxy http://127.0.0.1:" + std::to_string(proxy.port()) + " (CONNECT 127.0.0.1:" +
                                 std::to_string(qemu.port()) + ")";
       BOOST_TEST(contains_ignoring_case(run.process.stderr_text, named));
@@ -214,12 +213,12 @@ BOOST_AUTO_TEST_CASE(proxy_refusal_garbage_close_and_missing_credentials_are_cle
   }
 }
 
-BOOST_AUTO_TEST_CASE(bad_proxy_url_is_a_usage_error_naming_its_source) {
+BOOST_AUTO_TEST_CASE(bad_proxy_url_is_a_usage_error_naming_its_source, *boost::unit_test::label("cli")) {
   setenv("SPICE_PROXY", "socks5://127.0.0.1:1080", 1);
   auto run = run_vigil({"--headless", "--duration", "1", "spice://127.0.0.1:5900"}, run_timeout);
   unsetenv("SPICE_PROXY");
   BOOST_TEST_INFO(run.context());
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::usage_error));
+  BOOST_TEST(run.exit_code() == exit_codes::usage_error);
   BOOST_TEST(contains_ignoring_case(run.process.stderr_text, "SPICE_PROXY: proxy URL scheme 'socks5'"));
 }
 

@@ -7,14 +7,13 @@
 #include "qemu_server.hpp"
 #include "qmp_client.hpp"
 #include "temp_directory.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <future>
 #include <thread>
 
-using namespace vigil::integration;
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
@@ -27,11 +26,7 @@ constexpr auto run_timeout = 60s;
 bool wait_for_spice_channels(qmp_client& qmp, std::size_t count, std::chrono::seconds limit) {
   for (auto until = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < until;
        std::this_thread::sleep_for(100ms)) {
-    auto reply = qmp.execute("query-spice");
-    std::size_t channels = 0;
-    for (std::size_t at = 0; (at = reply.find("\"channel-type\"", at)) != std::string::npos; ++at)
-      ++channels;
-    if (channels >= count)
+    if (qmp.execute("query-spice").value("channels", nlohmann::json::array()).size() >= count)
       return true;
   }
   return false;
@@ -41,7 +36,7 @@ bool wait_for_spice_channels(qmp_client& qmp, std::size_t count, std::chrono::se
 
 BOOST_AUTO_TEST_SUITE(reach)
 
-BOOST_AUTO_TEST_CASE(unix_socket_uri_and_connection_file_connect_every_channel) {
+BOOST_AUTO_TEST_CASE(unix_socket_uri_and_connection_file_connect_every_channel, *boost::unit_test::label("qemu")) {
   temp_directory directory("unix-spice");
   const std::string socket_path = directory.file("spice.sock");
   qemu_server qemu(unix_socket_spice(socket_path));
@@ -58,11 +53,11 @@ BOOST_AUTO_TEST_CASE(unix_socket_uri_and_connection_file_connect_every_channel) 
   check_session_stayed_up(by_file, duration_s, qemu_default_channels());
 }
 
-BOOST_AUTO_TEST_CASE(missing_unix_socket_is_a_clear_connect_failure) {
+BOOST_AUTO_TEST_CASE(missing_unix_socket_is_a_clear_connect_failure, *boost::unit_test::label("cli")) {
   temp_directory directory("unix-missing");
   auto run = run_vigil({"--headless", "--duration", "3", "spice+unix://" + directory.file("none.sock")}, run_timeout);
   BOOST_TEST_INFO(run.context());
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::could_not_connect));
+  BOOST_TEST(run.exit_code() == exit_codes::connect_failed);
   BOOST_TEST(contains_ignoring_case(run.process.stderr_text, "connect to Unix socket " + directory.file("none.sock") +
                                                                " failed: No such file or directory"));
 }
@@ -70,7 +65,7 @@ BOOST_AUTO_TEST_CASE(missing_unix_socket_is_a_clear_connect_failure) {
 // QEMU starts 15 s after the client; --wait keeps trying (reconnect backoff
 // capped at 2 s by the config) and the session comes up without counting a
 // reconnect.
-BOOST_AUTO_TEST_CASE(wait_retries_until_a_late_server_answers) {
+BOOST_AUTO_TEST_CASE(wait_retries_until_a_late_server_answers, *boost::unit_test::label("qemu")) {
   temp_directory directory("wait");
   const std::string config = directory.file("vigil.toml");
   write_text_file(config, "[reconnect]\ninitial_delay_ms = 500\nmax_delay_ms = 2000\n");
@@ -87,11 +82,11 @@ BOOST_AUTO_TEST_CASE(wait_retries_until_a_late_server_answers) {
   qemu_server qemu(late);
   auto run = client.get();
   BOOST_TEST_INFO(run.context());
-  BOOST_TEST_REQUIRE(run.exit_code() == static_cast<int>(vigil_exit::session_stayed_up));
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok);
   check_snapshot_matches_exit(run);
   BOOST_TEST(run.snapshot->at("session").value("state", "") == "up");
   for (const auto& name : qemu_default_channels()) {
-    const auto* channel = find_channel(*run.snapshot, name);
+    const auto* channel = run.channel(name);
     BOOST_TEST_REQUIRE(channel != nullptr, name);
     BOOST_TEST(channel->value("state", "") == "up", name);
   }
@@ -101,17 +96,17 @@ BOOST_AUTO_TEST_CASE(wait_retries_until_a_late_server_answers) {
                                                                " failed: Connection refused"));
 }
 
-BOOST_AUTO_TEST_CASE(without_wait_a_server_that_is_not_up_fails_at_once) {
+BOOST_AUTO_TEST_CASE(without_wait_a_server_that_is_not_up_fails_at_once, *boost::unit_test::label("cli")) {
   auto run = run_vigil({"--headless", "--duration", "5", plain_uri(find_free_loopback_port())}, run_timeout);
   BOOST_TEST_INFO(run.context());
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::could_not_connect));
+  BOOST_TEST(run.exit_code() == exit_codes::connect_failed);
   BOOST_TEST(run.process.elapsed_seconds < 4.0);
 }
 
 // A session that was up with a one-time ticket; the password is changed and
 // the clients disconnected (QMP set_password connected=disconnect): the
 // reconnect is refused and vigil stops at once, saying why.
-BOOST_AUTO_TEST_CASE(expired_ticket_on_reconnect_stops_at_once_saying_so) {
+BOOST_AUTO_TEST_CASE(expired_ticket_on_reconnect_stops_at_once_saying_so, *boost::unit_test::label("qemu")) {
   temp_directory directory("ticket");
   auto config = password_spice("ticket-one");
   config.qmp_socket = directory.file("qmp.sock");
@@ -124,11 +119,10 @@ BOOST_AUTO_TEST_CASE(expired_ticket_on_reconnect_stops_at_once_saying_so) {
                      run_timeout);
   });
   BOOST_TEST_REQUIRE(wait_for_spice_channels(qmp, 4, 20s), "the session came up");
-  auto reply = qmp.execute("set_password", R"({"protocol": "spice", "password": "ticket-two", "connected": "disconnect"})");
-  BOOST_TEST_REQUIRE(reply.find("\"return\"") != std::string::npos, reply);
+  qmp.execute("set_password", {{"protocol", "spice"}, {"password", "ticket-two"}, {"connected", "disconnect"}});
   auto run = client.get();
   BOOST_TEST_INFO(run.context());
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::authentication_failed));
+  BOOST_TEST(run.exit_code() == exit_codes::auth_failed);
   BOOST_TEST(run.process.elapsed_seconds < 20.0, "stopped at once, not after the 30 s duration");
   const std::string says = "the server refused the ticket; it may have expired: open a new console file";
   BOOST_TEST(contains_ignoring_case(run.process.stderr_text, says));

@@ -4,16 +4,16 @@
 
 #include <thread>
 
-#include "display_servers.hpp"
+#include "qemu_server.hpp"
 #include "ppm_image.hpp"
 #include "temp_directory.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
-using namespace vigil::display_test;
-using namespace vigil::integration;
+using namespace vigil::test_support;
+using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
-BOOST_AUTO_TEST_SUITE(qemu_display)
+BOOST_AUTO_TEST_SUITE(qemu_display, *boost::unit_test::label("qemu"))
 
 // Only the cursor changes once SeaBIOS has given up booting, so QEMU's
 // pictures taken just after the client's are in one of its two blink states:
@@ -21,9 +21,9 @@ BOOST_AUTO_TEST_SUITE(qemu_display)
 BOOST_AUTO_TEST_CASE(seabios_screen_equals_qemu_screendump) {
   constexpr int duration_s = 8;
   vigil::test_support::temp_directory directory("display-qemu");
-  qemu_seabios qemu;
+  qemu_server qemu(plain_spice());
   const std::string dump = directory.file("client.ppm");
-  const vigil_run run = run_vigil(
+  const client_run run = run_vigil(
     {"--headless", "--duration", std::to_string(duration_s), "--dump-primary", dump, plain_uri(qemu.port())},
     std::chrono::seconds(duration_s + 30));
   BOOST_TEST_MESSAGE("client: " << run.process.describe());

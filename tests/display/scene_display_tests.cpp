@@ -7,13 +7,13 @@
 #include <cmath>
 
 #include "content.hpp"
-#include "display_servers.hpp"
+#include "scene_server.hpp"
 #include "ppm_image.hpp"
 #include "temp_directory.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
-using namespace vigil::display_test;
-using namespace vigil::integration;
+using namespace vigil::test_support;
+using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
 namespace {
@@ -23,12 +23,12 @@ namespace {
 constexpr double min_psnr_db = 25.0;
 
 struct scene_result {
-  vigil_run client;
+  client_run client;
   std::optional<ppm_image> reference;  // when the scene completed
   std::optional<ppm_image> picture;  // the client's --dump-primary
 };
 
-void report(const vigil_run& run) {
+void report(const client_run& run) {
   BOOST_TEST_MESSAGE("client: " << run.process.describe());
   if (!run.snapshot)
     return;
@@ -67,10 +67,10 @@ scene_result run_scene(const std::vector<std::string>& options, int duration_s,
   return out;
 }
 
-void check_display_errors_empty(const vigil_run& run) {
+void check_display_errors_empty(const client_run& run) {
   if (!run.snapshot)
     return;
-  const nlohmann::json* display = find_channel(*run.snapshot, "display");
+  const nlohmann::json* display = run.channel("display");
   if (display)
     BOOST_TEST(display->at("errors").empty(), "display errors: " << display->at("errors").dump());
 }
@@ -86,7 +86,7 @@ void check_bit_exact(const std::vector<std::string>& options, int duration_s = 5
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(scene_display)
+BOOST_AUTO_TEST_SUITE(scene_display, *boost::unit_test::label("server"))
 
 BOOST_AUTO_TEST_CASE(text_over_lz_is_bit_exact) { check_bit_exact({"--scene", "text", "--compression", "lz"}); }
 
@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(mjpeg_stream_frame_is_close_to_the_scene_frame) {
 // "STREAM_REPORT" debug line each in the -v log.
 BOOST_AUTO_TEST_CASE(video_stream_is_reported_to_the_server) {
   scene_server server({"--scene", "video", "--streaming", "all", "--jpeg", "never"});
-  const vigil_run run =
+  const client_run run =
     run_vigil({"--headless", "-v", "--duration", "4", plain_uri(server.port())}, std::chrono::seconds(40));
   report(run);
   BOOST_TEST_REQUIRE(server.wait_for_output("video frame=40", 1s), "server output:\n" << server.output());
@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(video_stream_is_reported_to_the_server) {
   // delay (how early they came; ~400 ms on loopback, spice-server's headroom)
   // is what the reports carry.
   BOOST_TEST_REQUIRE(run.snapshot.has_value(), run.context());
-  const nlohmann::json* display = find_channel(*run.snapshot, "display");
+  const nlohmann::json* display = run.channel("display");
   BOOST_TEST_REQUIRE((display && display->contains("video")), run.context());
   const auto& video = display->at("video");
   BOOST_TEST_MESSAGE("video frame timing: " << video.dump());

@@ -2,10 +2,10 @@
 // vigil-test-server (libspice-server) on free loopback ports, with the test
 // PKI and a password. Runs `vigil x.vv` / `vigil --file x.vv` headless.
 #include "child_process.hpp"
-#include "loopback_ports.hpp"
+#include "scene_server.hpp"
 #include "temp_directory.hpp"
 #include "test_pki.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,7 +13,7 @@
 #include <memory>
 #include <thread>
 
-using namespace vigil::integration;
+using namespace vigil::test_support;
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
@@ -23,46 +23,12 @@ constexpr const char* server_password = "vv-secret-4711";
 constexpr int duration_s = 3;
 constexpr auto run_timeout = 45s;
 
-std::string test_server_binary() {
-  const char* override_path = std::getenv("VIGIL_TEST_SERVER");
-  return override_path && *override_path ? override_path : VIGIL_TEST_SERVER_BINARY;
-}
-
 // vigil-test-server with both a plain and a TLS port, the test PKI and a
 // password, showing the static `solid` scene.
-class tls_password_server {
-public:
-  explicit tls_password_server(const test_pki& pki) : directory_("vv-server") {
-    for (int attempt = 1; attempt <= 5; ++attempt) {
-      auto ports = find_free_loopback_ports(2);
-      plain_port_ = ports[0];
-      tls_port_ = ports[1];
-      process_ = std::make_unique<background_process>(
-        std::vector<std::string>{test_server_binary(), "--port", std::to_string(plain_port_), "--tls-port",
-                                 std::to_string(tls_port_), "--x509-dir", pki.directory(), "--password",
-                                 server_password, "--scene", "solid"},
-        log_path());
-      for (int i = 0; i < 100 && process_->is_running(); ++i) {
-        if (output().find("listening port=") != std::string::npos)
-          return;
-        std::this_thread::sleep_for(50ms);
-      }
-      process_->stop();  // most likely a port was taken in between: try others
-    }
-    throw std::runtime_error("vigil-test-server did not start listening; output:\n" + output());
-  }
-
-  std::uint16_t plain_port() const { return plain_port_; }
-  std::uint16_t tls_port() const { return tls_port_; }
-  std::string output() const { return read_text_file(log_path()); }
-
-private:
-  std::string log_path() const { return directory_.file("server-output.log"); }
-
-  temp_directory directory_;
-  std::uint16_t plain_port_ = 0, tls_port_ = 0;
-  std::unique_ptr<background_process> process_;
-};
+std::unique_ptr<scene_server> tls_password_server(const test_pki& pki) {
+  return std::make_unique<scene_server>(
+    std::vector<std::string>{"--x509-dir", pki.directory(), "--password", server_password, "--scene", "solid"}, true);
+}
 
 // The CA as virt-viewer writes it: one line, "\n" escapes between PEM lines.
 std::string escaped_pem(const std::string& pem) {
@@ -72,12 +38,12 @@ std::string escaped_pem(const std::string& pem) {
   return out;
 }
 
-std::string vv_file(const test_pki& pki, const tls_password_server& server, const std::string& password,
+std::string vv_file(const test_pki& pki, const scene_server& server, const std::string& password,
                     const std::string& extra = "") {
   return "[virt-viewer]\n"
          "type=spice\n"
          "host=127.0.0.1\n"
-         "port=" + std::to_string(server.plain_port()) + "\n"
+         "port=" + std::to_string(server.port()) + "\n"
          "tls-port=" + std::to_string(server.tls_port()) + "\n"
          "password=" + password + "\n"
          "ca=" + escaped_pem(read_text_file(pki.ca_cert())) + "\n"
@@ -86,7 +52,7 @@ std::string vv_file(const test_pki& pki, const tls_password_server& server, cons
          "title=Test VM\n" + extra;
 }
 
-void check_password_never_shown(const vigil_run& run) {
+void check_password_never_shown(const client_run& run) {
   BOOST_TEST(run.process.stdout_text.find(server_password) == std::string::npos, "the password is on stdout");
   BOOST_TEST(run.process.stderr_text.find(server_password) == std::string::npos, "the password is on stderr");
   BOOST_REQUIRE(run.snapshot);
@@ -99,8 +65,8 @@ void check_bad_file(const std::string& content, const std::string& message) {
   temp_directory directory("vv-bad");
   const std::string path = directory.file("bad.vv");
   write_text_file(path, content);
-  const vigil_run run = run_vigil({"--headless", "--duration", "1", path}, 15s);
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::usage_error), run.context());
+  const client_run run = run_vigil({"--headless", "--duration", "1", path}, 15s);
+  BOOST_TEST(run.exit_code() == exit_codes::usage_error, run.context());
   BOOST_TEST(run.process.stderr_text.find(path) != std::string::npos, "stderr names the file: " << run.context());
   BOOST_TEST(run.process.stderr_text.find(message) != std::string::npos,
              "stderr should say \"" << message << "\": " << run.context());
@@ -109,14 +75,14 @@ void check_bad_file(const std::string& content, const std::string& message) {
 }  // namespace
 
 
-BOOST_AUTO_TEST_CASE(tls_file_with_password_connects_every_channel_over_tls) {
+BOOST_AUTO_TEST_CASE(tls_file_with_password_connects_every_channel_over_tls, *boost::unit_test::label("server")) {
   test_pki pki;
-  tls_password_server server(pki);
+  const auto server = tls_password_server(pki);
   temp_directory directory("vv-client");
   const std::string path = directory.file("console.vv");
-  write_text_file(path, vv_file(pki, server, server_password));
+  write_text_file(path, vv_file(pki, *server, server_password));
   // -v: debug logging too must not show the password.
-  const vigil_run run = run_vigil({"--headless", "-v", "--duration", std::to_string(duration_s), path}, run_timeout);
+  const client_run run = run_vigil({"--headless", "-v", "--duration", std::to_string(duration_s), path}, run_timeout);
   BOOST_TEST_MESSAGE(run.context());
   check_session_stayed_up(run, duration_s, {"main", "display", "inputs", "cursor"});
   check_all_channels_tls(run, true);  // secure-channels=all: never the plain port
@@ -124,63 +90,63 @@ BOOST_AUTO_TEST_CASE(tls_file_with_password_connects_every_channel_over_tls) {
   BOOST_TEST(std::filesystem::exists(path), "no delete-this-file: the file stays");
 }
 
-BOOST_AUTO_TEST_CASE(secure_channels_put_only_the_named_channels_on_tls) {
+BOOST_AUTO_TEST_CASE(secure_channels_put_only_the_named_channels_on_tls, *boost::unit_test::label("server")) {
   test_pki pki;
-  tls_password_server server(pki);
+  const auto server = tls_password_server(pki);
   temp_directory directory("vv-client");
   const std::string path = directory.file("some-secure.vv");
-  std::string content = vv_file(pki, server, server_password);
+  std::string content = vv_file(pki, *server, server_password);
   content.replace(content.find("secure-channels=all"), 19, "secure-channels=main;display");
   write_text_file(path, content);
-  const vigil_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), path}, run_timeout);
+  const client_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), path}, run_timeout);
   BOOST_REQUIRE_MESSAGE(run.exit_code() == 0 && run.snapshot, run.context());
   for (const auto& [channel, expect_tls] : std::vector<std::pair<std::string, bool>>{
          {"main", true}, {"display", true}, {"inputs", false}, {"cursor", false}}) {
-    const auto* entry = find_channel(*run.snapshot, channel);
+    const auto* entry = run.channel(channel);
     BOOST_REQUIRE_MESSAGE(entry, channel << " missing: " << run.context());
     BOOST_TEST(entry->value("tls", !expect_tls) == expect_tls, channel << ": " << entry->dump());
   }
 }
 
-BOOST_AUTO_TEST_CASE(delete_this_file_removes_the_file_after_reading_it) {
+BOOST_AUTO_TEST_CASE(delete_this_file_removes_the_file_after_reading_it, *boost::unit_test::label("server")) {
   test_pki pki;
-  tls_password_server server(pki);
+  const auto server = tls_password_server(pki);
   temp_directory directory("vv-client");
   const std::string path = directory.file("once.vv");
-  write_text_file(path, vv_file(pki, server, server_password, "delete-this-file=1\n"));
-  const vigil_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), "--file", path}, run_timeout);
+  write_text_file(path, vv_file(pki, *server, server_password, "delete-this-file=1\n"));
+  const client_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), "--file", path}, run_timeout);
   BOOST_TEST(run.exit_code() == 0, run.context());
   BOOST_TEST(!std::filesystem::exists(path), "delete-this-file=1 but the file is still there");
   check_password_never_shown(run);
 }
 
-BOOST_AUTO_TEST_CASE(wrong_password_in_file_is_an_authentication_failure) {
+BOOST_AUTO_TEST_CASE(wrong_password_in_file_is_an_authentication_failure, *boost::unit_test::label("server")) {
   test_pki pki;
-  tls_password_server server(pki);
+  const auto server = tls_password_server(pki);
   temp_directory directory("vv-client");
   const std::string path = directory.file("wrong.vv");
-  write_text_file(path, vv_file(pki, server, "not-the-password"));
-  const vigil_run run = run_vigil({"--headless", "--duration", "60", path}, run_timeout);
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::authentication_failed), run.context());
+  write_text_file(path, vv_file(pki, *server, "not-the-password"));
+  const client_run run = run_vigil({"--headless", "--duration", "60", path}, run_timeout);
+  BOOST_TEST(run.exit_code() == exit_codes::auth_failed, run.context());
   BOOST_TEST(run.process.stderr_text.find("not-the-password") == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(password_file_on_the_command_line_overrides_the_file) {
+BOOST_AUTO_TEST_CASE(password_file_on_the_command_line_overrides_the_file, *boost::unit_test::label("server")) {
   test_pki pki;
-  tls_password_server server(pki);
+  const auto server = tls_password_server(pki);
   temp_directory directory("vv-client");
   const std::string path = directory.file("stale.vv");
-  write_text_file(path, vv_file(pki, server, "stale-password"));
+  write_text_file(path, vv_file(pki, *server, "stale-password"));
   const std::string password_file = directory.file("password");
   write_text_file(password_file, std::string(server_password) + "\n");
-  const vigil_run run = run_vigil(
+  const client_run run = run_vigil(
     {"--headless", "--duration", std::to_string(duration_s), "--password-file", password_file, "--file", path},
     run_timeout);
   BOOST_TEST(run.exit_code() == 0, run.context());
   check_password_never_shown(run);
 }
 
-BOOST_AUTO_TEST_CASE(bad_files_are_usage_errors_naming_file_key_and_problem) {
+BOOST_AUTO_TEST_CASE(bad_files_are_usage_errors_naming_file_key_and_problem, *boost::unit_test::label("cli")) {
   check_bad_file("[remote]\ntype=spice\n", "no [virt-viewer] section");
   check_bad_file("[virt-viewer]\ntype=vnc\nhost=h\nport=5900\n", ":2: key 'type' is 'vnc'");
   check_bad_file("[virt-viewer]\ntype=spice\nhost=h\nport=70000\n", ":4: key 'port' value '70000'");
@@ -189,18 +155,18 @@ BOOST_AUTO_TEST_CASE(bad_files_are_usage_errors_naming_file_key_and_problem) {
                  "key 'secure-channels' asks for TLS but there is no tls-port");
 }
 
-BOOST_AUTO_TEST_CASE(unreadable_file_is_a_usage_error) {
+BOOST_AUTO_TEST_CASE(unreadable_file_is_a_usage_error, *boost::unit_test::label("cli")) {
   temp_directory directory("vv-missing");
   const std::string path = directory.file("absent.vv");
-  const vigil_run run = run_vigil({"--headless", "--file", path}, 15s);
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::usage_error), run.context());
+  const client_run run = run_vigil({"--headless", "--file", path}, 15s);
+  BOOST_TEST(run.exit_code() == exit_codes::usage_error, run.context());
   BOOST_TEST(run.process.stderr_text.find("cannot read connection file '" + path + "'") != std::string::npos,
              run.context());
 }
 
-BOOST_AUTO_TEST_CASE(dash_reads_the_file_from_standard_input) {
+BOOST_AUTO_TEST_CASE(dash_reads_the_file_from_standard_input, *boost::unit_test::label("server")) {
   // run_vigil gives the child /dev/null as stdin: an empty file.
-  const vigil_run run = run_vigil({"--headless", "-"}, 15s);
-  BOOST_TEST(run.exit_code() == static_cast<int>(vigil_exit::usage_error), run.context());
+  const client_run run = run_vigil({"--headless", "-"}, 15s);
+  BOOST_TEST(run.exit_code() == exit_codes::usage_error, run.context());
   BOOST_TEST(run.process.stderr_text.find("<stdin>: no [virt-viewer] section") != std::string::npos, run.context());
 }

@@ -2,7 +2,6 @@
 // up on free ports in every SPICE mode and goes away again, the test PKI is
 // what QEMU presents, and the process runner reports exits, signals and
 // timeouts correctly. If these fail, the client tests' failures mean nothing.
-#define BOOST_TEST_MODULE vigil_test_fixture_selftest
 #include "child_process.hpp"
 #include "loopback_ports.hpp"
 #include "spice_link_probe.hpp"
@@ -32,7 +31,7 @@ process_result run_s_client(std::uint16_t tls_port, const std::string& ca_file) 
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(free_loopback_ports_are_distinct_and_unused) {
+BOOST_AUTO_TEST_CASE(free_loopback_ports_are_distinct_and_unused, *boost::unit_test::label("unit")) {
   const auto ports = find_free_loopback_ports(4);
   BOOST_TEST(std::set<std::uint16_t>(ports.begin(), ports.end()).size() == 4u);
   for (auto port : ports) {
@@ -41,7 +40,7 @@ BOOST_AUTO_TEST_CASE(free_loopback_ports_are_distinct_and_unused) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(run_process_captures_stdout_stderr_and_exit_code) {
+BOOST_AUTO_TEST_CASE(run_process_captures_stdout_stderr_and_exit_code, *boost::unit_test::label("unit")) {
   const auto result = run_process({"sh", "-c", "echo to-stdout; echo to-stderr >&2; exit 3"}, 10s);
   BOOST_TEST(result.exit_code.value_or(-1) == 3);
   BOOST_TEST(!result.term_signal.has_value());
@@ -50,25 +49,25 @@ BOOST_AUTO_TEST_CASE(run_process_captures_stdout_stderr_and_exit_code) {
   BOOST_TEST(result.stderr_text == "to-stderr\n");
 }
 
-BOOST_AUTO_TEST_CASE(run_process_terminates_a_child_past_its_timeout) {
+BOOST_AUTO_TEST_CASE(run_process_terminates_a_child_past_its_timeout, *boost::unit_test::label("unit")) {
   const auto result = run_process({"sleep", "30"}, 300ms);
   BOOST_TEST(result.timed_out);
   BOOST_TEST(result.term_signal.value_or(0) == SIGTERM);
   BOOST_TEST(result.elapsed_seconds < 3.0);
 }
 
-BOOST_AUTO_TEST_CASE(run_process_kills_a_child_that_ignores_sigterm) {
+BOOST_AUTO_TEST_CASE(run_process_kills_a_child_that_ignores_sigterm, *boost::unit_test::label("unit")) {
   const auto result = run_process({"sh", "-c", "trap '' TERM; exec sleep 30"}, 300ms, 300ms);
   BOOST_TEST(result.timed_out);
   BOOST_TEST(result.term_signal.value_or(0) == SIGKILL);
   BOOST_TEST(result.elapsed_seconds < 3.0);
 }
 
-BOOST_AUTO_TEST_CASE(run_process_reports_a_missing_program) {
+BOOST_AUTO_TEST_CASE(run_process_reports_a_missing_program, *boost::unit_test::label("unit")) {
   BOOST_CHECK_THROW(run_process({"/nonexistent/vigil-no-such-program"}, 5s), std::runtime_error);
 }
 
-BOOST_AUTO_TEST_CASE(test_pki_makes_a_server_certificate_the_ca_verifies) {
+BOOST_AUTO_TEST_CASE(test_pki_makes_a_server_certificate_the_ca_verifies, *boost::unit_test::label("unit")) {
   test_pki pki;
   const auto verified = run_process({"openssl", "verify", "-CAfile", pki.ca_cert(), pki.directory() + "/server-cert.pem"}, 20s);
   BOOST_TEST(verified.exit_code.value_or(-1) == 0, verified.stdout_text << verified.stderr_text);
@@ -80,7 +79,7 @@ BOOST_AUTO_TEST_CASE(test_pki_makes_a_server_certificate_the_ca_verifies) {
   BOOST_TEST(subject.stdout_text == "subject=CN=127.0.0.1,O=Vigil Test,L=Raanana,C=IL\n");
 }
 
-BOOST_AUTO_TEST_CASE(plain_qemu_listens_and_leaves_nothing_behind) {
+BOOST_AUTO_TEST_CASE(plain_qemu_listens_and_leaves_nothing_behind, *boost::unit_test::label("qemu")) {
   pid_t qemu_pid = 0;
   std::uint16_t port = 0;
   {
@@ -96,13 +95,13 @@ BOOST_AUTO_TEST_CASE(plain_qemu_listens_and_leaves_nothing_behind) {
   BOOST_TEST(!loopback_port_accepts_connections(port));
 }
 
-BOOST_AUTO_TEST_CASE(password_qemu_listens) {
+BOOST_AUTO_TEST_CASE(password_qemu_listens, *boost::unit_test::label("qemu")) {
   qemu_server server(password_spice("vigil-test-secret"));
   BOOST_TEST(loopback_port_accepts_connections(server.port()));
   BOOST_TEST(server.is_running(), server.output());
 }
 
-BOOST_AUTO_TEST_CASE(tls_qemu_presents_the_test_certificate) {
+BOOST_AUTO_TEST_CASE(tls_qemu_presents_the_test_certificate, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(tls_only_spice(pki.directory()));
   const auto good = run_s_client(server.tls_port(), pki.ca_cert());
@@ -118,7 +117,7 @@ BOOST_AUTO_TEST_CASE(tls_qemu_presents_the_test_certificate) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(tls_channel_main_makes_plain_main_need_secured) {
+BOOST_AUTO_TEST_CASE(tls_channel_main_makes_plain_main_need_secured, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(plain_and_tls_spice(pki.directory(), "main"));
   BOOST_TEST(spice_link_error(server.port(), SPICE_CHANNEL_MAIN) == SPICE_LINK_ERR_NEED_SECURED);
@@ -127,7 +126,7 @@ BOOST_AUTO_TEST_CASE(tls_channel_main_makes_plain_main_need_secured) {
   BOOST_TEST(good.exit_code.value_or(-1) == 0, good.stdout_text << good.stderr_text);
 }
 
-BOOST_AUTO_TEST_CASE(qemu_that_cannot_start_is_reported_with_its_output) {
+BOOST_AUTO_TEST_CASE(qemu_that_cannot_start_is_reported_with_its_output, *boost::unit_test::label("qemu")) {
   auto broken = tls_only_spice("/nonexistent/vigil-x509");
   try {
     qemu_server server(broken);

@@ -5,16 +5,15 @@
 // with the duration, and recent activity at the end.
 //
 // VIGIL_SOAK_SECONDS shortens (or lengthens) the run; default 540.
-#define BOOST_TEST_MODULE vigil_k1_idle_soak
 #include "qemu_server.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <string>
 
-using namespace vigil::integration;
+using namespace vigil::test_support;
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
@@ -41,7 +40,7 @@ BOOST_AUTO_TEST_CASE(k1_idle_soak) {
   const int duration_s = soak_seconds();
   BOOST_TEST_MESSAGE("idle soak for " << duration_s << " s");
   qemu_server server(plain_spice());
-  const vigil_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), plain_uri(server.port())},
+  const client_run run = run_vigil({"--headless", "--duration", std::to_string(duration_s), plain_uri(server.port())},
                                   std::chrono::seconds(duration_s) + 60s);
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
@@ -53,7 +52,7 @@ BOOST_AUTO_TEST_CASE(k1_idle_soak) {
       BOOST_TEST(channel.at("errors").empty(), "channel " << name << " errors: " << channel.at("errors").dump());
     }
 
-    const nlohmann::json* main_channel = find_channel(*run.snapshot, "main");
+    const nlohmann::json* main_channel = run.channel("main");
     BOOST_TEST_REQUIRE(main_channel != nullptr);
     const int main_pings = main_channel->at("pings_answered").get<int>();
     // At least one answered ping per interval (QEMU sends each as two PINGs with
@@ -64,7 +63,7 @@ BOOST_AUTO_TEST_CASE(k1_idle_soak) {
     const int main_activity_age_ms = main_channel->at("last_activity_age_ms").get<int>();
     BOOST_TEST(main_activity_age_ms <= main_activity_age_limit_ms, "main idle for " << main_activity_age_ms << " ms at exit");
 
-    const nlohmann::json* display_channel = find_channel(*run.snapshot, "display");
+    const nlohmann::json* display_channel = run.channel("display");
     BOOST_TEST_REQUIRE(display_channel != nullptr);
     BOOST_TEST(display_channel->at("pings_answered").get<int>() >= 1);
 

@@ -2,11 +2,11 @@
 // the whole --duration: plain, TLS, NEED_SECURED redirection, password.
 #include "qemu_server.hpp"
 #include "test_pki.hpp"
-#include "vigil_client_run.hpp"
+#include "client_run.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-using namespace vigil::integration;
+using namespace vigil::test_support;
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
@@ -25,8 +25,8 @@ std::vector<std::string> headless_for(int duration_s, std::vector<std::string> m
 
 std::chrono::seconds run_timeout(int duration_s) { return std::chrono::seconds(duration_s) + exit_slack; }
 
-int pings_answered(const vigil_run& run, const std::string& channel_name) {
-  const nlohmann::json* channel = find_channel(*run.snapshot, channel_name);
+int pings_answered(const client_run& run, const std::string& channel_name) {
+  const nlohmann::json* channel = run.channel(channel_name);
   return channel ? channel->at("pings_answered").get<int>() : -1;
 }
 
@@ -34,10 +34,10 @@ const std::string test_password = "vigil-test-secret";
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(plain_session_brings_up_main_display_inputs_cursor) {
+BOOST_AUTO_TEST_CASE(plain_session_brings_up_main_display_inputs_cursor, *boost::unit_test::label("qemu")) {
   constexpr int duration_s = 20;
   qemu_server server(plain_spice());
-  const vigil_run run = run_vigil(headless_for(duration_s, {plain_uri(server.port())}), run_timeout(duration_s));
+  const client_run run = run_vigil(headless_for(duration_s, {plain_uri(server.port())}), run_timeout(duration_s));
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
     check_session_stayed_up(run, duration_s, qemu_default_channels());
@@ -48,10 +48,10 @@ BOOST_AUTO_TEST_CASE(plain_session_brings_up_main_display_inputs_cursor) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(tls_session_with_test_ca_connects) {
+BOOST_AUTO_TEST_CASE(tls_session_with_test_ca_connects, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(tls_only_spice(pki.directory()));
-  const vigil_run run = run_vigil(
+  const client_run run = run_vigil(
       headless_for(short_session_s, {"--spice-ca-file", pki.ca_cert(), tls_port_query_uri(server.tls_port())}),
       run_timeout(short_session_s));
   report_channel_figures(run);
@@ -61,10 +61,10 @@ BOOST_AUTO_TEST_CASE(tls_session_with_test_ca_connects) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(host_subject_match_connects) {
+BOOST_AUTO_TEST_CASE(host_subject_match_connects, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(tls_only_spice(pki.directory()));
-  const vigil_run run = run_vigil(headless_for(short_session_s, {"--spice-ca-file", pki.ca_cert(), "--host-subject",
+  const client_run run = run_vigil(headless_for(short_session_s, {"--spice-ca-file", pki.ca_cert(), "--host-subject",
                                                                  test_pki::server_subject, tls_uri(server.tls_port())}),
                                   run_timeout(short_session_s));
   report_channel_figures(run);
@@ -74,28 +74,28 @@ BOOST_AUTO_TEST_CASE(host_subject_match_connects) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(need_secured_main_is_retried_on_tls_port) {
+BOOST_AUTO_TEST_CASE(need_secured_main_is_retried_on_tls_port, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(plain_and_tls_spice(pki.directory(), "main"));
   const std::string uri = "spice://127.0.0.1?port=" + std::to_string(server.port()) +
                           "&tls-port=" + std::to_string(server.tls_port());
-  const vigil_run run =
+  const client_run run =
       run_vigil(headless_for(short_session_s, {"--spice-ca-file", pki.ca_cert(), uri}), run_timeout(short_session_s));
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
     check_session_stayed_up(run, short_session_s, qemu_default_channels());
-    const nlohmann::json* main_channel = find_channel(*run.snapshot, "main");
+    const nlohmann::json* main_channel = run.channel("main");
     BOOST_TEST_REQUIRE(main_channel != nullptr);
     BOOST_TEST(main_channel->at("tls").get<bool>(), "main must have moved to the TLS port after NEED_SECURED");
   }
 }
 
-BOOST_AUTO_TEST_CASE(password_right_connects_via_password_file) {
+BOOST_AUTO_TEST_CASE(password_right_connects_via_password_file, *boost::unit_test::label("qemu")) {
   qemu_server server(password_spice(test_password));
   temp_directory secrets("secrets");
   const std::string password_file = secrets.file("password");
   write_text_file(password_file, test_password + "\n");
-  const vigil_run run = run_vigil(headless_for(short_session_s, {"--password-file", password_file, plain_uri(server.port())}),
+  const client_run run = run_vigil(headless_for(short_session_s, {"--password-file", password_file, plain_uri(server.port())}),
                                   run_timeout(short_session_s));
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
@@ -103,11 +103,11 @@ BOOST_AUTO_TEST_CASE(password_right_connects_via_password_file) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(password_right_connects_via_uri_password) {
+BOOST_AUTO_TEST_CASE(password_right_connects_via_uri_password, *boost::unit_test::label("qemu")) {
   qemu_server server(password_spice(test_password));
   const std::string uri =
       "spice://127.0.0.1?port=" + std::to_string(server.port()) + "&password=" + test_password;
-  const vigil_run run = run_vigil(headless_for(short_session_s, {uri}), run_timeout(short_session_s));
+  const client_run run = run_vigil(headless_for(short_session_s, {uri}), run_timeout(short_session_s));
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
     check_session_stayed_up(run, short_session_s, qemu_default_channels());

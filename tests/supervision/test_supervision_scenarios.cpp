@@ -1,6 +1,5 @@
 // The supervision scenarios, each against a real server over real
 // sockets, each printing the figures it measured.
-#define BOOST_TEST_MODULE vigil supervision scenarios
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
@@ -8,36 +7,35 @@
 
 #include <spice/enums.h>
 
+#include "client_run.hpp"
 #include "fault_proxy.hpp"
-#include "loopback_ports.hpp"
 #include "qemu_server.hpp"
-#include "supervision_scenarios.hpp"
+#include "scene_server.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil::test_support;
 
 namespace {
 
-std::string uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }
-
-void require_clean_run(const client_run& run) {
+const nlohmann::json& require_clean_run(const client_run& run) {
   BOOST_TEST_MESSAGE("client: " << run.process.describe());
-  BOOST_REQUIRE_MESSAGE(!run.snapshot.is_null(), "no JSON snapshot; stderr:\n" << run.process.stderr_text);
+  BOOST_REQUIRE_MESSAGE(run.snapshot.has_value(), "no JSON snapshot: " << run.snapshot_problem << run.context());
+  return *run.snapshot;
 }
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(stuck_display_actor_is_detected_within_two_heartbeats_and_restarted_alone) {
+BOOST_AUTO_TEST_CASE(stuck_display_actor_is_detected_within_two_heartbeats_and_restarted_alone, *boost::unit_test::label("qemu")) {
   qemu_server server(plain_spice());
   // display:0 blocks its handler 3 s after linking, for 15 s: a real stuck actor.
-  auto run = run_client({"--headless", "--duration", "12", "--log-supervisor", "--debug-fault",
-                         "display:0:stall:3000:15000", uri(server.port())},
+  auto run = run_vigil({"--headless", "--duration", "12", "--log-supervisor", "--debug-fault",
+                         "display:0:stall:3000:15000", plain_uri(server.port())},
                         60s);
-  require_clean_run(run);
+  const auto& snapshot = require_clean_run(run);
   const auto& log = run.process.stderr_text;
-  auto blocked = log_lines_with(log, "debug fault: blocking");
-  auto detected = log_lines_with(log, "fault display:0 stuck");
-  auto relinked = log_lines_with(log, "display:0 linking -> up");
+  auto blocked = lines_with(log, "debug fault: blocking");
+  auto detected = lines_with(log, "fault display:0 stuck");
+  auto relinked = lines_with(log, "display:0 linking -> up");
   BOOST_REQUIRE_EQUAL(blocked.size(), 1u);
   BOOST_REQUIRE_GE(detected.size(), 1u);
   BOOST_REQUIRE_EQUAL(relinked.size(), 2u);  // first link, then the restart
@@ -47,30 +45,29 @@ BOOST_AUTO_TEST_CASE(stuck_display_actor_is_detected_within_two_heartbeats_and_r
               detection, recovery);
   BOOST_TEST(detection <= 2.0 + 0.25);  // two heartbeat periods, plus scheduling slack
   BOOST_TEST(run.process.exit_code.value_or(-1) == 0);  // the session itself never went down
-  BOOST_TEST(run.snapshot["session"]["reconnects"] == 0);
+  BOOST_TEST(snapshot["session"]["reconnects"] == 0);
   BOOST_TEST((*run.channel("display"))["restarts"] == 1);
   BOOST_TEST((*run.channel("display"))["state"] == "up");
   BOOST_TEST((*run.channel("main"))["restarts"] == 0);
 }
 
-BOOST_AUTO_TEST_CASE(frozen_main_connection_is_a_silent_server_and_the_session_reconnects) {
+BOOST_AUTO_TEST_CASE(frozen_main_connection_is_a_silent_server_and_the_session_reconnects, *boost::unit_test::label("qemu")) {
   qemu_server server(plain_spice());
   fault_proxy proxy(server.port());
   temp_directory work("vigil-frozen-main");
   // QEMU pings main every 15 s, so 20 s of silence means the connection is dead.
   auto config = write_config(work, "[watchdog]\nserver_silence_s = 20\n[reconnect]\ninitial_delay_ms = 1000\n");
-  client_in_background client({"--headless", "--duration", "40", "--log-supervisor", "--config", config,
-                               uri(proxy.port())},
-                              90s);
+  background_client client({"--headless", "--duration", "40", "--log-supervisor", "--config", config,
+                            plain_uri(proxy.port())});
   std::this_thread::sleep_for(4s);
   proxy.freeze(SPICE_CHANNEL_MAIN);
   auto frozen_at = std::chrono::steady_clock::now();
-  auto run = client.wait();
-  require_clean_run(run);
+  auto run = client.finish(90s);
+  const auto& snapshot = require_clean_run(run);
   const auto& log = run.process.stderr_text;
-  auto silent = log_lines_with(log, "fault main:0 server_silent");
-  auto reconnect = log_lines_with(log, "fault session server_silent");
-  auto up_again = log_lines_with(log, "session connecting -> up");
+  auto silent = lines_with(log, "fault main:0 server_silent");
+  auto reconnect = lines_with(log, "fault session server_silent");
+  auto up_again = lines_with(log, "session connecting -> up");
   BOOST_REQUIRE_GE(silent.size(), 1u);
   BOOST_REQUIRE_GE(reconnect.size(), 1u);
   BOOST_REQUIRE_GE(up_again.size(), 2u);
@@ -78,34 +75,32 @@ BOOST_AUTO_TEST_CASE(frozen_main_connection_is_a_silent_server_and_the_session_r
               silent[0].c_str(), *log_line_time(up_again[1]) - *log_line_time(reconnect[0]),
               proxy.connections_seen(SPICE_CHANNEL_MAIN));
   (void)frozen_at;
-  BOOST_TEST(run.snapshot["session"]["reconnects"] >= 1);
-  BOOST_TEST(run.snapshot["session"]["state"] == "up");
+  BOOST_TEST(snapshot["session"]["reconnects"] >= 1);
+  BOOST_TEST(snapshot["session"]["state"] == "up");
   BOOST_TEST(run.process.exit_code.value_or(-1) == 6);  // up at the end, after a reconnect
   BOOST_TEST(proxy.connections_seen(SPICE_CHANNEL_MAIN) >= 2u);
 }
 
-BOOST_AUTO_TEST_CASE(server_killed_and_restarted_three_times_is_reconnected_within_the_backoff_policy) {
-  restartable_qemu server(find_free_loopback_port());
-  server.start();
+BOOST_AUTO_TEST_CASE(server_killed_and_restarted_three_times_is_reconnected_within_the_backoff_policy, *boost::unit_test::label("qemu")) {
+  qemu_server server(plain_spice());
   temp_directory work("vigil-qemu-restarts");
   // Short flap guard so each outage starts the backoff from attempt 1.
   auto config = write_config(work,
                              "[reconnect]\ninitial_delay_ms = 500\nmultiplier = 2.0\nmax_delay_ms = 4000\n"
                              "jitter = 0.2\nmax_attempts = 10\nstable_after_s = 3\n");
-  client_in_background client({"--headless", "--duration", "42", "--log-supervisor", "--config", config,
-                               uri(server.port())},
-                              90s);
+  background_client client({"--headless", "--duration", "42", "--log-supervisor", "--config", config,
+                            plain_uri(server.port())});
   for (int outage = 0; outage < 3; ++outage) {
     std::this_thread::sleep_for(6s);
     server.kill();
     std::this_thread::sleep_for(3s);
-    server.start();
+    server.start_again();
   }
-  auto run = client.wait();
-  require_clean_run(run);
+  auto run = client.finish(90s);
+  const auto& snapshot = require_clean_run(run);
   const auto& log = run.process.stderr_text;
   std::regex plan(R"(reconnect \(attempt (\d+)/(\d+), in ([0-9.]+) s; nominal ([0-9.]+) s\))");
-  auto plans = log_lines_with(log, "action: reconnect (attempt");
+  auto plans = lines_with(log, "action: reconnect (attempt");
   BOOST_REQUIRE_GE(plans.size(), 3u);
   std::printf("server restarts: reconnect delays (policy: 0.5 s x 2^(n-1), cap 4 s, jitter 20%%)\n");
   for (const auto& line : plans) {
@@ -119,19 +114,19 @@ BOOST_AUTO_TEST_CASE(server_killed_and_restarted_three_times_is_reconnected_with
     BOOST_TEST(delay >= nominal * 0.8 - 0.011);
     BOOST_TEST(delay <= nominal * 1.2 + 0.011);
   }
-  auto ups = log_lines_with(log, "session connecting -> up");
+  auto ups = lines_with(log, "session connecting -> up");
   std::printf("  session up %zu times, reconnects %d, exit: %s\n", ups.size(),
-              run.snapshot["session"]["reconnects"].get<int>(), run.process.describe().c_str());
+              snapshot["session"]["reconnects"].get<int>(), run.process.describe().c_str());
   BOOST_TEST(ups.size() == 4u);  // the first connection and one per outage
-  BOOST_TEST(run.snapshot["session"]["reconnects"] >= 3);
+  BOOST_TEST(snapshot["session"]["reconnects"] >= 3);
   BOOST_TEST(run.process.exit_code.value_or(-1) == 6);  // still running when the duration ended, recovered
 }
 
-BOOST_AUTO_TEST_CASE(a_consumer_that_stops_reading_cannot_block_main_which_keeps_answering_pings) {
+BOOST_AUTO_TEST_CASE(a_consumer_that_stops_reading_cannot_block_main_which_keeps_answering_pings, *boost::unit_test::label("qemu")) {
   qemu_server server(plain_spice());
   // The K1 shape: the session stops reading main's per-PING status stream.
-  auto run = run_client({"--headless", "--duration", "35", "--debug-fault", "session:ignore-main-status",
-                         uri(server.port())},
+  auto run = run_vigil({"--headless", "--duration", "35", "--debug-fault", "session:ignore-main-status",
+                         plain_uri(server.port())},
                         90s);
   require_clean_run(run);
   const auto* main = run.channel("main");
@@ -151,23 +146,18 @@ BOOST_AUTO_TEST_CASE(a_consumer_that_stops_reading_cannot_block_main_which_keeps
   BOOST_TEST((*main)["last_activity_age_ms"] < 16000);
 }
 
-BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_what_it_coalesces) {
-  auto port = find_free_loopback_port();
-  temp_directory work("vigil-flood");
+BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_what_it_coalesces, *boost::unit_test::label("server")) {
   // Full-screen-rate video as QUIC images (no stream): the heaviest traffic the test server makes.
-  background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "video",
-                             "--streaming", "off", "--compression", "quic"},
-                            work.file("server.log"));
-  wait_for_loopback_port(port, 5000ms);
+  scene_server server({"--scene", "video", "--streaming", "off", "--compression", "quic"});
   // Both consumers are slow: display takes 40 ms per socket chunk, the renderer 300 ms per frame.
-  auto run = run_client({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:40", "--debug-fault",
-                         "renderer:slow:300", uri(port)},
+  auto run = run_vigil({"--headless", "--duration", "12", "--debug-fault", "display:0:slow:40", "--debug-fault",
+                         "renderer:slow:300", plain_uri(server.port())},
                         60s);
-  require_clean_run(run);
+  const auto& snapshot = require_clean_run(run);
   const auto* display = run.channel("display");
   BOOST_REQUIRE(display);
-  const auto& renderer = run.snapshot["renderer"];
-  auto peak_rss_kb = run.snapshot["process"]["peak_rss_kb"].get<long>();
+  const auto& renderer = snapshot["renderer"];
+  auto peak_rss_kb = snapshot["process"]["peak_rss_kb"].get<long>();
   std::printf("flood: display received %.1f MB in %d messages; mailbox peak %d (bound 256); frames rendered %d, "
               "coalesced %d; peak RSS %.1f MB\n",
               (*display)["bytes_in"].get<double>() / 1e6, (*display)["messages_in"].get<int>(),

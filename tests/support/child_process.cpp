@@ -176,12 +176,19 @@ process_result run_process(const std::vector<std::string>& argv, std::chrono::mi
   return result;
 }
 
+namespace {
+
+int open_log(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
 background_process::background_process(const std::vector<std::string>& argv,
                                        const std::string& output_log_path) {
-  const int log_fd = ::open(output_log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log_fd < 0) {
-    throw std::runtime_error("cannot open " + output_log_path + ": " + std::strerror(errno));
-  }
+  const int log_fd = open_log(output_log_path);
   try {
     pid_ = spawn_child(argv, log_fd, log_fd);
   } catch (...) {
@@ -189,6 +196,22 @@ background_process::background_process(const std::vector<std::string>& argv,
     throw;
   }
   ::close(log_fd);
+}
+
+background_process::background_process(const std::vector<std::string>& argv, const std::string& stdout_path,
+                                       const std::string& stderr_path) {
+  const int out_fd = open_log(stdout_path);
+  int err_fd = -1;
+  try {
+    err_fd = open_log(stderr_path);
+    pid_ = spawn_child(argv, out_fd, err_fd);
+  } catch (...) {
+    ::close(out_fd);
+    if (err_fd >= 0) ::close(err_fd);
+    throw;
+  }
+  ::close(out_fd);
+  ::close(err_fd);
 }
 
 background_process::~background_process() { stop(); }
@@ -216,6 +239,29 @@ void background_process::stop(std::chrono::milliseconds grace) {
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   wait_status_ = status;
+}
+
+bool background_process::wait_for_exit(std::chrono::milliseconds limit) {
+  const auto deadline = clock_type::now() + limit;
+  while (is_running()) {
+    if (clock_type::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+std::optional<int> background_process::exit_code() {
+  if (is_running()) return std::nullopt;
+  process_result described;
+  describe_wait_status(*wait_status_, described);
+  return described.exit_code;
+}
+
+std::optional<int> background_process::term_signal() {
+  if (is_running()) return std::nullopt;
+  process_result described;
+  describe_wait_status(*wait_status_, described);
+  return described.term_signal;
 }
 
 std::string background_process::describe_state() {

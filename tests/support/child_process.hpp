@@ -38,6 +38,10 @@ class background_process {
 public:
   // Throws std::runtime_error if the program cannot be executed.
   background_process(const std::vector<std::string>& argv, const std::string& output_log_path);
+  // The same with stdout and stderr in files of their own (a client's JSON
+  // snapshot on stdout stays apart from its log).
+  background_process(const std::vector<std::string>& argv, const std::string& stdout_path,
+                     const std::string& stderr_path);
   ~background_process();  // stop()
 
   background_process(const background_process&) = delete;
@@ -47,6 +51,12 @@ public:
   bool is_running();
   // SIGTERM, wait up to `grace`, then SIGKILL and reap. Safe to call twice.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
+  // Waits up to `limit` for the child to end by itself; true once it has.
+  bool wait_for_exit(std::chrono::milliseconds limit);
+  // Its exit code once it exited by itself; nullopt while it runs or after a signal.
+  std::optional<int> exit_code();
+  // The signal that ended it, once a signal did.
+  std::optional<int> term_signal();
   // "still running", "exit code 1", "killed by signal 9"
   std::string describe_state();
 

@@ -1,14 +1,16 @@
 #include "qemu_server.hpp"
 
 #include "loopback_ports.hpp"
+#include "qmp_client.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
+
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -17,10 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto listen_timeout = 10s;
-// spice-server listens before it loads the TLS certificates, and QEMU exits
-// when that fails: a port that accepts is not yet proof that QEMU will stay.
-constexpr auto settle_time = 300ms;
+constexpr auto listen_timeout = 30s;
 constexpr int start_attempts = 3;
 
 // QEMU's option parser treats ',' as a separator; a literal comma is doubled.
@@ -33,11 +32,6 @@ std::string escape_option_value(const std::string& value) {
   return escaped;
 }
 
-std::string qemu_binary() {
-  const char* override_path = std::getenv("VIGIL_QEMU");
-  return override_path && *override_path ? override_path : "qemu-system-x86_64";
-}
-
 bool unix_socket_accepts_connections(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -47,6 +41,21 @@ bool unix_socket_accepts_connections(const std::string& path) {
   bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   if (fd >= 0) close(fd);
   return ok;
+}
+
+bool answers_qmp(const std::string& socket) {
+  try {
+    qmp_client qmp(socket, 0ms);
+    qmp.execute("query-status", nlohmann::json::object(), 5s);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::string qemu_binary() {
+  const char* override_path = std::getenv("VIGIL_QEMU");
+  return override_path && *override_path ? override_path : "qemu-system-x86_64";
 }
 
 }  // namespace
@@ -83,13 +92,16 @@ spice_listen_config unix_socket_spice(const std::string& path) {
 }
 
 qemu_server::qemu_server(const spice_listen_config& config)
-    : work_directory_("qemu"), log_path_(work_directory_.file("qemu-output.log")) {
-  if (!config.plain_port && !config.tls_port && config.unix_path.empty()) throw std::logic_error("qemu_server: no SPICE port requested");
+    : config_(config), work_directory_("qemu"),
+      log_path_(work_directory_.file("qemu-output.log")), serial_path_(work_directory_.file("serial.log")) {
+  if (!config.plain_port && !config.tls_port && config.unix_path.empty())
+    throw std::logic_error("qemu_server: no SPICE port requested");
   if (config.tls_port && config.x509_dir.empty()) throw std::logic_error("qemu_server: TLS needs an x509_dir");
-  for (int attempt = 1; attempt <= start_attempts; ++attempt) {
-    if (try_start(config)) return;
+  const int attempts = config.fixed_port ? 1 : start_attempts;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    if (try_start(true)) return;
   }
-  throw std::runtime_error("QEMU did not start listening after " + std::to_string(start_attempts) +
+  throw std::runtime_error("QEMU did not start listening after " + std::to_string(attempts) +
                            " attempts; last command: " + quote_command_line(command_line_) +
                            "\nQEMU " + process_->describe_state() + ", output:\n" + output());
 }
@@ -98,40 +110,47 @@ qemu_server::~qemu_server() {
   if (process_) process_->stop();
 }
 
-bool qemu_server::try_start(const spice_listen_config& config) {
+void qemu_server::kill() {
+  if (process_) process_->stop(std::chrono::milliseconds(0));  // no grace: SIGKILL at once
+}
+
+void qemu_server::start_again() {
+  if (!try_start(false))
+    throw std::runtime_error("QEMU did not start again on its ports: " + quote_command_line(command_line_) +
+                             "\nQEMU " + process_->describe_state() + ", output:\n" + output());
+}
+
+bool qemu_server::try_start(bool fresh_ports) {
   if (process_) process_->stop();
   process_.reset();
 
-  const auto ports = find_free_loopback_ports(2);
-  port_.reset();
-  tls_port_.reset();
-  std::string spice = config.unix_path.empty() ? "addr=127.0.0.1" : "unix=on,addr=" + escape_option_value(config.unix_path);
-  if (config.plain_port) {
-    port_ = config.fixed_port ? config.fixed_port : ports[0];
-    spice += ",port=" + std::to_string(*port_);
+  if (fresh_ports) {
+    const auto ports = find_free_loopback_ports(2);
+    port_.reset();
+    tls_port_.reset();
+    if (config_.plain_port) port_ = config_.fixed_port ? config_.fixed_port : ports[0];
+    if (config_.tls_port) tls_port_ = ports[1];
   }
-  if (config.tls_port) {
-    tls_port_ = ports[1];
-    spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config.x509_dir);
-  }
-  if (!config.tls_channel.empty()) spice += ",tls-channel=" + config.tls_channel;
-  if (config.sasl) spice += ",sasl=on";
-  if (config.password.empty() && !config.sasl) spice += ",disable-ticketing=on";
+  std::string spice =
+    config_.unix_path.empty() ? "addr=127.0.0.1" : "unix=on,addr=" + escape_option_value(config_.unix_path);
+  if (port_) spice += ",port=" + std::to_string(*port_);
+  if (tls_port_)
+    spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config_.x509_dir);
+  if (!config_.tls_channel.empty()) spice += ",tls-channel=" + config_.tls_channel;
+  if (config_.sasl) spice += ",sasl=on";
+  if (config_.password.empty() && !config_.sasl) spice += ",disable-ticketing=on";
   else spice += ",password-secret=vigil-spice-password";
 
-  command_line_ = {qemu_binary(), "-accel", "tcg", "-machine", "pc", "-m", "128", "-nodefaults",
-                   "-vga", "qxl", "-display", "none", "-monitor", "none", "-serial", "none"};
-  if (!config.password.empty()) {
+  command_line_ = {qemu_binary(), "-accel", "tcg", "-machine", "pc", "-m", std::to_string(config_.memory_mb),
+                   "-nodefaults", "-vga", "qxl", "-display", "none", "-monitor", "none",
+                   "-serial", "file:" + serial_path_, "-qmp", "unix:" + escape_option_value(qmp_socket()) + ",server=on,wait=off"};
+  if (!config_.password.empty()) {
     command_line_.push_back("-object");
-    command_line_.push_back("secret,id=vigil-spice-password,data=" + escape_option_value(config.password));
+    command_line_.push_back("secret,id=vigil-spice-password,data=" + escape_option_value(config_.password));
   }
   command_line_.push_back("-spice");
   command_line_.push_back(spice);
-  if (!config.qmp_socket.empty()) {
-    command_line_.push_back("-qmp");
-    command_line_.push_back("unix:" + escape_option_value(config.qmp_socket) + ",server=on,wait=off");
-  }
-  command_line_.insert(command_line_.end(), config.extra_args.begin(), config.extra_args.end());
+  command_line_.insert(command_line_.end(), config_.extra_args.begin(), config_.extra_args.end());
 
   process_ = std::make_unique<background_process>(command_line_, log_path_);
 
@@ -140,17 +159,28 @@ bool qemu_server::try_start(const spice_listen_config& config) {
     if (!process_->is_running()) return false;
     const bool plain_ready = !port_ || loopback_port_accepts_connections(*port_);
     const bool tls_ready = !tls_port_ || loopback_port_accepts_connections(*tls_port_);
-    const bool unix_ready = config.unix_path.empty() || unix_socket_accepts_connections(config.unix_path);
-    if (plain_ready && tls_ready && unix_ready) {
-      std::this_thread::sleep_for(settle_time);
-      return process_->is_running();
-    }
+    const bool unix_ready = config_.unix_path.empty() || unix_socket_accepts_connections(config_.unix_path);
+    // spice-server listens before it loads the TLS certificates, and QEMU
+    // exits when that fails: a port that accepts is not yet proof that QEMU
+    // will stay. QMP answering is: QEMU has finished starting.
+    if (plain_ready && tls_ready && unix_ready && answers_qmp(qmp_socket())) return process_->is_running();
     std::this_thread::sleep_for(50ms);
   }
   const std::string state = process_->describe_state();
   process_->stop();
-  throw std::runtime_error("QEMU did not accept connections within 10 s (" + state + "): " +
+  throw std::runtime_error("QEMU did not accept connections within 30 s (" + state + "): " +
                            quote_command_line(command_line_) + "\nQEMU output:\n" + output());
+}
+
+std::string qemu_server::screendump(const std::string& path) const {
+  try {
+    qmp_client qmp(qmp_socket());
+    qmp.execute("screendump", {{"filename", path}});
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  if (read_text_file(path).empty()) return "screendump wrote nothing to " + path;
+  return "";
 }
 
 std::uint16_t qemu_server::port() const {

@@ -1,6 +1,9 @@
-// A real SPICE server for integration tests: qemu-system-x86_64 with a QXL card
-// and no disk (SeaBIOS prints "No bootable device." and blinks a cursor), on
-// free loopback ports, exactly as docs/test-targets.md describes.
+// The one QEMU fixture: qemu-system-x86_64 (TCG) with a QXL card on free
+// loopback ports, exactly as docs/test-targets.md describes. With no disk it
+// shows SeaBIOS ("No bootable device." and a blinking cursor); extra_args and
+// memory_mb make other machines (a kernel and initramfs: see linux_guest.hpp).
+// Every instance has a QMP socket (screendump, query-status) and its serial
+// port in a file. Besides TCP it can listen on a Unix socket, with SASL.
 //
 // The constructor returns only once every SPICE port accepts connections (or
 // throws with QEMU's own output). The destructor stops QEMU (SIGTERM, then
@@ -26,9 +29,10 @@ struct spice_listen_config {
   std::string password;     // empty: disable-ticketing=on
   std::string unix_path;    // set: listen on this Unix socket instead of TCP ports (unix=on,addr=PATH)
   bool sasl = false;        // sasl=on; the caller sets SASL_CONF_PATH (QEMU inherits the environment)
-  std::string qmp_socket;   // set: a QMP monitor on this Unix socket
-  std::vector<std::string> extra_args;  // appended to QEMU's command line
+  std::string qmp_socket;   // set: the QMP monitor's Unix socket (else one in QEMU's work directory)
+  std::vector<std::string> extra_args;  // appended to QEMU's command line (-kernel, -device, ...)
   std::uint16_t fixed_port = 0;  // set: the plain port to use (one attempt, no other port tried)
+  int memory_mb = 128;           // -m
 };
 
 spice_listen_config plain_spice();
@@ -56,13 +60,32 @@ public:
   std::string output() const { return read_text_file(log_path_); }
   const std::vector<std::string>& command_line() const { return command_line_; }
 
-private:
-  // One attempt on fresh ports; false if QEMU exited before listening (for
-  // example because another process took a port in between).
-  bool try_start(const spice_listen_config& config);
+  // What the guest wrote to its first serial port so far.
+  std::string serial_output() const { return read_text_file(serial_path_); }
+  // The QMP socket, for a qmp_client.
+  std::string qmp_socket() const {
+    return config_.qmp_socket.empty() ? work_directory_.file("qmp.sock") : config_.qmp_socket;
+  }
+  // QEMU's own picture of the screen (QMP screendump, PPM) written to `path`;
+  // "" on success, else what went wrong. Mind docs/test-targets.md: a stopped
+  // VM returns the last picture taken while it ran.
+  std::string screendump(const std::string& path) const;
 
+  // SIGKILL: the server vanishes without a goodbye.
+  void kill();
+  // Starts the same QEMU again on the same ports (a client may reconnect to
+  // "the same server"); throws when it does not listen.
+  void start_again();
+
+private:
+  // One attempt; with `fresh_ports` on new free ports. False if QEMU exited
+  // before listening (for example because another process took a port).
+  bool try_start(bool fresh_ports);
+
+  spice_listen_config config_;
   temp_directory work_directory_;
   std::string log_path_;
+  std::string serial_path_;
   std::optional<std::uint16_t> port_;
   std::optional<std::uint16_t> tls_port_;
   std::vector<std::string> command_line_;

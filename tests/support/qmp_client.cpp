@@ -5,67 +5,88 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
 
 namespace vigil::test_support {
+namespace {
 
-qmp_client::qmp_client(const std::string& socket_path, std::chrono::milliseconds limit) {
+int connect_unix(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof(address.sun_path))
-    throw std::runtime_error("QMP socket path too long: " + socket_path);
-  std::memcpy(address.sun_path, socket_path.data(), socket_path.size());
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (true) {
-    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0)
-      break;
-    close(fd_);
-    fd_ = -1;
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("cannot connect to QMP at " + socket_path);
+  if (path.size() >= sizeof address.sun_path) throw std::runtime_error("QMP socket path too long: " + path);
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+}  // namespace
+
+qmp_client::qmp_client(const std::string& socket_path, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while ((fd_ = connect_unix(socket_path)) < 0) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw std::runtime_error("cannot connect to QMP at " + socket_path + ": " + std::strerror(errno));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  read_line(limit);  // the greeting
+  const auto greeting = read_message(deadline + std::chrono::seconds(10));
+  if (!greeting.contains("QMP")) throw std::runtime_error("no QMP greeting: " + greeting.dump());
   execute("qmp_capabilities");
 }
 
 qmp_client::~qmp_client() {
-  if (fd_ >= 0)
-    close(fd_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
-std::string qmp_client::read_line(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    if (auto end = buffer_.find('\n'); end != std::string::npos) {
-      std::string line = buffer_.substr(0, end);
-      buffer_.erase(0, end + 1);
-      return line;
+nlohmann::json qmp_client::execute(const std::string& command, const nlohmann::json& arguments,
+                                   std::chrono::milliseconds limit) {
+  nlohmann::json request{{"execute", command}};
+  if (!arguments.empty()) request["arguments"] = arguments;
+  const std::string line = request.dump() + "\n";
+  for (std::size_t sent = 0; sent < line.size();) {
+    const ssize_t n = ::send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) throw std::runtime_error("QMP " + command + ": send failed: " + std::strerror(errno));
+    sent += static_cast<std::size_t>(n);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto message = read_message(deadline);
+    if (message.contains("event")) {
+      events_.push_back(std::move(message));
+      continue;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd waiter{fd_, POLLIN, 0};
-    if (left.count() <= 0 || poll(&waiter, 1, static_cast<int>(left.count())) <= 0)
-      throw std::runtime_error("QMP: no reply in time");
-    char chunk[4096];
-    ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0)
-      throw std::runtime_error("QMP: the socket closed");
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    if (message.contains("error"))
+      throw std::runtime_error("QMP " + command + " failed: " + message["error"].value("class", "") + ": " +
+                               message["error"].value("desc", ""));
+    if (message.contains("return")) return message["return"];
+    throw std::runtime_error("QMP " + command + ": unexpected answer " + message.dump());
   }
 }
 
-std::string qmp_client::execute(const std::string& command, const std::string& arguments_json,
-                                std::chrono::milliseconds timeout) {
-  std::string request = "{\"execute\": \"" + command + "\", \"arguments\": " + arguments_json + "}\n";
-  if (send(fd_, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
-    throw std::runtime_error("QMP: cannot send " + command);
-  while (true) {
-    std::string line = read_line(timeout);
-    if (line.find("\"return\"") != std::string::npos || line.find("\"error\"") != std::string::npos)
-      return line;  // anything else is an event
+nlohmann::json qmp_client::read_message(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto end = buffered_.find('\n');
+    if (end != std::string::npos) {
+      const std::string line = buffered_.substr(0, end);
+      buffered_.erase(0, end + 1);
+      if (line.find_first_not_of(" \r") == std::string::npos) continue;
+      auto parsed = nlohmann::json::parse(line, nullptr, false);
+      if (parsed.is_discarded()) throw std::runtime_error("QMP sent a line that is not JSON: " + line);
+      return parsed;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) throw std::runtime_error("QMP: no answer in time; partial: " + buffered_);
+    pollfd ready{fd_, POLLIN, 0};
+    if (::poll(&ready, 1, static_cast<int>(left.count())) <= 0) continue;
+    char chunk[4096];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) throw std::runtime_error("QMP: QEMU closed the socket; partial: " + buffered_);
+    buffered_.append(chunk, static_cast<std::size_t>(n));
   }
 }
 

@@ -1,7 +1,6 @@
 // Smoke test of vigil-test-server itself: it comes up on a free port, answers
 // a SPICE link, and goes away cleanly on SIGTERM. The display-pipeline tests
 // that use it rely on exactly this.
-#define BOOST_TEST_MODULE vigil_test_server_smoke
 #include <boost/test/unit_test.hpp>
 
 #include <spice/enums.h>
@@ -12,24 +11,20 @@
 
 #include "child_process.hpp"
 #include "loopback_ports.hpp"
+#include "scene_server.hpp"
 #include "spice_link_probe.hpp"
 #include "temp_directory.hpp"
+#include "waiting.hpp"
 
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string server_binary = VIGIL_TEST_SERVER_BINARY;
+const std::string server_binary = test_server_binary();
 
 bool wait_for_text(const std::string& path, const std::string& text, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (read_text_file(path).find(text) != std::string::npos)
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
+  return wait_until([&] { return read_text_file(path).find(text) != std::string::npos; }, timeout);
 }
 
 }  // namespace

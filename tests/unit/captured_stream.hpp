@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "check_contains.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -68,6 +70,3 @@ namespace vigil::protocol {
 std::ostream& operator<<(std::ostream& out, link_handshake::state value);
 }  // namespace vigil::protocol
 
-#define VIGIL_CHECK_CONTAINS(text, part)                                     \
-  BOOST_TEST((text).find(part) != std::string::npos,                         \
-             "\"" << (text) << "\" should contain \"" << (part) << "\"")

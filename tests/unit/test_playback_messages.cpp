@@ -14,7 +14,7 @@
 #include "protocol/codecs/audio_decoder.hpp"
 #include "protocol/codecs/pcm.hpp"
 #include "protocol/playback_messages.hpp"
-#include "tests/support/tone_analysis.hpp"
+#include "tone_analysis.hpp"
 
 using namespace vigil::protocol;
 using namespace vigil::test;

@@ -1,106 +1,54 @@
 // The SFML viewer under a real X server (Xvfb), against the test server: its
-// window shows exactly the server's framebuffer, and a server restart shows
-// the reconnect banner over the last good frame, then the live picture again.
-#define BOOST_TEST_MODULE vigil viewer window
+// window shows exactly the server's framebuffer, a server restart shows the
+// reconnect banner over the last good frame and then the live picture again,
+// and keys, clicks, cursors, clipboard and resizes cross between X and the
+// server. Every wait is on a condition (a server line, a client log line, an
+// X property, a screen grab) with a generous deadline, never a fixed sleep.
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
 
-#include "child_process.hpp"
-#include "loopback_ports.hpp"
+#include "client_run.hpp"
+#include "scene_server.hpp"
 #include "temp_directory.hpp"
+#include "waiting.hpp"
+#include "x_display.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil::test_support;
 
 namespace {
 
-// An X server of our own, the size of the test scene, so the window (centred
-// by SFML) fills the screen and a root-window grab is the window.
-class virtual_display {
-public:
-  explicit virtual_display(const temp_directory& work) {
-    for (int number = 90; number < 130 && !server_; ++number) {
-      if (std::ifstream("/tmp/.X" + std::to_string(number) + "-lock"))
-        continue;
-      name_ = ":" + std::to_string(number);
-      server_ = std::make_unique<background_process>(
-        std::vector<std::string>{"Xvfb", name_, "-screen", "0", "1024x768x24", "-nolisten", "tcp"},
-        work.file("xvfb" + std::to_string(number) + ".log"));
-      std::this_thread::sleep_for(1s);
-      if (!server_->is_running())
-        server_.reset();
-    }
-    BOOST_REQUIRE_MESSAGE(server_, "could not start Xvfb");
-    setenv("DISPLAY", name_.c_str(), 1);
-  }
-  const std::string& name() const { return name_; }
-  std::string grab(const std::string& path) const {
-    auto result = run_process({"import", "-display", name_, "-window", "root", path}, 20s);
-    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "import failed: " << result.stderr_text);
-    return path;
-  }
+// Generous: a loaded 2-core machine with Mesa's software OpenGL.
+constexpr auto connect_limit = 60s;
+constexpr auto event_limit = 30s;
 
-private:
-  std::string name_;
-  std::unique_ptr<background_process> server_;
-};
-
-// Pixels that differ between two images (ImageMagick's compare, AE metric),
-// optionally within a geometry like "1024x740+0+28".
-long differing_pixels(const std::string& a, const std::string& b, const std::string& region = "") {
-  std::vector<std::string> argv = {"compare", "-metric", "AE"};
-  if (!region.empty()) {
-    argv.insert(argv.end(), {"-extract", region});
-  }
-  argv.insert(argv.end(), {a, b, "null:"});
-  auto result = run_process(argv, 30s);
-  return std::stol(result.stderr_text);  // compare prints the count on stderr
-}
-
-struct test_server {
-  std::unique_ptr<background_process> process;
-  std::string log_path;
-  void start(std::uint16_t port, const temp_directory& work, const std::string& reference_dir) {
-    log_path = work.file("server-" + std::to_string(std::rand()) + ".log");
-    process = std::make_unique<background_process>(
-      std::vector<std::string>{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "photo",
-                               "--compression", "quic", "--reference-dir", reference_dir},
-      log_path);
-    wait_for_loopback_port(port, 5000ms);
-  }
-  void kill() { process.reset(); }
-};
-
-std::string uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }
-
-// Runs xdotool on the test's X display (DISPLAY is set by virtual_display).
-std::string xdotool(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), "xdotool");
-  auto result = run_process(arguments, 20s);
-  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "xdotool failed: " << result.stderr_text);
-  return result.stdout_text;
+// The photo scene over QUIC, its reference frames in `reference_dir`.
+std::vector<std::string> photo_scene(const std::string& reference_dir) {
+  return {"--scene", "photo", "--compression", "quic", "--reference-dir", reference_dir};
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-std::string vigil_window_id() { return first_line(xdotool({"search", "--name", "Vigil"})); }
+// The client's window, once it is mapped.
+std::string vigil_window_id() {
+  auto window = wait_for_window("Vigil", connect_limit);
+  BOOST_REQUIRE_MESSAGE(!window.empty(), "no Vigil window was mapped");
+  return window;
+}
 
 // Gives the vigil window the keyboard focus, as clicking on it would.
 void focus_vigil_window() { xdotool({"windowfocus", "--sync", vigil_window_id()}); }
 
-// The test server's stdout lines that start with `prefix`, in order.
-std::vector<std::string> server_lines(const std::string& log_path, const std::string& prefix) {
-  std::vector<std::string> found;
-  std::istringstream lines(read_text_file(log_path));
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(prefix, 0) == 0)
-      found.push_back(line);
-  return found;
+// The window client is up: its window is mapped and the server's inputs
+// channel has linked (keys and clicks from now on reach the server).
+void wait_until_window_connected(const background_client& client, const scene_server& server) {
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("event client-connected channel=inputs", connect_limit),
+                        "the inputs channel never linked; client log:\n" << client.log());
+  vigil_window_id();
 }
 
 // The server's lines for each key pressed and released, in order.
@@ -113,13 +61,6 @@ std::vector<std::string> key_lines(std::initializer_list<const char*> codes) {
   return lines;
 }
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines)
-    text += line + "; ";
-  return text;
-}
-
 // Screenshots stay in the build tree (tests/viewer/screenshots/) for a person to look at.
 std::string kept(const std::string& name) {
   std::string directory = VIGIL_SCREENSHOT_DIR;
@@ -127,19 +68,27 @@ std::string kept(const std::string& name) {
   return directory + "/" + name;
 }
 
+// Grabs the screen until `matches(grab)` holds or `limit` passes; the last grab.
+template <class Matches>
+std::string grab_until(const virtual_display& display, const std::string& path, Matches matches,
+                       std::chrono::milliseconds limit) {
+  wait_until([&] { return matches(display.grab(path)); }, limit, 250ms);
+  return path;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) {
   temp_directory work("vigil-viewer");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  auto shot = kept("window.png");
-  auto run = run_process({VIGIL_CLIENT_BINARY, "--duration", "6", "--screenshot", shot, uri(port)}, 60s);
-  BOOST_TEST_MESSAGE("client: " << run.describe());
-  BOOST_REQUIRE_EQUAL(run.exit_code.value_or(-1), 0);
-  long differing = differing_pixels(shot, work.file("reference/final.ppm"));
+  scene_server server(photo_scene(work.file("reference")));
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+  const auto reference = work.file("reference/final.ppm");
+  long differing = -1;
+  const auto shot = grab_until(
+    display, kept("window.png"), [&](const std::string& grab) { return (differing = differing_pixels(grab, reference)) == 0; },
+    event_limit);
   std::printf("viewer window vs server framebuffer (1024x768): %ld differing pixels; screenshot %s\n", differing,
               shot.c_str());
   BOOST_TEST(differing == 0);
@@ -148,49 +97,54 @@ BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) {
 BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture) {
   temp_directory work("vigil-viewer-restart");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "30", "--log-supervisor", uri(port)},
-                            work.file("client.log"));
-  std::this_thread::sleep_for(6s);  // the scene is drawn
-  server.kill();
-  std::this_thread::sleep_for(1500ms);
-  auto during = display.grab(kept("during-outage.png"));
-  server.start(port, work, work.file("reference-after"));
-  std::this_thread::sleep_for(8s);  // reconnect backoff, link, scene redrawn
-  auto after = display.grab(kept("after-reconnect.png"));
-  auto reference = work.file("reference/final.ppm");
-  long banner = differing_pixels(during, reference, "1024x28+0+0");
-  long below_banner = differing_pixels(during, reference, "1024x740+0+28");
-  long after_differing = differing_pixels(after, reference);
+  scene_server server(photo_scene(work.file("reference")));
+  background_client client({"--duration", "600", "--log-supervisor", plain_uri(server.port())});
+  BOOST_REQUIRE(server.wait_for_output("scene complete", connect_limit));
+  const auto reference = work.file("reference/final.ppm");
+  grab_until(display, work.file("before.png"), [&](const std::string& grab) { return differing_pixels(grab, reference) == 0; },
+             event_limit);
+  server.stop();
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("session up -> reconnecting", event_limit), client.log());
+  long banner = 0, below_banner = -1;
+  const auto during = grab_until(
+    display, kept("during-outage.png"),
+    [&](const std::string& grab) {
+      banner = differing_pixels(grab, reference, "1024x28+0+0");
+      below_banner = differing_pixels(grab, reference, "1024x740+0+28");
+      return banner > 28672 / 2;
+    },
+    event_limit);
+  server.start_again(photo_scene(work.file("reference-after")));
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("session connecting -> up", connect_limit, 2), client.log());
+  long after_differing = -1;
+  const auto after = grab_until(
+    display, kept("after-reconnect.png"),
+    [&](const std::string& grab) { return (after_differing = differing_pixels(grab, reference)) == 0; }, connect_limit);
   std::printf("server restart: during the outage %ld of 28672 banner pixels differ (the banner) and %ld of 757760 "
               "below it (the last good frame); after reconnecting %ld differ. Screenshots: %s %s\n",
               banner, below_banner, after_differing, during.c_str(), after.c_str());
   BOOST_TEST(banner > 28672 / 2);
   BOOST_TEST(below_banner == 0);
   BOOST_TEST(after_differing == 0);
-  auto log = read_text_file(work.file("client.log"));
-  BOOST_TEST(log.find("session up -> reconnecting") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order) {
   temp_directory work("vigil-viewer-input");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "25", uri(port)}, work.file("client.log"));
-  std::this_thread::sleep_for(5s);  // connected, client mouse mode granted
+  scene_server server(photo_scene(work.file("reference")));
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  wait_until_window_connected(client, server);
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("mouse mode: client", connect_limit), client.log());
   focus_vigil_window();
   xdotool({"type", "--delay", "80", "hello"});
   xdotool({"mousemove", "100", "200"});
-  std::this_thread::sleep_for(300ms);
+  BOOST_REQUIRE(!server.wait_for_line("input tablet-position x=100 y=200", event_limit).empty());
   xdotool({"click", "1"});
-  std::this_thread::sleep_for(1500ms);
-  auto keys = server_lines(server.log_path, "input key-");
-  auto positions = server_lines(server.log_path, "input tablet-position");
-  auto clicks = server_lines(server.log_path, "input tablet-buttons");
+  server.wait_for_line("input key-", event_limit, 10);
+  server.wait_for_line("input tablet-buttons", event_limit, 2);
+  auto keys = server.lines("input key-");
+  auto positions = server.lines("input tablet-position");
+  auto clicks = server.lines("input tablet-buttons");
   std::printf("typed 'hello' through the window; the server saw: %s\npointer: %s\nbuttons: %s\n",
               joined(keys).c_str(), joined(positions).c_str(), joined(clicks).c_str());
   BOOST_TEST(keys == key_lines({"0x23", "0x12", "0x26", "0x26", "0x18"}),  // h e l l o, set-1
@@ -204,15 +158,13 @@ BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order
 BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots) {
   temp_directory work("vigil-viewer-cursor");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  background_process server({VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "cursor"},
-                            work.file("server.log"));
-  wait_for_loopback_port(port, 5000ms);
-  auto run = run_process({VIGIL_CLIENT_BINARY, "-v", "--duration", "6", uri(port)}, 60s);
-  BOOST_REQUIRE_EQUAL(run.exit_code.value_or(-1), 0);
+  scene_server server({"--scene", "cursor"});
+  background_client client({"-v", "--duration", "600", plain_uri(server.port())});
   // The scene sets a 32x32 ALPHA cursor with hot spot (5,7), then a 32x32 MONO one with (4,4).
-  auto alpha = run.stderr_text.find("[viewer] cursor 32x32 hot spot (5,7)");
-  auto mono = run.stderr_text.find("[viewer] cursor 32x32 hot spot (4,4)");
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("[viewer] cursor 32x32 hot spot (4,4)", connect_limit), client.log());
+  const auto log = client.log();
+  auto alpha = log.find("[viewer] cursor 32x32 hot spot (5,7)");
+  auto mono = log.find("[viewer] cursor 32x32 hot spot (4,4)");
   std::printf("cursor scene: window took the ALPHA cursor: %s, then the MONO cursor: %s\n",
               alpha != std::string::npos ? "yes" : "no", mono != std::string::npos ? "yes" : "no");
   BOOST_TEST(alpha != std::string::npos);
@@ -223,26 +175,24 @@ BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots)
 BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_ctrl_alt_releases_it) {
   temp_directory work("vigil-viewer-server-mouse");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  auto config = work.file("vigil.toml");
-  write_text_file(config, "[mouse]\nclient_mode = false\n");  // stay in server (relative) mode
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", "--config", config, uri(port)},
-                            work.file("client.log"));
-  std::this_thread::sleep_for(5s);
+  scene_server server(photo_scene(work.file("reference")));
+  auto config = write_config(work, "[mouse]\nclient_mode = false\n");  // stay in server (relative) mode
+  background_client client({"--duration", "600", "--config", config, plain_uri(server.port())});
+  wait_until_window_connected(client, server);
   focus_vigil_window();
   xdotool({"mousemove", "500", "400", "click", "1"});  // grabs
-  std::this_thread::sleep_for(500ms);
+  BOOST_REQUIRE(!server.wait_for_line("input mouse-buttons", event_limit, 2).empty());
   xdotool({"mousemove_relative", "10", "5"});
-  std::this_thread::sleep_for(300ms);
+  BOOST_REQUIRE(!server.wait_for_line("input mouse-motion dx=10 dy=5", event_limit).empty());
   xdotool({"mousemove_relative", "--", "-20", "0"});
-  std::this_thread::sleep_for(300ms);
+  BOOST_REQUIRE(!server.wait_for_line("input mouse-motion dx=-20 dy=0", event_limit).empty());
   xdotool({"keydown", "ctrl", "keydown", "alt", "keyup", "alt", "keyup", "ctrl"});  // releases
-  std::this_thread::sleep_for(300ms);
   xdotool({"mousemove_relative", "30", "30"});  // not the guest's any more
-  std::this_thread::sleep_for(1s);
-  auto pointer = server_lines(server.log_path, "input mouse-");
+  // A key after the motion, on the same inputs channel: once the server has
+  // it, a motion the client wrongly sent would have arrived before it.
+  xdotool({"key", "a"});
+  BOOST_REQUIRE(!server.wait_for_line("input key-up scancode=0x1e", event_limit).empty());
+  auto pointer = server.lines("input mouse-");
   std::printf("server mouse mode: the server saw %s\n", joined(pointer).c_str());
   const std::vector<std::string> expected{"input mouse-buttons buttons=1", "input mouse-buttons buttons=0",
                                           "input mouse-motion dx=10 dy=5 buttons=0",
@@ -294,16 +244,13 @@ BOOST_AUTO_TEST_CASE(every_key_of_a_105_key_layout_reaches_the_server_with_its_s
 
   temp_directory work("vigil-viewer-all-keys");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "16", uri(port)}, work.file("client.log"));
-  std::this_thread::sleep_for(5s);
+  scene_server server(photo_scene(work.file("reference")));
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  wait_until_window_connected(client, server);
   focus_vigil_window();
-  std::this_thread::sleep_for(500ms);
   xdotool(arguments);
-  std::this_thread::sleep_for(1500ms);
-  auto keys = server_lines(server.log_path, "input key-");
+  server.wait_for_line("input key-", event_limit, expected.size());
+  auto keys = server.lines("input key-");
   std::size_t matching = 0;
   while (matching < std::min(keys.size(), expected.size()) && keys[matching] == expected[matching])
     ++matching;
@@ -321,63 +268,54 @@ BOOST_AUTO_TEST_CASE(every_key_of_a_105_key_layout_reaches_the_server_with_its_s
 BOOST_AUTO_TEST_CASE(guest_locks_follow_the_local_keyboard_when_the_window_gets_the_focus) {
   temp_directory work("vigil-viewer-lock-sync");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  test_server server;
-  server.start(port, work, work.file("reference"));
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "25", uri(port)}, work.file("client.log"));
-  std::this_thread::sleep_for(5s);
+  scene_server server(photo_scene(work.file("reference")));
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  wait_until_window_connected(client, server);
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("mouse mode: client", connect_limit), client.log());
   // The root window gets the focus, with the pointer over it and not over
   // vigil's window (which would then get the keys: X's focus rule).
   auto root = first_line(xdotool({"search", "--maxdepth", "0", "--name", ""}));
   xdotool({"windowmove", "--sync", vigil_window_id(), "400", "300"});
-  xdotool({"mousemove", "--sync", "20", "20"});
   std::vector<std::string> leds_seen;
+  int marker = 0;
   for (const char* expected : {"input leds scroll=0 num=0 caps=1", "input leds scroll=0 num=0 caps=0"}) {
+    xdotool({"mousemove", "--sync", "20", "20"});
     xdotool({"windowfocus", "--sync", root});
-    std::this_thread::sleep_for(300ms);
     xdotool({"key", "Caps_Lock"});  // to the root window: vigil does not see it
-    std::this_thread::sleep_for(700ms);
-    auto before = server_lines(server.log_path, "input leds");
+    auto before = server.lines("input leds");
+    // The pointer onto vigil's window: a motion the server sees after
+    // anything vigil could have sent for that key.
+    const int x = 410 + ++marker;
+    xdotool({"mousemove", "--sync", std::to_string(x), "310"});
+    BOOST_REQUIRE(
+      !server.wait_for_line("input tablet-position x=" + std::to_string(x - 400) + " y=10", event_limit).empty());
+    BOOST_TEST_REQUIRE(server.lines("input leds") == before, "an LED change before the focus: " << joined(before));
     focus_vigil_window();
-    std::this_thread::sleep_for(1s);
-    auto after = server_lines(server.log_path, "input leds");
+    auto after_line = server.wait_for_line("input leds", event_limit, before.size() + 1);
+    auto after = server.lines("input leds");
     BOOST_TEST_REQUIRE(after.size() == before.size() + 1,
-                       "one LED change after the focus, not before: " << joined(before) << " then " << joined(after));
-    leds_seen.push_back(after.back());
-    BOOST_TEST(after.back() == expected);
+                       "one LED change after the focus: " << joined(before) << " then " << joined(after));
+    leds_seen.push_back(after_line);
+    BOOST_TEST(after_line == expected);
   }
   std::printf("lock sync on focus: the server's LEDs went %s\n", joined(leds_seen).c_str());
-  BOOST_TEST(server_lines(server.log_path, "input key-").size() == 4u);  // two Caps taps from spice-server, no more
+  BOOST_TEST(server.lines("input key-").size() == 4u);  // two Caps taps from spice-server, no more
 }
 
 namespace {
-
-// The test server with its emulated vdagent (tests/test_server/README.md).
-std::unique_ptr<background_process> start_agent_server(std::uint16_t port, std::vector<std::string> agent_options,
-                                                       const std::string& log_path) {
-  std::vector<std::string> argv{VIGIL_TEST_SERVER_BINARY, "--port", std::to_string(port), "--scene", "solid",
-                                "--size", "1024x768"};
-  argv.insert(argv.end(), agent_options.begin(), agent_options.end());
-  auto server = std::make_unique<background_process>(argv, log_path);
-  wait_for_loopback_port(port, 5000ms);
-  return server;
-}
-
-// Waits up to `limit` for a server line starting with `prefix`; the last such line, or "".
-std::string wait_for_line(const std::string& log_path, const std::string& prefix, std::chrono::milliseconds limit) {
-  for (auto waited = 0ms; waited <= limit; waited += 100ms) {
-    auto lines = server_lines(log_path, prefix);
-    if (!lines.empty())
-      return lines.back();
-    std::this_thread::sleep_for(100ms);
-  }
-  return "";
-}
 
 // Another X client: what it reads from / puts into CLIPBOARD.
 process_result xclip(std::vector<std::string> arguments) {
   arguments.insert(arguments.begin(), {"xclip", "-selection", "clipboard"});
   return run_process(arguments, 20s);
+}
+
+// Reads CLIPBOARD until it holds `expected` (the client sets it once the
+// guest's text has arrived); the last text read.
+std::string wait_for_local_clipboard(const std::string& expected) {
+  std::string local;
+  wait_until([&] { return (local = xclip({"-o"}).stdout_text) == expected; }, event_limit, 100ms);
+  return local;
 }
 
 // The width and height in a binary PPM's header.
@@ -394,25 +332,21 @@ std::pair<int, int> ppm_size(const std::string& path) {
 BOOST_AUTO_TEST_CASE(guest_clipboard_text_reaches_the_local_clipboard_and_goes_back_into_the_guest) {
   temp_directory work("vigil-viewer-clipboard");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  auto log_path = work.file("server.log");
-  auto server = start_agent_server(port, {"--agent-clipboard", "text from guest"}, log_path);
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
-  BOOST_REQUIRE_MESSAGE(!wait_for_line(log_path, "agent guest-grab", 10s).empty(), "the guest never grabbed");
-  // The client fetches the guest's text eagerly: wait for that request.
-  BOOST_REQUIRE(!wait_for_line(log_path, "agent clipboard-request", 5s).empty());
-  std::this_thread::sleep_for(300ms);
-  auto local = xclip({"-o"});
-  std::printf("guest copied 'text from guest'; xclip -o read '%s' (exit %d)\n", local.stdout_text.c_str(),
-              local.exit_code.value_or(-1));
-  BOOST_TEST(local.stdout_text == "text from guest");
+  scene_server server({"--scene", "solid", "--size", "1024x768", "--agent-clipboard", "text from guest"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(!server.wait_for_line("agent guest-grab", connect_limit).empty(), "the guest never grabbed");
+  // The client fetches the guest's text eagerly, then owns CLIPBOARD.
+  BOOST_REQUIRE(!server.wait_for_line("agent clipboard-request", event_limit).empty());
+  auto local = wait_for_local_clipboard("text from guest");
+  std::printf("guest copied 'text from guest'; xclip -o read '%s'\n", local.c_str());
+  BOOST_TEST(local == "text from guest");
   // Another X client copies the same text: the client grabs in the guest,
   // whose agent asks for it and receives it.
-  std::string back = local.stdout_text + " and back";
-  auto set = run_process({"sh", "-c", "printf %s '" + back + "' | xclip -selection clipboard -i -loops 1 -quiet"}, 20s,
+  std::string back = local + " and back";
+  auto set = run_process({"sh", "-c", "printf %s '" + back + "' | xclip -selection clipboard -i -loops 1 -quiet"}, 60s,
                          std::chrono::seconds(1));
-  auto data = wait_for_line(log_path, "agent clipboard-data", 5s);
-  auto grab = server_lines(log_path, "agent clipboard-grab");
+  auto data = server.wait_for_line("agent clipboard-data", event_limit);
+  auto grab = server.lines("agent clipboard-grab");
   std::printf("local copy of '%s': the guest saw grab: %s; data: %s\n", back.c_str(), joined(grab).c_str(),
               data.c_str());
   BOOST_REQUIRE(!grab.empty());
@@ -423,49 +357,61 @@ BOOST_AUTO_TEST_CASE(guest_clipboard_text_reaches_the_local_clipboard_and_goes_b
 BOOST_AUTO_TEST_CASE(a_clipboard_text_larger_than_one_agent_chunk_crosses_both_ways) {
   temp_directory work("vigil-viewer-clipboard-large");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  auto log_path = work.file("server.log");
   constexpr int size = 10000;  // five AGENT_DATA chunks of at most 2048 bytes
-  auto server = start_agent_server(port, {"--agent-clipboard-bytes", std::to_string(size)}, log_path);
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "14", uri(port)}, work.file("client.log"));
-  BOOST_REQUIRE(!wait_for_line(log_path, "agent clipboard-request", 10s).empty());
-  std::this_thread::sleep_for(500ms);
-  auto local = xclip({"-o"});
-  BOOST_TEST(local.stdout_text.size() == std::size_t{size});
-  BOOST_TEST(local.stdout_text.rfind("line 00000\nline 00001\n", 0) == 0);
+  scene_server server({"--scene", "solid", "--size", "1024x768", "--agent-clipboard-bytes", std::to_string(size)});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE(!server.wait_for_line("agent clipboard-request", connect_limit).empty());
+  std::string local;
+  wait_until([&] { return (local = xclip({"-o"}).stdout_text).size() == std::size_t{size}; }, event_limit, 100ms);
+  BOOST_TEST(local.size() == std::size_t{size});
+  BOOST_TEST(local.rfind("line 00000\nline 00001\n", 0) == 0);
   auto file = work.file("local.txt");
-  write_text_file(file, local.stdout_text);
-  run_process({"sh", "-c", "xclip -selection clipboard -i -loops 1 -quiet < '" + file + "'"}, 20s, std::chrono::seconds(1));
-  auto data = wait_for_line(log_path, "agent clipboard-data", 5s);
-  std::printf("%d-byte guest text: the local clipboard held %zu bytes; back in the guest: %s\n", size,
-              local.stdout_text.size(), data.c_str());
+  write_text_file(file, local);
+  run_process({"sh", "-c", "xclip -selection clipboard -i -loops 1 -quiet < '" + file + "'"}, 60s, std::chrono::seconds(1));
+  auto data = server.wait_for_line("agent clipboard-data", event_limit);
+  std::printf("%d-byte guest text: the local clipboard held %zu bytes; back in the guest: %s\n", size, local.size(),
+              data.c_str());
   BOOST_TEST(data.find("bytes=" + std::to_string(size)) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_surface_follows) {
   temp_directory work("vigil-viewer-resize");
   virtual_display display(work);
-  auto port = find_free_loopback_port();
-  auto log_path = work.file("server.log");
-  auto server = start_agent_server(port, {"--agent", "on"}, log_path);
+  scene_server server({"--scene", "solid", "--size", "1024x768", "--agent", "on"});
   auto dump = work.file("primary.ppm");
   auto shot = kept("resized-window.png");
-  background_process client({VIGIL_CLIENT_BINARY, "--duration", "12", "--dump-primary", dump, "--screenshot", shot,
-                             uri(port)},
-                            work.file("client.log"));
-  BOOST_REQUIRE(!wait_for_line(log_path, "agent client-capabilities", 10s).empty());
-  std::this_thread::sleep_for(3s);  // the scene is drawn
-  auto windows = xdotool({"search", "--name", "Vigil"});
-  xdotool({"windowsize", windows.substr(0, windows.find('\n')), "800", "600"});
-  auto config = wait_for_line(log_path, "agent monitors-config", 5s);
-  auto primary = wait_for_line(log_path, "primary size=800x600", 5s);
-  BOOST_TEST(!wait_for_line(log_path, "agent redrew size=800x600", 5s).empty());
+  background_client client({"--duration", "600", "--dump-primary", dump, "--screenshot", shot, plain_uri(server.port())});
+  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+  BOOST_REQUIRE(server.wait_for_output("scene complete", connect_limit));
+  xdotool({"windowsize", vigil_window_id(), "800", "600"});
+  auto config = server.wait_for_line("agent monitors-config", event_limit);
+  auto primary = server.wait_for_line("primary size=800x600", event_limit);
+  BOOST_TEST(!server.wait_for_line("agent redrew size=800x600", event_limit).empty());
   std::printf("window resized to 800x600: server saw '%s', then '%s'\n", config.c_str(), primary.c_str());
   BOOST_TEST(config == "agent monitors-config count=1 size=800x600");
   BOOST_TEST(!primary.empty());
-  for (int i = 0; i < 300 && client.is_running(); ++i)
-    std::this_thread::sleep_for(100ms);
-  BOOST_REQUIRE_MESSAGE(!client.is_running(), "the client did not exit after --duration");
+  // The redrawn desktop (a photo tile on green) has reached the window.
+  const auto window = vigil_window_id();
+  std::string window_colours;
+  wait_until(
+    [&] {
+      window_colours = run_process({"sh", "-c", "import -window " + window + " png:- | identify -format '%wx%h %k' -"}, 60s)
+                         .stdout_text;
+      return window_colours.rfind("800x600 ", 0) == 0 && std::atol(window_colours.c_str() + 8) > 1000;
+    },
+    event_limit, 250ms);
+  BOOST_TEST_REQUIRE(window_colours.rfind("800x600 ", 0) == 0, "the window shows " << window_colours);
+  // The snapshot reports channel health as of the last heartbeat: wait for it.
+  const auto monitors_config_reported = [](const nlohmann::json& snapshot) {
+    for (const auto& channel : snapshot.value("channels", nlohmann::json::array()))
+      if (channel.value("channel", "") == "main" && channel.contains("agent"))
+        return channel["agent"].value("last_monitors_config", "") == "800x600";
+    return false;
+  };
+  auto reported = client.wait_for_snapshot(monitors_config_reported, event_limit);
+  BOOST_TEST_REQUIRE((reported && monitors_config_reported(*reported)), client.log());
+  auto run = client.finish(0ms);  // SIGTERM: the client writes its dump and screenshot as it ends
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
   auto [width, height] = ppm_size(dump);
   auto shot_size = run_process({"identify", "-format", "%wx%h", shot}, 20s).stdout_text;
   long differing = differing_pixels(shot, dump);
@@ -478,7 +424,8 @@ BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_s
   BOOST_TEST(shot_size == "800x600");
   BOOST_TEST(differing == 0);
   BOOST_TEST(colours > 1000);  // the guest's repainted desktop (photo tile), not an empty surface
-  auto log = read_text_file(work.file("client.log"));
-  BOOST_TEST(log.find("\"last_monitors_config\":\"800x600\"") != std::string::npos);
-  BOOST_TEST(server_lines(log_path, "agent monitors-config").size() == 1u);  // debounced, and not echoed back
+  const auto* main_channel = run.channel("main");
+  BOOST_TEST_REQUIRE(main_channel != nullptr, run.context());
+  BOOST_TEST(main_channel->at("agent").value("last_monitors_config", "") == "800x600", main_channel->dump());
+  BOOST_TEST(server.lines("agent monitors-config").size() == 1u);  // debounced, and not echoed back
 }

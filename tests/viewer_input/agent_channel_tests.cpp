@@ -17,14 +17,14 @@
 #include "actors/messages.hpp"
 #include "agent_test_text.hpp"
 #include "channel_harness.hpp"
-#include "display_servers.hpp"
+#include "scene_server.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
 using namespace vigil::viewer_input_test;
 using vigil::test_support::fnv1a;
 using vigil::test_support::numbered_text;
-using vigil::display_test::scene_server;
+using vigil::test_support::scene_server;
 
 namespace {
 
@@ -149,7 +149,7 @@ BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_ne
   for (int i = 0; i < grabs; ++i)
     harness.self()->send(harness.main_channel(), agent_atom::value,
                          caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
-  for (int i = 0; i < 100 && lines_starting_with(server.output(), "agent clipboard-grab").size() < grabs; ++i)
+  for (int i = 0; i < 100 && server.lines("agent clipboard-grab").size() < grabs; ++i)
     std::this_thread::sleep_for(50ms);
   std::this_thread::sleep_for(300ms);
   auto health = harness.health(harness.main_channel());
@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_ne
               "%llu refused; main is %s\n",
               grabs, events.in_flight, events.capacity, events.waiting, static_cast<unsigned long long>(events.refused),
               to_string(health.state));
-  BOOST_TEST(lines_starting_with(server.output(), "agent clipboard-grab").size() == std::size_t{grabs});
+  BOOST_TEST(server.lines("agent clipboard-grab").size() == std::size_t{grabs});
   BOOST_TEST(events.in_flight == events.capacity);
   BOOST_TEST(events.waiting == events.capacity);
   BOOST_TEST(events.refused == grabs - 2 * events.capacity);

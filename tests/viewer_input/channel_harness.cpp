@@ -116,13 +116,4 @@ protocol::cursor_state channel_harness::cursor(const caf::actor& cursor_channel)
   return cursor;
 }
 
-std::vector<std::string> lines_starting_with(const std::string& output, const std::string& prefix) {
-  std::vector<std::string> lines;
-  std::istringstream in(output);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(prefix, 0) == 0)
-      lines.push_back(line);
-  return lines;
-}
-
 }  // namespace vigil::viewer_input_test

@@ -59,8 +59,4 @@ private:
   std::vector<caf::actor> channels_;
 };
 
-// The `input ...` lines of the test server's output, in order, with `prefix`
-// (e.g. "input key-") at their start.
-std::vector<std::string> lines_starting_with(const std::string& output, const std::string& prefix);
-
 }  // namespace vigil::viewer_input_test

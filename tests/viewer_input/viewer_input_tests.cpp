@@ -1,7 +1,6 @@
 // What the window's input events become on a real server: vigil's inputs
 // channel (and cursor channel) against vigil-test-server, which prints every
 // key and pointer event its devices receive (tests/test_server/README.md).
-#define BOOST_TEST_MODULE vigil_viewer_input
 #include <boost/test/unit_test.hpp>
 
 #include <spice/enums.h>
@@ -15,13 +14,13 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "channel_harness.hpp"
-#include "display_servers.hpp"
+#include "scene_server.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
 using namespace vigil::viewer_input_test;
 using protocol::pc_key;
-using vigil::display_test::scene_server;
+using vigil::test_support::scene_server;
 
 namespace {
 
@@ -31,10 +30,10 @@ using flood_atom = caf::atom_constant<caf::atom("flood")>;
 std::vector<std::string> wait_for_lines(const scene_server& server, const std::string& prefix, std::size_t count,
                                         std::chrono::milliseconds timeout = 10s) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto lines = lines_starting_with(server.output(), prefix);
+  auto lines = server.lines(prefix);
   while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(50ms);
-    lines = lines_starting_with(server.output(), prefix);
+    lines = server.lines(prefix);
   }
   return lines;
 }
@@ -201,7 +200,7 @@ BOOST_AUTO_TEST_CASE(the_cursor_channel_follows_the_cursor_scene) {
   BOOST_TEST(cursor.shape->image.pixels[16 * 32 + 16] == 0xffffffffu);
   BOOST_TEST(cursor.shape->image.pixels[0] == 0u);
   // The channel stays in server mouse mode, in which the server also sends the moves.
-  BOOST_TEST(lines_starting_with(server.output(), "cursor move").size() == 3u);
+  BOOST_TEST(server.lines("cursor move").size() == 3u);
   BOOST_TEST(std::string(to_string(harness.health(cursor_channel).state)) == "up");
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <boost/test/unit_test.hpp>
+
+#include "check_contains.hpp"
 #include <zlib.h>
 
 #include <cstdint>
@@ -104,10 +106,6 @@ std::string error_text(const protocol::result<T>& decoded) {
   return decoded.ok() ? std::string() : decoded.error().message;
 }
 
-#ifndef VIGIL_CHECK_CONTAINS
-#define VIGIL_CHECK_CONTAINS(text, part) \
-  BOOST_TEST((text).find(part) != std::string::npos, "\"" << (text) << "\" should contain \"" << (part) << "\"")
-#endif
 
 // Builds LZ (and, with glz set, GLZ) streams the way spice-common's encoder
 // lays them out: literal runs and matches on top of a header.

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace vigil::display_test {
+namespace vigil::test_support {
 
 struct ppm_image {
   int width = 0;
@@ -39,4 +39,4 @@ image_comparison compare(const ppm_image& expected, const ppm_image& actual);
 // Peak signal-to-noise ratio over the RGB channels (infinity when identical).
 double psnr(const ppm_image& expected, const ppm_image& actual);
 
-}  // namespace vigil::display_test
+}  // namespace vigil::test_support

@@ -9,7 +9,7 @@
 #include <limits>
 #include <sstream>
 
-namespace vigil::display_test {
+namespace vigil::test_support {
 namespace {
 
 // Skips whitespace and # comments, then reads one decimal number.
@@ -146,4 +146,4 @@ std::string image_comparison::describe(const ppm_image& expected) const {
   return text.str();
 }
 
-}  // namespace vigil::display_test
+}  // namespace vigil::test_support

@@ -1,0 +1,78 @@
+# Run by vigil_test() after each build (cmake -P): reads a Boost.Test
+# executable's test tree (--list_content=DOT) and writes OUTPUT, a ctest
+# include with one test per enabled case: <PREFIX>.<case>, running
+# `EXECUTABLE --run_test=<suite/.../case>`, labelled LABELS plus the labels of
+# the case's and its suites' decorators, with TIMEOUT. Fails when a case ends up
+# with no peer label (VIGIL_PEER_LABELS) or with two.
+cmake_minimum_required(VERSION 3.18)
+include(${CMAKE_CURRENT_LIST_DIR}/vigil_test.cmake)  # VIGIL_PEER_LABELS, vigil_peer_labels_of()
+execute_process(COMMAND ${EXECUTABLE} --list_content=DOT
+                OUTPUT_VARIABLE listed_out ERROR_VARIABLE listed RESULT_VARIABLE result)
+string(APPEND listed "${listed_out}")
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "${EXECUTABLE} --list_content=DOT failed (${result}):\n${listed}")
+endif()
+
+# Node lines: tuID[...,color=C,label="NAME|FILE(LINE)|labels: @a @b"]; edges: tuP -> tuC;
+# (matched in the whole text: DOT's ';' and '[' do not survive a CMake list)
+set(cases "")
+string(REGEX MATCHALL "tu[0-9]+\\[[^\n]*color=[a-z]+,label=\"[^\"]*\"\\]" nodes "${listed}")
+foreach(node IN LISTS nodes)
+  string(REGEX MATCH "^tu([0-9]+)" _ "${node}")
+  set(id ${CMAKE_MATCH_1})
+  string(REGEX MATCH "color=([a-z]+),label=\"([^\"|]*)" _ "${node}")
+  set(color_${id} ${CMAKE_MATCH_1})
+  set(name_${id} ${CMAKE_MATCH_2})
+  set(labels_${id} "")
+  if(node MATCHES "\\|labels: ([^\"]*)\"")
+    string(REPLACE "@" "" own "${CMAKE_MATCH_1}")
+    string(STRIP "${own}" own)
+    string(REPLACE " " ";" labels_${id} "${own}")
+  endif()
+  if(id GREATER_EQUAL 65536)  # Boost.Test: case ids have bits above 16, suite ids not
+    list(APPEND cases ${id})
+  endif()
+endforeach()
+string(REGEX MATCHALL "tu[0-9]+ -> tu[0-9]+" edges "${listed}")
+foreach(edge IN LISTS edges)
+  string(REGEX MATCH "^tu([0-9]+) -> tu([0-9]+)" _ "${edge}")
+  set(parent_${CMAKE_MATCH_2} ${CMAKE_MATCH_1})
+endforeach()
+if(NOT cases)
+  message(FATAL_ERROR "${EXECUTABLE} lists no test cases:\n${listed}")
+endif()
+
+set(text "# Generated from ${EXECUTABLE} --list_content=DOT; do not edit.\n")
+set(problems "")
+foreach(id IN LISTS cases)
+  if(NOT color_${id} STREQUAL "green")
+    continue()  # disabled by a decorator
+  endif()
+  set(path ${name_${id}})
+  set(labels ${LABELS} ${labels_${id}})
+  set(up ${parent_${id}})
+  while(DEFINED parent_${up})  # stop below the master suite, which has no parent
+    set(path "${name_${up}}/${path}")
+    list(APPEND labels ${labels_${up}})
+    set(up ${parent_${up}})
+  endwhile()
+  list(REMOVE_DUPLICATES labels)
+  vigil_peer_labels_of(peers "${labels}")
+  list(LENGTH peers peer_count)
+  if(NOT peer_count EQUAL 1)
+    string(APPEND problems "  ${path}: labels '${labels}'\n")
+  endif()
+  set(test ${PREFIX}.${name_${id}})
+  string(APPEND text "add_test(${test} ${EXECUTABLE} --run_test=${path} --log_level=message)\n")
+  string(APPEND text "set_tests_properties(${test} PROPERTIES LABELS \"${labels}\" TIMEOUT ${TIMEOUT}")
+  if("viewer" IN_LIST labels)
+    string(APPEND text " RESOURCE_LOCK window")
+  endif()
+  string(APPEND text ")\n")
+endforeach()
+if(problems)
+  file(REMOVE ${OUTPUT})
+  message(FATAL_ERROR "${EXECUTABLE}: every test case needs exactly one peer label of '${VIGIL_PEER_LABELS}' "
+                      "(vigil_test LABELS, or a decorator: *boost::unit_test::label(\"qemu\")):\n${problems}")
+endif()
+file(WRITE ${OUTPUT} "${text}")

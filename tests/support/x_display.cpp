@@ -1,0 +1,129 @@
+#include "x_display.hpp"
+
+#include <X11/Xlib.h>
+#include <X11/extensions/Xfixes.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "waiting.hpp"
+
+namespace vigil::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool x_server_answers(const std::string& name) {
+  Display* display = XOpenDisplay(name.c_str());
+  if (!display)
+    return false;
+  XCloseDisplay(display);
+  return true;
+}
+
+}  // namespace
+
+virtual_display::virtual_display(const temp_directory& work, const std::string& geometry) {
+  for (int number = 90; number < 160 && !server_; ++number) {
+    if (std::ifstream("/tmp/.X" + std::to_string(number) + "-lock") ||
+        std::ifstream("/tmp/.X11-unix/X" + std::to_string(number)))
+      continue;
+    name_ = ":" + std::to_string(number);
+    server_ = std::make_unique<background_process>(
+      std::vector<std::string>{"Xvfb", name_, "-screen", "0", geometry, "-nolisten", "tcp"},
+      work.file("xvfb" + std::to_string(number) + ".log"));
+    // Up when a client connects; gone when another Xvfb won the number.
+    wait_until([&] { return !server_->is_running() || x_server_answers(name_); }, 30s, 20ms);
+    if (!server_->is_running() || !x_server_answers(name_))
+      server_.reset();
+  }
+  if (!server_)
+    throw std::runtime_error("could not start Xvfb on any display from :90 to :159");
+  setenv("DISPLAY", name_.c_str(), 1);
+}
+
+virtual_display::~virtual_display() = default;
+
+std::string virtual_display::grab(const std::string& path) const {
+  auto result = run_process({"import", "-display", name_, "-window", "root", path}, 60s);
+  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, "import failed: " << result.describe() << " " << result.stderr_text);
+  return path;
+}
+
+std::string xdotool(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "xdotool");
+  auto result = run_process(arguments, 30s);
+  BOOST_REQUIRE_MESSAGE(result.exit_code == 0,
+                        quote_command_line(arguments) << " failed: " << result.describe() << " " << result.stderr_text);
+  return result.stdout_text;
+}
+
+std::string wait_for_window(const std::string& name, std::chrono::milliseconds limit) {
+  std::string found;
+  wait_until(
+    [&] {
+      auto result = run_process({"xdotool", "search", "--onlyvisible", "--name", name}, 30s);
+      found = result.exit_code == 0 ? result.stdout_text.substr(0, result.stdout_text.find('\n')) : "";
+      return !found.empty();
+    },
+    limit, 100ms);
+  return found;
+}
+
+std::string x_cursor_image::describe() const {
+  std::ostringstream text;
+  text << width << "x" << height << " hot spot (" << hot_x << "," << hot_y << "), " << opaque_pixels()
+       << " opaque pixels, serial " << serial;
+  return text.str();
+}
+
+std::size_t x_cursor_image::opaque_pixels() const {
+  std::size_t count = 0;
+  for (auto pixel : argb)
+    count += (pixel >> 24) != 0;
+  return count;
+}
+
+std::optional<x_cursor_image> current_x_cursor() {
+  const char* name = std::getenv("DISPLAY");
+  Display* display = XOpenDisplay(name);
+  if (!display)
+    return std::nullopt;
+  std::optional<x_cursor_image> image;
+  int event_base = 0, error_base = 0;
+  if (XFixesQueryExtension(display, &event_base, &error_base)) {
+    if (XFixesCursorImage* cursor = XFixesGetCursorImage(display)) {
+      image.emplace();
+      image->width = cursor->width;
+      image->height = cursor->height;
+      image->hot_x = cursor->xhot;
+      image->hot_y = cursor->yhot;
+      image->serial = cursor->cursor_serial;
+      for (int i = 0; i < cursor->width * cursor->height; ++i)
+        image->argb.push_back(static_cast<std::uint32_t>(cursor->pixels[i]));  // unsigned long per pixel
+      XFree(cursor);
+    }
+  }
+  XCloseDisplay(display);
+  return image;
+}
+
+long differing_pixels(const std::string& a, const std::string& b, const std::string& region) {
+  std::vector<std::string> argv = {"compare", "-metric", "AE"};
+  if (!region.empty())
+    argv.insert(argv.end(), {"-extract", region});
+  argv.insert(argv.end(), {a, b, "null:"});
+  auto result = run_process(argv, 60s);
+  try {
+    return std::stol(result.stderr_text);  // compare prints the count on stderr
+  } catch (const std::exception&) {
+    BOOST_FAIL("compare printed no pixel count: " << result.describe() << " " << result.stderr_text);
+    return -1;
+  }
+}
+
+}  // namespace vigil::test_support

@@ -60,8 +60,8 @@ void on_cursor_message(cursor_actor* self, const protocol::frame& frame) {
   log.trace("{} ({} bytes)", protocol::message_type_name(SPICE_CHANNEL_CURSOR, frame.type), frame.body.size());
 }
 
-caf::behavior cursor_channel(cursor_actor* self, channel_spec spec, caf::actor renderer) {
-  self->state.to_renderer.connect(std::move(renderer));
+caf::behavior cursor_channel(cursor_actor* self, channel_spec spec, renderer_actor renderer) {
+  self->state.to_renderer.connect(caf::actor_cast<caf::actor>(std::move(renderer)));
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_cursor_message(self, frame); };
   hooks.add_health = [self](channel_health& health) { health.edges.push_back(edge_report_of(self->state.to_renderer)); };
@@ -77,7 +77,7 @@ caf::behavior cursor_channel(cursor_actor* self, channel_spec spec, caf::actor r
 
 }  // namespace
 
-caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, caf::actor renderer) {
+caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, renderer_actor renderer) {
   return system.spawn(cursor_channel, std::move(spec), std::move(renderer));
 }
 

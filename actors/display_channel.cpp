@@ -1,14 +1,15 @@
 // display_channel: applies what the server draws to the client's copy of its
 // surfaces (protocol/display_pipeline.hpp: parsing, image decoding, canvas,
-// caches, MJPEG streams) and hands the primary surface to the renderer.
+// caches, MJPEG streams) and builds frames of the primary surface for the
+// renderer when the renderer asks for one.
 //
 // Accepts:
 //   socket messages, (heartbeat_atom) -> channel_health, (shutdown_atom): see
 //     channel_endpoint.hpp
 //   (dump_primary_atom, std::string path) -> std::string: writes the primary
 //     surface as a binary PPM; "" on success, else why not
-//   (edge_ack_atom, edge_ids::display_frames, n) from the renderer: credit for
-//     the next frame
+//   (frame_request_atom, frame_request) from the renderer: credit for one
+//     frame (actors/renderer.hpp)
 //   (frame_due_atom) from itself, once per batch of drawings (see below)
 //   (report_due_atom, deadline_ms) from itself: a video stream report window
 //     may have timed out (see below)
@@ -17,12 +18,14 @@
 //   DISPLAY_STREAM_REPORT to the server for every stream it activated reports
 //     on (protocol/stream_reports.hpp), one debug log line each
 //   (channel_event_atom, channel_event) to its parent (channel_endpoint)
-//   (frame_atom, primary_frame_ptr) to the renderer over a keep_latest
-//     bounded edge of capacity 1: one frame in flight; while it is, newer
-//     drawings only extend the next frame's dirty rectangle, and the frame is
-//     built (the primary copied) only when the renderer has acknowledged the
-//     previous one. Its sequence number counts batches, so the renderer sees
-//     how many were folded together.
+//   (frame_source_atom, self) to the renderer once, at start
+//   (frame_atom, frame_patch_ptr) to the renderer, one per request: what
+//     changed on the primary since the last frame (protocol/damage_region.hpp),
+//     the pixels of those rectangles only, unless the surface is new or the
+//     request asks for all of it. Between requests drawings only add to the
+//     damage: a renderer that asks slowly costs coalesced frames, never memory
+//     or copies. The frame's sequence number counts batches, so the renderer
+//     sees how many were folded together.
 //
 // Batching: the first drawing that touches the primary schedules a
 // (frame_due_atom) to self; it arrives after the socket data already queued,
@@ -54,6 +57,7 @@
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
 #include "protocol/canvas.hpp"
+#include "protocol/damage_region.hpp"
 #include "protocol/display_pipeline.hpp"
 #include "protocol/stream_reports.hpp"
 
@@ -74,24 +78,17 @@ protocol::capability_set display_caps() {
           SPICE_DISPLAY_CAP_LZ4_COMPRESSION, SPICE_DISPLAY_CAP_MULTI_CODEC, SPICE_DISPLAY_CAP_CODEC_MJPEG};
 }
 
-protocol::rect united(const protocol::rect& a, const protocol::rect& b) {
-  if (a.empty())
-    return b;
-  if (b.empty())
-    return a;
-  return protocol::rect{std::min(a.top, b.top), std::min(a.left, b.left), std::max(a.bottom, b.bottom),
-                        std::max(a.right, b.right)};
-}
-
 struct display_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   std::unique_ptr<protocol::display_pipeline> pipeline;
-  bounded_edge frames{"display_frames", edge_ids::display_frames, 1, overflow_policy::keep_latest};
-  bool has_renderer = false;
-  protocol::rect pending_dirty;   // primary area changed since the last frame sent
-  bool frame_wanted = false;      // a batch ended with changes not yet sent
-  bool frame_due_scheduled = false;
+  renderer_actor renderer;
+  std::optional<frame_request> request;  // the renderer's credit, until a frame answers it
+  protocol::damage_region damage;        // primary area changed since the last frame sent
+  bool surface_replaced = false;         // the primary is new since the last frame sent
+  bool frame_due_scheduled = false;      // a batch is being drawn
   std::uint64_t batches = 0;
+  std::uint64_t frames_sent = 0;
+  std::shared_ptr<pixel_buffer_pool> pixel_pool = pixel_buffer_pool::make();
   std::set<std::uint16_t> unsupported_seen;
   std::vector<std::string> errors;  // the first `listed_errors`
   std::uint64_t error_count = 0;
@@ -104,36 +101,37 @@ struct display_channel_state {
 
 using display_actor = caf::stateful_actor<display_channel_state>;
 
-primary_frame_ptr snapshot(const protocol::surface& primary, const protocol::rect& dirty, std::uint64_t sequence) {
-  auto frame = std::make_shared<primary_frame>();
-  frame->width = primary.width;
-  frame->height = primary.height;
-  frame->pixels = primary.pixels;
-  frame->dirty = dirty;
-  frame->sequence = sequence;
-  return frame;
-}
-
-void send_frame_if_credit(display_actor* self) {
+// A frame once the renderer asked for one and the current batch is drawn.
+void send_frame_if_requested(display_actor* self) {
   auto& state = self->state;
-  if (!state.frame_wanted || state.frames.stats().in_flight >= state.frames.capacity())
+  if (!state.request || state.frame_due_scheduled)
     return;
   const protocol::surface* primary = state.pipeline->surfaces().primary();
   if (!primary)
     return;
-  state.frames.send_values(self, frame_atom::value, snapshot(*primary, state.pending_dirty, state.batches));
-  state.pending_dirty = {};
-  state.frame_wanted = false;
+  const bool whole = state.request->whole || state.surface_replaced;
+  if (!whole && state.damage.empty())
+    return;
+  std::vector<protocol::rect> rects;
+  if (whole) {
+    rects.push_back(primary->bounds());
+    state.damage.clear();
+  } else {
+    rects = state.damage.take(primary->bounds());
+  }
+  pixel_buffer_pool* pool = state.request->pixels ? state.pixel_pool.get() : nullptr;
+  self->send(state.renderer, frame_atom::value, make_frame_patch(*primary, std::move(rects), whole, state.batches, pool));
+  ++state.frames_sent;
+  state.request.reset();
+  state.surface_replaced = false;
 }
 
 void note_primary_change(display_actor* self, const protocol::display_step& step) {
   auto& state = self->state;
-  if (!state.has_renderer)
+  if (!state.renderer)
     return;
-  state.pending_dirty = united(state.pending_dirty, step.primary_damage);
-  if (step.primary_replaced)
-    if (const protocol::surface* primary = state.pipeline->surfaces().primary())
-      state.pending_dirty = primary->bounds();
+  state.damage.add(step.primary_damage);
+  state.surface_replaced = state.surface_replaced || step.primary_replaced;
   if (!state.frame_due_scheduled) {
     state.frame_due_scheduled = true;
     self->send(self, frame_due_atom::value);
@@ -266,8 +264,16 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
 
 void add_display_health(display_actor* self, channel_health& health) {
   auto& state = self->state;
-  if (state.has_renderer)
-    health.edges.push_back(edge_report_of(state.frames));
+  if (state.renderer) {
+    edge_report frames;
+    frames.name = "display->renderer frames";
+    frames.policy = "credit";
+    frames.capacity = 1;
+    frames.sent = state.frames_sent;
+    frames.coalesced = state.batches - state.frames_sent;
+    frames.in_flight = state.request ? 0 : 1;
+    health.edges.push_back(frames);
+  }
   health.errors.insert(health.errors.end(), state.errors.begin(), state.errors.end());
   health.video = state.video;
   if (state.error_count > state.errors.size())
@@ -289,7 +295,7 @@ std::string dump_primary(display_actor* self, const std::string& path) {
 }
 
 caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::display_init_request display_init,
-                              caf::actor renderer, std::optional<protocol::mm_time_sync> mm_time) {
+                              renderer_actor renderer, std::optional<protocol::mm_time_sync> mm_time) {
   auto& state = self->state;
   if (mm_time)
     state.mm_clock.sync(*mm_time);
@@ -297,10 +303,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   settings.pixmap_cache_pixels = static_cast<std::uint64_t>(std::max<std::int64_t>(display_init.pixmap_cache_size, 0));
   settings.glz_window_pixels = static_cast<std::size_t>(std::max<std::int32_t>(display_init.glz_window_size, 0));
   state.pipeline = std::make_unique<protocol::display_pipeline>(settings);
-  if (renderer) {
-    state.has_renderer = true;
-    state.frames.connect(renderer);
-  }
+  state.renderer = std::move(renderer);
   spec.channel_caps = display_caps();
   channel_endpoint::hooks hooks;
   hooks.on_up = [self, display_init] {
@@ -310,13 +313,13 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   hooks.add_health = [self](channel_health& health) { add_display_health(self, health); };
   state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   state.endpoint->start();
+  if (state.renderer)
+    self->send(state.renderer, frame_source_atom::value, caf::actor{self});
   caf::message_handler display_handlers{
     [self](dump_primary_atom, const std::string& path) { return dump_primary(self, path); },
-    [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
-      if (edge_id != edge_ids::display_frames)
-        return;
-      self->state.frames.on_ack(self, count);
-      send_frame_if_credit(self);
+    [self](frame_request_atom, const frame_request& request) {
+      self->state.request = request;
+      send_frame_if_requested(self);
     },
     [self](report_due_atom, std::uint64_t deadline_ms) {
       auto& state = self->state;
@@ -328,8 +331,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
       auto& state = self->state;
       state.frame_due_scheduled = false;
       ++state.batches;
-      state.frame_wanted = true;
-      send_frame_if_credit(self);
+      send_frame_if_requested(self);
     },
   };
   return display_handlers.or_else(state.endpoint->handlers());
@@ -338,7 +340,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
 }  // namespace
 
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, caf::actor renderer,
+                                 protocol::display_init_request display_init, renderer_actor renderer,
                                  std::optional<protocol::mm_time_sync> mm_time) {
   return system.spawn(display_channel, std::move(spec), display_init, std::move(renderer), mm_time);
 }

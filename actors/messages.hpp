@@ -33,10 +33,9 @@ using main_status_atom = caf::atom_constant<caf::atom("mainstat")>;  // main -> 
 namespace edge_ids {
 constexpr std::uint32_t socket_bytes = 1;   // socket_broker -> channel: credit halts socket reads
 constexpr std::uint32_t main_status = 2;    // main channel -> session: keep_latest
-constexpr std::uint32_t display_frames = 3; // display channel -> renderer: keep_latest
-constexpr std::uint32_t viewer_frames = 4;  // renderer -> window: keep_latest
+// 3 and 4 were the frame edges: frames are pulled by credit now (renderer.hpp)
 constexpr std::uint32_t cursor_state = 5;   // cursor channel -> renderer: keep_latest
-constexpr std::uint32_t viewer_cursor = 6;  // renderer -> window: keep_latest
+// 6 was the cursor edge to the window: the cursor goes with the renderer's updates now
 constexpr std::uint32_t agent_events = 7;   // main channel -> session: fault (agent_events.hpp)
 constexpr std::uint32_t viewer_agent_events = 8;  // session supervisor -> window: fault
 constexpr std::uint32_t playback_audio = 9;  // playback channel -> audio sink: drop_oldest

@@ -1,112 +1,129 @@
-// renderer: see renderer.hpp for its message interface.
+// renderer: see renderer.hpp for its interface and policies.
 #include "actors/renderer.hpp"
 
-#include <algorithm>
 #include <thread>
 
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
-#include "actors/input_events.hpp"
-#include "actors/messages.hpp"
 
 namespace vigil {
 
 namespace {
 
 struct renderer_state {
-  primary_frame_ptr latest;
-  renderer_health health;
-  bounded_edge to_viewer{"renderer->viewer", edge_ids::viewer_frames, 1, overflow_policy::keep_latest};
-  // The newest frame the viewer has not been sent yet (it is still drawing the
-  // previous one), and the union of the dirty rectangles of every frame it
-  // stands for: the viewer only copies a frame's dirty rectangle, so a frame
-  // that replaces another must carry both areas.
-  primary_frame_ptr held;
-  protocol::rect held_dirty;
-  bool held_coalesced = false;
+  // The display channel whose primary is shown, and whether a frame
+  // request to it is outstanding.
+  caf::actor source;
+  bool requested = false;
+  bool consumer_needs_whole = true;  // the consumer has no picture of the current source yet
+  frame_consumer consumer;
+  bool consumer_busy = false;  // an update is being shown: the consumer's credit is spent
+  frame_patch_ptr held;        // picture changes waiting for the consumer
   protocol::cursor_state cursor;
-  bounded_edge cursor_to_viewer{"renderer->viewer cursor", edge_ids::viewer_cursor, 1, overflow_policy::keep_latest};
+  bool cursor_changed = false;  // the consumer has not seen `cursor`
+  renderer_health health;
   static inline const char* name = "renderer";
 };
 
-using renderer_actor = caf::stateful_actor<renderer_state>;
+using renderer_pointer = renderer_actor::stateful_pointer<renderer_state>;
 
-protocol::rect united(const protocol::rect& a, const protocol::rect& b) {
-  if (a.empty())
-    return b;
-  if (b.empty())
-    return a;
-  return protocol::rect{std::min(a.top, b.top), std::min(a.left, b.left), std::max(a.bottom, b.bottom),
-                        std::max(a.right, b.right)};
-}
-
-void hold_for_viewer(renderer_actor* self, const primary_frame_ptr& frame) {
+// Credit to the source for one frame, when the consumer can take it soon:
+// nothing held, nothing being shown. Headless there is no consumer to wait for.
+void request_frame(renderer_pointer self) {
   auto& state = self->state;
-  state.held_coalesced = state.held != nullptr;
-  state.held_dirty = state.held ? united(state.held_dirty, frame->dirty) : frame->dirty;
-  state.held = frame;
-}
-
-// Sends the held frame once the viewer has credit; a copy with the united
-// dirty rectangle when it replaced earlier frames (only then: pixels are copied).
-void send_held(renderer_actor* self) {
-  auto& state = self->state;
-  if (!state.held || state.to_viewer.full())
+  if (!state.source || state.requested)
     return;
-  primary_frame_ptr frame = state.held;
-  if (state.held_coalesced) {
-    auto widened = std::make_shared<primary_frame>(*frame);
-    widened->dirty = state.held_dirty;
-    frame = std::move(widened);
-  }
-  state.held.reset();
-  state.held_coalesced = false;
-  state.to_viewer.send_values(self, frame_atom::value, frame);
+  const bool viewing = static_cast<bool>(state.consumer);
+  if (viewing && (state.held || state.consumer_busy))
+    return;
+  state.requested = true;
+  // The display channel is dynamically typed: a typed actor's send() cannot reach it.
+  caf::unsafe_send_as(self, state.source, frame_request_atom::value,
+                      frame_request{viewing, viewing && state.consumer_needs_whole});
 }
 
-caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_delay_per_frame) {
+void send_update(renderer_pointer self) {
+  auto& state = self->state;
+  if (!state.consumer || state.consumer_busy || (!state.held && !state.cursor_changed))
+    return;
+  screen_update update;
+  update.picture = std::move(state.held);
+  if (state.cursor_changed)
+    update.cursor = state.cursor;
+  state.held.reset();
+  state.cursor_changed = false;
+  state.consumer_busy = true;
+  self->send(state.consumer, screen_update_atom::value, std::move(update));
+}
+
+void on_frame(renderer_pointer self, const frame_patch_ptr& frame) {
+  auto& state = self->state;
+  if (!frame || !state.source || self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(state.source))
+    return;  // from a source replaced since it was asked
+  state.requested = false;
+  auto& health = state.health;
+  if (health.frames_rendered > 0 && frame->sequence > health.last_sequence + 1)
+    health.frames_coalesced += frame->sequence - health.last_sequence - 1;
+  ++health.frames_rendered;
+  health.last_sequence = frame->sequence;
+  health.width = frame->width;
+  health.height = frame->height;
+  if (state.consumer) {
+    if (!frame->pixels || (state.consumer_needs_whole && !frame->whole)) {
+      request_frame(self);  // asked for before the consumer came: it needs every pixel
+      return;
+    }
+    state.consumer_needs_whole = false;
+    state.held = frame;
+    send_update(self);
+  }
+  request_frame(self);
+}
+
+renderer_actor::behavior_type renderer(renderer_pointer self, std::chrono::milliseconds debug_delay_per_frame) {
+  self->set_down_handler([self](const caf::down_msg& down) {
+    if (down.source == self->state.source.address()) {
+      self->state.source = nullptr;
+      self->state.requested = false;
+    }
+  });
   return {
-    [self, debug_delay_per_frame](frame_atom, const primary_frame_ptr& frame) {
+    [self](frame_source_atom, const caf::actor& display) {
       auto& state = self->state;
+      state.source = display;
+      state.requested = false;
+      state.consumer_needs_whole = true;
+      self->monitor(display);
+      request_frame(self);
+    },
+    [self, debug_delay_per_frame](frame_atom, const frame_patch_ptr& frame) {
       if (debug_delay_per_frame.count() > 0)
         std::this_thread::sleep_for(debug_delay_per_frame);  // debug-only: a deliberately slow renderer
-      if (frame) {
-        auto& health = state.health;
-        if (health.frames_rendered > 0 && frame->sequence > health.last_sequence + 1)
-          health.frames_coalesced += frame->sequence - health.last_sequence - 1;
-        ++health.frames_rendered;
-        health.last_sequence = frame->sequence;
-        health.width = frame->width;
-        health.height = frame->height;
-        state.latest = frame;
-        hold_for_viewer(self, frame);
-        send_held(self);
-      }
-      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::display_frames);
-    },
-    [self](latest_frame_atom) { return self->state.latest; },
-    [self](subscribe_frames_atom, const caf::actor& viewer) {
-      auto& state = self->state;
-      state.to_viewer.connect(viewer);
-      state.cursor_to_viewer.connect(viewer);
-      state.held.reset();  // the latest goes now, whole (a new viewer has no picture)
-      if (state.latest)
-        state.to_viewer.send_values(self, frame_atom::value, state.latest);
-      state.cursor_to_viewer.send_values(self, cursor_state_atom::value, state.cursor);
+      on_frame(self, frame);
     },
     [self](cursor_state_atom, const protocol::cursor_state& cursor) {
       self->state.cursor = cursor;
-      self->state.cursor_to_viewer.send_values(self, cursor_state_atom::value, cursor);
+      self->state.cursor_changed = true;
+      send_update(self);
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::cursor_state);
     },
-    [self](edge_ack_atom, std::uint32_t edge_id, std::uint32_t count) {
-      if (edge_id == edge_ids::viewer_frames) {
-        self->state.to_viewer.on_ack(self, count);
-        send_held(self);
-      }
-      else if (edge_id == edge_ids::viewer_cursor)
-        self->state.cursor_to_viewer.on_ack(self, count);
+    [self](subscribe_frames_atom, const frame_consumer& consumer) {
+      auto& state = self->state;
+      state.consumer = consumer;
+      state.consumer_busy = false;
+      state.consumer_needs_whole = true;
+      state.held.reset();
+      state.cursor_changed = true;
+      send_update(self);
+      request_frame(self);
+    },
+    [self](frame_shown_atom) {
+      self->state.consumer_busy = false;
+      send_update(self);
+      request_frame(self);
     },
     [self](health_atom) { return self->state.health; },
     [self](shutdown_atom) { self->quit(); },
@@ -115,7 +132,7 @@ caf::behavior renderer(renderer_actor* self, std::chrono::milliseconds debug_del
 
 }  // namespace
 
-caf::actor spawn_renderer(caf::actor_system& system, std::chrono::milliseconds debug_delay_per_frame) {
+renderer_actor spawn_renderer(caf::actor_system& system, std::chrono::milliseconds debug_delay_per_frame) {
   return system.spawn(renderer, debug_delay_per_frame);
 }
 

@@ -1,72 +1,97 @@
-// The renderer: receives the primary surface as immutable frames from a
-// display channel and keeps the latest one for whatever shows it (headless:
-// nothing, it only counts; the window, later, reads frames from it).
+// The renderer: the compositor between the display and cursor channels and
+// whatever shows the session (the window; headless: nothing). It is the one
+// place that knows what is on screen, and it outlives reconnects.
 //
-// Accepts:
-//   (frame_atom, primary_frame_ptr) from a display channel, over its
-//       keep_latest bounded edge (edge_ids::display_frames, capacity 1):
-//       each frame is acknowledged with (edge_ack_atom, display_frames, 1)
-//       once kept, and the channel sends no next frame before that, so the
-//       renderer's mailbox never holds more than one frame per channel.
-//   (latest_frame_atom) -> primary_frame_ptr   nullptr before the first frame
-//   (subscribe_frames_atom, caf::actor viewer) the viewer gets every frame kept
-//       from now on (the latest at once), as (frame_atom, primary_frame_ptr)
-//       over a keep_latest bounded edge of capacity 1: a viewer that draws
-//       slowly (or stops) only ever has the newest frame waiting, its dirty
-//       rectangle widened to cover the frames it replaced (the viewer copies
-//       only that rectangle)
-//   (cursor_state_atom, protocol::cursor_state) from the cursor channel over its
-//       keep_latest edge (acknowledged); passed to the viewer the same way
-//   (edge_ack_atom, viewer_frames | viewer_cursor, n)   from the viewer
-//   (health_atom) -> renderer_health
-//   (shutdown_atom)                            quits
-// Sends: the acknowledgements above; frames to its viewer.
+// Frames are pulled, never pushed. A display channel offers its primary
+// surface (frame_source_atom) and builds a frame only when the renderer asks
+// for one (frame_request_atom): the request is the credit, one at a time. The
+// renderer asks again only once the consumer has shown the last update
+// (frame_shown_atom), so frames are paced to what the window shows, and while
+// it is busy the channel folds its drawings into the next frame's damage.
+// Headless the renderer asks for damage only (no pixels: nothing is copied)
+// and at once, so it still counts frames.
+//
+// Updates to the consumer combine what changed since the last one: the
+// picture's changes (a frame_patch) and the guest's cursor. One update is in
+// flight at a time; the cursor channel's edge is keep_latest (acknowledged at
+// once), so a cursor that moves while the consumer is busy costs one update.
+//
+// A consumer that subscribes has no picture yet: the next frame it gets is
+// the whole surface. Display channels beyond display:0 are not shown (one
+// window, one display).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include <optional>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
-#include "actors/channel_endpoint.hpp"
-#include "protocol/channel_messages.hpp"
-#include "protocol/display_messages.hpp"
+#include "actors/frame_patch.hpp"
+#include "actors/input_events.hpp"
+#include "actors/messages.hpp"
 
 namespace vigil {
 
+using frame_source_atom = caf::atom_constant<caf::atom("framesrc")>;
+using frame_request_atom = caf::atom_constant<caf::atom("framereq")>;
 using frame_atom = caf::atom_constant<caf::atom("frame")>;
-using latest_frame_atom = caf::atom_constant<caf::atom("lastframe")>;
+using screen_update_atom = caf::atom_constant<caf::atom("screenupd")>;
+using frame_shown_atom = caf::atom_constant<caf::atom("frameshown")>;
 using subscribe_frames_atom = caf::atom_constant<caf::atom("subframes")>;
 
-// One picture of the primary surface. Never changed after it is sent.
-struct primary_frame {
-  std::uint32_t width = 0;
-  std::uint32_t height = 0;
-  std::vector<std::uint32_t> pixels;  // 0xAARRGGBB (A unused), top row first
-  protocol::rect dirty;               // changed since the previous frame sent
-  std::uint64_t sequence = 0;         // the display channel's update count; gaps = coalesced updates
+// The renderer's credit to a display channel: build one frame.
+struct frame_request {
+  bool pixels = true;  // false: the rectangles only (nobody looks at the pixels)
+  bool whole = false;  // the whole surface, whatever changed (the consumer has no picture)
 };
-using primary_frame_ptr = std::shared_ptr<const primary_frame>;
+
+// What changed on screen since the consumer's last update.
+struct screen_update {
+  frame_patch_ptr picture;                      // null: the picture is unchanged
+  std::optional<protocol::cursor_state> cursor;  // set: the guest's cursor changed
+};
 
 struct renderer_health {
-  std::uint64_t frames_rendered = 0;   // frames received
-  std::uint64_t frames_coalesced = 0;  // updates folded into later frames while the renderer was busy
+  std::uint64_t frames_rendered = 0;   // frames received from the display channel
+  std::uint64_t frames_coalesced = 0;  // display batches folded into later frames while the consumer was busy
   std::uint64_t last_sequence = 0;
-  std::uint32_t width = 0;             // of the latest frame
+  std::uint32_t width = 0;  // of the latest frame
   std::uint32_t height = 0;
 };
 
-// `debug_delay_per_frame` (debug-only fault injection, normally 0) makes it slow.
-caf::actor spawn_renderer(caf::actor_system& system,
-                          std::chrono::milliseconds debug_delay_per_frame = std::chrono::milliseconds(0));
+// Whatever shows the session: takes one update at a time and answers each
+// with (frame_shown_atom) to the renderer once it is on screen.
+using frame_consumer = caf::typed_actor<caf::reacts_to<screen_update_atom, screen_update>>;
 
+using renderer_actor = caf::typed_actor<
+  // A display channel (dynamically typed: it answers (frame_request_atom,
+  // frame_request) with one (frame_atom, frame_patch_ptr)) offers its
+  // primary surface; a newer offer replaces the older (a reconnect).
+  caf::reacts_to<frame_source_atom, caf::actor>,
+  caf::reacts_to<frame_atom, frame_patch_ptr>,
+  // From the cursor channel over its keep_latest bounded edge
+  // (edge_ids::cursor_state), acknowledged at once.
+  caf::reacts_to<cursor_state_atom, protocol::cursor_state>,
+  // The consumer from now on (it replaces any earlier one).
+  caf::reacts_to<subscribe_frames_atom, frame_consumer>,
+  caf::reacts_to<frame_shown_atom>,
+  caf::replies_to<health_atom>::with<renderer_health>,
+  caf::reacts_to<shutdown_atom>>;
+
+// `debug_delay_per_frame` (debug-only fault injection, normally 0) makes it slow.
+renderer_actor spawn_renderer(caf::actor_system& system,
+                              std::chrono::milliseconds debug_delay_per_frame = std::chrono::milliseconds(0));
 
 }  // namespace vigil
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::primary_frame_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::frame_patch_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::frame_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::screen_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::renderer_health)

@@ -101,7 +101,7 @@ void supervise_listed_channels(session_actor* self) {
         continue;  // already supervised
       case SPICE_CHANNEL_DISPLAY: {
         // Only the first display's frames are shown; others are drawn but not rendered.
-        auto renderer = address.id == 0 ? state.options.renderer : caf::actor{};
+        auto renderer = address.id == 0 ? state.options.renderer : renderer_actor{};
         supervise(self, address.type, address.id,
                   [&system, display_init, renderer, mm_time = state.info.mm_time](channel_spec spec) {
                     return spawn_display_channel(system, std::move(spec), display_init, renderer, mm_time);

@@ -59,7 +59,7 @@ struct session_options {
   std::size_t main_status_edge_capacity = 4;
   bool client_mouse_mode = true;  // mouse.client_mode
   agent_settings agent;           // [agent]
-  caf::actor renderer;  // owned by the session supervisor: it outlives reconnects
+  renderer_actor renderer;  // owned by the session supervisor: it outlives reconnects
   bool audio_enabled = true;         // audio.enabled: connect the playback channel
   playback_options playback;
   audio_sink_options audio_sink;     // how the session supervisor makes the sink

@@ -5,63 +5,12 @@
 #include <string>
 
 #include "protocol/canvas.hpp"
+#include "protocol/damage_region.hpp"
 
 namespace vigil::protocol {
-namespace {
-
-rect intersect(const rect& a, const rect& b) {
-  rect r;
-  r.top = std::max(a.top, b.top);
-  r.left = std::max(a.left, b.left);
-  r.bottom = std::min(a.bottom, b.bottom);
-  r.right = std::min(a.right, b.right);
-  return r;
-}
-
-// Rectangles that may overlap -> the same area as non-overlapping rectangles:
-// cut the plane into horizontal bands at every top and bottom edge, and in
-// each band merge the x-intervals of the rectangles spanning it.
-std::vector<rect> without_overlaps(std::vector<rect> pieces) {
-  std::vector<std::int32_t> edges;
-  edges.reserve(pieces.size() * 2);
-  for (const auto& piece : pieces) {
-    edges.push_back(piece.top);
-    edges.push_back(piece.bottom);
-  }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  std::sort(pieces.begin(), pieces.end(), [](const rect& a, const rect& b) { return a.top < b.top; });
-
-  std::vector<rect> out;
-  std::vector<const rect*> active;
-  std::vector<std::pair<std::int32_t, std::int32_t>> spans;
-  std::size_t next = 0;
-  for (std::size_t band = 0; band + 1 < edges.size(); ++band) {
-    const std::int32_t top = edges[band];
-    const std::int32_t bottom = edges[band + 1];
-    while (next < pieces.size() && pieces[next].top <= top)
-      active.push_back(&pieces[next++]);
-    active.erase(std::remove_if(active.begin(), active.end(), [top](const rect* r) { return r->bottom <= top; }),
-                 active.end());
-    spans.clear();
-    for (const rect* r : active)
-      spans.emplace_back(r->left, r->right);
-    std::sort(spans.begin(), spans.end());
-    for (std::size_t i = 0; i < spans.size();) {
-      std::int32_t left = spans[i].first;
-      std::int32_t right = spans[i].second;
-      for (++i; i < spans.size() && spans[i].first <= right; ++i)
-        right = std::max(right, spans[i].second);
-      out.push_back(rect{top, left, bottom, right});
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 result<std::vector<rect>> drawing_region(const rect& box, const clip& clip, const rect& surface_bounds) {
-  const rect bounded = intersect(box, surface_bounds);
+  const rect bounded = intersection(box, surface_bounds);
   std::vector<rect> pieces;
   if (bounded.empty())
     return pieces;
@@ -73,13 +22,13 @@ result<std::vector<rect>> drawing_region(const rect& box, const clip& clip, cons
     return parse_error{"clip has " + std::to_string(clip.rects.size()) + " rectangles, more than the limit of " +
                        std::to_string(max_clip_rects)};
   for (const auto& clip_rect : clip.rects) {
-    const rect piece = intersect(bounded, clip_rect);
+    const rect piece = intersection(bounded, clip_rect);
     if (!piece.empty())
       pieces.push_back(piece);
   }
   if (pieces.size() <= 1)
     return pieces;
-  return without_overlaps(std::move(pieces));
+  return disjoint_rects(std::move(pieces));
 }
 
 raster_operation::raster_operation(std::uint16_t descriptor, std::uint16_t input_invert, std::uint16_t dest_invert) {

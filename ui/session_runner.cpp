@@ -87,9 +87,9 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
           frontend->show_status(phase, text);
       },
       [&](session_ended_atom, const session_end& end) { status = status_of(end); },
-      [&](frame_atom, const primary_frame_ptr& frame) {
+      [&](screen_update_atom, const screen_update& update) {
         if (frontend)
-          frontend->show_frame(self, frame);
+          frontend->show_update(self, update);
       },
       [&](mouse_mode_atom, std::uint16_t mode) {
         if (frontend)
@@ -100,10 +100,6 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
         if (frontend)
           frontend->on_agent_event(self, event);
         self->send(supervisor, edge_ack_atom::value, edge_ids::viewer_agent_events, std::uint32_t{1});
-      },
-      [&](cursor_state_atom, const protocol::cursor_state& cursor) {
-        if (frontend)
-          frontend->show_cursor(self, cursor);
       },
       caf::after(wait) >> [] {});
     if (status)

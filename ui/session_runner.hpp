@@ -46,8 +46,9 @@ public:
   virtual std::chrono::milliseconds pump_interval() const = 0;
   // Handles the user's input; returns an exit status when the user ended it.
   virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) = 0;
-  virtual void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) = 0;
-  virtual void show_cursor(caf::scoped_actor& self, const protocol::cursor_state& cursor) = 0;
+  // What changed on screen (actors/renderer.hpp); answered with
+  // (frame_shown_atom) to the renderer once it is shown.
+  virtual void show_update(caf::scoped_actor& self, const screen_update& update) = 0;
   virtual void show_status(const std::string& phase, const std::string& text) = 0;
   virtual void show_vm_name(const std::string& name) = 0;
   virtual void set_mouse_mode(std::uint16_t mode) = 0;  // SPICE_MOUSE_MODE_*

@@ -45,7 +45,7 @@ public:
     agent_ = std::make_unique<window_agent>(options.agent, [this](caf::message event) { send_agent(std::move(event)); });
     options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     main_actor_ = &self;
-    self->send(renderer_, subscribe_frames_atom::value, caf::actor{self});
+    self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(self));
   }
 
   void connect_session(const caf::actor& session_supervisor) override { session_ = session_supervisor; }
@@ -108,22 +108,17 @@ public:
 
   void on_agent_event(caf::scoped_actor&, const caf::message& event) override { agent_->on_agent_event(event); }
 
-  void show_frame(caf::scoped_actor& self, const primary_frame_ptr& frame) override {
-    if (frame && picture_.update(*frame) && !options_.fullscreen) {
+  void show_update(caf::scoped_actor&, const screen_update& update) override {
+    if (update.picture && picture_.update(*update.picture) && !options_.fullscreen) {
       window_.setSize(picture_.size());
       window_.setView(sf::View(sf::FloatRect(0, 0, picture_.size().x, picture_.size().y)));
       keep_on_screen();
     }
-    // Credit back to the renderer only once drawn: a slow window coalesces frames there.
-    self->send(renderer_, edge_ack_atom::value, edge_ids::viewer_frames, std::uint32_t{1});
+    if (update.cursor)
+      cursor_.show(window_, *update.cursor, input_.grabbed());
+    update_to_acknowledge_ = true;  // once it is drawn: a slow window coalesces frames upstream
     needs_redraw_ = true;
     last_frame_ = std::chrono::steady_clock::now();
-  }
-
-  void show_cursor(caf::scoped_actor& self, const protocol::cursor_state& cursor) override {
-    self->send(renderer_, edge_ack_atom::value, edge_ids::viewer_cursor, std::uint32_t{1});
-    cursor_.show(window_, cursor, input_.grabbed());
-    needs_redraw_ = true;
   }
 
   void show_status(const std::string& phase, const std::string& text) override {
@@ -215,6 +210,10 @@ private:
     picture_.draw(server_cursor ? &cursor_ : nullptr, banner_, present);
     input_.set_geometry(picture_.geometry());
     needs_redraw_ = false;
+    if (update_to_acknowledge_ && main_actor_) {
+      update_to_acknowledge_ = false;
+      (*main_actor_)->send(renderer_, frame_shown_atom::value);
+    }
   }
 
   // Input and agent events go to the session supervisor, which passes them on
@@ -238,11 +237,12 @@ private:
   window_cursor cursor_;
   std::unique_ptr<window_agent> agent_;
   status_banner banner_;
-  caf::actor renderer_;
+  renderer_actor renderer_;
   caf::actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
   std::string vm_name_;
   bool needs_redraw_ = true;
+  bool update_to_acknowledge_ = false;
   std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <SFML/OpenGL.hpp>
+
 #include "common/log.hpp"
 
 namespace vigil {
@@ -10,6 +12,10 @@ namespace {
 
 constexpr const char* banner_font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr unsigned banner_height = 28;
+// The picture's A is not opacity (SPICE leaves it 0 on xRGB surfaces): its
+// colours replace what is under them, whose alpha stays.
+const sf::BlendMode opaque_picture(sf::BlendMode::One, sf::BlendMode::Zero, sf::BlendMode::Add, sf::BlendMode::Zero,
+                                   sf::BlendMode::One, sf::BlendMode::Add);
 
 }  // namespace
 
@@ -18,7 +24,7 @@ window_picture::window_picture(sf::RenderWindow& window) : window_(window) {
     named_logger("viewer")->warn("cannot load {}: the status banner shows no text", banner_font_path);
 }
 
-bool window_picture::update(const primary_frame& frame) {
+bool window_picture::update(const frame_patch& frame) {
   if (frame.width == 0 || frame.height == 0)
     return false;
   bool new_size = size_.x != frame.width || size_.y != frame.height;
@@ -26,28 +32,17 @@ bool window_picture::update(const primary_frame& frame) {
     texture_.create(frame.width, frame.height);
     size_ = {frame.width, frame.height};
   }
-  auto clamp = [](std::int64_t value, std::int64_t high) { return std::clamp<std::int64_t>(value, 0, high); };
-  std::int64_t left = new_size ? 0 : clamp(frame.dirty.left, frame.width);
-  std::int64_t top = new_size ? 0 : clamp(frame.dirty.top, frame.height);
-  std::int64_t right = new_size ? frame.width : clamp(frame.dirty.right, frame.width);
-  std::int64_t bottom = new_size ? frame.height : clamp(frame.dirty.bottom, frame.height);
-  if (right <= left || bottom <= top)
+  if (!frame.pixels)
     return new_size;
-  auto width = static_cast<std::size_t>(right - left);
-  rgba_.resize(width * static_cast<std::size_t>(bottom - top) * 4);
-  std::uint8_t* out = rgba_.data();
-  for (std::int64_t y = top; y < bottom; ++y) {
-    const std::uint32_t* row = frame.pixels.data() + static_cast<std::size_t>(y) * frame.width;
-    for (std::int64_t x = left; x < right; ++x) {
-      std::uint32_t pixel = row[x];  // 0xAARRGGBB; SPICE's A is not opacity for the primary
-      *out++ = static_cast<std::uint8_t>(pixel >> 16);
-      *out++ = static_cast<std::uint8_t>(pixel >> 8);
-      *out++ = static_cast<std::uint8_t>(pixel);
-      *out++ = 0xFF;
-    }
+  // The canvas's 0xAARRGGBB words are BGRA bytes: uploaded as they are.
+  window_.setActive(true);
+  sf::Texture::bind(&texture_);
+  for (std::size_t i = 0; i < frame.rects.size(); ++i) {
+    const auto& r = frame.rects[i];
+    glTexSubImage2D(GL_TEXTURE_2D, 0, r.left, r.top, static_cast<GLsizei>(r.width()), static_cast<GLsizei>(r.height()),
+                    GL_BGRA, GL_UNSIGNED_BYTE, frame.rect_pixels(i));
   }
-  texture_.update(rgba_.data(), static_cast<unsigned>(width), static_cast<unsigned>(bottom - top),
-                  static_cast<unsigned>(left), static_cast<unsigned>(top));
+  sf::Texture::bind(nullptr);
   return new_size;
 }
 
@@ -59,7 +54,7 @@ void window_picture::draw(const window_cursor* cursor, const status_banner& bann
     sf::Sprite picture(texture_);
     picture.setScale(geometry_.scale, geometry_.scale);
     picture.setPosition(geometry_.offset_x, geometry_.offset_y);
-    window_.draw(picture);
+    window_.draw(picture, sf::RenderStates(opaque_picture));
     if (cursor && cursor->state().visible && cursor->shape()) {
       const auto& shape = *cursor->shape();
       if (cursor->shape() != cursor_shape_) {

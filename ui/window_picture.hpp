@@ -25,9 +25,9 @@ class window_picture {
 public:
   explicit window_picture(sf::RenderWindow& window);
 
-  // Copies the frame's changed rectangle (everything, on a new size) into
-  // the picture. True when the picture's size changed.
-  bool update(const primary_frame& frame);
+  // Copies the frame's changed rectangles into the picture. True when the
+  // picture's size changed.
+  bool update(const frame_patch& frame);
   sf::Vector2u size() const { return size_; }
 
   // Draws everything into the window's back buffer, and presents it unless
@@ -43,7 +43,6 @@ private:
   sf::RenderWindow& window_;
   sf::Texture texture_;
   sf::Vector2u size_{0, 0};
-  std::vector<std::uint8_t> rgba_;
   sf::Texture cursor_texture_;
   std::shared_ptr<const protocol::cursor_shape> cursor_shape_;  // the one in cursor_texture_
   sf::Font font_;

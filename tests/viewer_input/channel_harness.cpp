@@ -53,14 +53,14 @@ caf::actor channel_harness::start_inputs() {
 }
 
 caf::actor channel_harness::start_cursor() {
-  return wait_until_up(spawn_cursor_channel(system_, spec_for(SPICE_CHANNEL_CURSOR), caf::actor{}), SPICE_CHANNEL_CURSOR);
+  return wait_until_up(spawn_cursor_channel(system_, spec_for(SPICE_CHANNEL_CURSOR), renderer_actor{}), SPICE_CHANNEL_CURSOR);
 }
 
 caf::actor channel_harness::start_display() {
   protocol::display_init_request display_init;
   display_init.pixmap_cache_size = 5242880;
   display_init.glz_window_size = 8388608;
-  return wait_until_up(spawn_display_channel(system_, spec_for(SPICE_CHANNEL_DISPLAY), display_init, caf::actor{}),
+  return wait_until_up(spawn_display_channel(system_, spec_for(SPICE_CHANNEL_DISPLAY), display_init, renderer_actor{}),
                        SPICE_CHANNEL_DISPLAY);
 }
 

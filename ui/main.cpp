@@ -15,14 +15,21 @@
 #include "ui/command_line.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/session_runner.hpp"
+#include "ui/ui_inbox.hpp"
 #include "ui/viewer_window.hpp"
 
 namespace {
 
 vigil::run_signals signals;
 
-extern "C" void request_stop(int) { signals.stop_requested.store(true); }
-extern "C" void request_snapshot(int) { signals.snapshot_requested.store(true); }
+extern "C" void request_stop(int) {
+  signals.stop_requested.store(true);
+  vigil::signal_wake_fd(signals.wake_fd.load());
+}
+extern "C" void request_snapshot(int) {
+  signals.snapshot_requested.store(true);
+  vigil::signal_wake_fd(signals.wake_fd.load());
+}
 
 // Ends the process if the actor system has not shut down within `grace`
 // after the session is over: a stuck actor must never keep vigil alive.
@@ -78,11 +85,15 @@ int main(int argc, char** argv) {
   // A socket broker's halt() only takes effect after CAF's current read loop;
   // fewer consecutive reads keep the chunks that still arrive after it few.
   config.set("middleman.max-consecutive-reads", 2);
-  // After each message an idle CAF worker spins, then polls every 50 us for
-  // 500 attempts before it sleeps: most of an idle session's CPU. A short
-  // spin keeps the wake-up latency and halves idle CPU.
+  // After each message an idle CAF worker spins, then by default polls every
+  // 50 us for 500 attempts, then wakes every 10 ms to steal work: that was
+  // nearly all of an idle session's CPU (each heartbeat cost a spin). Now it
+  // spins briefly and sleeps on its condition variable, woken by new work;
+  // it wakes on its own only every 100 ms, to steal work queued behind a
+  // worker that a stalled actor holds (the heartbeat deadline is 1 s).
   config.set("work-stealing.aggressive-poll-attempts", 10);
-  config.set("work-stealing.moderate-poll-attempts", 20);
+  config.set("work-stealing.moderate-poll-attempts", 0);
+  config.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(100)});
   int exit_code;
   std::optional<shutdown_watchdog> watchdog;
   {

@@ -1,8 +1,12 @@
 #include "ui/session_runner.hpp"
 
+#include <poll.h>
+
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
+#include <caf/message_handler.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/agent_events.hpp"
@@ -11,6 +15,7 @@
 #include "common/log.hpp"
 #include "supervisors/session_supervisor.hpp"
 #include "ui/exit_codes.hpp"
+#include "ui/ui_inbox.hpp"
 
 namespace vigil {
 
@@ -58,50 +63,73 @@ void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const s
       [&](const caf::error& error) { log.error("primary surface dump failed: {}", self->system().render(error)); });
 }
 
+// Sleeps until a descriptor is readable or `deadline` passes (none: no limit).
+void wait_for_input(const std::vector<int>& fds, std::optional<clock::time_point> deadline) {
+  std::vector<pollfd> polled;
+  for (int fd : fds)
+    if (fd >= 0)
+      polled.push_back(pollfd{fd, POLLIN, 0});
+  int timeout_ms = -1;
+  if (deadline) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - clock::now()).count();
+    timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, 24LL * 3600 * 1000));
+  }
+  ::poll(polled.data(), polled.size(), timeout_ms);  // EINTR: a signal, look at the flags
+}
+
 }  // namespace
 
 exit_status run_session(caf::actor_system& system, session_run run, run_signals& signals,
                         session_frontend* frontend) {
   auto log = named_logger(frontend ? "viewer" : "headless");
   caf::scoped_actor self{system};
+  ui_inbox inbox{system};
+  signals.wake_fd = inbox.wake_fd();
   if (frontend)
-    frontend->attach(self, run.session);
-  auto supervisor = spawn_session_supervisor(system, run.session, self);
+    frontend->attach(self, inbox.address(), run.session);
+  auto supervisor = spawn_session_supervisor(system, run.session, inbox.address());
   if (frontend)
     frontend->connect_session(supervisor);
   auto started = clock::now();
-  auto wait = frontend ? frontend->pump_interval() : std::chrono::milliseconds(100);
+  std::optional<clock::time_point> ends;
+  if (run.duration_s)
+    ends = started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*run.duration_s));
   bool up = false;
   std::optional<exit_status> status;
+  caf::message_handler from_actors{
+    [&](session_up_atom) {
+      up = true;
+      if (frontend)
+        frontend->show_vm_name(ask_health(self, supervisor, run, *log).vm_name);
+    },
+    [&](session_status_atom, const std::string& phase, const std::string& text) {
+      up = phase == "up";
+      log->debug("session status: {}", text);
+      if (frontend)
+        frontend->show_status(phase, text);
+    },
+    [&](session_ended_atom, const session_end& end) { status = status_of(end); },
+    [&](screen_update_atom, const screen_update& update) {
+      if (frontend)
+        frontend->show_update(self, update);
+    },
+    [&](mouse_mode_atom, std::uint16_t mode) {
+      if (frontend)
+        frontend->set_mouse_mode(mode);
+    },
+    [&](agent_event_atom, const caf::message& event) {
+      // Acknowledged once handled: the supervisor holds at most 16 for us.
+      if (frontend)
+        frontend->on_agent_event(self, event);
+      self->send(supervisor, edge_ack_atom::value, edge_ids::viewer_agent_events, std::uint32_t{1});
+    },
+  };
   while (!status) {
-    self->receive(
-      [&](session_up_atom) {
-        up = true;
-        if (frontend)
-          frontend->show_vm_name(ask_health(self, supervisor, run, *log).vm_name);
-      },
-      [&](session_status_atom, const std::string& phase, const std::string& text) {
-        up = phase == "up";
-        log->debug("session status: {}", text);
-        if (frontend)
-          frontend->show_status(phase, text);
-      },
-      [&](session_ended_atom, const session_end& end) { status = status_of(end); },
-      [&](screen_update_atom, const screen_update& update) {
-        if (frontend)
-          frontend->show_update(self, update);
-      },
-      [&](mouse_mode_atom, std::uint16_t mode) {
-        if (frontend)
-          frontend->set_mouse_mode(mode);
-      },
-      [&](agent_event_atom, const caf::message& event) {
-        // Acknowledged once handled: the supervisor holds at most 16 for us.
-        if (frontend)
-          frontend->on_agent_event(self, event);
-        self->send(supervisor, edge_ack_atom::value, edge_ids::viewer_agent_events, std::uint32_t{1});
-      },
-      caf::after(wait) >> [] {});
+    for (auto& message : inbox.take()) {
+      from_actors(message);
+      if (status)
+        break;
+    }
     if (status)
       break;
     bool snapshot_wanted = signals.snapshot_requested.exchange(false);
@@ -113,12 +141,24 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       break;
     if (signals.stop_requested.load()) {
       status = exit_status{exit_codes::ok, "interrupted by signal"};
-    } else if (run.duration_s && std::chrono::duration<double>(clock::now() - started).count() >= *run.duration_s) {
+    } else if (ends && clock::now() >= *ends) {
       status = exit_status{exit_codes::connect_failed, "session was not up when the duration elapsed"};
       if (up)
         status = exit_status{exit_codes::ok, "duration elapsed"};
     }
+    if (status)
+      break;
+    std::vector<int> fds{inbox.wake_fd()};
+    std::optional<clock::time_point> deadline = ends;
+    if (frontend) {
+      for (int fd : frontend->event_fds())
+        fds.push_back(fd);
+      if (auto due = frontend->next_pump())
+        deadline = deadline ? std::min(*deadline, *due) : *due;
+    }
+    wait_for_input(fds, deadline);
   }
+  signals.wake_fd = -1;
   auto health = ask_health(self, supervisor, run, *log);
   if (status->code == exit_codes::ok && status->reason == "duration elapsed" && health.reconnects > 0)
     status = exit_status{exit_codes::recovered, "duration elapsed; the session was reconnected " +

@@ -3,12 +3,18 @@
 // the frontend (the window) to be closed; prints the health snapshot as one
 // JSON line on stdout on SIGUSR1 (or the frontend's request) and at exit;
 // shuts the session down and returns the exit status.
+//
+// The main thread sleeps in poll(2) until an actor message arrives
+// (ui/ui_inbox.hpp), an X connection has events, a signal comes, or a
+// deadline (the duration, the frontend's next_pump()) passes: an idle client
+// costs nothing.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
@@ -23,6 +29,9 @@ namespace vigil {
 struct run_signals {
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> snapshot_requested{false};
+  // While a session runs: written by a signal handler (signal_wake_fd) so the
+  // main thread wakes to look at the flags above.
+  std::atomic<int> wake_fd{-1};
 };
 
 struct session_run {
@@ -37,14 +46,20 @@ class session_frontend {
 public:
   virtual ~session_frontend() = default;
   // Before the session starts: e.g. spawn a renderer and subscribe to it.
-  virtual void attach(caf::scoped_actor& self, session_options& options) = 0;
+  // `mailbox` is where actors send to the main thread (ui/ui_inbox.hpp);
+  // `self` sends from it.
+  virtual void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) = 0;
   // Where input goes: the session supervisor, which passes it to the current
   // inputs channel ((input_atom, event), actors/input_events.hpp), and agent
   // events to the current main channel ((agent_atom, event)).
   virtual void connect_session(const caf::actor& session_supervisor) = 0;
-  // How long the loop may wait for actor messages before pumping again.
-  virtual std::chrono::milliseconds pump_interval() const = 0;
-  // Handles the user's input; returns an exit status when the user ended it.
+  // The file descriptors whose input is for pump() (the X connections): the
+  // loop sleeps until one is readable, a message arrives, or next_pump().
+  virtual std::vector<int> event_fds() const = 0;
+  // When pump() must run even if nothing arrives: now when events already
+  // wait in a connection's queue, or a deadline (a debounced resize).
+  virtual std::optional<std::chrono::steady_clock::time_point> next_pump() = 0;
+  // Handles the user's input and draws; returns an exit status when the user ended it.
   virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) = 0;
   // What changed on screen (actors/renderer.hpp); answered with
   // (frame_shown_atom) to the renderer once it is shown.

@@ -15,6 +15,7 @@
 #include "common/log.hpp"
 #include "actors/messages.hpp"
 #include "ui/sfml_audio_device.hpp"
+#include "ui/sfml_connection.hpp"
 #include "ui/window_agent.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
@@ -39,29 +40,31 @@ public:
     open(sf::VideoMode(1024, 768));
   }
 
-  void attach(caf::scoped_actor& self, session_options& options) override {
+  void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
     renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
     options.renderer = renderer_;
     agent_ = std::make_unique<window_agent>(options.agent, [this](caf::message event) { send_agent(std::move(event)); });
     options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     main_actor_ = &self;
-    self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(self));
+    self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(mailbox));
   }
 
   void connect_session(const caf::actor& session_supervisor) override { session_ = session_supervisor; }
 
-  // Quick while anything happens (input, frames); slow when idle, so an idle
-  // viewer wakes 20 times a second instead of 60.
-  std::chrono::milliseconds pump_interval() const override {
-    auto last = std::max(last_frame_, input_.last_activity());
-    bool active = std::chrono::steady_clock::now() - last < std::chrono::seconds(1);
-    return std::chrono::milliseconds(active ? 10 : 50);
+  std::vector<int> event_fds() const override {
+    return {sfml_connection_.fd(), input_.connection_fd(), agent_ ? agent_->connection_fd() : -1};
+  }
+
+  std::optional<std::chrono::steady_clock::time_point> next_pump() override {
+    if (sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()))
+      return std::chrono::steady_clock::now();
+    return agent_ ? agent_->next_deadline() : std::nullopt;
   }
 
   std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {
     window_input::requests requests;
     sf::Event event;
-    while (window_.pollEvent(event)) {
+    while (window_.pollEvent(event)) {  // (ends with a return or drained below)
       switch (event.type) {
         case sf::Event::Closed:
           return exit_status{0, "window closed"};
@@ -96,6 +99,7 @@ public:
           break;
       }
     }
+    sfml_connection_.drained();
     input_.take_x11_keys(requests);
     agent_->pump(std::chrono::steady_clock::now(), picture_.size());
     if (requests.toggle_fullscreen)
@@ -118,7 +122,6 @@ public:
       cursor_.show(window_, *update.cursor, input_.grabbed());
     update_to_acknowledge_ = true;  // once it is drawn: a slow window coalesces frames upstream
     needs_redraw_ = true;
-    last_frame_ = std::chrono::steady_clock::now();
   }
 
   void show_status(const std::string& phase, const std::string& text) override {
@@ -161,6 +164,9 @@ private:
                                           : sf::String::fromUtf8(options_.title.begin(), options_.title.end()),
                    style);
     window_.setVerticalSyncEnabled(false);
+    window_.setActive(true);
+    if (!sfml_connection_.attach_current())
+      log_->warn("cannot find SFML's X connection: the window reacts to events only when a message arrives");
     window_.setKeyRepeatEnabled(true);
     bool had_x11_keys = input_.x11_keys();
     if (input_.watch(window_) != had_x11_keys || !input_.x11_keys())
@@ -234,6 +240,7 @@ private:
   sf::RenderWindow window_;
   window_input input_;
   window_picture picture_;
+  sfml_connection sfml_connection_;
   window_cursor cursor_;
   std::unique_ptr<window_agent> agent_;
   status_banner banner_;
@@ -243,7 +250,6 @@ private:
   std::string vm_name_;
   bool needs_redraw_ = true;
   bool update_to_acknowledge_ = false;
-  std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

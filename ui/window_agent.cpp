@@ -53,6 +53,15 @@ void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
   guest_size_due_ = std::chrono::steady_clock::now() + settings_.resize_debounce;
 }
 
+std::optional<std::chrono::steady_clock::time_point> window_agent::next_deadline() const {
+  std::optional<std::chrono::steady_clock::time_point> next;
+  if (clipboard_)
+    next = clipboard_->next_deadline();
+  if (pending_guest_size_ && (!next || guest_size_due_ < *next))
+    next = guest_size_due_;
+  return next;
+}
+
 void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size) {
   if (clipboard_) {
     for (auto& action : clipboard_->pump(now)) {  // CLIPBOARD selection only

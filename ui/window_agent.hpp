@@ -37,6 +37,11 @@ public:
   void window_resized(sf::Vector2u size, sf::Vector2u guest_size);
   // The local clipboard's news and a settled resize, due by now.
   void pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size);
+  // The clipboard's X connection (-1: none), whether it has events waiting,
+  // and when pump() must run next even if no event comes.
+  int connection_fd() const { return clipboard_ ? clipboard_->connection_fd() : -1; }
+  bool events_waiting() const { return clipboard_ && clipboard_->events_waiting(); }
+  std::optional<std::chrono::steady_clock::time_point> next_deadline() const;
 
 private:
   agent_settings settings_;

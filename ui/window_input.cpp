@@ -49,7 +49,6 @@ void window_input::set_mouse_mode(std::uint16_t mode) {
 }
 
 void window_input::sfml_key(sf::Keyboard::Key code, bool pressed, requests& out) {
-  last_activity_ = std::chrono::steady_clock::now();
   if (x11_keys_)  // the keys come from x11_keyboard, with their keycodes
     return;
   if (auto key = pc_key_for(code))
@@ -57,7 +56,6 @@ void window_input::sfml_key(sf::Keyboard::Key code, bool pressed, requests& out)
 }
 
 void window_input::mouse_moved(int x, int y) {
-  last_activity_ = std::chrono::steady_clock::now();
   if (mouse_mode_ == SPICE_MOUSE_MODE_CLIENT) {
     if (auto guest = geometry_.guest_position(x, y))
       send_(caf::make_message(pointer_position_atom::value, std::uint32_t{guest->x}, std::uint32_t{guest->y},
@@ -112,7 +110,6 @@ void window_input::take_x11_keys(requests& out) {
       case x11_keyboard::event::kind::focus_in: sync_lock_keys(event.locks); break;
       case x11_keyboard::event::kind::focus_out: release_held_keys(); break;
     }
-    last_activity_ = std::chrono::steady_clock::now();
   }
 }
 

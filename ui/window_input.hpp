@@ -15,7 +15,6 @@
 // Every event goes to `send`, as one of the messages of actors/input_events.hpp.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,8 +75,9 @@ public:
 
   // x11_keyboard's keys and focus changes since the last call.
   void take_x11_keys(requests& out);
-  // When the last input happened (the window's pace follows it).
-  std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
+  // x11_keyboard's connection (-1: keys come from SFML) and whether it has events waiting.
+  int connection_fd() const { return x11_keys_ ? x11_.connection_fd() : -1; }
+  bool events_waiting() const { return x11_keys_ && x11_.events_waiting(); }
 
 private:
   void key(protocol::pc_key key, bool pressed, requests& out);
@@ -100,7 +100,6 @@ private:
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   std::set<protocol::pc_key> held_keys_;
   std::set<protocol::pc_key> hot_keys_held_;  // Shift+F11 / Shift+F12 pressed: their release is ours too
-  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace vigil

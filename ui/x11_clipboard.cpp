@@ -71,6 +71,18 @@ x11_clipboard::~x11_clipboard() {
   delete display_;
 }
 
+int x11_clipboard::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
+
+bool x11_clipboard::events_waiting() const { return display_ && XPending(display_->handle) > 0; }
+
+std::optional<x11_clipboard::clock::time_point> x11_clipboard::next_deadline() const {
+  std::optional<clock::time_point> next = local_request_deadline_;
+  for (const auto& request : waiting_)
+    if (!next || request.deadline < *next)
+      next = request.deadline;
+  return next;
+}
+
 std::vector<x11_clipboard::action> x11_clipboard::pump(clock::time_point now) {
   std::vector<action> out;
   if (!display_)

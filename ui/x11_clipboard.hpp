@@ -40,6 +40,12 @@ public:
 
   // Handles pending X events and deadlines; what the guest should hear.
   std::vector<action> pump(clock::time_point now);
+  // For a loop that sleeps until pump() has work: the connection's file
+  // descriptor (-1 without X), whether events are already read and waiting,
+  // and the next deadline pump() has to keep.
+  int connection_fd() const;
+  bool events_waiting() const;
+  std::optional<clock::time_point> next_deadline() const;
 
   void own_for_guest();
   void set_guest_text(std::string text);

@@ -63,6 +63,10 @@ x11_keyboard::~x11_keyboard() {
   }
 }
 
+int x11_keyboard::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
+
+bool x11_keyboard::events_waiting() const { return display_ && XPending(display_->handle) > 0; }
+
 bool x11_keyboard::watch(unsigned long window) {
   if (!display_ || !display_->evdev)
     return false;

@@ -47,6 +47,12 @@ public:
   // without an X server.
   std::optional<std::uint16_t> lock_state();
 
+  // For a loop that sleeps until there is something to take: the connection's
+  // file descriptor (-1 without an X server), and whether events are already
+  // read and waiting (then poll(2) on the descriptor would not see them).
+  int connection_fd() const;
+  bool events_waiting() const;
+
 private:
   struct display;
   display* display_ = nullptr;

@@ -22,6 +22,10 @@ packages=(
   virt-viewer
   # the clipboard tests: another X client that reads and sets CLIPBOARD
   xclip
+  # the real Linux test guest (tests/guest): Debian's kernel and its modules,
+  # a static busybox, cpio for the initramfs, the DRM uapi headers for the
+  # guest's cursor program and static glibc to link it
+  linux-image-amd64 busybox-static cpio kmod libdrm-dev libc6-dev
   # deployments (tests/deployment): an HTTP CONNECT proxy, and SASL (the
   # client library, the server's mechanisms and saslpasswd2 for a test sasldb)
   tinyproxy-bin libsasl2-dev libsasl2-modules libsasl2-modules-db sasl2-bin

@@ -112,6 +112,54 @@ std::optional<x_cursor_image> current_x_cursor() {
   return image;
 }
 
+namespace {
+
+std::uint32_t premultiplied(std::uint32_t argb) {
+  const std::uint32_t alpha = argb >> 24;
+  auto channel = [&](int shift) { return (((argb >> shift) & 0xffu) * alpha + 127) / 255 << shift; };
+  return (alpha << 24) | channel(16) | channel(8) | channel(0);
+}
+
+std::string pixel_difference(int x, int y, std::uint32_t expected, std::uint32_t shown) {
+  std::ostringstream text;
+  text << "(" << x << "," << y << "): expected 0x" << std::hex << expected << ", X shows 0x" << shown;
+  return text.str();
+}
+
+}  // namespace
+
+std::string cursor_comparison::describe() const {
+  std::ostringstream text;
+  if (!same_size)
+    return "different sizes";
+  text << shape_mismatches << " pixels differ in shape";
+  if (shape_mismatches)
+    text << ", first at " << first_shape_mismatch;
+  text << "; " << colour_mismatches << " in colour";
+  if (colour_mismatches)
+    text << ", first at " << first_colour_mismatch;
+  return text.str();
+}
+
+cursor_comparison compare_cursor(const x_cursor_image& shown, const std::vector<std::uint32_t>& expected, int width,
+                                 int height) {
+  cursor_comparison result;
+  result.same_size = shown.width == width && shown.height == height &&
+                     expected.size() == static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  if (!result.same_size)
+    return result;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const auto at = static_cast<std::size_t>(y * width + x);
+      const std::uint32_t want = premultiplied(expected[at]), got = shown.argb[at];
+      if (((want >> 24) != 0) != ((got >> 24) != 0) && result.shape_mismatches++ == 0)
+        result.first_shape_mismatch = pixel_difference(x, y, want, got);
+      if (want != got && result.colour_mismatches++ == 0)
+        result.first_colour_mismatch = pixel_difference(x, y, want, got);
+    }
+  return result;
+}
+
 long differing_pixels(const std::string& a, const std::string& b, const std::string& region) {
   std::vector<std::string> argv = {"compare", "-metric", "AE"};
   if (!region.empty())

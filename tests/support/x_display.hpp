@@ -49,6 +49,18 @@ struct x_cursor_image {
 };
 std::optional<x_cursor_image> current_x_cursor();
 
+// X's cursor against the cursor a guest set (`expected`: width*height ARGB,
+// not premultiplied): the shape (which pixels show at all) and the colours
+// (premultiplied ARGB, as X keeps them), each with its first difference.
+struct cursor_comparison {
+  bool same_size = false;
+  std::size_t shape_mismatches = 0, colour_mismatches = 0;
+  std::string first_shape_mismatch, first_colour_mismatch;
+  std::string describe() const;
+};
+cursor_comparison compare_cursor(const x_cursor_image& shown, const std::vector<std::uint32_t>& expected, int width,
+                                 int height);
+
 // Pixels that differ between two images (ImageMagick's compare, AE metric),
 // optionally within a geometry like "1024x740+0+28".
 long differing_pixels(const std::string& a, const std::string& b, const std::string& region = "");

@@ -17,7 +17,8 @@ using link_deadline_atom = caf::atom_constant<caf::atom("linkdead")>;
 using debug_stall_atom = caf::atom_constant<caf::atom("dbgstall")>;
 
 protocol::capability_set client_common_caps() {
-  return {SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION, SPICE_COMMON_CAP_AUTH_SPICE, SPICE_COMMON_CAP_MINI_HEADER};
+  return {SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION, SPICE_COMMON_CAP_AUTH_SPICE, SPICE_COMMON_CAP_AUTH_SASL,
+          SPICE_COMMON_CAP_MINI_HEADER};
 }
 
 failure_kind kind_of_link_failure(std::uint32_t link_error) {
@@ -121,21 +122,60 @@ void channel_endpoint::on_socket_ready(const std::string& tls_description) {
 void channel_endpoint::on_socket_data(const byte_buffer& bytes) {
   health_.bytes_in += bytes.size();
   touch();
-  if (health_.state == channel_state::linking)
-    on_link_bytes(bytes);
-  else if (health_.state == channel_state::up)
-    on_frames(bytes.data(), bytes.size());
+  if (health_.state == channel_state::linking || health_.state == channel_state::up)
+    on_stream(bytes.data(), bytes.size());
   if (spec_.fault.what == debug_fault::kind::slow)
     std::this_thread::sleep_for(spec_.fault.duration);  // debug-only: a deliberately slow consumer
   if (broker_)
     acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
 }
 
-void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
+// Runs the SASL exchange the handshake handed over; once it is done the
+// handshake reads the link result from the bytes that follow.
+void channel_endpoint::on_sasl_bytes(const std::uint8_t* data, std::size_t size) {
+  protocol::bytes to_send;
+  auto status = sasl_->feed(data, size, to_send);
+  write(to_send);
+  if (status == sasl_client::status::failed) {
+    bool credentials = sasl_->credentials_missing() || sasl_->credentials_refused();
+    fail(credentials ? failure_kind::auth_failed : failure_kind::link_refused, sasl_->error());
+    return;
+  }
+  if (status == sasl_client::status::running)
+    return;
+  health_.auth = "sasl";
+  health_.sasl_mechanism = sasl_->mechanism();
+  health_.sasl_ssf = sasl_->ssf();
+  log_->info("SASL: authenticated with {} (security strength {}{})", sasl_->mechanism(), sasl_->ssf(),
+             sasl_->has_layer() ? ": the stream is wrapped in its security layer after the link" : "");
+  handshake_->sasl_finished();
+  // From here on, with a security layer, every byte both ways is wrapped,
+  // starting with the link result.
+  layered_ = sasl_->has_layer();
+  auto unread = sasl_->take_unread();
+  on_stream(unread.data(), unread.size());
+}
+
+void channel_endpoint::on_link_bytes(const std::uint8_t* data, std::size_t size) {
+  if (sasl_ && sasl_->current() == sasl_client::status::running) {
+    on_sasl_bytes(data, size);
+    return;
+  }
   protocol::bytes to_send, leftover;
-  auto step = handshake_->feed(bytes.data(), bytes.size(), to_send, leftover);
+  auto step = handshake_->feed(data, size, to_send, leftover);
   write(to_send);
   using state = protocol::link_handshake::state;
+  if (step == state::sasl) {
+    const auto& connection = spec_.connection;
+    sasl_ = std::make_unique<sasl_client>(connection.unix_path.empty() ? connection.host : "localhost",
+                                          sasl_credentials{connection.username, connection.password}, on_tls_);
+    if (sasl_->current() == sasl_client::status::failed) {
+      fail(failure_kind::link_refused, sasl_->error());
+      return;
+    }
+    on_sasl_bytes(leftover.data(), leftover.size());
+    return;
+  }
   if (step == state::failed) {
     const auto& why = *handshake_->failed_because();
     if (why.link_error == SPICE_LINK_ERR_NEED_SECURED && !on_tls_) {
@@ -155,6 +195,8 @@ void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
   }
   if (step != state::linked)
     return;
+  if (!handshake_->uses_sasl())
+    health_.auth = "spice-ticket";
   const auto& outcome = handshake_->outcome();
   reassembler_.emplace(outcome.mini_header, spec_.connection.max_message_bytes);
   writer_.emplace(outcome.mini_header);
@@ -164,7 +206,29 @@ void channel_endpoint::on_link_bytes(const byte_buffer& bytes) {
   if (hooks_.on_up)
     hooks_.on_up();
   if (!leftover.empty() && health_.state == channel_state::up)
-    on_frames(leftover.data(), leftover.size());
+    on_frames(leftover.data(), leftover.size());  // already unwrapped
+}
+
+// Bytes from the socket: unwrapped from the SASL layer, if any, then to the
+// link handshake or, once up, to framing.
+void channel_endpoint::on_stream(const std::uint8_t* data, std::size_t size) {
+  auto deliver = [this](const std::uint8_t* plain, std::size_t plain_size) {
+    if (health_.state == channel_state::linking)
+      on_link_bytes(plain, plain_size);
+    else if (health_.state == channel_state::up)
+      on_frames(plain, plain_size);
+  };
+  if (!layered_) {
+    deliver(data, size);
+    return;
+  }
+  protocol::bytes plain;
+  if (!sasl_->decode(data, size, plain)) {
+    fail(failure_kind::protocol_error, sasl_->error());
+    return;
+  }
+  if (!plain.empty())
+    deliver(plain.data(), plain.size());
 }
 
 void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
@@ -247,8 +311,17 @@ void channel_endpoint::send(std::uint16_t type, const protocol::bytes& body) {
 void channel_endpoint::write(const protocol::bytes& bytes) {
   if (bytes.empty() || !broker_)
     return;
-  health_.bytes_out += bytes.size();
-  self_->send(broker_, sock_write_atom::value, byte_buffer(bytes.begin(), bytes.end()));
+  byte_buffer wire;
+  if (layered_) {
+    if (!sasl_->encode(bytes.data(), bytes.size(), wire)) {
+      fail(failure_kind::protocol_error, sasl_->error());
+      return;
+    }
+  } else {
+    wire.assign(bytes.begin(), bytes.end());
+  }
+  health_.bytes_out += wire.size();
+  self_->send(broker_, sock_write_atom::value, std::move(wire));
 }
 
 void channel_endpoint::on_socket_closed(const std::string& reason) {
@@ -258,6 +331,14 @@ void channel_endpoint::on_socket_closed(const std::string& reason) {
       fail(on_tls_ ? failure_kind::tls_failed : failure_kind::connect_failed, reason);
       return;
     case channel_state::linking:
+      // spice-server answers wrong SASL credentials by closing, with no link result.
+      if (handshake_ && handshake_->uses_sasl()) {
+        fail(failure_kind::auth_failed,
+             "SASL authentication failed: the server closed the connection during the " +
+               (sasl_ && !sasl_->mechanism().empty() ? sasl_->mechanism() + " exchange" : std::string("SASL exchange")) +
+               " (wrong user name or password?)");
+        return;
+      }
       fail(failure_kind::link_refused, "server closed the connection during the link: " + reason);
       return;
     case channel_state::up:

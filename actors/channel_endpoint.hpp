@@ -30,6 +30,7 @@
 
 #include "actors/bounded_edge.hpp"
 #include "actors/channel_health.hpp"
+#include "actors/sasl_client.hpp"
 #include "actors/socket_broker.hpp"
 #include "protocol/common_messages.hpp"
 #include "protocol/framing.hpp"
@@ -49,6 +50,7 @@ struct connection_settings {
   // names as in channel_type_name(), or "all"); the others try the plain port
   // first and move to TLS when the server answers NEED_SECURED.
   std::vector<std::string> secure_channels;
+  std::string username;  // SASL; the password serves as the SASL password too (as in spice-gtk)
   std::string password;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds link_timeout{10000};
@@ -104,7 +106,9 @@ private:
   void on_socket_ready(const std::string& tls_description);
   void on_socket_data(const byte_buffer& bytes);
   void on_socket_closed(const std::string& reason);
-  void on_link_bytes(const byte_buffer& bytes);
+  void on_link_bytes(const std::uint8_t* data, std::size_t size);
+  void on_sasl_bytes(const std::uint8_t* data, std::size_t size);
+  void on_stream(const std::uint8_t* data, std::size_t size);
   void on_frames(const std::uint8_t* data, std::size_t size);
   void handle_common(const protocol::frame& frame);
   void write(const protocol::bytes& bytes);
@@ -123,6 +127,8 @@ private:
   caf::actor broker_;
   std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines
   std::optional<protocol::link_handshake> handshake_;
+  std::unique_ptr<sasl_client> sasl_;  // when the server chose SASL
+  bool layered_ = false;               // the SASL security layer wraps the stream
   std::optional<protocol::frame_reassembler> reassembler_;
   std::optional<protocol::frame_writer> writer_;
   protocol::ack_window acks_;

@@ -110,6 +110,9 @@ struct channel_health {
   std::uint8_t id = 0;
   channel_state state = channel_state::connecting;
   bool tls = false;
+  std::string auth;            // "spice-ticket" or "sasl" once linked
+  std::string sasl_mechanism;  // e.g. "DIGEST-MD5", "SCRAM-SHA-256"
+  unsigned sasl_ssf = 0;       // the SASL layer's security strength (0: none; TLS protects the stream)
   std::uint64_t messages_in = 0;
   std::uint64_t messages_out = 0;
   std::uint64_t bytes_in = 0;

@@ -193,9 +193,21 @@ link_handshake::state link_handshake::feed(const std::uint8_t* data, std::size_t
       if (request_.common_caps.has(SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION) &&
           reply->common_caps.has(SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION)) {
         // With auth selection the server only accepts a ticket after we name
-        // the mechanism, and only if it offered SPICE tickets (not SASL only).
+        // the mechanism, and only if it offered SPICE tickets. Like spice-gtk,
+        // SASL is preferred whenever both sides offer it.
+        if (request_.common_caps.has(SPICE_COMMON_CAP_AUTH_SASL) &&
+            reply->common_caps.has(SPICE_COMMON_CAP_AUTH_SASL)) {
+          byte_writer mechanism;
+          mechanism.u32(SPICE_COMMON_CAP_AUTH_SASL);
+          const bytes mechanism_bytes = mechanism.take();
+          to_send.insert(to_send.end(), mechanism_bytes.begin(), mechanism_bytes.end());
+          uses_sasl_ = true;
+          state_ = state::sasl;
+          pending_.clear();
+          break;
+        }
         if (!reply->common_caps.has(SPICE_COMMON_CAP_AUTH_SPICE)) {
-          fail(0, "link reply: server does not offer SPICE ticket authentication (SASL only?)");
+          fail(0, "link reply: server offers neither SPICE ticket nor SASL authentication");
           break;
         }
         byte_writer mechanism;
@@ -227,9 +239,16 @@ link_handshake::state link_handshake::feed(const std::uint8_t* data, std::size_t
     }
     pending_.clear();
   }
-  if (state_ == state::linked && pos < size)
+  if ((state_ == state::linked || state_ == state::sasl) && pos < size)
     leftover.insert(leftover.end(), data + pos, data + size);
   return state_;
+}
+
+void link_handshake::sasl_finished() {
+  if (state_ == state::sasl) {
+    state_ = state::awaiting_result;
+    pending_.clear();
+  }
 }
 
 }  // namespace vigil::protocol

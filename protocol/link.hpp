@@ -5,6 +5,8 @@
 //   recv SpiceLinkHeader + SpiceLinkReply + caps   (may arrive in pieces)
 //   send [u32 auth mechanism, if both sides have AUTH_SELECTION]
 //   send 128-byte RSA-OAEP ticket (always, even with ticketing disabled)
+//     or, when both sides have AUTH_SASL: the SASL exchange, which the caller
+//     runs (state sasl; protocol/sasl_messages.hpp) and ends with sasl_finished()
 //   recv u32 link result
 #pragma once
 
@@ -55,7 +57,7 @@ struct link_outcome {
 
 class link_handshake {
 public:
-  enum class state { idle, awaiting_reply_header, awaiting_reply_body, awaiting_result, linked, failed };
+  enum class state { idle, awaiting_reply_header, awaiting_reply_body, sasl, awaiting_result, linked, failed };
 
   // Why a handshake failed, so callers can act on it (NEED_SECURED -> retry on
   // the TLS port; PERMISSION_DENIED -> "authentication failed").
@@ -74,7 +76,12 @@ public:
   // are appended to `leftover`. Returns the state after consuming the bytes.
   state feed(const std::uint8_t* data, std::size_t size, bytes& to_send, bytes& leftover);
 
+  // The caller's SASL exchange is over: the link result comes next. Bytes fed
+  // during state sasl are not consumed: they go to `leftover`.
+  void sasl_finished();
+
   state current() const { return state_; }
+  bool uses_sasl() const { return uses_sasl_; }
   const std::optional<failure>& failed_because() const { return failure_; }
   const link_outcome& outcome() const { return outcome_; }  // valid once linked
 
@@ -86,6 +93,7 @@ private:
   state state_ = state::idle;
   bytes pending_;                 // bytes of the current step received so far
   std::size_t reply_size_ = 0;    // from the reply's SpiceLinkHeader
+  bool uses_sasl_ = false;
   std::optional<failure> failure_;
   link_outcome outcome_;
 };

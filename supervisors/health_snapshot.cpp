@@ -37,6 +37,13 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"edges", edges},
     {"errors", channel.errors},
   };
+  if (!channel.auth.empty()) {
+    out["auth"] = {{"method", channel.auth}};
+    if (channel.auth == "sasl") {
+      out["auth"]["mechanism"] = channel.sasl_mechanism;
+      out["auth"]["ssf"] = channel.sasl_ssf;
+    }
+  }
   if (channel.agent) {
     const auto& agent = *channel.agent;
     out["agent"] = {

@@ -135,6 +135,8 @@ command_line_result parse_command_line(int argc, char** argv) {
   app.add_option("--duration", duration, "Exit after this many seconds: 0 if the session stayed up throughout")
     ->check(CLI::PositiveNumber);
   app.add_option("--password-file", password_file, "Read the password from the first line of FILE");
+  std::string username;
+  app.add_option("--username", username, "User name for SASL authentication (also spice://USER@host)");
   app.add_option("--spice-ca-file", ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate");
   app.add_option("--host-subject", host_subject,
                  "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
@@ -214,6 +216,7 @@ command_line_result parse_command_line(int argc, char** argv) {
     connection.tls_port = file->tls_port;
     connection.unix_path = file->unix_path;
     connection.password = file->password.value_or("");
+    connection.username = file->username.value_or("");
     connection.tls.ca_pem = file->ca_pem;
     connection.tls.host_subject = file->host_subject;
     connection.secure_channels = file->secure_channels;
@@ -225,6 +228,8 @@ command_line_result parse_command_line(int argc, char** argv) {
     connection.unix_path = uri->unix_path;
     if (uri->password || !file)
       connection.password = uri->password.value_or("");
+    if (uri->username)
+      connection.username = *uri->username;
   }
   // The proxy: --spice-proxy, else the file's, else $SPICE_PROXY (as spice-gtk).
   std::string proxy_source = "--spice-proxy";
@@ -254,6 +259,8 @@ command_line_result parse_command_line(int argc, char** argv) {
   if (!connection.secure_channels.empty() && connection.tls_port == 0)
     return usage_error((file_path == "-" ? "<stdin>" : file_path) +
                        ": key 'secure-channels' asks for TLS but there is no tls-port");
+  if (!username.empty())
+    connection.username = username;
   if (!password_file.empty()) {
     std::string error;
     auto password = read_password_file(password_file, error);

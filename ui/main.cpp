@@ -16,6 +16,7 @@
 #include "ui/exit_codes.hpp"
 #include "ui/session_runner.hpp"
 #include "ui/ui_inbox.hpp"
+#include "ui/terminal_prompt.hpp"
 #include "ui/viewer_window.hpp"
 
 namespace {
@@ -58,6 +59,29 @@ private:
   bool done_ = false;
   std::thread thread_;
 };
+
+// Headless on a terminal, a refused first connection asks for the password
+// (and, for SASL, the user name) and tries again, up to three times. Without a
+// terminal, and for a ticket that worked before (expired), exit 3 stands.
+bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_settings& connection,
+                         const std::string& uri) {
+  if (status.code != vigil::exit_codes::auth_failed || !vigil::can_prompt_on_terminal() ||
+      status.reason.find("may have expired") != std::string::npos)
+    return false;
+  if (status.reason.find("SASL") != std::string::npos) {
+    auto user = vigil::prompt_on_terminal(
+      "User name for " + uri + (connection.username.empty() ? "" : " [" + connection.username + "]") + ": ", true);
+    if (!user)
+      return false;
+    if (!user->empty())
+      connection.username = *user;
+  }
+  auto password = vigil::prompt_on_terminal("Password for " + uri + ": ", false);
+  if (!password)
+    return false;
+  connection.password = *password;
+  return true;
+}
 
 }  // namespace
 
@@ -102,7 +126,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<vigil::session_frontend> window;
     if (!request.headless)
       window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title});
-    exit_code = vigil::run_session(system, run, signals, window.get()).code;
+    auto status = vigil::run_session(system, run, signals, window.get());
+    for (int asked = 0; request.headless && asked < 3 && !signals.stop_requested.load() &&
+                        ask_for_credentials(status, run.session.connection, run.session.uri);
+         ++asked)
+      status = vigil::run_session(system, run, signals, window.get());
+    exit_code = status.code;
     watchdog.emplace(exit_code, std::chrono::seconds(10));
   }
   watchdog.reset();

@@ -138,8 +138,8 @@ bool qemu_server::try_start(bool fresh_ports) {
     spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config_.x509_dir);
   if (!config_.tls_channel.empty()) spice += ",tls-channel=" + config_.tls_channel;
   if (config_.sasl) spice += ",sasl=on";
-  if (config_.password.empty() && !config_.sasl) spice += ",disable-ticketing=on";
-  else spice += ",password-secret=vigil-spice-password";
+  if (!config_.password.empty()) spice += ",password-secret=vigil-spice-password";
+  else if (!config_.sasl) spice += ",disable-ticketing=on";
 
   command_line_ = {qemu_binary(), "-accel", "tcg", "-machine", "pc", "-m", std::to_string(config_.memory_mb),
                    "-nodefaults", "-vga", "qxl", "-display", "none", "-monitor", "none",

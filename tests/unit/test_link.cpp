@@ -221,12 +221,35 @@ BOOST_AUTO_TEST_CASE(link_result_other_than_ok_fails_with_its_name) {
   VIGIL_CHECK_CONTAINS(fed.failure_message(), "CHANNEL_NOT_AVAILABLE");
 }
 
-BOOST_AUTO_TEST_CASE(server_with_auth_selection_but_only_sasl_fails) {
+BOOST_AUTO_TEST_CASE(server_with_auth_selection_but_only_sasl_fails_for_a_client_without_sasl) {
   const std::uint32_t sasl_only = 1u << SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION |
                                   1u << SPICE_COMMON_CAP_AUTH_SASL | 1u << SPICE_COMMON_CAP_MINI_HEADER;
   fed_handshake fed(doctored_reply(SPICE_LINK_ERR_OK, sasl_only));
   BOOST_TEST(fed.after == state::failed);
-  VIGIL_CHECK_CONTAINS(fed.failure_message(), "does not offer SPICE ticket authentication");
+  VIGIL_CHECK_CONTAINS(fed.failure_message(), "offers neither SPICE ticket nor SASL");
+}
+
+BOOST_AUTO_TEST_CASE(sasl_on_both_sides_hands_the_exchange_to_the_caller_then_reads_the_result) {
+  const std::uint32_t sasl_only = 1u << SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION |
+                                  1u << SPICE_COMMON_CAP_AUTH_SASL | 1u << SPICE_COMMON_CAP_MINI_HEADER;
+  auto request = capture_link_request(SPICE_CHANNEL_MAIN);
+  request.common_caps = {SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION, SPICE_COMMON_CAP_AUTH_SPICE,
+                         SPICE_COMMON_CAP_AUTH_SASL, SPICE_COMMON_CAP_MINI_HEADER};
+  bytes stream = doctored_reply(SPICE_LINK_ERR_OK, sasl_only);
+  const bytes mechanism_list = body_builder{}.u32(12).out;  // the first SASL bytes: not the handshake's
+  stream.insert(stream.end(), mechanism_list.begin(), mechanism_list.end());
+  fed_handshake fed(stream, request);
+  BOOST_TEST(fed.after == state::sasl);
+  BOOST_TEST(fed.handshake.uses_sasl());
+  BOOST_TEST(fed.to_send == body_builder{}.u32(SPICE_COMMON_CAP_AUTH_SASL).out, boost::test_tools::per_element());
+  BOOST_TEST(fed.leftover == mechanism_list, boost::test_tools::per_element());
+  fed.handshake.sasl_finished();
+  BOOST_TEST(fed.handshake.current() == state::awaiting_result);
+  const bytes result_and_frame = body_builder{}.u32(SPICE_LINK_ERR_OK).u8(0xAB).out;
+  bytes to_send, leftover;
+  BOOST_TEST(fed.handshake.feed(result_and_frame.data(), result_and_frame.size(), to_send, leftover) == state::linked);
+  BOOST_TEST(to_send.empty());
+  BOOST_TEST(leftover == bytes{0xAB}, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(reply_arriving_in_pieces_waits_for_the_rest) {

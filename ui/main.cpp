@@ -60,15 +60,29 @@ private:
   std::thread thread_;
 };
 
-// Headless on a terminal, a refused first connection asks for the password
-// (and, for SASL, the user name) and tries again, up to three times. Without a
-// terminal, and for a ticket that worked before (expired), exit 3 stands.
+// A refused connection asks for the password (and, for SASL, the user name)
+// and tries again, up to three times: in the window's masked field, or
+// headless on a terminal. Headless without a terminal, and headless for a
+// ticket that worked before (expired), exit 3 stands.
 bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_settings& connection,
-                         const std::string& uri) {
-  if (status.code != vigil::exit_codes::auth_failed || !vigil::can_prompt_on_terminal() ||
-      status.reason.find("may have expired") != std::string::npos)
+                         const std::string& uri, vigil::session_frontend* window) {
+  if (status.code != vigil::exit_codes::auth_failed)
     return false;
-  if (status.reason.find("SASL") != std::string::npos) {
+  const bool sasl = status.reason.find("SASL") != std::string::npos;
+  if (window) {
+    // The window asks even for an expired ticket: a new one may be typed.
+    auto why = status.reason.size() > 100 ? status.reason.substr(0, 100) + "..." : status.reason;
+    auto answer = window->ask_credentials(why, sasl, connection.username);
+    if (!answer)
+      return false;
+    if (sasl)
+      connection.username = answer->username;
+    connection.password = answer->password;
+    return true;
+  }
+  if (!vigil::can_prompt_on_terminal() || status.reason.find("may have expired") != std::string::npos)
+    return false;
+  if (sasl) {
     auto user = vigil::prompt_on_terminal(
       "User name for " + uri + (connection.username.empty() ? "" : " [" + connection.username + "]") + ": ", true);
     if (!user)
@@ -127,10 +141,12 @@ int main(int argc, char** argv) {
     if (!request.headless)
       window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title});
     auto status = vigil::run_session(system, run, signals, window.get());
-    for (int asked = 0; request.headless && asked < 3 && !signals.stop_requested.load() &&
-                        ask_for_credentials(status, run.session.connection, run.session.uri);
+    for (int asked = 0; asked < 3 && !signals.stop_requested.load() &&
+                        ask_for_credentials(status, run.session.connection, run.session.uri, window.get());
          ++asked)
       status = vigil::run_session(system, run, signals, window.get());
+    if (window)
+      window->finish();
     exit_code = status.code;
     watchdog.emplace(exit_code, std::chrono::seconds(10));
   }

@@ -170,8 +170,6 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   if (!run.dump_primary_path.empty())
     dump_primary(self, supervisor, run, *log);
   std::cout << health_snapshot_json(health, *status) << std::endl;
-  if (frontend)
-    frontend->finish();
   self->send(supervisor, shutdown_atom::value);
   return *status;
 }

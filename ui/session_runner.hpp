@@ -23,6 +23,7 @@
 #include "actors/renderer.hpp"
 #include "actors/session.hpp"
 #include "supervisors/health_snapshot.hpp"
+#include "ui/credential_form.hpp"
 
 namespace vigil {
 
@@ -71,7 +72,18 @@ public:
   // window's own clipboard grabs and monitor configs go to the session
   // supervisor as (agent_atom, event).
   virtual void on_agent_event(caf::scoped_actor& self, const caf::message& event) = 0;
-  // At exit, after the snapshot: e.g. write a screenshot.
+  // The server refused the credentials: ask the person for them (a masked
+  // password field over the last frame; also a user name for SASL). Nothing
+  // when they cancelled or nobody can be asked. Called after run_session
+  // returned, before finish().
+  virtual std::optional<credentials_answer> ask_credentials(const std::string& why, bool ask_username,
+                                                            const std::string& username) {
+    (void)why, (void)ask_username, (void)username;
+    return std::nullopt;
+  }
+  // At exit, after the snapshot: e.g. write a screenshot. The caller of
+  // run_session calls it once, after the last run (a refused password may be
+  // asked for and the session run again in the same window).
   virtual void finish() = 0;
 };
 

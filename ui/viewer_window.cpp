@@ -6,6 +6,7 @@
 #include "ui/viewer_window.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include <SFML/Graphics.hpp>
 #include <spice/enums.h>
@@ -143,6 +144,41 @@ public:
     update_title();
   }
 
+  std::optional<credentials_answer> ask_credentials(const std::string& why, bool ask_username,
+                                                    const std::string& username) override {
+    if (!window_.isOpen())
+      return std::nullopt;
+    if (!form_font_loaded_)
+      form_font_loaded_ = form_font_.loadFromFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    credential_form form(why, ask_username, username);
+    log_->info("asking for {} in the window", ask_username ? "a user name and password" : "the password");
+    while (window_.isOpen()) {
+      sf::Event event;
+      while (window_.pollEvent(event)) {
+        if (event.type == sf::Event::Closed)
+          return std::nullopt;
+        if (event.type == sf::Event::Resized)
+          window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
+        switch (form.on_event(event)) {
+          case credential_form::outcome::submitted:
+            log_->info("credentials entered: connecting again");
+            banner_ = status_banner{"connecting", "Connecting"};
+            return form.answer();
+          case credential_form::outcome::cancelled:
+            log_->info("credentials not entered (Escape)");
+            return std::nullopt;
+          case credential_form::outcome::editing:
+            break;
+        }
+      }
+      picture_.draw(nullptr, banner_, false);
+      form.draw(window_, form_font_);
+      window_.display();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+
   void finish() override {
     if (!options_.screenshot_path.empty()) {
       draw(false);
@@ -244,6 +280,8 @@ private:
   window_cursor cursor_;
   std::unique_ptr<window_agent> agent_;
   status_banner banner_;
+  sf::Font form_font_;
+  bool form_font_loaded_ = false;
   renderer_actor renderer_;
   caf::actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on

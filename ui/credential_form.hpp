@@ -1,0 +1,41 @@
+// The window's credential form: what a person types when the server refused
+// the ticket (a password) or SASL needs credentials (user name and password),
+// shown over the last frame. This part is the form's state and drawing; the
+// window (viewer_window.cpp) feeds it SFML events in a short modal loop.
+// The password is shown masked and never leaves the form except as the answer.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <SFML/Graphics.hpp>
+
+namespace vigil {
+
+struct credentials_answer {
+  std::string username;
+  std::string password;
+};
+
+class credential_form {
+public:
+  // `why`: the refusal in words; `ask_username`: SASL (the field starts with `username`).
+  credential_form(std::string why, bool ask_username, std::string username);
+
+  enum class outcome { editing, submitted, cancelled };
+  // One SFML event: text typed, Backspace, Tab (next field), Return, Escape.
+  outcome on_event(const sf::Event& event);
+  credentials_answer answer() const { return {username_, password_}; }
+
+  // Draws the form (a dimmed band with the fields) over what is in the window.
+  void draw(sf::RenderWindow& window, const sf::Font& font) const;
+
+private:
+  std::string why_;
+  bool ask_username_;
+  std::string username_;
+  std::string password_;
+  bool on_password_;
+};
+
+}  // namespace vigil

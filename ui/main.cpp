@@ -71,7 +71,10 @@ bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_set
   const bool sasl = status.reason.find("SASL") != std::string::npos;
   if (window) {
     // The window asks even for an expired ticket: a new one may be typed.
-    auto why = status.reason.size() > 100 ? status.reason.substr(0, 100) + "..." : status.reason;
+    auto why = status.reason.find("may have expired") != std::string::npos
+                 ? std::string("The server refused the ticket; it may have expired: type a new one")
+               : sasl ? std::string("The server asks for a user name and password (SASL)")
+                      : std::string("The server refused the password");
     auto answer = window->ask_credentials(why, sasl, connection.username);
     if (!answer)
       return false;

@@ -268,8 +268,10 @@ command_line_result parse_command_line(int argc, char** argv) {
       return usage_error(error);
     connection.password = *password;
   }
-  if (connection.password.size() > 60)
-    return usage_error("the password is longer than SPICE's 60 bytes");
+  // A SPICE ticket holds at most 60 bytes; a SASL password (with a user name) may be longer.
+  if (connection.password.size() > 60 && connection.username.empty())
+    return usage_error("the password is longer than SPICE's 60 bytes (a SASL password may be longer: give the user "
+                       "name too)");
   if (!ca_file.empty() && !std::ifstream(ca_file))
     return usage_error("cannot read CA file '" + ca_file + "'");
 

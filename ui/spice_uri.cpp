@@ -1,40 +1,16 @@
 #include "ui/spice_uri.hpp"
 
+#include "protocol/uri_parts.hpp"
+
 #include <cctype>
 
 namespace vigil {
 
 namespace {
 
-std::optional<std::uint16_t> parse_port(const std::string& text) {
-  if (text.empty() || text.size() > 5)
-    return std::nullopt;
-  unsigned value = 0;
-  for (char c : text) {
-    if (!std::isdigit(static_cast<unsigned char>(c)))
-      return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (value == 0 || value > 65535)
-    return std::nullopt;
-  return static_cast<std::uint16_t>(value);
-}
+using protocol::percent_decode;
 
-std::optional<std::string> percent_decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
-      return std::nullopt;
-    out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-    i += 2;
-  }
-  return out;
-}
+std::optional<std::uint16_t> parse_port(const std::string& text) { return protocol::parse_uri_port(text); }
 
 spice_uri_result failure(std::string message) { return {std::nullopt, std::move(message)}; }
 

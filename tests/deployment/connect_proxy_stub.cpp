@@ -1,5 +1,7 @@
 #include "connect_proxy_stub.hpp"
 
+#include "loopback_ports.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -41,19 +43,6 @@ void send_all(int fd, const std::string& text) {
       return;
     sent += static_cast<std::size_t>(n);
   }
-}
-
-int connect_loopback(std::uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 }  // namespace
@@ -141,7 +130,7 @@ void connect_proxy_stub::serve(int client) {
   if (target.rfind("CONNECT ", 0) == 0)
     target = target.substr(8, target.rfind(' ') - 8);
   auto port = map_(target);
-  int server = port ? connect_loopback(*port) : -1;
+  int server = port ? test_support::connect_loopback(*port) : -1;
   if (server < 0)
     return reply_and_close("HTTP/1.1 502 Bad Gateway\r\n\r\n");
   send_all(client, "HTTP/1.1 200 Connection established\r\n\r\n");

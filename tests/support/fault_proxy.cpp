@@ -1,5 +1,7 @@
 #include "fault_proxy.hpp"
 
+#include "loopback_ports.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -16,19 +18,6 @@ namespace vigil::test_support {
 namespace {
 
 constexpr std::size_t link_channel_type_offset = 20;  // 16-byte SpiceLinkHeader + u32 connection_id
-
-int connect_loopback(std::uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {

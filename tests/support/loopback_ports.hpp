@@ -23,6 +23,9 @@ bool loopback_port_accepts_connections(std::uint16_t port);
 
 // Polls every 50 ms until 127.0.0.1:port accepts connections (a server just
 // started there is up) or `limit` has passed; true when it does.
+// A connected TCP socket to 127.0.0.1:port (blocking), or -1.
+int connect_loopback(std::uint16_t port);
+
 bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit);
 
 }  // namespace vigil::test_support

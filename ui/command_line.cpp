@@ -113,61 +113,148 @@ std::optional<std::string> parse_debug_fault(const std::string& text, debug_faul
          "' is not CHANNEL:ID:stall:AFTER_MS:FOR_MS, CHANNEL:ID:slow:MS, renderer:slow:MS or session:ignore-main-status";
 }
 
+// Every value the command line can give.
+struct option_values {
+  std::string uri_text, file_path, password_file, ca_file, host_subject, config_file;
+  bool headless = false;
+  bool fullscreen = false;
+  std::string screenshot;
+  std::optional<double> duration;
+  bool log_supervisor = false;
+  std::string dump_primary;
+  std::string dump_audio;
+  std::string hotkeys;
+  std::string title;
+  bool kiosk = false;
+  std::string kiosk_quit = "never";
+  std::string username;
+  bool wait_for_server = false;
+  std::string proxy_text;
+  std::vector<std::string> debug_fault_specs;
+  CLI::Option* verbose = nullptr;
+};
+
+// The one option table: the parser, --help and the man page
+// (write_man_page) all read it.
+std::unique_ptr<CLI::App> option_table(option_values& v) {
+  auto app = std::make_unique<CLI::App>("Vigil: a SPICE remote-display client that never wedges.", "vigil");
+  app->set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
+  app->add_option("uri", v.uri_text,
+                  "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port, or a remote-viewer "
+                  "connection file (.vv)")
+    ->type_name("URI|FILE");
+  app->add_option("--file", v.file_path,
+                  "Read the connection from a remote-viewer connection file (.vv; '-': standard input); options "
+                  "given here override it")
+    ->type_name("FILE");
+  app->add_flag("--headless", v.headless, "Run the session with no window (soak tests, monitoring)");
+  app->add_flag("-f,--full-screen", v.fullscreen, "Open the window full screen (the toggle-fullscreen hotkey, F11, toggles)");
+  app->add_option("-t,--title", v.title,
+                  "Window title; a %d in it becomes the monitor's number (as remote-viewer); default: the "
+                  "connection file's title, else the VM's name")
+    ->type_name("TITLE");
+  app->add_option("-H,--hotkeys", v.hotkeys,
+                  "Hotkeys as remote-viewer takes them: ACTION=KEYS[,ACTION=KEYS...], e.g. "
+                  "toggle-fullscreen=shift+f11,release-cursor=ctrl+alt; replaces all of remote-viewer's hotkeys. "
+                  "Actions: " + hotkey_action_names())
+    ->type_name("HOTKEYS");
+  app->add_flag("-k,--kiosk", v.kiosk,
+                "Kiosk mode: full screen, no menu, no hotkeys but those configured, the window cannot be closed; "
+                "reconnects forever");
+  app->add_option("--kiosk-quit", v.kiosk_quit, "In kiosk mode, quit when the session is lost (on-disconnect) or never")
+    ->check(CLI::IsMember({"never", "on-disconnect"}).description(""))
+    ->type_name("never|on-disconnect");
+  app->add_option("--screenshot", v.screenshot, "At exit, save the window's content to FILE (PNG)")->type_name("FILE");
+  app->add_option("--duration", v.duration, "Exit after this many seconds: 0 if the session stayed up throughout")
+    ->check(CLI::Validator(CLI::PositiveNumber).description(""))
+    ->type_name("SECONDS");
+  app->add_option("--password-file", v.password_file, "Read the password from the first line of FILE")
+    ->type_name("FILE");
+  app->add_option("--username", v.username, "User name for SASL authentication (also spice://USER@host)")
+    ->type_name("USER");
+  app->add_option("--spice-ca-file", v.ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate")
+    ->type_name("FILE");
+  app->add_option("--host-subject", v.host_subject,
+                  "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"")
+    ->type_name("SUBJECT");
+  app->add_flag("--wait", v.wait_for_server,
+                "Wait for a server that is not up yet (refused, unreachable): retry with the reconnect backoff until "
+                "it answers");
+  app->add_option("--spice-proxy", v.proxy_text,
+                  "HTTP CONNECT proxy for every channel, http://[user:password@]host[:port] (default: the connection "
+                  "file's proxy, then $SPICE_PROXY)")
+    ->type_name("URL");
+  app->add_option("--config", v.config_file,
+                  "TOML configuration file (default: $XDG_CONFIG_HOME/vigil/vigil.toml if it exists; every key: "
+                  "config/vigil.toml)")
+    ->type_name("FILE");
+  v.verbose = app->add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
+  app->add_flag("--log-supervisor", v.log_supervisor,
+                "Log every channel and session health transition (connecting -> up -> degraded -> restarting ...)");
+  app->add_option("--dump-primary", v.dump_primary, "At exit, write the primary surface to FILE (binary PPM)")
+    ->type_name("FILE");
+  app->add_option("--dump-audio", v.dump_audio,
+                  "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)")
+    ->type_name("FILE");
+  // Debug only, for the supervision tests: no group, so --help and the man
+  // page do not list it. One value per --debug-fault, so a URI after it stays the positional.
+  app->add_option("--debug-fault", v.debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
+  return app;
+}
+
+// The user's configuration file when --config names none.
+std::string default_config_path() {
+  std::string base;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    base = xdg;
+  else if (const char* home = std::getenv("HOME"); home && *home)
+    base = std::string(home) + "/.config";
+  if (base.empty())
+    return {};
+  std::string path = base + "/vigil/vigil.toml";
+  return std::ifstream(path) ? path : std::string();
+}
+
+// Defaults, then the config file's [hotkeys], then the connection file's keys
+// (replacing remote-viewer's), then --hotkeys (the same), then kiosk mode.
+std::optional<std::string> build_hotkeys(const option_values& v, const settings& loaded,
+                                         const std::optional<connection_file>& file, hotkey_map& hotkeys) {
+  hotkeys = hotkey_map::defaults();
+  for (const auto& [action, text] : loaded.viewer.hotkeys)
+    hotkeys.set(action, text);  // checked when the file was read
+  if (file) {
+    hotkeys.clear_remote_viewer_actions();
+    for (const auto& [action, text] : file->hotkeys)
+      hotkeys.set(action, text);  // checked when the file was read
+  }
+  if (auto problem = hotkeys.apply_list(v.hotkeys))
+    return "--hotkeys: " + *problem;
+  if (v.kiosk) {
+    hotkeys.keep_only_configured();
+    hotkeys.disable(hotkey_action::menu);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 command_line_result parse_command_line(int argc, char** argv) {
-  CLI::App app{"Vigil: a SPICE remote-display client that never wedges."};
-  app.set_version_flag("--version", std::string("vigil 0.1.0"));
-  std::string uri_text, file_path, password_file, ca_file, host_subject, config_file;
-  bool headless = false;
-  std::optional<double> duration;
-  app.add_option("uri", uri_text,
-                 "spice://host:port, spice://host?port=P&tls-port=T, spice+tls://host:port, or a remote-viewer "
-                 "connection file (.vv)");
-  app.add_option("--file", file_path,
-                 "Read the connection from a remote-viewer connection file (.vv; '-': standard input); options "
-                 "given here override it");
-  app.add_flag("--headless", headless, "Run the session with no window (soak tests, monitoring)");
-  bool fullscreen = false;
-  app.add_flag("-f,--full-screen", fullscreen, "Open the window full screen (Shift+F11 toggles)");
-  std::string screenshot;
-  app.add_option("--screenshot", screenshot, "At exit, save the window's content to FILE (PNG)");
-  app.add_option("--duration", duration, "Exit after this many seconds: 0 if the session stayed up throughout")
-    ->check(CLI::PositiveNumber);
-  app.add_option("--password-file", password_file, "Read the password from the first line of FILE");
-  std::string username;
-  app.add_option("--username", username, "User name for SASL authentication (also spice://USER@host)");
-  app.add_option("--spice-ca-file", ca_file, "CA certificate(s) (PEM) to verify the server's TLS certificate");
-  app.add_option("--host-subject", host_subject,
-                 "Expected subject of the server certificate, e.g. \"C=IL, L=Raanana, O=Red Hat, CN=my server\"");
-  bool wait_for_server = false;
-  app.add_flag("--wait", wait_for_server,
-               "Wait for a server that is not up yet (refused, unreachable): retry with the reconnect backoff until "
-               "it answers");
-  std::string proxy_text;
-  app.add_option("--spice-proxy", proxy_text,
-                 "HTTP CONNECT proxy for every channel, http://[user:password@]host[:port] (default: the connection "
-                 "file's proxy, then $SPICE_PROXY)");
-  app.add_option("--config", config_file, "TOML configuration file (see config/vigil.toml)");
-  auto* verbose = app.add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
-  bool log_supervisor = false;
-  app.add_flag("--log-supervisor", log_supervisor,
-               "Log every channel and session health transition (connecting -> up -> degraded -> restarting ...)");
-  std::string dump_primary;
-  app.add_option("--dump-primary", dump_primary, "At exit, write the primary surface to FILE (binary PPM)");
-  std::string dump_audio;
-  app.add_option("--dump-audio", dump_audio,
-                 "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)");
-  std::vector<std::string> debug_fault_specs;
-  // Debug only, for the supervision tests: no group, so --help does not list it.
-  // One value per --debug-fault, so a URI after it stays the positional.
-  app.add_option("--debug-fault", debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
+  option_values v;
+  auto app = option_table(v);
   try {
-    app.parse(argc, argv);
+    app->parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
+    int code = app->exit(error);
     return {std::nullopt, code == 0 ? exit_codes::ok : exit_codes::usage_error};
   }
+  auto& uri_text = v.uri_text;
+  auto& file_path = v.file_path;
+  auto& password_file = v.password_file;
+  auto& ca_file = v.ca_file;
+  auto& host_subject = v.host_subject;
+  auto& duration = v.duration;
+  auto& proxy_text = v.proxy_text;
+  auto& username = v.username;
 
   // Like remote-viewer, a positional argument that is not a URI is a file.
   if (!uri_text.empty() && uri_text.find("://") == std::string::npos) {  // also "-": standard input
@@ -194,6 +281,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   }
 
   settings loaded;
+  std::string config_file = v.config_file.empty() ? default_config_path() : v.config_file;
   if (!config_file.empty()) {
     auto from_file = load_settings_file(config_file);
     if (!from_file.value)
@@ -202,11 +290,16 @@ command_line_result parse_command_line(int argc, char** argv) {
   }
 
   run_request request;
-  request.headless = headless;
+  request.headless = v.headless;
   request.duration_s = duration;
   request.log_level = loaded.log_level;
-  if (verbose->count() > 0)
-    request.log_level = verbose->count() > 1 ? spdlog::level::trace : spdlog::level::debug;
+  if (v.verbose->count() > 0)
+    request.log_level = v.verbose->count() > 1 ? spdlog::level::trace : spdlog::level::debug;
+  if (auto problem = build_hotkeys(v, loaded, file, request.hotkeys))
+    return usage_error(*problem);
+  request.viewer = loaded.viewer;
+  request.kiosk = v.kiosk;
+  request.kiosk_quit_on_disconnect = v.kiosk && v.kiosk_quit == "on-disconnect";
 
   // The file first, then what the command line says explicitly.
   auto& connection = loaded.connection;
@@ -278,8 +371,10 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.connection = connection;
   request.session.display_init = loaded.display_init;
   request.session.supervision = loaded.supervision;
-  request.session.supervision.log_transitions = loaded.supervision.log_transitions || log_supervisor;
-  request.session.supervision.wait_for_server = wait_for_server;
+  request.session.supervision.log_transitions = loaded.supervision.log_transitions || v.log_supervisor;
+  request.session.supervision.wait_for_server = v.wait_for_server;
+  if (v.kiosk && !request.kiosk_quit_on_disconnect)
+    request.session.supervision.reconnect.max_attempts = 0;  // a kiosk never gives up
   request.session.main_status_edge_capacity = loaded.main_status_edge_capacity;
   request.session.client_mouse_mode = loaded.client_mouse_mode;
   request.session.agent = loaded.agent;
@@ -287,7 +382,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.audio_enabled = loaded.audio_enabled;
   request.session.playback = loaded.playback;
   request.session.audio_sink.jitter = loaded.audio_buffer;
-  request.session.audio_sink.dump_path = dump_audio;
+  request.session.audio_sink.dump_path = v.dump_audio;
   spice_uri shown;
   shown.host = connection.host;
   shown.plain_port = connection.plain_port;
@@ -296,15 +391,86 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.uri = shown.redacted();
   if (connection.proxy)
     request.session.uri += " via " + connection.proxy->redacted();
-  for (const auto& spec : debug_fault_specs)
+  for (const auto& spec : v.debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);
-  request.dump_primary_path = dump_primary;
-  request.fullscreen = fullscreen || (file && file->fullscreen);
-  if (file)
-    request.window_title = file->title;
-  request.screenshot_path = screenshot;
+  request.dump_primary_path = v.dump_primary;
+  request.fullscreen = v.fullscreen || v.kiosk || (file && file->fullscreen);
+  request.window_title = !v.title.empty() ? v.title : file ? file->title : std::string();
+  request.screenshot_path = v.screenshot;
   return {request, std::nullopt};
+}
+
+namespace {
+
+// roff: a leading '.' or '\'' would be a request; '\' and '-' need escapes.
+std::string roff(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
+  }
+  if (!out.empty() && (out[0] == '.' || out[0] == '\''))
+    out = "\\&" + out;
+  return out;
+}
+
+}  // namespace
+
+void write_man_page(std::ostream& out) {
+  option_values values;
+  auto app = option_table(values);
+  out << ".TH VIGIL 1 \"\" \"vigil " << VIGIL_VERSION << "\" \"User Commands\"\n"
+      << ".SH NAME\nvigil \\- a SPICE remote-display client that never wedges\n"
+      << ".SH SYNOPSIS\n.B vigil\n[\\fIOPTIONS\\fR] \\fIURI\\fR\n.br\n.B vigil\n[\\fIOPTIONS\\fR] \\fIFILE.vv\\fR\n"
+      << ".SH DESCRIPTION\n"
+      << "Vigil shows a virtual machine's screen over SPICE (QEMU/KVM, oVirt, Proxmox), with keyboard, mouse, "
+         "cursor, clipboard and sound, and heals its own session: a stuck or failed channel is restarted alone, "
+         "a lost session is reconnected with backoff.\n"
+      << ".PP\nURI is " << roff("spice://host:port, spice://host?port=P&tls-port=T or spice+tls://host:port") << "; "
+      << "an argument without :// is a remote-viewer connection file (.vv), and " << roff("-")
+      << " reads one from standard input. Options given on the command line override the file.\n"
+      << ".SH OPTIONS\n";
+  for (const CLI::Option* option : app->get_options()) {
+    if (option->get_group().empty() && !option->get_positional())
+      continue;  // hidden (debug only)
+    std::string names;
+    for (const auto& name : option->get_snames())
+      names += (names.empty() ? "" : ", ") + std::string("\\fB") + roff("-" + name) + "\\fR";
+    for (const auto& name : option->get_lnames())
+      names += (names.empty() ? "" : ", ") + std::string("\\fB") + roff("--" + name) + "\\fR";
+    if (option->get_positional())
+      names = "\\fI" + roff(option->get_type_name()) + "\\fR";
+    else if (option->get_expected_min() > 0 || option->get_type_size() > 0)
+      if (!option->get_type_name().empty() && option->get_type_name() != "FLAG")
+        names += " \\fI" + roff(option->get_type_name()) + "\\fR";
+    out << ".TP\n" << names << "\n" << roff(option->get_description()) << "\n";
+  }
+  out << ".SH HOTKEYS\n"
+      << "As remote-viewer's: modifiers and one key joined by " << roff("+") << ", case-insensitive, e.g. "
+      << "\\fBshift+f11\\fR. Defaults:\n";
+  auto defaults = hotkey_map::defaults();
+  for (std::size_t i = 0; i < hotkey_action_count; ++i) {
+    auto action = static_cast<hotkey_action>(i);
+    out << ".TP\n\\fB" << roff(hotkey_action_name(action)) << "\\fR\n"
+        << roff(defaults.has(action) ? defaults.label(action) : "none") << "\n";
+  }
+  out << ".PP\n\\fB" << roff("--hotkeys") << "\\fR and a connection file replace all of remote-viewer's hotkeys "
+      << "(the first nine); the pointer is then also released by Ctrl+Alt. Vigil's own (menu, screenshot, health) "
+      << "are set in the [hotkeys] table of the configuration file.\n"
+      << ".SH FILES\n.TP\n" << roff("$XDG_CONFIG_HOME/vigil/vigil.toml") << "\n"
+      << "Settings read when " << roff("--config") << " gives none; every key, with its default, is in "
+      << roff("/usr/share/doc/vigil/examples/vigil.toml") << ".\n"
+      << ".SH EXIT STATUS\n"
+      << "0 the session stayed up (or ended on request); 1 usage or configuration error; 2 could not connect; "
+         "3 authentication failed; 4 session lost and not recovered; 5 protocol error; 6 up at the end of "
+      << roff("--duration") << " after reconnecting.\n"
+      << ".SH SIGNALS\nSIGUSR1 prints the health snapshot (one JSON line) on standard output.\n"
+      << ".SH SEE ALSO\n.BR remote-viewer (1)\n";
 }
 
 }  // namespace vigil

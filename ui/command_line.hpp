@@ -4,9 +4,11 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "actors/session.hpp"
+#include "ui/hotkeys.hpp"
 #include "ui/settings.hpp"
 
 namespace vigil {
@@ -19,7 +21,11 @@ struct run_request {
   std::string dump_primary_path;     // write the primary surface here at exit
   bool fullscreen = false;
   std::string screenshot_path;       // window mode: the window's content at exit
-  std::string window_title;          // a connection file's title; empty: the default
+  std::string window_title;          // -t, else a connection file's title; empty: the default
+  hotkey_map hotkeys;                // defaults, config, connection file, --hotkeys, kiosk: in that order
+  viewer_settings viewer;            // [keyboard], [hotkeys], [send_keys]
+  bool kiosk = false;
+  bool kiosk_quit_on_disconnect = false;
 };
 
 struct command_line_result {
@@ -28,5 +34,8 @@ struct command_line_result {
 };
 
 command_line_result parse_command_line(int argc, char** argv);
+
+// vigil(1), generated from the same option table as --help.
+void write_man_page(std::ostream& out);
 
 }  // namespace vigil

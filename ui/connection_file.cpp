@@ -3,6 +3,8 @@
 #include <cctype>
 #include <map>
 
+#include "ui/hotkeys.hpp"
+
 namespace vigil {
 
 namespace {
@@ -292,6 +294,21 @@ connection_file_result parse_connection_file(const std::string& text, const std:
       }
     }
     file.secure_channels = *channels;
+  }
+  // remote-viewer's hotkey keys: checked here so a bad one names its line.
+  for (std::size_t i = 0; i < hotkey_action_count; ++i) {
+    auto action = static_cast<hotkey_action>(i);
+    const char* key = hotkey_action_name(action);
+    if (!is_remote_viewer_action(action) || !section.has(key))
+      continue;
+    auto value = section.text(key);
+    if (!value)
+      return fail();
+    if (auto problem = hotkey_map::defaults().set(action, *value)) {
+      section.fail(key, "is not a hotkey: " + *problem);
+      return fail();
+    }
+    file.hotkeys.emplace_back(action, *value);
   }
   connection_file_result result;
   result.file = std::move(file);

@@ -8,14 +8,18 @@
 // username, password, proxy (an HTTP CONNECT proxy URL), ca (PEM,
 // lines joined with the key file's "\n" escape), host-subject, title,
 // fullscreen, delete-this-file, secure-channels (";"-separated channel names,
-// or "all"). Other keys and other sections are ignored, as remote-viewer
-// ignores what it does not use.
+// or "all"), and remote-viewer's hotkeys (toggle-fullscreen, release-cursor,
+// secure-attention, zoom-in, ...: ui/hotkeys.hpp). Other keys and other
+// sections are ignored, as remote-viewer ignores what it does not use.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "ui/hotkeys.hpp"
 
 namespace vigil {
 
@@ -32,6 +36,9 @@ struct connection_file {
   std::string title;
   bool fullscreen = false;
   std::vector<std::string> secure_channels;  // channel names ("main", "display", ...) or "all"
+  // The hotkey keys it names, in no particular order, each a valid hotkey.
+  // Like remote-viewer, the viewer then drops remote-viewer's other hotkeys.
+  std::vector<std::pair<hotkey_action, std::string>> hotkeys;
 };
 
 struct connection_file_result {

@@ -142,7 +142,9 @@ int main(int argc, char** argv) {
     vigil::session_run run{request.session, request.duration_s, request.dump_primary_path};
     std::unique_ptr<vigil::session_frontend> window;
     if (!request.headless)
-      window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title});
+      window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title,
+                                                  request.hotkeys, request.viewer, request.kiosk,
+                                                  request.kiosk_quit_on_disconnect});
     auto status = vigil::run_session(system, run, signals, window.get());
     for (int asked = 0; asked < 3 && !signals.stop_requested.load() &&
                         ask_for_credentials(status, run.session.connection, run.session.uri, window.get());

@@ -68,6 +68,38 @@ key_reader log_level_key(spdlog::level::level_enum& target) {
   };
 }
 
+key_reader hotkey_key(std::vector<std::pair<hotkey_action, std::string>>& target, hotkey_action action) {
+  return [&target, action](const toml::node& node) -> std::optional<std::string> {
+    auto text = node.value<std::string>();
+    if (!node.is_string() || !text)
+      return "must be a string of keys such as \"ctrl+alt+m\" (\"\" for none)";
+    if (auto problem = hotkey_map::defaults().set(action, *text))
+      return "is not a hotkey: " + *problem;
+    target.emplace_back(action, *text);
+    return std::nullopt;
+  };
+}
+
+key_reader combinations_key(std::vector<key_combination>& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    const auto* items = node.as_array();
+    if (!items)
+      return "must be a list of key combinations such as [\"ctrl+alt+del\", \"print\"]";
+    std::vector<key_combination> combinations;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      auto text = (*items)[i].value<std::string>();
+      if (!(*items)[i].is_string() || !text)
+        return "item " + std::to_string(i + 1) + " is not a string";
+      auto parsed = parse_key_combination(*text);
+      if (!parsed.value)
+        return "item " + std::to_string(i + 1) + ": " + parsed.error;
+      combinations.push_back(*parsed.value);
+    }
+    target = std::move(combinations);
+    return std::nullopt;
+  };
+}
+
 void add_backoff_keys(std::map<std::string, key_reader>& keys, const std::string& table, backoff_policy& policy) {
   keys[table + ".initial_delay_ms"] = duration_key(policy.initial_delay, 0, 600000);
   keys[table + ".multiplier"] = number_key(policy.multiplier, 1.0, 10.0);
@@ -122,11 +154,17 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"audio.edge_capacity", integer_key(s.playback.edge_capacity, 1, 4096)},
     {"audio.buffer_target_ms", integer_key(s.audio_buffer.target_ms, 0, 10000)},
     {"audio.buffer_capacity_ms", integer_key(s.audio_buffer.capacity_ms, 20, 60000)},
+    {"keyboard.grab", boolean_key(s.viewer.grab_keyboard)},
+    {"send_keys.items", combinations_key(s.viewer.send_keys)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };
   add_backoff_keys(keys, "reconnect", s.supervision.reconnect);
   add_backoff_keys(keys, "channel_restart", s.supervision.channel_restart);
+  for (std::size_t i = 0; i < hotkey_action_count; ++i) {
+    auto action = static_cast<hotkey_action>(i);
+    keys[std::string("hotkeys.") + hotkey_action_name(action)] = hotkey_key(s.viewer.hotkeys, action);
+  }
   return keys;
 }
 
@@ -152,6 +190,17 @@ std::optional<std::string> apply_table(const toml::table& table, const std::stri
 }
 
 }  // namespace
+
+std::vector<key_combination> viewer_settings::default_send_keys() {
+  std::vector<std::string> items = {"ctrl+alt+del", "ctrl+alt+backspace"};
+  for (int f = 1; f <= 12; ++f)
+    items.push_back("ctrl+alt+f" + std::to_string(f));
+  items.insert(items.end(), {"print", "alt+sysrq"});
+  std::vector<key_combination> combinations;
+  for (const auto& item : items)
+    combinations.push_back(*parse_key_combination(item).value);
+  return combinations;
+}
 
 settings_result load_settings_file(const std::string& path) {
   settings loaded;

@@ -10,8 +10,21 @@
 #include <spdlog/common.h>
 
 #include "actors/session.hpp"
+#include "ui/hotkeys.hpp"
+#include "ui/key_names.hpp"
 
 namespace vigil {
+
+// What the window does with the keyboard: [keyboard], [hotkeys], [send_keys].
+struct viewer_settings {
+  bool grab_keyboard = true;
+  // [hotkeys] in file order, each already checked (ui/hotkeys.hpp applies them).
+  std::vector<std::pair<hotkey_action, std::string>> hotkeys;
+  // The menu's "Send key" items: remote-viewer's, and Alt+SysRq.
+  std::vector<key_combination> send_keys = default_send_keys();
+
+  static std::vector<key_combination> default_send_keys();
+};
 
 struct settings {
   connection_settings connection;  // host, ports, TLS and password come from the command line
@@ -25,6 +38,7 @@ struct settings {
   protocol::jitter_settings audio_buffer;
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
+  viewer_settings viewer;
 };
 
 struct settings_result {

@@ -15,6 +15,8 @@
 #include "actors/input_events.hpp"
 #include "common/log.hpp"
 #include "actors/messages.hpp"
+#include "ui/exit_codes.hpp"
+#include "ui/key_names.hpp"
 #include "ui/sfml_audio_device.hpp"
 #include "ui/sfml_connection.hpp"
 #include "ui/window_agent.hpp"
@@ -32,12 +34,13 @@ public:
       : system_(system),
         options_(std::move(options)),
         log_(named_logger("viewer")),
-        input_(window_, [this](caf::message event) { send_input(std::move(event)); },
+        input_(window_, options_.hotkeys, [this](caf::message event) { send_input(std::move(event)); },
                [this] {
                  update_title();
                  needs_redraw_ = true;
                }),
         picture_(window_) {
+    input_.set_keyboard_grab(options_.settings.grab_keyboard);
     open(sf::VideoMode(1024, 768));
   }
 
@@ -68,6 +71,10 @@ public:
     while (window_.pollEvent(event)) {  // (ends with a return or drained below)
       switch (event.type) {
         case sf::Event::Closed:
+          if (options_.kiosk) {
+            log_->warn("kiosk mode: the window cannot be closed");
+            break;
+          }
           return exit_status{0, "window closed"};
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
@@ -86,7 +93,8 @@ public:
           input_.mouse_button(event.mouseButton.button, event.type == sf::Event::MouseButtonPressed, requests);
           break;
         case sf::Event::MouseWheelScrolled:
-          input_.wheel(event.mouseWheelScroll.delta, requests);
+          if (event.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel)  // SPICE has no horizontal wheel
+            input_.wheel(event.mouseWheelScroll.delta, requests);
           break;
         case sf::Event::LostFocus:
           input_.focus_lost();
@@ -101,11 +109,12 @@ public:
       }
     }
     sfml_connection_.drained();
+    if (quit_)
+      return quit_;
     input_.take_x11_keys(requests);
     agent_->pump(std::chrono::steady_clock::now(), picture_.size());
-    if (requests.toggle_fullscreen)
-      toggle_fullscreen();
-    snapshot_requested = snapshot_requested || requests.snapshot;
+    for (auto action : requests.actions)
+      perform(action, snapshot_requested);
     if (needs_redraw_)
       draw();
     return std::nullopt;
@@ -126,6 +135,10 @@ public:
   }
 
   void show_status(const std::string& phase, const std::string& text) override {
+    // --kiosk-quit on-disconnect: remote-viewer quits when the connection
+    // is lost instead of retrying (a kiosk's watchdog then starts it again).
+    if (options_.kiosk_quit_on_disconnect && banner_.phase == "up" && phase != "up" && !quit_)
+      quit_ = exit_status{exit_codes::session_lost, "kiosk: the session was lost (--kiosk-quit on-disconnect)"};
     banner_.phase = phase;
     banner_.text = text;
     update_title();
@@ -214,12 +227,47 @@ private:
     needs_redraw_ = true;
   }
 
-  // "QEMU 7.2.22 - Vigil" (or the connection file's title) while connected,
-  // "... - Reconnecting in ..." otherwise.
+  // What a hotkey asked for.
+  void perform(hotkey_action action, bool& snapshot_requested) {
+    log_->info("hotkey {}: {}", options_.hotkeys.label(action), hotkey_action_name(action));
+    switch (action) {
+      case hotkey_action::toggle_fullscreen:
+        toggle_fullscreen();
+        break;
+      case hotkey_action::release_cursor:
+        break;  // window_input released the pointer
+      case hotkey_action::secure_attention:
+        input_.send_combination(*parse_key_combination("ctrl+alt+del").value);
+        break;
+      case hotkey_action::health:
+        snapshot_requested = true;
+        break;
+      case hotkey_action::smartcard_insert:
+      case hotkey_action::smartcard_remove:
+        log_->warn("{}: not supported: Vigil has no smartcard channel yet", hotkey_action_name(action));
+        break;
+      case hotkey_action::usb_device_reset:
+        log_->warn("usb-device-reset: not supported: Vigil has no USB redirection yet");
+        break;
+      default:
+        log_->warn("{}: not supported yet", hotkey_action_name(action));
+        break;
+    }
+  }
+
+  // As remote-viewer: "<title> (1) - Vigil" (a %d in the title becomes the
+  // monitor's number instead), the title being -t, the connection file's or
+  // the VM's name; "(Press Shift+F12 to release pointer)" first while the
+  // pointer is grabbed, and " - Reconnecting in ..." while not connected.
   void update_title() {
-    std::string title = !options_.title.empty() ? options_.title : vm_name_.empty() ? "Vigil" : vm_name_ + " - Vigil";
-    if (input_.grabbed())
-      title += " (Ctrl+Alt releases the pointer)";
+    std::string base = !options_.title.empty() ? options_.title : vm_name_;
+    std::string title = "Vigil";
+    if (!base.empty()) {
+      auto at = base.find("%d");
+      title = (at == std::string::npos ? base + " (1)" : base.replace(at, 2, "1")) + " - Vigil";
+    }
+    if (input_.grabbed() && input_.hotkeys().has(hotkey_action::release_cursor))
+      title = "(Press " + input_.hotkeys().label(hotkey_action::release_cursor) + " to release pointer) " + title;
     if (banner_.phase != "up")
       title += " - " + banner_.text;
     window_.setTitle(sf::String::fromUtf8(title.begin(), title.end()));  // a file's title may be any UTF-8
@@ -245,6 +293,7 @@ private:
     options_.fullscreen = !options_.fullscreen;
     auto size = picture_.size();
     open(sf::VideoMode(size.x ? size.x : 1024, size.y ? size.y : 768));
+    log_->info("full screen {}", options_.fullscreen ? "on" : "off");
   }
 
   void draw(bool present = true) {
@@ -286,6 +335,7 @@ private:
   caf::actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
   std::string vm_name_;
+  std::optional<exit_status> quit_;  // the window ends the run at its next pump
   bool needs_redraw_ = true;
   bool update_to_acknowledge_ = false;
 };

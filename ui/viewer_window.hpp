@@ -10,14 +10,20 @@
 #include <optional>
 #include <string>
 
+#include "ui/hotkeys.hpp"
 #include "ui/session_runner.hpp"
+#include "ui/settings.hpp"
 
 namespace vigil {
 
 struct viewer_options {
   bool fullscreen = false;
   std::string screenshot_path;  // at exit, the window's content as an image (PNG by extension)
-  std::string title;            // a connection file's title; empty: "<VM name> - Vigil"
+  std::string title;            // -t or a connection file's title ("%d": the monitor); empty: the VM's name
+  hotkey_map hotkeys = hotkey_map::defaults();
+  viewer_settings settings;
+  bool kiosk = false;
+  bool kiosk_quit_on_disconnect = false;
 };
 
 std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options);

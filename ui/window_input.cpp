@@ -33,11 +33,17 @@ std::optional<sf::Vector2u> picture_geometry::guest_position(int x, int y) const
   return sf::Vector2u(static_cast<unsigned>(gx), static_cast<unsigned>(gy));
 }
 
-window_input::window_input(sf::Window& window, send_function send, std::function<void()> grab_changed)
-    : window_(window), send_(std::move(send)), grab_changed_(std::move(grab_changed)),
+window_input::window_input(sf::Window& window, hotkey_map hotkeys, send_function send,
+                           std::function<void()> grab_changed)
+    : window_(window), send_(std::move(send)), grab_changed_(std::move(grab_changed)), hotkeys_(std::move(hotkeys)),
       mouse_mode_(SPICE_MOUSE_MODE_SERVER) {}
 
+// A re-created window (full screen on or off) gets no releases for the keys
+// pressed in the old one: start over, as after a focus change.
 bool window_input::watch(const sf::Window& window) {
+  release_held_keys();
+  pressed_keys_.clear();
+  hot_keys_held_.clear();
   x11_keys_ = x11_.watch(window.getSystemHandle());
   return x11_keys_;
 }
@@ -67,6 +73,8 @@ void window_input::mouse_moved(int x, int y) {
 
 void window_input::mouse_button(sf::Mouse::Button button, bool pressed, requests& out) {
   take_x11_keys(out);
+  if (pressed)
+    x11_.resume_grab();  // a click gives the keyboard back to the guest after a release
   if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && !grabbed_ && pressed)
     grab_pointer();
   std::uint8_t spice_button;
@@ -75,32 +83,60 @@ void window_input::mouse_button(sf::Mouse::Button button, bool pressed, requests
     case sf::Mouse::Left: spice_button = SPICE_MOUSE_BUTTON_LEFT; mask = SPICE_MOUSE_BUTTON_MASK_LEFT; break;
     case sf::Mouse::Middle: spice_button = SPICE_MOUSE_BUTTON_MIDDLE; mask = SPICE_MOUSE_BUTTON_MASK_MIDDLE; break;
     case sf::Mouse::Right: spice_button = SPICE_MOUSE_BUTTON_RIGHT; mask = SPICE_MOUSE_BUTTON_MASK_RIGHT; break;
+    // The side buttons (X buttons 8 and 9: back and forward).
+    case sf::Mouse::XButton1: spice_button = SPICE_MOUSE_BUTTON_SIDE; mask = SPICE_MOUSE_BUTTON_MASK_SIDE; break;
+    case sf::Mouse::XButton2: spice_button = SPICE_MOUSE_BUTTON_EXTRA; mask = SPICE_MOUSE_BUTTON_MASK_EXTRA; break;
     default: return;
   }
   buttons_ = pressed ? (buttons_ | mask) : (buttons_ & ~mask);
   send_(caf::make_message(pointer_button_atom::value, spice_button, pressed, buttons_));
 }
 
+int wheel_notches::add(float delta) {
+  if ((delta > 0) != (remainder_ > 0))
+    remainder_ = 0;  // a turn the other way starts over
+  remainder_ += delta;
+  int notches = static_cast<int>(remainder_);  // toward zero: whole notches only
+  remainder_ -= static_cast<float>(notches);
+  return notches;
+}
+
 // SPICE has no wheel axis: each notch is a press and release of UP or DOWN.
 void window_input::wheel(float delta, requests& out) {
   take_x11_keys(out);
-  std::uint8_t button = delta > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
-  for (int notch = 0; notch < std::max(1, static_cast<int>(std::abs(delta))); ++notch) {
+  int notches = wheel_.add(delta);
+  std::uint8_t button = notches > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
+  for (int notch = 0; notch < std::abs(notches); ++notch) {
     send_(caf::make_message(pointer_button_atom::value, button, true, buttons_));
     send_(caf::make_message(pointer_button_atom::value, button, false, buttons_));
   }
 }
 
 void window_input::focus_lost() {
+  if (x11_keys_) {
+    regrab_pointer();
+    return;
+  }
   release_held_keys();  // the guest must not see a key stuck down
+  pressed_keys_.clear();
+  hot_keys_held_.clear();
   release_pointer();
 }
 
 void window_input::focus_gained() {
-  if (x11_keys_)  // x11_keyboard's focus event comes in order with the keys
+  if (x11_keys_) {
+    regrab_pointer();
     return;
+  }
   if (auto locks = x11_.lock_state())
     sync_lock_keys(*locks);
+}
+
+void window_input::regrab_pointer() {
+  if (!grabbed_)
+    return;
+  window_.setMouseCursorGrabbed(false);
+  window_.setMouseCursorGrabbed(true);
 }
 
 void window_input::take_x11_keys(requests& out) {
@@ -108,25 +144,62 @@ void window_input::take_x11_keys(requests& out) {
     switch (event.what) {
       case x11_keyboard::event::kind::key: key(event.key, event.pressed, out); break;
       case x11_keyboard::event::kind::focus_in: sync_lock_keys(event.locks); break;
-      case x11_keyboard::event::kind::focus_out: release_held_keys(); break;
+      case x11_keyboard::event::kind::focus_out:
+        release_held_keys();
+        pressed_keys_.clear();
+        hot_keys_held_.clear();
+        release_pointer();
+        break;
+      case x11_keyboard::event::kind::keys_taken:
+        release_held_keys();
+        pressed_keys_.clear();
+        hot_keys_held_.clear();
+        break;
+      case x11_keyboard::event::kind::grab_changed:
+        break;  // logged by x11_keyboard
     }
   }
 }
 
-// Shift+F11 and Shift+F12 are the viewer's; F11 and F12 alone are the guest's.
 void window_input::key(protocol::pc_key key, bool pressed, requests& out) {
-  using protocol::pc_key;
-  auto held = [this](pc_key one, pc_key other) { return held_keys_.count(one) || held_keys_.count(other); };
-  if (pressed && (key == pc_key::f11 || key == pc_key::f12) && held(pc_key::left_shift, pc_key::right_shift)) {
-    hot_keys_held_.insert(key);
-    (key == pc_key::f11 ? out.toggle_fullscreen : out.snapshot) = true;
+  if (!pressed) {
+    pressed_keys_.erase(key);
+    if (hot_keys_held_.erase(key))
+      return;
+    if (held_keys_.count(key))
+      send_pc_key(key, false);
     return;
   }
-  if (!pressed && hot_keys_held_.erase(key))
+  auto hotkey = hotkeys_.on_press(key, pressed_keys_);
+  pressed_keys_.insert(key);
+  if (hotkey) {
+    out.actions.push_back(hotkey->action);
+    if (hotkey->action == hotkey_action::release_cursor) {
+      release_pointer();
+      x11_.release_grab();
+    }
+    if (hotkey->consumed) {
+      hot_keys_held_.insert(key);
+      return;
+    }
+  }
+  if (keys_for_viewer_) {
+    out.menu_keys.push_back(key);
     return;
-  send_pc_key(key, pressed);
-  if (pressed && grabbed_ && held(pc_key::left_ctrl, pc_key::right_ctrl) && held(pc_key::left_alt, pc_key::right_alt))
-    release_pointer();
+  }
+  send_pc_key(key, true);
+}
+
+void window_input::keys_for_viewer(bool viewer) {
+  keys_for_viewer_ = viewer;
+  if (viewer)
+    release_held_keys();
+}
+
+void window_input::send_combination(const key_combination& combination) {
+  release_held_keys();
+  for (auto [key, pressed] : press_release_sequence(combination))
+    send_pc_key(key, pressed);
 }
 
 void window_input::send_pc_key(protocol::pc_key key, bool pressed) {

@@ -2,15 +2,18 @@
 //
 // Keys come as set-1 scancodes, from x11_keyboard (X keycodes: every key of a
 // 105-key layout) or, without evdev keycodes, from SFML's key events.
-// Shift+F11 (full screen) and Shift+F12 (health snapshot) are the viewer's;
-// every other key is the guest's. Keys held when the window loses the focus
-// are released in the guest; on focus-in the guest's lock keys follow the
-// local ones.
+// Hotkeys (ui/hotkeys.hpp) are the viewer's; every other key is the guest's.
+// A key's release goes to the guest only while the guest holds it down, so
+// a hotkey's release, or a key pressed while the menu had the keyboard,
+// never reaches it. Keys held when the window loses the focus are released
+// in the guest; on focus-in the guest's lock keys follow the local ones.
+// While the menu is open its keys go to it instead (`keys_for_viewer`).
 //
 // The pointer: in client mouse mode an absolute guest position through the
 // picture's scale and offset; in server mouse mode, like remote-viewer, a
 // click grabs the pointer (hidden, held at the window's centre so motion
-// never stops at an edge) and Ctrl+Alt or losing the focus releases it.
+// never stops at an edge) and the release-cursor hotkey or losing the focus
+// releases it.
 //
 // Every event goes to `send`, as one of the messages of actors/input_events.hpp.
 #pragma once
@@ -24,6 +27,7 @@
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
+#include "ui/hotkeys.hpp"
 #include "ui/x11_keyboard.hpp"
 
 namespace vigil {
@@ -43,32 +47,59 @@ struct picture_geometry {
   std::optional<sf::Vector2u> guest_position(int x, int y) const;
 };
 
+// A high-resolution wheel reports fractions of a notch; they add up, and a
+// notch goes out each time they make a whole one, so the guest scrolls as far
+// as a notched wheel would have.
+class wheel_notches {
+public:
+  // Whole notches to send now for this delta (> 0 up, < 0 down).
+  int add(float delta);
+
+private:
+  float remainder_ = 0;  // less than one notch, not sent yet
+};
+
 class window_input {
 public:
   using send_function = std::function<void(caf::message)>;
-  // What the viewer's own keys asked for.
+  // What the viewer's own keys asked for, in order.
   struct requests {
-    bool toggle_fullscreen = false;
-    bool snapshot = false;
+    std::vector<hotkey_action> actions;      // hotkeys pressed
+    std::vector<protocol::pc_key> menu_keys;  // presses while the viewer has the keys (the menu is open)
   };
 
   // `grab_changed` is called whenever the pointer is grabbed or released.
-  window_input(sf::Window& window, send_function send, std::function<void()> grab_changed);
+  window_input(sf::Window& window, hotkey_map hotkeys, send_function send, std::function<void()> grab_changed);
 
   // After the window was (re)created. False: keys come from SFML (see x11_keyboard.hpp).
   bool watch(const sf::Window& window);
   bool x11_keys() const { return x11_keys_; }
+  // Grab the keyboard for the guest while focused with the pointer inside (x11_keyboard.hpp).
+  void set_keyboard_grab(bool enabled) { x11_.set_grab_enabled(enabled); }
+  bool keyboard_grabbed() const { return x11_.grabbed(); }
 
   void set_mouse_mode(std::uint16_t mode);  // SPICE_MOUSE_MODE_*
   std::uint16_t mouse_mode() const { return mouse_mode_; }
   void set_geometry(const picture_geometry& geometry) { geometry_ = geometry; }
   bool grabbed() const { return grabbed_; }
+  const hotkey_map& hotkeys() const { return hotkeys_; }
+
+  // While true, key presses go to requests::menu_keys, not to the guest; the
+  // keys the guest holds are released in it at once.
+  void keys_for_viewer(bool viewer);
+  // Types a combination in the guest (every key down in order, then up in
+  // reverse), after releasing what the guest holds: the send-key menu and
+  // the secure-attention hotkey.
+  void send_combination(const key_combination& combination);
+  // The release-cursor action: the pointer grab (server mouse mode) ends.
+  void release_cursor() { release_pointer(); }
 
   // SFML's events, in the order they came.
   void sfml_key(sf::Keyboard::Key key, bool pressed, requests& out);
   void mouse_moved(int x, int y);
   // Ctrl+click: x11_keyboard's keys before the button, so the guest sees Ctrl first.
   void mouse_button(sf::Mouse::Button button, bool pressed, requests& out);
+  // SFML's vertical wheel delta: notches, fractions from high-resolution wheels.
   void wheel(float delta, requests& out);
   void focus_lost();
   void focus_gained();
@@ -88,18 +119,23 @@ private:
   sf::Vector2i window_centre() const;
   void grab_pointer();
   void release_pointer();
+  void regrab_pointer();
 
   sf::Window& window_;
   send_function send_;
   std::function<void()> grab_changed_;
+  hotkey_map hotkeys_;
   x11_keyboard x11_;
   bool x11_keys_ = false;  // keys come from x11_ (else from SFML)
   picture_geometry geometry_;
   std::uint16_t mouse_mode_;
   bool grabbed_ = false;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
-  std::set<protocol::pc_key> held_keys_;
-  std::set<protocol::pc_key> hot_keys_held_;  // Shift+F11 / Shift+F12 pressed: their release is ours too
+  wheel_notches wheel_;
+  bool keys_for_viewer_ = false;
+  std::set<protocol::pc_key> held_keys_;     // down in the guest
+  std::set<protocol::pc_key> pressed_keys_;  // down on the local keyboard (what hotkeys match against)
+  std::set<protocol::pc_key> hot_keys_held_;  // a hotkey's key: its release is the viewer's too
 };
 
 }  // namespace vigil

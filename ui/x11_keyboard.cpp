@@ -5,7 +5,10 @@
 #include <X11/extensions/XKBstr.h>
 #include <spice/enums.h>
 
+#include <chrono>
 #include <cstring>
+
+#include "common/log.hpp"
 
 namespace vigil {
 
@@ -36,6 +39,17 @@ bool keycodes_are_evdev(Display* handle) {
 bool focus_really_changed(const XFocusChangeEvent& focus) {
   return focus.detail != NotifyPointer && focus.detail != NotifyInferior && focus.mode != NotifyGrab &&
          focus.mode != NotifyUngrab;
+}
+
+// The pointer really crossed the window's border (not a grab starting or ending).
+bool pointer_really_crossed(const XCrossingEvent& crossing) {
+  return crossing.mode == NotifyNormal && crossing.detail != NotifyInferior;
+}
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch())
+                                      .count());
 }
 
 }  // namespace
@@ -70,10 +84,66 @@ bool x11_keyboard::events_waiting() const { return display_ && XPending(display_
 bool x11_keyboard::watch(unsigned long window) {
   if (!display_ || !display_->evdev)
     return false;
+  // A window that replaces ours (full screen on or off) takes the focus over
+  // once it is mapped, as a window manager would give it.
+  focus_when_mapped_ = window_ != 0 && focused_;
+  if (grabbed_)
+    XUngrabKeyboard(display_->handle, CurrentTime);
   window_ = window;
-  XSelectInput(display_->handle, window, KeyPressMask | KeyReleaseMask | FocusChangeMask);
+  grabbed_ = false;
+  XSelectInput(display_->handle, window,
+               KeyPressMask | KeyReleaseMask | FocusChangeMask | EnterWindowMask | LeaveWindowMask |
+                 StructureNotifyMask);
+  Window focus = 0;
+  int revert = 0;
+  XGetInputFocus(display_->handle, &focus, &revert);
+  focused_ = focus == window;
+  Window root = 0, child = 0;
+  int root_x = 0, root_y = 0, x = 0, y = 0;
+  unsigned mask = 0;
+  XWindowAttributes attributes{};
+  pointer_inside_ = XQueryPointer(display_->handle, window, &root, &child, &root_x, &root_y, &x, &y, &mask) &&
+                    XGetWindowAttributes(display_->handle, window, &attributes) && x >= 0 && y >= 0 &&
+                    x < attributes.width && y < attributes.height;
   XSync(display_->handle, False);
   return true;
+}
+
+void x11_keyboard::release_grab() {
+  grab_released_ = true;
+  if (display_ && grabbed_) {
+    XUngrabKeyboard(display_->handle, CurrentTime);
+    XFlush(display_->handle);
+    grabbed_ = false;
+    named_logger("viewer")->info("keyboard released to the desktop (it is the guest's again when the pointer comes "
+                                 "back or the window is clicked)");
+  }
+}
+
+void x11_keyboard::update_grab(std::vector<event>& events) {
+  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_;
+  if (wanted == grabbed_)
+    return;
+  Display* handle = display_->handle;
+  if (!wanted) {
+    XUngrabKeyboard(handle, CurrentTime);
+    XFlush(handle);
+    grabbed_ = false;
+    named_logger("viewer")->info("keyboard released to the desktop");
+    events.push_back({event::kind::grab_changed, protocol::pc_key::escape, false, 0});
+    return;
+  }
+  if (now_ms() - grab_attempt_ms_ < 200)
+    return;  // another client holds the keyboard; try again shortly
+  int result = XGrabKeyboard(handle, window_, True, GrabModeAsync, GrabModeAsync, CurrentTime);
+  if (result != GrabSuccess) {
+    grab_attempt_ms_ = now_ms();
+    named_logger("viewer")->debug("keyboard grab refused ({}), trying again", result);
+    return;
+  }
+  grabbed_ = true;
+  named_logger("viewer")->info("keyboard grabbed for the guest (Alt+Tab, Super and the desktop's shortcuts go to it)");
+  events.push_back({event::kind::grab_changed, protocol::pc_key::escape, false, 0});
 }
 
 std::vector<x11_keyboard::event> x11_keyboard::take_events() {
@@ -95,17 +165,43 @@ std::vector<x11_keyboard::event> x11_keyboard::take_events() {
         break;
       }
       case FocusIn:
-        if (focus_really_changed(x_event.xfocus))
+        if (focus_really_changed(x_event.xfocus)) {
+          focused_ = true;
           events.push_back({event::kind::focus_in, protocol::pc_key::escape, false, lock_state().value_or(0)});
+        }
         break;
       case FocusOut:
-        if (focus_really_changed(x_event.xfocus))
+        if (focus_really_changed(x_event.xfocus)) {
+          focused_ = false;
+          grab_released_ = false;
           events.push_back({event::kind::focus_out, protocol::pc_key::escape, false, 0});
+        } else if (x_event.xfocus.mode == NotifyGrab && !grabbed_) {
+          // Another client took the keyboard (a desktop shortcut such as
+          // Alt+Tab): the keys it gets are not ours to release.
+          events.push_back({event::kind::keys_taken, protocol::pc_key::escape, false, 0});
+        }
+        break;
+      case MapNotify:
+        if (focus_when_mapped_) {
+          focus_when_mapped_ = false;
+          XSetInputFocus(handle, window_, RevertToParent, CurrentTime);
+        }
+        break;
+      case EnterNotify:
+        if (pointer_really_crossed(x_event.xcrossing))
+          pointer_inside_ = true;
+        break;
+      case LeaveNotify:
+        if (pointer_really_crossed(x_event.xcrossing)) {
+          pointer_inside_ = false;
+          grab_released_ = false;
+        }
         break;
       default:
         break;
     }
   }
+  update_grab(events);
   return events;
 }
 

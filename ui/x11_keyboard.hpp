@@ -6,6 +6,13 @@
 // selects key and focus events on SFML's window there (X lets several
 // clients select key events on one window), so every key of a 105-key
 // layout reaches the guest, in the order the X server saw them.
+//
+// It also grabs the keyboard for the guest, as remote-viewer's grab-keyboard
+// does: while the window has the focus and the pointer is over it, X sends
+// every key to this connection (XGrabKeyboard), so Alt+Tab, Super and the
+// desktop's other shortcuts reach the guest. release_grab() (the
+// release-cursor hotkey) lets go until the pointer leaves the window, the
+// window loses the focus, or resume_grab() (a click in the window).
 #pragma once
 
 #include <cstdint>
@@ -29,8 +36,16 @@ public:
   // key events, which miss the keys above.
   bool watch(unsigned long window);
 
+  // Whether to grab the keyboard at all (config keyboard.grab).
+  void set_grab_enabled(bool enabled) { grab_enabled_ = enabled; }
+  void release_grab();
+  void resume_grab() { grab_released_ = false; }
+  bool grabbed() const { return grabbed_; }
+
   struct event {
-    enum class kind { key, focus_in, focus_out };
+    // keys_taken: another client grabbed the keyboard (a desktop shortcut):
+    // the keys held now will be released there, not here.
+    enum class kind { key, focus_in, focus_out, grab_changed, keys_taken };
     kind what = kind::key;
     protocol::pc_key key = protocol::pc_key::escape;  // kind::key
     bool pressed = false;                             // kind::key
@@ -40,7 +55,8 @@ public:
   };
   // The events that arrived since the last call, in order; never blocks.
   // Auto-repeat comes as repeated presses (no release in between), as a
-  // PC keyboard sends it.
+  // PC keyboard sends it. Takes or lets go of the keyboard grab as the focus
+  // and the pointer say (kind::grab_changed: see grabbed()).
   std::vector<event> take_events();
 
   // The local lock LEDs now (SPICE_KEYBOARD_MODIFIER_FLAGS_*); std::nullopt
@@ -54,9 +70,18 @@ public:
   bool events_waiting() const;
 
 private:
+  void update_grab(std::vector<event>& events);
+
   struct display;
   display* display_ = nullptr;
   unsigned long window_ = 0;
+  bool focused_ = false;
+  bool focus_when_mapped_ = false;
+  bool pointer_inside_ = false;
+  bool grab_enabled_ = true;
+  bool grab_released_ = false;  // by the user, until the pointer or the focus leaves
+  bool grabbed_ = false;
+  std::uint64_t grab_attempt_ms_ = 0;  // of the last failed XGrabKeyboard (another client held it)
 };
 
 }  // namespace vigil

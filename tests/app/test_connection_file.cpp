@@ -1,3 +1,5 @@
+#include <map>
+
 #include <boost/test/unit_test.hpp>
 
 #include "ui/connection_file.hpp"
@@ -57,6 +59,15 @@ BOOST_AUTO_TEST_CASE(ovirt_file_gives_every_key_vigil_uses) {
   BOOST_TEST(file.secure_channels.size() == 8u);
   BOOST_TEST(file.secure_channels.front() == "main");
   BOOST_TEST(parsed.delete_requested);
+  BOOST_REQUIRE(file.hotkeys.size() == 2u);
+  std::map<vigil::hotkey_action, std::string> hotkeys(file.hotkeys.begin(), file.hotkeys.end());
+  BOOST_TEST(hotkeys[vigil::hotkey_action::toggle_fullscreen] == "shift+f11");
+  BOOST_TEST(hotkeys[vigil::hotkey_action::release_cursor] == "shift+f12");
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_hotkey_names_its_line_and_key) {
+  BOOST_TEST(error_of("[virt-viewer]\ntype=spice\nhost=h\nport=1\nsecure-attention=ctrl+alt+ende\n") ==
+             "x.vv:5: key 'secure-attention' is not a hotkey: unknown key 'ende' in 'ctrl+alt+ende'");
 }
 
 BOOST_AUTO_TEST_CASE(minimal_plain_file) {

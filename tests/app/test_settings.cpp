@@ -63,6 +63,17 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(w.mailbox_bound == defaults.supervision.watchdog.mailbox_bound);
   BOOST_TEST(w.server_silence.count() == defaults.supervision.watchdog.server_silence.count());
   BOOST_TEST(loaded.value->supervision.log_transitions == defaults.supervision.log_transitions);
+  BOOST_TEST(loaded.value->viewer.grab_keyboard == defaults.viewer.grab_keyboard);
+  BOOST_REQUIRE(loaded.value->viewer.send_keys.size() == defaults.viewer.send_keys.size());
+  for (std::size_t i = 0; i < defaults.viewer.send_keys.size(); ++i)
+    BOOST_TEST(loaded.value->viewer.send_keys[i].label() == defaults.viewer.send_keys[i].label());
+  auto hotkeys = vigil::hotkey_map::defaults();
+  for (const auto& [action, keys] : loaded.value->viewer.hotkeys)
+    BOOST_REQUIRE(!hotkeys.set(action, keys));
+  for (std::size_t i = 0; i < vigil::hotkey_action_count; ++i) {
+    auto action = static_cast<vigil::hotkey_action>(i);
+    BOOST_TEST(hotkeys.label(action) == vigil::hotkey_map::defaults().label(action), vigil::hotkey_action_name(action));
+  }
   for (auto [file, code] : {std::pair{&loaded.value->supervision.reconnect, &defaults.supervision.reconnect},
                             std::pair{&loaded.value->supervision.channel_restart, &defaults.supervision.channel_restart}}) {
     BOOST_TEST(file->initial_delay.count() == code->initial_delay.count());
@@ -122,6 +133,22 @@ BOOST_AUTO_TEST_CASE(values_in_the_file_override_the_defaults) {
   BOOST_TEST(loaded.value->connection.connect_timeout.count() == 2500);
   BOOST_TEST(!loaded.value->connection.keepalive.enabled);
   BOOST_TEST(loaded.value->log_level == spdlog::level::debug);
+}
+
+BOOST_AUTO_TEST_CASE(hotkeys_and_send_keys_are_read_and_checked) {
+  temp_config good("[hotkeys]\nscreenshot = \"ctrl+alt+s\"\n[send_keys]\nitems = [\"ctrl+alt+f7\", \"super+l\"]\n");
+  auto loaded = vigil::load_settings_file(good.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  BOOST_REQUIRE(loaded.value->viewer.hotkeys.size() == 1u);
+  BOOST_TEST(loaded.value->viewer.hotkeys[0].second == "ctrl+alt+s");
+  BOOST_REQUIRE(loaded.value->viewer.send_keys.size() == 2u);
+  BOOST_TEST(loaded.value->viewer.send_keys[1].label() == "Super+L");
+  temp_config bad_hotkey("[hotkeys]\nmenu = \"ctrl+alt+mm\"\n");
+  BOOST_TEST(vigil::load_settings_file(bad_hotkey.path).error ==
+             "config file '" + bad_hotkey.path + "': key 'hotkeys.menu' is not a hotkey: unknown key 'mm' in 'ctrl+alt+mm'");
+  temp_config bad_item("[send_keys]\nitems = [\"ctrl+alt+del\", \"ctrl+dle\"]\n");
+  BOOST_TEST(vigil::load_settings_file(bad_item.path).error ==
+             "config file '" + bad_item.path + "': key 'send_keys.items' item 2: unknown key 'dle' in 'ctrl+dle'");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_named) {

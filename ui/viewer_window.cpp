@@ -208,10 +208,8 @@ public:
 private:
   void open(sf::VideoMode mode) {
     auto style = options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default;
-    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode,
-                   options_.title.empty() ? sf::String("Vigil")
-                                          : sf::String::fromUtf8(options_.title.begin(), options_.title.end()),
-                   style);
+    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
+    update_title();
     window_.setVerticalSyncEnabled(false);
     window_.setActive(true);
     if (!sfml_connection_.attach_current())

@@ -27,22 +27,30 @@ bool x_server_answers(const std::string& name) {
 
 }  // namespace
 
+// Xvfb chooses a free display number itself and writes it (-displayfd) once
+// it accepts clients. Picking a number here instead races with every other
+// test run on the machine: two Xvfbs started for one number, the loser's
+// check answered by the winner's server, which then goes away with the
+// winner's test.
 virtual_display::virtual_display(const temp_directory& work, const std::string& geometry) {
-  for (int number = 90; number < 160 && !server_; ++number) {
-    if (std::ifstream("/tmp/.X" + std::to_string(number) + "-lock") ||
-        std::ifstream("/tmp/.X11-unix/X" + std::to_string(number)))
-      continue;
-    name_ = ":" + std::to_string(number);
-    server_ = std::make_unique<background_process>(
-      std::vector<std::string>{"Xvfb", name_, "-screen", "0", geometry, "-nolisten", "tcp"},
-      work.file("xvfb" + std::to_string(number) + ".log"));
-    // Up when a client connects; gone when another Xvfb won the number.
-    wait_until([&] { return !server_->is_running() || x_server_answers(name_); }, 30s, 20ms);
-    if (!server_->is_running() || !x_server_answers(name_))
-      server_.reset();
-  }
-  if (!server_)
-    throw std::runtime_error("could not start Xvfb on any display from :90 to :159");
+  const auto number_file = work.file("xvfb.display");
+  server_ = std::make_unique<background_process>(
+    std::vector<std::string>{"sh", "-c",
+                             "exec Xvfb -displayfd 3 -screen 0 '" + geometry + "' -nolisten tcp 3>'" + number_file + "'"},
+    work.file("xvfb.log"));
+  std::string number;
+  wait_until(
+    [&] {
+      std::ifstream in(number_file);
+      std::getline(in, number);
+      return !number.empty() || !server_->is_running();
+    },
+    30s, 20ms);
+  if (number.empty())
+    throw std::runtime_error("Xvfb did not start: " + read_text_file(work.file("xvfb.log")));
+  name_ = ":" + number;
+  if (!x_server_answers(name_))
+    throw std::runtime_error("Xvfb " + name_ + " does not answer: " + read_text_file(work.file("xvfb.log")));
   setenv("DISPLAY", name_.c_str(), 1);
 }
 

@@ -17,7 +17,7 @@ namespace vigil::test_support {
 
 class virtual_display {
 public:
-  // Xvfb on the first free display number from 90, `geometry` like "1024x768x24";
+  // Xvfb on a free display number it picks itself, `geometry` like "1024x768x24";
   // returns once an X client can connect (throws otherwise).
   explicit virtual_display(const temp_directory& work, const std::string& geometry = "1024x768x24");
   ~virtual_display();

@@ -8,12 +8,40 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "window_test_support.hpp"
+#include "client_run.hpp"
+#include "scene_server.hpp"
+#include "temp_directory.hpp"
+#include "waiting.hpp"
+#include "x_display.hpp"
 
 using namespace std::chrono_literals;
-using namespace vigil::window_tests;
+using namespace vigil::test_support;
 
 namespace {
+
+// The server's key lines for keys typed as a combination: each down in
+// order, then each up in reverse ("0x1d", "0x38", "0xe053" -> 6 lines).
+std::vector<std::string> combination_lines(const std::vector<std::string>& scancodes) {
+  std::vector<std::string> lines;
+  for (const auto& code : scancodes)
+    lines.push_back("input key-down scancode=" + code);
+  for (auto code = scancodes.rbegin(); code != scancodes.rend(); ++code)
+    lines.push_back("input key-up scancode=" + *code);
+  return lines;
+}
+
+// Whether `run` appears in `lines` as consecutive lines.
+bool contains_run(const std::vector<std::string>& lines, const std::vector<std::string>& run) {
+  for (std::size_t start = 0; start + run.size() <= lines.size(); ++start)
+    if (std::equal(run.begin(), run.end(), lines.begin() + static_cast<long>(start)))
+      return true;
+  return run.empty();
+}
+
+// Snapshots the client printed on stdout, at the end of its run.
+std::size_t snapshots_printed(const client_run& run) {
+  return lines_with(run.process.stdout_text, "\"session\"").size();
+}
 
 const std::vector<std::string> ctrl_alt_del = combination_lines({"0x1d", "0x38", "0xe053"});
 
@@ -22,18 +50,17 @@ const std::vector<std::string> ctrl_alt_del = combination_lines({"0x1d", "0x38",
 struct keyboard_session {
   temp_directory work{"vigil-window-keys"};
   virtual_display display{work};
-  scene_server server{work, {"--scene", "solid", "--size", "800x600"}};
+  scene_server server{{"--scene", "solid", "--size", "800x600"}};
   std::unique_ptr<background_client> client;
   std::string window;
 
   void start(std::vector<std::string> arguments, bool with_uri = true) {
     arguments.insert(arguments.begin(), {"--duration", "40"});
     if (with_uri)
-      arguments.push_back(server.uri());
-    client = std::make_unique<background_client>(work, arguments);
+      arguments.push_back(plain_uri(server.port()));
+    client = std::make_unique<background_client>(arguments);
     window = wait_for_window("Vigil", 20s);
-    BOOST_REQUIRE_MESSAGE(!window.empty(), "no vigil window on " << display.name() << ": " << client->log()
-                                             << vigil::test_support::read_text_file(work.file("xvfb.log")));
+    BOOST_REQUIRE_MESSAGE(!window.empty(), "no vigil window on " << display.name() << ": " << client->log());
     BOOST_REQUIRE_MESSAGE(client->wait_for_log("[inputs:0] keyboard modifiers", 20s), client->log());
     xdotool({"windowfocus", "--sync", window});
     xdotool({"mousemove", "--window", window, "100", "100"});
@@ -85,9 +112,11 @@ BOOST_AUTO_TEST_CASE(hotkeys_from_the_command_line_replace_remote_viewers) {
   xdotool({"key", "ctrl+alt+Insert"});
   BOOST_TEST(session.wait_for_keys(ctrl_alt_del), "secure-attention: " << joined(session.keys()));
   xdotool({"key", "ctrl+alt+h"});  // Vigil's own: the health snapshot on stdout
-  BOOST_TEST(wait_until([&] { return session.client->output().find("\"session\"") != std::string::npos; }, 10s));
+  BOOST_TEST(session.client->wait_for_log("hotkey Ctrl+Alt+H: health", 10s));
   std::printf("--hotkeys: the guest saw %s\n", joined(session.keys()).c_str());
   BOOST_TEST(session.count("input key-down scancode=0xe052") == 0u);  // Insert went to the viewer
+  auto run = session.client->finish(1s);
+  BOOST_TEST(snapshots_printed(run) == 2u);  // the hotkey's and the one at exit
 }
 
 BOOST_AUTO_TEST_CASE(hotkeys_from_a_connection_file_replace_remote_viewers) {
@@ -112,7 +141,7 @@ BOOST_AUTO_TEST_CASE(hotkeys_from_a_connection_file_replace_remote_viewers) {
 BOOST_AUTO_TEST_CASE(alt_tab_reaches_the_guest_while_the_keyboard_is_grabbed_and_the_desktop_after_release) {
   keyboard_session session;
   auto shortcut_log = session.work.file("shortcut.log");
-  vigil::test_support::background_process desktop({VIGIL_DESKTOP_SHORTCUT_BINARY}, shortcut_log);
+  background_process desktop({VIGIL_DESKTOP_SHORTCUT_BINARY}, shortcut_log);
   auto shortcuts = [&] {
     std::ifstream in(shortcut_log);
     std::string line;

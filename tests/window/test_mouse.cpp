@@ -2,16 +2,19 @@
 // guest as SPICE's SIDE and EXTRA with their button-state masks.
 #include <boost/test/unit_test.hpp>
 
-#include "window_test_support.hpp"
+#include "client_run.hpp"
+#include "scene_server.hpp"
+#include "temp_directory.hpp"
+#include "x_display.hpp"
 
 using namespace std::chrono_literals;
-using namespace vigil::window_tests;
+using namespace vigil::test_support;
 
 BOOST_AUTO_TEST_CASE(side_and_extra_buttons_reach_the_guest_with_their_masks) {
   temp_directory work("vigil-window-mouse");
   virtual_display display(work);
-  scene_server server(work, {"--scene", "solid"});
-  background_client client(work, {"--duration", "30", server.uri()});
+  scene_server server({"--scene", "solid"});
+  background_client client({"--duration", "30", plain_uri(server.port())});
   auto window = wait_for_window("Vigil", 20s);
   BOOST_REQUIRE(!window.empty());
   BOOST_REQUIRE(client.wait_for_log("mouse mode: client", 20s));

@@ -1,2 +1,0 @@
-#define BOOST_TEST_MODULE vigil window in daily use
-#include <boost/test/unit_test.hpp>

@@ -60,9 +60,10 @@ public:
   }
 
   std::optional<std::chrono::steady_clock::time_point> next_pump() override {
-    if (sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()))
+    if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()))
       return std::chrono::steady_clock::now();
-    return agent_ ? agent_->next_deadline() : std::nullopt;
+    auto earliest = [](auto a, auto b) { return !a ? b : !b ? a : std::min(a, b); };
+    return earliest(agent_ ? agent_->next_deadline() : std::nullopt, input_.next_deadline());
   }
 
   std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {

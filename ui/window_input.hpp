@@ -109,6 +109,10 @@ public:
   // x11_keyboard's connection (-1: keys come from SFML) and whether it has events waiting.
   int connection_fd() const { return x11_keys_ ? x11_.connection_fd() : -1; }
   bool events_waiting() const { return x11_keys_ && x11_.events_waiting(); }
+  // When take_x11_keys() must run even if no event comes (a keyboard grab to try again).
+  std::optional<std::chrono::steady_clock::time_point> next_deadline() const {
+    return x11_keys_ ? x11_.grab_retry() : std::nullopt;
+  }
 
 private:
   void key(protocol::pc_key key, bool pressed, requests& out);

@@ -46,11 +46,7 @@ bool pointer_really_crossed(const XCrossingEvent& crossing) {
   return crossing.mode == NotifyNormal && crossing.detail != NotifyInferior;
 }
 
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::steady_clock::now().time_since_epoch())
-                                      .count());
-}
+constexpr std::chrono::milliseconds grab_retry_interval{200};
 
 }  // namespace
 
@@ -120,6 +116,13 @@ void x11_keyboard::release_grab() {
   }
 }
 
+std::optional<std::chrono::steady_clock::time_point> x11_keyboard::grab_retry() const {
+  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_;
+  if (!wanted || grabbed_ || !grab_refused_)
+    return std::nullopt;
+  return *grab_refused_ + grab_retry_interval;
+}
+
 void x11_keyboard::update_grab(std::vector<event>& events) {
   bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_;
   if (wanted == grabbed_)
@@ -133,14 +136,16 @@ void x11_keyboard::update_grab(std::vector<event>& events) {
     events.push_back({event::kind::grab_changed, protocol::pc_key::escape, false, 0});
     return;
   }
-  if (now_ms() - grab_attempt_ms_ < 200)
+  auto now = std::chrono::steady_clock::now();
+  if (grab_refused_ && now - *grab_refused_ < grab_retry_interval)
     return;  // another client holds the keyboard; try again shortly
   int result = XGrabKeyboard(handle, window_, True, GrabModeAsync, GrabModeAsync, CurrentTime);
   if (result != GrabSuccess) {
-    grab_attempt_ms_ = now_ms();
+    grab_refused_ = now;
     named_logger("viewer")->debug("keyboard grab refused ({}), trying again", result);
     return;
   }
+  grab_refused_.reset();
   grabbed_ = true;
   named_logger("viewer")->info("keyboard grabbed for the guest (Alt+Tab, Super and the desktop's shortcuts go to it)");
   events.push_back({event::kind::grab_changed, protocol::pc_key::escape, false, 0});

@@ -15,6 +15,7 @@
 // window loses the focus, or resume_grab() (a click in the window).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -41,6 +42,9 @@ public:
   void release_grab();
   void resume_grab() { grab_released_ = false; }
   bool grabbed() const { return grabbed_; }
+  // When the keyboard grab, refused because another client held the
+  // keyboard, is tried again (take_events() must run then); none otherwise.
+  std::optional<std::chrono::steady_clock::time_point> grab_retry() const;
 
   struct event {
     // keys_taken: another client grabbed the keyboard (a desktop shortcut):
@@ -81,7 +85,7 @@ private:
   bool grab_enabled_ = true;
   bool grab_released_ = false;  // by the user, until the pointer or the focus leaves
   bool grabbed_ = false;
-  std::uint64_t grab_attempt_ms_ = 0;  // of the last failed XGrabKeyboard (another client held it)
+  std::optional<std::chrono::steady_clock::time_point> grab_refused_;  // the last XGrabKeyboard, refused
 };
 
 }  // namespace vigil

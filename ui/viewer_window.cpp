@@ -166,6 +166,11 @@ public:
       form_font_loaded_ = form_font_.loadFromFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
     credential_form form(why, ask_username, username);
     log_->info("asking for {} in the window", ask_username ? "a user name and password" : "the password");
+    input_.suspend_keyboard_grab(true);  // the form reads SFML's keys
+    struct grab_back {
+      window_input& input;
+      ~grab_back() { input.suspend_keyboard_grab(false); }
+    } grab_back{input_};
     while (window_.isOpen()) {
       sf::Event event;
       while (window_.pollEvent(event)) {

@@ -77,6 +77,8 @@ public:
   // Grab the keyboard for the guest while focused with the pointer inside (x11_keyboard.hpp).
   void set_keyboard_grab(bool enabled) { x11_.set_grab_enabled(enabled); }
   bool keyboard_grabbed() const { return x11_.grabbed(); }
+  // While the window reads SFML's key events itself (the password form).
+  void suspend_keyboard_grab(bool suspended) { x11_.suspend_grab(suspended); }
 
   void set_mouse_mode(std::uint16_t mode);  // SPICE_MOUSE_MODE_*
   std::uint16_t mouse_mode() const { return mouse_mode_; }

@@ -75,7 +75,9 @@ x11_keyboard::~x11_keyboard() {
 
 int x11_keyboard::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
 
-bool x11_keyboard::events_waiting() const { return display_ && XPending(display_->handle) > 0; }
+bool x11_keyboard::events_waiting() const {
+  return !pending_.empty() || (display_ && XPending(display_->handle) > 0);
+}
 
 bool x11_keyboard::watch(unsigned long window) {
   if (!display_ || !display_->evdev)
@@ -116,15 +118,30 @@ void x11_keyboard::release_grab() {
   }
 }
 
+void x11_keyboard::suspend_grab(bool suspended) {
+  grab_suspended_ = suspended;
+  if (suspended && display_ && grabbed_) {
+    XUngrabKeyboard(display_->handle, CurrentTime);
+    XFlush(display_->handle);
+    grabbed_ = false;
+  }
+  if (!suspended && display_ && window_) {
+    // What was typed meanwhile was the viewer's (a password): never the guest's.
+    for (auto& event : take_events())
+      if (event.what != event::kind::key)
+        pending_.push_back(event);
+  }
+}
+
 std::optional<std::chrono::steady_clock::time_point> x11_keyboard::grab_retry() const {
-  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_;
+  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_ && !grab_suspended_;
   if (!wanted || grabbed_ || !grab_refused_)
     return std::nullopt;
   return *grab_refused_ + grab_retry_interval;
 }
 
 void x11_keyboard::update_grab(std::vector<event>& events) {
-  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_;
+  bool wanted = grab_enabled_ && focused_ && pointer_inside_ && !grab_released_ && !grab_suspended_;
   if (wanted == grabbed_)
     return;
   Display* handle = display_->handle;
@@ -152,7 +169,8 @@ void x11_keyboard::update_grab(std::vector<event>& events) {
 }
 
 std::vector<x11_keyboard::event> x11_keyboard::take_events() {
-  std::vector<event> events;
+  std::vector<event> events = std::move(pending_);
+  pending_.clear();
   if (!display_ || !window_)
     return events;
   Display* handle = display_->handle;

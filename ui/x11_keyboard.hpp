@@ -41,6 +41,9 @@ public:
   void set_grab_enabled(bool enabled) { grab_enabled_ = enabled; }
   void release_grab();
   void resume_grab() { grab_released_ = false; }
+  // While the viewer reads SFML's key events itself (the password form), the
+  // keyboard is not grabbed here: SFML's connection would get no keys.
+  void suspend_grab(bool suspended);
   bool grabbed() const { return grabbed_; }
   // When the keyboard grab, refused because another client held the
   // keyboard, is tried again (take_events() must run then); none otherwise.
@@ -84,6 +87,8 @@ private:
   bool pointer_inside_ = false;
   bool grab_enabled_ = true;
   bool grab_released_ = false;  // by the user, until the pointer or the focus leaves
+  bool grab_suspended_ = false;
+  std::vector<event> pending_;  // focus changes kept while keys typed during a suspension were dropped
   bool grabbed_ = false;
   std::optional<std::chrono::steady_clock::time_point> grab_refused_;  // the last XGrabKeyboard, refused
 };

@@ -398,6 +398,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.fullscreen = v.fullscreen || v.kiosk || (file && file->fullscreen);
   request.window_title = !v.title.empty() ? v.title : file ? file->title : std::string();
   request.screenshot_path = v.screenshot;
+  request.window_presentation = loaded.window_presentation;
   return {request, std::nullopt};
 }
 

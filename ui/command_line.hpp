@@ -26,6 +26,7 @@ struct run_request {
   viewer_settings viewer;            // [keyboard], [hotkeys], [send_keys]
   bool kiosk = false;
   bool kiosk_quit_on_disconnect = false;
+  std::string window_presentation = "auto";  // window.presentation (VIGIL_PRESENTATION overrides it)
 };
 
 struct command_line_result {

@@ -100,6 +100,18 @@ bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_set
   return true;
 }
 
+// window.presentation, unless VIGIL_PRESENTATION says otherwise (how the tests force each way).
+vigil::presentation_choice presentation_for(const vigil::run_request& request) {
+  std::string name = request.window_presentation;
+  if (const char* forced = std::getenv("VIGIL_PRESENTATION")) {
+    if (vigil::presentation_choice_named(forced))
+      name = forced;
+    else
+      std::cerr << "vigil: VIGIL_PRESENTATION=" << forced << " is not auto, xshm or gl; ignored\n";
+  }
+  return vigil::presentation_choice_named(name).value_or(vigil::presentation_choice::automatic);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -144,7 +156,7 @@ int main(int argc, char** argv) {
     if (!request.headless)
       window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title,
                                                   request.hotkeys, request.viewer, request.kiosk,
-                                                  request.kiosk_quit_on_disconnect});
+                                                  request.kiosk_quit_on_disconnect, presentation_for(request)});
     auto status = vigil::run_session(system, run, signals, window.get());
     for (int asked = 0; asked < 3 && !signals.stop_requested.load() &&
                         ask_for_credentials(status, run.session.connection, run.session.uri, window.get());

@@ -53,6 +53,20 @@ key_reader boolean_key(bool& target) {
   };
 }
 
+key_reader choice_key(std::string& target, std::vector<std::string> choices) {
+  return [&target, choices](const toml::node& node) -> std::optional<std::string> {
+    auto text = node.value<std::string>();
+    if (node.is_string() && text && std::find(choices.begin(), choices.end(), *text) != choices.end()) {
+      target = *text;
+      return std::nullopt;
+    }
+    std::string named;
+    for (const auto& choice : choices)
+      named += (named.empty() ? "\"" : ", \"") + choice + "\"";
+    return "must be one of " + named;
+  };
+}
+
 key_reader log_level_key(spdlog::level::level_enum& target) {
   return [&target](const toml::node& node) -> std::optional<std::string> {
     static const std::map<std::string, spdlog::level::level_enum> levels = {
@@ -156,6 +170,7 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"audio.buffer_capacity_ms", integer_key(s.audio_buffer.capacity_ms, 20, 60000)},
     {"keyboard.grab", boolean_key(s.viewer.grab_keyboard)},
     {"send_keys.items", combinations_key(s.viewer.send_keys)},
+    {"window.presentation", choice_key(s.window_presentation, {"auto", "xshm", "gl"})},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };

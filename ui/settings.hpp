@@ -39,6 +39,7 @@ struct settings {
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
   viewer_settings viewer;
+  std::string window_presentation = "auto";  // window.presentation: "auto", "xshm" or "gl"
 };
 
 struct settings_result {

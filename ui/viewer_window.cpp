@@ -2,7 +2,7 @@
 // It owns the SFML window (its life, full screen, title) and routes each
 // concern to its part: keyboard and mouse to window_input, the guest's agent
 // (clipboard, guest resize) to window_agent, the guest's cursor to
-// window_cursor, frames and drawing to window_picture.
+// window_cursor, frames and drawing to a presentation (presentation.hpp).
 #include "ui/viewer_window.hpp"
 
 #include <algorithm>
@@ -17,12 +17,12 @@
 #include "actors/messages.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/key_names.hpp"
+#include "ui/presentation.hpp"
 #include "ui/sfml_audio_device.hpp"
 #include "ui/sfml_connection.hpp"
 #include "ui/window_agent.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
-#include "ui/window_picture.hpp"
 
 namespace vigil {
 
@@ -35,13 +35,10 @@ public:
         options_(std::move(options)),
         log_(named_logger("viewer")),
         input_(window_, options_.hotkeys, [this](caf::message event) { send_input(std::move(event)); },
-               [this] {
-                 update_title();
-                 needs_redraw_ = true;
-               }),
-        picture_(window_) {
+               [this] { update_title(); }) {
     input_.set_keyboard_grab(options_.settings.grab_keyboard);
     open(sf::VideoMode(1024, 768));
+    presentation_ = make_presentation(window_, options_.presentation);
   }
 
   void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
@@ -56,11 +53,13 @@ public:
   void connect_session(const caf::actor& session_supervisor) override { session_ = session_supervisor; }
 
   std::vector<int> event_fds() const override {
-    return {sfml_connection_.fd(), input_.connection_fd(), agent_ ? agent_->connection_fd() : -1};
+    return {sfml_connection_.fd(), input_.connection_fd(), agent_ ? agent_->connection_fd() : -1,
+            presentation_->connection_fd()};
   }
 
   std::optional<std::chrono::steady_clock::time_point> next_pump() override {
-    if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()))
+    if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()) ||
+        presentation_->events_waiting())
       return std::chrono::steady_clock::now();
     auto earliest = [](auto a, auto b) { return !a ? b : !b ? a : std::min(a, b); };
     return earliest(agent_ ? agent_->next_deadline() : std::nullopt, input_.next_deadline());
@@ -79,8 +78,8 @@ public:
           return exit_status{0, "window closed"};
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
-          needs_redraw_ = true;
-          agent_->window_resized({event.size.width, event.size.height}, picture_.size());
+          presentation_->repaint_all();
+          agent_->window_resized({event.size.width, event.size.height}, presentation_->picture_size());
           break;
         case sf::Event::KeyPressed:
         case sf::Event::KeyReleased:
@@ -99,11 +98,9 @@ public:
           break;
         case sf::Event::LostFocus:
           input_.focus_lost();
-          needs_redraw_ = true;
           break;
         case sf::Event::GainedFocus:
           input_.focus_gained();
-          needs_redraw_ = true;
           break;
         default:
           break;
@@ -113,26 +110,28 @@ public:
     if (quit_)
       return quit_;
     input_.take_x11_keys(requests);
-    agent_->pump(std::chrono::steady_clock::now(), picture_.size());
+    agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size());
     for (auto action : requests.actions)
       perform(action, snapshot_requested);
-    if (needs_redraw_)
-      draw();
+    presentation_->take_events();
+    present();
     return std::nullopt;
   }
 
   void on_agent_event(caf::scoped_actor&, const caf::message& event) override { agent_->on_agent_event(event); }
 
   void show_update(caf::scoped_actor&, const screen_update& update) override {
-    if (update.picture && picture_.update(*update.picture) && !options_.fullscreen) {
-      window_.setSize(picture_.size());
-      window_.setView(sf::View(sf::FloatRect(0, 0, picture_.size().x, picture_.size().y)));
+    if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen) {
+      auto size = presentation_->picture_size();
+      window_.setSize(size);
+      window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.x), static_cast<float>(size.y))));
       keep_on_screen();
     }
-    if (update.cursor)
+    if (update.cursor) {
       cursor_.show(window_, *update.cursor, input_.grabbed());
-    update_to_acknowledge_ = true;  // once it is drawn: a slow window coalesces frames upstream
-    needs_redraw_ = true;
+      show_guest_cursor();
+    }
+    update_to_acknowledge_ = true;  // once it is on screen: a slow window coalesces frames upstream
   }
 
   void show_status(const std::string& phase, const std::string& text) override {
@@ -143,14 +142,14 @@ public:
     banner_.phase = phase;
     banner_.text = text;
     update_title();
-    needs_redraw_ = true;
+    presentation_->set_banner(banner_);
   }
 
   void set_mouse_mode(std::uint16_t mode) override {
     input_.set_mouse_mode(mode);
     log_->info("mouse mode: {}",
                mode == SPICE_MOUSE_MODE_CLIENT ? "client (absolute)" : "server (relative, click to grab)");
-    needs_redraw_ = true;
+    show_guest_cursor();
   }
 
   void show_vm_name(const std::string& name) override {
@@ -190,9 +189,8 @@ public:
             break;
         }
       }
-      picture_.draw(nullptr, banner_, false);
-      form.draw(window_, form_font_);
-      window_.display();
+      presentation_->set_banner(banner_);
+      presentation_->draw_with([&](sf::RenderWindow& target) { form.draw(target, form_font_); });
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return std::nullopt;
@@ -200,8 +198,7 @@ public:
 
   void finish() override {
     if (!options_.screenshot_path.empty()) {
-      draw(false);
-      if (picture_.save_screenshot(options_.screenshot_path))
+      if (presentation_->save_screenshot(options_.screenshot_path))
         log_->info("window screenshot written to {}", options_.screenshot_path);
       else
         log_->error("could not write the window screenshot to {}", options_.screenshot_path);
@@ -228,7 +225,8 @@ private:
                                                      "Enter: the X server's keycodes are not evdev's)");
     cursor_.reapply(window_);
     keep_on_screen();
-    needs_redraw_ = true;
+    if (presentation_)
+      presentation_->window_recreated();
   }
 
   // What a hotkey asked for.
@@ -295,17 +293,22 @@ private:
 
   void toggle_fullscreen() {
     options_.fullscreen = !options_.fullscreen;
-    auto size = picture_.size();
+    auto size = presentation_->picture_size();
     open(sf::VideoMode(size.x ? size.x : 1024, size.y ? size.y : 768));
     log_->info("full screen {}", options_.fullscreen ? "on" : "off");
   }
 
-  void draw(bool present = true) {
-    bool server_cursor = input_.mouse_mode() == SPICE_MOUSE_MODE_SERVER;
-    picture_.draw(server_cursor ? &cursor_ : nullptr, banner_, present);
-    input_.set_geometry(picture_.geometry());
-    needs_redraw_ = false;
-    if (update_to_acknowledge_ && main_actor_) {
+  // In server mouse mode the local pointer is grabbed and hidden: the guest's
+  // cursor is drawn where the guest says it is.
+  void show_guest_cursor() {
+    presentation_->set_cursor(input_.mouse_mode() == SPICE_MOUSE_MODE_SERVER ? &cursor_ : nullptr);
+  }
+
+  // Puts what changed on screen; the renderer hears once the update is shown.
+  void present() {
+    presentation_->present();
+    input_.set_geometry(presentation_->geometry());
+    if (update_to_acknowledge_ && !presentation_->presenting() && main_actor_) {
       update_to_acknowledge_ = false;
       (*main_actor_)->send(renderer_, frame_shown_atom::value);
     }
@@ -328,7 +331,7 @@ private:
   std::shared_ptr<spdlog::logger> log_;
   sf::RenderWindow window_;
   window_input input_;
-  window_picture picture_;
+  std::unique_ptr<presentation> presentation_;
   sfml_connection sfml_connection_;
   window_cursor cursor_;
   std::unique_ptr<window_agent> agent_;
@@ -340,7 +343,6 @@ private:
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
   std::string vm_name_;
   std::optional<exit_status> quit_;  // the window ends the run at its next pump
-  bool needs_redraw_ = true;
   bool update_to_acknowledge_ = false;
 };
 

@@ -1,7 +1,7 @@
 // The SFML viewer window, on the main thread (SFML and OpenGL contexts are
 // thread-bound): the session's picture, cursor and state, and the user's
 // keyboard, mouse and clipboard for the guest. Its parts, one concern each:
-// window_picture (frames, drawing, the status banner), window_input (keys and
+// a presentation (frames, drawing, the status banner), window_input (keys and
 // pointer), window_cursor (the guest's cursor), window_agent (clipboard and
 // guest resize). Closing the window ends the session cleanly.
 #pragma once
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ui/hotkeys.hpp"
+#include "ui/presentation.hpp"
 #include "ui/session_runner.hpp"
 #include "ui/settings.hpp"
 
@@ -24,6 +25,7 @@ struct viewer_options {
   viewer_settings settings;
   bool kiosk = false;
   bool kiosk_quit_on_disconnect = false;
+  presentation_choice presentation = presentation_choice::automatic;  // window.presentation
 };
 
 std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options);

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -68,6 +69,24 @@ std::string kept(const std::string& name) {
   return directory + "/" + name;
 }
 
+// The presentation the client is told to use (VIGIL_PRESENTATION) while this lives.
+class forced_presentation {
+public:
+  explicit forced_presentation(const char* name) { setenv("VIGIL_PRESENTATION", name, 1); }
+  ~forced_presentation() { unsetenv("VIGIL_PRESENTATION"); }
+};
+
+const char* presentation_name() {
+  const char* forced = std::getenv("VIGIL_PRESENTATION");
+  return forced ? forced : "auto";
+}
+
+// "window" -> "window.png", "window-xshm.png" with a forced presentation.
+std::string shot_name(const std::string& base) {
+  const char* forced = std::getenv("VIGIL_PRESENTATION");
+  return base + (forced ? std::string("-") + forced : std::string()) + ".png";
+}
+
 // Grabs the screen until `matches(grab)` holds or `limit` passes; the last grab.
 template <class Matches>
 std::string grab_until(const virtual_display& display, const std::string& path, Matches matches,
@@ -76,9 +95,7 @@ std::string grab_until(const virtual_display& display, const std::string& path, 
   return path;
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) {
+void check_window_shows_exactly_the_servers_framebuffer() {
   temp_directory work("vigil-viewer");
   virtual_display display(work);
   scene_server server(photo_scene(work.file("reference")));
@@ -87,14 +104,14 @@ BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) {
   const auto reference = work.file("reference/final.ppm");
   long differing = -1;
   const auto shot = grab_until(
-    display, kept("window.png"), [&](const std::string& grab) { return (differing = differing_pixels(grab, reference)) == 0; },
+    display, kept(shot_name("window")), [&](const std::string& grab) { return (differing = differing_pixels(grab, reference)) == 0; },
     event_limit);
-  std::printf("viewer window vs server framebuffer (1024x768): %ld differing pixels; screenshot %s\n", differing,
-              shot.c_str());
+  std::printf("viewer window (%s) vs server framebuffer (1024x768): %ld differing pixels; screenshot %s\n",
+              presentation_name(), differing, shot.c_str());
   BOOST_TEST(differing == 0);
 }
 
-BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture) {
+void check_server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture() {
   temp_directory work("vigil-viewer-restart");
   virtual_display display(work);
   scene_server server(photo_scene(work.file("reference")));
@@ -107,7 +124,7 @@ BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_fra
   BOOST_REQUIRE_MESSAGE(client.wait_for_log("session up -> reconnecting", event_limit), client.log());
   long banner = 0, below_banner = -1;
   const auto during = grab_until(
-    display, kept("during-outage.png"),
+    display, kept(shot_name("during-outage")),
     [&](const std::string& grab) {
       banner = differing_pixels(grab, reference, "1024x28+0+0");
       below_banner = differing_pixels(grab, reference, "1024x740+0+28");
@@ -118,14 +135,117 @@ BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_fra
   BOOST_REQUIRE_MESSAGE(client.wait_for_log("session connecting -> up", connect_limit, 2), client.log());
   long after_differing = -1;
   const auto after = grab_until(
-    display, kept("after-reconnect.png"),
+    display, kept(shot_name("after-reconnect")),
     [&](const std::string& grab) { return (after_differing = differing_pixels(grab, reference)) == 0; }, connect_limit);
-  std::printf("server restart: during the outage %ld of 28672 banner pixels differ (the banner) and %ld of 757760 "
+  std::printf("server restart (%s): during the outage %ld of 28672 banner pixels differ (the banner) and %ld of 757760 "
               "below it (the last good frame); after reconnecting %ld differ. Screenshots: %s %s\n",
-              banner, below_banner, after_differing, during.c_str(), after.c_str());
+              presentation_name(), banner, below_banner, after_differing, during.c_str(), after.c_str());
   BOOST_TEST(banner > 28672 / 2);
   BOOST_TEST(below_banner == 0);
   BOOST_TEST(after_differing == 0);
+}
+
+// The same screenshot checks with each presentation forced (ui/presentation.hpp):
+// X shared-memory images, and OpenGL sub-rectangle updates.
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer) { check_window_shows_exactly_the_servers_framebuffer(); }
+
+BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer_through_x_images) {
+  forced_presentation xshm("xshm");
+  check_window_shows_exactly_the_servers_framebuffer();
+}
+
+BOOST_AUTO_TEST_CASE(window_shows_exactly_the_servers_framebuffer_through_opengl) {
+  forced_presentation gl("gl");
+  check_window_shows_exactly_the_servers_framebuffer();
+}
+
+BOOST_AUTO_TEST_CASE(server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture) {
+  check_server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture();
+}
+
+BOOST_AUTO_TEST_CASE(the_reconnect_banner_and_the_live_picture_through_x_images) {
+  forced_presentation xshm("xshm");
+  check_server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture();
+}
+
+BOOST_AUTO_TEST_CASE(the_reconnect_banner_and_the_live_picture_through_opengl) {
+  forced_presentation gl("gl");
+  check_server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture();
+}
+
+// A window smaller than the guest shows the whole picture scaled down (nearest
+// pixel), the same through either presentation.
+BOOST_AUTO_TEST_CASE(a_window_smaller_than_the_guest_shows_the_picture_scaled_on_both_presentations) {
+  temp_directory work("vigil-viewer-scaled");
+  virtual_display display(work);
+  scene_server server(photo_scene(work.file("reference")));
+  std::map<std::string, std::string> grabs;
+  for (const char* name : {"xshm", "gl"}) {
+    forced_presentation forced(name);
+    background_client client({"--duration", "600", plain_uri(server.port())});
+    BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+    const auto reference = work.file("reference/final.ppm");
+    // First the whole picture at 1:1 (the window takes the guest's size with its first frame), then smaller.
+    grab_until(display, work.file(std::string("unscaled-") + name + ".png"),
+               [&](const std::string& grab) { return differing_pixels(grab, reference) == 0; }, connect_limit);
+    const auto window = vigil_window_id();
+    xdotool({"windowsize", "--sync", window, "512", "384"});
+    const auto half = work.file("half.png");
+    BOOST_REQUIRE(run_process({"convert", reference, "-sample", "512x384!", half}, 60s).exit_code == 0);
+    const auto grab = kept(std::string("scaled-") + name + ".png");
+    long close = -1;
+    wait_until(
+      [&] {
+        run_process({"import", "-window", window, grab}, 60s);
+        // Nearest-pixel sampling may pick the neighbour at a boundary: smooth photo content differs little there.
+        auto compared = run_process({"compare", "-metric", "AE", "-fuzz", "12%", grab, half, "null:"}, 60s);
+        close = std::atol(compared.stderr_text.c_str());
+        return compared.stderr_text.rfind("0", 0) == 0 || (close >= 0 && close < 512 * 384 / 100);
+      },
+      event_limit, 500ms);
+    std::printf("scaled window (%s), 512x384: %ld pixels differ by more than 12%% from the reference sampled to "
+                "half size; grab %s\n", name, close, grab.c_str());
+    BOOST_TEST(close >= 0);
+    BOOST_TEST(close < 512 * 384 / 100);
+    grabs[name] = grab;
+  }
+  long between = differing_pixels(grabs["xshm"], grabs["gl"]);
+  std::printf("scaled: the two presentations differ in %ld of %d pixels\n", between, 512 * 384);
+  BOOST_TEST(between < 512 * 384 / 100);
+}
+
+// In server mouse mode the guest's cursor is drawn over the picture, on both
+// presentations: the window differs from the server's framebuffer exactly
+// inside the last cursor (the scene's 32x32 MONO one, hot spot (4,4), at the
+// centre), nowhere else.
+BOOST_AUTO_TEST_CASE(in_server_mouse_mode_the_guest_cursor_is_drawn_over_the_picture_on_both_presentations) {
+  temp_directory work("vigil-viewer-drawn-cursor");
+  virtual_display display(work);
+  auto config = write_config(work, "[mouse]\nclient_mode = false\n");
+  for (const char* name : {"xshm", "gl"}) {
+    forced_presentation forced(name);
+    const auto reference_dir = work.file(std::string("reference-") + name);
+    scene_server server({"--scene", "cursor", "--reference-dir", reference_dir});
+    background_client client({"--duration", "600", "--config", config, plain_uri(server.port())});
+    BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+    const auto reference = reference_dir + "/final.ppm";
+    const std::string cursor_area = "32x32+508+380";
+    long inside = 0, everywhere = -1;
+    const auto grab = grab_until(
+      display, kept(std::string("drawn-cursor-") + name + ".png"),
+      [&](const std::string& shot) {
+        inside = differing_pixels(shot, reference, cursor_area);
+        everywhere = differing_pixels(shot, reference);
+        return inside > 100 && everywhere == inside;
+      },
+      event_limit);
+    std::printf("drawn cursor (%s): %ld pixels differ from the framebuffer inside the cursor, %ld in all; grab %s\n",
+                name, inside, everywhere, grab.c_str());
+    BOOST_TEST(inside > 100);  // the MONO cursor's white square and black frame
+    BOOST_TEST(everywhere == inside);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order) {

@@ -143,15 +143,7 @@ private:
       if (cursor_)
         draw_cursor();
     }
-    if (banner_.shown()) {
-      sf::RectangleShape band({static_cast<float>(window_size_.x), static_cast<float>(banner_height)});
-      band.setFillColor(sf::Color(0, 0, 0, 190));
-      window_.draw(band);
-      sf::Text text(banner_.text, font_, 16);
-      text.setFillColor(banner_.phase == "failed" ? sf::Color(255, 140, 120) : sf::Color(240, 240, 240));
-      text.setPosition(8, 4);
-      window_.draw(text);
-    }
+    draw_banner(window_, banner_, font_);
   }
 
   void draw_cursor() {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include <SFML/Graphics.hpp>
 #include <SFML/OpenGL.hpp>
 
 #include "common/log.hpp"
@@ -100,6 +101,18 @@ protocol::rect presentation::cursor_rect() const {
   const std::int32_t top = cursor_state_.y - shape.hot_y;
   return to_window(protocol::rect{top, left, top + static_cast<std::int32_t>(shape.image.height),
                                   left + static_cast<std::int32_t>(shape.image.width)});
+}
+
+void draw_banner(sf::RenderWindow& target, const status_banner& banner, const sf::Font& font) {
+  if (!banner.shown())
+    return;
+  sf::RectangleShape band({target.getView().getSize().x, 28.f});
+  band.setFillColor(sf::Color(0, 0, 0, 190));
+  target.draw(band);
+  sf::Text text(banner.text, font, 16);
+  text.setFillColor(banner.phase == "failed" ? sf::Color(255, 140, 120) : sf::Color(240, 240, 240));
+  text.setPosition(8, 4);
+  target.draw(text);
 }
 
 namespace {

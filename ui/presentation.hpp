@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include <SFML/Graphics/Font.hpp>
 #include <SFML/Graphics/RenderWindow.hpp>
 
 #include "actors/frame_patch.hpp"
@@ -116,6 +117,9 @@ private:
   protocol::rect drawn_cursor_;  // where the cursor is drawn, in the window
   std::shared_ptr<const protocol::cursor_shape> drawn_cursor_shape_;
 };
+
+// The banner drawn by SFML (OpenGL) across the top of `target`.
+void draw_banner(sf::RenderWindow& target, const status_banner& banner, const sf::Font& font);
 
 // The presentation `choice` asks for; automatic: xshm where OpenGL is
 // software or cannot present part of a frame, gl with a GPU. Falls back to

@@ -304,6 +304,7 @@ public:
       picture.setPosition(geometry_.offset_x, geometry_.offset_y);
       window_.draw(picture);
     }
+    draw_banner(window_, banner_, font_);
     overlay(window_);
     window_.display();
     repaint_all();

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "protocol/canvas_rows.hpp"
+
 namespace vigil::protocol {
 namespace {
 
@@ -175,6 +177,13 @@ std::uint32_t brush_pixel(const paint& brush, std::int32_t x, std::int32_t y) {
   return tile.pixels[static_cast<std::size_t>(ty) * tile.width + static_cast<std::size_t>(tx)];
 }
 
+bool has_mask(const mask_image* mask) { return mask != nullptr && mask->bits != nullptr; }
+
+// `color` as the surface stores it.
+std::uint32_t stored(const surface& target, std::uint32_t color) {
+  return rows::stores_as_drawn(target) ? color : reduce_to_format(color, target.format);
+}
+
 std::uint32_t multiply_un8(std::uint32_t a, std::uint32_t b) {
   const std::uint32_t t = a * b + 0x80;
   return ((t >> 8) + t) >> 8;
@@ -251,6 +260,10 @@ result<rect> canvas::fill(const display_base& base, const paint& brush, std::uin
   surface* s = drawing->target;
   const auto& region = drawing->region;
   const raster_operation operation(rop, SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_DEST);
+  if (brush.type == SPICE_BRUSH_TYPE_SOLID && operation.is_plain_copy() && !has_mask(mask)) {
+    rows::fill(*s, region, stored(*s, brush.color));
+    return bounding_box(region);
+  }
   return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     return operation.apply(brush_pixel(brush, x, y), dest);
   });
@@ -265,8 +278,13 @@ result<rect> canvas::copy(const display_base& base, const decoded_image& source,
   const auto& region = drawing->region;
   if (region.empty() || source_area.empty())
     return rect{};
-  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
   const raster_operation operation(rop, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_INVERS_DEST);
+  const bool unscaled = source_area.width() == base.box.width() && source_area.height() == base.box.height();
+  if (unscaled && operation.is_plain_copy() && !has_mask(mask) && rows::stores_as_drawn(*s) &&
+      rows::copy_image(*s, region, source, std::int64_t{source_area.left} - base.box.left,
+                       std::int64_t{source_area.top} - base.box.top))
+    return bounding_box(region);
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
   return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     return operation.apply(sampler.at(x, y), dest);
   });
@@ -296,6 +314,10 @@ result<rect> canvas::constant(const display_base& base, constant_operation opera
     return drawing.error();
   surface* s = drawing->target;
   const auto& region = drawing->region;
+  if (operation != constant_operation::invers && !has_mask(mask)) {
+    rows::fill(*s, region, stored(*s, operation == constant_operation::blackness ? 0u : 0xffffffffu));
+    return bounding_box(region);
+  }
   return paint_region(*s, region, mask_test(mask, base.box), [operation](std::uint32_t dest, std::int32_t, std::int32_t) {
     switch (operation) {
       case constant_operation::blackness: return 0u;
@@ -361,9 +383,11 @@ result<rect> canvas::copy_bits(const display_base& base, point source) {
     return drawing.error();
   surface* s = drawing->target;
   const auto& region = drawing->region;
-  // Read every source pixel before writing any: the areas may overlap.
   const std::int64_t dx = std::int64_t{source.x} - base.box.left;
   const std::int64_t dy = std::int64_t{source.y} - base.box.top;
+  if (rows::move_within(*s, region, dx, dy))
+    return bounding_box(region);
+  // Read every source pixel before writing any: the areas may overlap.
   std::vector<std::uint32_t> moved;
   std::vector<bool> inside;
   for (const auto& r : region)
@@ -391,6 +415,9 @@ result<rect> canvas::put_frame(std::uint32_t surface_id, const rect& dest, const
     return region.error();
   if (region->empty() || frame.width == 0 || frame.height == 0)
     return rect{};
+  if (dest.width() == frame.width && dest.height() == frame.height && rows::stores_as_drawn(*s) &&
+      rows::copy_image(*s, *region, frame, -std::int64_t{dest.left}, -std::int64_t{dest.top}, !top_down))
+    return bounding_box(*region);
   const rect whole{0, 0, static_cast<std::int32_t>(frame.height), static_cast<std::int32_t>(frame.width)};
   const source_sampler sampler(frame, whole, dest, bounding_box(*region), !top_down);
   return paint_region(*s, *region, mask_test(nullptr, dest),

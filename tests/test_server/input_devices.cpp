@@ -1,5 +1,9 @@
 #include "input_devices.hpp"
 
+#include <time.h>
+
+#include <cstdarg>
+#include <cstdio>
 #include <stdexcept>
 
 #include "stdout_lines.hpp"
@@ -17,7 +21,7 @@ unsigned wire_buttons(uint32_t device_buttons) {
 
 }  // namespace
 
-input_devices::input_devices(event_loop& loop) : loop_(loop) {
+input_devices::input_devices(event_loop& loop, bool timestamps) : loop_(loop), timestamps_(timestamps) {
   keyboard_interface_.base.type = SPICE_INTERFACE_KEYBOARD;
   keyboard_interface_.base.description = "vigil test server keyboard";
   keyboard_interface_.base.major_version = SPICE_INTERFACE_KEYBOARD_MAJOR;
@@ -48,11 +52,26 @@ input_devices::input_devices(event_loop& loop) : loop_(loop) {
   tablet_.owner = this;
 }
 
-void input_devices::attach(SpiceServer* server) {
+void input_devices::attach(SpiceServer* server, bool with_tablet) {
   if (spice_server_add_interface(server, &keyboard_.instance.base) != 0 ||
       spice_server_add_interface(server, &mouse_.instance.base) != 0 ||
-      spice_server_add_interface(server, &tablet_.instance.base) != 0)
+      (with_tablet && spice_server_add_interface(server, &tablet_.instance.base) != 0))
     throw std::runtime_error("spice_server_add_interface(keyboard/mouse/tablet) failed");
+}
+
+void input_devices::print_input(const char* format, ...) {
+  char text[256];
+  va_list arguments;
+  va_start(arguments, format);
+  std::vsnprintf(text, sizeof(text), format, arguments);
+  va_end(arguments);
+  if (!timestamps_) {
+    print_line("%s", text);
+    return;
+  }
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  print_line("%s t=%lld.%06ld", text, static_cast<long long>(now.tv_sec), now.tv_nsec / 1000);
 }
 
 // spice-server forwards PC/AT set-1 bytes one at a time; E0 and E1 prefixes
@@ -74,7 +93,7 @@ void input_devices::on_scancode_byte(std::uint8_t byte) {
   code = (code << 8) | (byte & 0x7fu);
   const bool release = (byte & 0x80) != 0;
   pending_prefix_.clear();
-  print_line("input %s scancode=0x%x", release ? "key-up" : "key-down", code);
+  print_input("input %s scancode=0x%x", release ? "key-up" : "key-down", code);
   if (!release)
     toggle_lock_led(code);
 }

@@ -14,11 +14,13 @@ namespace vigil::test_server {
 
 class input_devices {
 public:
-  explicit input_devices(event_loop& loop);
+  // `timestamps`: every input line ends with t=SECONDS (CLOCK_MONOTONIC, for latency measurements).
+  input_devices(event_loop& loop, bool timestamps = false);
   input_devices(const input_devices&) = delete;
   input_devices& operator=(const input_devices&) = delete;
 
-  void attach(SpiceServer* server);
+  // Without the tablet the session stays in server mouse mode.
+  void attach(SpiceServer* server, bool with_tablet = true);
 
 private:
   template <typename Instance>
@@ -43,7 +45,10 @@ private:
   void on_scancode_byte(std::uint8_t byte);
   void toggle_lock_led(std::uint32_t scancode);
 
+  void print_input(const char* format, ...) __attribute__((format(printf, 2, 3)));
+
   event_loop& loop_;
+  bool timestamps_;
   SpiceKbdInterface keyboard_interface_{};
   SpiceMouseInterface mouse_interface_{};
   SpiceTabletInterface tablet_interface_{};

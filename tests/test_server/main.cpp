@@ -49,6 +49,8 @@ struct options {
   int tone_hz = 0;  // 0: no playback channel
   int tone_volume = -1;
   int tone_mute = 0;
+  bool tablet = true;       // --mouse client (default): client mouse mode is offered
+  bool timestamps = false;  // --timestamps on: input lines say when they arrived
 };
 
 void print_usage(std::FILE* to) {
@@ -58,6 +60,7 @@ void print_usage(std::FILE* to) {
                "         [--zlib-glz MODE] [--streaming MODE] [--reference-dir DIR] [--step-ms N]\n"
                "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
+               "         [--mouse client|server] [--timestamps on|off]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -72,6 +75,8 @@ void print_usage(std::FILE* to) {
                "  --playback-tone HZ  a playback channel playing a HZ sine (48 kHz stereo)\n"
                "  --playback-volume V  PLAYBACK_VOLUME 0..65535 for both channels (default: none sent)\n"
                "  --playback-mute 0|1  PLAYBACK_MUTE state (default 0)\n"
+               "  --mouse server  no tablet: the session stays in server mouse mode (cursor moves are sent)\n"
+               "  --timestamps on  input lines end with t=SECONDS (CLOCK_MONOTONIC)\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -151,7 +156,13 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       ok = parse_int(value, 0, 65535, opts.tone_volume);
     else if (name == "--playback-mute")
       ok = parse_int(value, 0, 1, opts.tone_mute);
-    else if (name == "--agent") {
+    else if (name == "--mouse") {
+      ok = value == "client" || value == "server";
+      opts.tablet = value == "client";
+    } else if (name == "--timestamps") {
+      ok = value == "on" || value == "off";
+      opts.timestamps = value == "on";
+    } else if (name == "--agent") {
       ok = value == "on" || value == "off";
       opts.agent.enabled = value == "on";
     } else if (name == "--agent-clipboard") {
@@ -215,7 +226,7 @@ int run(const options& opts) {
   event_loop loop;  // first: blocks SIGTERM/SIGINT before spice-server starts threads
   SpiceServer* server = spice_server_new();
   qxl_display display(server, opts.width, opts.height);
-  input_devices inputs(loop);
+  input_devices inputs(loop, opts.timestamps);
   agent_device agent(loop, display, opts.agent);
   tone_options tone;
   tone.frequency_hz = opts.tone_hz;
@@ -235,7 +246,7 @@ int run(const options& opts) {
     return exit_failure;
   }
   display.attach();
-  inputs.attach(server);
+  inputs.attach(server, opts.tablet);
   if (opts.agent.enabled)
     agent.attach(server);
   if (playback)

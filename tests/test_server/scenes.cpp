@@ -193,7 +193,10 @@ std::vector<step_function> resize_steps() {
 
 }  // namespace
 
-const char* scene_names() { return "demo, bench, solid, photo, text, gradient, scroll, video, cursor, surfaces, resize"; }
+const char* scene_names() {
+  return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
+         "scroll, video, cursor, surfaces, resize";
+}
 
 std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval) {
   if (name == "demo")
@@ -202,6 +205,14 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
     return make_bench_scene();
   if (name == "video")
     return make_video_scene();
+  if (name == "bench-fullscreen")
+    return make_bench_fullscreen_scene();
+  if (name == "bench-console")
+    return make_bench_console_scene();
+  if (name == "bench-video")
+    return make_bench_video_scene();
+  if (name == "bench-desktop")
+    return make_bench_desktop_scene();
   if (name == "cursor")
     return std::make_unique<scripted_scene>(cursor_steps(), step_interval, true);
   std::vector<step_function> steps;

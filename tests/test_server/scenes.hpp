@@ -41,4 +41,11 @@ std::unique_ptr<scene> make_video_scene();
 std::unique_ptr<scene> make_demo_scene();
 std::unique_ptr<scene> make_bench_scene();
 
+// The benchmark scenes, defined in bench_scenes.cpp (scene names bench-fullscreen,
+// bench-console, bench-video, bench-desktop).
+std::unique_ptr<scene> make_bench_fullscreen_scene();
+std::unique_ptr<scene> make_bench_console_scene();
+std::unique_ptr<scene> make_bench_video_scene();
+std::unique_ptr<scene> make_bench_desktop_scene();
+
 }  // namespace vigil::test_server

@@ -231,6 +231,12 @@ void channel_endpoint::on_stream(const std::uint8_t* data, std::size_t size) {
     deliver(plain.data(), plain.size());
 }
 
+protocol::capability_set channel_endpoint::server_channel_caps() const {
+  if (!handshake_ || handshake_->current() != protocol::link_handshake::state::linked)
+    return {};
+  return handshake_->outcome().server_channel_caps;
+}
+
 void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
   reassembler_->feed(data, size);
   while (health_.state == channel_state::up) {

@@ -98,6 +98,8 @@ public:
 
   channel_health health() const;
   channel_state state() const { return health_.state; }
+  // The server's channel capabilities from its link reply (empty before).
+  protocol::capability_set server_channel_caps() const;
   spdlog::logger& log() { return *log_; }
   caf::message_handler handlers();
 

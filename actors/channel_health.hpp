@@ -10,6 +10,8 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "actors/video_health.hpp"
+
 namespace vigil {
 
 enum class channel_state { connecting, linking, up, closed, failed };
@@ -127,6 +129,7 @@ struct channel_health {
   std::optional<agent_report> agent;  // main only
   std::optional<playback_health> playback;  // the playback channel only
   std::optional<video_timing_health> video;  // display channels that received video frames
+  std::vector<video_stream_health> video_streams;  // display channels: one per live stream
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

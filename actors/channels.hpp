@@ -28,6 +28,7 @@
 #include "actors/channel_endpoint.hpp"
 #include "actors/main_agent.hpp"
 #include "actors/renderer.hpp"
+#include "actors/video_settings.hpp"
 #include "protocol/channel_messages.hpp"
 #include "protocol/main_messages.hpp"
 #include "protocol/mm_time.hpp"
@@ -59,11 +60,13 @@ struct main_channel_options {
 caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
                               main_channel_options options);
 // `renderer` is offered the primary surface's frames (null: none are built).
+// `video`: codecs to offer and prefer, the preferred image compression, how
+// streams are decoded (actors/video_settings.hpp).
 // `mm_time` (from main's INIT) lets it say how early video frames arrive
 // (stream reports' last_frame_delay); without it the delay reported is 0.
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, renderer_actor renderer,
-                                 std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
+                                 protocol::display_init_request display_init, video_settings video,
+                                 renderer_actor renderer, std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
 caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
 // `renderer` receives the cursor (shape, hot spot, position, visibility)
 // whenever it changes, over a keep_latest edge (null: nobody is told).

@@ -13,8 +13,19 @@
 //   (frame_due_atom) from itself, once per batch of drawings (see below)
 //   (report_due_atom, deadline_ms) from itself: a video stream report window
 //     may have timed out (see below)
+//   (video_picture_atom, decoded_video_frame) from a stream's decoder
+//     (actors/stream_decoder.hpp): one answer per frame sent to it
+//   (video_tick_atom) from itself every 500 ms while frames are with
+//     decoders: stalled decoders are restarted (actors/video_streams.hpp)
+//   (codec_preference_atom) from itself, once, codec_preference_delay after
+//     the display is up (see below)
 // Sends:
-//   DISPLAY_INIT to the server once linked (cache and GLZ window sizes)
+//   DISPLAY_INIT to the server once linked (cache and GLZ window sizes), then
+//     PREFERRED_COMPRESSION when one is set and the server has the cap
+//   PREFERRED_VIDEO_CODEC_TYPE when codecs are listed and the server has the
+//     cap, only once the display is up (see on_display_up)
+//   (video_frame_atom, encoded_video_frame) to each stream's decoder, at most
+//     video.decoder_queue_frames in flight (video_streams.hpp)
 //   DISPLAY_STREAM_REPORT to the server for every stream it activated reports
 //     on (protocol/stream_reports.hpp), one debug log line each
 //   (channel_event_atom, channel_event) to its parent (channel_endpoint)
@@ -56,9 +67,16 @@
 #include "actors/channels.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
+#include "actors/video_hardware.hpp"
+#include "actors/video_settings.hpp"
+#include "actors/video_streams.hpp"
+#include "common/log.hpp"
 #include "protocol/canvas.hpp"
+#include "protocol/codecs/video_decoder.hpp"
+#include "protocol/common_messages.hpp"
 #include "protocol/damage_region.hpp"
 #include "protocol/display_pipeline.hpp"
+#include "protocol/display_preferences.hpp"
 #include "protocol/stream_reports.hpp"
 
 namespace vigil {
@@ -67,15 +85,21 @@ namespace {
 
 using frame_due_atom = caf::atom_constant<caf::atom("framedue")>;
 using report_due_atom = caf::atom_constant<caf::atom("reportdue")>;
+using video_tick_atom = caf::atom_constant<caf::atom("videotick")>;
+using codec_preference_atom = caf::atom_constant<caf::atom("codecpref")>;
+
+constexpr std::chrono::milliseconds video_tick_interval{500};
 
 // Health lists this many display errors; the rest are counted in one line.
 constexpr std::size_t listed_errors = 10;
 // Beyond this many, further display errors are logged at debug level only.
 constexpr std::uint64_t logged_errors = 50;
 
-protocol::capability_set display_caps() {
-  return {SPICE_DISPLAY_CAP_SIZED_STREAM, SPICE_DISPLAY_CAP_MONITORS_CONFIG, SPICE_DISPLAY_CAP_STREAM_REPORT,
-          SPICE_DISPLAY_CAP_LZ4_COMPRESSION, SPICE_DISPLAY_CAP_MULTI_CODEC, SPICE_DISPLAY_CAP_CODEC_MJPEG};
+protocol::capability_set display_caps(const video_settings& video) {
+  protocol::capability_set caps{SPICE_DISPLAY_CAP_SIZED_STREAM, SPICE_DISPLAY_CAP_MONITORS_CONFIG,
+                                SPICE_DISPLAY_CAP_STREAM_REPORT, SPICE_DISPLAY_CAP_LZ4_COMPRESSION};
+  add_video_codec_caps(video, caps);
+  return caps;
 }
 
 struct display_channel_state {
@@ -96,6 +120,10 @@ struct display_channel_state {
   protocol::mm_time_clock mm_clock;  // synced from main's INIT when the session had it
   std::optional<video_timing_health> video;
   std::optional<std::uint64_t> report_timer_deadline;  // the pending (report_due_atom), if any
+  video_settings video_options;
+  std::unique_ptr<video_streams> streams;
+  bool video_tick_scheduled = false;
+  bool display_up = false;  // the primary surface exists and a MARK said it is complete
   static inline const char* name = "display_channel";
 };
 
@@ -188,66 +216,162 @@ void note_frame_timing(display_actor* self, std::int32_t delay_ms) {
   video.max_frame_delay_ms = std::max(video.max_frame_delay_ms, delay_ms);
 }
 
-// Frames and stream lifetimes as the report tracker needs them; `drawn` is
-// whether the pipeline showed the frame.
-void track_stream_reports(display_actor* self, const protocol::frame& frame, bool drawn) {
+// The report tracker's side of STREAM_ACTIVATE_REPORT.
+void activate_reports(display_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
-  std::optional<std::pair<std::uint32_t, std::uint32_t>> stream_frame;  // stream id, mm_time
-  switch (frame.type) {
-    case SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT: {
-      auto request = protocol::parse_stream_activate_report(frame.body);
-      if (!request) {
-        record_error(self, request.error().message);
-        return;
-      }
-      auto activated = state.stream_reports.activate(*request);
-      if (!activated) {
-        record_error(self, activated.error().message);
-        return;
-      }
-      state.endpoint->log().debug("stream {}: reports activated (unique id {}, every {} frames or {} ms)",
-                                  request->stream_id, request->unique_id, request->max_window_size,
-                                  request->timeout_ms);
-      return;
-    }
-    case SPICE_MSG_DISPLAY_STREAM_DATA:
-      if (auto parsed = protocol::parse_stream_data(frame.body))
-        stream_frame.emplace(parsed->stream_id, parsed->multi_media_time);
-      break;
-    case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED:
-      if (auto parsed = protocol::parse_stream_data_sized(frame.body))
-        stream_frame.emplace(parsed->stream_id, parsed->multi_media_time);
-      break;
-    case SPICE_MSG_DISPLAY_STREAM_DESTROY:
-      if (auto parsed = protocol::parse_stream_destroy(frame.body))
-        state.stream_reports.on_destroy(parsed->stream_id);
-      return;
-    case SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL: state.stream_reports.on_destroy_all(); return;
-    default: return;
-  }
-  if (!stream_frame)
+  auto request = protocol::parse_stream_activate_report(frame.body);
+  if (!request) {
+    record_error(self, request.error().message);
     return;
-  // The delay reported is how long before its mm_time the frame arrived, by
-  // the server clock main's INIT gave (spice-server stamps INIT 400 ms
-  // behind its own clock, the headroom it grants the client). Without that
-  // clock the frame's own mm_time stands in and the delay is 0: an estimate
-  // from frame arrivals alone could only come out <= 0, which spice-server
-  // reads as "video delay too short" and answers by lowering the bit rate.
-  // Frames are drawn on arrival either way; late ones are counted.
+  }
+  auto activated = state.stream_reports.activate(*request);
+  if (!activated) {
+    record_error(self, activated.error().message);
+    return;
+  }
+  state.endpoint->log().debug("stream {}: reports activated (unique id {}, every {} frames or {} ms)",
+                              request->stream_id, request->unique_id, request->max_window_size, request->timeout_ms);
+}
+
+// The server's mm_time when a frame arrived, by the clock main's INIT gave
+// (spice-server stamps INIT 400 ms behind its own clock, the headroom it
+// grants the client). Without that clock the frame's own mm_time stands in
+// and the delay reported is 0: an estimate from frame arrivals alone could
+// only come out <= 0, which spice-server reads as "video delay too short" and
+// answers by lowering the bit rate.
+std::uint32_t server_time_at(display_actor* self, std::uint64_t local_ms, std::uint32_t frame_mm_time) {
+  const auto& clock = self->state.mm_clock;
+  return clock.synced() ? clock.server_now(local_ms) : frame_mm_time;
+}
+
+// What became of stream frames, for the stream reports: a frame counts once
+// its picture was drawn or lost (decode error, full queue, replaced decoder).
+void report_frames(display_actor* self, const std::vector<frame_outcome>& outcomes) {
+  auto& state = self->state;
   const std::uint64_t now = monotonic_ms();
-  const std::uint32_t frame_mm_time = stream_frame->second;
-  const std::uint32_t server_now = state.mm_clock.synced() ? state.mm_clock.server_now(now) : frame_mm_time;
-  note_frame_timing(self, static_cast<std::int32_t>(frame_mm_time - server_now));
-  state.stream_reports.on_frame(stream_frame->first, frame_mm_time, drawn, server_now, now);
-  send_due_reports(self);
+  for (const auto& outcome : outcomes)
+    state.stream_reports.on_frame(outcome.stream_id, outcome.mm_time, outcome.decoded,
+                                  server_time_at(self, outcome.arrived_ms, outcome.mm_time), now);
+  if (!outcomes.empty())
+    send_due_reports(self);
+}
+
+void schedule_video_tick(display_actor* self) {
+  auto& state = self->state;
+  if (state.video_tick_scheduled || !state.streams->frames_in_flight())
+    return;
+  state.video_tick_scheduled = true;
+  self->delayed_send(self, video_tick_interval, video_tick_atom::value);
+}
+
+// A STREAM_DATA frame goes to its stream's decoder; how early it came is
+// timed on arrival.
+void submit_stream_frame(display_actor* self, const protocol::stream_frame_view& frame) {
+  auto& state = self->state;
+  const std::uint64_t now = monotonic_ms();
+  note_frame_timing(self, static_cast<std::int32_t>(frame.mm_time - server_time_at(self, now, frame.mm_time)));
+  report_frames(self, state.streams->submit(frame.stream_id, frame.mm_time, frame.sized_dest, frame.data.data,
+                                            frame.data.size, now));
+  schedule_video_tick(self);
+}
+
+void on_decoded_picture(display_actor* self, decoded_video_frame& answer) {
+  auto& state = self->state;
+  const std::uint64_t now = monotonic_ms();
+  auto effect = state.streams->on_picture(answer, now);
+  auto& ready = effect.picture;
+  auto& outcome = effect.outcome;
+  auto& lost = effect.lost;
+  if (effect.give_up) {
+    if (auto report = state.stream_reports.give_up(answer.stream_id)) {
+      state.endpoint->send(SPICE_MSGC_DISPLAY_STREAM_REPORT, protocol::build_stream_report(*report));
+      state.endpoint->log().info("STREAM_REPORT stream {}: the client cannot play it", answer.stream_id);
+    }
+  }
+  if (ready) {
+    const protocol::display_step step =
+      state.pipeline->put_stream_picture(ready->stream_id, *ready->picture, ready->sized_dest);
+    if (step.outcome == protocol::display_outcome::applied) {
+      state.streams->count_presented(ready->stream_id, now);
+      if (!step.primary_damage.empty())
+        note_primary_change(self, step);
+    } else {
+      record_error(self, step.error);
+      outcome->decoded = false;
+    }
+  }
+  if (outcome)
+    lost.push_back(*outcome);
+  report_frames(self, lost);
+}
+
+// The display is up once the primary surface exists and the server marked
+// it complete (MARK follows the first full picture).
+void note_mark(display_actor* self) {
+  auto& state = self->state;
+  if (state.display_up || !state.pipeline->surfaces().primary())
+    return;
+  state.display_up = true;
+  if (state.video_options.codecs.empty())
+    return;
+  // PREFERRED_VIDEO_CODEC_TYPE makes spice-server stop every video stream at
+  // once (dcc_handle_preferred_video_codec_type -> video_stream_detach_and_stop)
+  // and start over with the new order. Sent right after DISPLAY_INIT while
+  // the screen animates, it crashed QEMU 7.2's SPICE worker (SIGSEGV, 5 of 5
+  // tries, shared/docs/test-targets.md): the streams it stops are still being
+  // set up for the new client. Sent once the first picture is complete and a
+  // little later, it works; so it waits for that.
+  self->delayed_send(self, state.video_options.codec_preference_delay, codec_preference_atom::value);
+}
+
+void send_codec_preference(display_actor* self) {
+  auto& state = self->state;
+  const auto codecs = offered_video_codecs(state.video_options);
+  std::string names;
+  for (std::uint8_t codec : codecs)
+    names += (names.empty() ? "" : ",") + protocol::video_codec_name(codec);
+  if (!state.endpoint->server_channel_caps().has(SPICE_DISPLAY_CAP_PREF_VIDEO_CODEC_TYPE)) {
+    state.endpoint->log().info("the server takes no video codec preference (no PREF_VIDEO_CODEC_TYPE cap): "
+                               "offering {} without an order",
+                               names);
+    return;
+  }
+  if (codecs.empty())
+    return;
+  state.endpoint->send(SPICE_MSGC_DISPLAY_PREFERRED_VIDEO_CODEC_TYPE,
+                       protocol::build_preferred_video_codec_type(codecs));
+  state.endpoint->log().info("preferred video codecs sent: {}", names);
+}
+
+void on_up(display_actor* self, const protocol::display_init_request& display_init) {
+  auto& state = self->state;
+  state.endpoint->send(SPICE_MSGC_DISPLAY_INIT, protocol::build_display_init(display_init));
+  const auto& compression = state.video_options.preferred_compression;
+  if (!compression)
+    return;
+  if (!state.endpoint->server_channel_caps().has(SPICE_DISPLAY_CAP_PREF_COMPRESSION)) {
+    state.endpoint->log().warn("the server takes no preferred compression (no PREF_COMPRESSION cap): {} not sent",
+                               protocol::image_compression_name(*compression));
+    return;
+  }
+  state.endpoint->send(SPICE_MSGC_DISPLAY_PREFERRED_COMPRESSION, protocol::build_preferred_compression(*compression));
+  state.endpoint->log().info("preferred compression sent: {}", protocol::image_compression_name(*compression));
 }
 
 void on_display_message(display_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   if (frame.type == SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT)
-    return track_stream_reports(self, frame, false);
+    return activate_reports(self, frame);
   const protocol::display_step step = state.pipeline->apply(frame.type, frame.body);
-  track_stream_reports(self, frame, step.outcome == protocol::display_outcome::applied);
+  for (std::uint32_t stream_id : step.streams_ended) {
+    state.streams->end(stream_id);
+    state.stream_reports.on_destroy(stream_id);
+  }
+  if (step.stream_began)
+    state.streams->start(step.stream_began->stream_id, step.stream_began->codec, step.stream_began->width,
+                         step.stream_began->height);
+  if (step.stream_frame)
+    submit_stream_frame(self, *step.stream_frame);
   switch (step.outcome) {
     case protocol::display_outcome::applied: break;
     case protocol::display_outcome::unsupported:
@@ -258,6 +382,8 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
     case protocol::display_outcome::skipped: record_error(self, step.error); return;
     case protocol::display_outcome::fatal: state.endpoint->fail(failure_kind::protocol_error, step.error); return;
   }
+  if (frame.type == SPICE_MSG_DISPLAY_MARK)
+    note_mark(self);
   if (!step.primary_damage.empty() || step.primary_replaced)
     note_primary_change(self, step);
 }
@@ -276,6 +402,7 @@ void add_display_health(display_actor* self, channel_health& health) {
   }
   health.errors.insert(health.errors.end(), state.errors.begin(), state.errors.end());
   health.video = state.video;
+  health.video_streams = state.streams->health(monotonic_ms());
   if (state.error_count > state.errors.size())
     health.errors.push_back(std::to_string(state.error_count - state.errors.size()) + " more display errors");
 }
@@ -295,27 +422,41 @@ std::string dump_primary(display_actor* self, const std::string& path) {
 }
 
 caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::display_init_request display_init,
-                              renderer_actor renderer, std::optional<protocol::mm_time_sync> mm_time) {
+                              video_settings video, renderer_actor renderer,
+                              std::optional<protocol::mm_time_sync> mm_time) {
   auto& state = self->state;
   if (mm_time)
     state.mm_clock.sync(*mm_time);
   protocol::display_settings settings;
   settings.pixmap_cache_pixels = static_cast<std::uint64_t>(std::max<std::int64_t>(display_init.pixmap_cache_size, 0));
   settings.glz_window_pixels = static_cast<std::size_t>(std::max<std::int32_t>(display_init.glz_window_size, 0));
+  settings.decode_streams_inline = false;
   state.pipeline = std::make_unique<protocol::display_pipeline>(settings);
   state.renderer = std::move(renderer);
-  spec.channel_caps = display_caps();
+  spec.channel_caps = display_caps(video);
+  state.video_options = std::move(video);
   channel_endpoint::hooks hooks;
-  hooks.on_up = [self, display_init] {
-    self->state.endpoint->send(SPICE_MSGC_DISPLAY_INIT, protocol::build_display_init(display_init));
-  };
+  hooks.on_up = [self, display_init] { on_up(self, display_init); };
   hooks.on_message = [self](const protocol::frame& frame) { on_display_message(self, frame); };
   hooks.add_health = [self](channel_health& health) { add_display_health(self, health); };
+  const std::string channel_name = protocol::channel_type_name(spec.type) + std::string(":") + std::to_string(spec.id);
   state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
+  route_libav_logging();
+  const video_hardware& hardware = state.video_options.decoding.hardware ? shared_video_hardware() : video_hardware{};
+  state.streams = std::make_unique<video_streams>(self, channel_name, named_logger(channel_name),
+                                                  state.video_options.decoding, hardware.device);
   state.endpoint->start();
   if (state.renderer)
     self->send(state.renderer, frame_source_atom::value, caf::actor{self});
   caf::message_handler display_handlers{
+    [self](video_picture_atom, decoded_video_frame& answer) { on_decoded_picture(self, answer); },
+    [self](video_tick_atom) {
+      auto& state = self->state;
+      state.video_tick_scheduled = false;
+      report_frames(self, state.streams->check_stalls(monotonic_ms()));
+      schedule_video_tick(self);
+    },
+    [self](codec_preference_atom) { send_codec_preference(self); },
     [self](dump_primary_atom, const std::string& path) { return dump_primary(self, path); },
     [self](frame_request_atom, const frame_request& request) {
       self->state.request = request;
@@ -340,9 +481,9 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
 }  // namespace
 
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
-                                 protocol::display_init_request display_init, renderer_actor renderer,
-                                 std::optional<protocol::mm_time_sync> mm_time) {
-  return system.spawn(display_channel, std::move(spec), display_init, std::move(renderer), mm_time);
+                                 protocol::display_init_request display_init, video_settings video,
+                                 renderer_actor renderer, std::optional<protocol::mm_time_sync> mm_time) {
+  return system.spawn(display_channel, std::move(spec), display_init, std::move(video), std::move(renderer), mm_time);
 }
 
 }  // namespace vigil

@@ -103,8 +103,9 @@ void supervise_listed_channels(session_actor* self) {
         // Only the first display's frames are shown; others are drawn but not rendered.
         auto renderer = address.id == 0 ? state.options.renderer : renderer_actor{};
         supervise(self, address.type, address.id,
-                  [&system, display_init, renderer, mm_time = state.info.mm_time](channel_spec spec) {
-                    return spawn_display_channel(system, std::move(spec), display_init, renderer, mm_time);
+                  [&system, display_init, video = state.options.video, renderer,
+                   mm_time = state.info.mm_time](channel_spec spec) {
+                    return spawn_display_channel(system, std::move(spec), display_init, video, renderer, mm_time);
                   });
         break;
       }

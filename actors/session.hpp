@@ -55,6 +55,7 @@ struct debug_faults {
 struct session_options {
   connection_settings connection;
   protocol::display_init_request display_init;
+  video_settings video;  // [video] and the display preferences
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;
   bool client_mouse_mode = true;  // mouse.client_mode

@@ -2,19 +2,27 @@
 
 #include <spice/enums.h>
 
-#include "protocol/codecs/jpeg.hpp"
+#include <algorithm>
 
 namespace vigil::protocol {
 namespace {
 
-display_step fatal(std::string error) { return display_step{display_outcome::fatal, std::move(error), {}, false}; }
+display_step outcome_only(display_outcome outcome, std::string error) {
+  display_step step;
+  step.outcome = outcome;
+  step.error = std::move(error);
+  return step;
+}
+
+display_step fatal(std::string error) { return outcome_only(display_outcome::fatal, std::move(error)); }
 
 std::string named(const char* message, const std::string& error) { return std::string(message) + ": " + error; }
 
 }  // namespace
 
 display_pipeline::display_pipeline(const display_settings& settings)
-    : images_(settings.pixmap_cache_pixels, settings.glz_window_pixels) {}
+    : decode_streams_inline_(settings.decode_streams_inline),
+      images_(settings.pixmap_cache_pixels, settings.glz_window_pixels) {}
 
 display_step display_pipeline::apply(std::uint16_t message_type, const bytes& body) {
   switch (message_type) {
@@ -56,24 +64,30 @@ display_step display_pipeline::apply(std::uint16_t message_type, const bytes& bo
       auto parsed = parse_stream_data(body);
       if (!parsed)
         return skip(parsed.error().message);
-      return on_stream_frame(parsed->stream_id, parsed->frame, nullptr, "DISPLAY_STREAM_DATA");
+      return on_stream_frame(parsed->stream_id, parsed->multi_media_time, parsed->frame, nullptr,
+                             "DISPLAY_STREAM_DATA");
     }
     case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED: {
       auto parsed = parse_stream_data_sized(body);
       if (!parsed)
         return skip(parsed.error().message);
-      return on_stream_frame(parsed->stream_id, parsed->frame, &parsed->dest, "DISPLAY_STREAM_DATA_SIZED");
+      return on_stream_frame(parsed->stream_id, parsed->multi_media_time, parsed->frame, &parsed->dest,
+                             "DISPLAY_STREAM_DATA_SIZED");
     }
     case SPICE_MSG_DISPLAY_STREAM_CLIP: return on_stream_clip(body);
     case SPICE_MSG_DISPLAY_STREAM_DESTROY: return on_stream_destroy(body);
-    case SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL: streams_.clear(); return {};
-    default: return display_step{display_outcome::unsupported, {}, {}, false};
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY_ALL: {
+      display_step step;
+      step.streams_ended = end_streams(std::nullopt);
+      return step;
+    }
+    default: return outcome_only(display_outcome::unsupported, {});
   }
 }
 
 display_step display_pipeline::skip(std::string error) {
   ++counters_.skipped;
-  return display_step{display_outcome::skipped, std::move(error), {}, false};
+  return outcome_only(display_outcome::skipped, std::move(error));
 }
 
 display_step display_pipeline::drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message) {
@@ -111,9 +125,8 @@ display_step display_pipeline::on_surface_destroy(const bytes& body) {
   auto destroyed = canvas_.destroy_surface(parsed->surface_id);
   if (!destroyed)
     return skip(named("DISPLAY_SURFACE_DESTROY", destroyed.error().message));
-  for (auto it = streams_.begin(); it != streams_.end();)
-    it = it->second.created.surface_id == parsed->surface_id ? streams_.erase(it) : std::next(it);
   display_step step;
+  step.streams_ended = end_streams(parsed->surface_id);
   step.primary_replaced = was_primary;
   return step;
 }
@@ -322,25 +335,58 @@ display_step display_pipeline::on_stream_create(const bytes& body) {
   video_stream stream;
   stream.clip = parsed->clip;
   stream.created = std::move(*parsed);
+  display_step step;
+  step.stream_began = stream_started{stream.created.stream_id, stream.created.codec, stream.created.stream_width,
+                                     stream.created.stream_height};
   streams_[stream.created.stream_id] = std::move(stream);
-  return {};
+  return step;
 }
 
-display_step display_pipeline::on_stream_frame(std::uint32_t stream_id, const byte_view& frame,
-                                               const rect* sized_dest, const char* message) {
+display_step display_pipeline::on_stream_frame(std::uint32_t stream_id, std::uint32_t mm_time,
+                                               const byte_view& frame, const rect* sized_dest, const char* message) {
   auto found = streams_.find(stream_id);
   if (found == streams_.end())
     return skip(named(message, "stream " + std::to_string(stream_id) + " does not exist"));
-  const video_stream& stream = found->second;
-  if (stream.created.codec != SPICE_VIDEO_CODEC_TYPE_MJPEG)
-    return skip(named(message, "stream " + std::to_string(stream_id) + " uses codec " +
-                                 std::to_string(stream.created.codec) + "; only MJPEG (1) is supported"));
-  auto pixels = decode_jpeg(frame.data, frame.size);
-  if (!pixels)
-    return skip(named(message, "frame of stream " + std::to_string(stream_id) + ": " + pixels.error().message));
+  video_stream& stream = found->second;
+  if (!decode_streams_inline_) {
+    display_step step;
+    step.stream_frame = stream_frame_view{stream_id, mm_time, frame, std::nullopt};
+    if (sized_dest)
+      step.stream_frame->sized_dest = *sized_dest;
+    return step;
+  }
+  const std::string what = "frame of stream " + std::to_string(stream_id);
+  if (!stream.inline_decoder) {
+    video_decoder_options options;
+    options.max_pixels = std::max<std::uint64_t>(
+      std::uint64_t{stream.created.stream_width} * stream.created.stream_height * 4, 64 * 64);
+    auto decoder = video_decoder::create(stream.created.codec, options);
+    if (!decoder)
+      return skip(named(message, what + ": " + decoder.error().message));
+    stream.inline_decoder = std::move(*decoder);
+  }
+  decoded_image picture;
+  auto decoded = stream.inline_decoder->decode(frame.data, frame.size, picture);
+  if (!decoded)
+    return skip(named(message, what + ": " + decoded.error().message));
+  if (!*decoded)
+    return {};  // the codec holds it back; nothing to draw yet
+  return draw_stream_picture(stream, picture, sized_dest, message);
+}
+
+display_step display_pipeline::put_stream_picture(std::uint32_t stream_id, const decoded_image& picture,
+                                                  const std::optional<rect>& sized_dest) {
+  auto found = streams_.find(stream_id);
+  if (found == streams_.end())
+    return {};  // ended while the frame was decoded
+  return draw_stream_picture(found->second, picture, sized_dest ? &*sized_dest : nullptr, "stream picture");
+}
+
+display_step display_pipeline::draw_stream_picture(const video_stream& stream, const decoded_image& picture,
+                                                   const rect* sized_dest, const char* message) {
   const rect& dest = sized_dest ? *sized_dest : stream.created.dest;
   const bool top_down = (stream.created.flags & SPICE_STREAM_FLAGS_TOP_DOWN) != 0;
-  auto damage = canvas_.put_frame(stream.created.surface_id, dest, stream.clip, *pixels, top_down);
+  auto damage = canvas_.put_frame(stream.created.surface_id, dest, stream.clip, picture, top_down);
   if (!damage)
     return skip(named(message, damage.error().message));
   ++counters_.stream_frames;
@@ -349,6 +395,19 @@ display_step display_pipeline::on_stream_frame(std::uint32_t stream_id, const by
   if (target && target->primary)
     step.primary_damage = *damage;
   return step;
+}
+
+std::vector<std::uint32_t> display_pipeline::end_streams(const std::optional<std::uint32_t>& surface_id) {
+  std::vector<std::uint32_t> ended;
+  for (auto it = streams_.begin(); it != streams_.end();) {
+    if (!surface_id || it->second.created.surface_id == *surface_id) {
+      ended.push_back(it->first);
+      it = streams_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return ended;
 }
 
 display_step display_pipeline::on_stream_clip(const bytes& body) {
@@ -368,7 +427,9 @@ display_step display_pipeline::on_stream_destroy(const bytes& body) {
     return skip(parsed.error().message);
   if (streams_.erase(parsed->stream_id) == 0)
     return skip("DISPLAY_STREAM_DESTROY: stream " + std::to_string(parsed->stream_id) + " does not exist");
-  return {};
+  display_step step;
+  step.streams_ended.push_back(parsed->stream_id);
+  return step;
 }
 
 }  // namespace vigil::protocol

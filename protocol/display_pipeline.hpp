@@ -5,16 +5,23 @@
 // the renderer). Pure and deterministic, so whole captured sessions replay
 // through it in unit tests.
 //
-// Video streams: MJPEG frames are drawn as they arrive (no multimedia-time
-// scheduling), scaled into the stream's destination and clipped by its clip.
+// Video streams: a STREAM_DATA frame is handed to the caller (display_step's
+// stream_frame), which decodes it off the message path and gives the picture
+// back with put_stream_picture when it is due; the picture is scaled into the
+// stream's destination and clipped by the stream's clip as it is then. With
+// `decode_streams_inline` the pipeline decodes and draws each frame as it
+// arrives instead (replays, fuzzing, tests: everything in one call).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "protocol/canvas.hpp"
+#include "protocol/codecs/video_decoder.hpp"
 #include "protocol/display_messages.hpp"
 #include "protocol/image_decoder.hpp"
 #include "protocol/result.hpp"
@@ -24,6 +31,7 @@ namespace vigil::protocol {
 struct display_settings {
   std::uint64_t pixmap_cache_pixels = 0;  // as announced in DISPLAY_INIT
   std::size_t glz_window_pixels = 0;
+  bool decode_streams_inline = true;  // false: stream frames are handed out (display_step::stream_frame)
 };
 
 enum class display_outcome {
@@ -33,11 +41,31 @@ enum class display_outcome {
   fatal,        // surface state the channel cannot continue from
 };
 
+// A stream frame for the caller to decode (decode_streams_inline false).
+// `data` points into the message body: copy it before the next apply().
+struct stream_frame_view {
+  std::uint32_t stream_id = 0;
+  std::uint32_t mm_time = 0;
+  byte_view data;
+  std::optional<rect> sized_dest;  // STREAM_DATA_SIZED's own destination
+};
+
+// A stream that began: what its decoder needs to know.
+struct stream_started {
+  std::uint32_t stream_id = 0;
+  std::uint8_t codec = 0;  // SPICE_VIDEO_CODEC_TYPE_*
+  std::uint32_t width = 0;  // the encoded size
+  std::uint32_t height = 0;
+};
+
 struct display_step {
   display_outcome outcome = display_outcome::applied;
   std::string error;            // skipped / fatal: names the message and the field
   rect primary_damage;          // changed area of the primary surface; empty: none
   bool primary_replaced = false;  // the primary surface was created, replaced or destroyed
+  std::optional<stream_frame_view> stream_frame;  // a frame to decode
+  std::optional<stream_started> stream_began;
+  std::vector<std::uint32_t> streams_ended;  // destroyed, with their surface, or by RESET
 };
 
 struct display_counters {
@@ -54,6 +82,10 @@ public:
   explicit display_pipeline(const display_settings& settings);
 
   display_step apply(std::uint16_t message_type, const bytes& body);
+  // Draws a decoded frame of a stream handed out earlier. A stream that has
+  // ended since is not drawn (applied, no damage); a bad picture is skipped.
+  display_step put_stream_picture(std::uint32_t stream_id, const decoded_image& picture,
+                                  const std::optional<rect>& sized_dest);
 
   const canvas& surfaces() const { return canvas_; }
   const image_decoder& images() const { return images_; }
@@ -65,6 +97,7 @@ private:
   struct video_stream {
     stream_create created;
     struct clip clip;
+    std::unique_ptr<video_decoder> inline_decoder;  // decode_streams_inline only
   };
   struct decoded_mask {
     image_pixels bits;
@@ -84,10 +117,14 @@ private:
   display_step on_inval_list(const bytes& body);
   display_step on_monitors_config(const bytes& body);
   display_step on_stream_create(const bytes& body);
-  display_step on_stream_frame(std::uint32_t stream_id, const byte_view& frame, const rect* sized_dest,
-                               const char* message);
+  display_step on_stream_frame(std::uint32_t stream_id, std::uint32_t mm_time, const byte_view& frame,
+                               const rect* sized_dest, const char* message);
   display_step on_stream_clip(const bytes& body);
   display_step on_stream_destroy(const bytes& body);
+  display_step draw_stream_picture(const video_stream& stream, const decoded_image& picture, const rect* sized_dest,
+                                   const char* message);
+  // Ends every stream (RESET, DESTROY_ALL) or those on one surface.
+  std::vector<std::uint32_t> end_streams(const std::optional<std::uint32_t>& surface_id);
 
   result<image_pixels> source_pixels(const std::optional<image>& source, const char* message, const char* field);
   result<paint> brush_paint(const brush& brush, const char* message, image_pixels& pattern_holder);
@@ -95,6 +132,7 @@ private:
   display_step drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message);
   display_step skip(std::string error);
 
+  bool decode_streams_inline_;
   canvas canvas_;
   image_decoder images_;
   std::map<std::uint32_t, video_stream> streams_;

@@ -41,6 +41,19 @@ void stream_report_tracker::on_destroy(std::uint32_t stream_id) { streams_.erase
 
 void stream_report_tracker::on_destroy_all() { streams_.clear(); }
 
+std::optional<stream_report> stream_report_tracker::give_up(std::uint32_t stream_id) {
+  auto found = streams_.find(stream_id);
+  if (found == streams_.end())
+    return std::nullopt;
+  stream_report report;
+  report.stream_id = stream_id;
+  report.unique_id = found->second.unique_id;
+  report.num_frames = 0;
+  report.num_drops = 0xffffffffu;
+  streams_.erase(found);
+  return report;
+}
+
 bool stream_report_tracker::is_due(const window& stream, std::uint64_t now_ms) {
   if (stream.num_frames == 0)
     return false;

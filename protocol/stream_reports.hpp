@@ -45,6 +45,12 @@ public:
   void on_destroy(std::uint32_t stream_id);
   void on_destroy_all();
 
+  // The client cannot play the stream: the report that says so (num_frames 0,
+  // num_drops 0xffffffff; spice-server then stops encoding it and sends its
+  // frames as images), after which the stream is no longer reported on.
+  // nullopt when the stream does not report.
+  std::optional<stream_report> give_up(std::uint32_t stream_id);
+
   // The reports to send now (window full, timed out or a run of drops), each
   // closing its window. Streams in ascending id order.
   std::vector<stream_report> due_reports(std::uint64_t now_ms);

@@ -12,10 +12,16 @@ packages=(
   libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev
   # USB redirection (usbredir framing and filters; host devices through libusb)
   libusbredirparser-dev libusbredirhost-dev libusb-1.0-0-dev
+  # video streams: FFmpeg's decoders (H.264, VP8, VP9, H.265) and colour conversion
+  libavcodec-dev libavutil-dev libswscale-dev
   # integration tests parse the client's JSON health snapshot
   nlohmann-json3-dev
   # real SPICE peers and tools the tests drive
   qemu-system-x86 openssl xvfb xauth imagemagick procps python3
+  # spice-server's GStreamer stream encoders (videoconvert, vp8enc/vp9enc,
+  # x264enc, avenc_mjpeg), and h264parse for remote-viewer in bench/
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  gstreamer1.0-plugins-bad
   # the SFML window under Xvfb: Mesa's software OpenGL and the banner's font
   libgl1-mesa-dri libglx-mesa0 fonts-dejavu-core xdotool
   # bench/compare-remote-viewer measures remote-viewer next to vigil

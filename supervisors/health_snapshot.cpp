@@ -97,6 +97,35 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"max_frame_delay_ms", video.max_frame_delay_ms},
     };
   }
+  if (!channel.video_streams.empty()) {
+    nlohmann::json streams = nlohmann::json::array();
+    for (const auto& stream : channel.video_streams) {
+      nlohmann::json entry = {
+        {"stream_id", stream.stream_id},
+        {"codec", stream.codec},
+        {"width", stream.width},
+        {"height", stream.height},
+        {"backend", stream.backend},
+        {"fps", stream.fps},
+        {"frames", stream.frames},
+        {"decoded", stream.decoded},
+        {"presented", stream.presented},
+        {"drops", stream.drops},
+        {"decode_errors", stream.decode_errors},
+        {"late", stream.late},
+        {"overflow", stream.overflow},
+        {"lost_in_restart", stream.lost_in_restart},
+        {"decoder_restarts", stream.decoder_restarts},
+        {"last_fault", stream.last_fault},
+        {"queued", stream.queued},
+        {"last_decode_us", stream.last_decode_us},
+        {"max_decode_us", stream.max_decode_us},
+      };
+      entry["av_skew_ms"] = stream.has_av_skew ? nlohmann::json(stream.av_skew_ms) : nlohmann::json(nullptr);
+      streams.push_back(std::move(entry));
+    }
+    out["video_streams"] = std::move(streams);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "protocol/display_preferences.hpp"
 #include "protocol/http_connect.hpp"
 #include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
@@ -130,6 +131,8 @@ struct option_values {
   std::string username;
   bool wait_for_server = false;
   std::string proxy_text;
+  std::string preferred_compression;
+  std::string video_codecs;
   std::vector<std::string> debug_fault_specs;
   CLI::Option* verbose = nullptr;
 };
@@ -196,6 +199,13 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
   app->add_option("--dump-audio", v.dump_audio,
                   "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)")
     ->type_name("FILE");
+  app->add_option("--spice-preferred-compression", v.preferred_compression,
+                  std::string("Ask the server for this image compression: ") + protocol::image_compression_names())
+    ->type_name("NAME");
+  app->add_option("--video-codecs", v.video_codecs,
+                  "Video codecs to offer, most preferred first, e.g. h264,vp9 (known: mjpeg, vp8, h264, vp9, h265; "
+                  "default: every codec this build decodes, in the server's order)")
+    ->type_name("LIST");
   // Debug only, for the supervision tests: no group, so --help and the man
   // page do not list it. One value per --debug-fault, so a URI after it stays the positional.
   app->add_option("--debug-fault", v.debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
@@ -370,6 +380,20 @@ command_line_result parse_command_line(int argc, char** argv) {
 
   request.session.connection = connection;
   request.session.display_init = loaded.display_init;
+  request.session.video = loaded.video;
+  if (!v.preferred_compression.empty()) {
+    auto compression = protocol::image_compression_from_name(v.preferred_compression);
+    if (!compression)
+      return usage_error("--spice-preferred-compression '" + v.preferred_compression + "' is not one of " +
+                         protocol::image_compression_names());
+    request.session.video.preferred_compression = compression;
+  }
+  if (!v.video_codecs.empty()) {
+    auto codecs = protocol::parse_video_codec_list(v.video_codecs);
+    if (!codecs)
+      return usage_error("--video-codecs '" + v.video_codecs + "': " + codecs.error().message);
+    request.session.video.codecs = *codecs;
+  }
   request.session.supervision = loaded.supervision;
   request.session.supervision.log_transitions = loaded.supervision.log_transitions || v.log_supervisor;
   request.session.supervision.wait_for_server = v.wait_for_server;

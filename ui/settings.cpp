@@ -5,6 +5,8 @@
 
 #include <toml++/toml.h>
 
+#include "protocol/display_preferences.hpp"
+
 namespace vigil {
 
 namespace {
@@ -114,6 +116,47 @@ key_reader combinations_key(std::vector<key_combination>& target) {
   };
 }
 
+key_reader video_codecs_key(std::vector<std::uint8_t>& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    const auto* array = node.as_array();
+    if (!array)
+      return "must be an array of codec names, e.g. [\"h264\", \"vp9\"]";
+    std::string joined;
+    for (const auto& element : *array) {
+      auto name = element.value<std::string>();
+      if (!element.is_string() || !name)
+        return "must be an array of codec names, e.g. [\"h264\", \"vp9\"]";
+      joined += (joined.empty() ? "" : ",") + *name;
+    }
+    if (joined.empty()) {
+      target.clear();
+      return std::nullopt;
+    }
+    auto codecs = protocol::parse_video_codec_list(joined);
+    if (!codecs)
+      return "has an " + codecs.error().message;
+    target = *codecs;
+    return std::nullopt;
+  };
+}
+
+key_reader compression_key(std::optional<std::uint8_t>& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    auto text = node.value<std::string>();
+    if (!node.is_string() || !text)
+      return std::string("must be \"\" (the server's choice) or one of ") + protocol::image_compression_names();
+    if (text->empty()) {
+      target.reset();
+      return std::nullopt;
+    }
+    auto compression = protocol::image_compression_from_name(*text);
+    if (!compression)
+      return std::string("must be \"\" (the server's choice) or one of ") + protocol::image_compression_names();
+    target = compression;
+    return std::nullopt;
+  };
+}
+
 void add_backoff_keys(std::map<std::string, key_reader>& keys, const std::string& table, backoff_policy& policy) {
   keys[table + ".initial_delay_ms"] = duration_key(policy.initial_delay, 0, 600000);
   keys[table + ".multiplier"] = number_key(policy.multiplier, 1.0, 10.0);
@@ -143,6 +186,14 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"flow_control.max_unconsumed_chunks", integer_key(c.max_unconsumed_chunks, 1, 1024)},
     {"display.pixmap_cache_pixels", integer_key(s.display_init.pixmap_cache_size, 0, std::int64_t{1} << 30)},
     {"display.glz_window_pixels", integer_key(s.display_init.glz_window_size, 0, 1 << 28)},
+    {"display.preferred_compression", compression_key(s.video.preferred_compression)},
+    {"video.codecs", video_codecs_key(s.video.codecs)},
+    {"video.codec_preference_delay_ms", duration_key(s.video.codec_preference_delay, 0, 60000)},
+    {"video.hardware_decoding", boolean_key(s.video.decoding.hardware)},
+    {"video.decoder_threads", integer_key(s.video.decoding.threads, 0, 64)},
+    {"video.decoder_queue_frames", integer_key(s.video.decoding.queue_frames, 1, 1024)},
+    {"video.decoder_stall_ms", duration_key(s.video.decoding.stall_timeout, 100, 600000)},
+    {"video.decoder_error_limit", integer_key(s.video.decoding.error_limit, 1, 100000)},
     {"flow_control.main_status_edge_capacity", integer_key(s.main_status_edge_capacity, 1, 1024)},
     {"health.snapshot_deadline_ms", duration_key(s.health_deadline, 10, 60000)},
     {"watchdog.heartbeat_interval_ms", duration_key(watchdog.heartbeat_interval, 50, 60000)},

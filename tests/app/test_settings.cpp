@@ -58,6 +58,15 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->playback.edge_capacity == defaults.playback.edge_capacity);
   BOOST_TEST(loaded.value->audio_buffer.target_ms == defaults.audio_buffer.target_ms);
   BOOST_TEST(loaded.value->audio_buffer.capacity_ms == defaults.audio_buffer.capacity_ms);
+  const auto& video = loaded.value->video;
+  BOOST_TEST(video.codecs == defaults.video.codecs);
+  BOOST_TEST((video.preferred_compression == defaults.video.preferred_compression));
+  BOOST_TEST(video.codec_preference_delay.count() == defaults.video.codec_preference_delay.count());
+  BOOST_TEST(video.decoding.hardware == defaults.video.decoding.hardware);
+  BOOST_TEST(video.decoding.threads == defaults.video.decoding.threads);
+  BOOST_TEST(video.decoding.queue_frames == defaults.video.decoding.queue_frames);
+  BOOST_TEST(video.decoding.stall_timeout.count() == defaults.video.decoding.stall_timeout.count());
+  BOOST_TEST(video.decoding.error_limit == defaults.video.decoding.error_limit);
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());
@@ -108,6 +117,37 @@ BOOST_AUTO_TEST_CASE(audio_keys_are_read) {
   BOOST_TEST(loaded.value->playback.edge_capacity == 8u);
   BOOST_TEST(loaded.value->audio_buffer.target_ms == 40u);
   BOOST_TEST(loaded.value->audio_buffer.capacity_ms == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(video_keys_are_read) {
+  temp_config file("[display]\npreferred_compression = \"lz4\"\n[video]\ncodecs = [\"vp9\", \"h264\"]\n"
+                   "codec_preference_delay_ms = 500\nhardware_decoding = false\ndecoder_threads = 2\n"
+                   "decoder_queue_frames = 4\ndecoder_stall_ms = 900\ndecoder_error_limit = 7\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  const auto& video = loaded.value->video;
+  BOOST_TEST(video.codecs == (std::vector<std::uint8_t>{4, 3}), boost::test_tools::per_element());
+  BOOST_TEST((video.preferred_compression == std::optional<std::uint8_t>(7)));  // SPICE_IMAGE_COMPRESSION_LZ4
+  BOOST_TEST(video.codec_preference_delay.count() == 500);
+  BOOST_TEST(!video.decoding.hardware);
+  BOOST_TEST(video.decoding.threads == 2);
+  BOOST_TEST(video.decoding.queue_frames == 4u);
+  BOOST_TEST(video.decoding.stall_timeout.count() == 900);
+  BOOST_TEST(video.decoding.error_limit == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_video_codec_and_compression_are_named) {
+  temp_config codecs("[video]\ncodecs = [\"h264\", \"av1\"]\n");
+  auto loaded = vigil::load_settings_file(codecs.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("key 'video.codecs' has an unknown video codec 'av1'") != std::string::npos,
+             loaded.error);
+  temp_config compression("[display]\npreferred_compression = \"jpeg\"\n");
+  loaded = vigil::load_settings_file(compression.path);
+  BOOST_TEST(!loaded.value);
+  BOOST_TEST(loaded.error.find("key 'display.preferred_compression' must be \"\" (the server's choice) or one of off, "
+                               "auto-glz") != std::string::npos,
+             loaded.error);
 }
 
 BOOST_AUTO_TEST_CASE(audio_buffer_target_at_or_above_capacity_is_refused) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "agent_device.hpp"
@@ -46,6 +47,7 @@ struct options {
   std::string reference_dir;
   int step_ms = 250;
   agent_options agent;
+  std::string video_codecs;  // spice_server_set_video_codecs; "": spice-server's default
   int tone_hz = 0;  // 0: no playback channel
   int tone_volume = -1;
   int tone_mute = 0;
@@ -61,6 +63,7 @@ void print_usage(std::FILE* to) {
                "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "         [--mouse client|server] [--timestamps on|off]\n"
+               "         [--video-codecs LIST]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -77,6 +80,8 @@ void print_usage(std::FILE* to) {
                "  --playback-mute 0|1  PLAYBACK_MUTE state (default 0)\n"
                "  --mouse server  no tablet: the session stays in server mouse mode (cursor moves are sent)\n"
                "  --timestamps on  input lines end with t=SECONDS (CLOCK_MONOTONIC)\n"
+               "  --video-codecs LIST  spice_server_set_video_codecs, e.g. gstreamer:h264 (encoders the\n"
+               "                 server may use for streams, in order; default: spice-server's)\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -150,7 +155,10 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       opts.reference_dir = value;
     else if (name == "--step-ms")
       ok = parse_int(value, 1, 60000, opts.step_ms);
-    else if (name == "--playback-tone")
+    else if (name == "--video-codecs") {
+      ok = !value.empty();
+      opts.video_codecs = value;
+    } else if (name == "--playback-tone")
       ok = parse_int(value, 20, 20000, opts.tone_hz);
     else if (name == "--playback-volume")
       ok = parse_int(value, 0, 65535, opts.tone_volume);
@@ -210,6 +218,10 @@ void configure(SpiceServer* server, const options& opts) {
   spice_server_set_jpeg_compression(server, opts.jpeg);
   spice_server_set_zlib_glz_compression(server, opts.zlib_glz);
   spice_server_set_streaming_video(server, opts.streaming);
+  // Returns 0 even for an encoder whose GStreamer plugin is missing
+  // (test-targets.md): a stream then falls back to the next codec or none.
+  if (!opts.video_codecs.empty() && spice_server_set_video_codecs(server, opts.video_codecs.c_str()) != 0)
+    throw std::runtime_error("spice_server_set_video_codecs refused '" + opts.video_codecs + "'");
   spice_server_set_name(server, "vigil-test-server");
   static const uint8_t uuid[16] = {0x76, 0x69, 0x67, 0x69, 0x6c, 0x2d, 0x74, 0x65,
                                    0x73, 0x74, 0x2d, 0x73, 0x72, 0x76, 0x00, 0x01};

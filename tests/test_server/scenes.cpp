@@ -195,7 +195,7 @@ std::vector<step_function> resize_steps() {
 
 const char* scene_names() {
   return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
-         "scroll, video, cursor, surfaces, resize";
+         "scroll, video, video-loop, video-full, cursor, surfaces, resize";
 }
 
 std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval) {
@@ -213,6 +213,10 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
     return make_bench_video_scene();
   if (name == "bench-desktop")
     return make_bench_desktop_scene();
+  if (name == "video-loop")
+    return make_video_loop_scene();
+  if (name == "video-full")
+    return make_video_full_scene();
   if (name == "cursor")
     return std::make_unique<scripted_scene>(cursor_steps(), step_interval, true);
   std::vector<step_function> steps;

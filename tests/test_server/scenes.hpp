@@ -40,6 +40,9 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
 std::unique_ptr<scene> make_video_scene();
 std::unique_ptr<scene> make_demo_scene();
 std::unique_ptr<scene> make_bench_scene();
+// The endless video scenes, defined in video_scenes.cpp.
+std::unique_ptr<scene> make_video_loop_scene();
+std::unique_ptr<scene> make_video_full_scene();
 
 // The benchmark scenes, defined in bench_scenes.cpp (scene names bench-fullscreen,
 // bench-console, bench-video, bench-desktop).

@@ -188,4 +188,19 @@ BOOST_AUTO_TEST_CASE(activation_beyond_the_stream_limit_fails_naming_the_message
   BOOST_TEST(tracker.activate(server_request(5, 99)).ok());  // an existing stream may restart
 }
 
+BOOST_AUTO_TEST_CASE(giving_up_says_the_stream_cannot_be_played_and_ends_its_reports) {
+  stream_report_tracker tracker;
+  BOOST_TEST_REQUIRE(tracker.activate(server_request(3, 77)).ok());
+  feed_frames(tracker, 3, 2, 5000, 100);
+  const auto report = tracker.give_up(3);
+  BOOST_TEST_REQUIRE(report.has_value());
+  BOOST_TEST(report->stream_id == 3u);
+  BOOST_TEST(report->unique_id == 77u);
+  BOOST_TEST(report->num_frames == 0u);
+  BOOST_TEST(report->num_drops == 0xffffffffu);
+  BOOST_TEST(tracker.reporting_streams() == 0u);
+  BOOST_TEST(!tracker.give_up(3).has_value());
+  BOOST_TEST(!tracker.give_up(4).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

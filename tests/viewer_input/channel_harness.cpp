@@ -60,7 +60,8 @@ caf::actor channel_harness::start_display() {
   protocol::display_init_request display_init;
   display_init.pixmap_cache_size = 5242880;
   display_init.glz_window_size = 8388608;
-  return wait_until_up(spawn_display_channel(system_, spec_for(SPICE_CHANNEL_DISPLAY), display_init, renderer_actor{}),
+  return wait_until_up(spawn_display_channel(system_, spec_for(SPICE_CHANNEL_DISPLAY), display_init, video_settings{},
+                                             renderer_actor{}),
                        SPICE_CHANNEL_DISPLAY);
 }
 

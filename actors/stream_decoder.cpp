@@ -1,0 +1,116 @@
+#include "actors/stream_decoder.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/spawn_options.hpp>
+#include <caf/stateful_actor.hpp>
+
+namespace vigil {
+
+namespace {
+
+// Recycled picture buffers, shared by the decoder (which takes them) and
+// whoever holds a picture last (which gives it back, on another thread).
+class picture_pool : public std::enable_shared_from_this<picture_pool> {
+public:
+  explicit picture_pool(std::size_t keep) : keep_(keep) {}
+
+  std::unique_ptr<protocol::decoded_image> take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty())
+      return std::make_unique<protocol::decoded_image>();
+    auto picture = std::move(free_.back());
+    free_.pop_back();
+    return picture;
+  }
+
+  // Shares `picture`; its buffer comes back here when the last holder lets go.
+  std::shared_ptr<const protocol::decoded_image> share(std::unique_ptr<protocol::decoded_image> picture) {
+    std::weak_ptr<picture_pool> pool = weak_from_this();
+    return std::shared_ptr<const protocol::decoded_image>(picture.release(), [pool](const protocol::decoded_image* p) {
+      std::unique_ptr<protocol::decoded_image> owned(const_cast<protocol::decoded_image*>(p));
+      if (auto alive = pool.lock())
+        alive->give_back(std::move(owned));
+    });
+  }
+
+private:
+  void give_back(std::unique_ptr<protocol::decoded_image> picture) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.size() < keep_)
+      free_.push_back(std::move(picture));
+  }
+
+  std::mutex mutex_;
+  std::size_t keep_;
+  std::vector<std::unique_ptr<protocol::decoded_image>> free_;
+};
+
+struct stream_decoder_state {
+  std::unique_ptr<protocol::video_decoder> decoder;
+  std::string create_error;  // the decoder could not be made: every frame gets this error
+  std::shared_ptr<picture_pool> pool;
+  static inline const char* name = "stream_decoder";
+};
+
+using decoder_actor = caf::stateful_actor<stream_decoder_state>;
+
+decoded_video_frame decode_one(decoder_actor* self, encoded_video_frame& frame) {
+  auto& state = self->state;
+  decoded_video_frame out;
+  out.stream_id = frame.stream_id;
+  out.decoder = frame.decoder;
+  out.sequence = frame.sequence;
+  out.mm_time = frame.mm_time;
+  out.sized_dest = frame.sized_dest;
+  if (!state.decoder) {
+    out.error = state.create_error;
+    return out;
+  }
+  out.backend = state.decoder->backend();
+  auto picture = state.pool->take();
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    auto decoded = state.decoder->decode(frame.data.data(), frame.data.size(), *picture);
+    if (!decoded)
+      out.error = decoded.error().message;
+    else if (*decoded)
+      out.picture = state.pool->share(std::move(picture));
+  } catch (const std::exception& error) {  // std::bad_alloc from a picture buffer
+    out.error = protocol::video_codec_name(state.decoder->codec()) + ": " + error.what();
+  }
+  out.decode_us = static_cast<std::uint32_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+  return out;
+}
+
+caf::behavior stream_decoder(decoder_actor* self, caf::actor channel, stream_decoder_spec spec) {
+  auto& state = self->state;
+  state.pool = std::make_shared<picture_pool>(spec.pool_pictures);
+  auto made = spec.factory ? spec.factory(spec.codec, spec.options)
+                           : protocol::video_decoder::create(spec.codec, spec.options);
+  if (made)
+    state.decoder = std::move(*made);
+  else
+    state.create_error = made.error().message;
+  // The channel kills its decoders when their streams end; this covers the
+  // channel going away first.
+  self->monitor(channel);
+  self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+  return {
+    [self, channel](video_frame_atom, encoded_video_frame& frame) {
+      self->send(channel, video_picture_atom::value, decode_one(self, frame));
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_stream_decoder(caf::actor_system& system, caf::actor channel, stream_decoder_spec spec) {
+  return system.spawn<caf::detached>(stream_decoder, std::move(channel), std::move(spec));
+}
+
+}  // namespace vigil

@@ -1,0 +1,161 @@
+// The display channel's video streams beyond parsing: one stream_decoder
+// actor per stream (stream_decoder.hpp), the frames in flight to each, and
+// the decoder faults. Part of the display channel's state, not an actor: it
+// runs in the channel's handlers and never waits.
+//
+// Bounds and faults:
+//   - At most `queue_frames` frames of a stream are with its decoder. A frame
+//     beyond that is not sent (it could not be decoded in time anyway); it
+//     counts as a drop and the stream needs a key frame, so the decoder is
+//     restarted as below (decoder_stalled: "N frames queued").
+//   - decoder_stalled: the oldest frame in flight has waited `stall_timeout`.
+//   - decoder_failed: `error_limit` frames in a row did not decode.
+//   Both are named faults of the stream, not of the channel: the decoder actor
+//   is killed and a fresh one takes the stream's next frames. Inter-coded
+//   streams repair themselves at the next key frame or intra-refresh cycle,
+//   which also repeats the H.264/H.265 parameter sets, but that may be
+//   seconds away (spice-server's x264enc refreshes intra over its whole key
+//   interval, vp8enc sends key frames only now and then). So a fresh decoder
+//   gets `error_limit` frames to show a picture; after that the stream is given up (decoder_failed again): the
+//   channel tells the server it cannot play it (a stream report of 0 frames
+//   and 0xffffffff drops), spice-server stops encoding it and sends its area
+//   as images, and the picture is right again at once. The session and the
+//   channel carry on. Pictures from a replaced decoder are discarded.
+//   - A stream whose codec cannot be decoded here (the server ignored our
+//     capabilities) drops its frames, counted, without restarts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <spdlog/logger.h>
+
+#include "actors/stream_decoder.hpp"
+#include "actors/video_health.hpp"
+#include "protocol/codecs/video_decoder.hpp"
+
+namespace vigil {
+
+// The [video] settings that concern decoding (config/vigil.toml).
+struct video_decoding_settings {
+  bool hardware = true;   // video.hardware_decoding: VA-API when a device opens, else software
+  int threads = 1;        // video.decoder_threads (0: one per core)
+  std::size_t queue_frames = 16;                  // video.decoder_queue_frames
+  std::chrono::milliseconds stall_timeout{2000};  // video.decoder_stall_ms
+  std::uint32_t error_limit = 25;                 // video.decoder_error_limit
+  std::size_t pool_pictures = 4;
+  video_decoder_factory factory;  // tests only; empty: libavcodec
+};
+
+// A decoded picture still wanted by its stream, with what the channel knew
+// when the frame arrived.
+struct ready_picture {
+  std::uint32_t stream_id = 0;
+  std::uint32_t mm_time = 0;
+  std::uint64_t arrived_ms = 0;  // local monotonic
+  std::optional<protocol::rect> sized_dest;
+  std::shared_ptr<const protocol::decoded_image> picture;
+};
+
+// What became of a frame: the stream reports and the health count it.
+struct frame_outcome {
+  std::uint32_t stream_id = 0;
+  std::uint32_t mm_time = 0;
+  std::uint64_t arrived_ms = 0;
+  bool decoded = false;  // false: dropped (error, overflow, replaced decoder, no decoder)
+};
+
+class video_streams {
+public:
+  video_streams(caf::event_based_actor* self, std::string channel_name, std::shared_ptr<spdlog::logger> log,
+                video_decoding_settings settings, protocol::hardware_device_ptr hardware);
+  ~video_streams();
+  video_streams(const video_streams&) = delete;
+  video_streams& operator=(const video_streams&) = delete;
+
+  // STREAM_CREATE was applied: a decoder for it (a re-used id replaces the old stream).
+  void start(std::uint32_t stream_id, std::uint8_t codec, std::uint32_t width, std::uint32_t height);
+  // The stream is gone (STREAM_DESTROY, DESTROY_ALL, its surface destroyed, RESET).
+  void end(std::uint32_t stream_id);
+  void end_all();
+  bool has(std::uint32_t stream_id) const { return streams_.count(stream_id) != 0; }
+
+  // A STREAM_DATA frame of a started stream, sent to its decoder. Returns
+  // the frames known lost now: this one when it cannot be sent, and those
+  // in flight to a decoder the overflow made restart.
+  std::vector<frame_outcome> submit(std::uint32_t stream_id, std::uint32_t mm_time,
+                                    const std::optional<protocol::rect>& sized_dest, const std::uint8_t* data,
+                                    std::size_t size, std::uint64_t now_ms);
+
+  struct answer_effect {
+    std::optional<ready_picture> picture;  // to show, when the stream still wants it
+    std::optional<frame_outcome> outcome;  // what became of the frame (none: a replaced decoder's)
+    std::vector<frame_outcome> lost;       // frames a restart took with it
+    bool give_up = false;                  // tell the server this stream cannot be played
+  };
+  // A decoder answered.
+  answer_effect on_picture(decoded_video_frame& answer, std::uint64_t now_ms);
+
+  // Looks for stalled decoders (call periodically while frames are in
+  // flight); returns the frames lost with them.
+  std::vector<frame_outcome> check_stalls(std::uint64_t now_ms);
+  bool frames_in_flight() const;
+
+  // A picture was shown, or dropped as too late.
+  void count_presented(std::uint32_t stream_id, std::uint64_t now_ms);
+  void count_late(std::uint32_t stream_id);
+  void note_av_skew(std::uint32_t stream_id, std::int32_t skew_ms);
+
+  std::vector<video_stream_health> health(std::uint64_t now_ms) const;
+  std::uint64_t decoder_restarts() const { return restarts_; }
+
+private:
+  struct in_flight_frame {
+    std::uint64_t sequence = 0;
+    std::uint32_t mm_time = 0;
+    std::uint64_t sent_ms = 0;
+  };
+  struct stream {
+    std::uint8_t codec = 0;
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    caf::actor decoder;
+    std::uint64_t decoder_incarnation = 0;
+    bool decodable = true;
+    std::uint64_t next_sequence = 1;
+    std::deque<in_flight_frame> in_flight;
+    std::uint32_t errors_in_a_row = 0;
+    bool awaiting_picture = true;   // no picture from this decoder yet: errors are expected
+    bool restarted = false;         // this decoder replaced a failed one
+    std::uint32_t errors_awaiting = 0;  // ... and failed this many frames since
+    bool given_up = false;          // the server was told the stream cannot be played
+    video_stream_health health;
+    std::deque<std::uint64_t> presented_ms;  // the last second's presentations, for fps
+  };
+
+  void spawn_decoder(std::uint32_t stream_id, stream& s);
+  // Kills the stream's decoder, starts another; returns the frames lost.
+  std::vector<frame_outcome> restart(std::uint32_t stream_id, stream& s, video_fault fault, const std::string& evidence);
+  std::vector<frame_outcome> drop_in_flight(std::uint32_t stream_id, stream& s);
+  // The fresh decoder failed too: no more decoders for this stream.
+  bool give_up(std::uint32_t stream_id, stream& s, const std::string& last_error);
+
+  caf::event_based_actor* self_;
+  std::string channel_name_;
+  std::shared_ptr<spdlog::logger> log_;
+  video_decoding_settings settings_;
+  protocol::hardware_device_ptr hardware_;
+  std::map<std::uint32_t, stream> streams_;
+  std::uint64_t next_incarnation_ = 1;
+  std::uint64_t restarts_ = 0;
+};
+
+}  // namespace vigil

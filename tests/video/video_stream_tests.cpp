@@ -6,7 +6,7 @@
 // the session carries on. The display preferences reach the server.
 #include <boost/test/unit_test.hpp>
 
-#include <fstream>
+#include <cmath>
 
 #include "client_run.hpp"
 #include "content.hpp"
@@ -46,36 +46,41 @@ frame_match closest_scene_frame(const ppm_image& screen) {
   return best;
 }
 
-// The display channel's first video stream in the snapshot, or null.
-const nlohmann::json* first_stream(const client_run& run) {
-  if (!run.snapshot)
+// The display channel's first video stream in a snapshot, or null.
+const nlohmann::json* first_stream(const nlohmann::json& snapshot) {
+  const auto channels = snapshot.find("channels");
+  if (channels == snapshot.end())
     return nullptr;
-  const nlohmann::json* display = run.channel("display");
-  if (!display || !display->contains("video_streams") || display->at("video_streams").empty())
-    return nullptr;
-  return &display->at("video_streams").front();
+  for (const auto& channel : *channels)
+    if (channel.value("channel", "") == "display" && channel.contains("video_streams") &&
+        !channel.at("video_streams").empty())
+      return &channel.at("video_streams").front();
+  return nullptr;
 }
 
 struct stream_run {
   client_run client;
   std::optional<ppm_image> picture;
-  int last_server_frame = -1;  // the last `video frame=N` the server printed
+  int last_server_frame = -1;  // the last `video frame=N` the server printed before the client stopped
+  const nlohmann::json* stream() const { return client.snapshot ? first_stream(*client.snapshot) : nullptr; }
 };
 
-int last_video_frame(const std::string& output) {
-  const std::string marker = "video frame=";
-  const auto at = output.rfind(marker);
-  return at == std::string::npos ? -1 : std::stoi(output.substr(at + marker.size()));
+int last_video_frame(const scene_server& server) {
+  const auto lines = server.lines("video frame=");
+  return lines.empty() ? -1 : std::stoi(lines.back().substr(std::string("video frame=").size()));
 }
 
 // How many frames `shown` (0..99) is behind the server's latest frame of the loop.
 int frames_behind(int last_server_frame, int shown) { return ((last_server_frame - shown) % 100 + 100) % 100; }
 
-// The video-loop scene with `server_options`, the client (via `port_of` the
-// server port: a proxy may stand between) for `duration_s` with `client_options`.
-template <class ProxyMaker>
+// The video-loop scene with `server_options`; the client (through the proxy
+// `proxy_for` makes for the server's port, if any) runs until `done(stream
+// entry of its snapshot, server)` holds, then is stopped: its --dump-primary
+// is the picture at that moment. Waits, never sleeps: a loaded machine only
+// takes longer.
+template <class Done, class ProxyMaker>
 stream_run run_stream(const std::vector<std::string>& server_options, const std::vector<std::string>& client_options,
-                      int duration_s, ProxyMaker&& proxy_for) {
+                      Done&& done, ProxyMaker&& proxy_for) {
   temp_directory directory("video-stream");
   std::vector<std::string> options{"--scene", "video-loop", "--streaming", "all", "--jpeg", "never"};
   options.insert(options.end(), server_options.begin(), server_options.end());
@@ -83,41 +88,74 @@ stream_run run_stream(const std::vector<std::string>& server_options, const std:
   auto proxy = proxy_for(server.port());
   const std::uint16_t port = proxy ? proxy->port() : server.port();
   const std::string dump = directory.file("client.ppm");
-  std::vector<std::string> arguments{"--headless", "--duration", std::to_string(duration_s), "--dump-primary", dump};
+  std::vector<std::string> arguments{"--headless", "--dump-primary", dump};
   arguments.insert(arguments.end(), client_options.begin(), client_options.end());
   arguments.push_back(plain_uri(port));
+  background_client client(arguments);
+  // Any log line means main() has set its signal handlers: SIGUSR1 asks for a snapshot from then on.
+  BOOST_TEST_REQUIRE(client.wait_for_log("connecting to", std::chrono::seconds(60)), client.log());
+  const auto last = client.wait_for_snapshot(
+    [&](const nlohmann::json& snapshot) {
+      const nlohmann::json* stream = first_stream(snapshot);
+      return stream && done(*stream, server);
+    },
+    std::chrono::seconds(120));
   stream_run out;
-  out.client = run_vigil(arguments, std::chrono::seconds(duration_s + 30));
+  out.last_server_frame = last_video_frame(server);
+  out.client = client.finish(std::chrono::milliseconds(0));
   BOOST_TEST_MESSAGE("client: " << out.client.process.describe());
-  if (const nlohmann::json* stream = first_stream(out.client))
+  if (const nlohmann::json* stream = out.stream())
     BOOST_TEST_MESSAGE("stream: " << stream->dump());
+  const nlohmann::json* stream = last ? first_stream(*last) : nullptr;
+  BOOST_TEST_REQUIRE((stream && done(*stream, server)),
+                     "the stream never got there; last snapshot: " << (last ? last->dump() : "none")
+                                                                   << out.client.context() << "\nserver:\n"
+                                                                   << server.output());
   std::string error;
   out.picture = read_ppm(dump, error);
-  BOOST_TEST_REQUIRE(out.picture.has_value(), error << out.client.context() << "\nserver:\n" << server.output());
-  out.last_server_frame = last_video_frame(server.output());
+  BOOST_TEST_REQUIRE(out.picture.has_value(), error << out.client.context());
   return out;
 }
 
+template <class Done>
 stream_run run_stream(const std::vector<std::string>& server_options, const std::vector<std::string>& client_options,
-                      int duration_s) {
-  return run_stream(server_options, client_options, duration_s,
+                      Done&& done) {
+  return run_stream(server_options, client_options, std::forward<Done>(done),
                     [](std::uint16_t) { return std::shared_ptr<stream_corrupting_proxy>(); });
 }
 
+// Ended on request (SIGTERM), the session up, the display channel never
+// restarted and without errors.
+void check_session_unaffected(const client_run& run) {
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+  check_snapshot_matches_exit(run);
+  BOOST_TEST(run.snapshot->at("session").at("state").get<std::string>() == "up");
+  for (const auto& name : {"main", "display"}) {
+    const nlohmann::json* channel = run.channel(name);
+    BOOST_TEST_REQUIRE(channel != nullptr, "channel " << name << " missing from the snapshot");
+    BOOST_TEST(channel->at("state").get<std::string>() == "up", "channel " << name);
+    BOOST_TEST(channel->at("restarts").get<int>() == 0, "channel " << name);
+    BOOST_TEST(channel->at("errors").empty(), "channel " << name << " errors: " << channel->at("errors").dump());
+  }
+}
+
+int presented(const nlohmann::json& stream) { return stream.at("presented").get<int>(); }
+
 void check_codec_stream(const std::string& server_codec, const std::string& codec) {
-  const stream_run run = run_stream({"--video-codecs", server_codec}, {}, 5);
-  check_session_stayed_up(run.client, 5, {"main", "display"});
-  const nlohmann::json* stream = first_stream(run.client);
+  // A second of pictures.
+  const stream_run run = run_stream({"--video-codecs", server_codec}, {},
+                                    [](const nlohmann::json& stream, const scene_server&) { return presented(stream) >= 25; });
+  check_session_unaffected(run.client);
+  const nlohmann::json* stream = run.stream();
   BOOST_TEST_REQUIRE(stream != nullptr, "no video stream in the snapshot" << run.client.context());
   BOOST_TEST(stream->at("codec").get<std::string>() == codec);
-  BOOST_TEST(stream->at("presented").get<int>() >= 10, stream->dump());
   BOOST_TEST(stream->at("decode_errors").get<int>() == 0, stream->dump());
   const frame_match match = closest_scene_frame(*run.picture);
   BOOST_TEST_MESSAGE(codec << ": the client shows scene frame " << match.frame << " at " << match.psnr_db
                            << " dB; the server's last frame was " << run.last_server_frame);
   BOOST_TEST(match.psnr_db >= required_psnr_db);
-  // Not a picture that froze long ago: within 1 s (plus spice-server's 400 ms headroom) of the server.
-  BOOST_TEST(frames_behind(run.last_server_frame, match.frame) <= 35);
+  // A live picture, not one that froze: within 2 s of the server's frames.
+  BOOST_TEST(frames_behind(run.last_server_frame, match.frame) <= 50);
 }
 
 }  // namespace
@@ -131,29 +169,34 @@ BOOST_AUTO_TEST_CASE(vp9_stream_shows_the_scene_frames) { check_codec_stream("gs
 // Five frames in a row arrive as garbage (the SPICE messages stay intact):
 // libavcodec fails on each, the third failure in a row is the fault
 // decoder_failed and the stream's decoder is replaced. The fresh decoder
-// waits for a VP8 key frame (vp8enc sends one every 128 frames, ~5 s); after
-// three more frames without a picture the client gives the stream up, tells
-// spice-server it cannot play it, and the server sends the area as images:
-// the picture is right again within a second. The channel and the session
-// never notice.
+// waits for a VP8 key frame, which may be seconds away; after three more
+// frames without a picture the client gives the stream up and tells
+// spice-server it cannot play it, and the server sends the area as lossless
+// images: a second later the picture is exactly the server's. The channel and
+// the session never notice.
 BOOST_AUTO_TEST_CASE(corrupt_frames_restart_the_decoder_and_the_stream_recovers) {
   temp_directory directory("video-fault");
   const std::string config = write_config(directory, "[video]\ndecoder_error_limit = 3\n");
   std::shared_ptr<stream_corrupting_proxy> corrupter;
-  const stream_run run = run_stream({"--video-codecs", "gstreamer:vp8"}, {"--config", config}, 8,
-                                    [&corrupter](std::uint16_t upstream) {
-                                      corrupter = std::make_shared<stream_corrupting_proxy>(upstream, 20, 24);
-                                      return corrupter;
-                                    });
-  check_session_stayed_up(run.client, 8, {"main", "display", "inputs", "cursor"});
-  const nlohmann::json* display = run.client.channel("display");
-  BOOST_TEST_REQUIRE(display != nullptr);
-  BOOST_TEST(display->at("restarts").get<int>() == 0);
-  const nlohmann::json* stream = first_stream(run.client);
-  BOOST_TEST_REQUIRE(stream != nullptr, run.client.context());
+  int frames_at_fault = -1;
+  const stream_run run = run_stream(
+    {"--video-codecs", "gstreamer:vp8"}, {"--config", config},
+    [&frames_at_fault](const nlohmann::json& stream, const scene_server& server) {
+      if (stream.at("decoder_restarts").get<int>() == 0)
+        return false;
+      if (frames_at_fault < 0)
+        frames_at_fault = last_video_frame(server);
+      return last_video_frame(server) >= frames_at_fault + 25;  // one more second of the scene
+    },
+    [&corrupter](std::uint16_t upstream) {
+      corrupter = std::make_shared<stream_corrupting_proxy>(upstream, 20, 24);
+      return corrupter;
+    });
+  check_session_unaffected(run.client);
   BOOST_TEST(corrupter->stream_frames_corrupted() == 5u);
+  const nlohmann::json* stream = run.stream();
+  BOOST_TEST_REQUIRE(stream != nullptr, run.client.context());
   BOOST_TEST(stream->at("decode_errors").get<int>() >= 3, stream->dump());
-  BOOST_TEST(stream->at("decoder_restarts").get<int>() >= 1, stream->dump());
   BOOST_TEST(stream->at("last_fault").get<std::string>().rfind("decoder_failed: ", 0) == 0, stream->dump());
   const std::string& log = run.client.process.stderr_text;
   BOOST_TEST(log.find("fault display:0 stream") != std::string::npos, run.client.context());
@@ -162,22 +205,25 @@ BOOST_AUTO_TEST_CASE(corrupt_frames_restart_the_decoder_and_the_stream_recovers)
   BOOST_TEST_MESSAGE("after the fault the client shows scene frame "
                      << match.frame << " at " << match.psnr_db << " dB; the server's last frame was "
                      << run.last_server_frame);
-  BOOST_TEST(match.psnr_db >= required_psnr_db);
-  BOOST_TEST(frames_behind(run.last_server_frame, match.frame) <= 35);
+  BOOST_TEST(frames_behind(run.last_server_frame, match.frame) <= 50);
+  if (stream->at("backend").get<std::string>() == "none (given up)")
+    BOOST_TEST(std::isinf(match.psnr_db), "the area should come as lossless images now");
+  else  // a key frame came first and the fresh decoder took over
+    BOOST_TEST(match.psnr_db >= required_psnr_db);
 }
 
 // The server prefers H.264 (its list comes first); the client's
 // --video-codecs vp9,h264 makes it switch the stream to VP9 once the
 // preference arrives (after the first complete picture, not at DISPLAY_INIT).
 BOOST_AUTO_TEST_CASE(codec_preference_makes_the_server_switch_codec) {
-  const stream_run run = run_stream({"--video-codecs", "gstreamer:h264;gstreamer:vp9"},
-                                    {"--video-codecs", "vp9,h264", "-v"}, 6);
-  check_session_stayed_up(run.client, 6, {"main", "display"});
+  const stream_run run = run_stream(
+    {"--video-codecs", "gstreamer:h264;gstreamer:vp9"}, {"--video-codecs", "vp9,h264", "-v"},
+    [](const nlohmann::json& stream, const scene_server&) {
+      return stream.at("codec").get<std::string>() == "vp9" && presented(stream) >= 5;
+    });
+  check_session_unaffected(run.client);
   BOOST_TEST(run.client.process.stderr_text.find("preferred video codecs sent: vp9,h264") != std::string::npos,
              run.client.context());
-  const nlohmann::json* stream = first_stream(run.client);
-  BOOST_TEST_REQUIRE(stream != nullptr, run.client.context());
-  BOOST_TEST(stream->at("codec").get<std::string>() == "vp9", stream->dump());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,7 +8,12 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${VIGIL_FUZZ_BUILD_DIR:-$source_dir/build-fuzz}
 cmake -S "$source_dir" -B "$build_dir" -G Ninja -DVIGIL_FUZZ=ON \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-ninja -C "$build_dir" -j "$(nproc)" >/dev/null
+# Quiet when it builds; the compiler's and linker's words when it does not.
+if ! ninja -C "$build_dir" -j "$(nproc)" >"$build_dir/build.log" 2>&1; then
+  echo "fuzz: building the fuzz targets failed (log $build_dir/build.log):" >&2
+  grep -E -A12 '^FAILED' "$build_dir/build.log" >&2 || tail -n 40 "$build_dir/build.log" >&2
+  exit 1
+fi
 
 status=0
 for target in "$build_dir"/tests/fuzz/fuzz_*; do

@@ -9,7 +9,9 @@ packages=(
   # libraries the build links
   libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
   libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev
-  libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev
+  libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev libxext-dev
+  # bench/key_press_latency: key presses through XTest, as xdotool sends them
+  libxtst-dev
   # USB redirection (usbredir framing and filters; host devices through libusb)
   libusbredirparser-dev libusbredirhost-dev libusb-1.0-0-dev
   # video streams: FFmpeg's decoders (H.264, VP8, VP9, H.265) and colour conversion

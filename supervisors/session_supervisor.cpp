@@ -281,6 +281,16 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
         ++state.reconnects;
       start_session(self);
     },
+    [self](reconnect_now_atom) {
+      auto& state = self->state;
+      if (state.finished)
+        return;
+      state.log->info("reconnecting now, as the user asked (the session was {})", state.phase);
+      discard_session(self);
+      if (state.ever_up)
+        ++state.reconnects;
+      start_session(self);  // a new generation: a backoff's pending reconnect is void
+    },
     [self](heartbeat_tick_atom) { send_heartbeat(self); },
     [self](input_atom atom, const caf::message& event) {
       if (self->state.session && self->state.phase == "up")

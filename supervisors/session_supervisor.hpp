@@ -19,6 +19,9 @@
 //                                                          (agent_events.hpp)
 //   (agent_event_atom, caf::message)                       from the current session: to the observer
 //   (edge_ack_atom, viewer_agent_events, n)                from the observer
+//   (reconnect_now_atom)                                   the user asked: the current session (up,
+//                                                          connecting or waiting out a backoff) is
+//                                                          replaced by a new one at once
 //   (shutdown_atom)                                        stops the session and quits
 // Sends to its observer (the headless runner, later the window):
 //   (session_up_atom)                     each time the session is (back) up
@@ -39,6 +42,7 @@
 namespace vigil {
 
 using session_status_atom = caf::atom_constant<caf::atom("sessstat")>;
+using reconnect_now_atom = caf::atom_constant<caf::atom("reconnow")>;
 
 caf::actor spawn_session_supervisor(caf::actor_system& system, session_options options, caf::actor observer);
 

@@ -120,6 +120,21 @@ public:
     return shot.copyToImage().saveToFile(path);
   }
 
+  sf::Image picture_image() override {
+    if (picture_size_.x == 0)
+      return {};
+    window_.setActive(true);
+    sf::Image image = texture_.copyToImage();
+    auto size = image.getSize();
+    for (unsigned y = 0; y < size.y; ++y)
+      for (unsigned x = 0; x < size.x; ++x) {
+        auto pixel = image.getPixel(x, y);
+        pixel.a = 255;  // SPICE's A is not opacity
+        image.setPixel(x, y, pixel);
+      }
+    return image;
+  }
+
   void draw_with(const std::function<void(sf::RenderWindow&)>& overlay) override {
     follow_window_size();
     window_.setActive(true);
@@ -144,6 +159,18 @@ private:
         draw_cursor();
     }
     draw_banner(window_, banner_, font_);
+    if (!overlay_rect().empty())
+      draw_overlay();
+  }
+
+  void draw_overlay() {
+    if (overlay_uploaded_ != overlay_generation()) {
+      overlay_texture_.loadFromImage(overlay_image());
+      overlay_uploaded_ = overlay_generation();
+    }
+    sf::Sprite menu(overlay_texture_);
+    menu.setPosition(static_cast<float>(overlay_rect().left), static_cast<float>(overlay_rect().top));
+    window_.draw(menu);
   }
 
   void draw_cursor() {
@@ -166,6 +193,8 @@ private:
   sf::Texture cursor_texture_;
   std::shared_ptr<const protocol::cursor_shape> cursor_shape_;  // the one in cursor_texture_
   sf::Font font_;
+  sf::Texture overlay_texture_;  // the overlay image, uploaded when it changes
+  std::uint64_t overlay_uploaded_ = 0;  // the overlay generation in overlay_texture_
 };
 
 }  // namespace

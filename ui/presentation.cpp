@@ -44,6 +44,18 @@ void presentation::set_banner(const status_banner& banner) {
   banner_ = banner;
 }
 
+void presentation::set_overlay(const sf::Image* image, sf::IntRect bounds) {
+  window_damage_.add(overlay_rect_);  // where it was: the picture shows there again
+  if (!image || bounds.width <= 0 || bounds.height <= 0) {
+    overlay_rect_ = {};
+    return;
+  }
+  overlay_image_ = *image;
+  ++overlay_generation_;
+  overlay_rect_ = protocol::rect{bounds.top, bounds.left, bounds.top + bounds.height, bounds.left + bounds.width};
+  window_damage_.add(overlay_rect_);
+}
+
 void presentation::picture_changed(const protocol::rect& area) { window_damage_.add(to_window(area)); }
 
 void presentation::picture_resized(sf::Vector2u size) {

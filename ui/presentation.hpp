@@ -16,11 +16,14 @@
 // SFML keeps owning the window, its events and the audio either way.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 
 #include <SFML/Graphics/Font.hpp>
+#include <SFML/Graphics/Image.hpp>
+#include <SFML/Graphics/Rect.hpp>
 #include <SFML/Graphics/RenderWindow.hpp>
 
 #include "actors/frame_patch.hpp"
@@ -59,6 +62,9 @@ public:
   // `cursor` null: none (client mouse mode: the local pointer is the cursor).
   void set_cursor(const window_cursor* cursor);
   void set_banner(const status_banner& banner);
+  // The menu (ui/window_menu.hpp): `image` (straight alpha) covers `bounds`
+  // of the window, drawn over everything else; null: none. Copied.
+  void set_overlay(const sf::Image* image, sf::IntRect bounds);
   // The window was resized or uncovered: everything is drawn again.
   void repaint_all() { everything_ = true; }
   // SFML made a new window (full screen toggled): draw on that one, all of it.
@@ -81,6 +87,8 @@ public:
   const picture_geometry& geometry() const { return geometry_; }
   // What the window shows, as an image file (PNG by extension); presents first.
   virtual bool save_screenshot(const std::string& path) = 0;
+  // The guest's picture alone, opaque, at its own size (empty before the first frame).
+  virtual sf::Image picture_image() = 0;
 
   // For a modal form drawn with SFML (the credential form): the picture and
   // the banner drawn with OpenGL, then `overlay`, and the frame swapped. The
@@ -99,6 +107,10 @@ protected:
   protocol::rect window_bounds() const;
   // The guest cursor's rectangle in the window (empty: none drawn).
   protocol::rect cursor_rect() const;
+  // The overlay's rectangle in the window (empty: none) and its RGBA pixels.
+  const protocol::rect& overlay_rect() const { return overlay_rect_; }
+  const sf::Image& overlay_image() const { return overlay_image_; }
+  std::uint64_t overlay_generation() const { return overlay_generation_; }  // changes with the image
   static constexpr int banner_height = 28;
 
   sf::RenderWindow& window_;
@@ -108,6 +120,9 @@ protected:
   const window_cursor* cursor_ = nullptr;
   protocol::cursor_state cursor_state_;  // what cursor_rect() was computed from
   status_banner banner_;
+  protocol::rect overlay_rect_;
+  sf::Image overlay_image_;
+  std::uint64_t overlay_generation_ = 0;
 
 private:
   protocol::rect to_window(const protocol::rect& area) const;

@@ -117,6 +117,10 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       if (frontend)
         frontend->set_mouse_mode(mode);
     },
+    [&](const session_health& health) {
+      if (frontend)
+        frontend->show_health(health);
+    },
     [&](agent_event_atom, const caf::message& event) {
       // Acknowledged once handled: the supervisor holds at most 16 for us.
       if (frontend)

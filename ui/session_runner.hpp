@@ -72,6 +72,9 @@ public:
   // window's own clipboard grabs and monitor configs go to the session
   // supervisor as (agent_atom, event).
   virtual void on_agent_event(caf::scoped_actor& self, const caf::message& event) = 0;
+  // The answer to a (health_atom) the frontend sent the session supervisor
+  // on the mailbox's behalf (caf::send_as): it never waits for it.
+  virtual void show_health(const session_health&) {}
   // The server refused the credentials: ask the person for them (a masked
   // password field over the last frame; also a user name for SASL). Nothing
   // when they cancelled or nobody can be asked. Called after run_session

@@ -140,6 +140,21 @@ key_reader video_codecs_key(std::vector<std::uint8_t>& target) {
   };
 }
 
+key_reader menu_button_key(viewer_settings::menu_button& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    auto text = node.value<std::string>();
+    static const std::map<std::string, viewer_settings::menu_button> values = {
+      {"near", viewer_settings::menu_button::near},
+      {"always", viewer_settings::menu_button::always},
+      {"never", viewer_settings::menu_button::never}};
+    auto found = text ? values.find(*text) : values.end();
+    if (!node.is_string() || found == values.end())
+      return "must be one of \"near\", \"always\", \"never\"";
+    target = found->second;
+    return std::nullopt;
+  };
+}
+
 key_reader compression_key(std::optional<std::uint8_t>& target) {
   return [&target](const toml::node& node) -> std::optional<std::string> {
     auto text = node.value<std::string>();
@@ -153,6 +168,16 @@ key_reader compression_key(std::optional<std::uint8_t>& target) {
     if (!compression)
       return std::string("must be \"\" (the server's choice) or one of ") + protocol::image_compression_names();
     target = compression;
+    return std::nullopt;
+  };
+}
+
+key_reader string_key(std::string& target) {
+  return [&target](const toml::node& node) -> std::optional<std::string> {
+    auto text = node.value<std::string>();
+    if (!node.is_string() || !text)
+      return "must be a string";
+    target = *text;
     return std::nullopt;
   };
 }
@@ -222,6 +247,8 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"keyboard.grab", boolean_key(s.viewer.grab_keyboard)},
     {"send_keys.items", combinations_key(s.viewer.send_keys)},
     {"window.presentation", choice_key(s.window_presentation, {"auto", "xshm", "gl"})},
+    {"menu.button", menu_button_key(s.viewer.corner_button)},
+    {"menu.screenshot_directory", string_key(s.viewer.screenshot_directory)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };

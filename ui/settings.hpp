@@ -22,6 +22,11 @@ struct viewer_settings {
   std::vector<std::pair<hotkey_action, std::string>> hotkeys;
   // The menu's "Send key" items: remote-viewer's, and Alt+SysRq.
   std::vector<key_combination> send_keys = default_send_keys();
+  // The menu's corner button: shown when the pointer is near it, always, or never.
+  enum class menu_button { near, always, never };
+  menu_button corner_button = menu_button::near;
+  // Where the menu's Screenshot goes; "": ~/Pictures if it exists, else ~.
+  std::string screenshot_directory;
 
   static std::vector<key_combination> default_send_keys();
 };

@@ -2,22 +2,29 @@
 // It owns the SFML window (its life, full screen, title) and routes each
 // concern to its part: keyboard and mouse to window_input, the guest's agent
 // (clipboard, guest resize) to window_agent, the guest's cursor to
-// window_cursor, frames and drawing to a presentation (presentation.hpp).
+// window_cursor, frames and drawing to a presentation (presentation.hpp),
+// the menu to menu_control (its pixels go over the picture).
 #include "ui/viewer_window.hpp"
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 #include <SFML/Graphics.hpp>
+#include <caf/send.hpp>
 #include <spice/enums.h>
 
 #include "actors/agent_events.hpp"
 #include "actors/input_events.hpp"
 #include "common/log.hpp"
 #include "actors/messages.hpp"
+#include "supervisors/session_supervisor.hpp"
 #include "ui/exit_codes.hpp"
+#include "ui/health_text.hpp"
 #include "ui/key_names.hpp"
+#include "ui/menu_control.hpp"
 #include "ui/presentation.hpp"
+#include "ui/screenshot_file.hpp"
 #include "ui/sfml_audio_device.hpp"
 #include "ui/sfml_connection.hpp"
 #include "ui/window_agent.hpp"
@@ -35,7 +42,9 @@ public:
         options_(std::move(options)),
         log_(named_logger("viewer")),
         input_(window_, options_.hotkeys, [this](caf::message event) { send_input(std::move(event)); },
-               [this] { update_title(); }) {
+               [this] { update_title(); },
+               {[this](hotkey_action action) { perform(action); }, [this] { return menu_.has_input(); },
+                [this](protocol::pc_key key) { menu_key(key); }}) {
     input_.set_keyboard_grab(options_.settings.grab_keyboard);
     open(sf::VideoMode(1024, 768));
     presentation_ = make_presentation(window_, options_.presentation);
@@ -47,6 +56,7 @@ public:
     agent_ = std::make_unique<window_agent>(options.agent, [this](caf::message event) { send_agent(std::move(event)); });
     options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     main_actor_ = &self;
+    mailbox_ = mailbox;
     self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(mailbox));
   }
 
@@ -58,6 +68,8 @@ public:
   }
 
   std::optional<std::chrono::steady_clock::time_point> next_pump() override {
+    if (auto change = menu_.next_change(std::chrono::steady_clock::now()))  // new menu pixels, or a notice goes
+      return *change;
     if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()) ||
         presentation_->events_waiting())
       return std::chrono::steady_clock::now();
@@ -66,7 +78,7 @@ public:
   }
 
   std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {
-    window_input::requests requests;
+    std::vector<menu_choice> chosen;
     sf::Event event;
     while (window_.pollEvent(event)) {  // (ends with a return or drained below)
       switch (event.type) {
@@ -83,18 +95,26 @@ public:
           break;
         case sf::Event::KeyPressed:
         case sf::Event::KeyReleased:
-          input_.sfml_key(event.key.code, event.type == sf::Event::KeyPressed, requests);
+          input_.sfml_key(event.key.code, event.type == sf::Event::KeyPressed);
           break;
         case sf::Event::MouseMoved:
-          input_.mouse_moved(event.mouseMove.x, event.mouseMove.y);
+          if (!menu_.pointer_moved(event.mouseMove.x, event.mouseMove.y, window_.getSize()))
+            input_.mouse_moved(event.mouseMove.x, event.mouseMove.y);
+          break;
+        case sf::Event::MouseLeft:
+          menu_.pointer_left(window_.getSize());
           break;
         case sf::Event::MouseButtonPressed:
-        case sf::Event::MouseButtonReleased:
-          input_.mouse_button(event.mouseButton.button, event.type == sf::Event::MouseButtonPressed, requests);
+        case sf::Event::MouseButtonReleased: {
+          bool pressed = event.type == sf::Event::MouseButtonPressed;
+          if (!menu_.button(event.mouseButton.button, pressed, event.mouseButton.x, event.mouseButton.y,
+                            window_.getSize(), options_.fullscreen, chosen))
+            input_.mouse_button(event.mouseButton.button, pressed);
           break;
+        }
         case sf::Event::MouseWheelScrolled:
-          if (event.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel)  // SPICE has no horizontal wheel
-            input_.wheel(event.mouseWheelScroll.delta, requests);
+          if (event.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel && !menu_.has_input())
+            input_.wheel(event.mouseWheelScroll.delta);  // SPICE has no horizontal wheel
           break;
         case sf::Event::LostFocus:
           input_.focus_lost();
@@ -109,13 +129,23 @@ public:
     sfml_connection_.drained();
     if (quit_)
       return quit_;
-    input_.take_x11_keys(requests);
+    for (const auto& choice : chosen)
+      choose(choice);
+    input_.take_x11_keys();
     agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size());
-    for (auto action : requests.actions)
-      perform(action, snapshot_requested);
+    menu_changed();
+    snapshot_requested = snapshot_requested || std::exchange(snapshot_wanted_, false);
+    if (quit_)
+      return quit_;
     presentation_->take_events();
     present();
     return std::nullopt;
+  }
+
+  void show_health(const session_health& health) override {
+    if (health_asked_ && menu_.panel_open())
+      menu_.show_panel("Session health", health_text(health), window_.getSize());
+    health_asked_ = false;
   }
 
   void on_agent_event(caf::scoped_actor&, const caf::message& event) override { agent_->on_agent_event(event); }
@@ -229,8 +259,24 @@ private:
       presentation_->window_recreated();
   }
 
+  // The menu took or gave back the keyboard and the pointer.
+  void menu_changed() {
+    if (menu_.has_input() && !menu_had_input_)
+      input_.keys_for_viewer();  // the guest holds no key while the menu has the keyboard
+    menu_had_input_ = menu_.has_input();
+  }
+
+  // A key press the menu has.
+  void menu_key(protocol::pc_key key) {
+    std::vector<menu_choice> chosen;
+    menu_.key(key, chosen);
+    for (const auto& choice : chosen)
+      choose(choice);
+    menu_changed();
+  }
+
   // What a hotkey asked for.
-  void perform(hotkey_action action, bool& snapshot_requested) {
+  void perform(hotkey_action action) {
     log_->info("hotkey {}: {}", options_.hotkeys.label(action), hotkey_action_name(action));
     switch (action) {
       case hotkey_action::toggle_fullscreen:
@@ -242,7 +288,14 @@ private:
         input_.send_combination(*parse_key_combination("ctrl+alt+del").value);
         break;
       case hotkey_action::health:
-        snapshot_requested = true;
+        snapshot_wanted_ = true;
+        break;
+      case hotkey_action::menu:
+        menu_.toggle(window_.getSize(), options_.fullscreen);
+        menu_changed();
+        break;
+      case hotkey_action::screenshot:
+        take_screenshot();
         break;
       case hotkey_action::smartcard_insert:
       case hotkey_action::smartcard_remove:
@@ -291,6 +344,59 @@ private:
       window_.setPosition(visible);
   }
 
+  // What the menu's entry asked for.
+  void choose(const menu_choice& choice) {
+    switch (choice.command) {
+      case menu_command::send_key: {
+        const auto& combination = options_.settings.send_keys.at(static_cast<std::size_t>(choice.index));
+        log_->info("menu: send key {}", combination.label());
+        input_.send_combination(combination);
+        break;
+      }
+      case menu_command::fullscreen:
+        log_->info("menu: full screen");
+        toggle_fullscreen();
+        break;
+      case menu_command::screenshot:
+        take_screenshot();
+        break;
+      case menu_command::health:
+        log_->info("menu: session health");
+        menu_.show_panel("Session health", {"Asking the session supervisor..."}, window_.getSize());
+        health_asked_ = true;
+        if (session_)  // answered through the mailbox (show_health): nothing waits for it
+          caf::send_as(mailbox_, session_, health_atom::value);
+        break;
+      case menu_command::reconnect:
+        log_->info("menu: reconnect now");
+        menu_.notice("Reconnecting now");
+        if (session_ && main_actor_)
+          (*main_actor_)->send(session_, reconnect_now_atom::value);
+        break;
+      case menu_command::disconnect:
+        log_->info("menu: disconnect");
+        quit_ = exit_status{exit_codes::ok, "disconnected from the menu"};
+        break;
+    }
+  }
+
+  // The guest's screen as it is now, as a PNG in the screenshot directory.
+  void take_screenshot() {
+    auto image = presentation_->picture_image();
+    if (image.getSize().x == 0) {
+      menu_.notice("No picture to save yet");
+      return;
+    }
+    auto path = screenshot_path(options_.settings.screenshot_directory, vm_name_);
+    if (image.saveToFile(path)) {
+      log_->info("screenshot saved to {}", path);
+      menu_.notice("Screenshot saved to " + path);
+    } else {
+      log_->error("could not save the screenshot to {}", path);
+      menu_.notice("Could not save the screenshot to " + path);
+    }
+  }
+
   void toggle_fullscreen() {
     options_.fullscreen = !options_.fullscreen;
     auto size = presentation_->picture_size();
@@ -306,6 +412,11 @@ private:
 
   // Puts what changed on screen; the renderer hears once the update is shown.
   void present() {
+    auto now = std::chrono::steady_clock::now();
+    if (auto change = menu_.next_change(now); change && *change <= now) {
+      auto overlay = menu_.render(now);
+      presentation_->set_overlay(overlay.image, overlay.bounds);
+    }
     presentation_->present();
     input_.set_geometry(presentation_->geometry());
     if (update_to_acknowledge_ && !presentation_->presenting() && main_actor_) {
@@ -341,6 +452,11 @@ private:
   renderer_actor renderer_;
   caf::actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
+  caf::actor mailbox_;                       // the main thread's inbox: answers come back through it
+  menu_control menu_{options_.settings, input_.hotkeys(), options_.kiosk};
+  bool health_asked_ = false;
+  bool menu_had_input_ = false;
+  bool snapshot_wanted_ = false;  // the health hotkey: the runner prints the snapshot
   std::string vm_name_;
   std::optional<exit_status> quit_;  // the window ends the run at its next pump
   bool update_to_acknowledge_ = false;

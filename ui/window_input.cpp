@@ -34,9 +34,9 @@ std::optional<sf::Vector2u> picture_geometry::guest_position(int x, int y) const
 }
 
 window_input::window_input(sf::Window& window, hotkey_map hotkeys, send_function send,
-                           std::function<void()> grab_changed)
+                           std::function<void()> grab_changed, viewer_keys viewer)
     : window_(window), send_(std::move(send)), grab_changed_(std::move(grab_changed)), hotkeys_(std::move(hotkeys)),
-      mouse_mode_(SPICE_MOUSE_MODE_SERVER) {}
+      viewer_(std::move(viewer)), mouse_mode_(SPICE_MOUSE_MODE_SERVER) {}
 
 // A re-created window (full screen on or off) gets no releases for the keys
 // pressed in the old one: start over, as after a focus change.
@@ -54,11 +54,11 @@ void window_input::set_mouse_mode(std::uint16_t mode) {
     release_pointer();
 }
 
-void window_input::sfml_key(sf::Keyboard::Key code, bool pressed, requests& out) {
+void window_input::sfml_key(sf::Keyboard::Key code, bool pressed) {
   if (x11_keys_)  // the keys come from x11_keyboard, with their keycodes
     return;
   if (auto key = pc_key_for(code))
-    this->key(*key, pressed, out);
+    this->key(*key, pressed);
 }
 
 void window_input::mouse_moved(int x, int y) {
@@ -71,8 +71,8 @@ void window_input::mouse_moved(int x, int y) {
   }
 }
 
-void window_input::mouse_button(sf::Mouse::Button button, bool pressed, requests& out) {
-  take_x11_keys(out);
+void window_input::mouse_button(sf::Mouse::Button button, bool pressed) {
+  take_x11_keys();
   if (pressed)
     x11_.resume_grab();  // a click gives the keyboard back to the guest after a release
   if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && !grabbed_ && pressed)
@@ -102,8 +102,8 @@ int wheel_notches::add(float delta) {
 }
 
 // SPICE has no wheel axis: each notch is a press and release of UP or DOWN.
-void window_input::wheel(float delta, requests& out) {
-  take_x11_keys(out);
+void window_input::wheel(float delta) {
+  take_x11_keys();
   int notches = wheel_.add(delta);
   std::uint8_t button = notches > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
   for (int notch = 0; notch < std::abs(notches); ++notch) {
@@ -139,10 +139,10 @@ void window_input::regrab_pointer() {
   window_.setMouseCursorGrabbed(true);
 }
 
-void window_input::take_x11_keys(requests& out) {
+void window_input::take_x11_keys() {
   for (const auto& event : x11_.take_events()) {
     switch (event.what) {
-      case x11_keyboard::event::kind::key: key(event.key, event.pressed, out); break;
+      case x11_keyboard::event::kind::key: key(event.key, event.pressed); break;
       case x11_keyboard::event::kind::focus_in: sync_lock_keys(event.locks); break;
       case x11_keyboard::event::kind::focus_out:
         release_held_keys();
@@ -161,7 +161,7 @@ void window_input::take_x11_keys(requests& out) {
   }
 }
 
-void window_input::key(protocol::pc_key key, bool pressed, requests& out) {
+void window_input::key(protocol::pc_key key, bool pressed) {
   if (!pressed) {
     pressed_keys_.erase(key);
     if (hot_keys_held_.erase(key))
@@ -173,27 +173,21 @@ void window_input::key(protocol::pc_key key, bool pressed, requests& out) {
   auto hotkey = hotkeys_.on_press(key, pressed_keys_);
   pressed_keys_.insert(key);
   if (hotkey) {
-    out.actions.push_back(hotkey->action);
     if (hotkey->action == hotkey_action::release_cursor) {
       release_pointer();
       x11_.release_grab();
     }
-    if (hotkey->consumed) {
+    if (hotkey->consumed)
       hot_keys_held_.insert(key);
+    viewer_.hotkey(hotkey->action);
+    if (hotkey->consumed)
       return;
-    }
   }
-  if (keys_for_viewer_) {
-    out.menu_keys.push_back(key);
+  if (viewer_.wanted()) {
+    viewer_.key(key);
     return;
   }
   send_pc_key(key, true);
-}
-
-void window_input::keys_for_viewer(bool viewer) {
-  keys_for_viewer_ = viewer;
-  if (viewer)
-    release_held_keys();
 }
 
 void window_input::send_combination(const key_combination& combination) {

@@ -62,14 +62,17 @@ private:
 class window_input {
 public:
   using send_function = std::function<void(caf::message)>;
-  // What the viewer's own keys asked for, in order.
-  struct requests {
-    std::vector<hotkey_action> actions;      // hotkeys pressed
-    std::vector<protocol::pc_key> menu_keys;  // presses while the viewer has the keys (the menu is open)
+  // The viewer's own keys, called at once and in order with the guest's
+  // keys (a hotkey that opens the menu takes the very next key for it).
+  struct viewer_keys {
+    std::function<void(hotkey_action)> hotkey;
+    std::function<bool()> wanted;                // while true, presses go to `key`, not to the guest
+    std::function<void(protocol::pc_key)> key;
   };
 
   // `grab_changed` is called whenever the pointer is grabbed or released.
-  window_input(sf::Window& window, hotkey_map hotkeys, send_function send, std::function<void()> grab_changed);
+  window_input(sf::Window& window, hotkey_map hotkeys, send_function send, std::function<void()> grab_changed,
+               viewer_keys viewer);
 
   // After the window was (re)created. False: keys come from SFML (see x11_keyboard.hpp).
   bool watch(const sf::Window& window);
@@ -86,9 +89,9 @@ public:
   bool grabbed() const { return grabbed_; }
   const hotkey_map& hotkeys() const { return hotkeys_; }
 
-  // While true, key presses go to requests::menu_keys, not to the guest; the
-  // keys the guest holds are released in it at once.
-  void keys_for_viewer(bool viewer);
+  // The viewer takes the keyboard (viewer_keys::wanted became true): the keys
+  // the guest holds are released in it.
+  void keys_for_viewer() { release_held_keys(); }
   // Types a combination in the guest (every key down in order, then up in
   // reverse), after releasing what the guest holds: the send-key menu and
   // the secure-attention hotkey.
@@ -97,17 +100,17 @@ public:
   void release_cursor() { release_pointer(); }
 
   // SFML's events, in the order they came.
-  void sfml_key(sf::Keyboard::Key key, bool pressed, requests& out);
+  void sfml_key(sf::Keyboard::Key key, bool pressed);
   void mouse_moved(int x, int y);
   // Ctrl+click: x11_keyboard's keys before the button, so the guest sees Ctrl first.
-  void mouse_button(sf::Mouse::Button button, bool pressed, requests& out);
+  void mouse_button(sf::Mouse::Button button, bool pressed);
   // SFML's vertical wheel delta: notches, fractions from high-resolution wheels.
-  void wheel(float delta, requests& out);
+  void wheel(float delta);
   void focus_lost();
   void focus_gained();
 
   // x11_keyboard's keys and focus changes since the last call.
-  void take_x11_keys(requests& out);
+  void take_x11_keys();
   // x11_keyboard's connection (-1: keys come from SFML) and whether it has events waiting.
   int connection_fd() const { return x11_keys_ ? x11_.connection_fd() : -1; }
   bool events_waiting() const { return x11_keys_ && x11_.events_waiting(); }
@@ -117,7 +120,7 @@ public:
   }
 
 private:
-  void key(protocol::pc_key key, bool pressed, requests& out);
+  void key(protocol::pc_key key, bool pressed);
   void send_pc_key(protocol::pc_key key, bool pressed);
   void sync_lock_keys(std::uint16_t locks);
   void release_held_keys();
@@ -138,7 +141,7 @@ private:
   bool grabbed_ = false;
   std::uint16_t buttons_ = 0;  // SPICE_MOUSE_BUTTON_MASK_*
   wheel_notches wheel_;
-  bool keys_for_viewer_ = false;
+  viewer_keys viewer_;
   std::set<protocol::pc_key> held_keys_;     // down in the guest
   std::set<protocol::pc_key> pressed_keys_;  // down on the local keyboard (what hotkeys match against)
   std::set<protocol::pc_key> hot_keys_held_;  // a hotkey's key: its release is the viewer's too

@@ -274,6 +274,19 @@ public:
     return shot.saveToFile(path);
   }
 
+  sf::Image picture_image() override {
+    sf::Image image;
+    if (!picture_ || !picture_->usable() || picture_size_.x == 0)
+      return image;
+    image.create(picture_size_.x, picture_size_.y);
+    for (unsigned y = 0; y < picture_size_.y; ++y) {
+      const std::uint32_t* row = picture_->row(static_cast<int>(y));
+      for (unsigned x = 0; x < picture_size_.x; ++x)
+        image.setPixel(x, y, sf::Color((row[x] >> 16) & 0xff, (row[x] >> 8) & 0xff, row[x] & 0xff));
+    }
+    return image;
+  }
+
   // The form is drawn with OpenGL over a copy of the picture in a texture
   // (uploaded once per picture change), then the X images take over again.
   void draw_with(const std::function<void(sf::RenderWindow&)>& overlay) override {
@@ -343,6 +356,8 @@ private:
   bool overlaps_overlay(const protocol::rect& r) const {
     if (banner_.shown() && r.top < banner_height)
       return true;
+    if (!protocol::intersection(r, overlay_rect()).empty())
+      return true;
     return !protocol::intersection(r, cursor_rect()).empty();
   }
 
@@ -387,7 +402,25 @@ private:
       compose_cursor(r);
     if (banner_.shown())
       compose_banner(r);
+    if (!overlay_rect().empty())
+      compose_overlay(r);
     return true;
+  }
+
+  // The menu's pixels (straight alpha) over the rest.
+  void compose_overlay(const protocol::rect& r) {
+    const protocol::rect area = protocol::intersection(r, overlay_rect());
+    const sf::Uint8* pixels = overlay_image().getPixelsPtr();
+    const auto width = static_cast<std::size_t>(overlay_image().getSize().x);
+    for (std::int32_t y = area.top; y < area.bottom; ++y) {
+      std::uint32_t* out = composed_->row(y);
+      const sf::Uint8* row = pixels + static_cast<std::size_t>(y - overlay_rect().top) * width * 4;
+      for (std::int32_t x = area.left; x < area.right; ++x) {
+        const sf::Uint8* p = row + static_cast<std::size_t>(x - overlay_rect().left) * 4;
+        if (p[3] != 0)
+          out[x] = blend(out[x], std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2], p[3]);
+      }
+    }
   }
 
   // The picture pixel (row or column) under window pixel `at`; -1 outside.

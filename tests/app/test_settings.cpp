@@ -74,6 +74,8 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(w.server_silence.count() == defaults.supervision.watchdog.server_silence.count());
   BOOST_TEST(loaded.value->supervision.log_transitions == defaults.supervision.log_transitions);
   BOOST_TEST(loaded.value->viewer.grab_keyboard == defaults.viewer.grab_keyboard);
+  BOOST_TEST((loaded.value->viewer.corner_button == defaults.viewer.corner_button));
+  BOOST_TEST(loaded.value->viewer.screenshot_directory == defaults.viewer.screenshot_directory);
   BOOST_REQUIRE(loaded.value->viewer.send_keys.size() == defaults.viewer.send_keys.size());
   for (std::size_t i = 0; i < defaults.viewer.send_keys.size(); ++i)
     BOOST_TEST(loaded.value->viewer.send_keys[i].label() == defaults.viewer.send_keys[i].label());

@@ -15,12 +15,12 @@ BOOST_AUTO_TEST_CASE(side_and_extra_buttons_reach_the_guest_with_their_masks) {
   virtual_display display(work);
   scene_server server({"--scene", "solid"});
   background_client client({"--duration", "30", plain_uri(server.port())});
-  auto window = wait_for_window("Vigil", 20s);
+  auto window = wait_for_window("Vigil", 60s);
   BOOST_REQUIRE(!window.empty());
   BOOST_REQUIRE(client.wait_for_log("mouse mode: client", 20s));
-  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", 20s));
+  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", 60s));
   xdotool({"mousemove", "--window", window, "200", "150", "click", "8", "click", "9"});
-  BOOST_TEST(!server.wait_for_line("input tablet-buttons", 10s, 4).empty());
+  BOOST_TEST(!server.wait_for_line("input tablet-buttons", 20s, 4).empty());
   auto buttons = server.lines("input tablet-buttons");
   std::printf("X buttons 8 and 9: the guest saw %s\n", joined(buttons).c_str());
   BOOST_TEST(buttons == (std::vector<std::string>{"input tablet-buttons buttons=32", "input tablet-buttons buttons=0",

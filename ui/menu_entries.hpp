@@ -1,0 +1,39 @@
+// What Vigil's menu offers (ui/window_menu.hpp draws it) and what choosing
+// an entry means: pure, so the entries, their order, their ticks and hotkey
+// hints are unit-tested without a window.
+//
+//   Send key ▸      the configured combinations (send_keys.items)
+//   Full screen     ticked when on; hint: the toggle-fullscreen hotkey
+//   Screenshot      the guest's screen as a PNG, saved now
+//   Session health  the health snapshot, for a person
+//   Reconnect now   a new session at once (also during a reconnect's backoff)
+//   Disconnect      ends vigil (exit code 0)
+#pragma once
+
+#include <vector>
+
+#include "ui/hotkeys.hpp"
+#include "ui/key_names.hpp"
+#include "ui/window_menu.hpp"
+
+namespace vigil {
+
+enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect };
+
+struct menu_choice {
+  menu_command command;
+  int index = 0;  // send_key: which combination
+};
+
+// What the entries depend on when the menu opens.
+struct menu_state {
+  const std::vector<key_combination>* send_keys = nullptr;
+  const hotkey_map* hotkeys = nullptr;
+  bool fullscreen = false;
+};
+
+std::vector<menu_item> menu_entries(const menu_state& state);
+// The entry an activated item id stands for.
+menu_choice menu_choice_of(int id);
+
+}  // namespace vigil

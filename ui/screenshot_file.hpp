@@ -1,0 +1,12 @@
+// Where the menu's Screenshot goes: `directory`, or ~/Pictures when it
+// exists, else ~ (else the working directory); named after the VM and the
+// local time, e.g. vigil-myvm-20261206-101502.png.
+#pragma once
+
+#include <string>
+
+namespace vigil {
+
+std::string screenshot_path(const std::string& directory, const std::string& vm_name);
+
+}  // namespace vigil

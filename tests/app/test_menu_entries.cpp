@@ -1,0 +1,39 @@
+// What the menu offers, in order, with its hints and ticks (ui/menu_entries.hpp).
+#include <boost/test/unit_test.hpp>
+
+#include "ui/menu_entries.hpp"
+#include "ui/settings.hpp"
+
+using namespace vigil;
+
+BOOST_AUTO_TEST_SUITE(menu_entries_offered)
+
+BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
+  auto send_keys = viewer_settings::default_send_keys();
+  auto hotkeys = hotkey_map::defaults();
+  auto items = menu_entries({&send_keys, &hotkeys, true});
+  std::vector<std::string> labels;
+  for (const auto& item : items)
+    labels.push_back(item.label);
+  BOOST_TEST(labels == (std::vector<std::string>{"Send key", "Full screen", "Screenshot", "Session health",
+                                                 "Reconnect now", "Disconnect"}),
+             boost::test_tools::per_element());
+  BOOST_REQUIRE(items[0].children.size() == 16u);
+  BOOST_TEST(items[0].children[0].label == "Ctrl+Alt+Del");
+  BOOST_TEST(items[0].children[15].label == "Alt+SysRq");
+  BOOST_TEST(items[1].hint == "F11");
+  BOOST_TEST(items[1].checked);  // full screen is on
+  auto choice = menu_choice_of(items[0].children[3].id);
+  BOOST_TEST((choice.command == menu_command::send_key));
+  BOOST_TEST(choice.index == 3);
+  BOOST_TEST((menu_choice_of(items[5].id).command == menu_command::disconnect));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_send_key_list_is_shown_disabled) {
+  std::vector<key_combination> none;
+  auto items = menu_entries({&none, nullptr, false});
+  BOOST_TEST(!items[0].enabled);
+  BOOST_TEST(items[1].hint.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

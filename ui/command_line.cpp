@@ -128,6 +128,7 @@ struct option_values {
   std::string title;
   bool kiosk = false;
   std::string kiosk_quit = "never";
+  std::optional<int> zoom;
   std::string username;
   bool wait_for_server = false;
   std::string proxy_text;
@@ -156,6 +157,11 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
                   "Window title; a %d in it becomes the monitor's number (as remote-viewer); default: the "
                   "connection file's title, else the VM's name")
     ->type_name("TITLE");
+  app->add_option("-z,--zoom", v.zoom,
+                  "Zoom level in percent, 10 to 400: the window opens at the guest's size times this (the zoom "
+                  "hotkeys and the menu change it; default: window.zoom, 100)")
+    ->check(CLI::Range(scaling_settings::minimum_zoom, scaling_settings::maximum_zoom).description(""))
+    ->type_name("PERCENT");
   app->add_option("-H,--hotkeys", v.hotkeys,
                   "Hotkeys as remote-viewer takes them: ACTION=KEYS[,ACTION=KEYS...], e.g. "
                   "toggle-fullscreen=shift+f11,release-cursor=ctrl+alt; replaces all of remote-viewer's hotkeys. "
@@ -308,6 +314,8 @@ command_line_result parse_command_line(int argc, char** argv) {
   if (auto problem = build_hotkeys(v, loaded, file, request.hotkeys))
     return usage_error(*problem);
   request.viewer = loaded.viewer;
+  if (v.zoom)
+    request.viewer.scaling.zoom_percent = *v.zoom;
   request.kiosk = v.kiosk;
   request.kiosk_quit_on_disconnect = v.kiosk && v.kiosk_quit == "on-disconnect";
 

@@ -23,6 +23,12 @@ std::vector<menu_item> menu_entries(const menu_state& state) {
   items.push_back(std::move(send_key));
   items.push_back({"Full screen", hint(state.hotkeys, hotkey_action::toggle_fullscreen), id_of(menu_command::fullscreen),
                    state.fullscreen});
+  menu_item zoom{"Zoom (" + std::to_string(state.zoom_percent) + " %)", "", 0, false, true, {}};
+  zoom.children.push_back({"Zoom in", hint(state.hotkeys, hotkey_action::zoom_in), id_of(menu_command::zoom, 0)});
+  zoom.children.push_back({"Zoom out", hint(state.hotkeys, hotkey_action::zoom_out), id_of(menu_command::zoom, 1)});
+  zoom.children.push_back({"Normal size", hint(state.hotkeys, hotkey_action::zoom_reset), id_of(menu_command::zoom, 2),
+                           state.zoom_percent == 100});
+  items.push_back(std::move(zoom));
   items.push_back({"Screenshot", hint(state.hotkeys, hotkey_action::screenshot), id_of(menu_command::screenshot)});
   items.push_back({"Session health", hint(state.hotkeys, hotkey_action::health), id_of(menu_command::health)});
   items.push_back({"Reconnect now", "", id_of(menu_command::reconnect)});

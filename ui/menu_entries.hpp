@@ -4,6 +4,7 @@
 //
 //   Send key ▸      the configured combinations (send_keys.items)
 //   Full screen     ticked when on; hint: the toggle-fullscreen hotkey
+//   Zoom ▸          Zoom in, Zoom out, Normal size (the zoom hotkeys' hints)
 //   Screenshot      the guest's screen as a PNG, saved now
 //   Session health  the health snapshot, for a person
 //   Reconnect now   a new session at once (also during a reconnect's backoff)
@@ -18,11 +19,11 @@
 
 namespace vigil {
 
-enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect };
+enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect, zoom };
 
 struct menu_choice {
   menu_command command;
-  int index = 0;  // send_key: which combination
+  int index = 0;  // send_key: which combination; zoom: 0 in, 1 out, 2 normal size
 };
 
 // What the entries depend on when the menu opens.
@@ -30,6 +31,7 @@ struct menu_state {
   const std::vector<key_combination>* send_keys = nullptr;
   const hotkey_map* hotkeys = nullptr;
   bool fullscreen = false;
+  int zoom_percent = 100;
 };
 
 std::vector<menu_item> menu_entries(const menu_state& state);

@@ -56,6 +56,12 @@ void presentation::set_overlay(const sf::Image* image, sf::IntRect bounds) {
   window_damage_.add(overlay_rect_);
 }
 
+void presentation::set_scaling(const scaling_settings& scaling) {
+  scaling_ = scaling;
+  window_size_ = {0, 0};  // the geometry must be computed again
+  everything_ = true;
+}
+
 void presentation::picture_changed(const protocol::rect& area) { window_damage_.add(to_window(area)); }
 
 void presentation::picture_resized(sf::Vector2u size) {
@@ -69,8 +75,8 @@ bool presentation::follow_window_size() {
   if (size == window_size_)
     return false;
   window_size_ = size;
-  geometry_ = picture_geometry::fitted(picture_size_.x, picture_size_.y, static_cast<float>(size.x),
-                                       static_cast<float>(size.y));
+  geometry_ = picture_geometry::placed(picture_size_.x, picture_size_.y, static_cast<float>(size.x),
+                                       static_cast<float>(size.y), scaling_);
   drawn_cursor_ = cursor_rect();
   everything_ = true;
   return true;

@@ -1,5 +1,5 @@
 // How the window's content reaches the screen: the guest's picture scaled to
-// the window with the aspect kept, the guest's cursor drawn over it where the
+// the window with the aspect kept (or as zoomed: ui/window_scaling.hpp), the guest's cursor drawn over it where the
 // guest says it is (server mouse mode), and a banner with the session's state
 // ("Reconnecting in 4.1 s (attempt 3/8)") over the last good picture.
 //
@@ -65,6 +65,9 @@ public:
   // The menu (ui/window_menu.hpp): `image` (straight alpha) covers `bounds`
   // of the window, drawn over everything else; null: none. Copied.
   void set_overlay(const sf::Image* image, sf::IntRect bounds);
+  // How big the picture is drawn (zoom, scale-to-fit, integer scaling:
+  // ui/window_scaling.hpp); everything is placed and drawn again.
+  void set_scaling(const scaling_settings& scaling);
   // The window was resized or uncovered: everything is drawn again.
   void repaint_all() { everything_ = true; }
   // SFML made a new window (full screen toggled): draw on that one, all of it.
@@ -117,6 +120,7 @@ protected:
   sf::Vector2u picture_size_{0, 0};
   picture_geometry geometry_;
   sf::Vector2u window_size_{0, 0};  // geometry_ is for this size
+  scaling_settings scaling_;        // and this scaling
   const window_cursor* cursor_ = nullptr;
   protocol::cursor_state cursor_state_;  // what cursor_rect() was computed from
   status_banner banner_;

@@ -12,6 +12,7 @@
 #include "actors/session.hpp"
 #include "ui/hotkeys.hpp"
 #include "ui/key_names.hpp"
+#include "ui/window_scaling.hpp"
 
 namespace vigil {
 
@@ -27,6 +28,8 @@ struct viewer_settings {
   menu_button corner_button = menu_button::near;
   // Where the menu's Screenshot goes; "": ~/Pictures if it exists, else ~.
   std::string screenshot_directory;
+  // window.zoom, window.scale_to_fit, window.integer_scaling (-z overrides the zoom).
+  scaling_settings scaling;
 
   static std::vector<key_combination> default_send_keys();
 };

@@ -30,6 +30,7 @@
 #include "ui/window_agent.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
+#include "ui/window_scaling.hpp"
 
 namespace vigil {
 
@@ -48,6 +49,7 @@ public:
     input_.set_keyboard_grab(options_.settings.grab_keyboard);
     open(sf::VideoMode(1024, 768));
     presentation_ = make_presentation(window_, options_.presentation);
+    presentation_->set_scaling(options_.settings.scaling);
   }
 
   void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
@@ -91,7 +93,7 @@ public:
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           presentation_->repaint_all();
-          agent_->window_resized({event.size.width, event.size.height}, presentation_->picture_size());
+          agent_->window_resized(guest_size_for(event.size.width, event.size.height), presentation_->picture_size());
           break;
         case sf::Event::KeyPressed:
         case sf::Event::KeyReleased:
@@ -151,12 +153,8 @@ public:
   void on_agent_event(caf::scoped_actor&, const caf::message& event) override { agent_->on_agent_event(event); }
 
   void show_update(caf::scoped_actor&, const screen_update& update) override {
-    if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen) {
-      auto size = presentation_->picture_size();
-      window_.setSize(size);
-      window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.x), static_cast<float>(size.y))));
-      keep_on_screen();
-    }
+    if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen)
+      size_window_to_picture();
     if (update.cursor) {
       cursor_.show(window_, *update.cursor, input_.grabbed());
       show_guest_cursor();
@@ -297,6 +295,15 @@ private:
       case hotkey_action::screenshot:
         take_screenshot();
         break;
+      case hotkey_action::zoom_in:
+        set_zoom(zoom_in(options_.settings.scaling.zoom_percent));
+        break;
+      case hotkey_action::zoom_out:
+        set_zoom(zoom_out(options_.settings.scaling.zoom_percent));
+        break;
+      case hotkey_action::zoom_reset:
+        set_zoom(100);
+        break;
       case hotkey_action::smartcard_insert:
       case hotkey_action::smartcard_remove:
         log_->warn("{}: not supported: Vigil has no smartcard channel yet", hotkey_action_name(action));
@@ -357,6 +364,13 @@ private:
         log_->info("menu: full screen");
         toggle_fullscreen();
         break;
+      case menu_command::zoom: {
+        const int zoom = options_.settings.scaling.zoom_percent;
+        const int wanted = choice.index == 0 ? zoom_in(zoom) : choice.index == 1 ? zoom_out(zoom) : 100;
+        log_->info("menu: zoom {} %", wanted);
+        set_zoom(wanted);
+        break;
+      }
       case menu_command::screenshot:
         take_screenshot();
         break;
@@ -400,8 +414,42 @@ private:
   void toggle_fullscreen() {
     options_.fullscreen = !options_.fullscreen;
     auto size = presentation_->picture_size();
-    open(sf::VideoMode(size.x ? size.x : 1024, size.y ? size.y : 768));
+    auto zoomed = zoomed_window(size.x ? size.x : 1024, size.y ? size.y : 768, options_.settings.scaling.zoom_percent);
+    open(sf::VideoMode(zoomed.width, zoomed.height));
     log_->info("full screen {}", options_.fullscreen ? "on" : "off");
+  }
+
+  // A zoom level from the hotkeys or the menu: the picture is drawn at it
+  // and, unless full screen, the window takes its size (as remote-viewer).
+  void set_zoom(int percent) {
+    auto& scaling = options_.settings.scaling;
+    scaling.zoom_percent = percent;
+    presentation_->set_scaling(scaling);
+    if (!options_.fullscreen)
+      size_window_to_picture();
+    else
+      log_->info("zoom {} % (full screen: the picture fits the screen)", percent);
+  }
+
+  // The window becomes the picture's size times the zoom.
+  void size_window_to_picture() {
+    auto picture = presentation_->picture_size();
+    if (picture.x == 0 || picture.y == 0)
+      return;
+    const int zoom = options_.settings.scaling.zoom_percent;
+    auto size = zoomed_window(picture.x, picture.y, zoom);
+    window_.setSize({size.width, size.height});
+    window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.width), static_cast<float>(size.height))));
+    presentation_->repaint_all();
+    keep_on_screen();
+    log_->info("window {}x{}: the picture at {} %", size.width, size.height, zoom);
+  }
+
+  // The guest resolution a window of this size asks for (agent.resize_guest):
+  // the window's size at 100 %, the size it stands for at another zoom.
+  sf::Vector2u guest_size_for(unsigned width, unsigned height) const {
+    auto size = unzoomed_guest(width, height, options_.settings.scaling.zoom_percent);
+    return {size.width, size.height};
   }
 
   // In server mouse mode the local pointer is grabbed and hidden: the guest's

@@ -11,15 +11,17 @@
 
 namespace vigil {
 
-picture_geometry picture_geometry::fitted(unsigned width, unsigned height, float window_width, float window_height) {
+picture_geometry picture_geometry::placed(unsigned width, unsigned height, float window_width, float window_height,
+                                          const scaling_settings& scaling) {
   picture_geometry geometry;
   geometry.width = width;
   geometry.height = height;
   if (width == 0 || height == 0)
     return geometry;
-  geometry.scale = std::min(window_width / width, window_height / height);
-  geometry.offset_x = (window_width - width * geometry.scale) / 2;
-  geometry.offset_y = (window_height - height * geometry.scale) / 2;
+  auto placement = place_picture(width, height, window_width, window_height, scaling);
+  geometry.scale = placement.scale;
+  geometry.offset_x = placement.offset_x;
+  geometry.offset_y = placement.offset_y;
   return geometry;
 }
 
@@ -36,7 +38,7 @@ std::optional<sf::Vector2u> picture_geometry::guest_position(int x, int y) const
 window_input::window_input(sf::Window& window, hotkey_map hotkeys, send_function send,
                            std::function<void()> grab_changed, viewer_keys viewer)
     : window_(window), send_(std::move(send)), grab_changed_(std::move(grab_changed)), hotkeys_(std::move(hotkeys)),
-      viewer_(std::move(viewer)), mouse_mode_(SPICE_MOUSE_MODE_SERVER) {}
+      mouse_mode_(SPICE_MOUSE_MODE_SERVER), viewer_(std::move(viewer)) {}
 
 // A re-created window (full screen on or off) gets no releases for the keys
 // pressed in the old one: start over, as after a focus change.

@@ -28,6 +28,7 @@
 #include <caf/message.hpp>
 
 #include "ui/hotkeys.hpp"
+#include "ui/window_scaling.hpp"
 #include "ui/x11_keyboard.hpp"
 
 namespace vigil {
@@ -41,8 +42,10 @@ struct picture_geometry {
   float offset_x = 0;
   float offset_y = 0;
 
-  // The picture scaled to fit a window of this size, aspect kept, centred.
-  static picture_geometry fitted(unsigned width, unsigned height, float window_width, float window_height);
+  // The picture in a window of this size, scaled as `scaling` says
+  // (ui/window_scaling.hpp; by default to fit, aspect kept, centred).
+  static picture_geometry placed(unsigned width, unsigned height, float window_width, float window_height,
+                                 const scaling_settings& scaling = {});
   // The guest pixel under window pixel (x, y); nothing outside the picture.
   std::optional<sf::Vector2u> guest_position(int x, int y) const;
 };

@@ -33,7 +33,7 @@ struct menu_item {
   int id = 0;        // what an activation returns (items with children are not activated)
   bool checked = false;    // drawn with a tick (a toggle that is on)
   bool enabled = true;
-  std::vector<menu_item> children;  // non-empty: a submenu
+  std::vector<menu_item> children{};  // non-empty: a submenu
 };
 
 class window_menu {

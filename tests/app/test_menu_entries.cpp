@@ -15,8 +15,8 @@ BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
   std::vector<std::string> labels;
   for (const auto& item : items)
     labels.push_back(item.label);
-  BOOST_TEST(labels == (std::vector<std::string>{"Send key", "Full screen", "Screenshot", "Session health",
-                                                 "Reconnect now", "Disconnect"}),
+  BOOST_TEST(labels == (std::vector<std::string>{"Send key", "Full screen", "Zoom (100 %)", "Screenshot",
+                                                 "Session health", "Reconnect now", "Disconnect"}),
              boost::test_tools::per_element());
   BOOST_REQUIRE(items[0].children.size() == 16u);
   BOOST_TEST(items[0].children[0].label == "Ctrl+Alt+Del");
@@ -26,7 +26,13 @@ BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
   auto choice = menu_choice_of(items[0].children[3].id);
   BOOST_TEST((choice.command == menu_command::send_key));
   BOOST_TEST(choice.index == 3);
-  BOOST_TEST((menu_choice_of(items[5].id).command == menu_command::disconnect));
+  BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::disconnect));
+  BOOST_REQUIRE(items[2].children.size() == 3u);
+  BOOST_TEST(items[2].children[1].label == "Zoom out");
+  BOOST_TEST(items[2].children[2].checked);  // normal size: 100 %
+  auto zoom = menu_choice_of(items[2].children[1].id);
+  BOOST_TEST((zoom.command == menu_command::zoom));
+  BOOST_TEST(zoom.index == 1);
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_send_key_list_is_shown_disabled) {

@@ -46,6 +46,9 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->main_status_edge_capacity == defaults.main_status_edge_capacity);
   BOOST_TEST(loaded.value->client_mouse_mode == defaults.client_mouse_mode);
   BOOST_TEST(loaded.value->window_presentation == defaults.window_presentation);
+  BOOST_TEST(loaded.value->viewer.scaling.zoom_percent == defaults.viewer.scaling.zoom_percent);
+  BOOST_TEST(loaded.value->viewer.scaling.fit == defaults.viewer.scaling.fit);
+  BOOST_TEST(loaded.value->viewer.scaling.integer == defaults.viewer.scaling.integer);
   const auto& agent = loaded.value->agent;
   BOOST_TEST(agent.client_tokens == defaults.agent.client_tokens);
   BOOST_TEST(agent.max_message_bytes == defaults.agent.max_message_bytes);

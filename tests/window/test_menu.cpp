@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(the_menu_opens_navigates_and_each_entry_does_its_job) {
   xdotool({"key", "--delay", "50", "Right", "Down"});
   BOOST_TEST(client.wait_for_log("menu: at Send key > Ctrl+Alt+Backspace", 20s));
   display.grab(kept("menu.png"));
-  xdotool({"key", "--delay", "50", "Left", "Down", "Down"});
+  xdotool({"key", "--delay", "50", "Left", "Down", "Down", "Down"});
   BOOST_TEST(client.wait_for_log("menu: at Screenshot", 20s));
   xdotool({"key", "Return"});
   BOOST_REQUIRE(client.wait_for_log("screenshot saved to ", 20s));
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(the_menu_opens_navigates_and_each_entry_does_its_job) {
   // The pointer: hovering selects, a click chooses. Session health.
   click_corner_button(window, 1024);
   BOOST_REQUIRE(client.wait_for_log("menu: open", 20s, 2));
-  xdotool({"mousemove", "--window", window, "900", "139", "click", "1"});  // the fourth entry
+  xdotool({"mousemove", "--window", window, "900", "167", "click", "1"});  // the fifth entry
   BOOST_REQUIRE(client.wait_for_log("menu: session health", 20s));
   wait_until([&] { return differing_pixels(display.grab(work.file("health.png")), kept("window.png")) > 20000; }, 20s);
   display.grab(kept("health.png"));

@@ -37,6 +37,10 @@ packages=(
   # deployments (tests/deployment): an HTTP CONNECT proxy, and SASL (the
   # client library, the server's mechanisms and saslpasswd2 for a test sasldb)
   tinyproxy-bin libsasl2-dev libsasl2-modules libsasl2-modules-db sasl2-bin
+  # the package test (tests/package): cpack's dpkg-shlibdeps, and a desktop's
+  # view of the installed files (xdg-open, xdg-mime with mimetype, the
+  # databases dpkg's triggers build)
+  dpkg-dev xdg-utils libfile-mimeinfo-perl desktop-file-utils shared-mime-info
 )
 
 missing=()

@@ -10,6 +10,7 @@
 
 #include "protocol/display_preferences.hpp"
 #include "protocol/http_connect.hpp"
+#include "protocol/uri_parts.hpp"
 #include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/spice_uri.hpp"
@@ -272,6 +273,15 @@ command_line_result parse_command_line(int argc, char** argv) {
   auto& proxy_text = v.proxy_text;
   auto& username = v.username;
 
+  // A desktop's launcher may hand a console file over as a file:// URL
+  // (vigil.desktop's %u): the file it names.
+  if (uri_text.rfind("file://", 0) == 0) {
+    std::string rest = uri_text.substr(7);
+    auto path = rest.find('/') == std::string::npos ? std::nullopt : protocol::percent_decode(rest.substr(rest.find('/')));
+    if (!path)
+      return usage_error("'" + uri_text + "' names no local file: expected file:///path/to/console.vv");
+    uri_text = *path;
+  }
   // Like remote-viewer, a positional argument that is not a URI is a file.
   if (!uri_text.empty() && uri_text.find("://") == std::string::npos) {  // also "-": standard input
     if (!file_path.empty())

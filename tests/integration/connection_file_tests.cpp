@@ -164,6 +164,21 @@ BOOST_AUTO_TEST_CASE(unreadable_file_is_a_usage_error, *boost::unit_test::label(
              run.context());
 }
 
+// A desktop launcher (vigil.desktop's %u) may pass a console file as a
+// file:// URL: vigil reads the file it names, %-escapes decoded.
+BOOST_AUTO_TEST_CASE(a_file_url_names_the_connection_file, *boost::unit_test::label("cli")) {
+  temp_directory directory("vv-url");
+  const std::string path = directory.file("my console.vv");
+  write_text_file(path, "[remote]\ntype=spice\n");
+  const client_run run = run_vigil({"--headless", "--duration", "1", "file://" + directory.path() + "/my%20console.vv"}, 15s);
+  BOOST_TEST(run.exit_code() == exit_codes::usage_error, run.context());
+  BOOST_TEST(run.process.stderr_text.find(path) != std::string::npos, "stderr names the file: " << run.context());
+  BOOST_TEST(run.process.stderr_text.find("no [virt-viewer] section") != std::string::npos, run.context());
+  const client_run remote = run_vigil({"--headless", "--duration", "1", "file://otherhost"}, 15s);
+  BOOST_TEST(remote.exit_code() == exit_codes::usage_error, remote.context());
+  BOOST_TEST(remote.process.stderr_text.find("names no local file") != std::string::npos, remote.context());
+}
+
 BOOST_AUTO_TEST_CASE(dash_reads_the_file_from_standard_input, *boost::unit_test::label("server")) {
   // run_vigil gives the child /dev/null as stdin: an empty file.
   const client_run run = run_vigil({"--headless", "-"}, 15s);

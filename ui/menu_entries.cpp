@@ -28,6 +28,8 @@ std::vector<menu_item> menu_entries(const menu_state& state) {
   zoom.children.push_back({"Zoom out", hint(state.hotkeys, hotkey_action::zoom_out), id_of(menu_command::zoom, 1)});
   zoom.children.push_back({"Normal size", hint(state.hotkeys, hotkey_action::zoom_reset), id_of(menu_command::zoom, 2),
                            state.zoom_percent == 100});
+  zoom.children.push_back({"Scale to fit", "", id_of(menu_command::zoom, 3), state.scale_to_fit});
+  zoom.children.push_back({"Integer scaling", "", id_of(menu_command::zoom, 4), state.integer_scaling});
   items.push_back(std::move(zoom));
   items.push_back({"Screenshot", hint(state.hotkeys, hotkey_action::screenshot), id_of(menu_command::screenshot)});
   items.push_back({"Session health", hint(state.hotkeys, hotkey_action::health), id_of(menu_command::health)});

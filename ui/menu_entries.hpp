@@ -4,7 +4,8 @@
 //
 //   Send key ▸      the configured combinations (send_keys.items)
 //   Full screen     ticked when on; hint: the toggle-fullscreen hotkey
-//   Zoom ▸          Zoom in, Zoom out, Normal size (the zoom hotkeys' hints)
+//   Zoom ▸          Zoom in, Zoom out, Normal size (the zoom hotkeys' hints),
+//                   Scale to fit and Integer scaling (ticked when on)
 //   Screenshot      the guest's screen as a PNG, saved now
 //   Session health  the health snapshot, for a person
 //   Reconnect now   a new session at once (also during a reconnect's backoff)
@@ -23,7 +24,7 @@ enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, d
 
 struct menu_choice {
   menu_command command;
-  int index = 0;  // send_key: which combination; zoom: 0 in, 1 out, 2 normal size
+  int index = 0;  // send_key: which combination; zoom: 0 in, 1 out, 2 normal size, 3 scale to fit, 4 integer scaling
 };
 
 // What the entries depend on when the menu opens.
@@ -32,6 +33,8 @@ struct menu_state {
   const hotkey_map* hotkeys = nullptr;
   bool fullscreen = false;
   int zoom_percent = 100;
+  bool scale_to_fit = true;
+  bool integer_scaling = false;
 };
 
 std::vector<menu_item> menu_entries(const menu_state& state);

@@ -365,7 +365,15 @@ private:
         toggle_fullscreen();
         break;
       case menu_command::zoom: {
-        const int zoom = options_.settings.scaling.zoom_percent;
+        auto& scaling = options_.settings.scaling;
+        if (choice.index >= 3) {  // a toggle: the window keeps its size, the picture is placed again
+          bool& toggled = choice.index == 3 ? scaling.fit : scaling.integer;
+          toggled = !toggled;
+          presentation_->set_scaling(scaling);
+          log_->info("menu: {} {}", choice.index == 3 ? "scale to fit" : "integer scaling", toggled ? "on" : "off");
+          break;
+        }
+        const int zoom = scaling.zoom_percent;
         const int wanted = choice.index == 0 ? zoom_in(zoom) : choice.index == 1 ? zoom_out(zoom) : 100;
         log_->info("menu: zoom {} %", wanted);
         set_zoom(wanted);
@@ -466,7 +474,14 @@ private:
       presentation_->set_overlay(overlay.image, overlay.bounds);
     }
     presentation_->present();
-    input_.set_geometry(presentation_->geometry());
+    const auto& geometry = presentation_->geometry();
+    if (geometry.scale != placed_.scale || geometry.offset_x != placed_.offset_x ||
+        geometry.offset_y != placed_.offset_y || geometry.width != placed_.width || geometry.height != placed_.height) {
+      placed_ = geometry;
+      log_->debug("picture {}x{} placed at scale {:.4f}, offset ({:.1f}, {:.1f})", geometry.width, geometry.height,
+                  geometry.scale, geometry.offset_x, geometry.offset_y);
+    }
+    input_.set_geometry(geometry);
     if (update_to_acknowledge_ && !presentation_->presenting() && main_actor_) {
       update_to_acknowledge_ = false;
       (*main_actor_)->send(renderer_, frame_shown_atom::value);
@@ -508,6 +523,7 @@ private:
   std::string vm_name_;
   std::optional<exit_status> quit_;  // the window ends the run at its next pump
   bool update_to_acknowledge_ = false;
+  picture_geometry placed_;  // where the picture was last placed (logged when it moves)
 };
 
 }  // namespace

@@ -27,7 +27,11 @@ BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
   BOOST_TEST((choice.command == menu_command::send_key));
   BOOST_TEST(choice.index == 3);
   BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::disconnect));
-  BOOST_REQUIRE(items[2].children.size() == 3u);
+  BOOST_REQUIRE(items[2].children.size() == 5u);
+  BOOST_TEST(items[2].children[3].label == "Scale to fit");
+  BOOST_TEST(items[2].children[3].checked);  // the default
+  BOOST_TEST(!items[2].children[4].checked);  // integer scaling: off by default
+  BOOST_TEST(menu_choice_of(items[2].children[4].id).index == 4);
   BOOST_TEST(items[2].children[1].label == "Zoom out");
   BOOST_TEST(items[2].children[2].checked);  // normal size: 100 %
   auto zoom = menu_choice_of(items[2].children[1].id);

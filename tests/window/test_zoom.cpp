@@ -81,3 +81,58 @@ BOOST_AUTO_TEST_CASE(a_click_lands_on_the_same_guest_pixel_at_50_100_and_200_per
   xdotool({"key", "ctrl+0"});
   BOOST_TEST(client.wait_for_log("window 1024x768: the picture at 100 %", 30s, 3));
 }
+
+// The other modes, switched from the menu's Zoom entries in a window resized
+// to 1300x900 (X pixels: window x = offset + guest x * scale, rounded up to
+// the pixel that shows it): scale to fit (1.1719, centred), integer scaling
+// (1x, centred on whole pixels), and neither at 110 % (1.1, centred).
+BOOST_AUTO_TEST_CASE(a_click_lands_on_its_guest_pixel_with_integer_scaling_and_without_scale_to_fit) {
+  temp_directory work("vigil-window-scaling");
+  virtual_display display(work, "2100x1600x24");
+  scene_server server({"--scene", "solid"});
+  auto config = work.file("vigil.toml");
+  write_text_file(config, "[agent]\nresize_guest = false\n");
+  background_client client({"--duration", "120", "--config", config, "-v", plain_uri(server.port())});
+  auto window = wait_for_window("Vigil", 60s);
+  BOOST_REQUIRE_MESSAGE(!window.empty(), "no window: " << client.log());
+  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", 60s));
+  BOOST_REQUIRE(client.wait_for_log("window 1024x768: the picture at 100 %", 30s));
+  xdotool({"windowfocus", "--sync", window});
+  std::size_t clicks = 0;
+  std::vector<std::string> seen;
+  auto click_both = [&](int near_x, int near_y, int far_x, int far_y) {
+    seen.push_back(click_guest_pixel(server, window, near_x, near_y, 100, clicks++));
+    seen.push_back(click_guest_pixel(server, window, far_x, far_y, 100, clicks++));
+  };
+
+  // Scale to fit (the default): 1300/1024 and 900/768, the smaller. At the
+  // screen's corner, so every click is on the screen.
+  xdotool({"windowmove", "--sync", window, "0", "0"});
+  xdotool({"windowsize", window, "1300", "900"});
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("picture 1024x768 placed at scale 1.1719, offset (50.0, 0.0)", 30s),
+                        client.log().substr(client.log().size() > 3000 ? client.log().size() - 3000 : 0));
+  click_both(168, 235, 1222, 868);
+
+  // Zoom > Integer scaling: 1x, centred.
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Right", "Down", "Down", "Down", "Down", "Return"});
+  BOOST_REQUIRE(client.wait_for_log("menu: integer scaling on", 20s));
+  BOOST_REQUIRE(client.wait_for_log("placed at scale 1.0000, offset (138.0, 66.0)", 20s));
+  click_both(238, 266, 1138, 806);
+
+  // Integer scaling off and Scale to fit off, then 110 % (the window takes
+  // 1126x845) and 1300x900 again: the picture stays at 1.1, centred.
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Right", "Down", "Down", "Down", "Down", "Return"});
+  BOOST_REQUIRE(client.wait_for_log("menu: integer scaling off", 20s));
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Right", "Down", "Down", "Down", "Return"});
+  BOOST_REQUIRE(client.wait_for_log("menu: scale to fit off", 20s));
+  xdotool({"key", "ctrl+KP_Add"});
+  BOOST_REQUIRE(client.wait_for_log("window 1126x845: the picture at 110 %", 20s));
+  xdotool({"windowsize", window, "1300", "900"});
+  BOOST_REQUIRE(client.wait_for_log("placed at scale 1.1000, offset (86.8, 27.6)", 20s));
+  click_both(197, 248, 1187, 842);
+
+  std::printf("fit 1.1719 | integer 1x | 110 %% without fit: %s\n", joined(seen).c_str());
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    BOOST_TEST(seen[i] == (i % 2 == 0 ? "input tablet-position x=100 y=200 buttons=0"
+                                      : "input tablet-position x=1000 y=740 buttons=0"));
+}

@@ -106,6 +106,21 @@ struct video_timing_health {
   std::int32_t max_frame_delay_ms = 0;
 };
 
+// A usbredir channel's device (actors/usbredir_channel.cpp).
+struct usb_health {
+  std::string device;             // "disk IMAGE" or "disk IMAGE (read-only)"
+  std::string peer;               // the guest side's usbredir version
+  bool attached = false;          // device_connect sent and not refused or unplugged
+  std::uint8_t configuration = 0;
+  std::uint64_t scsi_commands = 0;
+  std::uint64_t failed_commands = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t flushes = 0;         // SYNCHRONIZE CACHE, each an fdatasync
+  std::uint64_t refused_writes = 0;  // writes to a read-only disk
+  std::uint64_t resets = 0;          // USB port resets and BOT resets
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -130,6 +145,7 @@ struct channel_health {
   std::optional<playback_health> playback;  // the playback channel only
   std::optional<video_timing_health> video;  // display channels that received video frames
   std::vector<video_stream_health> video_streams;  // display channels: one per live stream
+  std::optional<usb_health> usb;             // usbredir channels
 };
 
 // Sent by a channel to its parent (the channel supervisor) on every state change.

@@ -91,10 +91,13 @@ void supervise_listed_channels(session_actor* self) {
   auto& system = self->system();
   auto display_init = state.options.display_init;
   std::size_t supervised = 1;  // main
+  std::size_t usb_disks_placed = 0;
+  const auto& usb = state.options.usb;
   for (const auto& address : state.info.channels) {
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
                      address.type == SPICE_CHANNEL_CURSOR ||
-                     (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled);
+                     (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled) ||
+                     (address.type == SPICE_CHANNEL_USBREDIR && usb.enabled && usb_disks_placed < usb.disks.size());
     supervised += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -129,12 +132,25 @@ void supervise_listed_channels(session_actor* self) {
                     return spawn_playback_channel(system, std::move(spec), sink, playback);
                   });
         break;
+      case SPICE_CHANNEL_USBREDIR:
+        // One device per channel, in the order the server lists them.
+        if (!usb.enabled || usb_disks_placed >= usb.disks.size()) {
+          state.log->info("channel {} not connected: no USB device for it", label_of(address.type, address.id));
+          break;
+        }
+        supervise(self, address.type, address.id, [&system, disk = usb.disks[usb_disks_placed++]](channel_spec spec) {
+          return spawn_usbredir_channel(system, std::move(spec), disk);
+        });
+        break;
       default:
         state.log->info("channel {} offered by the server is not supported yet; not connecting it",
                         label_of(address.type, address.id));
     }
   }
   state.channels_expected = supervised;
+  if (usb_disks_placed < usb.disks.size())
+    state.log->warn("{} USB disk(s) not plugged in: the server offers {} usbredir channel(s) for them",
+                    usb.disks.size() - usb_disks_placed, usb_disks_placed);
 }
 
 session_health base_health(session_actor* self) {

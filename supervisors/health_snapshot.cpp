@@ -126,6 +126,22 @@ nlohmann::json channel_json(const channel_health& channel) {
     }
     out["video_streams"] = std::move(streams);
   }
+  if (channel.usb) {
+    const auto& usb = *channel.usb;
+    out["usb"] = {
+      {"device", usb.device},
+      {"peer", usb.peer},
+      {"attached", usb.attached},
+      {"configuration", usb.configuration},
+      {"scsi_commands", usb.scsi_commands},
+      {"failed_commands", usb.failed_commands},
+      {"bytes_read", usb.bytes_read},
+      {"bytes_written", usb.bytes_written},
+      {"flushes", usb.flushes},
+      {"refused_writes", usb.refused_writes},
+      {"resets", usb.resets},
+    };
+  }
   return out;
 }
 

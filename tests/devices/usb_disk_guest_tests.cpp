@@ -54,15 +54,21 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// The usbredir channel's `usb` part of a snapshot (empty when there is none).
+nlohmann::json usb_part(const nlohmann::json& snapshot) {
+  for (const auto& channel : snapshot.value("channels", nlohmann::json::array()))
+    if (channel.value("channel", "") == "usbredir" && channel.contains("usb"))
+      return channel.at("usb");
+  return nlohmann::json::object();
+}
+
 struct guest_run {
   std::string serial;
+  std::optional<nlohmann::json> usb_snapshot;
   client_run client;
   std::vector<std::uint8_t> image_after;
   std::string context() const { return "serial:\n" + serial + "\n" + client.context(); }
-  const nlohmann::json* usb() const {
-    auto* channel = client.channel("usbredir");
-    return channel && channel->contains("usb") ? &channel->at("usb") : nullptr;
-  }
+  nlohmann::json usb() const { return usb_snapshot ? usb_part(*usb_snapshot) : nlohmann::json::object(); }
 };
 
 guest_run run_guest(bool read_only) {
@@ -90,7 +96,15 @@ guest_run run_guest(bool read_only) {
   wait_until([&] { return server.serial_output().find("VIGIL-DONE") != std::string::npos || !server.is_running(); },
              guest_deadline, 200ms);
   run.serial = server.serial_output();
-  run.client = client.finish(0ms);  // SIGTERM: vigil unplugs the disk, flushes, prints its snapshot
+  // The snapshot's channel part is the supervisor's latest heartbeat: wait
+  // for one taken after the guest's reads.
+  run.usb_snapshot = client.wait_for_snapshot(
+    [read_only](const nlohmann::json& snapshot) {
+      auto usb = usb_part(snapshot);
+      return usb.value("bytes_read", 0ull) >= payload_size && (read_only || usb.value("flushes", 0ull) >= 1);
+    },
+    60s);
+  run.client = client.finish(0ms);  // SIGTERM: vigil unplugs the disk, flushes, exits
   run.image_after = read_file(image);
   return run;
 }
@@ -107,12 +121,12 @@ BOOST_AUTO_TEST_CASE(guest_reads_the_virtual_disk_and_its_checksum_write_reaches
     BOOST_REQUIRE_GE(run.image_after.size(), checksum_offset + 64);
     std::string written(run.image_after.begin() + checksum_offset, run.image_after.begin() + checksum_offset + 64);
     BOOST_TEST(written == expected);
-    auto* usb = run.usb();
-    BOOST_REQUIRE(usb);
-    BOOST_TEST_MESSAGE("usbredir channel: " << usb->dump());
-    BOOST_TEST(usb->at("bytes_read").get<std::uint64_t>() >= payload_size);
-    BOOST_TEST(usb->at("bytes_written").get<std::uint64_t>() > 0u);
-    BOOST_TEST(usb->at("flushes").get<std::uint64_t>() >= 1u);
+    auto usb = run.usb();
+    BOOST_TEST_MESSAGE("usbredir channel: " << usb.dump());
+    BOOST_TEST(usb.value("bytes_read", 0ull) >= payload_size);
+    BOOST_TEST(usb.value("bytes_written", 0ull) > 0u);
+    BOOST_TEST(usb.value("flushes", 0ull) >= 1u);
+    BOOST_TEST(run.client.exit_code() == 0);
   }
 }
 
@@ -126,8 +140,9 @@ BOOST_AUTO_TEST_CASE(guest_cannot_write_a_read_only_virtual_disk) {
     BOOST_REQUIRE_GE(run.image_after.size(), checksum_offset + 64);
     BOOST_TEST(std::all_of(run.image_after.begin() + payload_size, run.image_after.end(),
                            [](std::uint8_t byte) { return byte == 0; }));
-    auto* usb = run.usb();
-    BOOST_REQUIRE(usb);
-    BOOST_TEST(usb->at("bytes_written").get<std::uint64_t>() == 0u);
+    auto usb = run.usb();
+    BOOST_TEST(usb.value("bytes_read", 0ull) >= payload_size);
+    BOOST_TEST(usb.value("bytes_written", 1ull) == 0u);
+    BOOST_TEST(run.client.exit_code() == 0);
   }
 }

@@ -108,7 +108,8 @@ struct video_timing_health {
 
 // A usbredir channel's device (actors/usbredir_channel.cpp).
 struct usb_health {
-  std::string device;             // "disk IMAGE" or "disk IMAGE (read-only)"
+  std::string device;             // "disk IMAGE", "disk IMAGE (read-only)", "host device 0781:5567"
+  std::string error;              // why the device is not (or no longer) redirected
   std::string peer;               // the guest side's usbredir version
   bool attached = false;          // device_connect sent and not refused or unplugged
   std::uint8_t configuration = 0;

@@ -12,6 +12,7 @@
 #include "actors/channels.hpp"
 #include "actors/input_events.hpp"
 #include "actors/messages.hpp"
+#include "actors/usb_autoshare.hpp"
 #include "common/log.hpp"
 
 namespace vigil {
@@ -91,13 +92,22 @@ void supervise_listed_channels(session_actor* self) {
   auto& system = self->system();
   auto display_init = state.options.display_init;
   std::size_t supervised = 1;  // main
-  std::size_t usb_disks_placed = 0;
   const auto& usb = state.options.usb;
+  auto usb_devices = usb.enabled ? usb.devices() : std::vector<usb_device_spec>{};
+  std::size_t usb_devices_placed = 0;
+  if (usb.enabled && usb.autoshare.enabled) {
+    // Every usbredir channel left over waits, idle, for a device plugged in later.
+    usb_device_spec idle;
+    idle.autoshare = spawn_usb_autoshare(system, usb.autoshare, true, caf::actor_cast<caf::actor>(self));
+    for (const auto& address : state.info.channels)
+      if (address.type == SPICE_CHANNEL_USBREDIR)
+        usb_devices.push_back(idle);
+  }
   for (const auto& address : state.info.channels) {
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
                      address.type == SPICE_CHANNEL_CURSOR ||
                      (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled) ||
-                     (address.type == SPICE_CHANNEL_USBREDIR && usb.enabled && usb_disks_placed < usb.disks.size());
+                     (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size());
     supervised += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -134,13 +144,14 @@ void supervise_listed_channels(session_actor* self) {
         break;
       case SPICE_CHANNEL_USBREDIR:
         // One device per channel, in the order the server lists them.
-        if (!usb.enabled || usb_disks_placed >= usb.disks.size()) {
+        if (usb_devices_placed >= usb_devices.size()) {
           state.log->info("channel {} not connected: no USB device for it", label_of(address.type, address.id));
           break;
         }
-        supervise(self, address.type, address.id, [&system, disk = usb.disks[usb_disks_placed++]](channel_spec spec) {
-          return spawn_usbredir_channel(system, std::move(spec), disk);
-        });
+        supervise(self, address.type, address.id,
+                  [&system, device = usb_devices[usb_devices_placed++]](channel_spec spec) {
+                    return spawn_usbredir_channel(system, std::move(spec), device);
+                  });
         break;
       default:
         state.log->info("channel {} offered by the server is not supported yet; not connecting it",
@@ -148,9 +159,9 @@ void supervise_listed_channels(session_actor* self) {
     }
   }
   state.channels_expected = supervised;
-  if (usb_disks_placed < usb.disks.size())
-    state.log->warn("{} USB disk(s) not plugged in: the server offers {} usbredir channel(s) for them",
-                    usb.disks.size() - usb_disks_placed, usb_disks_placed);
+  if (usb_devices_placed < usb_devices.size() && usb_devices[usb_devices_placed].what != usb_device_spec::kind::none)
+    state.log->warn("{} USB device(s) not redirected: the server offers only {} usbredir channel(s)",
+                    usb_devices.size() - usb_devices_placed, usb_devices_placed);
 }
 
 session_health base_health(session_actor* self) {

@@ -130,6 +130,7 @@ nlohmann::json channel_json(const channel_health& channel) {
     const auto& usb = *channel.usb;
     out["usb"] = {
       {"device", usb.device},
+      {"error", usb.error},
       {"peer", usb.peer},
       {"attached", usb.attached},
       {"configuration", usb.configuration},

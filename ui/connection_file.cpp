@@ -266,7 +266,8 @@ connection_file_result parse_connection_file(const std::string& text, const std:
   for (auto [key, target] : {std::pair<const char*, std::string*>{"ca", &file.ca_pem},
                              {"host-subject", &file.host_subject},
                              {"proxy", &file.proxy},
-                             {"title", &file.title}}) {
+                             {"title", &file.title},
+                             {"usb-filter", &file.usb_filter}}) {
     if (!section.has(key))
       continue;
     auto value = section.text(key);
@@ -279,6 +280,15 @@ connection_file_result parse_connection_file(const std::string& text, const std:
     if (!value)
       return fail();
     file.fullscreen = *value;
+  }
+  for (auto [key, target] : {std::pair<const char*, std::optional<bool>*>{"enable-usbredir", &file.enable_usbredir},
+                             {"enable-usb-autoshare", &file.enable_usb_autoshare}}) {
+    if (!section.has(key))
+      continue;
+    auto value = section.flag(key);
+    if (!value)
+      return fail();
+    *target = *value;
   }
   if (section.has("secure-channels")) {
     auto channels = section.items("secure-channels", ';');

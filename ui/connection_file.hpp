@@ -8,9 +8,11 @@
 // username, password, proxy (an HTTP CONNECT proxy URL), ca (PEM,
 // lines joined with the key file's "\n" escape), host-subject, title,
 // fullscreen, delete-this-file, secure-channels (";"-separated channel names,
-// or "all"), and remote-viewer's hotkeys (toggle-fullscreen, release-cursor,
-// secure-attention, zoom-in, ...: ui/hotkeys.hpp). Other keys and other
-// sections are ignored, as remote-viewer ignores what it does not use.
+// or "all"), remote-viewer's hotkeys (toggle-fullscreen, release-cursor,
+// secure-attention, zoom-in, ...: ui/hotkeys.hpp), enable-usbredir,
+// enable-usb-autoshare and usb-filter (checked by the caller, like `proxy`).
+// Other keys and other sections are ignored, as remote-viewer ignores what
+// it does not use.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,9 @@ struct connection_file {
   // The hotkey keys it names, in no particular order, each a valid hotkey.
   // Like remote-viewer, the viewer then drops remote-viewer's other hotkeys.
   std::vector<std::pair<hotkey_action, std::string>> hotkeys;
+  std::optional<bool> enable_usbredir;       // not given: the client's default (on)
+  std::optional<bool> enable_usb_autoshare;
+  std::string usb_filter;                    // as written; empty: not given
 };
 
 struct connection_file_result {

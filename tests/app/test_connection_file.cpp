@@ -201,3 +201,20 @@ BOOST_AUTO_TEST_CASE(unix_path_needs_no_host_or_port) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(usb_keys_enable_usbredir_autoshare_and_the_filter) {
+  auto parsed = parse_connection_file(ovirt_file, "ovirt.vv");
+  BOOST_REQUIRE(parsed.file);
+  BOOST_TEST(!parsed.file->enable_usbredir.has_value());
+  BOOST_REQUIRE(parsed.file->enable_usb_autoshare.has_value());
+  BOOST_TEST(*parsed.file->enable_usb_autoshare);
+  BOOST_TEST(parsed.file->usb_filter == "-1,-1,-1,-1,0");
+  auto off = parse_connection_file("[virt-viewer]\ntype=spice\nhost=h\nport=1\nenable-usbredir=0\n", "off.vv");
+  BOOST_REQUIRE(off.file);
+  BOOST_TEST(off.file->enable_usbredir == std::optional<bool>(false));
+}
+
+BOOST_AUTO_TEST_CASE(a_usb_flag_that_is_not_a_boolean_is_named) {
+  auto error = error_of("[virt-viewer]\ntype=spice\nhost=h\nport=1\nenable-usb-autoshare=maybe\n");
+  BOOST_TEST(error.find("enable-usb-autoshare") != std::string::npos);
+}

@@ -13,6 +13,7 @@
 #include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/usb_autoshare.hpp"
+#include "actors/webdav_channel.hpp"
 #include "common/log.hpp"
 
 namespace vigil {
@@ -107,7 +108,8 @@ void supervise_listed_channels(session_actor* self) {
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
                      address.type == SPICE_CHANNEL_CURSOR ||
                      (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled) ||
-                     (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size());
+                     (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size()) ||
+                     (address.type == SPICE_CHANNEL_WEBDAV && !state.options.share.directory.empty());
     supervised += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -141,6 +143,15 @@ void supervise_listed_channels(session_actor* self) {
                   [&system, sink = state.options.audio, playback = state.options.playback](channel_spec spec) {
                     return spawn_playback_channel(system, std::move(spec), sink, playback);
                   });
+        break;
+      case SPICE_CHANNEL_WEBDAV:
+        if (state.options.share.directory.empty()) {
+          state.log->info("channel {} not connected: no folder shared (--share-dir)", label_of(address.type, address.id));
+          break;
+        }
+        supervise(self, address.type, address.id, [&system, folder = state.options.share](channel_spec spec) {
+          return spawn_webdav_channel(system, std::move(spec), folder);
+        });
         break;
       case SPICE_CHANNEL_USBREDIR:
         // One device per channel, in the order the server lists them.

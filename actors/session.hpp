@@ -40,6 +40,7 @@
 #include "actors/channels.hpp"
 #include "actors/main_agent.hpp"
 #include "actors/usbredir_channel.hpp"
+#include "actors/webdav_server.hpp"
 #include "common/supervision_settings.hpp"
 #include "protocol/channel_messages.hpp"
 
@@ -66,7 +67,8 @@ struct session_options {
   playback_options playback;
   audio_sink_options audio_sink;     // how the session supervisor makes the sink
   caf::actor audio;                  // the audio sink (session supervisor): outlives reconnects
-  usb_settings usb;                  // what goes over the usbredir channels (--usb-disk)
+  usb_settings usb;                  // what goes over the usbredir channels (--usb-disk, --usb-redirect)
+  shared_folder share;               // --share-dir: served over the webdav channel
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
   debug_faults debug;

@@ -16,6 +16,8 @@ packages=(
   libusbredirparser-dev libusbredirhost-dev libusb-1.0-0-dev
   # video streams: FFmpeg's decoders (H.264, VP8, VP9, H.265) and colour conversion
   libavcodec-dev libavutil-dev libswscale-dev
+  # folder sharing over the webdav channel
+  libphodav-3.0-dev
   # the USB test guest: the Debian kernel, busybox and the initramfs tools
   linux-image-amd64 busybox-static cpio xz-utils kmod
   # integration tests parse the client's JSON health snapshot

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "agent_device.hpp"
+#include "webdav_port.hpp"
 #include "agent_test_text.hpp"
 #include "event_loop.hpp"
 #include "input_devices.hpp"
@@ -48,6 +49,7 @@ struct options {
   int step_ms = 250;
   agent_options agent;
   std::string video_codecs;  // spice_server_set_video_codecs; "": spice-server's default
+  std::string webdav_socket;  // set: a webdav port whose guest side is this Unix socket
   int tone_hz = 0;  // 0: no playback channel
   int tone_volume = -1;
   int tone_mute = 0;
@@ -63,7 +65,7 @@ void print_usage(std::FILE* to) {
                "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "         [--mouse client|server] [--timestamps on|off]\n"
-               "         [--video-codecs LIST]\n"
+               "         [--video-codecs LIST] [--webdav-socket PATH]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -82,6 +84,7 @@ void print_usage(std::FILE* to) {
                "  --timestamps on  input lines end with t=SECONDS (CLOCK_MONOTONIC)\n"
                "  --video-codecs LIST  spice_server_set_video_codecs, e.g. gstreamer:h264 (encoders the\n"
                "                 server may use for streams, in order; default: spice-server's)\n"
+               "  --webdav-socket PATH  a webdav channel; the test plays spice-webdavd on this Unix socket\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -162,6 +165,8 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       ok = parse_int(value, 20, 20000, opts.tone_hz);
     else if (name == "--playback-volume")
       ok = parse_int(value, 0, 65535, opts.tone_volume);
+    else if (name == "--webdav-socket")
+      opts.webdav_socket = value;
     else if (name == "--playback-mute")
       ok = parse_int(value, 0, 1, opts.tone_mute);
     else if (name == "--mouse") {
@@ -248,6 +253,9 @@ int run(const options& opts) {
   std::optional<playback_tone> playback;
   if (opts.tone_hz != 0)
     playback.emplace(loop, tone);
+  std::optional<webdav_port> webdav;
+  if (!opts.webdav_socket.empty())
+    webdav.emplace(loop, opts.webdav_socket);
   server_owner owner{server};
   configure(server, opts);
   if (spice_server_init(server, loop.spice_core()) != 0) {
@@ -263,6 +271,8 @@ int run(const options& opts) {
     agent.attach(server);
   if (playback)
     playback->attach(server);
+  if (webdav)
+    webdav->attach(server);
   scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
                       opts.reference_dir);
   loop.on_channel_event = [&player](int event, const SpiceChannelEventInfo& info) {

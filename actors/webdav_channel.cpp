@@ -3,6 +3,7 @@
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
+#include <cstring>
 #include <memory>
 
 #include <caf/stateful_actor.hpp>
@@ -39,9 +40,15 @@ void on_webdav_message(webdav_actor* self, const protocol::frame& frame) {
       return;
     }
     case SPICE_MSG_PORT_INIT: {
+      // name_size, name (an offset to the bytes at the end), opened.
       protocol::byte_reader reader(frame.body, "PORT_INIT");
-      auto name = reader.counted_text("name_size", "name");
+      auto name_size = reader.u32("name_size");
+      auto name_offset = reader.u32("name");
       auto opened = reader.u8("opened");
+      std::string name;
+      if (!reader.failed() && reader.seek("name", name_offset))
+        if (auto text = reader.raw("name", name_size))
+          name.assign(reinterpret_cast<const char*>(text), strnlen(reinterpret_cast<const char*>(text), name_size));
       if (!reader.failed())
         log.info("port {} {}", name, opened ? "opened" : "closed");
       return;

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +20,8 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <libphodav/phodav.h>
+
+#include "protocol/http_requests.hpp"
 
 namespace vigil {
 
@@ -79,12 +82,14 @@ struct webdav_server::impl {
     GSource* reader = nullptr;
     GSource* writer = nullptr;
     protocol::bytes pending;  // for the server, not written yet
+    protocol::http_request_stream requests;  // every request head is checked before it is passed on
     impl* owner = nullptr;
   };
   // Thread-only state.
   std::map<std::int64_t, std::unique_ptr<connection>> connections;
   std::size_t in_flight = 0;
   bool reading_paused = false;
+  std::set<std::int64_t> refused;  // connections we closed; the guest's rest of them is dropped
 
   // Runs `task` on the server thread.
   void post(std::function<void()> task) {
@@ -242,23 +247,51 @@ struct webdav_server::impl {
     connections.erase(found);
   }
 
+  // Answers `status` on connection `id` and closes it.
+  void refuse(std::int64_t id, const char* status) {
+    drop(id);
+    refused.insert(id);
+    std::string response = std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    reply(id, protocol::bytes(response.begin(), response.end()));
+    reply(id, {});
+  }
+
+  bool allowed(const protocol::http_request_head& head) const {
+    return !head.path.empty() && webdav_path_confined(root_real, head.path) &&
+           (!head.destination_given || (!head.destination.empty() && webdav_path_confined(root_real, head.destination)));
+  }
+
   void to_server(std::int64_t id, protocol::bytes data) {
-    auto found = connections.find(id);
     if (data.empty()) {
       drop(id);  // the guest closed it
+      refused.erase(id);
       return;
     }
+    if (refused.count(id))
+      return;  // the rest of a refused request
+    auto found = connections.find(id);
     connection* conn = found != connections.end() ? found->second.get() : open(id);
     if (!conn) {
       reply(id, {});  // could not open: the guest sees it closed
       return;
     }
-    if (conn->pending.size() + data.size() > max_pending_to_server) {
+    std::vector<protocol::http_request_stream::piece> pieces;
+    auto error = conn->requests.feed(data.data(), data.size(), pieces);
+    for (auto& piece : pieces) {
+      if (piece.head && piece.head->chunked)
+        return refuse(id, "411 Length Required");
+      if (piece.head && !allowed(*piece.head))
+        return refuse(id, "403 Forbidden");
+      conn->pending.insert(conn->pending.end(), piece.data.begin(), piece.data.end());
+    }
+    if (error)
+      return refuse(id, "400 Bad Request");
+    if (conn->pending.size() > max_pending_to_server) {
       drop(id);
+      refused.insert(id);
       reply(id, {});
       return;
     }
-    conn->pending.insert(conn->pending.end(), data.begin(), data.end());
     flush(*conn);
   }
 };

@@ -8,10 +8,15 @@
 // unacknowledged (`ack`): past that the thread stops reading the server, so
 // a large GET cannot fill the channel's mailbox.
 //
-// Confinement: every request path, and a MOVE/COPY Destination, is decoded
-// and refused (403) if it has a `..` segment or resolves, through symlinks,
-// outside DIR; for a path that does not exist yet its deepest existing
-// ancestor is checked. Read-only is phodav's own read-only mode.
+// Confinement: every request head is found in the guest's byte stream
+// (protocol/http_requests.hpp) before the server sees any of it; its path,
+// and a MOVE/COPY Destination, is decoded and the request refused (403, the
+// connection closed) if it has a `..` segment or resolves, through
+// symlinks, outside DIR; for a path that does not exist yet its deepest
+// existing ancestor is checked. (phodav starts writing a PUT body from
+// libsoup's request-started signal, before any handler could refuse it, so
+// the check cannot live inside the server.) A libsoup early handler checks
+// the same again as a second line. Read-only is phodav's own mode.
 #pragma once
 
 #include <cstdint>

@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(usb_keys_enable_usbredir_autoshare_and_the_filter) {
   BOOST_TEST(parsed.file->usb_filter == "-1,-1,-1,-1,0");
   auto off = parse_connection_file("[virt-viewer]\ntype=spice\nhost=h\nport=1\nenable-usbredir=0\n", "off.vv");
   BOOST_REQUIRE(off.file);
-  BOOST_TEST(off.file->enable_usbredir == std::optional<bool>(false));
+  BOOST_TEST((off.file->enable_usbredir == std::optional<bool>(false)));
 }
 
 BOOST_AUTO_TEST_CASE(a_usb_flag_that_is_not_a_boolean_is_named) {

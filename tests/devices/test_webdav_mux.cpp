@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(large_data_is_cut_into_records_of_at_most_65535_bytes) {
 BOOST_AUTO_TEST_CASE(undrained_records_past_the_bound_are_an_error) {
   bytes body(1000, 1);
   auto wire = build_webdav_records(3, body.data(), body.size());
-  webdav_demux demux(2000);
+  webdav_demux demux(1500);
   BOOST_TEST(!demux.feed(wire.data(), wire.size()));
   auto error = demux.feed(wire.data(), wire.size());
   BOOST_REQUIRE(error);

@@ -1,6 +1,6 @@
 // The virtual USB disk end to end: real QEMU (qemu-xhci + a usb-redir device
-// on a spicevmc chardev) boots a real Linux guest (the installed Debian
-// kernel, a busybox initramfs from make-usb-guest-initramfs.sh); vigil
+// on a spicevmc chardev) boots the real Linux test guest (tests/guest: the
+// Debian kernel, busybox, the usb module group, workload usb-disk); vigil
 // --usb-disk plugs an image into it over the usbredir channel. The guest
 // reads a known 64 KiB payload from the disk, writes its SHA-256 back at
 // sector 2048 with fsync, and reports on the serial port. The image is then
@@ -15,9 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <openssl/sha.h>
 
-#include "child_process.hpp"
 #include "client_run.hpp"
-#include "qemu_server.hpp"
+#include "linux_guest.hpp"
 #include "temp_directory.hpp"
 #include "waiting.hpp"
 
@@ -73,11 +72,6 @@ struct guest_run {
 
 guest_run run_guest(bool read_only) {
   temp_directory work("usb-guest");
-  auto initrd = work.file("initrd.gz");
-  auto built = run_process({"bash", VIGIL_USB_GUEST_SCRIPT, initrd}, 120s);
-  BOOST_REQUIRE_MESSAGE(built.exit_code == 0, "initramfs build failed: " << built.stderr_text);
-  std::string kernel = built.stdout_text.substr(0, built.stdout_text.find('\n'));
-
   auto image = work.file("disk.img");
   {
     auto data = payload();
@@ -85,17 +79,16 @@ guest_run run_guest(bool read_only) {
     std::ofstream(image, std::ios::binary).write(reinterpret_cast<const char*>(data.data()),
                                                  static_cast<std::streamsize>(data.size()));
   }
-  auto config = plain_spice();
-  config.memory_mb = 256;
-  config.extra_args = {"-no-reboot", "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 quiet panic=-1",
-                       "-device", "qemu-xhci", "-chardev", "spicevmc,name=usbredir,id=ur1",
-                       "-device", "usb-redir,chardev=ur1"};
-  qemu_server server(config);
-  background_client client({"--headless", "--usb-disk", image + (read_only ? ",ro" : ""), plain_uri(server.port())});
+  linux_guest_options options;
+  options.workload = "usb-disk";
+  options.module_groups = {"usb"};
+  options.spice.extra_args = {"-device", "qemu-xhci", "-chardev", "spicevmc,name=usbredir,id=ur1",
+                              "-device", "usb-redir,chardev=ur1"};
+  linux_guest guest(options);
+  background_client client({"--headless", "--usb-disk", image + (read_only ? ",ro" : ""), plain_uri(guest.port())});
   guest_run run;
-  wait_until([&] { return server.serial_output().find("VIGIL-DONE") != std::string::npos || !server.is_running(); },
-             guest_deadline, 200ms);
-  run.serial = server.serial_output();
+  guest.wait_for("usb-disk write", linux_guest::boot_limit + guest_deadline);
+  run.serial = guest.describe();
   // The snapshot's channel part is the supervisor's latest heartbeat: wait
   // for one taken after the guest's reads.
   run.usb_snapshot = client.wait_for_snapshot(
@@ -115,9 +108,9 @@ BOOST_AUTO_TEST_CASE(guest_reads_the_virtual_disk_and_its_checksum_write_reaches
   auto run = run_guest(false);
   auto expected = sha256_hex(payload());
   BOOST_TEST_CONTEXT(run.context()) {
-    BOOST_TEST(run.serial.find("VIGIL-DISK 16384 0") != std::string::npos);
-    BOOST_TEST(run.serial.find("VIGIL-READ " + expected) != std::string::npos);
-    BOOST_TEST(run.serial.find("VIGIL-WRITE ok") != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk sectors=16384 ro=0") != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk read " + expected) != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk write ok") != std::string::npos);
     BOOST_REQUIRE_GE(run.image_after.size(), checksum_offset + 64);
     std::string written(run.image_after.begin() + checksum_offset, run.image_after.begin() + checksum_offset + 64);
     BOOST_TEST(written == expected);
@@ -134,9 +127,9 @@ BOOST_AUTO_TEST_CASE(guest_cannot_write_a_read_only_virtual_disk) {
   auto run = run_guest(true);
   auto expected = sha256_hex(payload());
   BOOST_TEST_CONTEXT(run.context()) {
-    BOOST_TEST(run.serial.find("VIGIL-DISK 16384 1") != std::string::npos);
-    BOOST_TEST(run.serial.find("VIGIL-READ " + expected) != std::string::npos);
-    BOOST_TEST(run.serial.find("VIGIL-WRITE failed") != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk sectors=16384 ro=1") != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk read " + expected) != std::string::npos);
+    BOOST_TEST(run.serial.find("usb-disk write failed") != std::string::npos);
     BOOST_REQUIRE_GE(run.image_after.size(), checksum_offset + 64);
     BOOST_TEST(std::all_of(run.image_after.begin() + payload_size, run.image_after.end(),
                            [](std::uint8_t byte) { return byte == 0; }));

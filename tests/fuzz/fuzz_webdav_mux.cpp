@@ -1,12 +1,18 @@
 // Fuzzes the webdav channel's record framing (protocol/webdav_mux.hpp).
 // Input: one byte of piece-size seed, then a guest's mux stream.
 // Checks: whole and in pieces give the same records; every record rebuilt
-// gives back its bytes; the buffered count never passes the bound.
+// gives back its bytes; the buffered count never passes the bound. Each
+// client's bytes also go through the request-head finder
+// (protocol/http_requests.hpp): what it passes on is exactly its input, up
+// to an error.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include <map>
+
+#include "protocol/http_requests.hpp"
 #include "protocol/webdav_mux.hpp"
 
 using namespace vigil::protocol;
@@ -50,6 +56,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rebuilt.insert(rebuilt.end(), again.begin(), again.end());
   }
   FUZZ_CHECK(rebuilt.size() + whole.buffered() == size);
+  std::map<std::int64_t, http_request_stream> streams;
+  std::map<std::int64_t, bytes> fed, passed;
+  std::map<std::int64_t, bool> failed;
+  for (const auto& record : whole_records) {
+    if (failed[record.client])
+      continue;
+    std::vector<http_request_stream::piece> pieces;
+    auto error = streams.emplace(record.client, http_request_stream(256)).first->second.feed(
+      record.data.data(), record.data.size(), pieces);
+    auto& in = fed[record.client];
+    in.insert(in.end(), record.data.begin(), record.data.end());
+    for (const auto& piece : pieces) {
+      auto& out = passed[record.client];
+      out.insert(out.end(), piece.data.begin(), piece.data.end());
+    }
+    failed[record.client] = error.has_value();
+  }
+  for (const auto& [client, out] : passed)
+    FUZZ_CHECK(out.size() <= fed[client].size() && std::equal(out.begin(), out.end(), fed[client].begin()));
   FUZZ_CHECK(std::equal(rebuilt.begin(), rebuilt.end(), data));
   return 0;
 }

@@ -10,9 +10,12 @@
 #   cursor set WxH hot=X,Y      the guest cursor program set its DRM cursor
 #   scroll done lines=N         scroll: N lines written
 #   failed: WHY                 something the test needs did not work
+#   usb-disk sectors=N ro=R     usb-disk: the redirected disk appeared as /dev/sda
+#   usb-disk read SHA256        ... the SHA-256 of its first 64 KiB
+#   usb-disk write ok|failed    ... writing that sum at sector 2048 with fsync
 #
 # Kernel arguments:
-#   vigil.workload=idle|draw|echo|scroll   (default idle)
+#   vigil.workload=idle|draw|echo|scroll|usb-disk   (default idle; usb-disk wants vigil.modules=usb)
 #   vigil.modules=agent,usb,tablet         module groups besides display
 #   vigil.cursor=1                         set a DRM cursor (bin/vigil-guest-cursor)
 #   vigil.scroll_lines=N                   scroll: stop after N lines (default: never)
@@ -110,6 +113,25 @@ case "$workload" in
       [ "$scroll_pause_ms" -gt 0 ] && usleep $((scroll_pause_ms * 1000))
     done
     say "scroll done lines=$line"
+    ;;
+  usb-disk)
+    tries=0
+    while [ ! -b /dev/sda ] && [ $tries -lt 1800 ]; do usleep 100000; tries=$((tries + 1)); done
+    if [ ! -b /dev/sda ]; then
+      say "failed: no redirected disk (/dev/sda)"
+    else
+      say "usb-disk sectors=$(cat /sys/block/sda/size) ro=$(cat /sys/block/sda/ro)"
+      sum=$(dd if=/dev/sda bs=512 count=128 2>/dev/null | sha256sum | cut -d' ' -f1)
+      say "usb-disk read $sum"
+      # usb-storage assumes a write-through cache; say write-back so the
+      # fsync below reaches the disk as SYNCHRONIZE CACHE.
+      for cache in /sys/class/scsi_disk/*/cache_type; do echo "temporary write back" > "$cache" 2>/dev/null; done
+      if echo "$sum" | dd of=/dev/sda bs=512 seek=2048 conv=fsync 2>/dev/null; then
+        say "usb-disk write ok"
+      else
+        say "usb-disk write failed"
+      fi
+    fi
     ;;
   idle) ;;
   *) say "failed: unknown workload $workload" ;;

@@ -11,6 +11,7 @@
 #include "protocol/display_preferences.hpp"
 #include "protocol/http_connect.hpp"
 #include "protocol/uri_parts.hpp"
+#include "ui/device_options.hpp"
 #include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/spice_uri.hpp"
@@ -136,6 +137,7 @@ struct option_values {
   std::string preferred_compression;
   std::string video_codecs;
   std::vector<std::string> debug_fault_specs;
+  device_option_values devices;
   CLI::Option* verbose = nullptr;
 };
 
@@ -213,6 +215,20 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
                   "Video codecs to offer, most preferred first, e.g. h264,vp9 (known: mjpeg, vp8, h264, vp9, h265; "
                   "default: every codec this build decodes, in the server's order)")
     ->type_name("LIST");
+  app->add_option("--usb-disk", v.devices.usb_disks,
+                  "Plug a virtual USB disk backed by the image FILE into the guest (FILE,ro: read-only); one per "
+                  "usbredir channel the server offers")
+    ->type_name("FILE[,ro]")
+    ->allow_extra_args(false);
+  app->add_option("--usb-redirect", v.devices.usb_redirects,
+                  "Redirect this machine's USB device VID:PID (hex) or BUS-ADDR (decimal, as lsusb shows them) to "
+                  "the guest; one per usbredir channel")
+    ->type_name("VID:PID|BUS-ADDR")
+    ->allow_extra_args(false);
+  app->add_option("--share-dir", v.devices.share_dir,
+                  "Share the folder DIR with the guest over the webdav channel (DIR,ro: read-only); the guest "
+                  "runs spice-webdavd")
+    ->type_name("DIR[,ro]");
   // Debug only, for the supervision tests: no group, so --help and the man
   // page do not list it. One value per --debug-fault, so a URI after it stays the positional.
   app->add_option("--debug-fault", v.debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
@@ -436,6 +452,9 @@ command_line_result parse_command_line(int argc, char** argv) {
   for (const auto& spec : v.debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);
+  if (auto problem = apply_device_options(v.devices, file ? &*file : nullptr, file_path == "-" ? "<stdin>" : file_path,
+                                          request.session))
+    return usage_error(*problem);
   request.dump_primary_path = v.dump_primary;
   request.fullscreen = v.fullscreen || v.kiosk || (file && file->fullscreen);
   request.window_title = !v.title.empty() ? v.title : file ? file->title : std::string();

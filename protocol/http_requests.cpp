@@ -122,7 +122,11 @@ std::optional<parse_error> http_request_stream::feed(const std::uint8_t* data, s
     auto n = head_.size();
     bool complete = n >= 4 && head_[n - 4] == '\r' && head_[n - 3] == '\n' && head_[n - 2] == '\r' && head_[n - 1] == '\n';
     if (n == 2 && head_[0] == '\r' && head_[1] == '\n') {
-      head_.clear();  // a stray CRLF between requests (RFC 9112 2.2)
+      // A stray CRLF between requests (RFC 9112 2.2): passed on, not a head.
+      if (out.empty() || out.back().head)
+        out.push_back(piece{});
+      out.back().data.insert(out.back().data.end(), head_.begin(), head_.end());
+      head_.clear();
       continue;
     }
     if (!complete) {

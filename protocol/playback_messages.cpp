@@ -1,7 +1,5 @@
 #include "protocol/playback_messages.hpp"
 
-#include <spice/enums.h>
-
 #include <string>
 
 #include "protocol/byte_reader.hpp"
@@ -46,38 +44,17 @@ result<playback_start> parse_playback_start(const bytes& body) {
   start.format = reader.u16("format");
   start.frequency = reader.u32("frequency");
   start.time = reader.u32("time");
-  if (!reader.failed() && start.format != SPICE_AUDIO_FMT_S16)
-    reader.fail("field format is " + std::to_string(start.format) + ", only S16 (" +
-                std::to_string(SPICE_AUDIO_FMT_S16) + ") exists");
-  if (!reader.failed() && (start.channels == 0 || start.channels > 8))
-    reader.fail("field channels is " + std::to_string(start.channels) + ", expected 1 to 8");
-  if (!reader.failed() && (start.frequency == 0 || start.frequency > 192000))
-    reader.fail("field frequency is " + std::to_string(start.frequency) + " Hz, expected 1 to 192000");
+  check_audio_start(reader, start.channels, start.format, start.frequency, 8);
   if (reader.failed())
     return reader.error();
   return start;
 }
 
 result<playback_volume> parse_playback_volume(const bytes& body) {
-  byte_reader reader(body, "PLAYBACK_VOLUME");
-  playback_volume volume;
-  const std::uint8_t count = reader.u8("nchannels");
-  if (reader.fits("nchannels", count, 2))
-    for (std::uint8_t i = 0; i < count; ++i)
-      volume.volume.push_back(reader.u16("volume"));
-  if (reader.failed())
-    return reader.error();
-  return volume;
+  return parse_audio_volume(body, "PLAYBACK_VOLUME");
 }
 
-result<playback_mute> parse_playback_mute(const bytes& body) {
-  byte_reader reader(body, "PLAYBACK_MUTE");
-  playback_mute mute;
-  mute.mute = reader.u8("mute") != 0;
-  if (reader.failed())
-    return reader.error();
-  return mute;
-}
+result<playback_mute> parse_playback_mute(const bytes& body) { return parse_audio_mute(body, "PLAYBACK_MUTE"); }
 
 result<playback_latency> parse_playback_latency(const bytes& body) {
   byte_reader reader(body, "PLAYBACK_LATENCY");
@@ -86,16 +63,6 @@ result<playback_latency> parse_playback_latency(const bytes& body) {
   if (reader.failed())
     return reader.error();
   return latency;
-}
-
-const char* audio_mode_name(std::uint16_t mode) {
-  switch (mode) {
-    case SPICE_AUDIO_DATA_MODE_INVALID: return "invalid";
-    case SPICE_AUDIO_DATA_MODE_RAW: return "raw";
-    case 2: return "celt";  // SPICE_AUDIO_DATA_MODE_CELT_0_5_1, deprecated in the headers
-    case SPICE_AUDIO_DATA_MODE_OPUS: return "opus";
-    default: return "unknown";
-  }
 }
 
 }  // namespace vigil::protocol

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "protocol/audio_messages.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
@@ -31,14 +32,9 @@ struct playback_start {
   std::uint32_t frequency = 0;
   std::uint32_t time = 0;
 };
-// SPICE_MSG_PLAYBACK_VOLUME {u8 nchannels, u16 volume[nchannels]}: 0..65535 per channel.
-struct playback_volume {
-  std::vector<std::uint16_t> volume;
-};
-// SPICE_MSG_PLAYBACK_MUTE {u8 mute}
-struct playback_mute {
-  bool mute = false;
-};
+// SPICE_MSG_PLAYBACK_VOLUME and _MUTE: protocol/audio_messages.hpp.
+using playback_volume = audio_volume;
+using playback_mute = audio_mute;
 // SPICE_MSG_PLAYBACK_LATENCY {u32 latency_ms}: the delay the server wants the
 // client to keep (spice-server sends it when a video stream needs audio to wait).
 struct playback_latency {
@@ -53,7 +49,5 @@ result<playback_start> parse_playback_start(const bytes& body);
 result<playback_volume> parse_playback_volume(const bytes& body);
 result<playback_mute> parse_playback_mute(const bytes& body);
 result<playback_latency> parse_playback_latency(const bytes& body);
-
-const char* audio_mode_name(std::uint16_t mode);  // "raw", "opus", "celt", "invalid", "unknown"
 
 }  // namespace vigil::protocol

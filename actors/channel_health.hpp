@@ -100,6 +100,7 @@ struct playback_health {
 struct video_timing_health {
   bool clock_synced = false;          // main's INIT gave the server's mm_time
   std::uint64_t frames = 0;           // STREAM_DATA frames timed
+  std::uint64_t frames_drawn = 0;     // decoded and drawn (the display pipeline's count)
   std::uint64_t late_frames = 0;      // arrived after their mm_time (still shown)
   std::int32_t last_frame_delay_ms = 0;
   std::int32_t min_frame_delay_ms = 0;

@@ -403,6 +403,8 @@ void add_display_health(display_actor* self, channel_health& health) {
   health.errors.insert(health.errors.end(), state.errors.begin(), state.errors.end());
   health.video = state.video;
   health.video_streams = state.streams->health(monotonic_ms());
+  if (health.video)
+    health.video->frames_drawn = state.pipeline->counters().stream_frames;
   if (state.error_count > state.errors.size())
     health.errors.push_back(std::to_string(state.error_count - state.errors.size()) + " more display errors");
 }

@@ -91,6 +91,7 @@ nlohmann::json channel_json(const channel_health& channel) {
     out["video"] = {
       {"clock_synced", video.clock_synced},
       {"frames", video.frames},
+      {"frames_drawn", video.frames_drawn},
       {"late_frames", video.late_frames},
       {"last_frame_delay_ms", video.last_frame_delay_ms},
       {"min_frame_delay_ms", video.min_frame_delay_ms},

@@ -81,8 +81,8 @@ std::string client_run::context() const {
 }
 
 const nlohmann::json* client_run::channel(const std::string& name, int id) const {
-  if (!snapshot || !snapshot->contains("channels") || !(*snapshot)["channels"].is_array()) return nullptr;
-  for (const auto& entry : (*snapshot)["channels"]) {
+  if (!snapshot || !snapshot->contains("channels") || !snapshot->at("channels").is_array()) return nullptr;
+  for (const auto& entry : snapshot->at("channels")) {
     if (entry.value("channel", "") == name && entry.value("id", -1) == id) return &entry;
   }
   return nullptr;
@@ -118,9 +118,17 @@ bool background_client::wait_for_log(const std::string& needle, std::chrono::mil
 }
 
 client_run background_client::finish(std::chrono::milliseconds limit) {
+  const bool timed_out = !process_->wait_for_exit(limit);
+  auto run = results();
+  run.process.timed_out = timed_out;
+  return run;
+}
+
+client_run background_client::stop() { return results(); }
+
+client_run background_client::results() {
   client_run run;
   run.command = command_;
-  run.process.timed_out = !process_->wait_for_exit(limit);
   process_->stop();
   run.process.exit_code = process_->exit_code();
   run.process.term_signal = process_->term_signal();
@@ -149,6 +157,30 @@ std::optional<nlohmann::json> background_client::snapshot_now(std::chrono::milli
   if (parsed.is_discarded())
     return std::nullopt;
   return parsed;
+}
+
+const nlohmann::json* snapshot_channel(const nlohmann::json& snapshot, const std::string& name) {
+  const auto channels = snapshot.find("channels");  // by reference: the result points into it
+  if (channels == snapshot.end() || !channels->is_array()) return nullptr;
+  for (const auto& channel : *channels)
+    if (channel.value("channel", "") == name && channel.value("id", -1) == 0) return &channel;
+  return nullptr;
+}
+
+bool display_quiet(const nlohmann::json& snapshot, std::chrono::milliseconds quiet) {
+  const nlohmann::json* display = snapshot_channel(snapshot, "display");
+  return display && display->value("state", "") == "up" && display->value("messages_in", 0) > 0 &&
+         display->value("last_activity_age_ms", 0) >= quiet.count();
+}
+
+void wait_until_display_quiet(background_client& client, std::chrono::milliseconds limit) {
+  constexpr std::chrono::milliseconds two_heartbeats{2000};
+  const auto last =
+    client.wait_for_snapshot([&](const nlohmann::json& s) { return display_quiet(s, two_heartbeats); }, limit);
+  const nlohmann::json* display = last ? snapshot_channel(*last, "display") : nullptr;
+  BOOST_TEST_REQUIRE((last && display_quiet(*last, two_heartbeats)),
+                     "the display channel never went quiet; last: " << (display ? display->dump() : "no snapshot")
+                                                                    << "\nclient log:\n" << client.log());
 }
 
 std::string plain_uri(std::uint16_t port) { return "spice://127.0.0.1:" + std::to_string(port); }

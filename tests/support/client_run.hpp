@@ -62,9 +62,12 @@ public:
   // seen (check the condition again for the failure message).
   template <class Condition>
   std::optional<nlohmann::json> wait_for_snapshot(Condition condition, std::chrono::milliseconds limit);
-  // Waits up to `limit` for the client to exit by itself (then SIGTERM) and
-  // reads its results.
+  // Waits up to `limit` for the client to exit by itself (then SIGTERM,
+  // recorded as a timeout) and reads its results.
   client_run finish(std::chrono::milliseconds limit);
+  // Ends the client now (SIGTERM: it writes its dumps and final snapshot and
+  // exits 0, "interrupted by signal") and reads its results.
+  client_run stop();
 
 private:
   temp_directory work_;
@@ -72,6 +75,8 @@ private:
   std::chrono::steady_clock::time_point started_;
   std::unique_ptr<background_process> process_;
   std::size_t snapshots_requested_ = 0;
+
+  client_run results();
 };
 
 template <class Condition>
@@ -86,6 +91,16 @@ std::optional<nlohmann::json> background_client::wait_for_snapshot(Condition con
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
 }
+
+// The snapshot's channel entry `name` (id 0), or nullptr.
+const nlohmann::json* snapshot_channel(const nlohmann::json& snapshot, const std::string& name);
+// The display channel is up and has had no message from the server for
+// `quiet` when the snapshot's health was taken: what the server drew has
+// arrived. (A snapshot reports health as of the last heartbeat.)
+bool display_quiet(const nlohmann::json& snapshot, std::chrono::milliseconds quiet);
+// Waits until the client's display channel is quiet for two heartbeat
+// periods (2 s); fails the test with the last snapshot otherwise.
+void wait_until_display_quiet(background_client& client, std::chrono::milliseconds limit);
 
 std::string plain_uri(std::uint16_t port);               // spice://127.0.0.1:P
 std::string tls_uri(std::uint16_t tls_port);             // spice+tls://127.0.0.1:T

@@ -1,5 +1,7 @@
 #include "scene_server.hpp"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -61,7 +63,18 @@ bool scene_server::start(const std::vector<std::string>& options) {
   return false;
 }
 
+void scene_server::pause() {
+  if (process_ && process_->is_running())
+    ::kill(process_->pid(), SIGSTOP);
+}
+
+void scene_server::resume() {
+  if (process_ && process_->is_running())
+    ::kill(process_->pid(), SIGCONT);
+}
+
 void scene_server::stop() {
+  resume();  // a stopped process would not see SIGTERM
   if (process_)
     process_->stop();
 }

@@ -41,6 +41,11 @@ public:
   std::string wait_for_line(const std::string& prefix, std::chrono::milliseconds limit,
                             std::size_t count = 1) const;
 
+  // SIGSTOP / SIGCONT: a frozen server sends nothing more (what it sent is
+  // still on its way), holding its connections open.
+  void pause();
+  void resume();
+
   // The server goes away (SIGTERM) and later comes back on the same ports,
   // with `options` (a new run, a new output).
   void stop();

@@ -532,7 +532,7 @@ BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_s
   };
   auto reported = client.wait_for_snapshot(monitors_config_reported, event_limit);
   BOOST_TEST_REQUIRE((reported && monitors_config_reported(*reported)), client.log());
-  auto run = client.finish(0ms);  // SIGTERM: the client writes its dump and screenshot as it ends
+  auto run = client.stop();  // SIGTERM: the client writes its dump and screenshot as it ends
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
   auto [width, height] = ppm_size(dump);
   auto shot_size = run_process({"identify", "-format", "%wx%h", shot}, 20s).stdout_text;

@@ -6,6 +6,7 @@
 // X property, a screen grab) with a generous deadline, never a fixed sleep.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "client_run.hpp"
+#include "content.hpp"
 #include "scene_server.hpp"
 #include "temp_directory.hpp"
 #include "waiting.hpp"
@@ -275,21 +277,66 @@ BOOST_AUTO_TEST_CASE(typing_and_clicking_in_the_window_reach_the_server_in_order
              boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots) {
+// The cursor scene's MONO cursor as X must show it (AND/XOR masks:
+// transparent outside, a black frame, white inside).
+std::vector<std::uint32_t> mono_cursor_argb() {
+  const auto masks = vigil::test_server::mono_cursor_masks();
+  constexpr int size = vigil::test_server::cursor_size, row_bytes = size / 8;
+  std::vector<std::uint32_t> argb;
+  for (int y = 0; y < size; ++y)
+    for (int x = 0; x < size; ++x) {
+      const auto bit = static_cast<std::uint8_t>(0x80 >> (x % 8));
+      const bool and_bit = masks[y * row_bytes + x / 8] & bit;
+      const bool xor_bit = masks[row_bytes * size + y * row_bytes + x / 8] & bit;
+      argb.push_back(and_bit ? 0u : xor_bit ? 0xffffffffu : 0xff000000u);
+    }
+  return argb;
+}
+
+// The scene sets a 32x32 ALPHA cursor with hot spot (5,7), moves it, then a
+// 32x32 MONO one with (4,4): with the pointer over the window, X shows each
+// (XFixesGetCursorImage; every cursor X showed is recorded): size, hot spot,
+// shape, and the exact pixels. Two known failures, counted by
+// expected_failures, both SFML 2.5's X11 cursors (sf::Cursor): they are
+// monochrome (the ALPHA cursor's red and translucent blue arrive white), and
+// its bitmap packing turns black pixels at x = 8, 16, 24 white (12 pixels of
+// the MONO cursor's frame; SFML alone shows the same). Vigil hands SFML the
+// right pixels. When the window makes its X cursors itself (Xcursor), this
+// test fails until the decorator goes.
+BOOST_AUTO_TEST_CASE(guest_cursors_become_the_local_cursor_with_their_hot_spots,
+                     *boost::unit_test::expected_failures(2)) {
+  constexpr int size = vigil::test_server::cursor_size;
   temp_directory work("vigil-viewer-cursor");
   virtual_display display(work);
-  scene_server server({"--scene", "cursor"});
-  background_client client({"-v", "--duration", "600", plain_uri(server.port())});
-  // The scene sets a 32x32 ALPHA cursor with hot spot (5,7), then a 32x32 MONO one with (4,4).
-  BOOST_REQUIRE_MESSAGE(client.wait_for_log("[viewer] cursor 32x32 hot spot (4,4)", connect_limit), client.log());
-  const auto log = client.log();
-  auto alpha = log.find("[viewer] cursor 32x32 hot spot (5,7)");
-  auto mono = log.find("[viewer] cursor 32x32 hot spot (4,4)");
-  std::printf("cursor scene: window took the ALPHA cursor: %s, then the MONO cursor: %s\n",
-              alpha != std::string::npos ? "yes" : "no", mono != std::string::npos ? "yes" : "no");
-  BOOST_TEST(alpha != std::string::npos);
-  BOOST_TEST(mono != std::string::npos);
-  BOOST_TEST(alpha < mono);
+  scene_server server({"--scene", "cursor", "--step-ms", "1000"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  xdotool({"mousemove", "--window", vigil_window_id(), "512", "384"});
+  std::vector<x_cursor_image> shown;  // every cursor X showed, in order
+  const auto is_mono = [](const x_cursor_image& c) { return c.width == 32 && c.hot_x == 4 && c.hot_y == 4; };
+  wait_until(
+    [&] {
+      auto cursor = current_x_cursor();
+      if (cursor && (shown.empty() || shown.back().serial != cursor->serial))
+        shown.push_back(*cursor);
+      return !shown.empty() && is_mono(shown.back());
+    },
+    connect_limit, 20ms);
+  std::string sequence;
+  for (const auto& cursor : shown)
+    sequence += cursor.describe() + "; ";
+  std::printf("cursor scene: X showed %s\n", sequence.c_str());
+  auto alpha = std::find_if(shown.begin(), shown.end(), [](const x_cursor_image& c) { return c.hot_x == 5 && c.hot_y == 7; });
+  BOOST_TEST_REQUIRE((alpha != shown.end()), "X never showed the ALPHA cursor: " << sequence << client.log());
+  BOOST_TEST_REQUIRE(is_mono(shown.back()), "X never showed the MONO cursor: " << sequence << client.log());
+  const auto alpha_match = compare_cursor(*alpha, vigil::test_server::alpha_cursor_pixels(), size, size);
+  const auto mono_match = compare_cursor(shown.back(), mono_cursor_argb(), size, size);
+  std::printf("ALPHA cursor: %s\nMONO cursor: %s\n", alpha_match.describe().c_str(), mono_match.describe().c_str());
+  BOOST_TEST(alpha_match.same_size);
+  BOOST_TEST(alpha_match.shape_mismatches == 0u, alpha_match.describe());
+  BOOST_TEST(mono_match.same_size);
+  BOOST_TEST(mono_match.shape_mismatches == 0u, mono_match.describe());
+  BOOST_TEST(mono_match.colour_mismatches == 0u, mono_match.describe());    // expected failure 1
+  BOOST_TEST(alpha_match.colour_mismatches == 0u, alpha_match.describe());  // expected failure 2
 }
 
 BOOST_AUTO_TEST_CASE(in_server_mouse_mode_a_click_grabs_the_pointer_and_shift_f12_releases_it) {

@@ -179,9 +179,25 @@ BOOST_AUTO_TEST_CASE(a_file_url_names_the_connection_file, *boost::unit_test::la
   BOOST_TEST(remote.process.stderr_text.find("names no local file") != std::string::npos, remote.context());
 }
 
+// `vigil -` reads the connection file from standard input, as remote-viewer
+// does when a browser hands it a console file: a complete TLS + password file
+// on stdin connects every channel over TLS; an empty stdin is a usage error
+// naming <stdin>.
 BOOST_AUTO_TEST_CASE(dash_reads_the_file_from_standard_input, *boost::unit_test::label("server")) {
-  // run_vigil gives the child /dev/null as stdin: an empty file.
-  const client_run run = run_vigil({"--headless", "-"}, 15s);
-  BOOST_TEST(run.exit_code() == exit_codes::usage_error, run.context());
-  BOOST_TEST(run.process.stderr_text.find("<stdin>: no [virt-viewer] section") != std::string::npos, run.context());
+  test_pki pki;
+  const auto server = tls_password_server(pki);
+  temp_directory directory("vv-stdin");
+  const std::string path = directory.file("console.vv");
+  write_text_file(path, vv_file(pki, *server, server_password, "delete-this-file=1\n"));
+  const client_run run =
+    run_vigil({"--headless", "--duration", std::to_string(duration_s), "-"}, run_timeout, path);
+  BOOST_TEST_MESSAGE(run.context());
+  check_session_stayed_up(run, duration_s, {"main", "display", "inputs", "cursor"});
+  check_all_channels_tls(run, true);
+  check_password_never_shown(run);
+  BOOST_TEST(std::filesystem::exists(path), "delete-this-file does not apply to standard input");
+
+  const client_run empty = run_vigil({"--headless", "-"}, run_timeout);  // stdin: /dev/null
+  BOOST_TEST(empty.exit_code() == exit_codes::usage_error, empty.context());
+  BOOST_TEST(empty.process.stderr_text.find("<stdin>: no [virt-viewer] section") != std::string::npos, empty.context());
 }

@@ -48,7 +48,8 @@ private:
 // fork + exec with the given descriptors as stdout/stderr. exec failures come
 // back through a close-on-exec pipe so the caller gets a clear exception rather
 // than a mysterious exit code 127.
-pid_t spawn_child(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd) {
+pid_t spawn_child(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd,
+                  const std::string& stdin_path = "/dev/null") {
   if (argv.empty()) throw std::runtime_error("spawn_child: empty argv");
   std::vector<char*> c_argv;
   for (const auto& argument : argv) c_argv.push_back(const_cast<char*>(argument.c_str()));
@@ -62,8 +63,9 @@ pid_t spawn_child(const std::vector<std::string>& argv, int stdout_fd, int stder
     // Only async-signal-safe calls from here to exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
-    const int dev_null = ::open("/dev/null", O_RDONLY);
-    if (dev_null >= 0) ::dup2(dev_null, STDIN_FILENO);
+    const int input = ::open(stdin_path.c_str(), O_RDONLY);
+    if (input < 0) ::_exit(126);
+    ::dup2(input, STDIN_FILENO);
     ::dup2(stdout_fd, STDOUT_FILENO);
     ::dup2(stderr_fd, STDERR_FILENO);
     ::execvp(c_argv[0], c_argv.data());
@@ -122,11 +124,11 @@ std::string process_result::describe() const {
 }
 
 process_result run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                           std::chrono::milliseconds kill_grace) {
+                           std::chrono::milliseconds kill_grace, const std::string& stdin_path) {
   pipe_pair stdout_pipe;
   pipe_pair stderr_pipe;
   const auto started = clock_type::now();
-  const pid_t pid = spawn_child(argv, stdout_pipe.write_end(), stderr_pipe.write_end());
+  const pid_t pid = spawn_child(argv, stdout_pipe.write_end(), stderr_pipe.write_end(), stdin_path);
   stdout_pipe.close_write();
   stderr_pipe.close_write();
   ::fcntl(stdout_pipe.read_end(), F_SETFL, O_NONBLOCK);

@@ -26,11 +26,13 @@ struct process_result {
   std::string describe() const;
 };
 
-// Runs argv[0] (looked up in PATH) with stdin from /dev/null, capturing stdout
-// and stderr. When `timeout` passes, sends SIGTERM, then SIGKILL if the child is
-// still there after `kill_grace`. Throws std::runtime_error if it cannot start.
+// Runs argv[0] (looked up in PATH) with stdin from `stdin_path`, capturing
+// stdout and stderr. When `timeout` passes, sends SIGTERM, then SIGKILL if the
+// child is still there after `kill_grace`. Throws std::runtime_error if it
+// cannot start.
 process_result run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                           std::chrono::milliseconds kill_grace = std::chrono::seconds(3));
+                           std::chrono::milliseconds kill_grace = std::chrono::seconds(3),
+                           const std::string& stdin_path = "/dev/null");
 
 // A child that runs until stop() or destruction, its stdout and stderr going to
 // a log file so a chatty child never blocks on a full pipe.

@@ -94,10 +94,11 @@ std::string vigil_binary() {
   return VIGIL_CLIENT_BINARY;
 }
 
-client_run run_vigil(const std::vector<std::string>& arguments, std::chrono::seconds timeout) {
+client_run run_vigil(const std::vector<std::string>& arguments, std::chrono::seconds timeout,
+                     const std::string& stdin_path) {
   client_run run;
   run.command = client_command(arguments);
-  run.process = run_process(run.command, timeout);
+  run.process = run_process(run.command, timeout, std::chrono::seconds(3), stdin_path);
   parse_snapshot(run);
   return run;
 }

@@ -41,8 +41,10 @@ struct client_run {
 // The client under test: $VIGIL_BINARY if set, else the path CMake compiled in.
 std::string vigil_binary();
 
-// Runs `vigil arguments...` to its end; kills it (and records timed_out) after `timeout`.
-client_run run_vigil(const std::vector<std::string>& arguments, std::chrono::seconds timeout);
+// Runs `vigil arguments...` to its end, its stdin from `stdin_path`; kills it
+// (and records timed_out) after `timeout`.
+client_run run_vigil(const std::vector<std::string>& arguments, std::chrono::seconds timeout,
+                     const std::string& stdin_path = "/dev/null");
 
 // The client running while the test acts (kills a server, types, grabs the
 // screen); stopped (SIGTERM, then SIGKILL) when the object goes away.

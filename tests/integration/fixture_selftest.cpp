@@ -95,10 +95,19 @@ BOOST_AUTO_TEST_CASE(plain_qemu_listens_and_leaves_nothing_behind, *boost::unit_
   BOOST_TEST(!loopback_port_accepts_connections(port));
 }
 
-BOOST_AUTO_TEST_CASE(password_qemu_listens, *boost::unit_test::label("qemu")) {
+// The password fixture really wants the password: a bare link with a wrong
+// or empty ticket is refused, the right one accepted (and a plain QEMU takes
+// any ticket, so the refusal comes from the password, not from the probe).
+BOOST_AUTO_TEST_CASE(password_qemu_listens_and_requires_its_password, *boost::unit_test::label("qemu")) {
   qemu_server server(password_spice("vigil-test-secret"));
-  BOOST_TEST(loopback_port_accepts_connections(server.port()));
+  BOOST_TEST_REQUIRE(loopback_port_accepts_connections(server.port()));
+  BOOST_TEST(spice_ticket_result(server.port(), "wrong-secret") == SPICE_LINK_ERR_PERMISSION_DENIED, server.output());
+  BOOST_TEST(spice_ticket_result(server.port(), "") == SPICE_LINK_ERR_PERMISSION_DENIED, server.output());
+  BOOST_TEST(spice_ticket_result(server.port(), "vigil-test-secret") == SPICE_LINK_ERR_OK, server.output());
   BOOST_TEST(server.is_running(), server.output());
+
+  qemu_server plain(plain_spice());
+  BOOST_TEST(spice_ticket_result(plain.port(), "wrong-secret") == SPICE_LINK_ERR_OK, plain.output());
 }
 
 BOOST_AUTO_TEST_CASE(tls_qemu_presents_the_test_certificate, *boost::unit_test::label("qemu")) {

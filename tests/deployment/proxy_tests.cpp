@@ -10,6 +10,7 @@
 #include "temp_directory.hpp"
 #include "test_pki.hpp"
 #include "client_run.hpp"
+#include "waiting.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -59,12 +60,7 @@ public:
   // 5 s for its log to catch up (it writes after relaying).
   std::size_t count_connects(const std::string& wanted, std::size_t expected) const {
     std::size_t found = 0;
-    for (auto until = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < until;
-         std::this_thread::sleep_for(50ms)) {
-      found = count_equal(connects(), wanted);
-      if (found >= expected)
-        break;
-    }
+    wait_until([&] { return (found = count_equal(connects(), wanted)) >= expected; }, 5s);
     return found;
   }
   // The CONNECT request lines tinyproxy logged.

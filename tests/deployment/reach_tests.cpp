@@ -8,6 +8,7 @@
 #include "qmp_client.hpp"
 #include "temp_directory.hpp"
 #include "client_run.hpp"
+#include "waiting.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -24,12 +25,9 @@ constexpr auto run_timeout = 60s;
 
 // Polls QMP query-spice until `count` channels are connected, or `limit` passes.
 bool wait_for_spice_channels(qmp_client& qmp, std::size_t count, std::chrono::seconds limit) {
-  for (auto until = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < until;
-       std::this_thread::sleep_for(100ms)) {
-    if (qmp.execute("query-spice").value("channels", nlohmann::json::array()).size() >= count)
-      return true;
-  }
-  return false;
+  return wait_until(
+    [&] { return qmp.execute("query-spice").value("channels", nlohmann::json::array()).size() >= count; }, limit,
+    100ms);
 }
 
 }  // namespace

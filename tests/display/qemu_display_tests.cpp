@@ -2,14 +2,12 @@
 // screen ("No bootable device." and a blinking cursor).
 #include <boost/test/unit_test.hpp>
 
-#include <thread>
-
 #include "qemu_server.hpp"
 #include "ppm_image.hpp"
 #include "temp_directory.hpp"
 #include "client_run.hpp"
+#include "waiting.hpp"
 
-using namespace vigil::test_support;
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
 
@@ -33,19 +31,24 @@ BOOST_AUTO_TEST_CASE(seabios_screen_equals_qemu_screendump) {
 
   std::optional<image_comparison> best;
   std::optional<ppm_image> best_reference;
-  for (int shot = 0; shot < 12 && !(best && best->mismatched_pixels == 0); ++shot) {
-    const std::string path = directory.file("qemu-" + std::to_string(shot) + ".ppm");
-    const std::string problem = qemu.screendump(path);
-    BOOST_TEST_REQUIRE(problem.empty(), problem << "\nQEMU output:\n" << qemu.output());
-    auto reference = read_ppm(path, error);
-    BOOST_TEST_REQUIRE(reference.has_value(), error);
-    const image_comparison comparison = compare(*reference, *picture);
-    if (!best || (comparison.same_size && comparison.mismatched_pixels < best->mismatched_pixels)) {
-      best = comparison;
-      best_reference = std::move(reference);
-    }
-    std::this_thread::sleep_for(100ms);
-  }
+  // QEMU's screendumps until one equals the client's picture (a blink state),
+  // for up to 5 s (the cursor blinks about every 0.25 s).
+  int shot = 0;
+  wait_until(
+    [&] {
+      const std::string path = directory.file("qemu-" + std::to_string(shot++) + ".ppm");
+      const std::string problem = qemu.screendump(path);
+      BOOST_TEST_REQUIRE(problem.empty(), problem << "\nQEMU output:\n" << qemu.output());
+      auto reference = read_ppm(path, error);
+      BOOST_TEST_REQUIRE(reference.has_value(), error);
+      const image_comparison comparison = compare(*reference, *picture);
+      if (!best || (comparison.same_size && comparison.mismatched_pixels < best->mismatched_pixels)) {
+        best = comparison;
+        best_reference = std::move(reference);
+      }
+      return best->same_size && best->mismatched_pixels == 0;
+    },
+    5s, 100ms);
   BOOST_TEST_MESSAGE("closest QEMU screendump: " << best->describe(*best_reference));
   BOOST_TEST(best->same_size, best->describe(*best_reference));
   BOOST_TEST(best->mismatched_pixels == 0u, best->describe(*best_reference));

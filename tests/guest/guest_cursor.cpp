@@ -61,7 +61,7 @@ int main() {
   // host) for an active CRTC.
   std::uint32_t crtc = 0;
   for (int attempt = 0; attempt < 3000 && !(crtc = active_crtc(fd)); ++attempt)
-    usleep(50000);
+    usleep(50000);  // sleep-ok: inside the guest, polling with a bound
   if (!crtc)
     return fail("no active CRTC");
 

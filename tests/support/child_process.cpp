@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "waiting.hpp"
+
 namespace vigil::test_support {
 namespace {
 
@@ -231,11 +233,7 @@ bool background_process::is_running() {
 void background_process::stop(std::chrono::milliseconds grace) {
   if (!is_running()) return;
   ::kill(pid_, SIGTERM);
-  const auto deadline = clock_type::now() + grace;
-  while (clock_type::now() < deadline) {
-    if (!is_running()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (wait_until([&] { return !is_running(); }, grace, std::chrono::milliseconds(20))) return;
   ::kill(pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -244,12 +242,7 @@ void background_process::stop(std::chrono::milliseconds grace) {
 }
 
 bool background_process::wait_for_exit(std::chrono::milliseconds limit) {
-  const auto deadline = clock_type::now() + limit;
-  while (is_running()) {
-    if (clock_type::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+  return wait_until([&] { return !is_running(); }, limit, std::chrono::milliseconds(20));
 }
 
 std::optional<int> background_process::exit_code() {

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <sstream>
 
 #include "waiting.hpp"
@@ -224,6 +225,16 @@ std::optional<double> log_line_time(const std::string& line) {
   if (line.size() < 23 || std::sscanf(line.c_str() + 11, "%d:%d:%lf", &hours, &minutes, &seconds) != 3)
     return std::nullopt;
   return hours * 3600.0 + minutes * 60.0 + seconds;
+}
+
+double wall_time_of_day() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t whole = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&whole, &local);
+  const double fraction =
+    std::chrono::duration<double>(now - std::chrono::system_clock::from_time_t(whole)).count();
+  return local.tm_hour * 3600.0 + local.tm_min * 60.0 + local.tm_sec + fraction;
 }
 
 std::string joined(const std::vector<std::string>& lines) {

@@ -18,6 +18,7 @@
 
 #include "child_process.hpp"
 #include "temp_directory.hpp"
+#include "waiting.hpp"
 #include "ui/exit_codes.hpp"
 
 namespace vigil::test_support {
@@ -84,14 +85,14 @@ private:
 template <class Condition>
 std::optional<nlohmann::json> background_client::wait_for_snapshot(Condition condition,
                                                                    std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
   std::optional<nlohmann::json> last;
-  for (;;) {
-    last = snapshot_now();
-    if ((last && condition(*last)) || std::chrono::steady_clock::now() >= deadline || !is_running())
-      return last;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  wait_until(
+    [&] {
+      last = snapshot_now();
+      return (last && condition(*last)) || !is_running();
+    },
+    limit, std::chrono::milliseconds(200));
+  return last;
 }
 
 // The snapshot's channel entry `name` (id 0), or nullptr.
@@ -117,6 +118,9 @@ std::vector<std::string> lines_with(const std::string& text, const std::string& 
 std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix);
 // Seconds since midnight of a log line's "YYYY-MM-DD HH:MM:SS.mmm" prefix.
 std::optional<double> log_line_time(const std::string& line);
+// Now, in log_line_time's terms (local seconds since midnight), to measure
+// from an event the test caused to a line the client logged.
+double wall_time_of_day();
 // "a; b; c; " for failure messages.
 std::string joined(const std::vector<std::string>& lines);
 

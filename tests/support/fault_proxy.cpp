@@ -133,7 +133,7 @@ void fault_proxy::pump(connection& link, bool from_client) {
       link.channel_type = static_cast<unsigned char>(link.link_prefix[link_channel_type_offset]);
   }
   if (auto delay = delay_ms_.load(); delay > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));  // sleep-ok: the delay the test set
   write_all(to, buffer, static_cast<std::size_t>(n));
 }
 

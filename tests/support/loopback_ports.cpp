@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include "waiting.hpp"
 #include <thread>
 
 namespace vigil::test_support {
@@ -66,13 +68,7 @@ bool loopback_port_accepts_connections(std::uint16_t port) {
 }
 
 bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!loopback_port_accepts_connections(port)) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
+  return wait_until([&] { return loopback_port_accepts_connections(port); }, limit);
 }
 
 int connect_loopback(std::uint16_t port) {

@@ -164,7 +164,7 @@ bool qemu_server::try_start(bool fresh_ports) {
     // exits when that fails: a port that accepts is not yet proof that QEMU
     // will stay. QMP answering is: QEMU has finished starting.
     if (plain_ready && tls_ready && unix_ready && answers_qmp(qmp_socket())) return process_->is_running();
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(50ms);  // sleep-ok: a poll with its deadline and exit check
   }
   const std::string state = process_->describe_state();
   process_->stop();

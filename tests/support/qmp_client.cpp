@@ -32,7 +32,7 @@ qmp_client::qmp_client(const std::string& socket_path, std::chrono::milliseconds
   while ((fd_ = connect_unix(socket_path)) < 0) {
     if (std::chrono::steady_clock::now() >= deadline)
       throw std::runtime_error("cannot connect to QMP at " + socket_path + ": " + std::strerror(errno));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // sleep-ok: a poll with its deadline
   }
   const auto greeting = read_message(deadline + std::chrono::seconds(10));
   if (!greeting.contains("QMP")) throw std::runtime_error("no QMP greeting: " + greeting.dump());

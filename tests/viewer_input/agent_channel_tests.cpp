@@ -11,13 +11,13 @@
 
 #include <caf/message_handler.hpp>
 #include <optional>
-#include <thread>
 
 #include "actors/agent_events.hpp"
 #include "actors/messages.hpp"
 #include "agent_test_text.hpp"
 #include "channel_harness.hpp"
 #include "scene_server.hpp"
+#include "waiting.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
@@ -25,6 +25,7 @@ using namespace vigil::viewer_input_test;
 using vigil::test_support::fnv1a;
 using vigil::test_support::numbered_text;
 using vigil::test_support::scene_server;
+using vigil::test_support::wait_until;
 
 namespace {
 
@@ -149,14 +150,20 @@ BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_ne
   for (int i = 0; i < grabs; ++i)
     harness.self()->send(harness.main_channel(), agent_atom::value,
                          caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
-  for (int i = 0; i < 100 && server.lines("agent clipboard-grab").size() < grabs; ++i)
-    std::this_thread::sleep_for(50ms);
-  std::this_thread::sleep_for(300ms);
-  auto health = harness.health(harness.main_channel());
+  BOOST_TEST_REQUIRE(wait_until([&] { return server.lines("agent clipboard-grab").size() >= std::size_t{grabs}; }, 20s),
+                     server.output());
+  // The server has sent every request; main has taken them all once the
+  // edge holds a full window and a full queue, and refused the rest.
+  channel_health health;
   edge_report events;
-  for (const auto& edge : health.edges)
-    if (edge.name == "main->session agent events")
-      events = edge;
+  const auto read_edge = [&] {
+    health = harness.health(harness.main_channel());
+    for (const auto& edge : health.edges)
+      if (edge.name == "main->session agent events")
+        events = edge;
+    return events.capacity > 0 && events.in_flight + events.waiting + events.refused >= std::uint64_t{grabs};
+  };
+  wait_until(read_edge, 20s);
   std::printf("%d guest requests to a listener that acknowledges none: %zu in flight (capacity %zu), %zu waiting, "
               "%llu refused; main is %s\n",
               grabs, events.in_flight, events.capacity, events.waiting, static_cast<unsigned long long>(events.refused),

@@ -8,19 +8,20 @@
 #include <algorithm>
 #include <memory>
 #include <regex>
-#include <thread>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "channel_harness.hpp"
 #include "scene_server.hpp"
+#include "waiting.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
 using namespace vigil::viewer_input_test;
 using protocol::pc_key;
 using vigil::test_support::scene_server;
+using vigil::test_support::wait_until;
 
 namespace {
 
@@ -29,12 +30,8 @@ using flood_atom = caf::atom_constant<caf::atom("flood")>;
 // Waits until the server has printed `count` lines starting with `prefix`.
 std::vector<std::string> wait_for_lines(const scene_server& server, const std::string& prefix, std::size_t count,
                                         std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto lines = server.lines(prefix);
-  while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    lines = server.lines(prefix);
-  }
+  std::vector<std::string> lines;
+  wait_until([&] { return (lines = server.lines(prefix)).size() >= count; }, timeout);
   return lines;
 }
 
@@ -134,10 +131,12 @@ BOOST_AUTO_TEST_CASE(a_motion_flood_reaches_the_server_whole_with_at_most_eight_
   // Everything held has gone out once the server's ACKs came back; fewer than
   // 4 stay unacknowledged (the server acknowledges every 4th).
   auto edge = harness.pointer_motion(inputs);
-  for (int i = 0; i < 100 && (edge.waiting > 0 || edge.in_flight >= 4); ++i) {
-    std::this_thread::sleep_for(50ms);
-    edge = harness.pointer_motion(inputs);
-  }
+  wait_until(
+    [&] {
+      edge = harness.pointer_motion(inputs);
+      return edge.waiting == 0 && edge.in_flight < 4;
+    },
+    20s);
   BOOST_TEST(edge.waiting == 0u);
   BOOST_TEST(edge.in_flight < 4u);
   BOOST_TEST(edge.sent + edge.coalesced == std::uint64_t{motions});
@@ -182,11 +181,13 @@ BOOST_AUTO_TEST_CASE(the_cursor_channel_follows_the_cursor_scene) {
   harness.start_display();  // the scene starts once display and cursor are connected
   auto cursor_channel = harness.start_cursor();
   BOOST_TEST_REQUIRE(server.wait_for_output("scene complete", 20s), server.output());
-  protocol::cursor_state cursor = harness.cursor(cursor_channel);
-  for (int i = 0; i < 100 && !(cursor.shape && cursor.shape->type == SPICE_CURSOR_TYPE_MONO); ++i) {
-    std::this_thread::sleep_for(50ms);
-    cursor = harness.cursor(cursor_channel);
-  }
+  protocol::cursor_state cursor;
+  wait_until(
+    [&] {
+      cursor = harness.cursor(cursor_channel);
+      return cursor.shape && cursor.shape->type == SPICE_CURSOR_TYPE_MONO;
+    },
+    20s);
   BOOST_TEST_REQUIRE(cursor.shape != nullptr);
   BOOST_TEST(cursor.shape->type == SPICE_CURSOR_TYPE_MONO);
   BOOST_TEST(cursor.shape->image.width == 32u);

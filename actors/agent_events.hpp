@@ -1,45 +1,73 @@
-// What the window exchanges with the guest's vdagent (through main).
+// What the window exchanges with the guest's vdagent, which lives in main
+// (actors/main_agent.hpp).
 //
-// frontend -> guest: (agent_atom, caf::message event), addressed to "the
-// current main channel": the session supervisor, the session and the channel
-// supervisor pass it on at once, as they do input (input_events.hpp), but
-// also before every channel is up (the agent speaks right after INIT). With
-// no session or no main channel it is dropped: a grab belongs to one session.
-//   (clipboard_grab_atom, std::uint8_t selection)    the local clipboard has
-//       new text (another X client owns it now): grab it in the guest
-//   (clipboard_release_atom, std::uint8_t selection) the local text is gone
-//   (clipboard_request_atom, std::uint8_t selection) send the guest's text
-//   (clipboard_data_atom, std::uint8_t selection, std::string text)
-//       the answer to the guest's request (empty: nothing to give)
-//   (monitors_config_atom, std::uint32_t width, std::uint32_t height)
-//       one monitor of that size (the window was resized)
-// The bound is main's outgoing agent queue (agent.max_queued_bytes): past
-// it a message is refused, counted and logged, never waited for.
+// window -> guest: (agent_atom, agent_command), straight to the current main
+// channel: main announces itself to the frontend once it is up
+// ((agent_channel_atom, agent_actor), actors/frontend.hpp), before the other
+// channels, because the agent speaks right after INIT and the window answers
+// at once. The window's edge to main is bounded with the fault policy
+// (edge_ids::window_agent, acknowledged per command); with no main channel
+// the command is dropped: a grab belongs to one session. Inside main the
+// bound is the outgoing agent queue (agent.max_queued_bytes): past it a
+// message is refused, counted and logged, never waited for.
 //
-// guest -> frontend: (agent_event_atom, caf::message event), main ->
-// session -> session supervisor -> its observer. main -> session and
-// session supervisor -> observer are bounded edges with the fault policy
-// (clipboard data must not be lost silently): an observer that stops
-// reading costs a refusal in the health snapshot, never a wait.
-//   (clipboard_grab_atom, selection)     the guest has new text
-//   (clipboard_release_atom, selection)  the guest's text is gone
-//   (clipboard_request_atom, selection)  the guest wants the local text
-//   (clipboard_data_atom, selection, text)  the guest's text, as asked
-//   (agent_state_atom, bool connected, bool monitors_config)
-//       the agent came or went, or announced whether it takes MONITORS_CONFIG
+// guest -> window: (agent_event_atom, agent_event), from main straight to the
+// frontend over a fault-policy bounded edge of 16 (edge_ids::agent_events;
+// clipboard data must not be lost silently): a frontend that stops reading
+// costs a refusal in the health snapshot, never a wait.
 #pragma once
 
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace vigil {
 
 using agent_atom = caf::atom_constant<caf::atom("agent")>;
 using agent_event_atom = caf::atom_constant<caf::atom("agentevent")>;
-using clipboard_grab_atom = caf::atom_constant<caf::atom("clipgrab")>;
-using clipboard_release_atom = caf::atom_constant<caf::atom("cliprel")>;
-using clipboard_request_atom = caf::atom_constant<caf::atom("clipreq")>;
-using clipboard_data_atom = caf::atom_constant<caf::atom("clipdata")>;
-using monitors_config_atom = caf::atom_constant<caf::atom("monconfig")>;
-using agent_state_atom = caf::atom_constant<caf::atom("agentstate")>;
+
+// Either side has new clipboard text (another local X client copied, or the guest did).
+struct clipboard_grab {
+  std::uint8_t selection = 0;
+};
+// That side's text is gone.
+struct clipboard_release {
+  std::uint8_t selection = 0;
+};
+// Send me your text.
+struct clipboard_request {
+  std::uint8_t selection = 0;
+};
+// The text, as asked (empty: nothing to give).
+struct clipboard_data {
+  std::uint8_t selection = 0;
+  std::string text;
+};
+// window -> guest: one monitor of this size (the window was resized).
+struct monitors_config {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+};
+// guest -> window: the agent came or went, or said whether it takes MONITORS_CONFIG.
+struct agent_state {
+  bool connected = false;
+  bool monitors_config = false;
+};
+
+using agent_command = std::variant<clipboard_grab, clipboard_release, clipboard_request, clipboard_data,
+                                   monitors_config>;
+using agent_event = std::variant<clipboard_grab, clipboard_release, clipboard_request, clipboard_data,
+                                 agent_state>;
+
+// The main channel's agent as the window sees it.
+using agent_actor = caf::typed_actor<caf::reacts_to<agent_atom, agent_command>>;
 
 }  // namespace vigil
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::agent_command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::agent_event)

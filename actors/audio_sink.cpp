@@ -8,6 +8,7 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
 #include "actors/messages.hpp"
@@ -106,9 +107,10 @@ struct audio_sink_state {
   static inline const char* name = "audio_sink";
 };
 
-using sink_actor = caf::stateful_actor<audio_sink_state>;
+using audio_sink_impl = audio_sink_actor::extend<caf::reacts_to<audio_tick_atom>>;  // + its own clock
+using sink_actor = audio_sink_impl::stateful_pointer<audio_sink_state>;
 
-void start_stream(sink_actor* self, const audio_packet& packet) {
+void start_stream(sink_actor self, const audio_packet& packet) {
   auto& state = self->state;
   state.stream = packet.stream;
   state.source = caf::actor_cast<caf::actor_addr>(self->current_sender());
@@ -128,7 +130,7 @@ void start_stream(sink_actor* self, const audio_packet& packet) {
   }
 }
 
-void stop_stream(sink_actor* self) {
+void stop_stream(sink_actor self) {
   auto& state = self->state;
   state.streaming = false;
   {
@@ -139,7 +141,7 @@ void stop_stream(sink_actor* self) {
     state.device->stop();
 }
 
-void on_packet(sink_actor* self, audio_packet& packet) {
+void on_packet(sink_actor self, audio_packet& packet) {
   auto& state = self->state;
   // A replaced channel incarnation can still deliver what it had decoded
   // before it died; its stream is over.
@@ -173,7 +175,7 @@ bool uses_own_clock(const audio_sink_state& state) { return !state.device || sta
 // stream played. Called under the playback mutex; the caller stops the
 // device after releasing it (stopping joins the device's thread, which may
 // be waiting for that mutex).
-bool device_stalled_now(sink_actor* self, const protocol::jitter_stats& stats, clock::time_point now) {
+bool device_stalled_now(sink_actor self, const protocol::jitter_stats& stats, clock::time_point now) {
   auto& state = self->state;
   const std::uint64_t pulled = stats.frames_played + stats.frames_silence;
   if (pulled != state.pulled_at_last_check || !stats.playing) {
@@ -185,7 +187,7 @@ bool device_stalled_now(sink_actor* self, const protocol::jitter_stats& stats, c
 }
 
 // Without a (working) device, consume at the stream's rate by the actor's clock.
-void on_tick(sink_actor* self) {
+void on_tick(sink_actor self) {
   auto& state = self->state;
   state.ticking = state.streaming;
   if (!state.streaming)
@@ -221,7 +223,7 @@ void on_tick(sink_actor* self) {
   buffer.pull(state.scratch.data(), frames);
 }
 
-audio_health health_of(sink_actor* self) {
+audio_health health_of(sink_actor self) {
   auto& state = self->state;
   audio_health health;
   health.device = state.device ? state.device->name() : "none (headless)";
@@ -248,7 +250,7 @@ audio_health health_of(sink_actor* self) {
   return health;
 }
 
-caf::behavior audio_sink(sink_actor* self, audio_sink_options options) {
+audio_sink_impl::behavior_type audio_sink(sink_actor self, audio_sink_options options) {
   auto& state = self->state;
   state.log = named_logger("audio");
   state.jitter = options.jitter;
@@ -285,7 +287,7 @@ caf::behavior audio_sink(sink_actor* self, audio_sink_options options) {
 
 }  // namespace
 
-caf::actor spawn_audio_sink(caf::actor_system& system, audio_sink_options options) {
+audio_sink_actor spawn_audio_sink(caf::actor_system& system, audio_sink_options options) {
   return system.spawn(audio_sink, std::move(options));
 }
 

@@ -3,15 +3,11 @@
 // reconnects. It keeps the jitter buffer (protocol/jitter_buffer.hpp) and
 // feeds an audio device from it.
 //
-// Accepts:
-//   (audio_atom, audio_packet)   from the playback channel over a drop_oldest
-//       bounded edge (edge_ids::playback_audio): acknowledged with
-//       (edge_ack_atom, playback_audio, 1) once handled
-//   (audio_volume_atom, audio_volume)  over a keep_latest edge
-//       (edge_ids::playback_volume), acknowledged likewise
-//   (health_atom) -> audio_health
-//   (shutdown_atom)  finishes the WAV dump, stops the device, quits
-// Sends: only the acknowledgements.
+// Its interface is audio_sink_actor below. The playback channel sends audio
+// over a drop_oldest bounded edge (edge_ids::playback_audio) and volume over
+// a keep_latest one (edge_ids::playback_volume); the sink acknowledges each
+// message once handled ((edge_ack_atom, id, 1) to the sender) and sends
+// nothing else. Shutdown finishes the WAV dump, stops the device and quits.
 //
 // Devices: a device that pulls itself (SFML's audio thread) takes audio from
 // the shared buffer under its mutex; the critical sections are copies of a
@@ -31,7 +27,10 @@
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
+#include "actors/messages.hpp"
 #include "protocol/codecs/audio_decoder.hpp"
 #include "protocol/jitter_buffer.hpp"
 
@@ -102,7 +101,12 @@ struct audio_health {
   std::string dump_error;
 };
 
-caf::actor spawn_audio_sink(caf::actor_system& system, audio_sink_options options);
+using audio_sink_actor = caf::typed_actor<caf::reacts_to<audio_atom, audio_packet>,
+                                          caf::reacts_to<audio_volume_atom, audio_volume>,
+                                          caf::replies_to<health_atom>::with<audio_health>,
+                                          caf::reacts_to<shutdown_atom>>;
+
+audio_sink_actor spawn_audio_sink(caf::actor_system& system, audio_sink_options options);
 
 }  // namespace vigil
 

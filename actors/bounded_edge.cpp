@@ -28,7 +28,7 @@ bool bounded_edge::send(caf::local_actor* self, caf::message message) {
   if (!receiver_)
     return true;  // nobody listens yet: nothing to bound
   if (stats_.in_flight < capacity_ && waiting_.empty()) {
-    send_from(self, receiver_, std::move(message));
+    deliver(self, std::move(message));
     ++stats_.sent;
     stats_.peak_in_flight = std::max(stats_.peak_in_flight, ++stats_.in_flight);
     return true;
@@ -67,11 +67,20 @@ void bounded_edge::on_ack(caf::local_actor* self, std::uint32_t count) {
 
 void bounded_edge::flush(caf::local_actor* self) {
   while (receiver_ && stats_.in_flight < capacity_ && !waiting_.empty()) {
-    send_from(self, receiver_, std::move(waiting_.front()));
+    deliver(self, std::move(waiting_.front()));
     waiting_.pop_front();
     ++stats_.sent;
     stats_.peak_in_flight = std::max(stats_.peak_in_flight, ++stats_.in_flight);
   }
+}
+
+void bounded_edge::deliver(caf::local_actor* self, caf::message message) {
+  if (!sender_) {
+    send_from(self, receiver_, std::move(message));
+    return;
+  }
+  receiver_->eq_impl(caf::make_message_id(), caf::actor_cast<caf::strong_actor_ptr>(sender_), self->context(),
+                     std::move(message));
 }
 
 edge_stats bounded_edge::stats() const {

@@ -25,10 +25,15 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
+#include <caf/check_typed_input.hpp>
+#include <caf/detail/implicit_conversions.hpp>
+#include <caf/detail/type_list.hpp>
 #include <caf/local_actor.hpp>
 #include <caf/message.hpp>
 #include <caf/message_id.hpp>
+#include <caf/response_type.hpp>
 
 namespace vigil {
 
@@ -55,6 +60,11 @@ public:
   // Points the edge at a (new) receiver; what was in flight to the old one is forgotten.
   void connect(caf::actor receiver);
 
+  // Messages go out as sent by `sender`, whose mailbox gets the receiver's
+  // acknowledgements, instead of by the actor calling send(): for a thread
+  // that receives through another actor (the UI's inbox, ui/ui_inbox.hpp).
+  void send_as(caf::actor sender) { sender_ = std::move(sender); }
+
   // Sends or holds `message` under the policy. False only on a fault-policy overflow.
   bool send(caf::local_actor* self, caf::message message);
 
@@ -77,14 +87,35 @@ public:
 
 private:
   void flush(caf::local_actor* self);
+  void deliver(caf::local_actor* self, caf::message message);
 
   std::string name_;
   std::uint32_t edge_id_;
   std::size_t capacity_;
   overflow_policy policy_;
   caf::actor receiver_;
+  caf::actor sender_;  // null: the actor calling send()
   std::deque<caf::message> waiting_;
   edge_stats stats_;
+};
+
+// A bounded_edge to a receiver with a typed interface: connect() takes that
+// handle, and send_values() does not compile for a message the receiver does
+// not accept.
+template <class Handle>
+class typed_edge : public bounded_edge {
+public:
+  using bounded_edge::bounded_edge;
+
+  void connect(const Handle& receiver) { bounded_edge::connect(caf::actor_cast<caf::actor>(receiver)); }
+
+  template <class... Ts>
+  bool send_values(caf::local_actor* self, Ts&&... values) {
+    using message_types = caf::detail::type_list<caf::detail::strip_and_convert_t<Ts>...>;
+    static_assert(caf::response_type_unbox<caf::signatures_of_t<Handle>, message_types>::valid,
+                  "the edge's receiver does not accept this message");
+    return bounded_edge::send_values(self, std::forward<Ts>(values)...);
+  }
 };
 
 struct edge_report;

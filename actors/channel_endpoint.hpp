@@ -26,6 +26,8 @@
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/message_handler.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 #include <spdlog/logger.h>
 
 #include "actors/bounded_edge.hpp"
@@ -68,13 +70,18 @@ struct debug_fault {
   std::chrono::milliseconds duration{0};  // stall: how long the handler blocks; slow: per socket chunk
 };
 
+// A channel's parent (its supervisor) as the channel sees it: one event per
+// state change, with the failure that ended it and, once connected, the
+// socket broker (so the supervisor can close it on a restart).
+using channel_parent = caf::typed_actor<caf::reacts_to<channel_event_atom, channel_event>>;
+
 struct channel_spec {
   std::uint8_t type = 0;  // SPICE_CHANNEL_*
   std::uint8_t id = 0;
   std::uint32_t connection_id = 0;  // 0 for main, INIT.session_id for the rest
   protocol::capability_set channel_caps;
   connection_settings connection;
-  caf::actor parent;  // receives channel events (the channel supervisor)
+  channel_parent parent;  // the channel supervisor; the channel quits when it goes
   debug_fault fault;
 };
 

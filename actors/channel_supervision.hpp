@@ -1,21 +1,12 @@
 // What the session asks of its channel supervisor, and what it hears back.
-// The channel supervisor (supervisors/channel_supervisor.hpp) implements it;
-// the session supervisor spawns both and hands the one to the other, so the
-// session depends on this interface only, never on supervisors/.
-//
-// session -> channel supervisor:
-//   (report_to_atom, caf::actor session)  first: where the two messages below go
-//   (supervise_atom, supervised_channel) -> caf::actor   the first incarnation
-//   (health_atom) -> std::vector<channel_health>          latest heartbeat replies
-//   (dump_primary_atom, path) -> std::string              for display:0
-//   (input_atom, caf::message)      to inputs:0 (input_events.hpp), dropped when none runs
-//   (agent_atom, caf::message)      to main:0 (agent_events.hpp), dropped when none runs
-//   (shutdown_atom)                                       stops every channel and quits
-// channel supervisor -> session:
-//   (channel_escalation_atom, std::string label, channel_failure)
-//   (all_channels_up_atom, std::size_t n)   whenever all n supervised channels are up again
+// The channel supervisor (supervisors/channel_supervisor.hpp) implements
+// channel_supervisor_actor; the session supervisor spawns it with each
+// session and hands it over, so the session depends on this interface only,
+// never on supervisors/. The session names itself first (report_to_atom);
+// escalations and all_channels_up go there.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,8 +14,13 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
+#include "actors/channel_endpoint.hpp"
 #include "actors/channel_health.hpp"
+#include "actors/messages.hpp"
+#include "protocol/common_messages.hpp"
 
 namespace vigil {
 
@@ -33,13 +29,49 @@ using supervise_atom = caf::atom_constant<caf::atom("supervise")>;
 using channel_escalation_atom = caf::atom_constant<caf::atom("chanescal")>;
 using all_channels_up_atom = caf::atom_constant<caf::atom("allup")>;
 
+// Which channel: SPICE_CHANNEL_* and its id.
+struct channel_key {
+  std::uint8_t type = 0;
+  std::uint8_t id = 0;
+  friend bool operator<(channel_key a, channel_key b) { return a.type != b.type ? a.type < b.type : a.id < b.id; }
+  friend bool operator==(channel_key a, channel_key b) { return a.type == b.type && a.id == b.id; }
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, channel_key& key) {
+    return f(key.type, key.id);
+  }
+};
+// "display:0", for logs.
+inline std::string label_of(channel_key key) {
+  return std::string(protocol::channel_type_name(key.type)) + ":" + std::to_string(key.id);
+}
+
 struct supervised_channel {
-  std::string label;  // "display:0"
-  // Spawns one incarnation whose parent is `supervisor`; incarnation 0 is the first.
-  std::function<caf::actor(const caf::actor& supervisor, unsigned incarnation)> spawn;
+  channel_key key;
+  // Spawns one incarnation whose parent is `supervisor`; incarnation 0 is the
+  // first. Called by the supervisor on its own thread at every restart, so it
+  // must capture values only, never an actor's state.
+  std::function<caf::actor(const channel_parent& supervisor, unsigned incarnation)> spawn;
   bool essential = false;      // its failure ends the session (main)
   bool watch_silence = false;  // the server pings it periodically (main, display)
 };
+
+// The session as its channel supervisor sees it. A channel gave up (it is
+// essential, its failure is permanent, or it is out of restarts): the session
+// ends. All n supervised channels are up (again).
+using supervision_listener = caf::typed_actor<caf::reacts_to<channel_escalation_atom, std::string, channel_failure>,
+                                              caf::reacts_to<all_channels_up_atom, std::size_t>>;
+
+// The channel supervisor. Health is answered at once from the latest
+// heartbeat replies (never a wait on a channel); the dump is delegated to
+// display:0 (an error text when none runs); shutdown stops every channel.
+// Its channels send it their events (channel_parent).
+using channel_supervisor_actor =
+  caf::typed_actor<caf::reacts_to<report_to_atom, supervision_listener>,
+                   caf::replies_to<supervise_atom, supervised_channel>::with<caf::actor>,
+                   caf::replies_to<health_atom>::with<std::vector<channel_health>>,
+                   caf::replies_to<dump_primary_atom, std::string>::with<std::string>,
+                   caf::reacts_to<shutdown_atom>,
+                   caf::reacts_to<channel_event_atom, channel_event>>;
 
 }  // namespace vigil
 

@@ -9,12 +9,13 @@
 // main_channel also accepts:
 //   (session_info_atom) -> session_info, answered once INIT and CHANNELS_LIST
 //   have arrived (a response promise: no queue is left for anyone to drain);
-//   (edge_ack_atom, main_status | agent_events, n) from its status listener;
-//   (agent_atom, caf::message) window events for the agent (agent_events.hpp).
+//   (edge_ack_atom, main_status | agent_events | mouse_mode, n);
+//   (agent_atom, agent_command) from the window, for the agent (agent_events.hpp).
 // and sends (main_status_atom, main_status) to its status listener whenever
 // the status changes (every server PING at least) over a keep_latest
-// bounded edge: a listener that stops reading costs main nothing; and
-// (agent_event_atom, caf::message) for the window over a fault-policy edge.
+// bounded edge: a listener that stops reading costs main nothing; and the
+// frontend its agent events and mouse mode over bounded edges (frontend.hpp).
+// inputs_channel also accepts (input_atom, input_event) (input_events.hpp).
 #pragma once
 
 #include <cstdint>
@@ -24,8 +25,12 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
+#include "actors/audio_sink.hpp"
 #include "actors/channel_endpoint.hpp"
+#include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
 #include "actors/renderer.hpp"
 #include "actors/video_settings.hpp"
@@ -57,8 +62,12 @@ struct main_channel_options {
   agent_settings agent;
 };
 
-caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
-                              main_channel_options options);
+// Who hears main's status (the session), over a keep_latest edge.
+using main_status_listener = caf::typed_actor<caf::reacts_to<main_status_atom, main_status>>;
+
+// `frontend` (null: none) hears of main (for the agent), its mouse mode and the agent's events.
+caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, main_status_listener status_listener,
+                              frontend_actor frontend, main_channel_options options);
 // `renderer` is offered the primary surface's frames (null: none are built).
 // `video`: codecs to offer and prefer, the preferred image compression, how
 // streams are decoded (actors/video_settings.hpp).
@@ -67,7 +76,12 @@ caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf:
 caf::actor spawn_display_channel(caf::actor_system& system, channel_spec spec,
                                  protocol::display_init_request display_init, video_settings video,
                                  renderer_actor renderer, std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
-caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec);
+// The display channel's dump of its primary surface as a binary PPM
+// ("" on success, else the error), which the supervisors delegate to display:0.
+using primary_dump_actor = caf::typed_actor<caf::replies_to<dump_primary_atom, std::string>::with<std::string>>;
+
+// Once up, the inputs channel announces itself to `frontend` (null: nobody).
+caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec, frontend_actor frontend);
 // `renderer` receives the cursor (shape, hot spot, position, visibility)
 // whenever it changes, over a keep_latest edge (null: nobody is told).
 caf::actor spawn_cursor_channel(caf::actor_system& system, channel_spec spec, renderer_actor renderer);
@@ -77,7 +91,7 @@ struct playback_options {
   std::size_t edge_capacity = 32;  // decoded packets in flight to the audio sink (drop_oldest)
 };
 // `sink` (actors/audio_sink.hpp) receives the decoded PCM.
-caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, caf::actor sink,
+caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, audio_sink_actor sink,
                                   playback_options options);
 
 }  // namespace vigil

@@ -6,12 +6,13 @@
 // and buttons keep their order relative to it.
 //
 // Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
-//   channel_health, (shutdown_atom), and the window's input events
-//   (key_event_atom, pointer_motion_atom, pointer_position_atom,
-//   pointer_button_atom, modifiers_atom: input_events.hpp). Events that
-//   arrive while the channel is not up are dropped (there is no guest to
-//   give them to) and counted.
-// Sends: (channel_event_atom, channel_event) to its parent.
+//   channel_health, (shutdown_atom), and the window's (input_atom,
+//   input_event) (input_events.hpp), each acknowledged to its sender at once
+//   (edge_ids::window_input). Events that arrive while the channel is not up
+//   are dropped (there is no guest to give them to) and counted.
+// Sends: (channel_event_atom, channel_event) to its parent; once up,
+//   (inputs_channel_atom, itself) to the frontend, which sends input here
+//   from then on.
 // Health: the edge "pointer motion" (keep_latest, capacity 8): sent = motion
 //   messages sent, in_flight = not yet acknowledged (sent - in_flight were
 //   acknowledged), waiting = messages held by the pacer, coalesced = motion
@@ -23,6 +24,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/channels.hpp"
+#include "actors/frontend.hpp"
 #include "actors/input_events.hpp"
 
 namespace vigil {
@@ -37,21 +39,21 @@ struct inputs_channel_state {
   static inline const char* name = "inputs_channel";
 };
 
-using inputs_actor = caf::stateful_actor<inputs_channel_state>;
+using inputs_channel_actor = caf::stateful_actor<inputs_channel_state>;
 
-void send_ready(inputs_actor* self) {
+void send_ready(inputs_channel_actor* self) {
   for (auto& message : self->state.pacer.take_ready())
     self->state.endpoint->send(message.type, message.body);
 }
 
-bool accepts_input(inputs_actor* self) {
+bool accepts_input(inputs_channel_actor* self) {
   if (self->state.endpoint->state() == channel_state::up)
     return true;
   ++self->state.dropped_while_down;
   return false;
 }
 
-void send_event(inputs_actor* self, std::uint16_t type, protocol::bytes body) {
+void send_event(inputs_channel_actor* self, std::uint16_t type, protocol::bytes body) {
   if (!accepts_input(self))
     return;
   if (!self->state.pacer.event({type, std::move(body)})) {
@@ -63,7 +65,7 @@ void send_event(inputs_actor* self, std::uint16_t type, protocol::bytes body) {
   send_ready(self);
 }
 
-void on_inputs_message(inputs_actor* self, const protocol::frame& frame) {
+void on_inputs_message(inputs_channel_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   switch (frame.type) {
     case SPICE_MSG_INPUTS_INIT:
@@ -102,44 +104,59 @@ edge_report pointer_motion_report(const inputs_channel_state& state) {
   return report;
 }
 
-caf::behavior inputs_channel(inputs_actor* self, channel_spec spec) {
+void on_input(inputs_channel_actor* self, const input_event& event) {
+  struct visitor {
+    inputs_channel_actor* self;
+    void operator()(const key_event& key) const {
+      const auto make_code = protocol::set1_make_code(key.key);
+      self->state.endpoint->log().trace("key {} {}", protocol::pc_key_name(key.key), key.pressed ? "down" : "up");
+      send_event(self, key.pressed ? SPICE_MSGC_INPUTS_KEY_DOWN : SPICE_MSGC_INPUTS_KEY_UP,
+                 key.pressed ? protocol::build_key_down(make_code) : protocol::build_key_up(make_code));
+    }
+    void operator()(const pointer_button& press) const {
+      send_event(self, press.pressed ? SPICE_MSGC_INPUTS_MOUSE_PRESS : SPICE_MSGC_INPUTS_MOUSE_RELEASE,
+                 press.pressed ? protocol::build_mouse_press(press.button, press.buttons)
+                               : protocol::build_mouse_release(press.button, press.buttons));
+    }
+    void operator()(const lock_keys& locks) const {
+      send_event(self, SPICE_MSGC_INPUTS_KEY_MODIFIERS, protocol::build_key_modifiers(locks.locks));
+    }
+    void operator()(const pointer_motion& motion) const {
+      if (!accepts_input(self))
+        return;
+      self->state.pacer.relative(motion.dx, motion.dy, motion.buttons);
+      send_ready(self);
+    }
+    void operator()(const pointer_position& position) const {
+      if (!accepts_input(self))
+        return;
+      self->state.pacer.absolute(position.x, position.y, position.buttons, position.display);
+      send_ready(self);
+    }
+  };
+  std::visit(visitor{self}, event);
+}
+
+caf::behavior inputs_channel(inputs_channel_actor* self, channel_spec spec, frontend_actor frontend) {
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_inputs_message(self, frame); };
   hooks.add_health = [self](channel_health& health) { health.edges.push_back(pointer_motion_report(self->state)); };
+  hooks.on_up = [self, frontend] {
+    if (frontend)
+      self->send(frontend, inputs_channel_atom::value, caf::actor_cast<inputs_actor>(self));
+  };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
-  return caf::behavior{self->state.endpoint->handlers().or_else(
-    [self](key_event_atom, protocol::pc_key key, bool pressed) {
-      const auto make_code = protocol::set1_make_code(key);
-      self->state.endpoint->log().trace("key {} {}", protocol::pc_key_name(key), pressed ? "down" : "up");
-      send_event(self, pressed ? SPICE_MSGC_INPUTS_KEY_DOWN : SPICE_MSGC_INPUTS_KEY_UP,
-                 pressed ? protocol::build_key_down(make_code) : protocol::build_key_up(make_code));
-    },
-    [self](pointer_button_atom, std::uint8_t button, bool pressed, std::uint16_t buttons) {
-      send_event(self, pressed ? SPICE_MSGC_INPUTS_MOUSE_PRESS : SPICE_MSGC_INPUTS_MOUSE_RELEASE,
-                 pressed ? protocol::build_mouse_press(button, buttons) : protocol::build_mouse_release(button, buttons));
-    },
-    [self](modifiers_atom, std::uint16_t locks) {
-      send_event(self, SPICE_MSGC_INPUTS_KEY_MODIFIERS, protocol::build_key_modifiers(locks));
-    },
-    [self](pointer_motion_atom, std::int32_t dx, std::int32_t dy, std::uint16_t buttons) {
-      if (!accepts_input(self))
-        return;
-      self->state.pacer.relative(dx, dy, buttons);
-      send_ready(self);
-    },
-    [self](pointer_position_atom, std::uint32_t x, std::uint32_t y, std::uint16_t buttons, std::uint8_t display) {
-      if (!accepts_input(self))
-        return;
-      self->state.pacer.absolute(x, y, buttons, display);
-      send_ready(self);
-    })};
+  return caf::behavior{self->state.endpoint->handlers().or_else([self](input_atom, const input_event& event) {
+    on_input(self, event);
+    acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::window_input);
+  })};
 }
 
 }  // namespace
 
-caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec) {
-  return system.spawn(inputs_channel, std::move(spec));
+caf::actor spawn_inputs_channel(caf::actor_system& system, channel_spec spec, frontend_actor frontend) {
+  return system.spawn(inputs_channel, std::move(spec), std::move(frontend));
 }
 
 }  // namespace vigil

@@ -53,7 +53,7 @@ void main_agent::on_disconnected() {
   reassembler_.reset();
   grab_serial_ = 0;  // a new agent counts from 0
   if (clipboard_owner_ == "guest")
-    out_.to_frontend(caf::make_message(clipboard_release_atom::value, std::uint8_t{VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD}));
+    out_.to_frontend(clipboard_release{VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD});
   clipboard_owner_ = "none";
   tell_state();
 }
@@ -95,8 +95,7 @@ void main_agent::set_error(const std::string& error) {
 }
 
 void main_agent::tell_state() {
-  out_.to_frontend(caf::make_message(agent_state_atom::value, connected_,
-                                     have_caps_ && agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG)));
+  out_.to_frontend(agent_state{connected_, have_caps_ && agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG)});
 }
 
 void main_agent::on_message(const protocol::agent_message& message) {
@@ -131,7 +130,7 @@ void main_agent::on_message(const protocol::agent_message& message) {
       if (!text || grab->selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD)
         return;
       clipboard_owner_ = "guest";
-      out_.to_frontend(caf::make_message(clipboard_grab_atom::value, grab->selection));
+      out_.to_frontend(clipboard_grab{grab->selection});
       return;
     }
     case VD_AGENT_CLIPBOARD_REQUEST: {
@@ -144,7 +143,7 @@ void main_agent::on_message(const protocol::agent_message& message) {
                      protocol::build_clipboard_data({request->selection, request->type, {}}, layout()));
         return;
       }
-      out_.to_frontend(caf::make_message(clipboard_request_atom::value, request->selection));
+      out_.to_frontend(clipboard_request{request->selection});
       return;
     }
     case VD_AGENT_CLIPBOARD: {
@@ -154,7 +153,7 @@ void main_agent::on_message(const protocol::agent_message& message) {
       bytes_from_guest_ += data->data.size();
       log_.info("agent: {} bytes of clipboard text from the guest", data->data.size());
       if (data->type == VD_AGENT_CLIPBOARD_UTF8_TEXT)
-        out_.to_frontend(caf::make_message(clipboard_data_atom::value, data->selection, text_of(data->data)));
+        out_.to_frontend(clipboard_data{data->selection, text_of(data->data)});
       return;
     }
     case VD_AGENT_CLIPBOARD_RELEASE: {
@@ -163,7 +162,7 @@ void main_agent::on_message(const protocol::agent_message& message) {
         return set_error(release.error().message);
       if (clipboard_owner_ == "guest")
         clipboard_owner_ = "none";
-      out_.to_frontend(caf::make_message(clipboard_release_atom::value, release->selection));
+      out_.to_frontend(clipboard_release{release->selection});
       return;
     }
     case VD_AGENT_REPLY: {
@@ -179,47 +178,48 @@ void main_agent::on_message(const protocol::agent_message& message) {
   }
 }
 
-void main_agent::on_frontend(const caf::message& event) {
+void main_agent::on_frontend(const agent_command& command) {
   if (!started_ || !have_caps_) {
     log_.debug("agent: window event dropped, the agent is not ready");
     return;
   }
   const auto clipboard_layout = layout();
-  caf::message copy = event;
-  auto handler = caf::message_handler(
-    [&](clipboard_grab_atom, std::uint8_t selection) {
-      clipboard_owner_ = "client";
-      protocol::clipboard_grab grab{selection, grab_serial_++, {VD_AGENT_CLIPBOARD_UTF8_TEXT}};
-      send_message(VD_AGENT_CLIPBOARD_GRAB, protocol::build_clipboard_grab(grab, clipboard_layout));
-    },
-    [&](clipboard_release_atom, std::uint8_t selection) {
-      if (clipboard_owner_ == "client") {
-        clipboard_owner_ = "none";
-        send_message(VD_AGENT_CLIPBOARD_RELEASE, protocol::build_clipboard_release({selection}, clipboard_layout));
+  struct visitor {
+    main_agent& agent;
+    const protocol::clipboard_layout& layout;
+    void operator()(const clipboard_grab& grab) const {
+      agent.clipboard_owner_ = "client";
+      protocol::clipboard_grab message{grab.selection, agent.grab_serial_++, {VD_AGENT_CLIPBOARD_UTF8_TEXT}};
+      agent.send_message(VD_AGENT_CLIPBOARD_GRAB, protocol::build_clipboard_grab(message, layout));
+    }
+    void operator()(const clipboard_release& release) const {
+      if (agent.clipboard_owner_ == "client") {
+        agent.clipboard_owner_ = "none";
+        agent.send_message(VD_AGENT_CLIPBOARD_RELEASE, protocol::build_clipboard_release({release.selection}, layout));
       }
-    },
-    [&](clipboard_request_atom, std::uint8_t selection) {
-      send_message(VD_AGENT_CLIPBOARD_REQUEST,
-                   protocol::build_clipboard_request({selection, VD_AGENT_CLIPBOARD_UTF8_TEXT}, clipboard_layout));
-    },
-    [&](clipboard_data_atom, std::uint8_t selection, const std::string& text) {
-      bytes_to_guest_ += text.size();
-      protocol::bytes data(text.begin(), text.end());
-      send_message(VD_AGENT_CLIPBOARD, protocol::build_clipboard_data(
-                                         {selection, VD_AGENT_CLIPBOARD_UTF8_TEXT, std::move(data)}, clipboard_layout));
-    },
-    [&](monitors_config_atom, std::uint32_t width, std::uint32_t height) {
-      if (!agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG))
+    }
+    void operator()(const clipboard_request& request) const {
+      agent.send_message(VD_AGENT_CLIPBOARD_REQUEST,
+                         protocol::build_clipboard_request({request.selection, VD_AGENT_CLIPBOARD_UTF8_TEXT}, layout));
+    }
+    void operator()(const clipboard_data& data) const {
+      agent.bytes_to_guest_ += data.text.size();
+      protocol::bytes bytes(data.text.begin(), data.text.end());
+      agent.send_message(VD_AGENT_CLIPBOARD, protocol::build_clipboard_data(
+                                               {data.selection, VD_AGENT_CLIPBOARD_UTF8_TEXT, std::move(bytes)}, layout));
+    }
+    void operator()(const monitors_config& size) const {
+      if (!agent.agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG))
         return;
       protocol::agent_monitors_config config;
-      config.monitors.push_back({width, height, 32, 0, 0});
-      ++monitors_configs_sent_;
-      last_monitors_config_ = std::to_string(width) + "x" + std::to_string(height);
-      log_.info("agent: monitors config {}", last_monitors_config_);
-      send_message(VD_AGENT_MONITORS_CONFIG, protocol::build_agent_monitors_config(config));
-    });
-  if (!handler(copy))
-    log_.warn("agent: unknown window event {}", to_string(event));
+      config.monitors.push_back({size.width, size.height, 32, 0, 0});
+      ++agent.monitors_configs_sent_;
+      agent.last_monitors_config_ = std::to_string(size.width) + "x" + std::to_string(size.height);
+      agent.log_.info("agent: monitors config {}", agent.last_monitors_config_);
+      agent.send_message(VD_AGENT_MONITORS_CONFIG, protocol::build_agent_monitors_config(config));
+    }
+  };
+  std::visit(visitor{*this, clipboard_layout}, command);
 }
 
 void main_agent::send_message(std::uint32_t type, const protocol::bytes& data) {

@@ -1,8 +1,8 @@
 // The vdagent side of the main channel: not an actor, the part of
 // main_channel's state that speaks to the guest's agent through AGENT_*
 // messages (protocol/vdagent.hpp does the bytes). main_channel hands it the
-// AGENT_* frames and the window's (agent_atom, ...) events; it answers with
-// frames to send and (agent_event_atom, ...) events for the window.
+// AGENT_* frames and the window's agent_commands; it answers with frames to
+// send and agent_events for the window (actors/agent_events.hpp).
 //
 // Order, as spice-gtk does it: once an agent is connected (INIT
 // agent_connected, AGENT_CONNECTED[_TOKENS]) AGENT_START with our tokens, then
@@ -16,10 +16,9 @@
 #include <optional>
 #include <string>
 
-#include <caf/message.hpp>
-#include <caf/message_handler.hpp>
 #include <spdlog/logger.h>
 
+#include "actors/agent_events.hpp"
 #include "actors/channel_health.hpp"
 #include "protocol/result.hpp"
 #include "protocol/vdagent.hpp"
@@ -40,7 +39,7 @@ class main_agent {
 public:
   struct outputs {
     std::function<void(std::uint16_t type, const protocol::bytes& body)> send_frame;
-    std::function<void(caf::message event)> to_frontend;  // (agent_event_atom's payload)
+    std::function<void(agent_event event)> to_frontend;
   };
   main_agent(agent_settings settings, outputs out, spdlog::logger& log);
 
@@ -51,8 +50,8 @@ public:
   void on_token(std::uint32_t tokens);
   // AGENT_DATA; false on a broken agent stream (the error is in last_error).
   bool on_data(const protocol::bytes& body);
-  // An (agent_atom, ...) event from the window.
-  void on_frontend(const caf::message& event);
+  // What the window asks of the guest's agent.
+  void on_frontend(const agent_command& command);
 
   agent_report report() const;
 

@@ -4,21 +4,26 @@
 //
 // Accepts: socket messages (see channel_endpoint.hpp), (heartbeat_atom) ->
 //   channel_health, (session_info_atom) -> session_info (delivered once the
-//   channel list is known), (edge_ack_atom, main_status | agent_events, n),
-//   (agent_atom, caf::message) from the window, for the guest's agent
-//   (agent_events.hpp), (shutdown_atom).
+//   channel list is known), (edge_ack_atom, main_status | agent_events |
+//   mouse_mode, n), (agent_atom, agent_command) from the window for the
+//   guest's agent (agent_events.hpp; acknowledged at once, window_agent),
+//   (shutdown_atom).
 // Sends: (channel_event_atom, channel_event) to its parent on state changes;
-//   (main_status_atom, main_status) to its status listener on every change,
-//   over a keep_latest bounded edge (K1: the listener may stop reading);
-//   (agent_event_atom, caf::message) to the same listener, over a bounded edge
-//   with the fault policy: a refusal is logged and counted in the snapshot
-//   (a stalled window must not cost the session; the clipboard can be copied again).
+//   (main_status_atom, main_status) to its status listener (the session) on
+//   every change, over a keep_latest bounded edge (a listener that stops
+//   reading costs main nothing); to the frontend (actors/frontend.hpp):
+//   (agent_channel_atom, itself) once up, (mouse_mode_atom, mode) on each
+//   change over a keep_latest edge of 1, and (agent_event_atom, agent_event)
+//   over a bounded edge with the fault policy: a refusal is logged and counted
+//   in the snapshot (a stalled window must not cost the session; the
+//   clipboard can be copied again).
 // The agent itself (AGENT_* messages, tokens, clipboard, monitors config) is
 // main_agent (actors/main_agent.hpp).
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
 #include <chrono>
+#include <optional>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -26,6 +31,7 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/channels.hpp"
+#include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
 
 namespace vigil {
@@ -36,8 +42,14 @@ struct main_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   session_info info;
   main_status status;
-  bounded_edge status_edge{"main->session status", edge_ids::main_status, 4, overflow_policy::keep_latest};
-  bounded_edge agent_edge{"main->session agent events", edge_ids::agent_events, 16, overflow_policy::fault};
+  typed_edge<main_status_listener> status_edge{"main->session status", edge_ids::main_status, 4,
+                                               overflow_policy::keep_latest};
+  typed_edge<frontend_actor> agent_edge{"main->frontend agent events", edge_ids::agent_events, 16,
+                                        overflow_policy::fault};
+  typed_edge<frontend_actor> mouse_mode_edge{"main->frontend mouse mode", edge_ids::mouse_mode, 1,
+                                             overflow_policy::keep_latest};
+  frontend_actor frontend;
+  std::optional<std::uint16_t> mouse_mode_told;  // what the frontend was last sent
   std::unique_ptr<main_agent> agent;
   bool request_client_mouse_mode = true;
   bool have_init = false;
@@ -49,7 +61,12 @@ struct main_channel_state {
 using main_actor = caf::stateful_actor<main_channel_state>;
 
 void publish_status(main_actor* self) {
-  self->state.status_edge.send_values(self, main_status_atom::value, self->state.status);
+  auto& state = self->state;
+  state.status_edge.send_values(self, main_status_atom::value, state.status);
+  if (state.frontend && state.have_init && state.mouse_mode_told != state.status.mouse_mode) {
+    state.mouse_mode_told = state.status.mouse_mode;
+    state.mouse_mode_edge.send_values(self, mouse_mode_atom::value, state.status.mouse_mode);
+  }
 }
 
 void deliver_info_if_ready(main_actor* self) {
@@ -196,17 +213,23 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
   }
 }
 
-caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor status_listener,
-                           main_channel_options options) {
+caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_listener status_listener,
+                           frontend_actor frontend, main_channel_options options) {
   spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS};
   auto& state = self->state;
-  state.status_edge = bounded_edge{"main->session status", edge_ids::main_status, options.status_edge_capacity,
-                                   overflow_policy::keep_latest};
+  state.status_edge = typed_edge<main_status_listener>{"main->session status", edge_ids::main_status,
+                                                       options.status_edge_capacity, overflow_policy::keep_latest};
   state.request_client_mouse_mode = options.request_client_mouse_mode;
   state.status_edge.connect(status_listener);
-  state.agent_edge.connect(std::move(status_listener));
+  state.frontend = std::move(frontend);
+  state.agent_edge.connect(state.frontend);
+  state.mouse_mode_edge.connect(state.frontend);
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
+  hooks.on_up = [self] {
+    if (self->state.frontend)
+      self->send(self->state.frontend, agent_channel_atom::value, caf::actor_cast<agent_actor>(self));
+  };
   hooks.on_ping_answered = [self] {
     ++self->state.status.pings_answered;
     publish_status(self);
@@ -214,6 +237,7 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
   hooks.add_health = [self](channel_health& health) {
     health.edges.push_back(edge_report_of(self->state.status_edge));
     health.edges.push_back(edge_report_of(self->state.agent_edge));
+    health.edges.push_back(edge_report_of(self->state.mouse_mode_edge));
     health.agent = self->state.agent->report();
   };
   state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
@@ -221,9 +245,13 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
   agent_out.send_frame = [self](std::uint16_t type, const protocol::bytes& body) {
     self->state.endpoint->send(type, body);
   };
-  agent_out.to_frontend = [self](caf::message event) {
-    if (!self->state.agent_edge.send_values(self, agent_event_atom::value, std::move(event)))
-      self->state.endpoint->log().warn("agent event refused: the session has 16 unacknowledged agent events");
+  agent_out.to_frontend = [self](agent_event event) {
+    auto& state = self->state;
+    if (!state.frontend)
+      return;  // nobody to tell (a channel test without a frontend)
+    if (!state.agent_edge.send_values(self, agent_event_atom::value, std::move(event)))
+      state.endpoint->log().warn("agent event refused: the frontend has {} unacknowledged agent events",
+                                 state.agent_edge.capacity());
   };
   state.agent = std::make_unique<main_agent>(options.agent, std::move(agent_out), state.endpoint->log());
   state.endpoint->start();
@@ -231,10 +259,15 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
     [self](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
       if (edge == edge_ids::agent_events)
         self->state.agent_edge.on_ack(self, count);
-      else
+      else if (edge == edge_ids::mouse_mode)
+        self->state.mouse_mode_edge.on_ack(self, count);
+      else if (edge == edge_ids::main_status)
         self->state.status_edge.on_ack(self, count);
     },
-    [self](agent_atom, const caf::message& event) { self->state.agent->on_frontend(event); },
+    [self](agent_atom, const agent_command& command) {
+      self->state.agent->on_frontend(command);
+      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::window_agent);
+    },
     [self](session_info_atom) {
       auto promise = self->make_response_promise();
       self->state.waiting_for_info.push_back(promise);
@@ -245,9 +278,9 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, caf::actor statu
 
 }  // namespace
 
-caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, caf::actor status_listener,
-                              main_channel_options options) {
-  return system.spawn(main_channel, std::move(spec), std::move(status_listener), options);
+caf::actor spawn_main_channel(caf::actor_system& system, channel_spec spec, main_status_listener status_listener,
+                              frontend_actor frontend, main_channel_options options) {
+  return system.spawn(main_channel, std::move(spec), std::move(status_listener), std::move(frontend), options);
 }
 
 }  // namespace vigil

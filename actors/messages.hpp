@@ -36,20 +36,21 @@ constexpr std::uint32_t main_status = 2;    // main channel -> session: keep_lat
 // 3 and 4 were the frame edges: frames are pulled by credit now (renderer.hpp)
 constexpr std::uint32_t cursor_state = 5;   // cursor channel -> renderer: keep_latest
 // 6 was the cursor edge to the window: the cursor goes with the renderer's updates now
-constexpr std::uint32_t agent_events = 7;   // main channel -> session: fault (agent_events.hpp)
-constexpr std::uint32_t viewer_agent_events = 8;  // session supervisor -> window: fault
+constexpr std::uint32_t agent_events = 7;   // main channel -> frontend: fault (agent_events.hpp)
 constexpr std::uint32_t playback_audio = 9;  // playback channel -> audio sink: drop_oldest
 constexpr std::uint32_t playback_volume = 10; // playback channel -> audio sink: keep_latest
+constexpr std::uint32_t window_input = 11;    // frontend -> inputs channel: fault (input_events.hpp)
+constexpr std::uint32_t window_agent = 12;    // frontend -> main channel: fault (agent_events.hpp)
+constexpr std::uint32_t mouse_mode = 13;      // main channel -> frontend: keep_latest (frontend.hpp)
 }  // namespace edge_ids
 // (dump_primary_atom, std::string path) -> std::string error ("" on success):
 // write the primary surface as a binary PPM (session -> display channel 0).
 using dump_primary_atom = caf::atom_constant<caf::atom("dumpprim")>;
 
-// session orchestrator -> whoever started it (headless runner, later the UI)
+// session -> session supervisor -> frontend (actors/session.hpp, supervisors/session_supervisor.hpp)
 using session_ended_atom = caf::atom_constant<caf::atom("sessended")>;
 using session_up_atom = caf::atom_constant<caf::atom("sessup")>;
-// (mouse_mode_atom, std::uint16_t SPICE_MOUSE_MODE_*): the server's current
-// mouse mode, session -> session supervisor -> its observer, on each change
+// (mouse_mode_atom, std::uint16_t SPICE_MOUSE_MODE_*): main -> frontend (actors/frontend.hpp)
 using mouse_mode_atom = caf::atom_constant<caf::atom("mousemode")>;
 
 }  // namespace vigil

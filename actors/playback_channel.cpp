@@ -32,8 +32,9 @@ namespace {
 
 struct playback_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
-  bounded_edge to_sink{"playback->audio", edge_ids::playback_audio, 32, overflow_policy::drop_oldest};
-  bounded_edge volume_to_sink{"playback->audio volume", edge_ids::playback_volume, 1, overflow_policy::keep_latest};
+  typed_edge<audio_sink_actor> to_sink{"playback->audio", edge_ids::playback_audio, 32, overflow_policy::drop_oldest};
+  typed_edge<audio_sink_actor> volume_to_sink{"playback->audio volume", edge_ids::playback_volume, 1,
+                                              overflow_policy::keep_latest};
   std::uint16_t mode = SPICE_AUDIO_DATA_MODE_RAW;  // until MODE says otherwise
   std::optional<protocol::audio_format> format;    // between START and STOP
   std::optional<protocol::audio_decoder> decoder;
@@ -160,9 +161,10 @@ void on_playback_message(playback_actor* self, const protocol::frame& frame) {
   }
 }
 
-caf::behavior playback_channel(playback_actor* self, channel_spec spec, caf::actor sink, playback_options options) {
+caf::behavior playback_channel(playback_actor* self, channel_spec spec, audio_sink_actor sink,
+                               playback_options options) {
   auto& state = self->state;
-  state.to_sink = bounded_edge{"playback->audio", edge_ids::playback_audio, options.edge_capacity,
+  state.to_sink = typed_edge<audio_sink_actor>{"playback->audio", edge_ids::playback_audio, options.edge_capacity,
                                overflow_policy::drop_oldest};
   state.to_sink.connect(sink);
   state.volume_to_sink.connect(sink);
@@ -189,7 +191,7 @@ caf::behavior playback_channel(playback_actor* self, channel_spec spec, caf::act
 
 }  // namespace
 
-caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, caf::actor sink,
+caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, audio_sink_actor sink,
                                   playback_options options) {
   return system.spawn(playback_channel, std::move(spec), std::move(sink), options);
 }

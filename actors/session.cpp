@@ -4,13 +4,11 @@
 
 #include <spice/enums.h>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "actors/agent_events.hpp"
 #include "actors/channel_supervision.hpp"
 #include "actors/channels.hpp"
-#include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/usb_autoshare.hpp"
 #include "actors/webdav_channel.hpp"
@@ -18,14 +16,26 @@
 
 namespace vigil {
 
+const char* to_string(session_phase phase) {
+  switch (phase) {
+    case session_phase::waiting: return "waiting";
+    case session_phase::connecting: return "connecting";
+    case session_phase::up: return "up";
+    case session_phase::reconnecting: return "reconnecting";
+    case session_phase::ended: return "ended";
+    case session_phase::failed: return "failed";
+  }
+  return "?";
+}
+
 namespace {
 
 using clock = std::chrono::steady_clock;
 
 struct session_state {
   session_options options;
-  caf::actor observer;
-  caf::actor supervisor;
+  session_listener listener;
+  channel_supervisor_actor supervisor;
   std::shared_ptr<spdlog::logger> log;
   session_info info;
   main_status status;
@@ -36,29 +46,45 @@ struct session_state {
   static inline const char* name = "session";
 };
 
-using session_actor = caf::stateful_actor<session_state>;
+using session_self = session_actor::stateful_pointer<session_state>;
 
-std::string label_of(std::uint8_t type, std::uint8_t id) {
-  return std::string(protocol::channel_type_name(type)) + ":" + std::to_string(id);
+// How to start one incarnation of a channel: everything it needs, copied.
+// The channel supervisor calls it on its own thread at every restart, maybe
+// after this session has quit, so it must not reach into the session's state.
+using channel_spawner = std::function<caf::actor(channel_spec)>;
+
+supervised_channel supervised(session_self self, channel_key key, channel_spawner spawn_with_spec) {
+  const auto& state = self->state;
+  supervised_channel how;
+  how.key = key;
+  how.essential = key.type == SPICE_CHANNEL_MAIN;
+  how.watch_silence = key.type == SPICE_CHANNEL_MAIN || key.type == SPICE_CHANNEL_DISPLAY;
+  channel_spec base;
+  base.type = key.type;
+  base.id = key.id;
+  base.connection_id = state.info.session_id;
+  base.connection = state.options.connection;
+  // The debug fault only reaches the first incarnation of the channel it
+  // names, so a restart really does heal it.
+  std::optional<debug_fault> fault;
+  if (state.options.debug.channel == label_of(key))
+    fault = state.options.debug.fault;
+  if (state.options.channel_factory)
+    spawn_with_spec = [factory = state.options.channel_factory, &system = self->system()](channel_spec spec) {
+      return factory(system, spec);
+    };
+  how.spawn = [base = std::move(base), fault, spawn_with_spec = std::move(spawn_with_spec)](
+                const channel_parent& supervisor, unsigned incarnation) {
+    channel_spec spec = base;
+    spec.parent = supervisor;
+    if (incarnation == 0 && fault)
+      spec.fault = *fault;
+    return spawn_with_spec(std::move(spec));
+  };
+  return how;
 }
 
-// The channel's spec; the debug fault only reaches the first incarnation of
-// the channel it names, so a restart really does heal it.
-channel_spec spec_for(session_actor* self, std::uint8_t type, std::uint8_t id, std::uint32_t connection_id,
-                      const caf::actor& supervisor, unsigned incarnation) {
-  channel_spec spec;
-  spec.type = type;
-  spec.id = id;
-  spec.connection_id = connection_id;
-  spec.connection = self->state.options.connection;
-  spec.parent = supervisor;
-  const auto& debug = self->state.options.debug;
-  if (incarnation == 0 && debug.channel == label_of(type, id))
-    spec.fault = debug.fault;
-  return spec;
-}
-
-void end_session(session_actor* self, std::vector<channel_failure> failure, std::string reason) {
+void end_session(session_self self, std::vector<channel_failure> failure, std::string reason) {
   auto& state = self->state;
   if (state.ended)
     return;
@@ -67,32 +93,29 @@ void end_session(session_actor* self, std::vector<channel_failure> failure, std:
     state.log->info("session ended: {}", reason);
   else
     state.log->error("session ended: {}", reason);
-  self->send(state.observer, session_ended_atom::value, session_end{state.up, std::move(failure), std::move(reason)});
+  self->send(state.listener, session_ended_atom::value, session_end{state.up, std::move(failure), std::move(reason)});
 }
 
-void supervise(session_actor* self, std::uint8_t type, std::uint8_t id,
-               std::function<caf::actor(channel_spec)> spawn_with_spec,
+void supervise(session_self self, channel_key key, channel_spawner spawn_with_spec,
                std::function<void(caf::actor)> on_first = nullptr) {
-  supervised_channel how;
-  how.label = label_of(type, id);
-  how.essential = type == SPICE_CHANNEL_MAIN;
-  how.watch_silence = type == SPICE_CHANNEL_MAIN || type == SPICE_CHANNEL_DISPLAY;
-  auto session_id = self->state.info.session_id;
-  how.spawn = [self, type, id, session_id, spawn_with_spec](const caf::actor& supervisor, unsigned incarnation) {
-    return spawn_with_spec(spec_for(self, type, id, session_id, supervisor, incarnation));
-  };
-  self->request(self->state.supervisor, caf::infinite, supervise_atom::value, std::move(how))
-    .then([on_first](const caf::actor& first) {
-      if (on_first)
-        on_first(first);
-    });
+  auto deadline = self->state.options.supervision.watchdog.heartbeat_deadline;
+  self->request(self->state.supervisor, deadline, supervise_atom::value, supervised(self, key, std::move(spawn_with_spec)))
+    .then(
+      [on_first](const caf::actor& first) {
+        if (on_first)
+          on_first(first);
+      },
+      [self, key](const caf::error& error) {
+        end_session(self, {channel_failure{failure_kind::stuck, self->system().render(error)}},
+                    "the channel supervisor did not start " + label_of(key) + ": " + self->system().render(error));
+      });
 }
 
-void supervise_listed_channels(session_actor* self) {
+void supervise_listed_channels(session_self self) {
   auto& state = self->state;
   auto& system = self->system();
   auto display_init = state.options.display_init;
-  std::size_t supervised = 1;  // main
+  std::size_t supervised_count = 1;  // main
   const auto& usb = state.options.usb;
   auto usb_devices = usb.enabled ? usb.devices() : std::vector<usb_device_spec>{};
   std::size_t usb_devices_placed = 0;
@@ -105,19 +128,20 @@ void supervise_listed_channels(session_actor* self) {
         usb_devices.push_back(idle);
   }
   for (const auto& address : state.info.channels) {
+    channel_key key{address.type, address.id};
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
                      address.type == SPICE_CHANNEL_CURSOR ||
                      (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled) ||
                      (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size()) ||
                      (address.type == SPICE_CHANNEL_WEBDAV && !state.options.share.directory.empty());
-    supervised += supported ? 1 : 0;
+    supervised_count += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
         continue;  // already supervised
       case SPICE_CHANNEL_DISPLAY: {
         // Only the first display's frames are shown; others are drawn but not rendered.
         auto renderer = address.id == 0 ? state.options.renderer : renderer_actor{};
-        supervise(self, address.type, address.id,
+        supervise(self, key,
                   [&system, display_init, video = state.options.video, renderer,
                    mm_time = state.info.mm_time](channel_spec spec) {
                     return spawn_display_channel(system, std::move(spec), display_init, video, renderer, mm_time);
@@ -125,60 +149,58 @@ void supervise_listed_channels(session_actor* self) {
         break;
       }
       case SPICE_CHANNEL_INPUTS:
-        supervise(self, address.type, address.id,
-                  [&system](channel_spec spec) { return spawn_inputs_channel(system, std::move(spec)); });
+        supervise(self, key, [&system, frontend = state.options.frontend](channel_spec spec) {
+          return spawn_inputs_channel(system, std::move(spec), frontend);
+        });
         break;
       case SPICE_CHANNEL_CURSOR:
-        supervise(self, address.type, address.id,
-                  [&system, renderer = state.options.renderer](channel_spec spec) {
-                    return spawn_cursor_channel(system, std::move(spec), renderer);
-                  });
+        supervise(self, key, [&system, renderer = state.options.renderer](channel_spec spec) {
+          return spawn_cursor_channel(system, std::move(spec), renderer);
+        });
         break;
       case SPICE_CHANNEL_PLAYBACK:
         if (!state.options.audio_enabled) {
-          state.log->info("channel {} not connected: audio.enabled is false", label_of(address.type, address.id));
+          state.log->info("channel {} not connected: audio.enabled is false", label_of(key));
           break;
         }
-        supervise(self, address.type, address.id,
+        supervise(self, key,
                   [&system, sink = state.options.audio, playback = state.options.playback](channel_spec spec) {
                     return spawn_playback_channel(system, std::move(spec), sink, playback);
                   });
         break;
       case SPICE_CHANNEL_WEBDAV:
         if (state.options.share.directory.empty()) {
-          state.log->info("channel {} not connected: no folder shared (--share-dir)", label_of(address.type, address.id));
+          state.log->info("channel {} not connected: no folder shared (--share-dir)", label_of(key));
           break;
         }
-        supervise(self, address.type, address.id, [&system, folder = state.options.share](channel_spec spec) {
+        supervise(self, key, [&system, folder = state.options.share](channel_spec spec) {
           return spawn_webdav_channel(system, std::move(spec), folder);
         });
         break;
       case SPICE_CHANNEL_USBREDIR:
         // One device per channel, in the order the server lists them.
         if (usb_devices_placed >= usb_devices.size()) {
-          state.log->info("channel {} not connected: no USB device for it", label_of(address.type, address.id));
+          state.log->info("channel {} not connected: no USB device for it", label_of(key));
           break;
         }
-        supervise(self, address.type, address.id,
-                  [&system, device = usb_devices[usb_devices_placed++]](channel_spec spec) {
-                    return spawn_usbredir_channel(system, std::move(spec), device);
-                  });
+        supervise(self, key, [&system, device = usb_devices[usb_devices_placed++]](channel_spec spec) {
+          return spawn_usbredir_channel(system, std::move(spec), device);
+        });
         break;
       default:
-        state.log->info("channel {} offered by the server is not supported yet; not connecting it",
-                        label_of(address.type, address.id));
+        state.log->info("channel {} offered by the server is not supported yet; not connecting it", label_of(key));
     }
   }
-  state.channels_expected = supervised;
+  state.channels_expected = supervised_count;
   if (usb_devices_placed < usb_devices.size() && usb_devices[usb_devices_placed].what != usb_device_spec::kind::none)
     state.log->warn("{} USB device(s) not redirected: the server offers only {} usbredir channel(s)",
                     usb_devices.size() - usb_devices_placed, usb_devices_placed);
 }
 
-session_health base_health(session_actor* self) {
+session_health health_of(session_self self) {
   auto& state = self->state;
   session_health health;
-  health.state = state.ended ? "ended" : state.up ? "up" : "connecting";
+  health.state = state.ended ? session_phase::ended : state.up ? session_phase::up : session_phase::connecting;
   if (state.up)
     health.uptime_s = std::chrono::duration<double>(clock::now() - state.up_since).count();
   health.session_id = state.info.session_id;
@@ -188,16 +210,32 @@ session_health base_health(session_actor* self) {
   return health;
 }
 
-caf::behavior session(session_actor* self, session_options options, caf::actor channel_supervisor,
-                      caf::actor observer) {
+void ask_main_for_the_channels(session_self self, const caf::actor& main) {
+  const auto& connection = self->state.options.connection;
+  // Covers a TLS retry after NEED_SECURED: two connects and two links.
+  auto info_deadline = 2 * (connection.connect_timeout + connection.link_timeout);
+  self->request(main, info_deadline, session_info_atom::value)
+    .then(
+      [self](const session_info& info) {
+        self->state.info = info;
+        supervise_listed_channels(self);
+      },
+      [self](const caf::error& error) {
+        // If main failed, the supervisor's escalation has ended the session with the real reason.
+        end_session(self, {channel_failure{failure_kind::link_timeout, self->system().render(error)}},
+                    "main channel did not deliver the session id and channel list: " + self->system().render(error));
+      });
+}
+
+session_actor::behavior_type session(session_self self, session_options options,
+                                     channel_supervisor_actor channel_supervisor, session_listener listener) {
   auto& state = self->state;
   state.options = std::move(options);
-  state.observer = std::move(observer);
+  state.listener = std::move(listener);
   state.log = named_logger("session");
-  auto me = caf::actor_cast<caf::actor>(self);
   state.supervisor = std::move(channel_supervisor);
   self->link_to(state.supervisor);
-  self->send(state.supervisor, report_to_atom::value, me);
+  self->send(state.supervisor, report_to_atom::value, supervision_listener{self});
   self->set_exit_handler([self](const caf::exit_msg& exit) {
     if (exit.reason)
       end_session(self, {channel_failure{failure_kind::stuck, self->system().render(exit.reason)}},
@@ -209,32 +247,14 @@ caf::behavior session(session_actor* self, session_options options, caf::actor c
   main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode,
                                     state.options.agent};
   supervise(
-    self, SPICE_CHANNEL_MAIN, 0,
-    [&system, me, main_options](channel_spec spec) {
-      return spawn_main_channel(system, std::move(spec), me, main_options);
+    self, {SPICE_CHANNEL_MAIN, 0},
+    [&system, me = main_status_listener{self}, frontend = state.options.frontend, main_options](channel_spec spec) {
+      return spawn_main_channel(system, std::move(spec), me, frontend, main_options);
     },
-    [self](const caf::actor& main) {
-      const auto& connection = self->state.options.connection;
-      // Covers a TLS retry after NEED_SECURED: two connects and two links.
-      auto info_deadline = 2 * (connection.connect_timeout + connection.link_timeout);
-      self->request(main, info_deadline, session_info_atom::value)
-        .then(
-          [self](const session_info& info) {
-            self->state.info = info;
-            supervise_listed_channels(self);
-          },
-          [self](const caf::error& error) {
-            // If main failed, the supervisor's escalation has ended the session with the real reason.
-            end_session(self, {channel_failure{failure_kind::link_timeout, self->system().render(error)}},
-                        "main channel did not deliver the session id and channel list: " +
-                          self->system().render(error));
-          });
-    });
+    [self](const caf::actor& main) { ask_main_for_the_channels(self, main); });
 
   return {
     [self](main_status_atom, const main_status& status) {
-      if (status.mouse_mode != self->state.status.mouse_mode)
-        self->send(self->state.observer, mouse_mode_atom::value, status.mouse_mode);
       self->state.status = status;
       if (!self->state.options.debug.session_ignores_main_status)
         acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::main_status);
@@ -248,41 +268,14 @@ caf::behavior session(session_actor* self, session_options options, caf::actor c
         state.up_since = clock::now();
       }
       state.log->info("session {} up", state.info.session_id);
-      self->send(state.observer, session_up_atom::value);
+      self->send(state.listener, session_up_atom::value, state.status.vm_name);
     },
     [self](channel_escalation_atom, const std::string& label, const channel_failure& failure) {
       end_session(self, {failure},
                   "channel " + label + " failed (" + to_string(failure.kind) + "): " + failure.message);
     },
     [self](heartbeat_atom) { return self->mailbox().size(); },
-    [self](input_atom atom, const caf::message& event) { self->send(self->state.supervisor, atom, event); },
-    [self](agent_atom atom, const caf::message& event) { self->send(self->state.supervisor, atom, event); },
-    [self](agent_event_atom atom, const caf::message& event) {
-      acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::agent_events);
-      self->send(self->state.observer, atom, event);
-    },
-    [self](health_atom) {
-      auto promise = self->make_response_promise();
-      auto health = base_health(self);
-      self->request(self->state.supervisor, self->state.options.health_deadline, health_atom::value)
-        .then(
-          [promise, health](std::vector<channel_health> channels) mutable {
-            health.channels = std::move(channels);
-            promise.deliver(health);
-          },
-          [promise, health](const caf::error&) mutable {
-            health.state += " (channel supervisor did not answer)";
-            promise.deliver(health);
-          });
-      return promise;
-    },
-    [self](dump_primary_atom atom, const std::string& path) {
-      auto promise = self->make_response_promise();
-      self->request(self->state.supervisor, self->state.options.health_deadline, atom, path)
-        .then([promise](const std::string& error) mutable { promise.deliver(error); },
-              [promise](const caf::error& error) mutable { promise.deliver("display did not answer: " + to_string(error)); });
-      return promise;
-    },
+    [self](health_atom) { return health_of(self); },
     [self](shutdown_atom) {
       self->send(self->state.supervisor, shutdown_atom::value);
       end_session(self, {}, "shutdown requested");
@@ -293,9 +286,9 @@ caf::behavior session(session_actor* self, session_options options, caf::actor c
 
 }  // namespace
 
-caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor channel_supervisor,
-                         caf::actor observer) {
-  return system.spawn(session, std::move(options), std::move(channel_supervisor), std::move(observer));
+session_actor spawn_session(caf::actor_system& system, session_options options,
+                            channel_supervisor_actor channel_supervisor, session_listener listener) {
+  return system.spawn(session, std::move(options), std::move(channel_supervisor), std::move(listener));
 }
 
 }  // namespace vigil

@@ -5,39 +5,33 @@
 // for the session id and the channel list (a request with a response promise:
 // nothing is left queued if either side goes away), then has the supervisor
 // start every listed channel it supports, with connection_id = session_id.
+// It tells its listener (the session supervisor) when every channel is up,
+// with the VM's name, and once, when the session is over.
 //
-// Accepts:
-//   (main_status_atom, main_status)      from main over a keep_latest edge; acknowledged
-//   (all_channels_up_atom)               from the channel supervisor
-//   (channel_escalation_atom, label, channel_failure)  the supervisor gave a channel up
-//   (heartbeat_atom) -> std::size_t      from the session supervisor: mailbox depth
-//   (health_atom) -> session_health      channel part from the channel supervisor
-//                                        (its latest heartbeats, never a wait on a channel)
-//   (dump_primary_atom, path) -> std::string   forwarded to display:0
-//   (input_atom, caf::message)           passed to the channel supervisor (input_events.hpp)
-//   (agent_atom, caf::message)           passed to the channel supervisor, for main (agent_events.hpp)
-//   (agent_event_atom, caf::message)     from main over its fault-policy edge; acknowledged at
-//                                        once and passed to the observer
-//   (shutdown_atom)                      stops every channel and quits
-// Sends to its observer (the session supervisor):
-//   (session_up_atom)                    every channel is up (again)
-//   (session_ended_atom, session_end)    once, when the session is over
-//   (mouse_mode_atom, std::uint16_t)     the server's mouse mode, when it changes
-//   (agent_event_atom, caf::message)     what the guest's agent said (agent_events.hpp)
+// Bounds: main's status arrives over a keep_latest edge the session
+// acknowledges; everything else is one message per state change or a
+// request with a deadline. Input, agent traffic, mouse mode and frames do
+// not pass through the session: they go between the channels and the
+// frontend (actors/frontend.hpp) or the renderer.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/audio_sink.hpp"
 #include "actors/channel_endpoint.hpp"
 #include "actors/channel_health.hpp"
+#include "actors/channel_supervision.hpp"
 #include "actors/channels.hpp"
+#include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
 #include "actors/usbredir_channel.hpp"
 #include "actors/webdav_server.hpp"
@@ -50,7 +44,7 @@ namespace vigil {
 struct debug_faults {
   std::string channel;       // "display:0": that channel's first incarnation gets `fault`
   debug_fault fault;
-  bool session_ignores_main_status = false;  // the K1 shape: a consumer that stops reading
+  bool session_ignores_main_status = false;  // a consumer that stops reading main's status
   std::chrono::milliseconds renderer_delay_per_frame{0};  // a slow renderer: frames must coalesce
 };
 
@@ -63,19 +57,29 @@ struct session_options {
   bool client_mouse_mode = true;  // mouse.client_mode
   agent_settings agent;           // [agent]
   renderer_actor renderer;  // owned by the session supervisor: it outlives reconnects
+  frontend_actor frontend;  // the window or the headless runner: outlives reconnects (null: none)
   bool audio_enabled = true;         // audio.enabled: connect the playback channel
   playback_options playback;
   audio_sink_options audio_sink;     // how the session supervisor makes the sink
-  caf::actor audio;                  // the audio sink (session supervisor): outlives reconnects
+  audio_sink_actor audio;            // the audio sink (session supervisor): outlives reconnects
   usb_settings usb;                  // what goes over the usbredir channels (--usb-disk, --usb-redirect)
   shared_folder share;               // --share-dir: served over the webdav channel
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
   debug_faults debug;
+  // Null: the real channels. Tests put scripted channel actors here (one
+  // function for every channel type; the spec says which).
+  std::function<caf::actor(caf::actor_system&, const channel_spec&)> channel_factory;
 };
 
+// Where a session is, as the session supervisor and the window show it
+// (waiting: --wait, the server is not there yet).
+enum class session_phase { waiting, connecting, up, reconnecting, ended, failed };
+const char* to_string(session_phase phase);
+
 struct session_health {
-  std::string state;        // connecting | up | reconnecting | ended | failed
+  session_phase state = session_phase::connecting;
+  std::vector<std::string> unanswered;  // parts that did not answer the health request in time
   double uptime_s = 0;      // of the current session, since every channel came up
   std::uint32_t session_id = 0;
   std::string vm_name;
@@ -85,7 +89,7 @@ struct session_health {
   std::string last_fault;        // idem
   std::uint64_t frames_rendered = 0;   // idem, from the renderer
   std::uint64_t frames_coalesced = 0;  // idem: display updates folded into later frames
-  std::vector<channel_health> channels;
+  std::vector<channel_health> channels;  // idem, from the channel supervisor
   std::optional<audio_health> audio;   // idem, from the audio sink
 };
 
@@ -95,10 +99,25 @@ struct session_end {
   std::string reason;
 };
 
+// The session as its supervisor sees it: every channel is up (again), with
+// the VM's name ("" when the server has not said it); the session is over.
+using session_listener = caf::typed_actor<caf::reacts_to<session_up_atom, std::string>,
+                                          caf::reacts_to<session_ended_atom, session_end>>;
+
+// The session: heartbeat -> its mailbox depth; health -> its own part of the
+// snapshot (state, uptime, ids, VM name); shutdown stops every channel and
+// quits. Its channel supervisor and main channel talk to it too.
+using session_actor = caf::typed_actor<caf::replies_to<heartbeat_atom>::with<std::size_t>,
+                                       caf::replies_to<health_atom>::with<session_health>,
+                                       caf::reacts_to<shutdown_atom>,
+                                       caf::reacts_to<main_status_atom, main_status>,
+                                       caf::reacts_to<channel_escalation_atom, std::string, channel_failure>,
+                                       caf::reacts_to<all_channels_up_atom, std::size_t>>;
+
 // `channel_supervisor` is fresh (one per session) and linked to the session:
 // either going down takes the other with it.
-caf::actor spawn_session(caf::actor_system& system, session_options options, caf::actor channel_supervisor,
-                         caf::actor observer);
+session_actor spawn_session(caf::actor_system& system, session_options options,
+                            channel_supervisor_actor channel_supervisor, session_listener listener);
 
 }  // namespace vigil
 

@@ -4,11 +4,13 @@
 #include <map>
 #include <random>
 
+#include <spice/enums.h>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "actors/agent_events.hpp"
-#include "actors/input_events.hpp"
+#include "actors/channels.hpp"
 #include "actors/messages.hpp"
 #include "common/log.hpp"
 #include "supervisors/fault_log.hpp"
@@ -22,13 +24,47 @@ using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using stable_check_atom = caf::atom_constant<caf::atom("stablechk")>;
 using clock = std::chrono::steady_clock;
 
+// The public interface plus what it sends itself.
+using channel_supervisor_impl =
+  channel_supervisor_actor::extend<caf::reacts_to<heartbeat_tick_atom>,
+                                   caf::reacts_to<restart_atom, channel_key, unsigned>,
+                                   caf::reacts_to<stable_check_atom, channel_key, unsigned>>;
+
+// What the transition log shows: the channel's own state, or the supervisor's view of it.
+enum class channel_phase { connecting, linking, up, degraded, restarting, closed, failed };
+
+const char* to_string(channel_phase phase) {
+  switch (phase) {
+    case channel_phase::connecting: return "connecting";
+    case channel_phase::linking: return "linking";
+    case channel_phase::up: return "up";
+    case channel_phase::degraded: return "degraded";
+    case channel_phase::restarting: return "restarting";
+    case channel_phase::closed: return "closed";
+    case channel_phase::failed: return "failed";
+  }
+  return "?";
+}
+
+channel_phase phase_of(channel_state state) {
+  switch (state) {
+    case channel_state::connecting: return channel_phase::connecting;
+    case channel_state::linking: return channel_phase::linking;
+    case channel_state::up: return channel_phase::up;
+    case channel_state::closed: return channel_phase::closed;
+    case channel_state::failed: return channel_phase::failed;
+  }
+  return channel_phase::failed;
+}
+
 struct channel_record {
   supervised_channel how;
+  std::string label;  // "display:0"
   caf::actor actor;
   caf::actor socket;
   unsigned incarnation = 0;
   channel_health last;
-  std::string phase = "connecting";  // what the transition log shows
+  channel_phase phase = channel_phase::connecting;  // what the transition log shows
   bool restarting = false;
   bool heartbeat_outstanding = false;
   std::size_t mailbox_peak = 0;  // across incarnations
@@ -39,44 +75,45 @@ struct channel_record {
 
 struct channel_supervisor_state {
   supervision_settings settings;
-  caf::actor session;  // set by (report_to_atom, session) before any channel is supervised
+  supervision_listener session;  // set by (report_to_atom, session) before any channel is supervised
   std::shared_ptr<spdlog::logger> log;
-  std::map<std::string, channel_record> channels;
+  std::map<channel_key, channel_record> channels;
   std::mt19937_64 random{std::random_device{}()};
   bool all_up_reported = false;
   bool session_ending = false;  // a channel escalated: the others go down with the session
   static inline const char* name = "channel_supervisor";
 };
 
-using supervisor_actor = caf::stateful_actor<channel_supervisor_state>;
+using supervisor_actor = channel_supervisor_impl::stateful_pointer<channel_supervisor_state>;
 
-void set_phase(supervisor_actor* self, channel_record& record, const std::string& phase, const std::string& why = {}) {
+void set_phase(supervisor_actor self, channel_record& record, channel_phase phase, const std::string& why = {}) {
   if (record.phase == phase)
     return;
-  log_transition(*self->state.log, self->state.settings.log_transitions, record.how.label, record.phase, phase, why);
+  log_transition(*self->state.log, self->state.settings.log_transitions, record.label, to_string(record.phase),
+                 to_string(phase), why);
   record.phase = phase;
 }
 
-void check_all_up(supervisor_actor* self) {
+void check_all_up(supervisor_actor self) {
   auto& state = self->state;
   bool all_up = !state.channels.empty();
-  for (auto& [label, record] : state.channels)
+  for (auto& [key, record] : state.channels)
     all_up = all_up && !record.restarting && record.last.state == channel_state::up;
   if (all_up && !state.all_up_reported)
     self->send(state.session, all_channels_up_atom::value, state.channels.size());
   state.all_up_reported = all_up;
 }
 
-void escalate(supervisor_actor* self, channel_record& record, const channel_failure& failure, const std::string& why) {
-  log_fault(*self->state.log, record.how.label, failure, "end the session (" + why + ")");
+void escalate(supervisor_actor self, channel_record& record, const channel_failure& failure, const std::string& why) {
+  log_fault(*self->state.log, record.label, failure, "end the session (" + why + ")");
   self->state.session_ending = true;
-  set_phase(self, record, "failed", to_string(failure.kind));
-  self->send(self->state.session, channel_escalation_atom::value, record.how.label, failure);
+  set_phase(self, record, channel_phase::failed, to_string(failure.kind));
+  self->send(self->state.session, channel_escalation_atom::value, record.label, failure);
 }
 
 // Kills the current incarnation (and its socket, so the server sees the
 // channel go) without waiting for it: a stuck actor cannot be asked to stop.
-void discard_incarnation(supervisor_actor* self, channel_record& record) {
+void discard_incarnation(supervisor_actor self, channel_record& record) {
   if (record.socket)
     self->send_exit(record.socket, caf::exit_reason::kill);
   if (record.actor) {
@@ -88,7 +125,7 @@ void discard_incarnation(supervisor_actor* self, channel_record& record) {
   record.heartbeat_outstanding = false;
 }
 
-void on_fault(supervisor_actor* self, channel_record& record, const channel_failure& failure) {
+void on_fault(supervisor_actor self, channel_record& record, const channel_failure& failure) {
   if (record.restarting)
     return;
   record.last.state = channel_state::failed;
@@ -97,12 +134,12 @@ void on_fault(supervisor_actor* self, channel_record& record, const channel_fail
     // E.g. the server went away: main escalated first, and restarting the
     // rest would only log plans that never run.
     discard_incarnation(self, record);
-    set_phase(self, record, "failed", to_string(failure.kind) + std::string("; not restarted: the session is ending"));
+    set_phase(self, record, channel_phase::failed, to_string(failure.kind) + std::string("; not restarted: the session is ending"));
     return;
   }
   if (record.how.essential) {
     discard_incarnation(self, record);
-    escalate(self, record, failure, record.how.label + " is essential");
+    escalate(self, record, failure, record.label + " is essential");
     return;
   }
   if (is_permanent(failure.kind)) {
@@ -120,30 +157,30 @@ void on_fault(supervisor_actor* self, channel_record& record, const channel_fail
   }
   std::string plan = "restart channel (attempt " + std::to_string(record.restarts.attempts()) + "/" +
                      attempts_text(record.restarts.policy().max_attempts) + ", in " + seconds_text(*delay) + ")";
-  log_fault(*self->state.log, record.how.label, failure, plan);
+  log_fault(*self->state.log, record.label, failure, plan);
   record.restarting = true;
-  set_phase(self, record, "restarting", to_string(failure.kind) + std::string("; ") + plan);
+  set_phase(self, record, channel_phase::restarting, to_string(failure.kind) + std::string("; ") + plan);
   check_all_up(self);
-  self->delayed_send(self, *delay, restart_atom::value, record.how.label, record.incarnation + 1);
+  self->delayed_send(self, *delay, restart_atom::value, record.how.key, record.incarnation + 1);
 }
 
 // The channel's current actor; none while it restarts (discard_incarnation
 // clears it) or when no such channel is supervised.
-caf::actor running_incarnation(supervisor_actor* self, const std::string& label) {
-  auto found = self->state.channels.find(label);
+caf::actor running_incarnation(supervisor_actor self, channel_key key) {
+  auto found = self->state.channels.find(key);
   return found == self->state.channels.end() ? caf::actor{} : found->second.actor;
 }
 
-void start_incarnation(supervisor_actor* self, channel_record& record, unsigned incarnation) {
+void start_incarnation(supervisor_actor self, channel_record& record, unsigned incarnation) {
   record.incarnation = incarnation;
   record.restarting = false;
-  record.actor = record.how.spawn(caf::actor_cast<caf::actor>(self), incarnation);
+  record.actor = record.how.spawn(channel_parent{self}, incarnation);
   record.last.state = channel_state::connecting;
   self->monitor(record.actor);
-  set_phase(self, record, "connecting");
+  set_phase(self, record, channel_phase::connecting);
 }
 
-void on_heartbeat_reply(supervisor_actor* self, channel_record& record, channel_health health) {
+void on_heartbeat_reply(supervisor_actor self, channel_record& record, channel_health health) {
   const auto& watchdog = self->state.settings.watchdog;
   auto errors = std::move(record.last.errors);
   record.last = std::move(health);
@@ -167,16 +204,16 @@ void on_heartbeat_reply(supervisor_actor* self, channel_record& record, channel_
   bool degraded = record.last.mailbox_depth > watchdog.mailbox_bound / 2 ||
                   (record.how.watch_silence && silence > watchdog.server_silence / 2);
   if (degraded)
-    set_phase(self, record, "degraded",
+    set_phase(self, record, channel_phase::degraded,
               "mailbox " + std::to_string(record.last.mailbox_depth) + "/" + std::to_string(watchdog.mailbox_bound) +
                 ", server silent " + seconds_text(silence));
   else
-    set_phase(self, record, "up");
+    set_phase(self, record, channel_phase::up);
 }
 
-void send_heartbeats(supervisor_actor* self) {
+void send_heartbeats(supervisor_actor self) {
   auto& state = self->state;
-  for (auto& [label, record] : state.channels) {
+  for (auto& [key, record] : state.channels) {
     if (!record.actor || record.restarting || record.heartbeat_outstanding)
       continue;
     record.heartbeat_outstanding = true;
@@ -184,15 +221,15 @@ void send_heartbeats(supervisor_actor* self) {
     auto incarnation = record.incarnation;
     self->request(record.actor, state.settings.watchdog.heartbeat_deadline, heartbeat_atom::value)
       .then(
-        [self, label = label, incarnation](channel_health health) {
-          auto found = self->state.channels.find(label);
+        [self, key = key, incarnation](channel_health health) {
+          auto found = self->state.channels.find(key);
           if (found == self->state.channels.end() || found->second.incarnation != incarnation)
             return;
           found->second.heartbeat_outstanding = false;
           on_heartbeat_reply(self, found->second, std::move(health));
         },
-        [self, label = label, incarnation, sent_at](const caf::error&) {
-          auto found = self->state.channels.find(label);
+        [self, key = key, incarnation, sent_at](const caf::error&) {
+          auto found = self->state.channels.find(key);
           if (found == self->state.channels.end() || found->second.incarnation != incarnation ||
               !found->second.actor)
             return;
@@ -209,9 +246,9 @@ void send_heartbeats(supervisor_actor* self) {
   self->delayed_send(self, state.settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
 }
 
-void on_channel_event(supervisor_actor* self, const channel_event& event) {
-  auto label = event.health.channel + ":" + std::to_string(event.health.id);
-  auto found = self->state.channels.find(label);
+void on_channel_event(supervisor_actor self, const channel_event& event) {
+  channel_key key{event.health.type, event.health.id};
+  auto found = self->state.channels.find(key);
   if (found == self->state.channels.end() || self->current_sender() != found->second.actor.address())
     return;  // a discarded incarnation still talking
   auto& record = found->second;
@@ -227,44 +264,45 @@ void on_channel_event(supervisor_actor* self, const channel_event& event) {
   if (event.health.state == channel_state::up) {
     record.up_since = clock::now();
     // Flap guard: the restart count only resets once the channel has stayed up.
-    self->delayed_send(self, record.restarts.policy().stable_after, stable_check_atom::value, label,
+    self->delayed_send(self, record.restarts.policy().stable_after, stable_check_atom::value, key,
                        record.incarnation);
   }
-  set_phase(self, record, to_string(event.health.state));
+  set_phase(self, record, phase_of(event.health.state));
   check_all_up(self);
 }
 
-caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings settings) {
+channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self, supervision_settings settings) {
   self->state.settings = settings;
   self->state.log = named_logger("supervisor");
   self->set_down_handler([self](const caf::down_msg& down) {
-    for (auto& [label, record] : self->state.channels)
+    for (auto& [key, record] : self->state.channels)
       if (record.actor && record.actor.address() == down.source)
         on_fault(self, record,
                  {failure_kind::protocol_error, "channel actor terminated: " + self->system().render(down.reason)});
   });
   self->delayed_send(self, settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
   return {
-    [self](report_to_atom, caf::actor session) { self->state.session = std::move(session); },
+    [self](report_to_atom, supervision_listener session) { self->state.session = std::move(session); },
     [self](supervise_atom, supervised_channel how) {
-      auto label = how.label;
-      auto [it, inserted] = self->state.channels.emplace(label, channel_record{self->state.settings.channel_restart});
+      auto key = how.key;
+      auto [it, inserted] = self->state.channels.emplace(key, channel_record{self->state.settings.channel_restart});
       it->second.how = std::move(how);
+      it->second.label = label_of(key);
       start_incarnation(self, it->second, 0);
       return it->second.actor;
     },
     [self](channel_event_atom, const channel_event& event) { on_channel_event(self, event); },
     [self](heartbeat_tick_atom) { send_heartbeats(self); },
-    [self](restart_atom, const std::string& label, unsigned incarnation) {
-      auto found = self->state.channels.find(label);
+    [self](restart_atom, channel_key key, unsigned incarnation) {
+      auto found = self->state.channels.find(key);
       if (found == self->state.channels.end())
         return;
       auto& record = found->second;
       if (record.restarting && incarnation == record.incarnation + 1)
         start_incarnation(self, record, incarnation);
     },
-    [self](stable_check_atom, const std::string& label, unsigned incarnation) {
-      auto found = self->state.channels.find(label);
+    [self](stable_check_atom, channel_key key, unsigned incarnation) {
+      auto found = self->state.channels.find(key);
       if (found == self->state.channels.end())
         return;
       auto& record = found->second;
@@ -273,7 +311,7 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
     },
     [self](health_atom) {
       std::vector<channel_health> report;
-      for (auto& [label, record] : self->state.channels) {
+      for (auto& [key, record] : self->state.channels) {
         channel_health health = record.last;
         health.restarts = record.incarnation;
         health.mailbox_peak = record.mailbox_peak;
@@ -283,32 +321,16 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
       }
       return report;
     },
-    [self](input_atom, const caf::message& event) {
-      if (auto inputs = running_incarnation(self, "inputs:0"))
-        self->send(inputs, event);
-    },
-    [self](agent_atom atom, const caf::message& event) {
-      if (auto main = running_incarnation(self, "main:0"))
-        self->send(main, atom, event);
-    },
-    [self](dump_primary_atom atom, const std::string& path) {
-      auto promise = self->make_response_promise();
-      auto display = running_incarnation(self, "display:0");
-      if (!display) {
-        promise.deliver(std::string("no display:0 channel is running"));
-        return promise;
-      }
-      self->request(display, self->state.settings.watchdog.heartbeat_deadline * 4, atom, path)
-        .then([promise](const std::string& error) mutable { promise.deliver(error); },
-              [self, promise](const caf::error& error) mutable {
-                promise.deliver("display:0 did not write the dump: " + self->system().render(error));
-              });
-      return promise;
+    [self](dump_primary_atom atom, const std::string& path) -> caf::result<std::string> {
+      auto display = running_incarnation(self, {SPICE_CHANNEL_DISPLAY, 0});
+      if (!display)
+        return std::string("no display:0 channel is running");
+      return self->delegate(caf::actor_cast<primary_dump_actor>(display), atom, path);
     },
     [self](shutdown_atom) {
-      for (auto& [label, record] : self->state.channels)
+      for (auto& [key, record] : self->state.channels)
         if (record.actor)
-          self->send(record.actor, shutdown_atom::value);
+          caf::anon_send(record.actor, shutdown_atom::value);  // channels are dynamically typed
       self->quit();
     },
   };
@@ -316,7 +338,7 @@ caf::behavior channel_supervisor(supervisor_actor* self, supervision_settings se
 
 }  // namespace
 
-caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings) {
+channel_supervisor_actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings) {
   return system.spawn(channel_supervisor, std::move(settings));
 }
 

@@ -12,12 +12,9 @@
 // permanent failure or a channel out of restarts is escalated to the session,
 // which ends and is reconnected by the session supervisor.
 //
-// Its interface (what the session sends and hears back) is declared in
-// actors/channel_supervision.hpp; it also accepts from its channels
-//   (channel_event_atom, channel_event)  (stale incarnations ignored)
-// and answers health requests at once from the latest heartbeat replies
-// (never a wait on a child). Escalations and all_channels_up go to the actor
-// named by (report_to_atom, session), which the session sends first.
+// Its interface is channel_supervisor_actor (actors/channel_supervision.hpp):
+// the session and the session supervisor use it, and the channels send it
+// their events (stale incarnations are ignored).
 #pragma once
 
 #include <caf/actor.hpp>
@@ -28,6 +25,6 @@
 
 namespace vigil {
 
-caf::actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings);
+channel_supervisor_actor spawn_channel_supervisor(caf::actor_system& system, supervision_settings settings);
 
 }  // namespace vigil

@@ -187,7 +187,8 @@ std::string health_snapshot_json(const session_health& health, const std::option
   nlohmann::json snapshot = {
     {"session",
      {
-       {"state", health.state},
+       {"state", to_string(health.state)},
+       {"unanswered", health.unanswered},
        {"uptime_s", health.uptime_s},
        {"session_id", health.session_id},
        {"name", health.vm_name},

@@ -1,5 +1,5 @@
-// The health snapshot as one line of JSON: what `--duration` prints at exit
-// (and, later, SIGUSR1 and the viewer's F-key print on demand).
+// The health snapshot as one line of JSON: what vigil prints at exit, and on
+// demand on SIGUSR1 and the viewer's Shift+F12.
 #pragma once
 
 #include <optional>

@@ -2,12 +2,10 @@
 
 #include <random>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
-#include "actors/agent_events.hpp"
-#include "actors/bounded_edge.hpp"
-#include "actors/input_events.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
 #include "common/log.hpp"
@@ -22,14 +20,20 @@ using heartbeat_tick_atom = caf::atom_constant<caf::atom("shbtick")>;
 using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 using stable_check_atom = caf::atom_constant<caf::atom("sstable")>;
 
+// The frontend's interface, what its session tells it, and what it sends itself.
+using session_supervisor_impl =
+  session_supervisor_actor::extend_with<session_listener>::extend<caf::reacts_to<heartbeat_tick_atom>,
+                                                                  caf::reacts_to<reconnect_atom, unsigned>,
+                                                                  caf::reacts_to<stable_check_atom, unsigned>>;
+
 struct session_supervisor_state {
   session_options options;
-  caf::actor observer;
+  session_observer observer;
   std::shared_ptr<spdlog::logger> log;
-  caf::actor session;
-  caf::actor channel_supervisor;  // the current session's, spawned with it
+  session_actor session;
+  channel_supervisor_actor channel_supervisor;  // the current session's, spawned with it
   unsigned generation = 0;  // one per session spawned; stale messages are ignored
-  std::string phase = "connecting";
+  session_phase phase = session_phase::connecting;
   bool ever_up = false;
   bool heartbeat_outstanding = false;
   bool finished = false;
@@ -38,42 +42,39 @@ struct session_supervisor_state {
   backoff reconnect_backoff{backoff_policy{}};
   backoff wait_backoff{backoff_policy{}};  // --wait: the reconnect policy without its attempt limit
   std::mt19937_64 random{std::random_device{}()};
-  bounded_edge agent_edge{"supervisor->window agent events", edge_ids::viewer_agent_events, 16,
-                          overflow_policy::fault};
   static inline const char* name = "session_supervisor";
 };
 
-using supervisor_actor = caf::stateful_actor<session_supervisor_state>;
+using supervisor_actor = session_supervisor_impl::stateful_pointer<session_supervisor_state>;
 
 // `status` is what a person sees (the window's banner), e.g.
 // "Reconnecting in 4.1 s (attempt 3/8)".
-void set_phase(supervisor_actor* self, const std::string& phase, const std::string& status,
-               const std::string& why = {}) {
+void set_phase(supervisor_actor self, session_phase phase, const std::string& status, const std::string& why = {}) {
   auto& state = self->state;
   if (state.phase == phase)
     return;
-  log_transition(*state.log, state.options.supervision.log_transitions, "session", state.phase, phase, why);
+  log_transition(*state.log, state.options.supervision.log_transitions, "session", to_string(state.phase),
+                 to_string(phase), why);
   state.phase = phase;
   self->send(state.observer, session_status_atom::value, phase, status);
 }
 
-void start_session(supervisor_actor* self) {
+void start_session(supervisor_actor self) {
   auto& state = self->state;
   ++state.generation;
   state.heartbeat_outstanding = false;
   state.channel_supervisor = spawn_channel_supervisor(self->system(), state.options.supervision);
-  state.session =
-    spawn_session(self->system(), state.options, state.channel_supervisor, caf::actor_cast<caf::actor>(self));
+  state.session = spawn_session(self->system(), state.options, state.channel_supervisor, session_listener{self});
   self->monitor(state.session);
-  if (state.phase != "waiting")  // --wait: the banner keeps saying what it waits for
-    set_phase(self, "connecting", "Connecting to " + state.options.uri);
+  if (state.phase != session_phase::waiting)  // --wait: the banner keeps saying what it waits for
+    set_phase(self, session_phase::connecting, "Connecting to " + state.options.uri);
 }
 
-void discard_session(supervisor_actor* self) {
+void discard_session(supervisor_actor self) {
   auto& state = self->state;
   if (!state.session)
     return;
-  self->demonitor(state.session);
+  self->demonitor(state.session.address());
   self->send(state.session, shutdown_atom::value);
   // A stuck session cannot read its shutdown; this ends it (and, by link, its supervisor and channels) anyway.
   self->send_exit(state.session, caf::exit_reason::kill);
@@ -83,12 +84,12 @@ void discard_session(supervisor_actor* self) {
   state.channel_supervisor = nullptr;
 }
 
-void finish(supervisor_actor* self, session_end end) {
+void finish(supervisor_actor self, session_end end) {
   auto& state = self->state;
   if (state.finished)
     return;
   state.finished = true;
-  set_phase(self, "failed", "Disconnected: " + end.reason, end.reason);
+  set_phase(self, session_phase::failed, "Disconnected: " + end.reason, end.reason);
   end.was_up = state.ever_up;
   self->send(state.observer, session_ended_atom::value, std::move(end));
 }
@@ -104,7 +105,7 @@ std::string server_address(const connection_settings& connection) {
 
 // --wait: the server is not up yet; try again with the reconnect backoff
 // (no attempt limit: waiting is what the user asked for).
-void wait_for_server(supervisor_actor* self, const channel_failure& failure) {
+void wait_for_server(supervisor_actor self, const channel_failure& failure) {
   auto& state = self->state;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   auto delay = *state.wait_backoff.next_delay(uniform(state.random));
@@ -114,14 +115,14 @@ void wait_for_server(supervisor_actor* self, const channel_failure& failure) {
   log_fault(*state.log, "session", failure, plan);
   auto status = "Waiting for " + where + " (attempt " + std::to_string(state.wait_backoff.attempts()) + ", next in " +
                 seconds_text(delay) + ")";
-  if (state.phase == "waiting")  // the banner's text changes with every attempt
+  if (state.phase == session_phase::waiting)  // the banner's text changes with every attempt
     self->send(state.observer, session_status_atom::value, state.phase, status);
   else
-    set_phase(self, "waiting", status, plan);
+    set_phase(self, session_phase::waiting, status, plan);
   self->delayed_send(self, delay, reconnect_atom::value, state.generation);
 }
 
-void on_session_failed(supervisor_actor* self, session_end end) {
+void on_session_failed(supervisor_actor self, session_end end) {
   auto& state = self->state;
   const auto& failure = end.failure.front();
   // A ticket that worked once and is refused now has expired (Proxmox and
@@ -158,7 +159,7 @@ void on_session_failed(supervisor_actor* self, session_end end) {
                      attempts_text(state.reconnect_backoff.policy().max_attempts) + ", in " + seconds_text(*delay) +
                      "; nominal " + seconds_text(nominal) + ")";
   log_fault(*state.log, "session", failure, plan);
-  set_phase(self, "reconnecting",
+  set_phase(self, session_phase::reconnecting,
             "Reconnecting in " + seconds_text(*delay) + " (attempt " +
               std::to_string(state.reconnect_backoff.attempts()) + "/" +
               attempts_text(state.reconnect_backoff.policy().max_attempts) + "): " + to_string(failure.kind),
@@ -166,7 +167,7 @@ void on_session_failed(supervisor_actor* self, session_end end) {
   self->delayed_send(self, *delay, reconnect_atom::value, state.generation);
 }
 
-void send_heartbeat(supervisor_actor* self) {
+void send_heartbeat(supervisor_actor self) {
   auto& state = self->state;
   const auto& watchdog = state.options.supervision.watchdog;
   self->delayed_send(self, watchdog.heartbeat_interval, heartbeat_tick_atom::value);
@@ -203,18 +204,82 @@ void send_heartbeat(supervisor_actor* self) {
       });
 }
 
-// The audio sink's part of the snapshot; without an answer the snapshot goes out without it.
-void add_audio_health(supervisor_actor* self, caf::response_promise promise, session_health health) {
-  self->request(self->state.options.audio, self->state.options.health_deadline, health_atom::value)
+// One health request: the supervisor's own part, and a request to each part
+// of the tree that outlives nothing it asks (session, its channel supervisor,
+// renderer, audio sink), all at once. Delivered when the last one answered or
+// missed its deadline.
+struct health_fan_out {
+  caf::typed_response_promise<session_health> promise;
+  session_health health;
+  session_phase supervisor_phase = session_phase::connecting;
+  int waiting = 0;
+
+  void answered() {
+    if (--waiting > 0)
+      return;
+    // The session only knows whether it is up; reconnecting and failed are the supervisor's.
+    if (supervisor_phase != session_phase::up)
+      health.state = supervisor_phase;
+    promise.deliver(std::move(health));
+  }
+  void unanswered(const char* who) {
+    health.unanswered.push_back(who);
+    answered();
+  }
+};
+
+caf::typed_response_promise<session_health> health_of(supervisor_actor self) {
+  auto& state = self->state;
+  auto gather = std::make_shared<health_fan_out>();
+  gather->promise = self->make_response_promise<session_health>();
+  gather->supervisor_phase = state.phase;
+  gather->health.state = state.phase;
+  gather->health.uri = state.options.uri;
+  gather->health.reconnects = state.reconnects;
+  gather->health.last_fault = state.last_fault;
+  auto deadline = state.options.health_deadline;
+  gather->waiting = 2 + (state.session ? 1 : 0) + (state.channel_supervisor ? 1 : 0);
+  if (state.session)
+    self->request(state.session, deadline, health_atom::value)
+      .then(
+        [gather](const session_health& session) {
+          auto& health = gather->health;
+          health.state = session.state;
+          health.uptime_s = session.uptime_s;
+          health.session_id = session.session_id;
+          health.vm_name = session.vm_name;
+          health.vm_uuid = session.vm_uuid;
+          gather->answered();
+        },
+        [gather](const caf::error&) { gather->unanswered("session"); });
+  if (state.channel_supervisor)
+    self->request(state.channel_supervisor, deadline, health_atom::value)
+      .then(
+        [gather](std::vector<channel_health>& channels) {
+          gather->health.channels = std::move(channels);
+          gather->answered();
+        },
+        [gather](const caf::error&) { gather->unanswered("channel supervisor"); });
+  self->request(state.options.renderer, deadline, health_atom::value)
     .then(
-      [promise, health](const audio_health& audio) mutable {
-        health.audio = audio;
-        promise.deliver(health);
+      [gather](const renderer_health& rendered) {
+        gather->health.frames_rendered = rendered.frames_rendered;
+        gather->health.frames_coalesced = rendered.frames_coalesced;
+        gather->answered();
       },
-      [promise, health](const caf::error&) mutable { promise.deliver(health); });
+      [gather](const caf::error&) { gather->unanswered("renderer"); });
+  self->request(state.options.audio, deadline, health_atom::value)
+    .then(
+      [gather](const audio_health& audio) {
+        gather->health.audio = audio;
+        gather->answered();
+      },
+      [gather](const caf::error&) { gather->unanswered("audio sink"); });
+  return gather->promise;
 }
 
-caf::behavior session_supervisor(supervisor_actor* self, session_options options, caf::actor observer) {
+session_supervisor_impl::behavior_type session_supervisor(supervisor_actor self, session_options options,
+                                                          session_observer observer) {
   auto& state = self->state;
   state.options = std::move(options);
   state.observer = std::move(observer);
@@ -223,7 +288,6 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   auto wait_policy = state.options.supervision.reconnect;
   wait_policy.max_attempts = 0;
   state.wait_backoff = backoff{wait_policy};
-  state.agent_edge.connect(state.observer);
   // One renderer for the whole run: the last good frame survives reconnects.
   // The window brings its own (it subscribes before the session starts).
   if (!state.options.renderer)
@@ -244,23 +308,19 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
   start_session(self);
   send_heartbeat(self);
   return {
-    [self](session_up_atom) {
+    [self](session_up_atom, const std::string& vm_name) {
       auto& state = self->state;
       if (self->current_sender() != state.session.address())
         return;
       state.ever_up = true;
-      set_phase(self, "up", "Connected");
-      self->send(state.observer, session_up_atom::value);
+      set_phase(self, session_phase::up, "Connected");
+      self->send(state.observer, session_up_atom::value, vm_name);
       self->delayed_send(self, state.reconnect_backoff.policy().stable_after, stable_check_atom::value,
                          state.generation);
     },
-    [self](mouse_mode_atom atom, std::uint16_t mode) {
-      if (self->current_sender() == self->state.session.address())
-        self->send(self->state.observer, atom, mode);
-    },
     [self](stable_check_atom, unsigned generation) {
       auto& state = self->state;
-      if (generation == state.generation && state.phase == "up")
+      if (generation == state.generation && state.phase == session_phase::up)
         state.reconnect_backoff.reset();  // flap guard passed: this session is stable
     },
     [self](session_ended_atom, session_end end) {
@@ -285,88 +345,24 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
       auto& state = self->state;
       if (state.finished)
         return;
-      state.log->info("reconnecting now, as the user asked (the session was {})", state.phase);
+      state.log->info("reconnecting now, as the user asked (the session was {})", to_string(state.phase));
       discard_session(self);
       if (state.ever_up)
         ++state.reconnects;
       start_session(self);  // a new generation: a backoff's pending reconnect is void
     },
     [self](heartbeat_tick_atom) { send_heartbeat(self); },
-    [self](input_atom atom, const caf::message& event) {
-      if (self->state.session && self->state.phase == "up")
-        self->send(self->state.session, atom, event);
-    },
-    // Not only while "up": the agent speaks right after INIT, before the
-    // other channels have linked, and the window answers at once.
-    [self](agent_atom atom, const caf::message& event) {
-      if (self->state.session)
-        self->send(self->state.session, atom, event);
-    },
-    [self](agent_event_atom atom, const caf::message& event) {
-      auto& state = self->state;
-      if (self->current_sender() != state.session.address())
-        return;
-      if (!state.agent_edge.send_values(self, atom, event))
-        state.log->warn("agent event refused: the window has {} unacknowledged agent events",
-                        state.agent_edge.capacity());
-    },
-    [self](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
-      if (edge == edge_ids::viewer_agent_events)
-        self->state.agent_edge.on_ack(self, count);
-    },
-    [self](health_atom atom) {
-      auto promise = self->make_response_promise();
-      auto& state = self->state;
-      session_health fallback;
-      fallback.state = state.phase;
-      fallback.uri = state.options.uri;
-      fallback.reconnects = state.reconnects;
-      fallback.last_fault = state.last_fault;
-      if (!state.session) {
-        promise.deliver(fallback);
-        return promise;
-      }
-      self->request(state.session, 2 * state.options.health_deadline, atom)
-        .then(
-          [self, promise](session_health health) mutable {
-            auto& state = self->state;
-            if (state.phase != "up")
-              health.state = state.phase;
-            health.reconnects = state.reconnects;
-            health.last_fault = state.last_fault;
-            self->request(state.options.renderer, state.options.health_deadline, health_atom::value)
-              .then(
-                [self, promise, health](const renderer_health& rendered) mutable {
-                  health.frames_rendered = rendered.frames_rendered;
-                  health.frames_coalesced = rendered.frames_coalesced;
-                  add_audio_health(self, std::move(promise), std::move(health));
-                },
-                [self, promise, health](const caf::error&) mutable {
-                  add_audio_health(self, std::move(promise), std::move(health));
-                });
-          },
-          [promise, fallback](const caf::error&) mutable {
-            fallback.state += " (session did not answer)";
-            promise.deliver(fallback);
-          });
-      return promise;
-    },
-    [self](dump_primary_atom atom, const std::string& path) {
-      auto promise = self->make_response_promise();
-      if (!self->state.session) {
-        promise.deliver(std::string("no session"));
-        return promise;
-      }
-      self->request(self->state.session, 2 * self->state.options.health_deadline, atom, path)
-        .then([promise](const std::string& error) mutable { promise.deliver(error); },
-              [promise](const caf::error& error) mutable { promise.deliver("session did not answer: " + to_string(error)); });
-      return promise;
+    [self](health_atom) { return health_of(self); },
+    [self](dump_primary_atom atom, const std::string& path) -> caf::result<std::string> {
+      if (!self->state.channel_supervisor)
+        return std::string("no session");
+      return self->delegate(self->state.channel_supervisor, atom, path);
     },
     [self](shutdown_atom) {
       auto& state = self->state;
       if (state.session)
         self->send(state.session, shutdown_atom::value);
-      self->send(state.options.renderer, shutdown_atom::value);
+      caf::anon_send(state.options.renderer, shutdown_atom::value);  // dynamically typed
       self->send(state.options.audio, shutdown_atom::value);
       state.finished = true;
       self->quit();
@@ -376,7 +372,8 @@ caf::behavior session_supervisor(supervisor_actor* self, session_options options
 
 }  // namespace
 
-caf::actor spawn_session_supervisor(caf::actor_system& system, session_options options, caf::actor observer) {
+session_supervisor_actor spawn_session_supervisor(caf::actor_system& system, session_options options,
+                                                  session_observer observer) {
   return system.spawn(session_supervisor, std::move(options), std::move(observer));
 }
 

@@ -10,32 +10,22 @@
 //   (wrong password, bad certificate), when the very first connection fails
 //   (nothing to recover), or when the attempts run out.
 //
-// Accepts:
-//   (session_up_atom), (session_ended_atom, session_end)   from its session
-//   (health_atom) -> session_health                        with reconnects and last fault
-//   (dump_primary_atom, path) -> std::string               forwarded
-//   (input_atom, caf::message)                             to the current session while it is up
-//   (agent_atom, caf::message)                             to the current session, up or not yet
-//                                                          (agent_events.hpp)
-//   (agent_event_atom, caf::message)                       from the current session: to the observer
-//   (edge_ack_atom, viewer_agent_events, n)                from the observer
-//   (reconnect_now_atom)                                   the user asked: the current session (up,
-//                                                          connecting or waiting out a backoff) is
-//                                                          replaced by a new one at once
-//   (shutdown_atom)                                        stops the session and quits
-// Sends to its observer (the headless runner, later the window):
-//   (session_up_atom)                     each time the session is (back) up
-//   (session_status_atom, std::string phase, std::string text)   the phase
-//                                         (connecting, up, reconnecting, failed)
-//                                         and a sentence for a person
-//   (session_ended_atom, session_end)     once, when it gives up or shuts down
-//   (mouse_mode_atom, std::uint16_t)      the current session's mouse mode, on change
-//   (agent_event_atom, caf::message)      the guest agent's events, over a fault-policy
-//                                         bounded edge (capacity 16) the observer acknowledges
+// It spawns each session together with that session's channel supervisor
+// (and introduces the one to the other), and owns what outlives reconnects:
+// the renderer and the audio sink. Its interfaces are typed below: what the
+// frontend may ask of it (session_supervisor_actor) and what it tells the
+// frontend (session_observer). Status and session_up are one message per
+// phase change; the frontend's health and dump requests are answered by a
+// fan-out to the session, its channel supervisor, the renderer and the audio
+// sink, each under health_deadline (a part that does not answer is named in
+// session_health::unanswered), and by delegation to the channel supervisor.
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/session.hpp"
 
@@ -44,6 +34,25 @@ namespace vigil {
 using session_status_atom = caf::atom_constant<caf::atom("sessstat")>;
 using reconnect_now_atom = caf::atom_constant<caf::atom("reconnow")>;
 
-caf::actor spawn_session_supervisor(caf::actor_system& system, session_options options, caf::actor observer);
+// The frontend as the session supervisor sees it:
+//   session_up     each time the session is (back) up, with the VM's name
+//   session_status the phase and a sentence for a person ("Reconnecting in
+//                  4.1 s (attempt 3/8): connection_lost")
+//   session_ended  once, when it gives up or shuts down
+using session_observer = caf::typed_actor<caf::reacts_to<session_up_atom, std::string>,
+                                          caf::reacts_to<session_status_atom, session_phase, std::string>,
+                                          caf::reacts_to<session_ended_atom, session_end>>;
+
+// The session supervisor as the frontend sees it: the health snapshot, a
+// dump of display:0's primary surface ("" or the error), a reconnect the
+// user asked for (the current session, up, connecting or waiting out a
+// backoff, is replaced by a new one at once), shutdown.
+using session_supervisor_actor =
+  caf::typed_actor<caf::replies_to<health_atom>::with<session_health>,
+                   caf::replies_to<dump_primary_atom, std::string>::with<std::string>,
+                   caf::reacts_to<reconnect_now_atom>, caf::reacts_to<shutdown_atom>>;
+
+session_supervisor_actor spawn_session_supervisor(caf::actor_system& system, session_options options,
+                                                  session_observer observer);
 
 }  // namespace vigil

@@ -41,8 +41,8 @@ std::string padded(std::string text, std::size_t width) {
 
 std::vector<std::string> health_text(const session_health& health) {
   std::vector<std::string> lines;
-  std::string session = "Session " + health.state;
-  if (health.state == "up")
+  std::string session = std::string("Session ") + to_string(health.state);
+  if (health.state == session_phase::up)
     session += " for " + duration_text(health.uptime_s);
   if (!health.vm_name.empty())
     session += ", VM " + health.vm_name;

@@ -128,7 +128,7 @@ void draw_banner(sf::RenderWindow& target, const status_banner& banner, const sf
   band.setFillColor(sf::Color(0, 0, 0, 190));
   target.draw(band);
   sf::Text text(banner.text, font, 16);
-  text.setFillColor(banner.phase == "failed" ? sf::Color(255, 140, 120) : sf::Color(240, 240, 240));
+  text.setFillColor(banner.phase == session_phase::failed ? sf::Color(255, 140, 120) : sf::Color(240, 240, 240));
   text.setPosition(8, 4);
   target.draw(text);
 }

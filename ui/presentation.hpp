@@ -27,6 +27,7 @@
 #include <SFML/Graphics/RenderWindow.hpp>
 
 #include "actors/frame_patch.hpp"
+#include "actors/session.hpp"
 #include "protocol/damage_region.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
@@ -38,9 +39,9 @@ enum class presentation_choice { automatic, xshm, gl };
 std::optional<presentation_choice> presentation_choice_named(const std::string& name);
 
 struct status_banner {
-  std::string phase = "connecting";  // the session's; no banner while "up"
+  session_phase phase = session_phase::connecting;  // no banner while up
   std::string text;
-  bool shown() const { return phase != "up" && !text.empty(); }
+  bool shown() const { return phase != session_phase::up && !text.empty(); }
   bool operator==(const status_banner& other) const { return phase == other.phase && text == other.text; }
 };
 

@@ -11,6 +11,7 @@
 
 #include "actors/agent_events.hpp"
 #include "actors/bounded_edge.hpp"
+#include "actors/frontend.hpp"
 #include "actors/messages.hpp"
 #include "common/log.hpp"
 #include "supervisors/session_supervisor.hpp"
@@ -36,13 +37,14 @@ exit_status status_of(const session_end& end) {
   }
 }
 
-session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor, const session_run& run,
-                          spdlog::logger& log) {
+session_health ask_health(caf::scoped_actor& self, const session_supervisor_actor& supervisor,
+                          const session_run& run, spdlog::logger& log) {
   session_health health;
   self->request(supervisor, run.session.health_deadline * 4, health_atom::value)
     .receive([&](const session_health& answered) { health = answered; },
              [&](const caf::error& error) {
-               health.state = "unresponsive";
+               health.state = session_phase::failed;
+               health.unanswered.push_back("session supervisor");
                health.uri = run.session.uri;
                log.error("the session supervisor did not answer the health request: {}",
                          self->system().render(error));
@@ -50,7 +52,7 @@ session_health ask_health(caf::scoped_actor& self, const caf::actor& supervisor,
   return health;
 }
 
-void dump_primary(caf::scoped_actor& self, const caf::actor& supervisor, const session_run& run,
+void dump_primary(caf::scoped_actor& self, const session_supervisor_actor& supervisor, const session_run& run,
                   spdlog::logger& log) {
   self->request(supervisor, run.session.health_deadline * 4, dump_primary_atom::value, run.dump_primary_path)
     .receive(
@@ -85,25 +87,31 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   caf::scoped_actor self{system};
   ui_inbox inbox{system};
   signals.wake_fd = inbox.wake_fd();
+  guest_link guest{inbox.address()};
   if (frontend)
     frontend->attach(self, inbox.address(), run.session);
-  auto supervisor = spawn_session_supervisor(system, run.session, inbox.address());
+  // The inbox is the frontend the channels and the supervisor talk to.
+  run.session.frontend = caf::actor_cast<frontend_actor>(inbox.address());
+  auto supervisor =
+    spawn_session_supervisor(system, run.session, caf::actor_cast<session_observer>(inbox.address()));
   if (frontend)
-    frontend->connect_session(supervisor);
+    frontend->connect(guest, supervisor);
   auto started = clock::now();
   std::optional<clock::time_point> ends;
   if (run.duration_s)
     ends = started + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(*run.duration_s));
   bool up = false;
+  bool duration_elapsed = false;
   std::optional<exit_status> status;
+  caf::actor sender;  // of the message being handled: acknowledgements go back to it
   caf::message_handler from_actors{
-    [&](session_up_atom) {
+    [&](session_up_atom, const std::string& vm_name) {
       up = true;
       if (frontend)
-        frontend->show_vm_name(ask_health(self, supervisor, run, *log).vm_name);
+        frontend->show_vm_name(vm_name);
     },
-    [&](session_status_atom, const std::string& phase, const std::string& text) {
-      up = phase == "up";
+    [&](session_status_atom, session_phase phase, const std::string& text) {
+      up = phase == session_phase::up;
       log->debug("session status: {}", text);
       if (frontend)
         frontend->show_status(phase, text);
@@ -116,21 +124,28 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
     [&](mouse_mode_atom, std::uint16_t mode) {
       if (frontend)
         frontend->set_mouse_mode(mode);
+      acknowledge_edge(self.ptr(), sender, edge_ids::mouse_mode);
     },
     [&](const session_health& health) {
       if (frontend)
         frontend->show_health(health);
     },
-    [&](agent_event_atom, const caf::message& event) {
-      // Acknowledged once handled: the supervisor holds at most 16 for us.
+    [&](agent_event_atom, const agent_event& event) {
+      // Acknowledged once handled: main holds at most 16 for us.
       if (frontend)
         frontend->on_agent_event(self, event);
-      self->send(supervisor, edge_ack_atom::value, edge_ids::viewer_agent_events, std::uint32_t{1});
+      acknowledge_edge(self.ptr(), sender, edge_ids::agent_events);
+    },
+    [&](inputs_channel_atom, const inputs_actor& channel) { guest.inputs_channel_up(channel); },
+    [&](agent_channel_atom, const agent_actor& channel) { guest.agent_channel_up(channel); },
+    [&](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
+      guest.on_ack(self.ptr(), sender.address(), edge, count);
     },
   };
   while (!status) {
-    for (auto& message : inbox.take()) {
-      from_actors(message);
+    for (auto& delivery : inbox.take()) {
+      sender = caf::actor_cast<caf::actor>(delivery.sender);
+      from_actors(delivery.content);
       if (status)
         break;
     }
@@ -146,6 +161,7 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
     if (signals.stop_requested.load()) {
       status = exit_status{exit_codes::ok, "interrupted by signal"};
     } else if (ends && clock::now() >= *ends) {
+      duration_elapsed = true;
       status = exit_status{exit_codes::connect_failed, "session was not up when the duration elapsed"};
       if (up)
         status = exit_status{exit_codes::ok, "duration elapsed"};
@@ -164,7 +180,7 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   }
   signals.wake_fd = -1;
   auto health = ask_health(self, supervisor, run, *log);
-  if (status->code == exit_codes::ok && status->reason == "duration elapsed" && health.reconnects > 0)
+  if (status->code == exit_codes::ok && duration_elapsed && health.reconnects > 0)
     status = exit_status{exit_codes::recovered, "duration elapsed; the session was reconnected " +
                                                   std::to_string(health.reconnects) + " time(s)"};
   if (status->code != exit_codes::ok)

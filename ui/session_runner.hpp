@@ -19,11 +19,13 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/input_events.hpp"
+#include "actors/agent_events.hpp"
 #include "actors/renderer.hpp"
 #include "actors/session.hpp"
 #include "supervisors/health_snapshot.hpp"
+#include "supervisors/session_supervisor.hpp"
 #include "ui/credential_form.hpp"
+#include "ui/guest_link.hpp"
 
 namespace vigil {
 
@@ -50,10 +52,11 @@ public:
   // `mailbox` is where actors send to the main thread (ui/ui_inbox.hpp);
   // `self` sends from it.
   virtual void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) = 0;
-  // Where input goes: the session supervisor, which passes it to the current
-  // inputs channel ((input_atom, event), actors/input_events.hpp), and agent
-  // events to the current main channel ((agent_atom, event)).
-  virtual void connect_session(const caf::actor& session_supervisor) = 0;
+  // Where input and agent commands go: straight to the current inputs and
+  // main channels (ui/guest_link.hpp). The runner owns the link; it outlives
+  // the frontend's use of it. `supervisor` takes what the person asks of the
+  // session (health, reconnect now).
+  virtual void connect(guest_link& link, const session_supervisor_actor& supervisor) = 0;
   // The file descriptors whose input is for pump() (the X connections): the
   // loop sleeps until one is readable, a message arrives, or next_pump().
   virtual std::vector<int> event_fds() const = 0;
@@ -65,13 +68,13 @@ public:
   // What changed on screen (actors/renderer.hpp); answered with
   // (frame_shown_atom) to the renderer once it is shown.
   virtual void show_update(caf::scoped_actor& self, const screen_update& update) = 0;
-  virtual void show_status(const std::string& phase, const std::string& text) = 0;
+  virtual void show_status(session_phase phase, const std::string& text) = 0;
   virtual void show_vm_name(const std::string& name) = 0;
   virtual void set_mouse_mode(std::uint16_t mode) = 0;  // SPICE_MOUSE_MODE_*
   // What the guest's agent said (actors/agent_events.hpp); answers and the
-  // window's own clipboard grabs and monitor configs go to the session
-  // supervisor as (agent_atom, event).
-  virtual void on_agent_event(caf::scoped_actor& self, const caf::message& event) = 0;
+  // window's own clipboard grabs and monitor configs go back through the
+  // guest link.
+  virtual void on_agent_event(caf::scoped_actor& self, const agent_event& event) = 0;
   // The answer to a (health_atom) the frontend sent the session supervisor
   // on the mailbox's behalf (caf::send_as): it never waits for it.
   virtual void show_health(const session_health&) {}

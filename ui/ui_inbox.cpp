@@ -21,7 +21,7 @@ using inbox_never_sent_atom = caf::atom_constant<caf::atom("inboxnone")>;
 
 struct ui_inbox::queue {
   std::mutex mutex;
-  std::deque<caf::message> messages;
+  std::deque<ui_inbox::delivery> messages;
   int event_fd = -1;
   ~queue() {
     if (event_fd >= 0)
@@ -42,10 +42,10 @@ namespace {
 // Everything it receives goes to the queue: the inbox has no interface of its
 // own, it is the UI's mailbox.
 caf::behavior inbox_actor(caf::event_based_actor* self, std::shared_ptr<ui_inbox::queue> shared) {
-  self->set_default_handler([shared](caf::scheduled_actor*, caf::message_view& received) -> caf::result<caf::message> {
+  self->set_default_handler([shared](caf::scheduled_actor* self, caf::message_view& received) -> caf::result<caf::message> {
     {
       std::lock_guard<std::mutex> lock(shared->mutex);
-      shared->messages.push_back(received.move_content_to_message());
+      shared->messages.push_back({self->current_sender(), received.move_content_to_message()});
     }
     signal_wake_fd(shared->event_fd);
     return caf::message{};
@@ -66,11 +66,11 @@ ui_inbox::~ui_inbox() { caf::anon_send_exit(actor_, caf::exit_reason::user_shutd
 
 int ui_inbox::wake_fd() const { return queue_->event_fd; }
 
-std::deque<caf::message> ui_inbox::take() {
+std::deque<ui_inbox::delivery> ui_inbox::take() {
   std::uint64_t count = 0;
   ssize_t got = ::read(queue_->event_fd, &count, sizeof(count));  // reset first: a later push wakes again
   (void)got;
-  std::deque<caf::message> taken;
+  std::deque<delivery> taken;
   std::lock_guard<std::mutex> lock(queue_->mutex);
   taken.swap(queue_->messages);
   return taken;

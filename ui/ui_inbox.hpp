@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include <caf/actor.hpp>
+#include <caf/actor_control_block.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/message.hpp>
 
@@ -30,8 +31,13 @@ public:
   const caf::actor& address() const { return actor_; }
   // Readable when messages wait (or wake() was called).
   int wake_fd() const;
+  // A message and who sent it (acknowledgements go back to the sender).
+  struct delivery {
+    caf::strong_actor_ptr sender;
+    caf::message content;
+  };
   // Every message queued so far, oldest first.
-  std::deque<caf::message> take();
+  std::deque<delivery> take();
   // Makes wake_fd() readable; async-signal-safe through wake_fd_for_signals.
   void wake() const;
 

@@ -42,7 +42,7 @@ public:
       : system_(system),
         options_(std::move(options)),
         log_(named_logger("viewer")),
-        input_(window_, options_.hotkeys, [this](caf::message event) { send_input(std::move(event)); },
+        input_(window_, options_.hotkeys, [this](input_event event) { send_input(std::move(event)); },
                [this] { update_title(); },
                {[this](hotkey_action action) { perform(action); }, [this] { return menu_.has_input(); },
                 [this](protocol::pc_key key) { menu_key(key); }}) {
@@ -55,14 +55,17 @@ public:
   void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
     renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
     options.renderer = renderer_;
-    agent_ = std::make_unique<window_agent>(options.agent, [this](caf::message event) { send_agent(std::move(event)); });
+    agent_ = std::make_unique<window_agent>(options.agent, [this](agent_command command) { send_agent(std::move(command)); });
     options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     main_actor_ = &self;
     mailbox_ = mailbox;
     self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(mailbox));
   }
 
-  void connect_session(const caf::actor& session_supervisor) override { session_ = session_supervisor; }
+  void connect(guest_link& link, const session_supervisor_actor& supervisor) override {
+    guest_ = &link;
+    session_ = supervisor;
+  }
 
   std::vector<int> event_fds() const override {
     return {sfml_connection_.fd(), input_.connection_fd(), agent_ ? agent_->connection_fd() : -1,
@@ -150,7 +153,7 @@ public:
     health_asked_ = false;
   }
 
-  void on_agent_event(caf::scoped_actor&, const caf::message& event) override { agent_->on_agent_event(event); }
+    void on_agent_event(caf::scoped_actor&, const agent_event& event) override { agent_->on_agent_event(event); }
 
   void show_update(caf::scoped_actor&, const screen_update& update) override {
     if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen)
@@ -162,10 +165,10 @@ public:
     update_to_acknowledge_ = true;  // once it is on screen: a slow window coalesces frames upstream
   }
 
-  void show_status(const std::string& phase, const std::string& text) override {
+  void show_status(session_phase phase, const std::string& text) override {
     // --kiosk-quit on-disconnect: remote-viewer quits when the connection
     // is lost instead of retrying (a kiosk's watchdog then starts it again).
-    if (options_.kiosk_quit_on_disconnect && banner_.phase == "up" && phase != "up" && !quit_)
+    if (options_.kiosk_quit_on_disconnect && banner_.phase == session_phase::up && phase != session_phase::up && !quit_)
       quit_ = exit_status{exit_codes::session_lost, "kiosk: the session was lost (--kiosk-quit on-disconnect)"};
     banner_.phase = phase;
     banner_.text = text;
@@ -208,7 +211,7 @@ public:
         switch (form.on_event(event)) {
           case credential_form::outcome::submitted:
             log_->info("credentials entered: connecting again");
-            banner_ = status_banner{"connecting", "Connecting"};
+            banner_ = status_banner{session_phase::connecting, "Connecting"};
             return form.answer();
           case credential_form::outcome::cancelled:
             log_->info("credentials not entered (Escape)");
@@ -330,7 +333,7 @@ private:
     }
     if (input_.grabbed() && input_.hotkeys().has(hotkey_action::release_cursor))
       title = "(Press " + input_.hotkeys().label(hotkey_action::release_cursor) + " to release pointer) " + title;
-    if (banner_.phase != "up")
+    if (banner_.phase != session_phase::up)
       title += " - " + banner_.text;
     window_.setTitle(sf::String::fromUtf8(title.begin(), title.end()));  // a file's title may be any UTF-8
   }
@@ -488,16 +491,15 @@ private:
     }
   }
 
-  // Input and agent events go to the session supervisor, which passes them on
-  // to the current inputs and main channels.
-  void send_input(caf::message event) {
-    if (session_ && main_actor_)
-      (*main_actor_)->send(session_, input_atom::value, std::move(event));
+  // Straight to the current inputs and main channels (ui/guest_link.hpp).
+  void send_input(input_event event) {
+    if (guest_ && main_actor_)
+      guest_->send_input(main_actor_->ptr(), std::move(event));
   }
 
-  void send_agent(caf::message event) {
-    if (session_ && main_actor_)
-      (*main_actor_)->send(session_, agent_atom::value, std::move(event));
+  void send_agent(agent_command command) {
+    if (guest_ && main_actor_)
+      guest_->send_agent(main_actor_->ptr(), std::move(command));
   }
 
   caf::actor_system& system_;
@@ -513,7 +515,8 @@ private:
   sf::Font form_font_;
   bool form_font_loaded_ = false;
   renderer_actor renderer_;
-  caf::actor session_;
+  guest_link* guest_ = nullptr;  // the runner's, from connect() on
+  session_supervisor_actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
   caf::actor mailbox_;                       // the main thread's inbox: answers come back through it
   menu_control menu_{options_.settings, input_.hotkeys(), options_.kiosk};

@@ -1,7 +1,5 @@
 #include "ui/window_agent.hpp"
 
-#include <caf/message_handler.hpp>
-
 #include "actors/agent_events.hpp"
 #include "common/log.hpp"
 
@@ -13,35 +11,39 @@ window_agent::window_agent(const agent_settings& settings, send_function send)
     clipboard_ = std::make_unique<x11_clipboard>(settings_.max_message_bytes);
 }
 
-void window_agent::on_agent_event(const caf::message& event) {
-  caf::message copy = event;
-  auto handler = caf::message_handler(
-    [&](agent_state_atom, bool connected, bool monitors_config) {
-      monitors_config_ = connected && monitors_config;
-      named_logger("viewer")->info("agent {}{}", connected ? "connected" : "absent",
-                                   monitors_config_ ? ", takes monitors config" : "");
-    },
-    [&](clipboard_grab_atom, std::uint8_t selection) {
-      if (!clipboard_ || !clipboard_->available())
+void window_agent::on_agent_event(const agent_event& event) {
+  struct visitor {
+    window_agent& agent;
+    void operator()(const agent_state& state) const {
+      agent.monitors_config_ = state.connected && state.monitors_config;
+      named_logger("viewer")->info("agent {}{}", state.connected ? "connected" : "absent",
+                                   agent.monitors_config_ ? ", takes monitors config" : "");
+    }
+    // Eager: the guest's text is fetched as soon as it is copied, so any
+    // local paste is answered at once (no X client waits on a guest round
+    // trip); the cost is one transfer per guest copy.
+    void operator()(const clipboard_grab& grab) const {
+      if (!agent.clipboard_ || !agent.clipboard_->available())
         return;
-      clipboard_->own_for_guest();
-      send_(caf::make_message(clipboard_request_atom::value, selection));
-    },
-    [&](clipboard_data_atom, std::uint8_t, const std::string& text) {
-      if (clipboard_)
-        clipboard_->set_guest_text(text);
-    },
-    [&](clipboard_release_atom, std::uint8_t) {
-      if (clipboard_)
-        clipboard_->guest_released();
-    },
-    [&](clipboard_request_atom, std::uint8_t) {
-      if (clipboard_ && clipboard_->available())
-        clipboard_->request_local_text(std::chrono::steady_clock::now());
+      agent.clipboard_->own_for_guest();
+      agent.send_(clipboard_request{grab.selection});
+    }
+    void operator()(const clipboard_data& data) const {
+      if (agent.clipboard_)
+        agent.clipboard_->set_guest_text(data.text);
+    }
+    void operator()(const clipboard_release&) const {
+      if (agent.clipboard_)
+        agent.clipboard_->guest_released();
+    }
+    void operator()(const clipboard_request&) const {
+      if (agent.clipboard_ && agent.clipboard_->available())
+        agent.clipboard_->request_local_text(std::chrono::steady_clock::now());
       else
-        send_(caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, std::string{}));
-    });
-  handler(copy);
+        agent.send_(clipboard_data{0, {}});
+    }
+  };
+  std::visit(visitor{*this}, event);
 }
 
 void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
@@ -67,13 +69,13 @@ void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u 
     for (auto& action : clipboard_->pump(now)) {  // CLIPBOARD selection only
       switch (action.what) {
         case x11_clipboard::action::kind::grab:
-          send_(caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+          send_(clipboard_grab{0});
           break;
         case x11_clipboard::action::kind::release:
-          send_(caf::make_message(clipboard_release_atom::value, std::uint8_t{0}));
+          send_(clipboard_release{0});
           break;
         case x11_clipboard::action::kind::text:
-          send_(caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, std::move(action.text)));
+          send_(clipboard_data{0, std::move(action.text)});
           break;
       }
     }
@@ -85,7 +87,7 @@ void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u 
   if (!settings_.resize_guest || !monitors_config_ || size == guest_size || size.x == 0 || size.y == 0)
     return;
   named_logger("viewer")->info("window resized: asking the guest for {}x{}", size.x, size.y);
-  send_(caf::make_message(monitors_config_atom::value, std::uint32_t{size.x}, std::uint32_t{size.y}));
+  send_(monitors_config{size.x, size.y});
 }
 
 }  // namespace vigil

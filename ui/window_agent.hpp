@@ -18,9 +18,8 @@
 #include <optional>
 
 #include <SFML/System/Vector2.hpp>
-#include <caf/make_message.hpp>
-#include <caf/message.hpp>
 
+#include "actors/agent_events.hpp"
 #include "actors/session.hpp"
 #include "ui/x11_clipboard.hpp"
 
@@ -28,11 +27,11 @@ namespace vigil {
 
 class window_agent {
 public:
-  using send_function = std::function<void(caf::message)>;
+  using send_function = std::function<void(agent_command)>;
   window_agent(const agent_settings& settings, send_function send);
 
-  // (agent_event_atom, event)'s event, from the guest.
-  void on_agent_event(const caf::message& event);
+  // What the guest's agent said.
+  void on_agent_event(const agent_event& event);
   // The window's size changed to `size`; `guest_size` is the picture's (0x0: none yet).
   void window_resized(sf::Vector2u size, sf::Vector2u guest_size);
   // The local clipboard's news and a settled resize, due by now.

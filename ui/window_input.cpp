@@ -66,8 +66,7 @@ void window_input::sfml_key(sf::Keyboard::Key code, bool pressed) {
 void window_input::mouse_moved(int x, int y) {
   if (mouse_mode_ == SPICE_MOUSE_MODE_CLIENT) {
     if (auto guest = geometry_.guest_position(x, y))
-      send_(caf::make_message(pointer_position_atom::value, std::uint32_t{guest->x}, std::uint32_t{guest->y},
-                              buttons_, std::uint8_t{0}));
+      send_(pointer_position{guest->x, guest->y, buttons_, 0});
   } else if (grabbed_) {
     send_relative_motion(x, y);
   }
@@ -91,7 +90,7 @@ void window_input::mouse_button(sf::Mouse::Button button, bool pressed) {
     default: return;
   }
   buttons_ = pressed ? (buttons_ | mask) : (buttons_ & ~mask);
-  send_(caf::make_message(pointer_button_atom::value, spice_button, pressed, buttons_));
+  send_(pointer_button{spice_button, pressed, buttons_});
 }
 
 int wheel_notches::add(float delta) {
@@ -109,8 +108,8 @@ void window_input::wheel(float delta) {
   int notches = wheel_.add(delta);
   std::uint8_t button = notches > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
   for (int notch = 0; notch < std::abs(notches); ++notch) {
-    send_(caf::make_message(pointer_button_atom::value, button, true, buttons_));
-    send_(caf::make_message(pointer_button_atom::value, button, false, buttons_));
+    send_(pointer_button{button, true, buttons_});
+    send_(pointer_button{button, false, buttons_});
   }
 }
 
@@ -203,19 +202,19 @@ void window_input::send_pc_key(protocol::pc_key key, bool pressed) {
     held_keys_.insert(key);
   else
     held_keys_.erase(key);
-  send_(caf::make_message(key_event_atom::value, key, pressed));
+  send_(key_event{key, pressed});
 }
 
 // The guest's lock keys follow the local keyboard's whenever the window
 // gets the focus (they may have changed while another window had it).
 void window_input::sync_lock_keys(std::uint16_t locks) {
   named_logger("viewer")->debug("focus: guest lock keys set to {:#x}", locks);
-  send_(caf::make_message(modifiers_atom::value, locks));
+  send_(lock_keys{locks});
 }
 
 void window_input::release_held_keys() {
   for (auto key : held_keys_)
-    send_(caf::make_message(key_event_atom::value, key, false));
+    send_(key_event{key, false});
   held_keys_.clear();
 }
 
@@ -228,7 +227,7 @@ void window_input::send_relative_motion(int x, int y) {
   int dx = x - centre.x, dy = y - centre.y;
   if (dx == 0 && dy == 0)
     return;  // our own warp back to the centre
-  send_(caf::make_message(pointer_motion_atom::value, std::int32_t{dx}, std::int32_t{dy}, buttons_));
+  send_(pointer_motion{dx, dy, buttons_});
   sf::Mouse::setPosition(centre, window_);
 }
 

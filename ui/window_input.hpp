@@ -24,9 +24,8 @@
 #include <set>
 
 #include <SFML/Window.hpp>
-#include <caf/make_message.hpp>
-#include <caf/message.hpp>
 
+#include "actors/input_events.hpp"
 #include "ui/hotkeys.hpp"
 #include "ui/window_scaling.hpp"
 #include "ui/x11_keyboard.hpp"
@@ -64,7 +63,7 @@ private:
 
 class window_input {
 public:
-  using send_function = std::function<void(caf::message)>;
+  using send_function = std::function<void(input_event)>;
   // The viewer's own keys, called at once and in order with the guest's
   // keys (a hotkey that opens the menu takes the very next key for it).
   struct viewer_keys {

@@ -452,12 +452,12 @@ private:
   }
 
   void compose_banner(const protocol::rect& r) {
-    if (!(banner_text_for_ == banner_)) {
+    if (banner_text_for_ != banner_.text) {
       window_.setActive(true);  // the font's glyphs are in an OpenGL texture
       banner_text_ = rasterize_text(font_, banner_.text, banner_text_size);
-      banner_text_for_ = banner_;
+      banner_text_for_ = banner_.text;
     }
-    const std::uint32_t ink = banner_.phase == "failed" ? 0xff8c78 : 0xf0f0f0;
+    const std::uint32_t ink = banner_.phase == session_phase::failed ? 0xff8c78 : 0xf0f0f0;
     const protocol::rect band = protocol::intersection(r, protocol::rect{0, 0, banner_height, r.right});
     for (std::int32_t y = band.top; y < band.bottom; ++y) {
       std::uint32_t* out = composed_->row(y);
@@ -490,7 +490,7 @@ private:
   sf::Texture mirror_;  // the picture for OpenGL, while a modal form is drawn (draw_with)
   bool mirror_current_ = false;
   text_coverage banner_text_;
-  status_banner banner_text_for_{"", ""};
+  std::optional<std::string> banner_text_for_;  // the text banner_text_ shows
 };
 
 }  // namespace

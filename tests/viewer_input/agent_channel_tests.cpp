@@ -9,7 +9,6 @@
 
 #include <cstdio>
 
-#include <caf/message_handler.hpp>
 #include <optional>
 
 #include "actors/agent_events.hpp"
@@ -39,10 +38,9 @@ bool wait_for_agent_event(channel_harness& harness, Wanted wanted, std::chrono::
   bool found = false;
   while (!found && std::chrono::steady_clock::now() < deadline) {
     self->receive(
-      [&](agent_event_atom, const caf::message& event) {
+      [&](agent_event_atom, const agent_event& event) {
         self->send(main, edge_ack_atom::value, edge_ids::agent_events, std::uint32_t{1});
-        caf::message copy = event;
-        found = wanted(copy);
+        found = wanted(event);
       },
       [](main_status_atom, const main_status&) {}, [](channel_event_atom, const channel_event&) {},
       caf::after(100ms) >> [] {});
@@ -51,11 +49,9 @@ bool wait_for_agent_event(channel_harness& harness, Wanted wanted, std::chrono::
 }
 
 bool wait_until_agent_ready(channel_harness& harness) {
-  return wait_for_agent_event(harness, [](caf::message& event) {
-    bool ready = false;
-    caf::message_handler([&](agent_state_atom, bool connected, bool monitors) { ready = connected && monitors; })(
-      event);
-    return ready;
+  return wait_for_agent_event(harness, [](const agent_event& event) {
+    auto state = std::get_if<agent_state>(&event);
+    return state && state->connected && state->monitors_config;
   });
 }
 
@@ -73,20 +69,16 @@ BOOST_AUTO_TEST_CASE(guest_text_over_several_agent_chunks_reaches_the_client_who
   constexpr std::size_t size = 10000;  // 5 chunks
   scene_server server({"--scene", "solid", "--agent-clipboard-bytes", std::to_string(size)});
   channel_harness harness(server.port());
-  bool grabbed = wait_for_agent_event(harness, [](caf::message& event) {
-    return event.match_element<clipboard_grab_atom>(0);
-  });
+  bool grabbed = wait_for_agent_event(
+    harness, [](const agent_event& event) { return std::holds_alternative<clipboard_grab>(event); });
   BOOST_REQUIRE_MESSAGE(grabbed, "no guest grab; server said:\n" << server.output());
-  harness.self()->send(harness.main_channel(), agent_atom::value,
-                       caf::make_message(clipboard_request_atom::value, std::uint8_t{0}));
+  harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{clipboard_request{0}});
   std::string received;
-  wait_for_agent_event(harness, [&](caf::message& event) {
-    bool data = false;
-    caf::message_handler([&](clipboard_data_atom, std::uint8_t, const std::string& text) {
-      received = text;
-      data = true;
-    })(event);
-    return data;
+  wait_for_agent_event(harness, [&](const agent_event& event) {
+    auto data = std::get_if<clipboard_data>(&event);
+    if (data)
+      received = data->text;
+    return data != nullptr;
   });
   auto agent = agent_of(harness);
   std::printf("guest text of %zu bytes: received %zu bytes; main counted %llu agent chunks in, returned tokens as "
@@ -105,14 +97,12 @@ BOOST_AUTO_TEST_CASE(client_text_needing_more_than_the_servers_tokens_reaches_th
   BOOST_REQUIRE(wait_until_agent_ready(harness));
   const auto before = agent_of(harness);
   auto main = harness.main_channel();
-  harness.self()->send(main, agent_atom::value, caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
-  bool requested = wait_for_agent_event(harness, [](caf::message& event) {
-    return event.match_element<clipboard_request_atom>(0);
-  });
+  harness.self()->send(main, agent_atom::value, agent_command{clipboard_grab{0}});
+  bool requested = wait_for_agent_event(
+    harness, [](const agent_event& event) { return std::holds_alternative<clipboard_request>(event); });
   BOOST_REQUIRE_MESSAGE(requested, "the guest never asked; server said:\n" << server.output());
   auto text = numbered_text(size);
-  harness.self()->send(main, agent_atom::value,
-                       caf::make_message(clipboard_data_atom::value, std::uint8_t{0}, text));
+  harness.self()->send(main, agent_atom::value, agent_command{clipboard_data{0, text}});
   bool arrived = server.wait_for_output("agent clipboard-data", 10s);
   auto after = agent_of(harness);
   char expected[64];
@@ -133,8 +123,7 @@ BOOST_AUTO_TEST_CASE(a_monitors_config_reaches_the_agent_and_the_server_makes_th
   scene_server server({"--scene", "solid", "--agent", "on"});
   channel_harness harness(server.port());
   BOOST_REQUIRE(wait_until_agent_ready(harness));
-  harness.self()->send(harness.main_channel(), agent_atom::value,
-                       caf::make_message(monitors_config_atom::value, std::uint32_t{800}, std::uint32_t{600}));
+  harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{monitors_config{800, 600}});
   BOOST_TEST(server.wait_for_output("agent monitors-config count=1 size=800x600", 10s));
   BOOST_TEST(server.wait_for_output("primary size=800x600", 10s));
   BOOST_TEST(agent_of(harness).last_monitors_config == "800x600");
@@ -148,8 +137,7 @@ BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_ne
   // listener, which from now on acknowledges none.
   constexpr int grabs = 40;  // capacity 16 in flight + 16 waiting + 8 over
   for (int i = 0; i < grabs; ++i)
-    harness.self()->send(harness.main_channel(), agent_atom::value,
-                         caf::make_message(clipboard_grab_atom::value, std::uint8_t{0}));
+    harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{clipboard_grab{0}});
   BOOST_TEST_REQUIRE(wait_until([&] { return server.lines("agent clipboard-grab").size() >= std::size_t{grabs}; }, 20s),
                      server.output());
   // The server has sent every request; main has taken them all once the
@@ -159,7 +147,7 @@ BOOST_AUTO_TEST_CASE(a_listener_that_stops_taking_agent_events_costs_refusals_ne
   const auto read_edge = [&] {
     health = harness.health(harness.main_channel());
     for (const auto& edge : health.edges)
-      if (edge.name == "main->session agent events")
+      if (edge.name == "main->frontend agent events")
         events = edge;
     return events.capacity > 0 && events.in_flight + events.waiting + events.refused >= std::uint64_t{grabs};
   };

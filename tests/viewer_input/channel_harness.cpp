@@ -25,7 +25,11 @@ harness_config::harness_config() {
 channel_harness::channel_harness(std::uint16_t port) : system_(config_), self_(system_) {
   connection_.host = "127.0.0.1";
   connection_.plain_port = port;
-  auto main = wait_until_up(spawn_main_channel(system_, spec_for(SPICE_CHANNEL_MAIN), self_, {4, false, {}}), SPICE_CHANNEL_MAIN);
+  // The harness is main's status listener and its frontend (agent events), as the session and the window are.
+  auto main = wait_until_up(spawn_main_channel(system_, spec_for(SPICE_CHANNEL_MAIN),
+                                               caf::actor_cast<main_status_listener>(self_),
+                                               caf::actor_cast<frontend_actor>(self_), {4, false, {}}),
+                            SPICE_CHANNEL_MAIN);
   std::string failure;
   self_->request(main, start_timeout, session_info_atom::value)
     .receive([&](const session_info& info) { session_id_ = info.session_id; },
@@ -44,12 +48,12 @@ channel_spec channel_harness::spec_for(std::uint8_t type) const {
   spec.type = type;
   spec.connection_id = type == SPICE_CHANNEL_MAIN ? 0 : session_id_;
   spec.connection = connection_;
-  spec.parent = caf::actor_cast<caf::actor>(self_);
+  spec.parent = caf::actor_cast<channel_parent>(self_);
   return spec;
 }
 
 caf::actor channel_harness::start_inputs() {
-  return wait_until_up(spawn_inputs_channel(system_, spec_for(SPICE_CHANNEL_INPUTS)), SPICE_CHANNEL_INPUTS);
+  return wait_until_up(spawn_inputs_channel(system_, spec_for(SPICE_CHANNEL_INPUTS), frontend_actor{}), SPICE_CHANNEL_INPUTS);
 }
 
 caf::actor channel_harness::start_cursor() {

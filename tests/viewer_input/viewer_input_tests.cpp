@@ -36,8 +36,8 @@ std::vector<std::string> wait_for_lines(const scene_server& server, const std::s
 }
 
 void press_and_release(caf::scoped_actor& self, const caf::actor& inputs, pc_key key) {
-  self->send(inputs, key_event_atom::value, key, true);
-  self->send(inputs, key_event_atom::value, key, false);
+  self->send(inputs, input_atom::value, input_event{key_event{key, true}});
+  self->send(inputs, input_atom::value, input_event{key_event{key, false}});
 }
 
 std::vector<std::string> down_up_lines(const std::vector<std::string>& make_codes) {
@@ -59,12 +59,13 @@ struct flood_outcome {
 // order, so each reply shows the unacknowledged motion right after a motion
 // was handled (an ACK may have arrived in between: never more).
 caf::behavior motion_flooder(caf::event_based_actor* self) {
-  return {[self](flood_atom, const caf::actor& inputs, int count) {
+  return {[](edge_ack_atom, std::uint32_t, std::uint32_t) {},  // the channel takes each event: no window edge here
+          [self](flood_atom, const caf::actor& inputs, int count) {
     auto promise = self->make_response_promise<flood_outcome>();
     auto outcome = std::make_shared<flood_outcome>();
     auto answers = std::make_shared<int>(0);
     for (int i = 0; i < count; ++i) {
-      self->send(inputs, pointer_motion_atom::value, std::int32_t{1}, std::int32_t{2}, std::uint16_t{0});
+      self->send(inputs, input_atom::value, input_event{pointer_motion{1, 2, 0}});
       self->request(inputs, 10s, heartbeat_atom::value)
         .then(
           [=](const channel_health& health) mutable {
@@ -165,10 +166,10 @@ BOOST_AUTO_TEST_CASE(a_click_reaches_the_server_as_press_then_release) {
   channel_harness harness(server.port());
   auto inputs = harness.start_inputs();
   auto& self = harness.self();
-  self->send(inputs, pointer_motion_atom::value, std::int32_t{5}, std::int32_t{-3}, std::uint16_t{0});
-  self->send(inputs, pointer_button_atom::value, std::uint8_t{SPICE_MOUSE_BUTTON_LEFT}, true,
-             std::uint16_t{SPICE_MOUSE_BUTTON_MASK_LEFT});
-  self->send(inputs, pointer_button_atom::value, std::uint8_t{SPICE_MOUSE_BUTTON_LEFT}, false, std::uint16_t{0});
+  self->send(inputs, input_atom::value, input_event{pointer_motion{5, -3, 0}});
+  self->send(inputs, input_atom::value,
+             input_event{pointer_button{SPICE_MOUSE_BUTTON_LEFT, true, SPICE_MOUSE_BUTTON_MASK_LEFT}});
+  self->send(inputs, input_atom::value, input_event{pointer_button{SPICE_MOUSE_BUTTON_LEFT, false, 0}});
   const auto lines = wait_for_lines(server, "input mouse-", 3);
   const std::vector<std::string> expected{"input mouse-motion dx=5 dy=-3 buttons=0", "input mouse-buttons buttons=1",
                                           "input mouse-buttons buttons=0"};

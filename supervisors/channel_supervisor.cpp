@@ -1,6 +1,7 @@
 #include "supervisors/channel_supervisor.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <random>
 
@@ -63,7 +64,13 @@ struct channel_record {
   caf::actor actor;
   caf::actor socket;
   unsigned incarnation = 0;
-  channel_health last;
+  channel_health last;  // the current incarnation's latest report, as it sent it
+  // What earlier incarnations reported and the faults that ended them, oldest
+  // first: at most past_errors_kept, the rest only counted. A report carries
+  // all of its channel's errors each time, so it replaces `last`; only a
+  // discarded incarnation's errors move here.
+  std::deque<std::string> past_errors;
+  std::size_t past_errors_dropped = 0;
   channel_phase phase = channel_phase::connecting;  // what the transition log shows
   bool restarting = false;
   bool heartbeat_outstanding = false;
@@ -125,11 +132,24 @@ void discard_incarnation(supervisor_actor self, channel_record& record) {
   record.heartbeat_outstanding = false;
 }
 
+constexpr std::size_t past_errors_kept = 20;
+
+void remember_past_error(channel_record& record, std::string error) {
+  record.past_errors.push_back(std::move(error));
+  if (record.past_errors.size() > past_errors_kept) {
+    record.past_errors.pop_front();
+    ++record.past_errors_dropped;
+  }
+}
+
 void on_fault(supervisor_actor self, channel_record& record, const channel_failure& failure) {
   if (record.restarting)
     return;
   record.last.state = channel_state::failed;
-  record.last.errors.push_back(std::string(to_string(failure.kind)) + ": " + failure.message);
+  for (auto& error : record.last.errors)
+    remember_past_error(record, std::move(error));
+  record.last.errors.clear();
+  remember_past_error(record, std::string(to_string(failure.kind)) + ": " + failure.message);
   if (self->state.session_ending) {
     // E.g. the server went away: main escalated first, and restarting the
     // rest would only log plans that never run.
@@ -178,13 +198,12 @@ void start_incarnation(supervisor_actor self, channel_record& record, unsigned i
   record.last.state = channel_state::connecting;
   self->monitor(record.actor);
   set_phase(self, record, channel_phase::connecting);
+  check_all_up(self);  // a new channel is not up yet, whatever its first event will be
 }
 
 void on_heartbeat_reply(supervisor_actor self, channel_record& record, channel_health health) {
   const auto& watchdog = self->state.settings.watchdog;
-  auto errors = std::move(record.last.errors);
   record.last = std::move(health);
-  record.last.errors.insert(record.last.errors.begin(), errors.begin(), errors.end());
   record.mailbox_peak = std::max(record.mailbox_peak, record.last.mailbox_depth);
   if (record.last.mailbox_depth > watchdog.mailbox_bound) {
     on_fault(self, record,
@@ -252,9 +271,7 @@ void on_channel_event(supervisor_actor self, const channel_event& event) {
   if (found == self->state.channels.end() || self->current_sender() != found->second.actor.address())
     return;  // a discarded incarnation still talking
   auto& record = found->second;
-  auto errors = std::move(record.last.errors);
   record.last = event.health;
-  record.last.errors.insert(record.last.errors.begin(), errors.begin(), errors.end());
   if (event.socket)
     record.socket = event.socket;
   if (!event.failure.empty()) {
@@ -315,6 +332,10 @@ channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self,
         channel_health health = record.last;
         health.restarts = record.incarnation;
         health.mailbox_peak = record.mailbox_peak;
+        health.errors.insert(health.errors.begin(), record.past_errors.begin(), record.past_errors.end());
+        if (record.past_errors_dropped > 0)
+          health.errors.insert(health.errors.begin(),
+                               std::to_string(record.past_errors_dropped) + " earlier errors not kept");
         if (record.restarting)
           health.errors.push_back("restarting");
         report.push_back(std::move(health));

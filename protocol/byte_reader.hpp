@@ -51,6 +51,14 @@ public:
   // Records a semantic failure (bad magic, bad enum) in the same format.
   void fail(const std::string& what);
 
+  // A parser's last line: what it read, or the first failure.
+  template <class T>
+  result<T> finish(T value) const {
+    if (failed())
+      return error();
+    return value;
+  }
+
 private:
   template <class T> T read_le(const char* field);
 

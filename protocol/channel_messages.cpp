@@ -10,9 +10,7 @@ result<keyboard_modifiers> parse_modifiers(const bytes& body, const char* messag
   byte_reader reader(body, message);
   keyboard_modifiers out;
   out.modifiers = reader.u16("keyboard_modifiers");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 }  // namespace

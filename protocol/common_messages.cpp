@@ -13,9 +13,7 @@ result<set_ack> parse_set_ack(const bytes& body) {
   set_ack out;
   out.generation = reader.u32("generation");
   out.window = reader.u32("window");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<ping> parse_ping(const bytes& body) {
@@ -34,9 +32,7 @@ result<disconnecting> parse_disconnecting(const bytes& body) {
   disconnecting out;
   out.timestamp = reader.u64("time_stamp");
   out.reason = reader.u32("reason");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<notify> parse_notify(const bytes& body) {
@@ -47,13 +43,10 @@ result<notify> parse_notify(const bytes& body) {
   out.visibility = reader.u32("visibility");
   out.what = reader.u32("what");
   out.text = reader.counted_text("message_len", "message");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
-result<wait_for_channels> parse_wait_for_channels(const bytes& body) {
-  byte_reader reader(body, "WAIT_FOR_CHANNELS");
+wait_for_channels read_wait_list(byte_reader& reader) {
   wait_for_channels out;
   const std::uint8_t count = reader.u8("wait_count");
   constexpr std::size_t item_size = 1 + 1 + 8;
@@ -67,9 +60,13 @@ result<wait_for_channels> parse_wait_for_channels(const bytes& body) {
       out.items.push_back(item);
     }
   }
-  if (reader.failed())
-    return reader.error();
   return out;
+}
+
+result<wait_for_channels> parse_wait_for_channels(const bytes& body) {
+  byte_reader reader(body, "WAIT_FOR_CHANNELS");
+  auto out = read_wait_list(reader);
+  return reader.finish(std::move(out));
 }
 
 bytes build_ack_sync(std::uint32_t generation) { return byte_writer().u32(generation).take(); }

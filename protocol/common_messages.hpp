@@ -32,6 +32,12 @@ result<disconnecting> parse_disconnecting(const bytes& body);
 result<notify> parse_notify(const bytes& body);
 result<wait_for_channels> parse_wait_for_channels(const bytes& body);
 
+class byte_reader;
+// The wait list of WAIT_FOR_CHANNELS and DISPLAY_INVAL_ALL_PIXMAPS (a u8
+// count, then channel type, id and message serial per item), read at the
+// reader's position; failures stay in the reader.
+wait_for_channels read_wait_list(byte_reader& reader);
+
 bytes build_ack_sync(std::uint32_t generation);
 bytes build_ack();
 bytes build_pong(const ping& answered);  // echoes id and timestamp, no padding

@@ -175,9 +175,7 @@ result<cursor_init> parse_cursor_init(const bytes& body) {
   init.trail_frequency = reader.u16("trail_frequency");
   init.visible = reader.u8("visible") != 0;
   init.cursor = read_cursor_field(reader);
-  if (reader.failed())
-    return reader.error();
-  return init;
+  return reader.finish(std::move(init));
 }
 
 result<cursor_set> parse_cursor_set(const bytes& body) {
@@ -187,9 +185,7 @@ result<cursor_set> parse_cursor_set(const bytes& body) {
   set.y = reader.i16("position.y");
   set.visible = reader.u8("visible") != 0;
   set.cursor = read_cursor_field(reader);
-  if (reader.failed())
-    return reader.error();
-  return set;
+  return reader.finish(std::move(set));
 }
 
 result<cursor_move> parse_cursor_move(const bytes& body) {
@@ -197,9 +193,7 @@ result<cursor_move> parse_cursor_move(const bytes& body) {
   cursor_move move;
   move.x = reader.i16("position.x");
   move.y = reader.i16("position.y");
-  if (reader.failed())
-    return reader.error();
-  return move;
+  return reader.finish(std::move(move));
 }
 
 result<cursor_trail> parse_cursor_trail(const bytes& body) {
@@ -207,18 +201,14 @@ result<cursor_trail> parse_cursor_trail(const bytes& body) {
   cursor_trail trail;
   trail.length = reader.u16("length");
   trail.frequency = reader.u16("frequency");
-  if (reader.failed())
-    return reader.error();
-  return trail;
+  return reader.finish(std::move(trail));
 }
 
 result<cursor_inval_one> parse_cursor_inval_one(const bytes& body) {
   byte_reader reader(body, "CURSOR_INVAL_ONE");
   cursor_inval_one inval;
   inval.id = reader.u64("id");
-  if (reader.failed())
-    return reader.error();
-  return inval;
+  return reader.finish(std::move(inval));
 }
 
 result<cursor_shape> decode_cursor_shape(const cursor_field& cursor, const char* message) {

@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::size_t rect_bytes = 16;
 constexpr std::size_t resource_id_bytes = 9;
-constexpr std::size_t wait_item_bytes = 10;
 constexpr std::size_t monitor_head_bytes = 28;
 
 rect read_rect(byte_reader& in, const char* field) {
@@ -67,6 +66,13 @@ public:
   byte_reader& in() { return in_; }
   bool failed() const { return in_.failed() || nested_error_.has_value(); }
   parse_error error() const { return nested_error_ ? *nested_error_ : in_.error(); }
+  // As byte_reader::finish, with the errors of nested reads (palettes, images).
+  template <class T>
+  result<T> finish(T value) const {
+    if (failed())
+      return error();
+    return value;
+  }
 
   // A u32 image offset at the current position, then the image it points at.
   std::optional<image> image_pointer(const std::string& field) {
@@ -239,9 +245,7 @@ private:
 
 template <class T>
 result<T> finish(const body_parser& parser, T value) {
-  if (parser.failed())
-    return parser.error();
-  return value;
+  return parser.finish(std::move(value));
 }
 
 result<draw_copy> parse_copy_layout(const bytes& body, const char* message) {
@@ -254,7 +258,7 @@ result<draw_copy> parse_copy_layout(const bytes& body, const char* message) {
   out.rop = in.u16("rop_descriptor");
   out.scale_mode = in.u8("scale_mode");
   out.mask = parser.read_mask();
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 result<draw_masked_area> parse_masked_area(const bytes& body, const char* message) {
@@ -262,7 +266,7 @@ result<draw_masked_area> parse_masked_area(const bytes& body, const char* messag
   draw_masked_area out;
   out.base = read_base(parser.in());
   out.mask = parser.read_mask();
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 }  // namespace
@@ -275,18 +279,14 @@ result<surface_create> parse_surface_create(const bytes& body) {
   out.height = in.u32("height");
   out.format = in.u32("format");
   out.flags = in.u32("flags");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<surface_destroy> parse_surface_destroy(const bytes& body) {
   byte_reader in(body, "DISPLAY_SURFACE_DESTROY");
   surface_destroy out;
   out.surface_id = in.u32("surface_id");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<draw_fill> parse_draw_fill(const bytes& body) {
@@ -297,7 +297,7 @@ result<draw_fill> parse_draw_fill(const bytes& body) {
   out.brush = parser.read_brush("brush");
   out.rop = in.u16("rop_descriptor");
   out.mask = parser.read_mask();
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 result<draw_copy> parse_draw_copy(const bytes& body) { return parse_copy_layout(body, "DISPLAY_DRAW_COPY"); }
@@ -315,7 +315,7 @@ result<draw_opaque> parse_draw_opaque(const bytes& body) {
   out.rop = in.u16("rop_descriptor");
   out.scale_mode = in.u8("scale_mode");
   out.mask = parser.read_mask();
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 result<draw_masked_area> parse_draw_blackness(const bytes& body) {
@@ -337,7 +337,7 @@ result<draw_transparent> parse_draw_transparent(const bytes& body) {
   out.source_area = read_rect(in, "src_area");
   out.source_color = in.u32("src_color");
   out.true_color = in.u32("true_color");
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 result<draw_alpha_blend> parse_draw_alpha_blend(const bytes& body) {
@@ -349,7 +349,7 @@ result<draw_alpha_blend> parse_draw_alpha_blend(const bytes& body) {
   out.alpha = in.u8("alpha");
   out.source = parser.image_pointer("src_bitmap");
   out.source_area = read_rect(in, "src_area");
-  return finish(parser, std::move(out));
+  return parser.finish(std::move(out));
 }
 
 result<copy_bits> parse_copy_bits(const bytes& body) {
@@ -357,9 +357,7 @@ result<copy_bits> parse_copy_bits(const bytes& body) {
   copy_bits out;
   out.base = read_base(in);
   out.source_position = read_point(in, "src_pos");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<inval_list> parse_inval_list(const bytes& body) {
@@ -375,36 +373,20 @@ result<inval_list> parse_inval_list(const bytes& body) {
       out.resources.push_back(resource);
     }
   }
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<wait_for_channels> parse_inval_all_pixmaps(const bytes& body) {
   byte_reader in(body, "DISPLAY_INVAL_ALL_PIXMAPS");
-  wait_for_channels out;
-  const std::uint8_t count = in.u8("wait_count");
-  if (in.fits("wait_count", count, wait_item_bytes)) {
-    for (std::uint8_t i = 0; i < count; ++i) {
-      wait_for_channels::wait_item item;
-      item.channel_type = in.u8("wait_list.channel_type");
-      item.channel_id = in.u8("wait_list.channel_id");
-      item.message_serial = in.u64("wait_list.message_serial");
-      out.items.push_back(item);
-    }
-  }
-  if (in.failed())
-    return in.error();
-  return out;
+  auto out = read_wait_list(in);
+  return in.finish(std::move(out));
 }
 
 result<inval_palette> parse_inval_palette(const bytes& body) {
   byte_reader in(body, "DISPLAY_INVAL_PALETTE");
   inval_palette out;
   out.id = in.u64("id");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<monitors_config> parse_monitors_config(const bytes& body) {
@@ -426,9 +408,7 @@ result<monitors_config> parse_monitors_config(const bytes& body) {
       out.heads.push_back(head);
     }
   }
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<stream_create> parse_stream_create(const bytes& body) {
@@ -445,9 +425,7 @@ result<stream_create> parse_stream_create(const bytes& body) {
   out.source_height = in.u32("src_height");
   out.dest = read_rect(in, "dest");
   out.clip = read_clip(in);
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<stream_data> parse_stream_data(const bytes& body) {
@@ -484,18 +462,14 @@ result<stream_clip> parse_stream_clip(const bytes& body) {
   stream_clip out;
   out.stream_id = in.u32("id");
   out.clip = read_clip(in);
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<stream_destroy> parse_stream_destroy(const bytes& body) {
   byte_reader in(body, "DISPLAY_STREAM_DESTROY");
   stream_destroy out;
   out.stream_id = in.u32("id");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 result<stream_activate_report> parse_stream_activate_report(const bytes& body) {
@@ -505,9 +479,7 @@ result<stream_activate_report> parse_stream_activate_report(const bytes& body) {
   out.unique_id = in.u32("unique_id");
   out.max_window_size = in.u32("max_window_size");
   out.timeout_ms = in.u32("timeout_ms");
-  if (in.failed())
-    return in.error();
-  return out;
+  return in.finish(std::move(out));
 }
 
 bytes build_stream_report(const stream_report& report) {

@@ -110,9 +110,7 @@ result<link_reply> parse_link_reply_body(const std::uint8_t* data, std::size_t s
   reader.seek("caps_offset", caps_offset);
   reply.common_caps = capability_set::from_words(read_cap_words(reader, "num_common_caps", common_count));
   reply.channel_caps = capability_set::from_words(read_cap_words(reader, "num_channel_caps", channel_count));
-  if (reader.failed())
-    return reader.error();
-  return reply;
+  return reader.finish(std::move(reply));
 }
 
 const char* link_error_name(std::uint32_t code) {

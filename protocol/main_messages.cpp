@@ -13,9 +13,7 @@ namespace {
 result<std::uint32_t> parse_single_u32(const bytes& body, const char* message, const char* field) {
   byte_reader reader(body, message);
   const std::uint32_t value = reader.u32(field);
-  if (reader.failed())
-    return reader.error();
-  return value;
+  return reader.finish(std::move(value));
 }
 
 }  // namespace
@@ -31,9 +29,7 @@ result<main_init> parse_main_init(const bytes& body) {
   out.agent_tokens = reader.u32("agent_tokens");
   out.multi_media_time = reader.u32("multi_media_time");
   out.ram_hint = reader.u32("ram_hint");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<channels_list> parse_channels_list(const bytes& body) {
@@ -49,9 +45,7 @@ result<channels_list> parse_channels_list(const bytes& body) {
       out.channels.push_back(address);
     }
   }
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<mouse_mode> parse_mouse_mode(const bytes& body) {
@@ -60,9 +54,7 @@ result<mouse_mode> parse_mouse_mode(const bytes& body) {
   mouse_mode out;
   out.supported = reader.u16("supported_modes");
   out.current = reader.u16("current_mode");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<multi_media_time> parse_multi_media_time(const bytes& body) {
@@ -97,9 +89,7 @@ result<vm_name> parse_name(const bytes& body) {
   byte_reader reader(body, "MAIN_NAME");
   vm_name out;
   out.name = reader.counted_text("name_len", "name");
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 result<vm_uuid> parse_uuid(const bytes& body) {
@@ -107,9 +97,7 @@ result<vm_uuid> parse_uuid(const bytes& body) {
   vm_uuid out;
   if (const std::uint8_t* uuid = reader.raw("uuid", out.uuid.size()))
     std::copy(uuid, uuid + out.uuid.size(), out.uuid.begin());
-  if (reader.failed())
-    return reader.error();
-  return out;
+  return reader.finish(std::move(out));
 }
 
 bytes build_attach_channels() { return {}; }

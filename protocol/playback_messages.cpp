@@ -21,9 +21,7 @@ result<playback_data> parse_playback_data(const bytes& body) {
   playback_data data;
   data.time = reader.u32("time");
   data.data = rest_of(reader, "data");
-  if (reader.failed())
-    return reader.error();
-  return data;
+  return reader.finish(std::move(data));
 }
 
 result<playback_mode> parse_playback_mode(const bytes& body) {
@@ -32,9 +30,7 @@ result<playback_mode> parse_playback_mode(const bytes& body) {
   mode.time = reader.u32("time");
   mode.mode = reader.u16("mode");
   mode.data = rest_of(reader, "data");
-  if (reader.failed())
-    return reader.error();
-  return mode;
+  return reader.finish(std::move(mode));
 }
 
 result<playback_start> parse_playback_start(const bytes& body) {
@@ -45,9 +41,7 @@ result<playback_start> parse_playback_start(const bytes& body) {
   start.frequency = reader.u32("frequency");
   start.time = reader.u32("time");
   check_audio_start(reader, start.channels, start.format, start.frequency, 8);
-  if (reader.failed())
-    return reader.error();
-  return start;
+  return reader.finish(std::move(start));
 }
 
 result<playback_volume> parse_playback_volume(const bytes& body) {
@@ -60,9 +54,7 @@ result<playback_latency> parse_playback_latency(const bytes& body) {
   byte_reader reader(body, "PLAYBACK_LATENCY");
   playback_latency latency;
   latency.latency_ms = reader.u32("latency_ms");
-  if (reader.failed())
-    return reader.error();
-  return latency;
+  return reader.finish(std::move(latency));
 }
 
 }  // namespace vigil::protocol

@@ -163,9 +163,7 @@ result<clipboard_grab> parse_clipboard_grab(const bytes& data, clipboard_layout 
     in.fail("field types is " + std::to_string(in.remaining()) + " bytes, not a whole number of u32");
   while (!in.failed() && in.remaining() >= 4)
     grab.types.push_back(in.u32("types"));
-  if (in.failed())
-    return in.error();
-  return grab;
+  return in.finish(std::move(grab));
 }
 
 result<clipboard_request> parse_clipboard_request(const bytes& data, clipboard_layout layout) {
@@ -173,9 +171,7 @@ result<clipboard_request> parse_clipboard_request(const bytes& data, clipboard_l
   clipboard_request request;
   request.selection = read_selection(in, layout);
   request.type = in.u32("type");
-  if (in.failed())
-    return in.error();
-  return request;
+  return in.finish(std::move(request));
 }
 
 result<clipboard_data> parse_clipboard_data(const bytes& data, clipboard_layout layout) {
@@ -196,9 +192,7 @@ result<clipboard_release> parse_clipboard_release(const bytes& data, clipboard_l
   byte_reader in(data, "CLIPBOARD_RELEASE");
   clipboard_release release;
   release.selection = read_selection(in, layout);
-  if (in.failed())
-    return in.error();
-  return release;
+  return in.finish(std::move(release));
 }
 
 bytes build_agent_monitors_config(const agent_monitors_config& config) {
@@ -225,9 +219,7 @@ result<agent_monitors_config> parse_agent_monitors_config(const bytes& data) {
     monitor.y = in.i32("y");
     config.monitors.push_back(monitor);
   }
-  if (in.failed())
-    return in.error();
-  return config;
+  return in.finish(std::move(config));
 }
 
 result<agent_reply> parse_agent_reply(const bytes& data) {
@@ -235,9 +227,7 @@ result<agent_reply> parse_agent_reply(const bytes& data) {
   agent_reply reply;
   reply.type = in.u32("type");
   reply.error = in.u32("error");
-  if (in.failed())
-    return in.error();
-  return reply;
+  return in.finish(std::move(reply));
 }
 
 void agent_flow::add_server_tokens(std::uint32_t tokens) {

@@ -124,10 +124,6 @@ void channel_endpoint::on_socket_data(const byte_buffer& bytes) {
   touch();
   if (health_.state == channel_state::linking || health_.state == channel_state::up)
     on_stream(bytes.data(), bytes.size());
-  if (spec_.fault.what == debug_fault::kind::slow)
-    std::this_thread::sleep_for(spec_.fault.duration);  // debug-only: a deliberately slow consumer
-  if (broker_)
-    acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
 }
 
 // Runs the SASL exchange the handshake handed over; once it is done the
@@ -413,15 +409,32 @@ channel_health channel_endpoint::health() const {
   return snapshot;
 }
 
+caf::message_handler channel_endpoint::socket_data_handler() {
+  // The debug fault "slow" (a deliberately slow consumer, for the supervision
+  // tests) is a handler of its own, so the normal path does not test for it.
+  if (spec_.fault.what == debug_fault::kind::slow)
+    return {[this](sock_data_atom, const byte_buffer& bytes) {
+      if (self_->current_sender() != broker_)
+        return;
+      on_socket_data(bytes);
+      std::this_thread::sleep_for(spec_.fault.duration);
+      if (broker_)
+        acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
+    }};
+  return {[this](sock_data_atom, const byte_buffer& bytes) {
+    if (self_->current_sender() != broker_)
+      return;
+    on_socket_data(bytes);
+    if (broker_)  // a failure on these bytes may have closed the connection
+      acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
+  }};
+}
+
 caf::message_handler channel_endpoint::handlers() {
-  return {
+  return socket_data_handler().or_else(
     [this](sock_ready_atom, const std::string& tls_description) {
       if (self_->current_sender() == broker_)
         on_socket_ready(tls_description);
-    },
-    [this](sock_data_atom, const byte_buffer& bytes) {
-      if (self_->current_sender() == broker_)
-        on_socket_data(bytes);
     },
     [this](sock_closed_atom, const std::string& reason) {
       if (self_->current_sender() == broker_)
@@ -442,8 +455,7 @@ caf::message_handler channel_endpoint::handlers() {
     [this](shutdown_atom) {
       close("session shutdown");
       self_->quit();
-    },
-  };
+    });
 }
 
 }  // namespace vigil

@@ -113,6 +113,7 @@ public:
 private:
   void connect(bool use_tls);
   void on_socket_ready(const std::string& tls_description);
+  caf::message_handler socket_data_handler();
   void on_socket_data(const byte_buffer& bytes);
   void on_socket_closed(const std::string& reason);
   void on_link_bytes(const std::uint8_t* data, std::size_t size);

@@ -51,7 +51,7 @@ struct main_channel_state {
   frontend_actor frontend;
   std::optional<std::uint16_t> mouse_mode_told;  // what the frontend was last sent
   std::unique_ptr<main_agent> agent;
-  bool request_client_mouse_mode = true;
+  protocol::client_mouse_mode_requests mouse_mode_requests{true};
   bool have_init = false;
   bool have_channels = false;
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
@@ -90,6 +90,17 @@ bool parse_or_fail(main_actor* self, Parser parser, const protocol::frame& frame
   return true;
 }
 
+// Like remote-viewer: absolute pointer positions whenever the server can take
+// them (a tablet in the guest), so the pointer needs no grab; asked again
+// after the guest lost and regained its tablet (client_mouse_mode_requests).
+void request_client_mouse_mode_if_due(main_actor* self, std::uint32_t current, std::uint32_t supported) {
+  if (!self->state.mouse_mode_requests.on_mode(current, supported))
+    return;
+  self->state.endpoint->log().info("asking for client mouse mode");
+  self->state.endpoint->send(SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST,
+                             protocol::build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
+}
+
 void on_main_message(main_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   auto& endpoint = *state.endpoint;
@@ -114,11 +125,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
       state.agent->on_init(init.agent_connected != 0, init.agent_tokens);
       endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
-      // Like remote-viewer: absolute pointer positions whenever the server can
-      // take them (a tablet in the guest), so the pointer needs no grab.
-      if (state.request_client_mouse_mode && (init.supported_mouse_modes & SPICE_MOUSE_MODE_CLIENT) &&
-          init.current_mouse_mode != SPICE_MOUSE_MODE_CLIENT)
-        endpoint.send(SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST, protocol::build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
+      request_client_mouse_mode_if_due(self, init.current_mouse_mode, init.supported_mouse_modes);
       return;
     }
     case SPICE_MSG_MAIN_CHANNELS_LIST: {
@@ -160,6 +167,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.mouse_mode = mode.current;
       publish_status(self);
       log.info("mouse mode {} (supported {:#x})", mode.current, mode.supported);
+      request_client_mouse_mode_if_due(self, mode.current, mode.supported);
       return;
     }
     case SPICE_MSG_MAIN_MULTI_MEDIA_TIME: {
@@ -219,7 +227,7 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
   auto& state = self->state;
   state.status_edge = typed_edge<main_status_listener>{"main->session status", edge_ids::main_status,
                                                        options.status_edge_capacity, overflow_policy::keep_latest};
-  state.request_client_mouse_mode = options.request_client_mouse_mode;
+  state.mouse_mode_requests = protocol::client_mouse_mode_requests{options.request_client_mouse_mode};
   state.status_edge.connect(status_listener);
   state.frontend = std::move(frontend);
   state.agent_edge.connect(state.frontend);

@@ -1,5 +1,7 @@
 #include "protocol/main_messages.hpp"
 
+#include <spice/enums.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -119,6 +121,17 @@ std::string uuid_to_string(const vm_uuid& uuid) {
     text += hex;
   }
   return text;
+}
+
+bool client_mouse_mode_requests::on_mode(std::uint32_t current, std::uint32_t supported) {
+  const bool answer = awaiting_answer_;
+  awaiting_answer_ = false;
+  if (!wanted_ || current == SPICE_MOUSE_MODE_CLIENT || !(supported & SPICE_MOUSE_MODE_CLIENT))
+    return false;
+  if (answer)
+    return false;  // our request was refused: wait for the server's next change
+  awaiting_answer_ = true;
+  return true;
 }
 
 }  // namespace vigil::protocol

@@ -54,4 +54,23 @@ bytes build_agent_token(std::uint32_t tokens);
 // "1a2b3c4d-..." canonical text form.
 std::string uuid_to_string(const vm_uuid& uuid);
 
+// When to ask for client mouse mode (absolute pointer positions, no grab),
+// as spice-gtk does: at INIT and at every MOUSE_MODE that leaves the session
+// in server mode while the server could do client mode (e.g. a guest reboot
+// took its tablet away and brought it back). The server answers a request
+// with a MOUSE_MODE; when that answer still says server mode, the client does
+// not ask again before the next MOUSE_MODE, so a server that refuses cannot
+// make it loop: at most one request per two MOUSE_MODE messages.
+class client_mouse_mode_requests {
+public:
+  explicit client_mouse_mode_requests(bool wanted) : wanted_(wanted) {}
+  // INIT's or a MOUSE_MODE's modes (SPICE_MOUSE_MODE_*); true: send
+  // MOUSE_MODE_REQUEST(client) now.
+  bool on_mode(std::uint32_t current, std::uint32_t supported);
+
+private:
+  bool wanted_;
+  bool awaiting_answer_ = false;
+};
+
 }  // namespace vigil::protocol

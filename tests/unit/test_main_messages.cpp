@@ -2,6 +2,7 @@
 // them, else hand-made.
 #include <boost/test/unit_test.hpp>
 
+#include <spice/enums.h>
 #include <spice/protocol.h>
 
 #include <algorithm>
@@ -127,6 +128,29 @@ BOOST_AUTO_TEST_CASE(client_messages_lay_out_their_fields) {
   BOOST_TEST(build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT) == (bytes{2, 0}), boost::test_tools::per_element());
   BOOST_TEST(build_agent_start(10) == (bytes{10, 0, 0, 0}), boost::test_tools::per_element());
   BOOST_TEST(build_agent_token(0x01020304) == (bytes{4, 3, 2, 1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(client_mouse_mode_is_asked_for_at_init_and_again_after_a_reboot_brings_the_tablet_back) {
+  constexpr std::uint32_t server = SPICE_MOUSE_MODE_SERVER, client = SPICE_MOUSE_MODE_CLIENT;
+  client_mouse_mode_requests requests(true);
+  BOOST_TEST(requests.on_mode(server, server | client));  // INIT
+  BOOST_TEST(!requests.on_mode(client, server | client));  // granted
+  BOOST_TEST(!requests.on_mode(server, server));           // the guest reboots: no tablet
+  BOOST_TEST(requests.on_mode(server, server | client));   // the tablet is back: ask again
+  BOOST_TEST(!requests.on_mode(client, server | client));
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_client_mouse_mode_request_is_not_repeated_until_the_next_change) {
+  constexpr std::uint32_t server = SPICE_MOUSE_MODE_SERVER, client = SPICE_MOUSE_MODE_CLIENT;
+  client_mouse_mode_requests requests(true);
+  BOOST_TEST(requests.on_mode(server, server | client));
+  BOOST_TEST(!requests.on_mode(server, server | client), "the answer refused it: asking again would loop");
+  BOOST_TEST(requests.on_mode(server, server | client), "a later change is a new chance");
+}
+
+BOOST_AUTO_TEST_CASE(client_mouse_mode_is_never_asked_for_when_not_wanted) {
+  client_mouse_mode_requests requests(false);
+  BOOST_TEST(!requests.on_mode(SPICE_MOUSE_MODE_SERVER, SPICE_MOUSE_MODE_SERVER | SPICE_MOUSE_MODE_CLIENT));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

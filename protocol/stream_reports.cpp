@@ -1,5 +1,6 @@
 #include "protocol/stream_reports.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace vigil::protocol {
@@ -10,8 +11,8 @@ result<bool> stream_report_tracker::activate(const stream_activate_report& reque
                        " would be more than " + std::to_string(max_video_streams) + " reporting streams"};
   window fresh;
   fresh.unique_id = request.unique_id;
-  fresh.max_window_size = request.max_window_size;
-  fresh.timeout_ms = request.timeout_ms;
+  fresh.max_window_size = std::max(request.max_window_size, min_report_window_frames);
+  fresh.timeout_ms = std::clamp(request.timeout_ms, min_report_timeout_ms, max_report_timeout_ms);
   streams_[request.stream_id] = fresh;
   return true;
 }

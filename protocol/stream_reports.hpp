@@ -28,6 +28,14 @@ namespace vigil::protocol {
 // A window closes early after this many dropped frames in a row.
 constexpr std::uint32_t report_after_consecutive_drops = 3;
 
+// The server's window parameters are clamped to these, so a server cannot
+// make the client report every frame (max_window_size 0 or 1, timeout_ms 0)
+// nor switch reporting off with a window that never times out. spice-server
+// itself asks for 5 frames or 1000 ms.
+constexpr std::uint32_t min_report_window_frames = 2;
+constexpr std::uint32_t min_report_timeout_ms = 100;
+constexpr std::uint32_t max_report_timeout_ms = 10000;
+
 class stream_report_tracker {
 public:
   // Starts (or restarts, with the new unique_id and an empty window) reporting

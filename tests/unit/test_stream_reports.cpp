@@ -74,6 +74,30 @@ BOOST_AUTO_TEST_CASE(window_times_out_after_timeout_ms_from_its_first_frame) {
   BOOST_TEST(reports[0].end_frame_mm_time == 5040u);
 }
 
+BOOST_AUTO_TEST_CASE(a_window_of_zero_frames_and_no_timeout_is_clamped_to_two_frames_and_100_ms) {
+  // Taken raw, these make the client report every frame it receives.
+  stream_report_tracker tracker;
+  BOOST_TEST_REQUIRE(tracker.activate(stream_activate_report{3, 77, 0, 0}).ok());
+  feed_frames(tracker, 3, 1, 5000, 0);
+  BOOST_TEST(tracker.due_reports(0).empty(), "a one-frame window");
+  BOOST_TEST(*tracker.next_deadline() == 100u);
+  BOOST_TEST(tracker.due_reports(99).empty(), "a window shorter than 100 ms");
+  BOOST_TEST(tracker.due_reports(100).size() == 1u);
+  feed_frames(tracker, 3, 2, 5200, 200);  // two frames fill the clamped window
+  const auto reports = tracker.due_reports(240);
+  BOOST_TEST_REQUIRE(reports.size() == 1u);
+  BOOST_TEST(reports[0].num_frames == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_window_that_would_never_time_out_closes_after_10_s) {
+  stream_report_tracker tracker;
+  BOOST_TEST_REQUIRE(tracker.activate(stream_activate_report{3, 77, 1000000, 0xffffffffu}).ok());
+  feed_frames(tracker, 3, 2, 5000, 100);
+  BOOST_TEST(*tracker.next_deadline() == 10100u);
+  BOOST_TEST(tracker.due_reports(10099).empty());
+  BOOST_TEST(tracker.due_reports(10100).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(empty_window_is_never_reported) {
   stream_report_tracker tracker;
   BOOST_TEST_REQUIRE(tracker.activate(server_request(3)).ok());

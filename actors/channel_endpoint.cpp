@@ -294,7 +294,8 @@ void channel_endpoint::handle_common(const protocol::frame& frame) {
       auto wait = protocol::parse_wait_for_channels(frame.body);
       if (!wait)
         return parse_failed(wait.error());
-      // Ordering across channels only matters once we render; nothing to wait for yet.
+      // Not enforced: each channel applies its messages as they come, and the
+      // cross-channel order the server asks for here is not waited for.
       log_->debug("WAIT_FOR_CHANNELS with {} entries", wait->items.size());
       return;
     }
@@ -356,8 +357,8 @@ void channel_endpoint::close(const std::string& reason) {
   if (health_.state == channel_state::closed || health_.state == channel_state::failed)
     return;
   log_->info("closing: {}", reason);
-  // Tell the server we leave on purpose rather than vanish (as the brief's
-  // DISCONNECTING allows); the broker flushes it before closing.
+  // Tell the server we leave on purpose rather than vanish (a client's
+  // DISCONNECTING); the broker flushes it before closing.
   send(SPICE_MSGC_DISCONNECTING, protocol::build_disconnecting(0, SPICE_LINK_ERR_OK));
   if (broker_)
     self_->send(broker_, sock_shutdown_atom::value);

@@ -33,7 +33,8 @@
 //   (frame_atom, frame_patch_ptr) to the renderer, one per request: what
 //     changed on the primary since the last frame (protocol/damage_region.hpp),
 //     the pixels of those rectangles only, unless the surface is new or the
-//     request asks for all of it. Between requests drawings only add to the
+//     request asks for all of it; scrolls (unclipped COPY_BITS) as moves the
+//     consumer repeats, up to max_moves_per_frame. Between requests drawings only add to the
 //     damage: a renderer that asks slowly costs coalesced frames, never memory
 //     or copies. The frame's sequence number counts batches, so the renderer
 //     sees how many were folded together.
@@ -102,12 +103,16 @@ protocol::capability_set display_caps(const video_settings& video) {
   return caps;
 }
 
+// Scrolls a frame carries as moves; more are sent as pixels.
+constexpr std::size_t max_moves_per_frame = 8;
+
 struct display_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
   std::unique_ptr<protocol::display_pipeline> pipeline;
   renderer_actor renderer;
   std::optional<frame_request> request;  // the renderer's credit, until a frame answers it
   protocol::damage_region damage;        // primary area changed since the last frame sent
+  std::vector<protocol::surface_move> moves;  // scrolls since the last frame sent, before `damage`
   bool surface_replaced = false;         // the primary is new since the last frame sent
   bool frame_due_scheduled = false;      // a batch is being drawn
   std::uint64_t batches = 0;
@@ -138,17 +143,21 @@ void send_frame_if_requested(display_actor* self) {
   if (!primary)
     return;
   const bool whole = state.request->whole || state.surface_replaced;
-  if (!whole && state.damage.empty())
+  if (!whole && state.damage.empty() && state.moves.empty())
     return;
   std::vector<protocol::rect> rects;
+  std::vector<protocol::surface_move> moves;
   if (whole) {
     rects.push_back(primary->bounds());
     state.damage.clear();
   } else {
     rects = state.damage.take(primary->bounds());
+    moves = std::move(state.moves);
   }
+  state.moves.clear();
   pixel_buffer_pool* pool = state.request->pixels ? state.pixel_pool.get() : nullptr;
-  self->send(state.renderer, frame_atom::value, make_frame_patch(*primary, std::move(rects), whole, state.batches, pool));
+  self->send(state.renderer, frame_atom::value,
+             make_frame_patch(*primary, std::move(moves), std::move(rects), whole, state.batches, pool));
   ++state.frames_sent;
   state.request.reset();
   state.surface_replaced = false;
@@ -158,7 +167,17 @@ void note_primary_change(display_actor* self, const protocol::display_step& step
   auto& state = self->state;
   if (!state.renderer)
     return;
-  state.damage.add(step.primary_damage);
+  if (step.primary_move) {
+    // The consumer repeats a scroll instead of taking its pixels; damage not
+    // yet shown moves along with it.
+    state.damage.move(*step.primary_move);
+    if (state.moves.size() < max_moves_per_frame)
+      state.moves.push_back(*step.primary_move);
+    else
+      state.damage.add(step.primary_damage);
+  } else {
+    state.damage.add(step.primary_damage);
+  }
   state.surface_replaced = state.surface_replaced || step.primary_replaced;
   if (!state.frame_due_scheduled) {
     state.frame_due_scheduled = true;

@@ -49,13 +49,15 @@ void pixel_buffer_pool::give_back(std::vector<std::uint32_t>* buffer) {
     free_.push_back(std::move(owned));
 }
 
-frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::rect> rects, bool whole,
-                                 std::uint64_t sequence, pixel_buffer_pool* pool) {
+frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::surface_move> moves,
+                                 std::vector<protocol::rect> rects, bool whole, std::uint64_t sequence,
+                                 pixel_buffer_pool* pool) {
   auto patch = std::make_shared<frame_patch>();
   patch->width = surface.width;
   patch->height = surface.height;
   patch->sequence = sequence;
   patch->whole = whole;
+  patch->moves = std::move(moves);
   patch->rects = std::move(rects);
   if (!pool)
     return patch;

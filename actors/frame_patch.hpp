@@ -1,6 +1,9 @@
 // A frame: what changed on a display channel's primary surface since the
 // frame before, as rectangles and their pixels. Immutable once sent.
 //
+// A scroll (COPY_BITS) travels as a move, not as pixels: the consumer
+// repeats it on its own picture, then takes the rectangles.
+//
 // Pixels are the canvas's own (native uint32 0xAARRGGBB, A unused), copied
 // from the surface when the frame is built: only the changed rectangles, so
 // a steady stream of frames copies what changed and nothing else. The whole
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "protocol/canvas.hpp"
+#include "protocol/damage_region.hpp"
 
 namespace vigil {
 
@@ -26,6 +30,8 @@ struct frame_patch {
   // The rectangles cover the whole surface: the consumer's picture starts
   // anew (a new surface, or a consumer that asked for everything).
   bool whole = false;
+  // Applied to the consumer's picture in order, before `rects` (never with `whole`).
+  std::vector<protocol::surface_move> moves;
   std::vector<protocol::rect> rects;  // what changed: non-overlapping, inside the surface
   // Each rectangle's pixels in turn, row by row (width() * height() each);
   // null when the consumer takes no pixels (headless counts frames only).
@@ -53,8 +59,9 @@ private:
   std::vector<std::unique_ptr<std::vector<std::uint32_t>>> free_;
 };
 
-// The frame for `rects` of `surface` (pixels from `pool`, or none when it is null).
-frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::rect> rects, bool whole,
-                                 std::uint64_t sequence, pixel_buffer_pool* pool);
+// The frame for `moves` and `rects` of `surface` (pixels from `pool`, or none when it is null).
+frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::surface_move> moves,
+                                 std::vector<protocol::rect> rects, bool whole, std::uint64_t sequence,
+                                 pixel_buffer_pool* pool);
 
 }  // namespace vigil

@@ -127,7 +127,7 @@ void frame_patch_whole(benchmark::State& state) {
   auto pool = vigil::pixel_buffer_pool::make();
   const surface& primary = *s.surfaces.primary();
   for (auto _ : state)
-    benchmark::DoNotOptimize(vigil::make_frame_patch(primary, {primary.bounds()}, true, 1, pool.get()));
+    benchmark::DoNotOptimize(vigil::make_frame_patch(primary, {}, {primary.bounds()}, true, 1, pool.get()));
   set_size(state, s, s.bytes());
 }
 

@@ -1,6 +1,7 @@
 #include "protocol/damage_region.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vigil::protocol {
 
@@ -55,6 +56,33 @@ void damage_region::add(const rect& area) {
   const rect grown = bounding_union(rects_[best], area);
   rects_.erase(rects_.begin() + static_cast<std::ptrdiff_t>(best));
   add(grown);
+}
+
+void damage_region::move(const surface_move& move) {
+  const rect from = move.from();
+  std::vector<rect> landed;
+  for (const rect& r : rects_) {
+    const rect source = intersection(r, from);
+    if (!source.empty())
+      landed.push_back(rect{source.top - move.dy, source.left - move.dx, source.bottom - move.dy,
+                            source.right - move.dx});
+  }
+  for (const rect& r : landed)
+    add(r);
+}
+
+void apply_move(std::uint32_t* pixels, std::size_t width, const surface_move& move) {
+  const rect& to = move.to;
+  if (to.empty())
+    return;
+  const auto bytes = static_cast<std::size_t>(to.width()) * sizeof(std::uint32_t);
+  const auto height = static_cast<std::int32_t>(to.height());
+  for (std::int32_t i = 0; i < height; ++i) {
+    const std::int32_t y = move.dy > 0 ? to.top + i : to.bottom - 1 - i;
+    std::memmove(pixels + static_cast<std::size_t>(y) * width + static_cast<std::size_t>(to.left),
+                 pixels + static_cast<std::size_t>(y + move.dy) * width + static_cast<std::size_t>(to.left + move.dx),
+                 bytes);
+  }
 }
 
 rect damage_region::bounds() const {

@@ -14,6 +14,20 @@
 
 namespace vigil::protocol {
 
+// A rectangle of a surface moved within it (COPY_BITS with no clip): `to`
+// now holds what was at `to` shifted by (dx, dy). Its source lies inside the
+// surface.
+struct surface_move {
+  rect to;
+  std::int32_t dx = 0;
+  std::int32_t dy = 0;
+  rect from() const { return rect{to.top + dy, to.left + dx, to.bottom + dy, to.right + dx}; }
+};
+
+// Applies `move` to `pixels` (`width` pixels a row): rows in the order that
+// reads each source row before it is overwritten.
+void apply_move(std::uint32_t* pixels, std::size_t width, const surface_move& move);
+
 class damage_region {
 public:
   explicit damage_region(std::size_t max_rects = 16) : max_rects_(max_rects < 1 ? 1 : max_rects) {}
@@ -25,6 +39,11 @@ public:
   const std::vector<rect>& rects() const { return rects_; }
   rect bounds() const;
 
+  // `move` happened to a picture this region is pending on: what the move
+  // copies from damaged (not yet shown) pixels is damaged where it lands.
+  // A picture that applies the move and then this region's rectangles ends
+  // up equal to the surface.
+  void move(const surface_move& move);
   // The region as non-overlapping rectangles, clipped to `limit`; the region is emptied.
   std::vector<rect> take(const rect& limit);
 

@@ -301,8 +301,19 @@ display_step display_pipeline::on_copy_bits(const bytes& body) {
   auto parsed = parse_copy_bits(body);
   if (!parsed)
     return skip(parsed.error().message);
-  return drawn(parsed->base.surface_id, canvas_.copy_bits(parsed->base, parsed->source_position),
-               "DISPLAY_COPY_BITS");
+  display_step step = drawn(parsed->base.surface_id, canvas_.copy_bits(parsed->base, parsed->source_position),
+                            "DISPLAY_COPY_BITS");
+  // Unclipped, it moved one rectangle (the box within the surface); a
+  // consumer can repeat the move instead of taking the pixels, when the
+  // whole source was inside the surface.
+  const surface* target = canvas_.find(parsed->base.surface_id);
+  if (!step.primary_damage.empty() && parsed->base.clip.type == SPICE_CLIP_TYPE_NONE && target) {
+    surface_move move{step.primary_damage, parsed->source_position.x - parsed->base.box.left,
+                      parsed->source_position.y - parsed->base.box.top};
+    if (contains(target->bounds(), move.from()))
+      step.primary_move = move;
+  }
+  return step;
 }
 
 display_step display_pipeline::on_inval_list(const bytes& body) {

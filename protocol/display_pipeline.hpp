@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "protocol/canvas.hpp"
+#include "protocol/damage_region.hpp"
 #include "protocol/codecs/video_decoder.hpp"
 #include "protocol/display_messages.hpp"
 #include "protocol/image_decoder.hpp"
@@ -63,6 +64,8 @@ struct display_step {
   std::string error;            // skipped / fatal: names the message and the field
   rect primary_damage;          // changed area of the primary surface; empty: none
   bool primary_replaced = false;  // the primary surface was created, replaced or destroyed
+  // COPY_BITS on the primary that moved one rectangle (its `to` is primary_damage).
+  std::optional<surface_move> primary_move;
   std::optional<stream_frame_view> stream_frame;  // a frame to decode
   std::optional<stream_started> stream_began;
   std::vector<std::uint32_t> streams_ended;  // destroyed, with their surface, or by RESET

@@ -1,10 +1,12 @@
 // The OpenGL presentation (presentation.hpp): the picture is a texture updated
-// by sub-rectangle (glTexSubImage2D from the frame's own BGRA bytes); each
+// by sub-rectangle (glTexSubImage2D from the frame's own BGRA bytes; a
+// frame's scrolls by reading the texture back, see apply_moves); each
 // presentation draws only the changed window rectangles into the back buffer
 // (scissored) and copies just those to the front (glXCopySubBufferMESA). The
 // back buffer is not swapped in between, so it keeps the whole window.
 // Without that extension every presentation draws the whole window and swaps.
 #include <cstring>
+#include <vector>
 
 #include <SFML/Graphics.hpp>
 #include <SFML/OpenGL.hpp>
@@ -56,6 +58,8 @@ public:
       return new_size;
     window_.setActive(true);
     sf::Texture::bind(&texture_);
+    if (!frame.moves.empty())
+      apply_moves(frame.moves);
     for (std::size_t i = 0; i < frame.rects.size(); ++i) {
       const auto& r = frame.rects[i];
       glTexSubImage2D(GL_TEXTURE_2D, 0, r.left, r.top, static_cast<GLsizei>(r.width()),
@@ -189,6 +193,25 @@ private:
 
   copy_sub_buffer_function copy_sub_buffer_ = nullptr;
   bool back_buffer_stale_ = false;  // swapped since the back buffer was last drawn whole
+  // Scrolls: the texture is read back, moved and the moved rectangles put
+  // back (the texture is bound). Only frames with moves pay for the read.
+  void apply_moves(const std::vector<protocol::surface_move>& moves) {
+    const std::size_t width = picture_size_.x;
+    std::vector<std::uint32_t> picture(width * picture_size_.y);
+    glGetTexImage(GL_TEXTURE_2D, 0, GL_BGRA, GL_UNSIGNED_BYTE, picture.data());
+    for (const auto& move : moves)
+      protocol::apply_move(picture.data(), width, move);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(width));
+    for (const auto& move : moves) {
+      const auto& r = move.to;
+      glTexSubImage2D(GL_TEXTURE_2D, 0, r.left, r.top, static_cast<GLsizei>(r.width()),
+                      static_cast<GLsizei>(r.height()), GL_BGRA, GL_UNSIGNED_BYTE,
+                      picture.data() + static_cast<std::size_t>(r.top) * width + static_cast<std::size_t>(r.left));
+      picture_changed(r);
+    }
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  }
+
   sf::Texture texture_;
   sf::Texture cursor_texture_;
   std::shared_ptr<const protocol::cursor_shape> cursor_shape_;  // the one in cursor_texture_

@@ -199,6 +199,10 @@ public:
     if (!frame.pixels || !picture_->usable())
       return new_size;
     mirror_current_ = false;
+    for (const auto& move : frame.moves) {
+      protocol::apply_move(picture_->row(0), static_cast<std::size_t>(picture_->get()->bytes_per_line) / 4, move);
+      picture_changed(move.to);
+    }
     for (std::size_t i = 0; i < frame.rects.size(); ++i) {
       const auto& r = frame.rects[i];
       const std::uint32_t* from = frame.rect_pixels(i);

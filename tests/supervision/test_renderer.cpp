@@ -21,7 +21,7 @@ frame_patch_ptr frame(std::uint64_t sequence, bool whole, bool with_pixels) {
   surface.pixels.assign(16 * 8, static_cast<std::uint32_t>(sequence));
   auto pool = pixel_buffer_pool::make();
   std::vector<protocol::rect> rects{whole ? surface.bounds() : protocol::rect{0, 0, 2, 2}};
-  return make_frame_patch(surface, rects, whole, sequence, with_pixels ? pool.get() : nullptr);
+  return make_frame_patch(surface, {}, rects, whole, sequence, with_pixels ? pool.get() : nullptr);
 }
 
 struct renderer_fixture {
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_frame_carries_the_pixels_of_its_rectangles_only_from_a_re
   auto pool = pixel_buffer_pool::make();
   const std::vector<std::uint32_t>* first_buffer = nullptr;
   {
-    auto patch = make_frame_patch(surface, {protocol::rect{0, 1, 2, 3}, protocol::rect{2, 0, 3, 1}}, false, 7, pool.get());
+    auto patch = make_frame_patch(surface, {}, {protocol::rect{0, 1, 2, 3}, protocol::rect{2, 0, 3, 1}}, false, 7, pool.get());
     BOOST_REQUIRE(patch->pixels);
     const std::uint32_t* a = patch->rect_pixels(0);
     BOOST_TEST(a[0] == 1u);  // rows 0-1, columns 1-2
@@ -146,9 +146,9 @@ BOOST_AUTO_TEST_CASE(a_frame_carries_the_pixels_of_its_rectangles_only_from_a_re
     BOOST_TEST(patch->rect_pixels(1)[0] == 8u);  // row 2, column 0
     first_buffer = patch->pixels.get();
   }
-  auto again = make_frame_patch(surface, {surface.bounds()}, true, 8, pool.get());
+  auto again = make_frame_patch(surface, {}, {surface.bounds()}, true, 8, pool.get());
   BOOST_TEST(again->pixels.get() == first_buffer);  // the buffer came back and was reused (grown)
-  auto none = make_frame_patch(surface, {surface.bounds()}, true, 9, nullptr);
+  auto none = make_frame_patch(surface, {}, {surface.bounds()}, true, 9, nullptr);
   BOOST_TEST(!none->pixels);
 }
 

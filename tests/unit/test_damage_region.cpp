@@ -92,4 +92,49 @@ BOOST_AUTO_TEST_CASE(overlapping_rectangles_become_bands_that_merge_when_they_li
   BOOST_TEST((merged.front() == r(0, 0, 20, 10)));
 }
 
+// A consumer's picture that repeats the recorded moves and then takes the
+// region's rectangles equals the surface, however draws and moves interleave
+// (and when some moves are not recorded but sent as pixels instead).
+BOOST_AUTO_TEST_CASE(a_picture_that_repeats_the_moves_then_takes_the_rectangles_equals_the_surface) {
+  constexpr int w = 48, h = 40;
+  std::mt19937 random(11);
+  std::uint32_t next_colour = 1;
+  std::vector<std::uint32_t> surface(w * h, 0), picture(w * h, 0);
+  for (int round = 0; round < 400; ++round) {
+    damage_region region(1 + round % 6);
+    std::vector<surface_move> moves;
+    for (int step = 0; step < 1 + round % 12; ++step) {
+      std::uniform_int_distribution<int> x(0, w), y(0, h);
+      int a = x(random), b = x(random), c = y(random), d = y(random);
+      const rect area = r(std::min(c, d), std::min(a, b), std::max(c, d), std::max(a, b));
+      if (area.empty())
+        continue;
+      if (random() % 3 == 0) {  // a draw
+        for (int py = area.top; py < area.bottom; ++py)
+          for (int px = area.left; px < area.right; ++px)
+            surface[static_cast<std::size_t>(py * w + px)] = next_colour++;
+        region.add(area);
+        continue;
+      }
+      // A move of `area` from somewhere inside the surface.
+      std::uniform_int_distribution<int> dx(-area.left, w - area.right), dy(-area.top, h - area.bottom);
+      const surface_move move{area, dx(random), dy(random)};
+      BOOST_TEST_REQUIRE(contains(r(0, 0, h, w), move.from()));
+      apply_move(surface.data(), w, move);
+      region.move(move);
+      if (moves.size() < 3)
+        moves.push_back(move);
+      else
+        region.add(move.to);  // not recorded: sent as pixels
+    }
+    for (const auto& move : moves)
+      apply_move(picture.data(), w, move);
+    for (const rect& piece : region.take(r(0, 0, h, w)))
+      for (int py = piece.top; py < piece.bottom; ++py)
+        for (int px = piece.left; px < piece.right; ++px)
+          picture[static_cast<std::size_t>(py * w + px)] = surface[static_cast<std::size_t>(py * w + px)];
+    BOOST_TEST_REQUIRE((picture == surface), "round " << round);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -130,6 +130,37 @@ BOOST_AUTO_TEST_CASE(drawing_on_the_primary_reports_its_damage) {
   BOOST_TEST(f.at(0, 2, 2) == 0xffu);
 }
 
+bytes copy_bits_body(const rect& box, std::int32_t from_x, std::int32_t from_y, const std::vector<rect>& clip = {}) {
+  display_body body;
+  if (clip.empty())
+    body.base(0, box);
+  else
+    body.base(0, box, clip);
+  return body.point(from_x, from_y).take();
+}
+
+BOOST_AUTO_TEST_CASE(an_unclipped_copy_bits_on_the_primary_reports_a_move_a_clipped_one_only_damage) {
+  pipeline_fixture f;
+  f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_FILL, solid_fill_body(0, r(2, 0, 3, 8), 0x42));
+  // Up one row: rows 1..7 come from rows 2..8.
+  const auto scrolled = f.pipeline.apply(SPICE_MSG_DISPLAY_COPY_BITS, copy_bits_body(r(0, 0, 7, 8), 0, 1));
+  BOOST_TEST_REQUIRE((scrolled.outcome == display_outcome::applied));
+  BOOST_TEST_REQUIRE(scrolled.primary_move.has_value());
+  BOOST_TEST((scrolled.primary_move->to == r(0, 0, 7, 8)));
+  BOOST_TEST(scrolled.primary_move->dx == 0);
+  BOOST_TEST(scrolled.primary_move->dy == 1);
+  BOOST_TEST((scrolled.primary_damage == r(0, 0, 7, 8)));
+  BOOST_TEST(f.at(0, 3, 1) == 0x42u);
+  const auto clipped =
+    f.pipeline.apply(SPICE_MSG_DISPLAY_COPY_BITS, copy_bits_body(r(0, 0, 7, 8), 0, 1, {r(0, 0, 2, 8)}));
+  BOOST_TEST(!clipped.primary_move.has_value());
+  BOOST_TEST((clipped.primary_damage == r(0, 0, 2, 8)));
+  // A source partly outside the surface is drawn, but it is no move.
+  const auto outside = f.pipeline.apply(SPICE_MSG_DISPLAY_COPY_BITS, copy_bits_body(r(0, 0, 8, 8), 0, 2));
+  BOOST_TEST(!outside.primary_move.has_value());
+  BOOST_TEST((outside.primary_damage == r(0, 0, 8, 8)));
+}
+
 BOOST_AUTO_TEST_CASE(drawing_off_screen_reports_no_primary_damage) {
   pipeline_fixture f;
   BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_SURFACE_CREATE, surface_create_body(5, 4, 4, false)).outcome ==

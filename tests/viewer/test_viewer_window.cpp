@@ -218,6 +218,30 @@ BOOST_AUTO_TEST_CASE(a_window_smaller_than_the_guest_shows_the_picture_scaled_on
   BOOST_TEST(between < 512 * 384 / 100);
 }
 
+// Scrolls (unclipped COPY_BITS) reach the window as moves that each
+// presentation repeats on its own picture, not as pixels: after the scroll
+// scene (a page of text, then eight scrolls of the whole text area) the
+// window equals the server's framebuffer, on both presentations.
+BOOST_AUTO_TEST_CASE(a_scrolled_picture_is_exact_on_both_presentations) {
+  temp_directory work("vigil-viewer-scroll");
+  virtual_display display(work);
+  for (const char* name : {"xshm", "gl"}) {
+    forced_presentation forced(name);
+    const auto reference_dir = work.file(std::string("reference-") + name);
+    scene_server server({"--scene", "scroll", "--reference-dir", reference_dir});
+    background_client client({"--duration", "600", plain_uri(server.port())});
+    BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+    long differing = -1;
+    const auto shot = grab_until(
+      display, kept(std::string("scrolled-") + name + ".png"),
+      [&](const std::string& grab) { return (differing = differing_pixels(grab, reference_dir + "/final.ppm")) == 0; },
+      event_limit);
+    std::printf("scrolled window (%s) vs server framebuffer: %ld differing pixels; screenshot %s\n", name, differing,
+                shot.c_str());
+    BOOST_TEST(differing == 0);
+  }
+}
+
 // In server mouse mode the guest's cursor is drawn over the picture, on both
 // presentations: the window differs from the server's framebuffer exactly
 // inside the last cursor (the scene's 32x32 MONO one, hot spot (4,4), at the

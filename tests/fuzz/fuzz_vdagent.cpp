@@ -1,4 +1,4 @@
-// Fuzzes the vdagent layer. Input: one config byte (bits 0-1: clipboard
+// Fuzzes the vdagent layer (clipboard, MAX_CLIPBOARD, FILE_XFER included). Input: one config byte (bits 0-1: clipboard
 // layout; bits 2-7: piece size seed), then an agent byte stream as AGENT_DATA
 // would carry it. The stream is reassembled whole and in pieces (same
 // messages, same error), and every message is handed to its parser; what
@@ -9,6 +9,8 @@
 #include <spice/vd_agent.h>
 
 #include "fuzz_check.hpp"
+#include "protocol/agent_clipboard.hpp"
+#include "protocol/agent_file_xfer.hpp"
 #include "protocol/vdagent.hpp"
 
 using namespace vigil::protocol;
@@ -45,8 +47,13 @@ void check_message(const agent_message& message, clipboard_layout layout) {
     }
     case VD_AGENT_CLIPBOARD: {
       auto data = parse_clipboard_data(message.data, layout);
-      if (data.ok())
+      if (data.ok()) {
         FUZZ_CHECK(data->data.size() + 4 <= message.data.size());
+        // Line ends: converting to CRLF and back is what converting back does.
+        std::string text(data->data.begin(), data->data.end());
+        FUZZ_CHECK(crlf_to_lf(lf_to_crlf(text)) == crlf_to_lf(text));
+        FUZZ_CHECK(lf_to_crlf(text).size() <= 2 * text.size());
+      }
       break;
     }
     case VD_AGENT_CLIPBOARD_RELEASE:
@@ -56,6 +63,30 @@ void check_message(const agent_message& message, clipboard_layout layout) {
       auto config = parse_agent_monitors_config(message.data);
       if (config.ok())
         FUZZ_CHECK(8 + 20 * config->monitors.size() <= message.data.size());
+      break;
+    }
+    case VD_AGENT_MAX_CLIPBOARD:
+      FUZZ_CHECK(parse_max_clipboard(message.data).ok() == (message.data.size() >= 4));
+      break;
+    case VD_AGENT_FILE_XFER_START: {
+      auto start = parse_file_xfer_start(message.data);
+      if (start.ok()) {
+        auto again = parse_file_xfer_start(build_file_xfer_start(*start));
+        FUZZ_CHECK(again.ok() && again->id == start->id && again->name == start->name && again->size == start->size);
+      }
+      break;
+    }
+    case VD_AGENT_FILE_XFER_DATA: {
+      auto piece = parse_file_xfer_data(message.data);
+      if (piece.ok())
+        FUZZ_CHECK(build_file_xfer_data(piece->id, piece->data.data(), piece->data.size()) == message.data);
+      break;
+    }
+    case VD_AGENT_FILE_XFER_STATUS: {
+      auto status = parse_file_xfer_status(message.data);
+      FUZZ_CHECK(status.ok() == (message.data.size() >= 8));
+      if (status.ok())
+        FUZZ_CHECK(!describe_file_xfer_status(*status).empty());
       break;
     }
     case VD_AGENT_REPLY:

@@ -7,6 +7,7 @@
 #include <thread>
 
 
+#include "actors/migration.hpp"
 #include "common/log.hpp"
 
 namespace vigil {
@@ -45,11 +46,48 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
   self_->set_down_handler([this](const caf::down_msg& down) {
     if (broker_ && down.source == broker_.address())
       on_socket_closed("socket broker terminated: " + self_->system().render(down.reason));
+    else if (destination_ && destination_->broker_ && down.source == destination_->broker_.address())
+      destination_->on_socket_closed("socket broker terminated: " + self_->system().render(down.reason));
     if (down.source == spec_.parent.address()) {
       close("supervisor gone");
       self_->quit();
     }
   });
+}
+
+// A destination link: the same connection steps, reporting to `source`
+// instead of the supervisor (set_state, fail) and handing the channel's own
+// messages to it (on_destination_frame). No monitors or handlers of its own:
+// the source routes its broker's messages here.
+channel_endpoint::channel_endpoint(channel_endpoint& source, channel_spec destination_spec)
+    : self_(source.self_), spec_(std::move(destination_spec)), source_(&source) {
+  health_.channel = protocol::channel_type_name(spec_.type);
+  health_.type = spec_.type;
+  health_.id = spec_.id;
+  log_ = named_logger(source.label() + ">destination");
+  hooks_.on_message = [this](const protocol::frame& frame) { source_->on_destination_frame(frame); };
+}
+
+std::string channel_endpoint::label() const { return health_.channel + ":" + std::to_string(spec_.id); }
+
+// Unique across the channel's connections (its destination link's included),
+// so a deadline or a connector's answer finds the connection it was for.
+std::uint32_t channel_endpoint::new_attempt() { return source_ ? source_->new_attempt() : ++attempts_made_; }
+
+channel_endpoint* channel_endpoint::with_attempt(std::uint32_t attempt) {
+  if (attempt_ == attempt)
+    return this;
+  if (destination_ && destination_->attempt_ == attempt)
+    return destination_.get();
+  return nullptr;
+}
+
+channel_endpoint* channel_endpoint::link_of(const caf::strong_actor_ptr& sender) {
+  if (broker_ && sender == broker_)
+    return this;
+  if (destination_ && destination_->broker_ && sender == destination_->broker_)
+    return destination_.get();
+  return nullptr;
 }
 
 void channel_endpoint::start() {
@@ -64,7 +102,7 @@ void channel_endpoint::connect(bool use_tls) {
   const auto& connection = spec_.connection;
   on_tls_ = use_tls;
   health_.tls = use_tls;
-  ++attempt_;
+  attempt_ = new_attempt();
   set_state(channel_state::connecting);
   socket_settings settings;
   settings.host = connection.host;
@@ -81,28 +119,38 @@ void channel_endpoint::connect(bool use_tls) {
   else
     log_->debug("connecting to {}:{}{}{}", settings.host, settings.port, use_tls ? " (TLS)" : "",
                 settings.proxy ? " through proxy " + settings.proxy->redacted() : std::string{});
+  health_.server = settings.unix_path.empty() ? settings.host + ":" + std::to_string(settings.port) : settings.unix_path;
   auto connector = spawn_socket_connector(self_->system());
   // The connector enforces connect_timeout itself; the margin covers spawning.
   auto request_deadline = connection.connect_timeout + std::chrono::seconds(2);
   auto attempt = attempt_;
+  // Resolved through the channel's first endpoint: a destination link may be
+  // gone (a cancelled migration) by the time the connector answers.
+  channel_endpoint* root = source_ ? source_ : this;
   self_->request(connector, request_deadline, connect_atom::value, settings)
     .then(
-      [this, attempt, settings](const connect_outcome& outcome) {
-        if (attempt != attempt_ || health_.state != channel_state::connecting)
-          return;  // a stale attempt: its socket closes with the message
-        if (!outcome.socket) {
-          fail(failure_kind::connect_failed, outcome.error);
-          return;
-        }
-        broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings,
-                                      caf::actor_cast<caf::actor>(self_));
-        self_->monitor(broker_);
-        self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
+      [root, attempt, settings](const connect_outcome& outcome) {
+        if (auto* link = root->with_attempt(attempt))
+          link->on_connected(outcome, settings);
+        // else a stale attempt: its socket closes with the message
       },
-      [this, attempt](const caf::error& error) {
-        if (attempt == attempt_ && health_.state == channel_state::connecting)
-          fail(failure_kind::connect_failed, "connect did not finish: " + self_->system().render(error));
+      [root, attempt](const caf::error& error) {
+        auto* link = root->with_attempt(attempt);
+        if (link && link->health_.state == channel_state::connecting)
+          link->fail(failure_kind::connect_failed, "connect did not finish: " + link->self_->system().render(error));
       });
+}
+
+void channel_endpoint::on_connected(const connect_outcome& outcome, const socket_settings& settings) {
+  if (health_.state != channel_state::connecting)
+    return;
+  if (!outcome.socket) {
+    fail(failure_kind::connect_failed, outcome.error);
+    return;
+  }
+  broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings, caf::actor_cast<caf::actor>(self_));
+  self_->monitor(broker_);
+  self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
 }
 
 void channel_endpoint::on_socket_ready(const std::string& tls_description) {
@@ -235,7 +283,10 @@ protocol::capability_set channel_endpoint::server_channel_caps() const {
 
 void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
   reassembler_->feed(data, size);
-  while (health_.state == channel_state::up) {
+  // A move (seamless MIGRATE_DATA) replaces the reassembler: what the source
+  // sent after it is left behind with the source.
+  const auto moves = moves_;
+  while (health_.state == channel_state::up && moves == moves_) {
     auto next = reassembler_->next();
     if (!next) {
       fail(failure_kind::protocol_error, next.error().message);
@@ -290,6 +341,10 @@ void channel_endpoint::handle_common(const protocol::frame& frame) {
       log_->info("server is disconnecting (reason {})", disconnecting->reason);
       return;
     }
+    case SPICE_MSG_MIGRATE:
+    case SPICE_MSG_MIGRATE_DATA:
+      on_migrate(frame);
+      return;
     case SPICE_MSG_WAIT_FOR_CHANNELS: {
       auto wait = protocol::parse_wait_for_channels(frame.body);
       if (!wait)
@@ -357,6 +412,8 @@ void channel_endpoint::close(const std::string& reason) {
   if (health_.state == channel_state::closed || health_.state == channel_state::failed)
     return;
   log_->info("closing: {}", reason);
+  abort_migration(reason);
+  release_source(reason);
   // Tell the server we leave on purpose rather than vanish (a client's
   // DISCONNECTING); the broker flushes it before closing.
   send(SPICE_MSGC_DISCONNECTING, protocol::build_disconnecting(0, SPICE_LINK_ERR_OK));
@@ -371,10 +428,16 @@ void channel_endpoint::fail(failure_kind kind, const std::string& message) {
     return;
   log_->error("{}: {}", to_string(kind), message);
   health_.errors.push_back(message);
+  release_source(message);
   if (broker_)
     self_->send(broker_, sock_shutdown_atom::value);
   broker_ = nullptr;
   health_.state = channel_state::failed;
+  if (source_) {
+    source_->on_destination_failed(std::string(to_string(kind)) + ": " + message);
+    return;
+  }
+  abort_migration("the channel failed");
   self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message}}, {}});
 }
 
@@ -382,6 +445,11 @@ void channel_endpoint::set_state(channel_state state) {
   if (health_.state == state)
     return;
   health_.state = state;
+  if (source_) {
+    if (state == channel_state::up)
+      source_->on_destination_up();
+    return;
+  }
   self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {}, broker_});
 }
 
@@ -405,6 +473,9 @@ channel_health channel_endpoint::health() const {
                                       std::chrono::steady_clock::now() - last_activity_)
                                       .count();
   snapshot.mailbox_depth = self_->mailbox().size();
+  if (destination_ && destination_->health_.state != channel_state::closed)
+    snapshot.destination = std::string(to_string(destination_->health_.state)) + " " + destination_->health_.server +
+                           (destination_->health_.errors.empty() ? "" : ": " + destination_->health_.errors.back());
   if (hooks_.add_health)
     hooks_.add_health(snapshot);
   return snapshot;
@@ -413,39 +484,56 @@ channel_health channel_endpoint::health() const {
 caf::message_handler channel_endpoint::socket_data_handler() {
   // The debug fault "slow" (a deliberately slow consumer, for the supervision
   // tests) is a handler of its own, so the normal path does not test for it.
+  // Bytes come from the current connection or a migration's destination
+  // link; the credit goes back to the broker that sent them (a move while
+  // processing them changes the current one).
   if (spec_.fault.what == debug_fault::kind::slow)
     return {[this](sock_data_atom, const byte_buffer& bytes) {
-      if (self_->current_sender() != broker_)
+      auto* link = link_of(self_->current_sender());
+      if (!link)
         return;
-      on_socket_data(bytes);
+      auto broker = link->broker_;
+      link->on_socket_data(bytes);
       std::this_thread::sleep_for(spec_.fault.duration);
-      if (broker_)
-        acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
+      acknowledge_edge(self_, broker, edge_ids::socket_bytes);
     }};
   return {[this](sock_data_atom, const byte_buffer& bytes) {
-    if (self_->current_sender() != broker_)
+    auto* link = link_of(self_->current_sender());
+    if (!link)
       return;
-    on_socket_data(bytes);
-    if (broker_)  // a failure on these bytes may have closed the connection
-      acknowledge_edge(self_, broker_, edge_ids::socket_bytes);
+    auto broker = link->broker_;
+    link->on_socket_data(bytes);
+    acknowledge_edge(self_, broker, edge_ids::socket_bytes);  // to a closed broker: dropped
   }};
 }
 
 caf::message_handler channel_endpoint::handlers() {
   return socket_data_handler().or_else(
     [this](sock_ready_atom, const std::string& tls_description) {
-      if (self_->current_sender() == broker_)
-        on_socket_ready(tls_description);
+      if (auto* link = link_of(self_->current_sender()))
+        link->on_socket_ready(tls_description);
     },
     [this](sock_closed_atom, const std::string& reason) {
-      if (self_->current_sender() == broker_)
-        on_socket_closed(reason);
+      if (auto* link = link_of(self_->current_sender()))
+        link->on_socket_closed(reason);
     },
     [this](link_deadline_atom, std::uint32_t attempt) {
-      if (attempt == attempt_ && health_.state != channel_state::up && health_.state != channel_state::failed &&
-          health_.state != channel_state::closed)
-        fail(failure_kind::link_timeout, "link not finished within " +
-                                           std::to_string(spec_.connection.link_timeout.count()) + " ms");
+      auto* link = with_attempt(attempt);
+      if (link && link->health_.state != channel_state::up && link->health_.state != channel_state::failed &&
+          link->health_.state != channel_state::closed)
+        link->fail(failure_kind::link_timeout, "link not finished within " +
+                                                 std::to_string(link->spec_.connection.link_timeout.count()) + " ms");
+    },
+    [this](migrate_connect_atom, const migration_order& order) {
+      auto promise = self_->make_response_promise();
+      begin_migration(order, promise);
+      return promise;
+    },
+    [this](migrate_switch_atom) { move_to_destination(false, nullptr); },
+    [this](migrate_release_atom) { release_source("every channel has moved (or the link timeout passed)"); },
+    [this](migrate_abort_atom) {
+      abort_migration("the migration was cancelled");
+      destination_.reset();  // a handler of the channel's own: the link's code is not running
     },
     [this](heartbeat_atom) { return health(); },
     [this](debug_stall_atom) {

@@ -13,10 +13,25 @@
 //   sends (channel_event_atom, channel_event) to `parent` on each state change
 //   (one per transition, a handful per connection: needs no bound), and
 //   (edge_ack_atom, socket_bytes, 1) to its broker per chunk processed.
+//
+// Live migration (actors/migration.hpp): on (migrate_connect_atom,
+// migration_order) -> migration_link it links a second connection, the
+// destination link, to the destination with the session's id and holds it:
+// PINGs and SET_ACKs there are answered on it, the channel's own messages
+// wait (at most max_held_frames, else the destination link fails), nothing
+// reaches the channel. The answer comes once that link is up (main's after
+// its seamless handshake) or has failed. The channel then moves to it, in
+// place, keeping its actor: on (migrate_switch_atom) (semi-seamless
+// MIGRATE_END: the channel starts over there, hooks.on_migrated) or by
+// itself on the server's MIGRATE (seamless: MIGRATE_FLUSH_MARK, the source's
+// MIGRATE_DATA passed to the destination, every state kept). The source
+// connection is closed then; (migrate_abort_atom) closes the destination
+// link instead. One channel_event tells the parent about the new socket.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,6 +90,8 @@ struct debug_fault {
 // socket broker (so the supervisor can close it on a restart).
 using channel_parent = caf::typed_actor<caf::reacts_to<channel_event_atom, channel_event>>;
 
+struct migration_order;
+
 struct channel_spec {
   std::uint8_t type = 0;  // SPICE_CHANNEL_*
   std::uint8_t id = 0;
@@ -92,7 +109,26 @@ public:
     std::function<void(const protocol::frame&)> on_message;  // channel-specific types
     std::function<void(channel_health&)> add_health;        // channel-specific health (its edges)
     std::function<void()> on_ping_answered;
+    // Live migration. After the channel moved to its destination link:
+    // seamless (true) keeps every state; semi-seamless (false) starts the
+    // channel over there: this resets the channel's own state, then on_up
+    // runs again.
+    std::function<void(bool seamless)> on_migrated;
+    // The destination link is up. False: the channel answers later
+    // (finish_migration_link; main's seamless handshake). Null: answer now.
+    std::function<bool(bool seamless, std::uint32_t source_version)> on_destination_linked;
+    // A channel message from the destination link before the move; true if
+    // used (main's DST_SEAMLESS_ACK/NACK), else it is held until the move.
+    std::function<bool(const protocol::frame&)> on_destination_message;
+    // Seamless: keep the source connection open after the move until
+    // (migrate_release_atom) or the link timeout (main: spice-server drops
+    // every channel of a client whose main connection closes, and the
+    // others may still wait for their MIGRATE_DATA there).
+    bool hold_source_after_seamless_move = false;
   };
+
+  // Channel messages a destination link holds before the move; more fail it.
+  static constexpr std::size_t max_held_frames = 256;
 
   channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks);
 
@@ -110,7 +146,29 @@ public:
   spdlog::logger& log() { return *log_; }
   caf::message_handler handlers();
 
+  // Live migration, for the channel's hooks: a message on the destination
+  // link; the answer to the migrate_connect request (see on_destination_linked).
+  void send_to_destination(std::uint16_t type, const protocol::bytes& body);
+  void finish_migration_link(bool linked, bool seamless, const std::string& error);
+
 private:
+  // A destination link of `source` (a live migration's second connection).
+  channel_endpoint(channel_endpoint& source, channel_spec destination_spec);
+
+  std::string label() const;
+  std::uint32_t new_attempt();
+  channel_endpoint* with_attempt(std::uint32_t attempt);
+  channel_endpoint* link_of(const caf::strong_actor_ptr& sender);
+  void on_connected(const connect_outcome& outcome, const socket_settings& settings);
+  void begin_migration(const migration_order& order, caf::response_promise promise);
+  void on_destination_up();
+  void on_destination_failed(const std::string& why);
+  void on_destination_frame(const protocol::frame& frame);
+  void on_migrate(const protocol::frame& frame);
+  void move_to_destination(bool seamless, const protocol::bytes* migrate_data);
+  void abort_migration(const std::string& reason);
+  void release_source(const std::string& reason);
+
   void connect(bool use_tls);
   void on_socket_ready(const std::string& tls_description);
   caf::message_handler socket_data_handler();
@@ -135,13 +193,26 @@ private:
   bool has_activity_ = false;
   bool on_tls_ = false;
   caf::actor broker_;
-  std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines
+  std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines and connects (unique per actor)
+  std::uint32_t attempts_made_ = 0;
   std::optional<protocol::link_handshake> handshake_;
   std::unique_ptr<sasl_client> sasl_;  // when the server chose SASL
   bool layered_ = false;               // the SASL security layer wraps the stream
   std::optional<protocol::frame_reassembler> reassembler_;
   std::optional<protocol::frame_writer> writer_;
   protocol::ack_window acks_;
+
+  // Live migration.
+  channel_endpoint* source_ = nullptr;  // set: this endpoint is a destination link of `source_`
+  std::unique_ptr<channel_endpoint> destination_;
+  std::optional<caf::response_promise> destination_promise_;  // the migrate_connect request, until answered
+  bool destination_seamless_ = false;
+  std::uint32_t destination_version_ = 0;
+  std::deque<protocol::frame> held_;  // the destination's channel messages, until the move
+  std::size_t held_bytes_ = 0;
+  bool awaiting_migrate_data_ = false;  // seamless: MIGRATE said NEED_DATA_TRANSFER
+  std::uint32_t moves_ = 0;             // the frame loop stops at a move: its bytes were the source's
+  caf::actor held_source_;              // hold_source_after_seamless_move: the source's broker, unread
 };
 
 }  // namespace vigil

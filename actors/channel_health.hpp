@@ -128,6 +128,9 @@ struct channel_health {
   std::uint8_t type = 0;
   std::uint8_t id = 0;
   channel_state state = channel_state::connecting;
+  std::string server;       // where the current connection goes: "HOST:PORT" or the Unix socket
+  std::uint32_t migrations = 0;  // moves to a migration's destination (this incarnation)
+  std::string destination;  // a live migration's second link: "linking|ready|failed HOST:PORT ..."; empty: none
   bool tls = false;
   std::string auth;            // "spice-ticket" or "sasl" once linked
   std::string sasl_mechanism;  // e.g. "DIGEST-MD5", "SCRAM-SHA-256"

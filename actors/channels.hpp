@@ -32,6 +32,7 @@
 #include "actors/channel_endpoint.hpp"
 #include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
+#include "actors/migration.hpp"
 #include "actors/renderer.hpp"
 #include "actors/video_settings.hpp"
 #include "protocol/channel_messages.hpp"
@@ -60,6 +61,9 @@ struct main_channel_options {
   std::size_t status_edge_capacity = 4;
   bool request_client_mouse_mode = true;  // ask for absolute pointer positions when the server can take them
   agent_settings agent;
+  // The session, which carries out live migrations (actors/migration.hpp);
+  // null: main refuses them (MIGRATE_CONNECT_ERROR) and stays.
+  migration_coordinator migration;
 };
 
 // Who hears main's status (the session), over a keep_latest edge.

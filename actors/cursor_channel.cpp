@@ -65,6 +65,11 @@ caf::behavior cursor_channel(cursor_actor* self, channel_spec spec, renderer_act
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_cursor_message(self, frame); };
   hooks.add_health = [self](channel_health& health) { health.edges.push_back(edge_report_of(self->state.to_renderer)); };
+  // Live migration, semi-seamless: the destination's shape cache starts empty, so does ours.
+  hooks.on_migrated = [self](bool seamless) {
+    if (!seamless)
+      self->state.tracker = protocol::cursor_tracker{};
+  };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
   return caf::behavior{self->state.endpoint->handlers().or_else(

@@ -458,6 +458,20 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   state.video_options = std::move(video);
   channel_endpoint::hooks hooks;
   hooks.on_up = [self, display_init] { on_up(self, display_init); };
+  // A semi-seamless migration starts the channel over on the destination,
+  // whose caches, GLZ dictionary and video streams are empty: so are ours
+  // then, and the codec preference goes again once its first picture is
+  // complete (live migration, actors/migration.hpp; seamless keeps everything).
+  hooks.on_migrated = [self, settings](bool seamless) {
+    if (seamless)
+      return;
+    auto& state = self->state;
+    state.streams->end_all();
+    state.pipeline = std::make_unique<protocol::display_pipeline>(settings);
+    state.damage.clear();
+    state.stream_reports = protocol::stream_report_tracker{};
+    state.display_up = false;
+  };
   hooks.on_message = [self](const protocol::frame& frame) { on_display_message(self, frame); };
   hooks.add_health = [self](channel_health& health) { add_display_health(self, health); };
   const std::string channel_name = protocol::channel_type_name(spec.type) + std::string(":") + std::to_string(spec.id);

@@ -145,6 +145,13 @@ caf::behavior inputs_channel(inputs_channel_actor* self, channel_spec spec, fron
     if (frontend)
       self->send(frontend, inputs_channel_atom::value, caf::actor_cast<inputs_actor>(self));
   };
+  // Live migration, semi-seamless: the destination starts the channel over and
+  // never acknowledges the motion the source had not, so the pacer starts over
+  // too (seamless keeps it: the destination takes over the source's count).
+  hooks.on_migrated = [self](bool seamless) {
+    if (!seamless)
+      self->state.pacer = protocol::motion_pacer{};
+  };
   self->state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
   self->state.endpoint->start();
   return caf::behavior{self->state.endpoint->handlers().or_else([self](input_atom, const input_event& event) {

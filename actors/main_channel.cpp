@@ -19,6 +19,16 @@
 //   clipboard can be copied again).
 // The agent itself (AGENT_* messages, tokens, clipboard, monitors config) is
 // main_agent (actors/main_agent.hpp).
+//
+// Live migration (actors/migration.hpp): main reads the server's migration
+// messages and asks the session (options.migration) to carry them out. Its
+// phase admits one BEGIN at a time: another while the first is still being
+// connected is refused at once (MIGRATE_CONNECT_ERROR), so the destination
+// is never dialled by two migrations; END only after MIGRATE_CONNECTED; a
+// bad destination is refused with the reason and the session stays. On its
+// own destination link main does the seamless handshake (DST_DO_SEAMLESS ->
+// ACK/NACK); after a semi-seamless move it sends MIGRATE_END there and takes
+// the destination's INIT without asking for the channels again.
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
@@ -33,10 +43,18 @@
 #include "actors/channels.hpp"
 #include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
+#include "actors/migration.hpp"
 
 namespace vigil {
 
 namespace {
+
+enum class migration_phase {
+  none,
+  connecting,  // BEGIN read; the session links every channel to the destination
+  connected,   // MIGRATE_CONNECTED(_SEAMLESS) sent; END, CANCEL or (seamless) MIGRATE may come
+  moving,      // END read: the session moves every channel
+};
 
 struct main_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
@@ -55,6 +73,15 @@ struct main_channel_state {
   bool have_init = false;
   bool have_channels = false;
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
+  migration_coordinator migration;
+  migration_phase phase = migration_phase::none;
+  std::uint32_t migration_id = 0;
+  bool migration_seamless = false;       // the server asked for seamless (and, once connected, got it)
+  bool migration_cancelled = false;      // CANCEL while connecting: nothing is answered
+  std::string migration_where;           // "HOST:PORT", for logs
+  bool awaiting_seamless_ack = false;    // DST_DO_SEAMLESS sent on the destination link
+  bool awaiting_destination_init = false;  // semi-seamless: the destination starts main over with INIT
+  std::chrono::milliseconds migration_deadline{60000};
   static inline const char* name = "main_channel";
 };
 
@@ -101,6 +128,161 @@ void request_client_mouse_mode_if_due(main_actor* self, std::uint32_t current, s
                              protocol::build_mouse_mode_request(SPICE_MOUSE_MODE_CLIENT));
 }
 
+void tell_session(main_actor* self, migration_step step, protocol::migration_target target = {}) {
+  auto& state = self->state;
+  if (state.migration)
+    self->send(state.migration, migration_atom::value, migration_notice{state.migration_id, step, std::move(target)});
+}
+
+std::string where(const protocol::migration_target& target) {
+  return target.host + ":" + std::to_string(target.port) +
+         (target.tls_port ? " (TLS " + std::to_string(target.tls_port) + ")" : std::string{});
+}
+
+// A destination vigil will not dial: the server hears MIGRATE_CONNECT_ERROR
+// (it then sends SWITCH_HOST or nothing) and the session stays on the source.
+void refuse_migration(main_actor* self, const std::string& why) {
+  self->state.endpoint->log().error(
+    "refusing the migration: {}; telling the server (MIGRATE_CONNECT_ERROR) and staying on the source", why);
+  self->state.endpoint->send(SPICE_MSGC_MAIN_MIGRATE_CONNECT_ERROR, {});
+}
+
+void on_migration_linked(main_actor* self, std::uint32_t id, const migration_link& link) {
+  auto& state = self->state;
+  if (id != state.migration_id || state.phase != migration_phase::connecting)
+    return;
+  auto& log = state.endpoint->log();
+  if (state.migration_cancelled) {
+    state.phase = migration_phase::none;
+    log.info("migration to {}: cancelled by the server while it was being connected", state.migration_where);
+    return;
+  }
+  if (!link.linked) {
+    state.phase = migration_phase::none;
+    log.error("migration to {} failed: {}; telling the server (MIGRATE_CONNECT_ERROR) and staying on the source",
+              state.migration_where, link.error);
+    state.endpoint->send(SPICE_MSGC_MAIN_MIGRATE_CONNECT_ERROR, {});
+    return;
+  }
+  state.migration_seamless = state.migration_seamless && link.seamless;
+  state.phase = migration_phase::connected;
+  log.info("migration to {}: every channel is linked there; MIGRATE_CONNECTED{}", state.migration_where,
+           state.migration_seamless ? "_SEAMLESS" : "");
+  state.endpoint->send(state.migration_seamless ? SPICE_MSGC_MAIN_MIGRATE_CONNECTED_SEAMLESS
+                                                : SPICE_MSGC_MAIN_MIGRATE_CONNECTED,
+                       {});
+}
+
+void on_migrate_begin(main_actor* self, const protocol::frame& frame) {
+  auto& state = self->state;
+  auto& log = state.endpoint->log();
+  const bool seamless = frame.type == SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS;
+  migration_begin begin;
+  begin.seamless = seamless;
+  if (seamless) {
+    auto parsed = protocol::parse_migrate_begin_seamless(frame.body);
+    if (parsed) {
+      begin.target = parsed->target;
+      begin.source_version = parsed->source_version;
+    } else {
+      refuse_migration(self, parsed.error().message);
+      return;
+    }
+  } else {
+    auto parsed = protocol::parse_migrate_begin(frame.body);
+    if (!parsed) {
+      refuse_migration(self, parsed.error().message);
+      return;
+    }
+    begin.target = *parsed;
+  }
+  if (!state.migration) {
+    refuse_migration(self, "nobody here carries out migrations (to " + where(begin.target) + ")");
+    return;
+  }
+  if (state.phase == migration_phase::connecting || state.phase == migration_phase::moving) {
+    refuse_migration(self, "the migration to " + state.migration_where + " is still " +
+                             (state.phase == migration_phase::connecting ? "being connected" : "moving the channels") +
+                             " (asked to go to " + where(begin.target) + ")");
+    return;
+  }
+  if (state.phase == migration_phase::connected)
+    tell_session(self, migration_step::cancel);  // the server replaced it (client_migrate_info again)
+  begin.id = ++state.migration_id;
+  state.phase = migration_phase::connecting;
+  state.migration_seamless = seamless;
+  state.migration_cancelled = false;
+  state.migration_where = where(begin.target);
+  log.info("{}: the VM is moving to {}; linking every channel there", seamless ? "MIGRATE_BEGIN_SEAMLESS" : "MIGRATE_BEGIN",
+           state.migration_where);
+  self->request(state.migration, state.migration_deadline, migrate_begin_atom::value, begin)
+    .then([self, id = begin.id](const migration_link& link) { on_migration_linked(self, id, link); },
+          [self, id = begin.id](const caf::error& error) {
+            on_migration_linked(self, id, migration_link{false, false, "no answer: " + self->system().render(error)});
+          });
+}
+
+void on_migrate_end(main_actor* self) {
+  auto& state = self->state;
+  auto& log = state.endpoint->log();
+  if (state.phase != migration_phase::connected || state.migration_seamless) {
+    log.warn("ignoring MIGRATE_END: no semi-seamless migration is connected");
+    return;
+  }
+  log.info("MIGRATE_END: the VM runs on {} now; moving every channel there", state.migration_where);
+  state.phase = migration_phase::moving;
+  tell_session(self, migration_step::end);
+}
+
+void on_migrate_cancel(main_actor* self) {
+  auto& state = self->state;
+  auto& log = state.endpoint->log();
+  if (state.phase == migration_phase::none || state.phase == migration_phase::moving) {
+    log.info("ignoring MIGRATE_CANCEL: no migration is being prepared");
+    return;
+  }
+  log.info("MIGRATE_CANCEL: the migration to {} was cancelled; staying on the source", state.migration_where);
+  tell_session(self, migration_step::cancel);
+  if (state.phase == migration_phase::connecting)
+    state.migration_cancelled = true;  // the phase ends with the session's answer
+  else
+    state.phase = migration_phase::none;
+}
+
+void on_switch_host(main_actor* self, const protocol::frame& frame) {
+  auto& state = self->state;
+  auto& log = state.endpoint->log();
+  auto target = protocol::parse_migrate_switch_host(frame.body);
+  if (!target) {
+    log.error("refusing SWITCH_HOST: {}; staying on the source", target.error().message);
+    return;
+  }
+  if (!state.migration) {
+    log.error("refusing SWITCH_HOST to {}: nobody here carries out migrations", where(*target));
+    return;
+  }
+  log.info("SWITCH_HOST: the VM runs on {} now; the session relinks there", where(*target));
+  tell_session(self, migration_step::switch_host, *target);
+}
+
+// main's own move, after the session moved every channel (semi-seamless) or
+// on the source's MIGRATE (seamless).
+void on_main_migrated(main_actor* self, bool seamless) {
+  auto& state = self->state;
+  state.phase = migration_phase::none;
+  if (seamless) {
+    tell_session(self, migration_step::moved);
+    return;
+  }
+  // The destination starts main over: its agent is not ours yet, and INIT
+  // comes once it has our MIGRATE_END.
+  state.agent->on_disconnected();
+  state.status.agent_connected = false;
+  publish_status(self);
+  state.awaiting_destination_init = true;
+  state.endpoint->send(SPICE_MSGC_MAIN_MIGRATE_END, {});
+}
+
 void on_main_message(main_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   auto& endpoint = *state.endpoint;
@@ -124,7 +306,13 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
       state.agent->on_init(init.agent_connected != 0, init.agent_tokens);
-      endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
+      if (state.awaiting_destination_init) {
+        // The channels are those of the source, already moved here.
+        state.awaiting_destination_init = false;
+        log.info("migration (semi-seamless) complete: the destination's INIT arrived");
+      } else {
+        endpoint.send(SPICE_MSGC_MAIN_ATTACH_CHANNELS, protocol::build_attach_channels());
+      }
       request_client_mouse_mode_if_due(self, init.current_mouse_mode, init.supported_mouse_modes);
       return;
     }
@@ -216,6 +404,24 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       // reported (snapshot, log) and the agent's data ignored until it reconnects.
       state.agent->on_data(frame.body);
       return;
+    case SPICE_MSG_MAIN_MIGRATE_BEGIN:
+    case SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS:
+      on_migrate_begin(self, frame);
+      return;
+    case SPICE_MSG_MAIN_MIGRATE_END:
+      on_migrate_end(self);
+      return;
+    case SPICE_MSG_MAIN_MIGRATE_CANCEL:
+      on_migrate_cancel(self);
+      return;
+    case SPICE_MSG_MAIN_MIGRATE_SWITCH_HOST:
+      on_switch_host(self, frame);
+      return;
+    case SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_ACK:
+    case SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_NACK:
+      log.warn("ignoring {} from the source: it belongs on the destination link",
+               protocol::message_type_name(SPICE_CHANNEL_MAIN, frame.type));
+      return;
     default:
       log.debug("ignoring {}", protocol::message_type_name(SPICE_CHANNEL_MAIN, frame.type));
   }
@@ -223,7 +429,12 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
 
 caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_listener status_listener,
                            frontend_actor frontend, main_channel_options options) {
-  spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS};
+  spec.channel_caps = {SPICE_MAIN_CAP_NAME_AND_UUID, SPICE_MAIN_CAP_AGENT_CONNECTED_TOKENS,
+                       SPICE_MAIN_CAP_SEMI_SEAMLESS_MIGRATE, SPICE_MAIN_CAP_SEAMLESS_MIGRATE};
+  // Main answers BEGIN once the session linked every channel (main, then the
+  // rest, each within its connect and link timeouts).
+  const auto& connection = spec.connection;
+  self->state.migration_deadline = 2 * (connection.connect_timeout + connection.link_timeout) + std::chrono::seconds(5);
   auto& state = self->state;
   state.status_edge = typed_edge<main_status_listener>{"main->session status", edge_ids::main_status,
                                                        options.status_edge_capacity, overflow_policy::keep_latest};
@@ -232,11 +443,37 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
   state.frontend = std::move(frontend);
   state.agent_edge.connect(state.frontend);
   state.mouse_mode_edge.connect(state.frontend);
+  state.migration = options.migration;
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
   hooks.on_up = [self] {
     if (self->state.frontend)
       self->send(self->state.frontend, agent_channel_atom::value, caf::actor_cast<agent_actor>(self));
+  };
+  hooks.on_migrated = [self](bool seamless) { on_main_migrated(self, seamless); };
+  hooks.hold_source_after_seamless_move = true;
+  // Seamless: the destination must agree (DST_DO_SEAMLESS -> ACK/NACK on the
+  // destination link) before main says it is connected.
+  hooks.on_destination_linked = [self](bool seamless, std::uint32_t source_version) {
+    if (!seamless)
+      return true;
+    self->state.awaiting_seamless_ack = true;
+    self->state.endpoint->send_to_destination(SPICE_MSGC_MAIN_MIGRATE_DST_DO_SEAMLESS,
+                                              protocol::build_migrate_dst_do_seamless(source_version));
+    return false;
+  };
+  hooks.on_destination_message = [self](const protocol::frame& frame) {
+    auto& state = self->state;
+    if (frame.type != SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_ACK && frame.type != SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_NACK)
+      return false;
+    if (!state.awaiting_seamless_ack)
+      return true;  // not asked for: dropped
+    state.awaiting_seamless_ack = false;
+    const bool acknowledged = frame.type == SPICE_MSG_MAIN_MIGRATE_DST_SEAMLESS_ACK;
+    state.endpoint->log().info("the destination {} seamless migration (DST_SEAMLESS_{})",
+                               acknowledged ? "agreed to" : "refused", acknowledged ? "ACK" : "NACK");
+    state.endpoint->finish_migration_link(true, acknowledged, "");
+    return true;
   };
   hooks.on_ping_answered = [self] {
     ++self->state.status.pings_answered;

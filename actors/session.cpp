@@ -43,6 +43,14 @@ struct session_state {
   bool up = false;
   bool ended = false;
   clock::time_point up_since;
+  // The migration main is carrying out (actors/migration.hpp), if any.
+  struct migration_in_progress {
+    std::uint32_t id = 0;
+    connection_settings destination;
+    std::string where;
+    bool seamless = false;
+  };
+  std::optional<migration_in_progress> migrating;
   static inline const char* name = "session";
 };
 
@@ -59,11 +67,11 @@ supervised_channel supervised(session_self self, channel_key key, channel_spawne
   how.key = key;
   how.essential = key.type == SPICE_CHANNEL_MAIN;
   how.watch_silence = key.type == SPICE_CHANNEL_MAIN || key.type == SPICE_CHANNEL_DISPLAY;
+  how.connection = state.options.connection;
   channel_spec base;
   base.type = key.type;
   base.id = key.id;
   base.connection_id = state.info.session_id;
-  base.connection = state.options.connection;
   // The debug fault only reaches the first incarnation of the channel it
   // names, so a restart really does heal it.
   std::optional<debug_fault> fault;
@@ -74,9 +82,10 @@ supervised_channel supervised(session_self self, channel_key key, channel_spawne
       return factory(system, spec);
     };
   how.spawn = [base = std::move(base), fault, spawn_with_spec = std::move(spawn_with_spec)](
-                const channel_parent& supervisor, unsigned incarnation) {
+                const channel_parent& supervisor, unsigned incarnation, const connection_settings& connection) {
     channel_spec spec = base;
     spec.parent = supervisor;
+    spec.connection = connection;
     if (incarnation == 0 && fault)
       spec.fault = *fault;
     return spawn_with_spec(std::move(spec));
@@ -227,6 +236,103 @@ void ask_main_for_the_channels(session_self self, const caf::actor& main) {
       });
 }
 
+// BEGIN: every channel links to the destination; main answers the server with
+// the outcome. A destination this session cannot use is refused at once.
+caf::typed_response_promise<migration_link> begin_migration(session_self self, const migration_begin& begin) {
+  auto& state = self->state;
+  auto promise = self->make_response_promise<migration_link>();
+  std::string error;
+  auto destination = migration_destination(state.options.connection, begin.target, error);
+  if (!destination) {
+    state.log->error("migration refused: {}", error);
+    promise.deliver(migration_link{false, false, error});
+    return promise;
+  }
+  if (state.migrating)
+    self->send(state.supervisor, migrate_abort_atom::value);
+  const auto where = describe_destination(*destination);
+  state.migrating = session_state::migration_in_progress{begin.id, *destination, where, begin.seamless};
+  state.log->info("migration {} ({}): linking every channel to {}", begin.id,
+                  begin.seamless ? "seamless asked" : "semi-seamless", where);
+  const auto& connection = state.options.connection;
+  auto deadline = 2 * (connection.connect_timeout + connection.link_timeout) + std::chrono::seconds(3);
+  migration_order order{*destination, state.info.session_id, begin.seamless, begin.source_version};
+  self->request(state.supervisor, deadline, migrate_connect_atom::value, order)
+    .then(
+      [self, promise, id = begin.id](const migration_link& link) mutable {
+        auto& state = self->state;
+        if (link.linked) {
+          state.log->info("migration {}: every channel is linked to the destination{}", id,
+                          link.seamless ? " (seamless)" : "");
+        } else {
+          state.log->error("migration {} failed: {}; staying on the source", id, link.error);
+          self->send(state.supervisor, migrate_abort_atom::value);
+          if (state.migrating && state.migrating->id == id)
+            state.migrating.reset();
+        }
+        promise.deliver(link);
+      },
+      [self, promise, id = begin.id](const caf::error& failure) mutable {
+        auto& state = self->state;
+        auto error = "the channel supervisor did not answer: " + self->system().render(failure);
+        state.log->error("migration {} failed: {}; staying on the source", id, error);
+        self->send(state.supervisor, migrate_abort_atom::value);
+        if (state.migrating && state.migrating->id == id)
+          state.migrating.reset();
+        promise.deliver(migration_link{false, false, error});
+      });
+  return promise;
+}
+
+void on_migration_notice(session_self self, const migration_notice& notice) {
+  auto& state = self->state;
+  if (notice.step == migration_step::switch_host) {
+    std::string error;
+    auto destination = migration_destination(state.options.connection, notice.target, error);
+    if (!destination) {
+      state.log->error("SWITCH_HOST refused: {}; staying on the source", error);
+      return;
+    }
+    if (state.migrating)
+      self->send(state.supervisor, migrate_abort_atom::value);
+    state.migrating.reset();
+    auto where = describe_destination(*destination);
+    state.log->info("SWITCH_HOST: the session relinks to {}", where);
+    self->send(state.listener, session_migrated_atom::value,
+               migration_report{*destination, where, migration_mode::switch_host});
+    return;
+  }
+  if (!state.migrating || state.migrating->id != notice.id) {
+    state.log->warn("ignoring {} for migration {}: it is not the one in progress", to_string(notice.step), notice.id);
+    return;
+  }
+  const auto migration = *state.migrating;
+  state.migrating.reset();
+  switch (notice.step) {
+    case migration_step::cancel:
+      state.log->info("migration {} to {} cancelled; staying on the source", migration.id, migration.where);
+      self->send(state.supervisor, migrate_abort_atom::value);
+      return;
+    case migration_step::end:
+    case migration_step::moved: {
+      const bool seamless = notice.step == migration_step::moved;
+      state.log->info("migration {} ({}): the session is on {} now", migration.id,
+                      seamless ? "seamless" : "semi-seamless", migration.where);
+      state.options.connection = migration.destination;
+      if (seamless)
+        self->send(state.supervisor, migrate_done_atom::value, migration.destination);
+      else
+        self->send(state.supervisor, migrate_switch_atom::value, migration.destination);
+      self->send(state.listener, session_migrated_atom::value,
+                 migration_report{migration.destination, migration.where,
+                                  seamless ? migration_mode::seamless : migration_mode::semi_seamless});
+      return;
+    }
+    case migration_step::switch_host:
+      return;  // above
+  }
+}
+
 session_actor::behavior_type session(session_self self, session_options options,
                                      channel_supervisor_actor channel_supervisor, session_listener listener) {
   auto& state = self->state;
@@ -245,7 +351,7 @@ session_actor::behavior_type session(session_self self, session_options options,
 
   auto& system = self->system();
   main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode,
-                                    state.options.agent};
+                                    state.options.agent, migration_coordinator{self}};
   supervise(
     self, {SPICE_CHANNEL_MAIN, 0},
     [&system, me = main_status_listener{self}, frontend = state.options.frontend, main_options](channel_spec spec) {
@@ -274,6 +380,8 @@ session_actor::behavior_type session(session_self self, session_options options,
       end_session(self, {failure},
                   "channel " + label + " failed (" + to_string(failure.kind) + "): " + failure.message);
     },
+    [self](migrate_begin_atom, const migration_begin& begin) { return begin_migration(self, begin); },
+    [self](migration_atom, const migration_notice& notice) { on_migration_notice(self, notice); },
     [self](heartbeat_atom) { return self->mailbox().size(); },
     [self](health_atom) { return health_of(self); },
     [self](shutdown_atom) {

@@ -8,6 +8,14 @@
 // It tells its listener (the session supervisor) when every channel is up,
 // with the VM's name, and once, when the session is over.
 //
+// Live migration (actors/migration.hpp): main asks it to link every channel
+// to the destination (through the channel supervisor) and tells it END,
+// CANCEL, SWITCH_HOST or that main has moved; the session has the channels
+// move or drop their destination links, and tells its listener where the
+// session is now (session_migrated_atom): the session supervisor reconnects
+// there from then on, and relinks there at once after SWITCH_HOST. A
+// destination this session cannot use is refused with the reason.
+//
 // Bounds: main's status arrives over a keep_latest edge the session
 // acknowledges; everything else is one message per state change or a
 // request with a deadline. Input, agent traffic, mouse mode and frames do
@@ -87,6 +95,9 @@ struct session_health {
   std::string uri;
   std::uint32_t reconnects = 0;  // filled in by the session supervisor
   std::string last_fault;        // idem
+  std::uint32_t migrations = 0;              // idem: live migrations followed (SWITCH_HOST included)
+  std::string last_migration_destination;    // idem: "HOST:PORT (TLS ...)"; empty: none yet
+  std::string last_migration_mode;           // idem: seamless | semi-seamless | switch-host
   std::uint64_t frames_rendered = 0;   // idem, from the renderer
   std::uint64_t frames_coalesced = 0;  // idem: display updates folded into later frames
   std::vector<channel_health> channels;  // idem, from the channel supervisor
@@ -101,8 +112,11 @@ struct session_end {
 
 // The session as its supervisor sees it: every channel is up (again), with
 // the VM's name ("" when the server has not said it); the session is over.
+// The session has moved to a migration's destination (or must relink there:
+// mode switch_host).
 using session_listener = caf::typed_actor<caf::reacts_to<session_up_atom, std::string>,
-                                          caf::reacts_to<session_ended_atom, session_end>>;
+                                          caf::reacts_to<session_ended_atom, session_end>,
+                                          caf::reacts_to<session_migrated_atom, migration_report>>;
 
 // The session: heartbeat -> its mailbox depth; health -> its own part of the
 // snapshot (state, uptime, ids, VM name); shutdown stops every channel and
@@ -112,7 +126,7 @@ using session_actor = caf::typed_actor<caf::replies_to<heartbeat_atom>::with<std
                                        caf::reacts_to<shutdown_atom>,
                                        caf::reacts_to<main_status_atom, main_status>,
                                        caf::reacts_to<channel_escalation_atom, std::string, channel_failure>,
-                                       caf::reacts_to<all_channels_up_atom, std::size_t>>;
+                                       caf::reacts_to<all_channels_up_atom, std::size_t>>::extend_with<migration_coordinator>;
 
 // `channel_supervisor` is fresh (one per session) and linked to the session:
 // either going down takes the other with it.

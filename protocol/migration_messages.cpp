@@ -35,12 +35,16 @@ std::string terminated_text(byte_reader& reader, const bytes& body, const char* 
   return text;
 }
 
+// spice-server keeps a port QEMU was not given as -1 and sends it as a u16.
+constexpr std::uint16_t unset_port = 0xFFFF;
+std::uint16_t port_or_none(std::uint16_t port) { return port == unset_port ? 0 : port; }
+
 bool host_character(unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '_'; }
 
 result<migration_target> read_target(byte_reader& reader, const bytes& body) {
   migration_target target;
-  target.port = reader.u16("port");
-  target.tls_port = reader.u16("sport");
+  target.port = port_or_none(reader.u16("port"));
+  target.tls_port = port_or_none(reader.u16("sport"));
   const std::uint32_t host_size = reader.u32("host_size");
   const std::uint32_t host_offset = reader.u32("host_data");
   const std::uint32_t subject_size = reader.u32("cert_subject_size");

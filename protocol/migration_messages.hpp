@@ -7,7 +7,8 @@
 //   DstInfo        {u16 port, u16 sport, u32 host_size, u32 host_data offset,
 //                   u32 cert_subject_size, u32 cert_subject_data offset}
 //                  host and subject are NUL-terminated; sizes count the NUL;
-//                  a subject offset of 0 means none
+//                  a subject offset of 0 means none; a port of 0xFFFF is
+//                  spice-server's -1 (QEMU was given no such port), read as 0
 //   MAIN_MIGRATE_BEGIN            {DstInfo}
 //   MAIN_MIGRATE_BEGIN_SEAMLESS   {DstInfo, u32 src_mig_version}
 //   MAIN_MIGRATE_SWITCH_HOST      {the DstInfo fields}
@@ -24,8 +25,8 @@ namespace vigil::protocol {
 // Where a migration sends the client.
 struct migration_target {
   std::string host;          // a host name or IP literal (checked: no spaces, controls or NULs)
-  std::uint16_t port = 0;    // plain port; 0: none
-  std::uint16_t tls_port = 0;  // "sport"; 0: none
+  std::uint16_t port = 0;    // plain port; 0: none (also when the server sent 0xFFFF)
+  std::uint16_t tls_port = 0;  // "sport"; 0: none (idem)
   std::string cert_subject;  // the destination certificate's expected subject; empty: check the host name
 };
 

@@ -88,6 +88,15 @@ struct channel_supervisor_state {
   std::mt19937_64 random{std::random_device{}()};
   bool all_up_reported = false;
   bool session_ending = false;  // a channel escalated: the others go down with the session
+  // A live migration is being prepared (from the session's connect until the
+  // move or the abort): the source pauses the VM at its end, so a silent
+  // server is no fault meanwhile. Heartbeats and every other fault still count.
+  bool migrating = false;
+  unsigned migration_generation = 0;  // an abort makes a connect still under way stop at its next step
+  // Seamless, once every channel is linked: each channel's move count then;
+  // a channel leaves when it has moved (or failed). Empty again: main may
+  // close its source connection (migrate_release_atom).
+  std::map<channel_key, std::uint32_t> awaiting_move;
   static inline const char* name = "channel_supervisor";
 };
 
@@ -194,7 +203,7 @@ caf::actor running_incarnation(supervisor_actor self, channel_key key) {
 void start_incarnation(supervisor_actor self, channel_record& record, unsigned incarnation) {
   record.incarnation = incarnation;
   record.restarting = false;
-  record.actor = record.how.spawn(channel_parent{self}, incarnation);
+  record.actor = record.how.spawn(channel_parent{self}, incarnation, record.how.connection);
   record.last.state = channel_state::connecting;
   self->monitor(record.actor);
   set_phase(self, record, channel_phase::connecting);
@@ -212,7 +221,8 @@ void on_heartbeat_reply(supervisor_actor self, channel_record& record, channel_h
     return;
   }
   auto silence = std::chrono::milliseconds(record.last.last_activity_age_ms);
-  if (record.how.watch_silence && record.last.state == channel_state::up && silence > watchdog.server_silence) {
+  const bool watch_silence = record.how.watch_silence && !self->state.migrating;
+  if (watch_silence && record.last.state == channel_state::up && silence > watchdog.server_silence) {
     on_fault(self, record,
              {failure_kind::server_silent, "no bytes from the server for " + seconds_text(silence) +
                                              " (keepalive window " + seconds_text(watchdog.server_silence) + ")"});
@@ -221,7 +231,7 @@ void on_heartbeat_reply(supervisor_actor self, channel_record& record, channel_h
   if (record.last.state != channel_state::up)
     return;
   bool degraded = record.last.mailbox_depth > watchdog.mailbox_bound / 2 ||
-                  (record.how.watch_silence && silence > watchdog.server_silence / 2);
+                  (watch_silence && silence > watchdog.server_silence / 2);
   if (degraded)
     set_phase(self, record, channel_phase::degraded,
               "mailbox " + std::to_string(record.last.mailbox_depth) + "/" + std::to_string(watchdog.mailbox_bound) +
@@ -265,6 +275,21 @@ void send_heartbeats(supervisor_actor self) {
   self->delayed_send(self, state.settings.watchdog.heartbeat_interval, heartbeat_tick_atom::value);
 }
 
+// Seamless: main keeps its source connection until every channel has moved there.
+void note_moved(supervisor_actor self, channel_key key, const channel_event& event) {
+  auto& waiting = self->state.awaiting_move;
+  auto found = waiting.find(key);
+  if (found == waiting.end() || (event.failure.empty() && event.health.migrations <= found->second))
+    return;
+  waiting.erase(found);
+  if (!waiting.empty())
+    return;
+  if (auto main = running_incarnation(self, {SPICE_CHANNEL_MAIN, 0})) {
+    self->state.log->info("migration: every channel has moved; main closes its source connection");
+    caf::anon_send(main, migrate_release_atom::value);
+  }
+}
+
 void on_channel_event(supervisor_actor self, const channel_event& event) {
   channel_key key{event.health.type, event.health.id};
   auto found = self->state.channels.find(key);
@@ -272,6 +297,7 @@ void on_channel_event(supervisor_actor self, const channel_event& event) {
     return;  // a discarded incarnation still talking
   auto& record = found->second;
   record.last = event.health;
+  note_moved(self, key, event);
   if (event.socket)
     record.socket = event.socket;
   if (!event.failure.empty()) {
@@ -286,6 +312,99 @@ void on_channel_event(supervisor_actor self, const channel_event& event) {
   }
   set_phase(self, record, phase_of(event.health.state));
   check_all_up(self);
+}
+
+// Live migration: every channel links to the destination; main first, as the
+// destination learns the session from main's link, then all the others at
+// once. The first failure answers (the session then has the links dropped).
+struct migration_fan_out {
+  caf::typed_response_promise<migration_link> promise;
+  std::size_t waiting = 0;
+  bool seamless = false;
+  bool answered = false;
+
+  void deliver(migration_link link) {
+    if (answered)
+      return;
+    answered = true;
+    promise.deliver(std::move(link));
+  }
+  void linked() {
+    if (--waiting == 0)
+      deliver(migration_link{true, seamless, {}});
+  }
+};
+
+void link_the_others(supervisor_actor self, const migration_order& order, std::shared_ptr<migration_fan_out> gather,
+                     std::chrono::milliseconds deadline) {
+  std::vector<std::pair<std::string, caf::actor>> others;
+  for (auto& [key, record] : self->state.channels)
+    if (key.type != SPICE_CHANNEL_MAIN)
+      others.emplace_back(record.label, record.actor);
+  gather->waiting = others.size() + 1;
+  for (auto& [label, actor] : others) {
+    if (!actor) {
+      gather->deliver(migration_link{false, false, label + " is restarting"});
+      return;
+    }
+    self->request(actor, deadline, migrate_connect_atom::value, order)
+      .then(
+        [gather](const migration_link& link) {
+          if (link.linked)
+            gather->linked();
+          else
+            gather->deliver(link);
+        },
+        [self, gather, label = label](const caf::error& error) {
+          gather->deliver(migration_link{false, false, label + " did not link: " + self->system().render(error)});
+        });
+  }
+  gather->linked();  // main's
+}
+
+caf::typed_response_promise<migration_link> connect_for_migration(supervisor_actor self, const migration_order& order) {
+  auto gather = std::make_shared<migration_fan_out>();
+  gather->promise = self->make_response_promise<migration_link>();
+  self->state.migrating = true;
+  const auto generation = ++self->state.migration_generation;
+  auto main = running_incarnation(self, {SPICE_CHANNEL_MAIN, 0});
+  if (!main) {
+    gather->deliver(migration_link{false, false, "main:0 is not running"});
+    return gather->promise;
+  }
+  const auto& connection = order.destination;
+  // Each channel's own connect and link timeouts end its attempt; the margin covers the answer.
+  auto deadline = connection.connect_timeout + connection.link_timeout + std::chrono::seconds(2);
+  self->request(main, deadline, migrate_connect_atom::value, order)
+    .then(
+      [self, order, gather, deadline, generation](const migration_link& link) {
+        if (!link.linked) {
+          gather->deliver(link);
+          return;
+        }
+        if (generation != self->state.migration_generation) {
+          gather->deliver(migration_link{false, false, "the migration was cancelled while main linked"});
+          return;
+        }
+        gather->seamless = link.seamless;
+        auto& waiting = self->state.awaiting_move;
+        waiting.clear();
+        if (link.seamless)
+          for (auto& [key, record] : self->state.channels)
+            waiting[key] = record.last.migrations;
+        link_the_others(self, order, gather, deadline);
+      },
+      [self, gather](const caf::error& error) {
+        gather->deliver(migration_link{false, false, "main:0 did not link: " + self->system().render(error)});
+      });
+  return gather->promise;
+}
+
+// The session is on the destination now: restarts connect there.
+void moved_to(supervisor_actor self, const connection_settings& destination) {
+  self->state.migrating = false;
+  for (auto& [key, record] : self->state.channels)
+    record.how.connection = destination;
 }
 
 channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self, supervision_settings settings) {
@@ -353,6 +472,22 @@ channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self,
         if (record.actor)
           caf::anon_send(record.actor, shutdown_atom::value);  // channels are dynamically typed
       self->quit();
+    },
+    [self](migrate_connect_atom, const migration_order& order) { return connect_for_migration(self, order); },
+    [self](migrate_switch_atom, const connection_settings& destination) {
+      moved_to(self, destination);
+      for (auto& [key, record] : self->state.channels)
+        if (record.actor)
+          caf::anon_send(record.actor, migrate_switch_atom::value);
+    },
+    [self](migrate_done_atom, const connection_settings& destination) { moved_to(self, destination); },
+    [self](migrate_abort_atom) {
+      self->state.migrating = false;
+      self->state.awaiting_move.clear();
+      ++self->state.migration_generation;
+      for (auto& [key, record] : self->state.channels)
+        if (record.actor)
+          caf::anon_send(record.actor, migrate_abort_atom::value);
     },
   };
 }

@@ -24,6 +24,7 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"channel", channel.channel},
     {"id", channel.id},
     {"state", to_string(channel.state)},
+    {"server", channel.server},
     {"tls", channel.tls},
     {"messages_in", channel.messages_in},
     {"messages_out", channel.messages_out},
@@ -37,6 +38,8 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"edges", edges},
     {"errors", channel.errors},
   };
+  if (!channel.destination.empty())
+    out["migration_destination"] = channel.destination;
   if (!channel.auth.empty()) {
     out["auth"] = {{"method", channel.auth}};
     if (channel.auth == "sasl") {
@@ -196,6 +199,8 @@ std::string health_snapshot_json(const session_health& health, const std::option
        {"uri", health.uri},
        {"reconnects", health.reconnects},
        {"last_fault", health.last_fault},
+       {"migrations", health.migrations},
+       {"last_migration", {{"destination", health.last_migration_destination}, {"mode", health.last_migration_mode}}},
      }},
     {"channels", channels},
     {"renderer", {{"frames_rendered", health.frames_rendered}, {"frames_coalesced", health.frames_coalesced}}},

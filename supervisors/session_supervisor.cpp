@@ -39,6 +39,9 @@ struct session_supervisor_state {
   bool finished = false;
   std::uint32_t reconnects = 0;
   std::string last_fault;
+  std::uint32_t migrations = 0;  // planned moves: never reconnects, never faults
+  std::string last_migration_destination;
+  std::string last_migration_mode;
   backoff reconnect_backoff{backoff_policy{}};
   backoff wait_backoff{backoff_policy{}};  // --wait: the reconnect policy without its attempt limit
   std::mt19937_64 random{std::random_device{}()};
@@ -167,6 +170,26 @@ void on_session_failed(supervisor_actor self, session_end end) {
   self->delayed_send(self, *delay, reconnect_atom::value, state.generation);
 }
 
+// A live migration is planned work: the session is on the destination (or,
+// SWITCH_HOST, is relinked there at once), and every reconnect from now on
+// goes there. Neither a reconnect nor a fault is counted.
+void on_session_migrated(supervisor_actor self, const migration_report& report) {
+  auto& state = self->state;
+  state.options.connection = report.destination;
+  ++state.migrations;
+  state.last_migration_destination = report.where;
+  state.last_migration_mode = to_string(report.mode);
+  if (report.mode != migration_mode::switch_host) {
+    state.log->info("session migrated ({}) to {}; reconnects go there from now on", to_string(report.mode),
+                    report.where);
+    return;
+  }
+  state.log->info("session relinks to {} (SWITCH_HOST): a planned move, not a reconnect", report.where);
+  discard_session(self);
+  set_phase(self, session_phase::connecting, "Moving to " + report.where, "SWITCH_HOST to " + report.where);
+  start_session(self);
+}
+
 void send_heartbeat(supervisor_actor self) {
   auto& state = self->state;
   const auto& watchdog = state.options.supervision.watchdog;
@@ -237,6 +260,9 @@ caf::typed_response_promise<session_health> health_of(supervisor_actor self) {
   gather->health.uri = state.options.uri;
   gather->health.reconnects = state.reconnects;
   gather->health.last_fault = state.last_fault;
+  gather->health.migrations = state.migrations;
+  gather->health.last_migration_destination = state.last_migration_destination;
+  gather->health.last_migration_mode = state.last_migration_mode;
   auto deadline = state.options.health_deadline;
   gather->waiting = 2 + (state.session ? 1 : 0) + (state.channel_supervisor ? 1 : 0);
   if (state.session)
@@ -317,6 +343,10 @@ session_supervisor_impl::behavior_type session_supervisor(supervisor_actor self,
       self->send(state.observer, session_up_atom::value, vm_name);
       self->delayed_send(self, state.reconnect_backoff.policy().stable_after, stable_check_atom::value,
                          state.generation);
+    },
+    [self](session_migrated_atom, const migration_report& report) {
+      if (self->current_sender() == self->state.session.address())
+        on_session_migrated(self, report);
     },
     [self](stable_check_atom, unsigned generation) {
       auto& state = self->state;

@@ -62,17 +62,34 @@ struct supervised_channels : virtual_time {
     run();
   }
 
-  void supervise(channel_key key, bool essential = false) {
+  void supervise(channel_key key, bool essential = false, bool watch_silence = false) {
     supervised_channel how;
     how.key = key;
+    how.connection.host = "source.example";
     how.spawn = channels.spawner(system(), key);
     how.essential = essential;
+    how.watch_silence = watch_silence;
     self()->send(supervisor, supervise_atom::value, std::move(how));
     run();
   }
 
   void fail_latest(channel_key key, failure_kind kind = failure_kind::connection_lost) {
     fail(*this, channels.latest(key).actor, kind);
+  }
+
+  // The supervisor's answer to a migration's migrate_connect.
+  migration_link connect_for_migration(const std::string& host) {
+    auto answer = std::make_shared<std::optional<migration_link>>();
+    migration_order order;
+    order.destination.host = host;
+    system().spawn([answer, order, supervisor = supervisor](caf::event_based_actor* asker) {
+      asker->request(supervisor, 30s, migrate_connect_atom::value, order).then([answer](const migration_link& link) {
+        *answer = link;
+      });
+    });
+    run();
+    BOOST_REQUIRE_MESSAGE(answer->has_value(), "the channel supervisor did not answer migrate_connect");
+    return **answer;
   }
 
   std::vector<channel_health> health() {
@@ -188,6 +205,50 @@ BOOST_FIXTURE_TEST_CASE(errors_a_channel_repeats_in_every_heartbeat_are_kept_onc
   const std::vector<std::string> expected{"decode: FROM_CACHE miss", "connection_lost: scripted failure",
                                           "decode: FROM_CACHE miss"};
   BOOST_TEST(report[0].errors == expected, boost::test_tools::per_element());
+}
+
+// Live migration: while the session prepares one, the source may pause the
+// VM (no server bytes) without a fault; once moved, restarts connect to the
+// destination, and silence counts again.
+BOOST_FIXTURE_TEST_CASE(a_migration_is_planned_work_silence_is_no_fault_and_restarts_follow_the_move,
+                        supervised_channels) {
+  supervise(main_key, true, true);
+  supervise(display_key, false, true);
+  BOOST_TEST(channels.latest(display_key).spec.connection.host == "source.example");
+  const auto linked = connect_for_migration("destination.example");
+  BOOST_TEST(linked.linked, linked.error);
+  channels.script(main_key).silent_ms = 120000;  // the paused source: far beyond server_silence
+  channels.script(display_key).silent_ms = 120000;
+  advance(10s);
+  BOOST_TEST(channels.incarnations(main_key) == 1u);
+  BOOST_TEST(channels.incarnations(display_key) == 1u);
+  BOOST_TEST(heard->escalated.empty());
+  connection_settings destination;
+  destination.host = "destination.example";
+  self()->send(supervisor, migrate_switch_atom::value, destination);
+  channels.script(main_key).silent_ms = 0;
+  run();
+  fail_latest(display_key);
+  advance(200ms);
+  BOOST_REQUIRE(channels.incarnations(display_key) == 2u);
+  BOOST_TEST(channels.latest(display_key).spec.connection.host == "destination.example");
+  advance(2s);  // the new incarnation is silent too, and no migration is prepared any more
+  BOOST_TEST(channels.incarnations(display_key) == 3u, "a silent server is a fault again after the move");
+  BOOST_TEST(heard->escalated.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_channel_that_cannot_link_to_the_destination_fails_the_migration_by_name,
+                        supervised_channels) {
+  supervise(main_key, true, true);
+  supervise(display_key, false, true);
+  channels.script(display_key).links_destination = false;
+  const auto linked = connect_for_migration("destination.example");
+  BOOST_TEST(!linked.linked);
+  BOOST_TEST(linked.error == "display:0: scripted refusal");
+  self()->send(supervisor, migrate_abort_atom::value);
+  advance(10s);
+  BOOST_TEST(channels.incarnations(display_key) == 1u, "a refused migration restarts nothing");
+  BOOST_TEST(channels.latest(display_key).spec.connection.host == "source.example");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -98,8 +98,16 @@ caf::behavior scripted_channel(caf::stateful_actor<scripted_state>* self,
       auto health = health_of(self->state, channel_state::up);
       health.errors = script.errors;
       health.mailbox_depth = script.mailbox_depth;
+      health.last_activity_age_ms = script.silent_ms;
       return health;
     },
+    [self, key](migrate_connect_atom, const migration_order&) {
+      if (self->state.shared->scripts[key].links_destination)
+        return migration_link{true, false, {}};
+      return migration_link{false, false, label_of(key) + ": scripted refusal"};
+    },
+    [](migrate_switch_atom) {},
+    [](migrate_abort_atom) {},
     [self, key](fail_atom, failure_kind kind) {
       auto health = health_of(self->state, channel_state::failed);
       health.errors = self->state.shared->scripts[key].errors;  // a channel's events carry its errors too
@@ -126,10 +134,11 @@ std::function<caf::actor(caf::actor_system&, const channel_spec&)> scripted_chan
   };
 }
 
-std::function<caf::actor(const channel_parent&, unsigned)> scripted_channels::spawner(caf::actor_system& system,
-                                                                                     channel_key key) {
-  return [make = factory(), &system, key](const channel_parent& parent, unsigned) {
+std::function<caf::actor(const channel_parent&, unsigned, const connection_settings&)> scripted_channels::spawner(
+  caf::actor_system& system, channel_key key) {
+  return [make = factory(), &system, key](const channel_parent& parent, unsigned, const connection_settings& connection) {
     channel_spec spec;
+    spec.connection = connection;
     spec.type = key.type;
     spec.id = key.id;
     spec.parent = parent;

@@ -72,6 +72,8 @@ struct channel_script {
   std::vector<std::string> errors;  // in every heartbeat reply (a channel reports all of its errors each time)
   std::size_t mailbox_depth = 0;
   std::vector<protocol::channel_address> channel_list;  // main: the session info's channels
+  std::int64_t silent_ms = 0;       // last_activity_age_ms in every heartbeat reply
+  bool links_destination = true;    // its answer to a migration's migrate_connect
 };
 
 struct spawned_channel {
@@ -86,7 +88,7 @@ public:
   // For session_options::channel_factory.
   std::function<caf::actor(caf::actor_system&, const channel_spec&)> factory();
   // For supervised_channel::spawn, when the test supervises a channel itself.
-  std::function<caf::actor(const channel_parent&, unsigned)> spawner(caf::actor_system& system, channel_key key);
+  std::function<caf::actor(const channel_parent&, unsigned, const connection_settings&)> spawner(caf::actor_system& system, channel_key key);
 
   channel_script& script(channel_key key) { return shared_->scripts[key]; }
   std::size_t incarnations(channel_key key) const;

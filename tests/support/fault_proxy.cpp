@@ -41,20 +41,42 @@ struct fault_proxy::connection {
 };
 
 fault_proxy::fault_proxy(std::uint16_t upstream_port) : upstream_port_(upstream_port) {
+  listen_on(0);
+  if (pipe2(wake_pipe_, O_CLOEXEC) != 0)
+    throw std::runtime_error("fault_proxy: pipe2 failed");
+  thread_ = std::thread([this] { run(); });
+}
+
+// Port 0: a free one.
+void fault_proxy::listen_on(std::uint16_t port) {
   listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int reuse = 1;
   setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
   socklen_t length = sizeof(address);
   if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || listen(listener_, 16) != 0 ||
       getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
     throw std::runtime_error(std::string("fault_proxy: cannot listen: ") + std::strerror(errno));
   port_ = ntohs(address.sin_port);
-  if (pipe2(wake_pipe_, O_CLOEXEC) != 0)
-    throw std::runtime_error("fault_proxy: pipe2 failed");
-  thread_ = std::thread([this] { run(); });
+}
+
+void fault_proxy::refuse_connections() { set_listening(false); }
+void fault_proxy::accept_connections() { set_listening(true); }
+
+// The poll thread closes or reopens the listener (it owns it); this waits for that.
+void fault_proxy::set_listening(bool listening) {
+  want_listening_ = listening;
+  char wake = 0;
+  (void)write(wake_pipe_[1], &wake, 1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (listening_ != listening) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("fault_proxy: the listener did not " + std::string(listening ? "reopen" : "close"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 fault_proxy::~fault_proxy() {
@@ -68,7 +90,8 @@ fault_proxy::~fault_proxy() {
     if (link->server >= 0)
       close(link->server);
   }
-  close(listener_);
+  if (listener_ >= 0)
+    close(listener_);
   close(wake_pipe_[0]);
   close(wake_pipe_[1]);
 }
@@ -139,6 +162,16 @@ void fault_proxy::pump(connection& link, bool from_client) {
 
 void fault_proxy::run() {
   while (!stopping_) {
+    if (want_listening_ != listening_) {
+      if (listening_) {
+        close(listener_);
+        listener_ = -1;
+      } else {
+        listen_on(port_);
+      }
+      listening_ = want_listening_.load();
+    }
+    // A closed listener (-1) is skipped by poll.
     std::vector<pollfd> watched{{wake_pipe_[0], POLLIN, 0}, {listener_, POLLIN, 0}};
     std::vector<std::pair<connection*, bool>> owners{{nullptr, false}, {nullptr, false}};
     {
@@ -154,6 +187,10 @@ void fault_proxy::run() {
     }
     if (poll(watched.data(), watched.size(), 100) <= 0)
       continue;
+    if (watched[0].revents & POLLIN) {
+      char drained[64];
+      (void)read(wake_pipe_[0], drained, sizeof(drained));
+    }
     if (watched[1].revents & POLLIN)
       accept_one();
     std::lock_guard<std::mutex> lock(mutex_);

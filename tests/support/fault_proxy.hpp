@@ -34,6 +34,11 @@ public:
   void cut(std::uint8_t channel_type);
   // Holds every forwarded chunk this long before passing it on (0: off).
   void set_delay(std::chrono::milliseconds delay);
+  // Stops listening: new connections are refused (ECONNREFUSED) until
+  // accept_connections() listens on the same port again. Current connections
+  // flow on. Both return once the listener is closed or open again.
+  void refuse_connections();
+  void accept_connections();
 
   // How many connections of that type were accepted so far.
   std::size_t connections_seen(std::uint8_t channel_type) const;
@@ -42,6 +47,8 @@ private:
   struct connection;
   void run();
   void accept_one();
+  void listen_on(std::uint16_t port);
+  void set_listening(bool listening);
   void pump(connection& link, bool from_client);
 
   int listener_ = -1;
@@ -50,6 +57,8 @@ private:
   std::uint16_t upstream_port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<long long> delay_ms_{0};
+  std::atomic<bool> want_listening_{true};
+  std::atomic<bool> listening_{true};
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<connection>> connections_;
   std::thread thread_;

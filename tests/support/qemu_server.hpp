@@ -29,6 +29,7 @@ struct spice_listen_config {
   std::string password;     // empty: disable-ticketing=on
   std::string unix_path;    // set: listen on this Unix socket instead of TCP ports (unix=on,addr=PATH)
   bool sasl = false;        // sasl=on; the caller sets SASL_CONF_PATH (QEMU inherits the environment)
+  bool seamless_migration = false;  // seamless-migration=on (live migration tests; both ends need it)
   std::string qmp_socket;   // set: the QMP monitor's Unix socket (else one in QEMU's work directory)
   std::vector<std::string> extra_args;  // appended to QEMU's command line (-kernel, -device, ...)
   std::uint16_t fixed_port = 0;  // set: the plain port to use (one attempt, no other port tried)

@@ -55,6 +55,17 @@ BOOST_AUTO_TEST_CASE(begin_names_host_ports_and_subject) {
   BOOST_TEST(build_migrate_dst_do_seamless(3) == body_builder{}.u32(3).out, boost::test_tools::per_element());
 }
 
+// QEMU's client_migrate_info without tls-port: spice-server's -1 on the wire.
+BOOST_AUTO_TEST_CASE(a_port_of_0xffff_is_no_port) {
+  auto plain_only = parse_migrate_begin(dst_info(5930, 0xFFFF, "127.0.0.1", ""));
+  BOOST_REQUIRE(plain_only);
+  BOOST_TEST(plain_only->port == 5930);
+  BOOST_TEST(plain_only->tls_port == 0);
+  auto neither = parse_migrate_begin(dst_info(0xFFFF, 0xFFFF, "127.0.0.1", ""));
+  BOOST_REQUIRE(!neither);
+  VIGIL_CHECK_CONTAINS(neither.error().message, "neither a port nor a TLS port");
+}
+
 BOOST_AUTO_TEST_CASE(bogus_hosts_ports_and_subjects_are_refused_by_name) {
   struct bad {
     bytes body;

@@ -182,7 +182,7 @@ void channel_endpoint::on_sasl_bytes(const std::uint8_t* data, std::size_t size)
   write(to_send);
   if (status == sasl_client::status::failed) {
     bool credentials = sasl_->credentials_missing() || sasl_->credentials_refused();
-    fail(credentials ? failure_kind::auth_failed : failure_kind::link_refused, sasl_->error());
+    fail(credentials ? failure_kind::auth_failed : failure_kind::link_refused, sasl_->error(), credentials);
     return;
   }
   if (status == sasl_client::status::running)
@@ -394,7 +394,8 @@ void channel_endpoint::on_socket_closed(const std::string& reason) {
         fail(failure_kind::auth_failed,
              "SASL authentication failed: the server closed the connection during the " +
                (sasl_ && !sasl_->mechanism().empty() ? sasl_->mechanism() + " exchange" : std::string("SASL exchange")) +
-               " (wrong user name or password?)");
+               " (wrong user name or password?)",
+             true);
         return;
       }
       fail(failure_kind::link_refused, "server closed the connection during the link: " + reason);
@@ -423,7 +424,7 @@ void channel_endpoint::close(const std::string& reason) {
   set_state(channel_state::closed);
 }
 
-void channel_endpoint::fail(failure_kind kind, const std::string& message) {
+void channel_endpoint::fail(failure_kind kind, const std::string& message, bool sasl) {
   if (health_.state == channel_state::closed || health_.state == channel_state::failed)
     return;
   log_->error("{}: {}", to_string(kind), message);
@@ -438,7 +439,7 @@ void channel_endpoint::fail(failure_kind kind, const std::string& message) {
     return;
   }
   abort_migration("the channel failed");
-  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message}}, {}});
+  self_->send(spec_.parent, channel_event_atom::value, channel_event{health(), {channel_failure{kind, message, sasl}}, {}});
 }
 
 void channel_endpoint::set_state(channel_state state) {

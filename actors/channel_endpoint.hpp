@@ -137,7 +137,7 @@ public:
   // Closes the connection on request (session shutdown); state becomes closed.
   void close(const std::string& reason);
   // Records a channel-specific failure (e.g. an unparseable message) and ends the channel.
-  void fail(failure_kind kind, const std::string& message);
+  void fail(failure_kind kind, const std::string& message, bool sasl = false);  // sasl: channel_failure::sasl
 
   channel_health health() const;
   channel_state state() const { return health_.state; }

@@ -39,6 +39,7 @@ bool is_permanent(failure_kind kind);
 struct channel_failure {
   failure_kind kind = failure_kind::protocol_error;
   std::string message;
+  bool sasl = false;  // auth_failed in a SASL exchange: a user name is asked for too
 };
 
 // One outgoing bounded edge of an actor (see bounded_edge.hpp).

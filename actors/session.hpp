@@ -108,6 +108,7 @@ struct session_end {
   bool was_up = false;                   // every channel had been up
   std::vector<channel_failure> failure;  // empty: ended on request
   std::string reason;
+  bool ticket_expired = false;  // refused (auth_failed) after the session had been up
 };
 
 // The session as its supervisor sees it: every channel is up (again), with

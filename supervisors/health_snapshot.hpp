@@ -12,6 +12,9 @@ namespace vigil {
 struct exit_status {
   int code = 0;
   std::string reason;
+  // exit_codes::auth_failed only: what asking again means.
+  bool sasl = false;            // the server wants a SASL user name and password
+  bool ticket_expired = false;  // a ticket that had worked was refused on a reconnect
 };
 
 // `exit` is empty for an on-demand snapshot (SIGUSR1) taken while running.

@@ -130,7 +130,8 @@ void on_session_failed(supervisor_actor self, session_end end) {
   const auto& failure = end.failure.front();
   // A ticket that worked once and is refused now has expired (Proxmox and
   // oVirt hand out short-lived ones): more attempts would only be refused too.
-  if (state.ever_up && failure.kind == failure_kind::auth_failed)
+  end.ticket_expired = state.ever_up && failure.kind == failure_kind::auth_failed;
+  if (end.ticket_expired)
     end.reason = "the server refused the ticket; it may have expired: open a new console file (" + end.reason + ")";
   state.last_fault = std::string(to_string(failure.kind)) + ": " + end.reason;
   discard_session(self);

@@ -68,13 +68,14 @@ bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_set
                          const std::string& uri, vigil::session_frontend* window) {
   if (status.code != vigil::exit_codes::auth_failed)
     return false;
-  const bool sasl = status.reason.find("SASL") != std::string::npos;
+  const bool sasl = status.sasl;
   if (window) {
     // The window asks even for an expired ticket: a new one may be typed.
-    auto why = status.reason.find("may have expired") != std::string::npos
+    auto why = status.ticket_expired
                  ? std::string("The server refused the ticket; it may have expired: type a new one")
                : sasl ? std::string("The server asks for a user name and password (SASL)")
                       : std::string("The server refused the password");
+    vigil::named_logger("session")->info("asking again: {}", why);
     auto answer = window->ask_credentials(why, sasl, connection.username);
     if (!answer)
       return false;
@@ -83,7 +84,7 @@ bool ask_for_credentials(const vigil::exit_status& status, vigil::connection_set
     connection.password = answer->password;
     return true;
   }
-  if (!vigil::can_prompt_on_terminal() || status.reason.find("may have expired") != std::string::npos)
+  if (!vigil::can_prompt_on_terminal() || status.ticket_expired)
     return false;
   if (sasl) {
     auto user = vigil::prompt_on_terminal(

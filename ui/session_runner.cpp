@@ -24,18 +24,22 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+}  // namespace
+
 exit_status status_of(const session_end& end) {
   if (end.failure.empty())
     return {exit_codes::ok, end.reason};
   switch (end.failure.front().kind) {
     case failure_kind::auth_failed:
-      return {exit_codes::auth_failed, end.reason};
+      return {exit_codes::auth_failed, end.reason, end.failure.front().sasl, end.ticket_expired};
     case failure_kind::protocol_error:
       return {exit_codes::protocol_error, end.reason};
     default:
       return {end.was_up ? exit_codes::session_lost : exit_codes::connect_failed, end.reason};
   }
 }
+
+namespace {
 
 session_health ask_health(caf::scoped_actor& self, const session_supervisor_actor& supervisor,
                           const session_run& run, spdlog::logger& log) {

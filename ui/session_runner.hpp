@@ -93,6 +93,10 @@ public:
   virtual void finish() = 0;
 };
 
+// What a session's end means for vigil's exit: the code, and for a refused
+// password whether asking again wants a SASL user name or a new ticket.
+exit_status status_of(const session_end& end);
+
 exit_status run_session(caf::actor_system& system, session_run run, run_signals& signals,
                         session_frontend* frontend);
 

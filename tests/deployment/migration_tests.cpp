@@ -167,7 +167,7 @@ void check_primary_equals_screendump(qemu_server& qemu, const temp_directory& wo
       best = comparison;
       best_reference = std::move(reference);
     }
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(100ms);  // sleep-ok: the pause between shots of a blinking cursor, not a wait
   }
   BOOST_TEST_MESSAGE("after migration, client vs destination screendump: " << best->describe(*best_reference));
   BOOST_TEST(best->same_size, best->describe(*best_reference));

@@ -1,6 +1,7 @@
 #include "fault_proxy.hpp"
 
 #include "loopback_ports.hpp"
+#include "waiting.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -71,12 +72,8 @@ void fault_proxy::set_listening(bool listening) {
   want_listening_ = listening;
   char wake = 0;
   (void)write(wake_pipe_[1], &wake, 1);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (listening_ != listening) {
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("fault_proxy: the listener did not " + std::string(listening ? "reopen" : "close"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  if (!wait_until([&] { return listening_ == listening; }, std::chrono::seconds(10), std::chrono::milliseconds(5)))
+    throw std::runtime_error("fault_proxy: the listener did not " + std::string(listening ? "reopen" : "close"));
 }
 
 fault_proxy::~fault_proxy() {

@@ -1,7 +1,9 @@
 #include "loopback_ports.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,10 +63,20 @@ std::vector<std::uint16_t> find_free_loopback_ports(std::size_t count) {
   return ports;
 }
 
+// Non-blocking with a one-second bound: a listener whose backlog is full (a
+// frozen peer of another test on a reused port) would otherwise hold a
+// blocking connect() for minutes, past every deadline of the caller.
 bool loopback_port_accepts_connections(std::uint16_t port) {
   socket_fd socket;
+  ::fcntl(socket.get(), F_SETFL, O_NONBLOCK);
   sockaddr_in address = loopback_address(port);
-  return ::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  if (::connect(socket.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return true;
+  if (errno != EINPROGRESS) return false;
+  pollfd writable{socket.get(), POLLOUT, 0};
+  if (::poll(&writable, 1, 1000) != 1) return false;
+  int error = 0;
+  socklen_t length = sizeof error;
+  return ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
 }
 
 bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit) {

@@ -31,11 +31,11 @@ std::string trim_right(const std::string& text) {
 }
 
 // Shows a value in an error message without flooding it (or the terminal).
-std::string shown(const std::string& value) {
+std::string shown(const std::string& value, std::size_t limit = 40) {
   std::string out;
-  for (char c : value.substr(0, 40))
+  for (char c : value.substr(0, limit))
     out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  return value.size() > 40 ? out + "..." : out;
+  return value.size() > limit ? out + "..." : out;
 }
 
 class section_reader {
@@ -315,7 +315,7 @@ connection_file_result parse_connection_file(const std::string& text, const std:
     if (!value)
       return fail();
     if (auto problem = hotkey_map::defaults().set(action, *value)) {
-      section.fail(key, "is not a hotkey: " + *problem);
+      section.fail(key, "is not a hotkey: " + shown(*problem, 160));  // the problem quotes the value
       return fail();
     }
     file.hotkeys.emplace_back(action, *value);

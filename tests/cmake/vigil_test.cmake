@@ -42,7 +42,8 @@ function(vigil_test executable)
   if(arg_WHOLE)
     vigil_check_peer_label(${arg_WHOLE} "${arg_LABELS}")
     add_test(NAME ${arg_WHOLE} COMMAND ${executable})
-    set_tests_properties(${arg_WHOLE} PROPERTIES LABELS "${arg_LABELS}" TIMEOUT ${arg_TIMEOUT})
+    set_tests_properties(${arg_WHOLE} PROPERTIES LABELS "${arg_LABELS}" TIMEOUT ${arg_TIMEOUT}
+                         ENVIRONMENT VIGIL_TEST_TIMEOUT=${arg_TIMEOUT})
     return()
   endif()
 

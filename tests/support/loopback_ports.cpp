@@ -85,6 +85,11 @@ bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit)
 
 int connect_loopback(std::uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  // A full backlog drops the SYN and a plain connect() would retry for two
+  // minutes; bound it.
+  timeval limit{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -93,6 +98,8 @@ int connect_loopback(std::uint16_t port) {
     close(fd);
     return -1;
   }
+  timeval none{0, 0};  // callers relay with blocking sends: no timeout after the connect
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof none);
   return fd;
 }
 

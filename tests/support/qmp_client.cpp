@@ -1,5 +1,6 @@
 #include "qmp_client.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -13,15 +14,24 @@
 namespace vigil::test_support {
 namespace {
 
+// Connects without blocking: QEMU serves one QMP client at a time and listens
+// with a backlog of one, so a blocking connect() behind a connection QEMU has
+// not accepted yet waits for as long as that one stays. -1 when the socket
+// is not there, refuses, or its backlog is full (the caller retries).
 int connect_unix(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path.size() >= sizeof address.sun_path) throw std::runtime_error("QMP socket path too long: " + path);
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+  }
+  const int error = errno;
   ::close(fd);
+  errno = error;
   return -1;
 }
 
@@ -34,9 +44,17 @@ qmp_client::qmp_client(const std::string& socket_path, std::chrono::milliseconds
       throw std::runtime_error("cannot connect to QMP at " + socket_path + ": " + std::strerror(errno));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // sleep-ok: a poll with its deadline
   }
-  const auto greeting = read_message(deadline + std::chrono::seconds(10));
-  if (!greeting.contains("QMP")) throw std::runtime_error("no QMP greeting: " + greeting.dump());
-  execute("qmp_capabilities");
+  // A constructor that throws runs no destructor: close the connection here,
+  // or QEMU keeps serving a client nobody reads and refuses every later one.
+  try {
+    const auto greeting = read_message(deadline + std::chrono::seconds(10));
+    if (!greeting.contains("QMP")) throw std::runtime_error("no QMP greeting: " + greeting.dump());
+    execute("qmp_capabilities");
+  } catch (...) {
+    ::close(fd_);
+    fd_ = -1;
+    throw;
+  }
 }
 
 qmp_client::~qmp_client() {

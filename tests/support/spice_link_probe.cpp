@@ -18,7 +18,7 @@ namespace vigil::test_support {
 
 namespace {
 
-// A connected loopback socket with a 5 s receive timeout, closed on scope exit.
+// A connected loopback socket with 5 s connect, send and receive timeouts, closed on scope exit.
 class probe_socket {
 public:
   explicit probe_socket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
@@ -26,6 +26,7 @@ public:
       return;
     timeval receive_timeout{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &receive_timeout, sizeof receive_timeout);  // bounds connect()
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);

@@ -248,7 +248,12 @@ void send_heartbeats(supervisor_actor self) {
     record.heartbeat_outstanding = true;
     auto sent_at = clock::now();
     auto incarnation = record.incarnation;
-    self->request(record.actor, state.settings.watchdog.heartbeat_deadline, heartbeat_atom::value)
+    // Urgent: a slow channel works through its queued socket chunks one by one;
+    // the probe asks whether it is alive, not whether it is idle, so it goes
+    // ahead of them (the reported mailbox depth shows the queue). CAF 0.17's
+    // chrono overload of request() drops the priority: pass a caf::duration.
+    self->request<caf::message_priority::high>(record.actor, caf::duration{state.settings.watchdog.heartbeat_deadline},
+                                               heartbeat_atom::value)
       .then(
         [self, key = key, incarnation](channel_health health) {
           auto found = self->state.channels.find(key);

@@ -199,7 +199,9 @@ void send_heartbeat(supervisor_actor self) {
     return;
   state.heartbeat_outstanding = true;
   auto generation = state.generation;
-  self->request(state.session, watchdog.heartbeat_deadline, heartbeat_atom::value)
+  // Urgent, ahead of queued work, as the channel supervisor's probe.
+  self->request<caf::message_priority::high>(state.session, caf::duration{watchdog.heartbeat_deadline},
+                                             heartbeat_atom::value)
     .then(
       [self, generation](std::size_t mailbox_depth) {
         auto& state = self->state;

@@ -10,6 +10,7 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "actors/record_health.hpp"
 #include "actors/video_health.hpp"
 
 namespace vigil {
@@ -149,6 +150,7 @@ struct channel_health {
   std::vector<std::string> errors;
   std::optional<agent_report> agent;  // main only
   std::optional<playback_health> playback;  // the playback channel only
+  std::optional<record_health> record;      // the record channel only
   std::optional<video_timing_health> video;  // display channels that received video frames
   std::vector<video_stream_health> video_streams;  // display channels: one per live stream
   std::optional<usb_health> usb;             // usbredir channels

@@ -28,6 +28,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/audio_capture.hpp"
 #include "actors/audio_sink.hpp"
 #include "actors/channel_endpoint.hpp"
 #include "actors/frontend.hpp"
@@ -97,6 +98,11 @@ struct playback_options {
 // `sink` (actors/audio_sink.hpp) receives the decoded PCM.
 caf::actor spawn_playback_channel(caf::actor_system& system, channel_spec spec, audio_sink_actor sink,
                                   playback_options options);
+
+// The microphone for the guest (actors/audio_capture.hpp says what is
+// captured when); `mm_time` dates the packets by the server's clock.
+caf::actor spawn_record_channel(caf::actor_system& system, channel_spec spec, record_options options,
+                                std::optional<protocol::mm_time_sync> mm_time = std::nullopt);
 
 }  // namespace vigil
 

@@ -142,7 +142,8 @@ void supervise_listed_channels(session_self self) {
                      address.type == SPICE_CHANNEL_CURSOR ||
                      (address.type == SPICE_CHANNEL_PLAYBACK && state.options.audio_enabled) ||
                      (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size()) ||
-                     (address.type == SPICE_CHANNEL_WEBDAV && !state.options.share.directory.empty());
+                     (address.type == SPICE_CHANNEL_WEBDAV && !state.options.share.directory.empty()) ||
+                     (address.type == SPICE_CHANNEL_RECORD && state.options.record.enabled);
     supervised_count += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:
@@ -194,6 +195,15 @@ void supervise_listed_channels(session_self self) {
         }
         supervise(self, key, [&system, device = usb_devices[usb_devices_placed++]](channel_spec spec) {
           return spawn_usbredir_channel(system, std::move(spec), device);
+        });
+        break;
+      case SPICE_CHANNEL_RECORD:
+        if (!state.options.record.enabled) {
+          state.log->info("channel {} not connected: record.enabled is false (--no-record)", label_of(key));
+          break;
+        }
+        supervise(self, key, [&system, record = state.options.record, mm_time = state.info.mm_time](channel_spec spec) {
+          return spawn_record_channel(system, std::move(spec), record, mm_time);
         });
         break;
       default:

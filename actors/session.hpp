@@ -72,6 +72,7 @@ struct session_options {
   audio_sink_actor audio;            // the audio sink (session supervisor): outlives reconnects
   usb_settings usb;                  // what goes over the usbredir channels (--usb-disk, --usb-redirect)
   shared_folder share;               // --share-dir: served over the webdav channel
+  record_options record;             // [record]: the microphone (actors/audio_capture.hpp)
   std::string uri;  // for logs and the snapshot; never contains the password
   std::chrono::milliseconds health_deadline{1000};
   debug_faults debug;

@@ -45,6 +45,9 @@ packages=(
   # view of the installed files (xdg-open, xdg-mime with mimetype, the
   # databases dpkg's triggers build)
   dpkg-dev xdg-utils libfile-mimeinfo-perl desktop-file-utils shared-mime-info
+  # the record tests' microphone: a private PulseAudio daemon with a sine
+  # source (tests/audio/record_tests.cpp); pactl to see it is up
+  pulseaudio pulseaudio-utils
 )
 
 missing=()

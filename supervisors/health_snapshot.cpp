@@ -89,6 +89,27 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"latency_ms", playback.latency_ms},
     };
   }
+  if (channel.record) {
+    const auto& record = *channel.record;
+    out["record"] = {
+      {"active", record.active},
+      {"mode", record.mode},
+      {"frequency", record.frequency},
+      {"channels", record.channels},
+      {"starts", record.starts},
+      {"device", record.device},
+      {"device_error", record.device_error},
+      {"capturing", record.capturing},
+      {"captured_frames", record.captured_frames},
+      {"dropped_frames", record.dropped_frames},
+      {"packets_sent", record.packets_sent},
+      {"bytes_sent", record.bytes_sent},
+      {"encode_errors", record.encode_errors},
+      {"volume", record.volume},
+      {"mute", record.mute},
+      {"microphone_muted", record.microphone_muted},
+    };
+  }
   if (channel.video) {
     const auto& video = *channel.video;
     out["video"] = {

@@ -136,6 +136,7 @@ struct option_values {
   std::string proxy_text;
   std::string preferred_compression;
   std::string video_codecs;
+  bool no_record = false;
   std::vector<std::string> debug_fault_specs;
   device_option_values devices;
   CLI::Option* verbose = nullptr;
@@ -208,6 +209,7 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
   app->add_option("--dump-audio", v.dump_audio,
                   "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)")
     ->type_name("FILE");
+  app->add_flag("--no-record", v.no_record, "Do not connect the record channel: the guest gets no microphone");
   app->add_option("--spice-preferred-compression", v.preferred_compression,
                   std::string("Ask the server for this image compression: ") + protocol::image_compression_names())
     ->type_name("NAME");
@@ -438,6 +440,8 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.agent = loaded.agent;
   request.session.health_deadline = loaded.health_deadline;
   request.session.audio_enabled = loaded.audio_enabled;
+  request.session.record = loaded.record;
+  request.session.record.enabled = loaded.record.enabled && !v.no_record;
   request.session.playback = loaded.playback;
   request.session.audio_sink.jitter = loaded.audio_buffer;
   request.session.audio_sink.dump_path = v.dump_audio;

@@ -15,6 +15,7 @@
 #include "ui/command_line.hpp"
 #include "ui/exit_codes.hpp"
 #include "ui/session_runner.hpp"
+#include "ui/sfml_microphone.hpp"
 #include "ui/ui_inbox.hpp"
 #include "ui/terminal_prompt.hpp"
 #include "ui/viewer_window.hpp"
@@ -153,6 +154,10 @@ int main(int argc, char** argv) {
   {
     caf::actor_system system{config};
     vigil::session_run run{request.session, request.duration_s, request.dump_primary_path};
+    // The microphone, in the window and headless alike: it only ever opens
+    // while the guest records (RECORD_START), and --no-record keeps it shut.
+    const std::string microphone = run.session.record.device;
+    run.session.record.make_capture = [microphone] { return vigil::make_sfml_microphone(microphone); };
     std::unique_ptr<vigil::session_frontend> window;
     if (!request.headless)
       window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title,

@@ -240,6 +240,17 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"agent.resize_guest", boolean_key(s.agent.resize_guest)},
     {"agent.resize_debounce_ms", duration_key(s.agent.resize_debounce, 0, 60000)},
     {"audio.enabled", boolean_key(s.audio_enabled)},
+    {"record.enabled", boolean_key(s.record.enabled)},
+    {"record.opus", boolean_key(s.record.offer_opus)},
+    {"record.buffer_ms", integer_key(s.record.buffer_ms, 20, 10000)},
+    {"record.device",
+     [&s](const toml::node& node) -> std::optional<std::string> {
+       auto text = node.value<std::string>();
+       if (!node.is_string() || !text)
+         return "must be a device name (\"\": the default input)";
+       s.record.device = *text;
+       return std::nullopt;
+     }},
     {"audio.opus", boolean_key(s.playback.offer_opus)},
     {"audio.edge_capacity", integer_key(s.playback.edge_capacity, 1, 4096)},
     {"audio.buffer_target_ms", integer_key(s.audio_buffer.target_ms, 0, 10000)},

@@ -43,6 +43,7 @@ struct settings {
   bool client_mouse_mode = true;
   agent_settings agent;
   bool audio_enabled = true;
+  record_options record;  // make_capture is set by main, not by the file
   playback_options playback;
   protocol::jitter_settings audio_buffer;
   std::chrono::milliseconds health_deadline{1000};

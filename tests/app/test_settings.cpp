@@ -61,6 +61,11 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(loaded.value->playback.edge_capacity == defaults.playback.edge_capacity);
   BOOST_TEST(loaded.value->audio_buffer.target_ms == defaults.audio_buffer.target_ms);
   BOOST_TEST(loaded.value->audio_buffer.capacity_ms == defaults.audio_buffer.capacity_ms);
+  const auto& record = loaded.value->record;
+  BOOST_TEST(record.enabled == defaults.record.enabled);
+  BOOST_TEST(record.offer_opus == defaults.record.offer_opus);
+  BOOST_TEST(record.device == defaults.record.device);
+  BOOST_TEST(record.buffer_ms == defaults.record.buffer_ms);
   const auto& video = loaded.value->video;
   BOOST_TEST(video.codecs == defaults.video.codecs);
   BOOST_TEST((video.preferred_compression == defaults.video.preferred_compression));
@@ -139,6 +144,16 @@ BOOST_AUTO_TEST_CASE(video_keys_are_read) {
   BOOST_TEST(video.decoding.queue_frames == 4u);
   BOOST_TEST(video.decoding.stall_timeout.count() == 900);
   BOOST_TEST(video.decoding.error_limit == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(record_keys_are_read) {
+  temp_config file("[record]\nenabled = false\nopus = false\ndevice = \"USB mic\"\nbuffer_ms = 500\n");
+  auto loaded = vigil::load_settings_file(file.path);
+  BOOST_REQUIRE_MESSAGE(loaded.value, loaded.error);
+  BOOST_TEST(!loaded.value->record.enabled);
+  BOOST_TEST(!loaded.value->record.offer_opus);
+  BOOST_TEST(loaded.value->record.device == "USB mic");
+  BOOST_TEST(loaded.value->record.buffer_ms == 500u);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_video_codec_and_compression_are_named) {

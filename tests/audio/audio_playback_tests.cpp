@@ -258,8 +258,8 @@ BOOST_AUTO_TEST_CASE(stalled_playback_channel_is_restarted_alone_and_the_tone_co
 }
 
 // QEMU with an HDA sound card on its spice audio backend offers playback (and
-// record, which vigil does not connect). SeaBIOS plays nothing: the channel
-// links, QEMU announces Opus, and no stream starts.
+// record: record_tests.cpp). SeaBIOS plays nothing: the channel links, QEMU
+// announces Opus, and no stream starts.
 BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream, *boost::unit_test::label("qemu")) {
   auto config = vigil::test_support::plain_spice();
   config.extra_args = {"-audiodev", "spice,id=snd0", "-device", "intel-hda", "-device", "hda-duplex,audiodev=snd0"};
@@ -273,5 +273,4 @@ BOOST_AUTO_TEST_CASE(qemu_playback_channel_links_and_waits_for_a_stream, *boost:
   BOOST_TEST(playback->at("state").get<std::string>() == "up");
   BOOST_TEST(playback->at("playback").at("mode").get<std::string>() == "opus");
   BOOST_TEST(!playback->at("playback").at("active").get<bool>());
-  BOOST_TEST(run.channel("record") == nullptr);
 }

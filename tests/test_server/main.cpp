@@ -21,6 +21,7 @@
 #include "input_devices.hpp"
 #include "playback_tone.hpp"
 #include "qxl_display.hpp"
+#include "record_listener.hpp"
 #include "scene_player.hpp"
 #include "scenes.hpp"
 #include "stdout_lines.hpp"
@@ -50,6 +51,7 @@ struct options {
   agent_options agent;
   std::string video_codecs;  // spice_server_set_video_codecs; "": spice-server's default
   std::string webdav_socket;  // set: a webdav port whose guest side is this Unix socket
+  record_options record;
   int tone_hz = 0;  // 0: no playback channel
   int tone_volume = -1;
   int tone_mute = 0;
@@ -66,6 +68,7 @@ void print_usage(std::FILE* to) {
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "         [--mouse client|server] [--timestamps on|off]\n"
                "         [--video-codecs LIST] [--webdav-socket PATH]\n"
+               "         [--record on [--record-stop-after S] [--record-volume V] [--record-mute 0|1]]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
                "  --compression  off|auto_glz|auto_lz|quic|glz|lz|lz4 (default auto_glz)\n"
@@ -85,6 +88,11 @@ void print_usage(std::FILE* to) {
                "  --video-codecs LIST  spice_server_set_video_codecs, e.g. gstreamer:h264 (encoders the\n"
                "                 server may use for streams, in order; default: spice-server's)\n"
                "  --webdav-socket PATH  a webdav channel; the test plays spice-webdavd on this Unix socket\n"
+               "  --record on    a record channel that records once a client's channel is there\n"
+               "                 and prints the received audio's frequency every second\n"
+               "  --record-stop-after S  RECORD_STOP after S seconds of audio\n"
+               "  --record-volume V   RECORD_VOLUME 1..65535 for both channels (default: none sent)\n"
+               "  --record-mute 0|1   RECORD_MUTE (default 0)\n"
                "The x509 directory holds ca-cert.pem, server-cert.pem and server-key.pem.\n",
                scene_names());
 }
@@ -158,7 +166,20 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       opts.reference_dir = value;
     else if (name == "--step-ms")
       ok = parse_int(value, 1, 60000, opts.step_ms);
-    else if (name == "--video-codecs") {
+    else if (name == "--record") {
+      ok = value == "on" || value == "off";
+      opts.record.enabled = value == "on";
+    } else if (name == "--record-stop-after")
+      ok = parse_int(value, 1, 3600, opts.record.stop_after_s);
+    else if (name == "--record-volume") {
+      int volume = 0;
+      ok = parse_int(value, 1, 65535, volume);
+      opts.record.volume = static_cast<std::uint16_t>(volume);
+    } else if (name == "--record-mute") {
+      int mute = 0;
+      ok = parse_int(value, 0, 1, mute);
+      opts.record.mute = mute != 0;
+    } else if (name == "--video-codecs") {
       ok = !value.empty();
       opts.video_codecs = value;
     } else if (name == "--playback-tone")
@@ -196,6 +217,8 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
     return "give --port or --tls-port";
   if (opts.tls_port != 0 && opts.x509_dir.empty())
     return "--tls-port needs --x509-dir";
+  if (!opts.record.enabled && (opts.record.stop_after_s != 0 || opts.record.volume != 0 || opts.record.mute))
+    return "--record-stop-after, --record-volume and --record-mute need --record on";
   if (opts.tone_hz == 0 && (opts.tone_volume >= 0 || opts.tone_mute != 0))
     return "--playback-volume and --playback-mute need --playback-tone";
   if (!make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)))
@@ -256,6 +279,9 @@ int run(const options& opts) {
   std::optional<webdav_port> webdav;
   if (!opts.webdav_socket.empty())
     webdav.emplace(loop, opts.webdav_socket);
+  std::optional<record_listener> record;
+  if (opts.record.enabled)
+    record.emplace(loop, opts.record);
   server_owner owner{server};
   configure(server, opts);
   if (spice_server_init(server, loop.spice_core()) != 0) {
@@ -273,10 +299,14 @@ int run(const options& opts) {
     playback->attach(server);
   if (webdav)
     webdav->attach(server);
+  if (record)
+    record->attach(server);
   scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
                       opts.reference_dir);
-  loop.on_channel_event = [&player](int event, const SpiceChannelEventInfo& info) {
+  loop.on_channel_event = [&player, &record](int event, const SpiceChannelEventInfo& info) {
     player.on_channel_event(event, info);
+    if (record)
+      record->on_channel_event(event, info);
   };
   print_line("listening port=%d tls-port=%d", opts.port, opts.tls_port);
   const int stop_signal = loop.run();

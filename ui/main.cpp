@@ -162,7 +162,9 @@ int main(int argc, char** argv) {
     if (!request.headless)
       window = vigil::make_viewer_window(system, {request.fullscreen, request.screenshot_path, request.window_title,
                                                   request.hotkeys, request.viewer, request.kiosk,
-                                                  request.kiosk_quit_on_disconnect, presentation_for(request)});
+                                                  request.kiosk_quit_on_disconnect, presentation_for(request),
+                                                  run.session.record.enabled ? run.session.record.microphone
+                                                                             : nullptr});
     auto status = vigil::run_session(system, run, signals, window.get());
     for (int asked = 0; asked < 3 && !signals.stop_requested.load() &&
                         ask_for_credentials(status, run.session.connection, run.session.uri, window.get());

@@ -11,13 +11,14 @@ constexpr std::chrono::seconds notice_time{6};
 
 }  // namespace
 
-menu_control::menu_control(const viewer_settings& settings, const hotkey_map& hotkeys, bool kiosk)
-    : settings_(settings), hotkeys_(hotkeys), kiosk_(kiosk) {}
+menu_control::menu_control(const viewer_settings& settings, const hotkey_map& hotkeys, bool kiosk,
+                           const microphone_switch* microphone)
+    : settings_(settings), hotkeys_(hotkeys), kiosk_(kiosk), microphone_(microphone) {}
 
 void menu_control::open(sf::Vector2u window, bool fullscreen) {
   auto button = window_menu::corner_button(window);
   menu_.open(menu_entries({&settings_.send_keys, &hotkeys_, fullscreen, settings_.scaling.zoom_percent,
-                            settings_.scaling.fit, settings_.scaling.integer}),
+                            settings_.scaling.fit, settings_.scaling.integer, microphone_}),
              {button.left + button.width, button.top + button.height + 2}, window);
   logged_selection_.clear();
   named_logger("viewer")->info("menu: open");

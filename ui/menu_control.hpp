@@ -18,8 +18,10 @@ namespace vigil {
 
 class menu_control {
 public:
-  // `kiosk`: no menu at all (and no corner button).
-  menu_control(const viewer_settings& settings, const hotkey_map& hotkeys, bool kiosk);
+  // `kiosk`: no menu at all (and no corner button). `microphone`: the
+  // record channel's mute switch (null: no Mute microphone entry).
+  menu_control(const viewer_settings& settings, const hotkey_map& hotkeys, bool kiosk,
+               const microphone_switch* microphone = nullptr);
 
   bool available() const { return !kiosk_; }
   // Opens the menu (or closes it): the menu hotkey.
@@ -61,6 +63,7 @@ private:
   const viewer_settings& settings_;
   const hotkey_map& hotkeys_;
   bool kiosk_;
+  const microphone_switch* microphone_;
   window_menu menu_;
   std::set<sf::Mouse::Button> pressed_;  // buttons whose press was the menu's
   std::string logged_selection_;

@@ -8,19 +8,22 @@
 //                   Scale to fit and Integer scaling (ticked when on)
 //   Screenshot      the guest's screen as a PNG, saved now
 //   Session health  the health snapshot, for a person
+//   Mute microphone ticked while the guest gets silence instead of the
+//                   microphone (only when the record channel is enabled)
 //   Reconnect now   a new session at once (also during a reconnect's backoff)
 //   Disconnect      ends vigil (exit code 0)
 #pragma once
 
 #include <vector>
 
+#include "actors/audio_capture.hpp"
 #include "ui/hotkeys.hpp"
 #include "ui/key_names.hpp"
 #include "ui/window_menu.hpp"
 
 namespace vigil {
 
-enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect, zoom };
+enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect, zoom, microphone };
 
 struct menu_choice {
   menu_command command;
@@ -35,6 +38,7 @@ struct menu_state {
   int zoom_percent = 100;
   bool scale_to_fit = true;
   bool integer_scaling = false;
+  const microphone_switch* microphone = nullptr;  // null: no record channel, no entry
 };
 
 std::vector<menu_item> menu_entries(const menu_state& state);

@@ -402,6 +402,14 @@ private:
         log_->info("menu: disconnect");
         quit_ = exit_status{exit_codes::ok, "disconnected from the menu"};
         break;
+      case menu_command::microphone: {
+        // The record channel reads the switch for every packet: no message.
+        const bool muted = !options_.microphone->muted.load();
+        options_.microphone->muted.store(muted);
+        log_->info("menu: microphone {}", muted ? "muted" : "on");
+        menu_.notice(muted ? "Microphone muted: the guest hears silence" : "Microphone on");
+        break;
+      }
     }
   }
 
@@ -519,7 +527,7 @@ private:
   session_supervisor_actor session_;
   caf::scoped_actor* main_actor_ = nullptr;  // run_session's, from attach() on
   caf::actor mailbox_;                       // the main thread's inbox: answers come back through it
-  menu_control menu_{options_.settings, input_.hotkeys(), options_.kiosk};
+  menu_control menu_{options_.settings, input_.hotkeys(), options_.kiosk, options_.microphone.get()};
   bool health_asked_ = false;
   bool menu_had_input_ = false;
   bool snapshot_wanted_ = false;  // the health hotkey: the runner prints the snapshot

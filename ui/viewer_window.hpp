@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/audio_capture.hpp"
 #include "ui/hotkeys.hpp"
 #include "ui/presentation.hpp"
 #include "ui/session_runner.hpp"
@@ -26,6 +27,9 @@ struct viewer_options {
   bool kiosk = false;
   bool kiosk_quit_on_disconnect = false;
   presentation_choice presentation = presentation_choice::automatic;  // window.presentation
+  // The record channel's mute switch (the menu's Mute microphone); null
+  // when the record channel is off.
+  std::shared_ptr<microphone_switch> microphone;
 };
 
 std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options);

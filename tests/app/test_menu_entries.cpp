@@ -46,4 +46,20 @@ BOOST_AUTO_TEST_CASE(an_empty_send_key_list_is_shown_disabled) {
   BOOST_TEST(items[1].hint.empty());
 }
 
+BOOST_AUTO_TEST_CASE(with_a_record_channel_the_menu_offers_mute_microphone_ticked_while_muted) {
+  auto send_keys = viewer_settings::default_send_keys();
+  microphone_switch microphone;
+  menu_state state;
+  state.send_keys = &send_keys;
+  state.microphone = &microphone;
+  auto items = menu_entries(state);
+  BOOST_REQUIRE(items.size() == 8u);
+  BOOST_TEST(items[5].label == "Mute microphone");
+  BOOST_TEST(!items[5].checked);
+  BOOST_TEST((menu_choice_of(items[5].id).command == menu_command::microphone));
+  BOOST_TEST(items[6].label == "Reconnect now");
+  microphone.muted = true;
+  BOOST_TEST(menu_entries(state)[5].checked);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

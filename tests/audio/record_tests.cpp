@@ -21,6 +21,7 @@
 #include "scene_server.hpp"
 #include "temp_directory.hpp"
 #include "waiting.hpp"
+#include "x_display.hpp"
 
 using namespace vigil::test_support;
 using namespace std::chrono_literals;
@@ -229,4 +230,45 @@ BOOST_AUTO_TEST_CASE(qemu_hda_duplex_record_channel_links, *boost::unit_test::la
   BOOST_TEST(record->at("state").get<std::string>() == "up");
   BOOST_TEST(!record->at("record").at("active").get<bool>());
   BOOST_TEST(run.channel("playback") != nullptr);
+}
+
+// The window's menu: Mute microphone sends silence from the next packet on
+// (the snapshot shows the switch), and choosing it again brings the tone back.
+BOOST_AUTO_TEST_CASE(window_menu_mutes_and_unmutes_the_microphone,
+                     *boost::unit_test::label("server") * boost::unit_test::label("viewer")) {
+  temp_directory work("record-window");
+  virtual_display display(work);
+  tone_microphone microphone(440);
+  scene_server server({"--scene", "solid", "--record", "on"});
+  background_client client({"--duration", "120", plain_uri(server.port())});
+  const auto window = wait_for_window("Vigil", 60s);
+  BOOST_REQUIRE_MESSAGE(!window.empty(), "no window: " << client.log());
+  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", 60s));
+  BOOST_REQUIRE_MESSAGE(!server.wait_for_line("record second=", 60s).empty(), server.output());
+  xdotool({"windowfocus", "--sync", window});
+  // Send key, Full screen, Screenshot, Session health, Mute microphone, Reconnect now, Disconnect.
+  auto choose_mute = [&](const std::string& logged, std::size_t times) {
+    xdotool({"key", "ctrl+alt+m"});
+    BOOST_REQUIRE(client.wait_for_log("menu: open", 20s, times));
+    xdotool({"key", "--delay", "50", "End", "Up", "Up", "Return"});
+    BOOST_REQUIRE_MESSAGE(client.wait_for_log(logged, 20s), client.log());
+  };
+  choose_mute("menu: microphone muted", 1);
+  auto muted = server.lines("record second=").size();
+  // The second after the one the switch fell in is all silence.
+  const auto silent = server.wait_for_line("record second=", 30s, muted + 2);
+  BOOST_TEST_MESSAGE("muted from the menu: " << silent);
+  BOOST_TEST(parse_second(silent).rms < 1.0, silent);
+  const auto snapshot = client.snapshot_now();
+  BOOST_TEST_REQUIRE(snapshot.has_value());
+  const auto* record = record_part(*snapshot);
+  BOOST_TEST_REQUIRE(record != nullptr);
+  BOOST_TEST(record->at("microphone_muted").get<bool>());
+  choose_mute("menu: microphone on", 2);
+  const auto unmuted = server.lines("record second=").size();
+  const auto heard = server.wait_for_line("record second=", 30s, unmuted + 2);
+  BOOST_TEST_MESSAGE("unmuted: " << heard);
+  BOOST_TEST(std::abs(parse_second(heard).hz - 440) < 3.0, heard);
+  BOOST_TEST(parse_second(heard).rms > 1000, heard);
+  client.finish(0s);
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/canvas_rows.hpp"
+#include "protocol/rop3.hpp"
 
 namespace vigil::protocol {
 namespace {
@@ -305,6 +306,21 @@ result<rect> canvas::opaque(const display_base& base, const decoded_image& sourc
   const raster_operation operation(rop, SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_SRC);
   return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t, std::int32_t x, std::int32_t y) {
     return operation.apply(brush_pixel(brush, x, y), sampler.at(x, y));
+  });
+}
+
+result<rect> canvas::rop3(const display_base& base, const decoded_image& source, const rect& source_area,
+                          const paint& brush, std::uint8_t rop3, const mask_image* mask) {
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty() || source_area.empty())
+    return rect{};
+  const source_sampler sampler(source, source_area, base.box, bounding_box(region), false);
+  return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+    return ternary_rop(rop3, brush_pixel(brush, x, y), sampler.at(x, y), dest);
   });
 }
 

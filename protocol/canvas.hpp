@@ -77,6 +77,9 @@ public:
                     const mask_image* mask);
   result<rect> opaque(const display_base& base, const decoded_image& source, const rect& source_area,
                       const paint& brush, std::uint16_t rop, const mask_image* mask);
+  // Each pixel becomes ternary_rop(rop3, brush, source, destination) (protocol/rop3.hpp).
+  result<rect> rop3(const display_base& base, const decoded_image& source, const rect& source_area,
+                    const paint& brush, std::uint8_t rop3, const mask_image* mask);
   result<rect> constant(const display_base& base, constant_operation operation, const mask_image* mask);
   // Copies source pixels whose RGB differs from `key`'s.
   result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,

@@ -318,6 +318,20 @@ result<draw_opaque> parse_draw_opaque(const bytes& body) {
   return parser.finish(std::move(out));
 }
 
+result<draw_rop3> parse_draw_rop3(const bytes& body) {
+  body_parser parser(body, "DISPLAY_DRAW_ROP3");
+  auto& in = parser.in();
+  draw_rop3 out;
+  out.base = read_base(in);
+  out.source = parser.image_pointer("src_bitmap");
+  out.source_area = read_rect(in, "src_area");
+  out.brush = parser.read_brush("brush");
+  out.rop3 = in.u8("rop3");
+  out.scale_mode = in.u8("scale_mode");
+  out.mask = parser.read_mask();
+  return finish(parser, std::move(out));
+}
+
 result<draw_masked_area> parse_draw_blackness(const bytes& body) {
   return parse_masked_area(body, "DISPLAY_DRAW_BLACKNESS");
 }

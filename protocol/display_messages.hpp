@@ -163,6 +163,19 @@ struct draw_opaque {
   qmask mask;
 };
 
+// SPICE_MSG_DISPLAY_DRAW_ROP3: source, brush and destination combined by a
+// ternary raster operation (protocol/rop3.hpp), which older Windows QXL
+// drivers send for BitBlt codes other than the common ones.
+struct draw_rop3 {
+  display_base base;
+  std::optional<image> source;
+  rect source_area;
+  struct brush brush;
+  std::uint8_t rop3 = 0;
+  std::uint8_t scale_mode = 0;
+  qmask mask;
+};
+
 // SPICE_MSG_DISPLAY_DRAW_BLACKNESS, DRAW_WHITENESS, DRAW_INVERS
 struct draw_masked_area {
   display_base base;
@@ -274,6 +287,7 @@ result<draw_fill> parse_draw_fill(const bytes& body);
 result<draw_copy> parse_draw_copy(const bytes& body);
 result<draw_copy> parse_draw_blend(const bytes& body);
 result<draw_opaque> parse_draw_opaque(const bytes& body);
+result<draw_rop3> parse_draw_rop3(const bytes& body);
 result<draw_masked_area> parse_draw_blackness(const bytes& body);
 result<draw_masked_area> parse_draw_whiteness(const bytes& body);
 result<draw_masked_area> parse_draw_invers(const bytes& body);

@@ -34,6 +34,7 @@ display_step display_pipeline::apply(std::uint16_t message_type, const bytes& bo
     case SPICE_MSG_DISPLAY_DRAW_COPY:
     case SPICE_MSG_DISPLAY_DRAW_BLEND: return on_copy(message_type, body);
     case SPICE_MSG_DISPLAY_DRAW_OPAQUE: return on_opaque(body);
+    case SPICE_MSG_DISPLAY_DRAW_ROP3: return on_rop3(body);
     case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
     case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
     case SPICE_MSG_DISPLAY_DRAW_INVERS: return on_constant(message_type, body);
@@ -216,24 +217,42 @@ display_step display_pipeline::on_copy(std::uint16_t message_type, const bytes& 
                canvas_.copy(parsed->base, **source, parsed->source_area, parsed->rop, mask_view), message);
 }
 
-display_step display_pipeline::on_opaque(const bytes& body) {
-  const char* message = "DISPLAY_DRAW_OPAQUE";
-  auto parsed = parse_draw_opaque(body);
-  if (!parsed)
-    return skip(parsed.error().message);
-  auto source = source_pixels(parsed->source, message, "src_bitmap");
+template <class Parsed, class Draw>
+display_step display_pipeline::draw_with_source_and_brush(const Parsed& parsed, const char* message, Draw draw) {
+  auto source = source_pixels(parsed.source, message, "src_bitmap");
   if (!source)
     return skip(source.error().message);
   image_pixels pattern;
-  auto brush = brush_paint(parsed->brush, message, pattern);
+  auto brush = brush_paint(parsed.brush, message, pattern);
   if (!brush)
     return skip(brush.error().message);
-  auto mask = mask_bits(parsed->mask, message);
+  auto mask = mask_bits(parsed.mask, message);
   if (!mask)
     return skip(mask.error().message);
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
-  return drawn(parsed->base.surface_id,
-               canvas_.opaque(parsed->base, **source, parsed->source_area, *brush, parsed->rop, mask_view), message);
+  return drawn(parsed.base.surface_id, draw(**source, *brush, mask_view), message);
+}
+
+display_step display_pipeline::on_opaque(const bytes& body) {
+  auto parsed = parse_draw_opaque(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  return draw_with_source_and_brush(*parsed, "DISPLAY_DRAW_OPAQUE",
+                                    [&](const decoded_image& source, const paint& brush, const mask_image* mask) {
+                                      return canvas_.opaque(parsed->base, source, parsed->source_area, brush,
+                                                            parsed->rop, mask);
+                                    });
+}
+
+display_step display_pipeline::on_rop3(const bytes& body) {
+  auto parsed = parse_draw_rop3(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  return draw_with_source_and_brush(*parsed, "DISPLAY_DRAW_ROP3",
+                                    [&](const decoded_image& source, const paint& brush, const mask_image* mask) {
+                                      return canvas_.rop3(parsed->base, source, parsed->source_area, brush,
+                                                          parsed->rop3, mask);
+                                    });
 }
 
 display_step display_pipeline::on_constant(std::uint16_t message_type, const bytes& body) {

@@ -113,6 +113,11 @@ private:
   display_step on_fill(const bytes& body);
   display_step on_copy(std::uint16_t message_type, const bytes& body);
   display_step on_opaque(const bytes& body);
+  display_step on_rop3(const bytes& body);
+  // OPAQUE and ROP3: resolves the source, brush and mask, then `draw(source,
+  // brush, mask)` onto the canvas.
+  template <class Parsed, class Draw>
+  display_step draw_with_source_and_brush(const Parsed& parsed, const char* message, Draw draw);
   display_step on_constant(std::uint16_t message_type, const bytes& body);
   display_step on_transparent(const bytes& body);
   display_step on_alpha_blend(const bytes& body);

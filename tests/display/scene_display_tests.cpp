@@ -140,6 +140,8 @@ BOOST_AUTO_TEST_CASE(off_screen_surface_copies_are_bit_exact) {
   check_bit_exact({"--scene", "surfaces", "--jpeg", "never"});
 }
 
+BOOST_AUTO_TEST_CASE(rop3_with_every_kind_of_code_is_bit_exact) { check_bit_exact({"--scene", "rop3", "--jpeg", "never"}); }
+
 BOOST_AUTO_TEST_CASE(resized_primary_is_bit_exact) { check_bit_exact({"--scene", "resize", "--jpeg", "never"}); }
 
 // The scene's frames 20-99 arrive as an MJPEG stream; when it ends the

@@ -45,7 +45,7 @@ void check_clip(const result<T>& parsed, std::size_t body_size) {
 }
 
 void fuzz_parser(std::uint8_t selector, const bytes& body) {
-  switch (selector % 22) {
+  switch (selector % 23) {
     case 0: parse_surface_create(body); break;
     case 1: parse_surface_destroy(body); break;
     case 2: {
@@ -59,7 +59,7 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     }
     case 3:
     case 4: {
-      auto parsed = selector % 22 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
+      auto parsed = selector % 23 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
       check_clip(parsed, body.size());
       if (parsed) {
         check_image(parsed->source);
@@ -120,7 +120,17 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     }
     case 19: parse_stream_clip(body); break;
     case 20: parse_stream_destroy(body); break;
-    default: parse_stream_activate_report(body); break;
+    case 21: parse_stream_activate_report(body); break;
+    default: {
+      auto parsed = parse_draw_rop3(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->source);
+        check_image(parsed->brush.pattern);
+        check_image(parsed->mask.bitmap);
+      }
+      break;
+    }
   }
 }
 

@@ -45,6 +45,21 @@ void pixel_image::copy_within(const rect& destination, int source_x, int source_
   paste(destination.left, destination.top, source);
 }
 
+void pixel_image::rop3(int x, int y, const pixel_image& source, std::uint32_t brush, std::uint8_t code) {
+  const rect inside = intersection(rect{x, y, x + source.width, y + source.height}, bounds());
+  for (int row = inside.top; row < inside.bottom; ++row)
+    for (int column = inside.left; column < inside.right; ++column) {
+      const std::uint32_t s = source.at(column - x, row - y);
+      std::uint32_t& d = at(column, row);
+      std::uint32_t out = 0;
+      for (int bit = 0; bit < 24; ++bit) {  // x, R, G, B: the x byte stays 0
+        const unsigned index = ((brush >> bit) & 1u) << 2 | ((s >> bit) & 1u) << 1 | ((d >> bit) & 1u);
+        out |= static_cast<std::uint32_t>((code >> index) & 1u) << bit;
+      }
+      d = out;
+    }
+}
+
 bool write_ppm(const pixel_image& image, const std::string& path, std::string& error) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) {

@@ -42,6 +42,9 @@ struct pixel_image {
   void fill(const rect& area, std::uint32_t color);
   void paste(int x, int y, const pixel_image& source);  // clipped to this image
   void copy_within(const rect& destination, int source_x, int source_y);  // QXL_COPY_BITS
+  // QXL_DRAW_ROP3 with a solid brush: bit (P << 2 | S << 1 | D) of `code`
+  // gives each result bit (clipped to this image).
+  void rop3(int x, int y, const pixel_image& source, std::uint32_t brush, std::uint8_t code);
 };
 
 // Binary PPM (P6, RGB, maxval 255). Returns false and sets `error` on failure.

@@ -60,6 +60,23 @@ void set_release_info(queued_command& command, QXLReleaseInfo& info, std::uint32
   command.ext.group_id = memslot_group;
 }
 
+// The command's own 32-bit bitmap holding `visible`; its QXLPHYSICAL.
+QXLPHYSICAL bitmap_of(draw_command& command, const pixel_image& visible, std::uint32_t image_unique) {
+  command.pixels = visible.pixels;
+  QXLImage& qxl_image = command.image;
+  QXL_SET_IMAGE_ID(&qxl_image, QXL_IMAGE_GROUP_DEVICE, image_unique);
+  qxl_image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
+  qxl_image.descriptor.width = static_cast<std::uint32_t>(visible.width);
+  qxl_image.descriptor.height = static_cast<std::uint32_t>(visible.height);
+  qxl_image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
+  qxl_image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
+  qxl_image.bitmap.x = static_cast<std::uint32_t>(visible.width);
+  qxl_image.bitmap.y = static_cast<std::uint32_t>(visible.height);
+  qxl_image.bitmap.stride = static_cast<std::uint32_t>(visible.width * 4);
+  qxl_image.bitmap.data = physical(command.pixels.data());
+  return physical(&qxl_image);
+}
+
 std::unique_ptr<draw_command> new_drawable(std::uint32_t surface_id, std::uint8_t type, const rect& box) {
   auto command = std::make_unique<draw_command>();
   QXLDrawable& drawable = command->drawable;
@@ -183,24 +200,31 @@ void qxl_display::copy_image(std::uint32_t surface_id, int x, int y, const pixel
     return;
   const pixel_image visible = image.crop(rect{box.left - x, box.top - y, box.right - x, box.bottom - y});
   auto command = new_drawable(surface_id, QXL_DRAW_COPY, box);
-  command->pixels = visible.pixels;
-  QXLImage& qxl_image = command->image;
-  QXL_SET_IMAGE_ID(&qxl_image, QXL_IMAGE_GROUP_DEVICE, next_image_unique_++);
-  qxl_image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
-  qxl_image.descriptor.width = static_cast<std::uint32_t>(box.width());
-  qxl_image.descriptor.height = static_cast<std::uint32_t>(box.height());
-  qxl_image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
-  qxl_image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
-  qxl_image.bitmap.x = static_cast<std::uint32_t>(box.width());
-  qxl_image.bitmap.y = static_cast<std::uint32_t>(box.height());
-  qxl_image.bitmap.stride = static_cast<std::uint32_t>(box.width() * 4);
-  qxl_image.bitmap.data = physical(command->pixels.data());
   QXLCopy& copy = command->drawable.u.copy;
-  copy.src_bitmap = physical(&qxl_image);
+  copy.src_bitmap = bitmap_of(*command, visible, next_image_unique_++);
   copy.src_area = qxl_rect(rect{0, 0, box.width(), box.height()});
   copy.rop_descriptor = SPICE_ROPD_OP_PUT;
   copy.scale_mode = SPICE_IMAGE_SCALE_MODE_NEAREST;
   target.paste(box.left, box.top, visible);
+  push(display_ring_, std::move(command));
+}
+
+void qxl_display::rop3_image(std::uint32_t surface_id, int x, int y, const pixel_image& image, std::uint32_t brush,
+                             std::uint8_t code) {
+  pixel_image& target = surface_reference(surface_id);
+  const rect box = intersection(rect{x, y, x + image.width, y + image.height}, target.bounds());
+  if (box.empty())
+    return;
+  const pixel_image visible = image.crop(rect{box.left - x, box.top - y, box.right - x, box.bottom - y});
+  auto command = new_drawable(surface_id, QXL_DRAW_ROP3, box);
+  QXLRop3& rop3 = command->drawable.u.rop3;
+  rop3.src_bitmap = bitmap_of(*command, visible, next_image_unique_++);
+  rop3.src_area = qxl_rect(rect{0, 0, box.width(), box.height()});
+  rop3.brush.type = SPICE_BRUSH_TYPE_SOLID;
+  rop3.brush.u.color = brush;
+  rop3.rop3 = code;
+  rop3.scale_mode = SPICE_IMAGE_SCALE_MODE_NEAREST;
+  target.rop3(box.left, box.top, visible, brush, code);
   push(display_ring_, std::move(command));
 }
 

@@ -48,6 +48,10 @@ public:
   // at once. Areas are clipped to the surface; an empty area queues nothing.
   void fill(std::uint32_t surface_id, const rect& area, std::uint32_t color);
   void copy_image(std::uint32_t surface_id, int x, int y, const pixel_image& image);
+  // QXL_DRAW_ROP3 of `image` with a solid `brush`: each pixel becomes the
+  // ternary raster operation `code` of brush, image and what was there.
+  void rop3_image(std::uint32_t surface_id, int x, int y, const pixel_image& image, std::uint32_t brush,
+                  std::uint8_t code);
   // QXL_COPY_BITS: moves `destination`-sized pixels from (source_x, source_y).
   void copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y);
   // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).

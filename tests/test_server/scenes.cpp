@@ -61,6 +61,29 @@ std::vector<step_function> solid_steps() {
   return steps;
 }
 
+// DRAW_ROP3 as older Windows QXL drivers send it: photo tiles combined with a
+// solid brush and what is under them by eight ternary codes that use all
+// three operands (PDSox 0x1E, PDSxxn 0x69, DPSax 0x6A, DPSDoax 0x4A, PSDPxox
+// 0x2E, SPxPDxa 0x18, DPSox 0x56, SDPax 0x6C), over stripes so the
+// destination matters. (spice-server's own canvas, which checks the
+// reference, renders only such codes; the two-operand ones reach it as
+// other drawing commands.)
+std::vector<step_function> rop3_steps() {
+  static constexpr std::uint8_t codes[] = {0x1e, 0x69, 0x6a, 0x4a, 0x2e, 0x18, 0x56, 0x6c};
+  std::vector<step_function> steps;
+  steps.push_back([](qxl_display& display) {
+    display.fill(0, whole_screen(display), xrgb(0x20, 0x28, 0x30));
+    for (int stripe = 0; stripe < screen_height(display); stripe += 32)
+      display.fill(0, rect{0, stripe, screen_width(display), stripe + 16}, xrgb(0xa0, 0x60, 0x30));
+  });
+  for (int cell = 0; cell < 8; ++cell)
+    steps.push_back([cell](qxl_display& display) {
+      display.rop3_image(0, 16 + (cell % 4) * 240, 16 + (cell / 4) * 240, photo_tile(224, 224, 7u + cell),
+                         xrgb(0x33, 0xcc, 0x5a), codes[cell]);
+    });
+  return steps;
+}
+
 // Six 256x256 photo tiles on a dark background, then a wider one.
 std::vector<step_function> photo_steps() {
   std::vector<step_function> steps;
@@ -195,7 +218,7 @@ std::vector<step_function> resize_steps() {
 
 const char* scene_names() {
   return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
-         "scroll, video, video-loop, video-full, cursor, surfaces, resize";
+         "scroll, video, video-loop, video-full, cursor, surfaces, resize, rop3";
 }
 
 std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval) {
@@ -234,6 +257,8 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
     steps = surfaces_steps();
   else if (name == "resize")
     steps = resize_steps();
+  else if (name == "rop3")
+    steps = rop3_steps();
   else
     return nullptr;
   return std::make_unique<scripted_scene>(std::move(steps), step_interval);

@@ -7,6 +7,7 @@
 
 #include "captured_stream.hpp"
 #include "protocol/canvas.hpp"
+#include "protocol/rop3.hpp"
 #include "test_display_builders.hpp"
 
 using namespace vigil::protocol;
@@ -344,6 +345,34 @@ BOOST_AUTO_TEST_CASE(opaque_lays_the_source_then_combines_the_brush) {
   BOOST_TEST_REQUIRE(
     f.c.opaque(canvas_fixture::base(r(0, 0, 1, 1)), source, r(0, 0, 1, 1), brush, SPICE_ROPD_OP_AND, nullptr).ok());
   BOOST_TEST(f.at(0, 0) == 0x00ff0000u);  // source AND brush; the old blue is gone
+}
+
+BOOST_AUTO_TEST_CASE(ternary_rop_codes_are_truth_tables_over_pattern_source_and_destination) {
+  const std::uint32_t p = 0xff00ff00, s = 0xf0f0f0f0, d = 0xcccccccc;
+  BOOST_TEST(ternary_rop(0xcc, p, s, d) == s);        // SRCCOPY
+  BOOST_TEST(ternary_rop(0xf0, p, s, d) == p);        // PATCOPY
+  BOOST_TEST(ternary_rop(0xaa, p, s, d) == d);        // the destination kept
+  BOOST_TEST(ternary_rop(0x55, p, s, d) == ~d);       // DSTINVERT
+  BOOST_TEST(ternary_rop(0x66, p, s, d) == (s ^ d));  // SRCINVERT
+  BOOST_TEST(ternary_rop(0x88, p, s, d) == (s & d));  // SRCAND
+  BOOST_TEST(ternary_rop(0xee, p, s, d) == (s | d));  // SRCPAINT
+  BOOST_TEST(ternary_rop(0xc0, p, s, d) == (p & s));  // MERGECOPY
+  BOOST_TEST(ternary_rop(0x5a, p, s, d) == (p ^ d));  // PATINVERT
+  BOOST_TEST(ternary_rop(0xb8, p, s, d) == (((d ^ p) & s) ^ p));  // PSDPxax: D where S is 1, else P
+  BOOST_TEST(ternary_rop(0x00, p, s, d) == 0u);
+  BOOST_TEST(ternary_rop(0xff, p, s, d) == 0xffffffffu);
+}
+
+BOOST_AUTO_TEST_CASE(rop3_combines_brush_source_and_what_was_there) {
+  canvas_fixture f(2, 1, blue);
+  const decoded_image source = solid_image(2, 1, 0x00ff00ff);
+  paint brush;
+  brush.type = SPICE_BRUSH_TYPE_SOLID;
+  brush.color = 0x0000ff00;
+  BOOST_TEST_REQUIRE(f.c.rop3(canvas_fixture::base(r(0, 0, 1, 1)), source, r(0, 0, 1, 1), brush, 0x66, nullptr).ok());
+  BOOST_TEST_REQUIRE(f.c.rop3(canvas_fixture::base(r(0, 1, 1, 2)), source, r(0, 0, 1, 1), brush, 0xfe, nullptr).ok());
+  BOOST_TEST((f.at(0, 0) & 0x00ffffff) == ((0x00ff00ffu ^ blue) & 0x00ffffff));           // S xor D
+  BOOST_TEST((f.at(1, 0) & 0x00ffffff) == ((0x00ff00ffu | blue | 0x0000ff00u) & 0x00ffffff));  // P or S or D
 }
 
 BOOST_AUTO_TEST_CASE(transparent_skips_source_pixels_of_the_key_colour) {

@@ -411,6 +411,28 @@ BOOST_AUTO_TEST_CASE(opaque_has_source_then_brush_then_rop_and_scale_mode) {
   BOOST_TEST(parsed->source->descriptor.type == SPICE_IMAGE_TYPE_FROM_CACHE);
 }
 
+BOOST_AUTO_TEST_CASE(rop3_has_source_then_brush_then_a_one_byte_rop_and_scale_mode) {
+  const bytes body = display_body{}
+                       .base(0, r(0, 0, 1, 1))
+                       .pointer("image")
+                       .rect(0, 0, 1, 1)
+                       .u8(SPICE_BRUSH_TYPE_SOLID)
+                       .u32(0x123456)
+                       .u8(0xb8)
+                       .u8(SPICE_IMAGE_SCALE_MODE_NEAREST)
+                       .no_mask()
+                       .place("image")
+                       .descriptor(1, SPICE_IMAGE_TYPE_FROM_CACHE, 0, 1, 1)
+                       .take();
+  const auto parsed = parse_draw_rop3(body);
+  BOOST_TEST_REQUIRE(parsed.ok(), error_text(parsed));
+  BOOST_TEST(parsed->brush.color == 0x123456u);
+  BOOST_TEST(parsed->rop3 == 0xb8u);
+  BOOST_TEST(parsed->scale_mode == SPICE_IMAGE_SCALE_MODE_NEAREST);
+  BOOST_TEST(parsed->source->descriptor.type == SPICE_IMAGE_TYPE_FROM_CACHE);
+  VIGIL_CHECK_CONTAINS(parse_draw_rop3(bytes(body.begin(), body.begin() + 40)).error().message, "DISPLAY_DRAW_ROP3");
+}
+
 BOOST_AUTO_TEST_CASE(transparent_reads_both_colours_after_the_source_area) {
   const bytes body = display_body{}
                        .base(0, r(0, 0, 1, 1))

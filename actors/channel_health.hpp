@@ -72,7 +72,12 @@ struct agent_report {
   std::uint64_t messages_in = 0;
   std::uint64_t messages_out = 0;
   std::uint64_t messages_refused = 0;  // over the outgoing queue's bound
-  std::string clipboard_owner = "none";  // none | guest | client
+  std::string clipboard_owner = "none";  // CLIPBOARD: none | guest | client
+  std::string primary_owner = "none";    // PRIMARY, the same
+  std::int32_t guest_max_clipboard = 0;  // the agent's MAX_CLIPBOARD (0: none)
+  std::uint64_t files_sent = 0;          // file transfers the agent saved
+  std::uint64_t files_failed = 0;        // ... that failed or were cancelled
+  std::size_t file_transfers = 0;        // running now
   std::uint64_t clipboard_bytes_from_guest = 0;
   std::uint64_t clipboard_bytes_to_guest = 0;
   std::uint64_t monitors_configs_sent = 0;

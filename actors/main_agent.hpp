@@ -8,6 +8,13 @@
 // agent_connected, AGENT_CONNECTED[_TOKENS]) AGENT_START with our tokens, then
 // ANNOUNCE_CAPABILITIES with request=1; the agent answers with its own. The
 // clipboard and monitors config wait for the agent's capabilities.
+//
+// Clipboard: CLIPBOARD always, PRIMARY when the agent announced selections;
+// text, PNG, BMP, TIFF and JPEG pass as they are, except that text for a
+// guest that announced CRLF line ends is converted both ways. Our limit
+// (max_message_bytes) goes to the agent as MAX_CLIPBOARD; the agent's own,
+// if it sends one, is honoured: larger local data is answered empty.
+// Files: agent_file_transfers.hpp.
 #pragma once
 
 #include <chrono>
@@ -15,10 +22,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
 #include "actors/agent_events.hpp"
+#include "actors/agent_file_transfers.hpp"
 #include "actors/channel_health.hpp"
 #include "protocol/result.hpp"
 #include "protocol/vdagent.hpp"
@@ -28,9 +37,11 @@ namespace vigil {
 // [agent] in config/vigil.toml. The last three are the window's.
 struct agent_settings {
   std::uint32_t client_tokens = 10;            // AGENT_START: AGENT_DATA the server may send us unreturned
-  std::size_t max_message_bytes = 1 << 20;     // largest agent message accepted (clipboard text included)
+  std::size_t max_message_bytes = 1 << 20;     // largest agent message accepted (clipboard data included);
+                                               // announced to the agent as MAX_CLIPBOARD
   std::size_t max_queued_bytes = 4 << 20;      // outgoing data waiting for server tokens
-  bool clipboard = true;                       // share the CLIPBOARD selection with the guest
+  bool clipboard = true;                       // share CLIPBOARD (and PRIMARY, below) with the guest
+  bool primary = true;                         // ... PRIMARY too, when the agent has selections
   bool resize_guest = true;                    // window size -> MONITORS_CONFIG
   std::chrono::milliseconds resize_debounce{500};
 };
@@ -57,11 +68,13 @@ public:
 
 private:
   void start();
-  void send_message(std::uint32_t type, const protocol::bytes& data);
+  bool send_message(std::uint32_t type, const protocol::bytes& data);
   void flush();
   void on_message(const protocol::agent_message& message);
   void set_error(const std::string& error);
   protocol::clipboard_layout layout() const;
+  bool guest_crlf() const;
+  bool selection_shared(std::uint8_t selection) const;
   void tell_state();
 
   agent_settings settings_;
@@ -74,7 +87,12 @@ private:
   bool started_ = false;
   bool have_caps_ = false;
   std::uint32_t grab_serial_ = 0;  // ours, one per client grab
-  std::string clipboard_owner_ = "none";
+  // Per selection (CLIPBOARD, PRIMARY): "none" | "guest" | "client", and
+  // the types the client's grab offered.
+  std::string owner_[2] = {"none", "none"};
+  std::vector<std::uint32_t> client_types_[2];
+  std::int32_t guest_max_clipboard_ = 0;  // 0: the agent set no limit
+  agent_file_transfers files_;
   std::uint64_t messages_in_ = 0;
   std::uint64_t messages_out_ = 0;
   std::uint64_t bytes_from_guest_ = 0;

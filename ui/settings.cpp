@@ -237,6 +237,7 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"agent.max_message_bytes", integer_key(s.agent.max_message_bytes, 4096, 64 * 1024 * 1024)},
     {"agent.max_queued_bytes", integer_key(s.agent.max_queued_bytes, 4096, 256 * 1024 * 1024)},
     {"agent.clipboard", boolean_key(s.agent.clipboard)},
+    {"agent.primary", boolean_key(s.agent.primary)},
     {"agent.resize_guest", boolean_key(s.agent.resize_guest)},
     {"agent.resize_debounce_ms", duration_key(s.agent.resize_debounce, 0, 60000)},
     {"audio.enabled", boolean_key(s.audio_enabled)},

@@ -55,7 +55,8 @@ public:
   void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
     renderer_ = spawn_renderer(system_, options.debug.renderer_delay_per_frame);
     options.renderer = renderer_;
-    agent_ = std::make_unique<window_agent>(options.agent, [this](agent_command command) { send_agent(std::move(command)); });
+    agent_ = std::make_unique<window_agent>(options.agent, static_cast<unsigned long>(window_.getSystemHandle()),
+                                            [this](agent_command command) { send_agent(std::move(command)); });
     options.audio_sink.device = make_sfml_audio_device();  // the sink (session supervisor) owns it from here
     main_actor_ = &self;
     mailbox_ = mailbox;
@@ -68,8 +69,11 @@ public:
   }
 
   std::vector<int> event_fds() const override {
-    return {sfml_connection_.fd(), input_.connection_fd(), agent_ ? agent_->connection_fd() : -1,
-            presentation_->connection_fd()};
+    std::vector<int> fds{sfml_connection_.fd(), input_.connection_fd(), presentation_->connection_fd()};
+    if (agent_)
+      for (int fd : agent_->connection_fds())
+        fds.push_back(fd);
+    return fds;
   }
 
   std::optional<std::chrono::steady_clock::time_point> next_pump() override {

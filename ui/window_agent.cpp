@@ -1,14 +1,32 @@
 #include "ui/window_agent.hpp"
 
+#include <spice/vd_agent.h>
+
+#include <algorithm>
+
 #include "actors/agent_events.hpp"
 #include "common/log.hpp"
 
 namespace vigil {
 
-window_agent::window_agent(const agent_settings& settings, send_function send)
+namespace {
+
+// The one type fetched from the guest on its grab: text, else PNG, else the first.
+std::uint32_t preferred_type(const std::vector<std::uint32_t>& types) {
+  for (std::uint32_t wanted : {VD_AGENT_CLIPBOARD_UTF8_TEXT, VD_AGENT_CLIPBOARD_IMAGE_PNG})
+    if (std::find(types.begin(), types.end(), wanted) != types.end())
+      return wanted;
+  return types.front();
+}
+
+}  // namespace
+
+window_agent::window_agent(const agent_settings& settings, unsigned long window, send_function send)
     : settings_(settings), send_(std::move(send)) {
   if (settings_.clipboard)
-    clipboard_ = std::make_unique<x11_clipboard>(settings_.max_message_bytes);
+    clipboard_ = std::make_unique<x11_clipboard>(settings_.max_message_bytes, settings_.primary);
+  if (window != 0)
+    drop_ = std::make_unique<x11_file_drop>(window);
 }
 
 void window_agent::on_agent_event(const agent_event& event) {
@@ -19,32 +37,48 @@ void window_agent::on_agent_event(const agent_event& event) {
       named_logger("viewer")->info("agent {}{}", state.connected ? "connected" : "absent",
                                    agent.monitors_config_ ? ", takes monitors config" : "");
     }
-    // Eager: the guest's text is fetched as soon as it is copied, so any
-    // local paste is answered at once (no X client waits on a guest round
-    // trip); the cost is one transfer per guest copy.
     void operator()(const clipboard_grab& grab) const {
-      if (!agent.clipboard_ || !agent.clipboard_->available())
+      if (!agent.clipboard_ || !agent.clipboard_->available() || grab.types.empty())
         return;
-      agent.clipboard_->own_for_guest();
-      agent.send_(clipboard_request{grab.selection});
+      auto type = preferred_type(grab.types);
+      agent.clipboard_->own_for_guest(grab.selection, type);
+      agent.send_(clipboard_request{grab.selection, type});
     }
     void operator()(const clipboard_data& data) const {
       if (agent.clipboard_)
-        agent.clipboard_->set_guest_text(data.text);
+        agent.clipboard_->set_guest_data(data.selection, data.type, data.data);
     }
-    void operator()(const clipboard_release&) const {
+    void operator()(const clipboard_release& release) const {
       if (agent.clipboard_)
-        agent.clipboard_->guest_released();
+        agent.clipboard_->guest_released(release.selection);
     }
-    void operator()(const clipboard_request&) const {
+    void operator()(const clipboard_request& request) const {
       if (agent.clipboard_ && agent.clipboard_->available())
-        agent.clipboard_->request_local_text(std::chrono::steady_clock::now());
+        agent.clipboard_->request_local(request.selection, request.type, std::chrono::steady_clock::now());
       else
-        agent.send_(clipboard_data{0, {}});
+        agent.send_(clipboard_data{request.selection, request.type, {}});
+    }
+    void operator()(const file_progress& progress) const {
+      file_transfer transfer{progress.id, progress.name, progress.sent, progress.size, progress.finished,
+                             progress.outcome};
+      if (!progress.finished) {
+        agent.transfers_[progress.id] = transfer;
+        return;
+      }
+      agent.transfers_.erase(progress.id);
+      agent.last_finished_ = transfer;
+      named_logger("viewer")->info("file {}: {}", progress.name, progress.outcome);
     }
   };
   std::visit(visitor{*this}, event);
 }
+
+void window_agent::send_file(const std::string& path) {
+  named_logger("viewer")->info("sending {} to the guest", path);
+  send_(file_send{path});
+}
+
+void window_agent::cancel_file(std::uint32_t id) { send_(file_cancel{id}); }
 
 void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
   // Before the first frame the window has only its opening size, which the
@@ -55,31 +89,48 @@ void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
   guest_size_due_ = std::chrono::steady_clock::now() + settings_.resize_debounce;
 }
 
+std::vector<int> window_agent::connection_fds() const {
+  return {clipboard_ ? clipboard_->connection_fd() : -1, drop_ ? drop_->connection_fd() : -1};
+}
+
+bool window_agent::events_waiting() const {
+  return (clipboard_ && clipboard_->events_waiting()) || (drop_ && drop_->events_waiting());
+}
+
 std::optional<std::chrono::steady_clock::time_point> window_agent::next_deadline() const {
   std::optional<std::chrono::steady_clock::time_point> next;
+  auto consider = [&](std::optional<std::chrono::steady_clock::time_point> t) {
+    if (t && (!next || *t < *next))
+      next = t;
+  };
   if (clipboard_)
-    next = clipboard_->next_deadline();
-  if (pending_guest_size_ && (!next || guest_size_due_ < *next))
-    next = guest_size_due_;
+    consider(clipboard_->next_deadline());
+  if (drop_)
+    consider(drop_->next_deadline());
+  if (pending_guest_size_)
+    consider(guest_size_due_);
   return next;
 }
 
 void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size) {
   if (clipboard_) {
-    for (auto& action : clipboard_->pump(now)) {  // CLIPBOARD selection only
+    for (auto& action : clipboard_->pump(now)) {
       switch (action.what) {
         case x11_clipboard::action::kind::grab:
-          send_(clipboard_grab{0});
+          send_(clipboard_grab{action.selection, std::move(action.types)});
           break;
         case x11_clipboard::action::kind::release:
-          send_(clipboard_release{0});
+          send_(clipboard_release{action.selection});
           break;
-        case x11_clipboard::action::kind::text:
-          send_(clipboard_data{0, std::move(action.text)});
+        case x11_clipboard::action::kind::data:
+          send_(clipboard_data{action.selection, action.type, std::move(action.data)});
           break;
       }
     }
   }
+  if (drop_)
+    for (const auto& path : drop_->pump(now))
+      send_file(path);
   if (!pending_guest_size_ || now < guest_size_due_)
     return;
   auto size = *pending_guest_size_;

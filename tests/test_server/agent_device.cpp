@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "agent_test_text.hpp"
+#include "protocol/agent_clipboard.hpp"
+#include "protocol/agent_file_xfer.hpp"
 #include "content.hpp"
 #include "stdout_lines.hpp"
 
@@ -128,11 +130,14 @@ void agent_device::on_message(const protocol::agent_message& message) {
                  caps->has(VD_AGENT_CAP_CLIPBOARD_SELECTION) ? 1 : 0,
                  caps->has(VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL) ? 1 : 0,
                  caps->has(VD_AGENT_CAP_MONITORS_CONFIG) ? 1 : 0);
-      if (caps->request)
-        send(VD_AGENT_ANNOUNCE_CAPABILITIES,
-             protocol::build_announce_capabilities(
-               false, {VD_AGENT_CAP_MONITORS_CONFIG, VD_AGENT_CAP_REPLY, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,
-                       VD_AGENT_CAP_CLIPBOARD_SELECTION, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL}));
+      if (caps->request) {
+        std::vector<unsigned> ours{VD_AGENT_CAP_MONITORS_CONFIG,      VD_AGENT_CAP_REPLY,
+                                   VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,  VD_AGENT_CAP_CLIPBOARD_SELECTION,
+                                   VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL, VD_AGENT_CAP_MAX_CLIPBOARD,
+                                   VD_AGENT_CAP_FILE_XFER_DETAILED_ERRORS};
+        ours.push_back(options_.lineend_crlf ? VD_AGENT_CAP_GUEST_LINEEND_CRLF : VD_AGENT_CAP_GUEST_LINEEND_LF);
+        send(VD_AGENT_ANNOUNCE_CAPABILITIES, protocol::build_announce_capabilities(false, ours));
+      }
       if (!options_.clipboard_text.empty() && !grabbed_once_)
         grab_guest_clipboard();
       return;
@@ -143,12 +148,19 @@ void agent_device::on_message(const protocol::agent_message& message) {
         print_line("agent error \"%s\"", grab.error().message.c_str());
         return;
       }
-      print_line("agent clipboard-grab selection=%u serial=%u types=%zu", grab->selection, grab->serial,
-                 grab->types.size());
-      // A guest application pastes at once: ask for the text.
-      if (std::find(grab->types.begin(), grab->types.end(), VD_AGENT_CLIPBOARD_UTF8_TEXT) != grab->types.end())
-        send(VD_AGENT_CLIPBOARD_REQUEST,
-             protocol::build_clipboard_request({grab->selection, VD_AGENT_CLIPBOARD_UTF8_TEXT}, layout()));
+      std::string names;
+      for (auto type : grab->types)
+        names += (names.empty() ? "" : ",") + protocol::clipboard_type_name(type);
+      print_line("agent clipboard-grab selection=%u serial=%u types=%zu names=%s", grab->selection, grab->serial,
+                 grab->types.size(), names.c_str());
+      // A guest application pastes at once: ask for the text, else the
+      // first type offered.
+      if (grab->types.empty())
+        return;
+      auto wanted = std::find(grab->types.begin(), grab->types.end(), VD_AGENT_CLIPBOARD_UTF8_TEXT) != grab->types.end()
+                      ? std::uint32_t{VD_AGENT_CLIPBOARD_UTF8_TEXT}
+                      : grab->types.front();
+      send(VD_AGENT_CLIPBOARD_REQUEST, protocol::build_clipboard_request({grab->selection, wanted}, layout()));
       return;
     }
     case VD_AGENT_CLIPBOARD_REQUEST: {
@@ -177,6 +189,33 @@ void agent_device::on_message(const protocol::agent_message& message) {
       auto release = protocol::parse_clipboard_release(message.data, layout());
       if (release)
         print_line("agent clipboard-release selection=%u", release->selection);
+      return;
+    }
+    case VD_AGENT_MAX_CLIPBOARD: {
+      auto max = protocol::parse_max_clipboard(message.data);
+      if (max)
+        print_line("agent max-clipboard bytes=%d", *max);
+      else
+        print_line("agent error \"%s\"", max.error().message.c_str());
+      return;
+    }
+    case VD_AGENT_FILE_XFER_START:
+      on_file_xfer_start(message.data);
+      return;
+    case VD_AGENT_FILE_XFER_DATA:
+      on_file_xfer_data(message.data);
+      return;
+    case VD_AGENT_FILE_XFER_STATUS: {
+      auto status = protocol::parse_file_xfer_status(message.data);
+      if (!status) {
+        print_line("agent error \"%s\"", status.error().message.c_str());
+        return;
+      }
+      auto it = files_.find(status->id);
+      print_line("agent file-xfer-status id=%u result=%u bytes=%zu", status->id, status->result,
+                 it == files_.end() ? std::size_t{0} : it->second.data.size());
+      if (it != files_.end())
+        files_.erase(it);
       return;
     }
     case VD_AGENT_MONITORS_CONFIG: {
@@ -212,9 +251,56 @@ void agent_device::resize_primary(int width, int height) {
 
 void agent_device::grab_guest_clipboard() {
   grabbed_once_ = true;
-  protocol::clipboard_grab grab{VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, guest_serial_++, {VD_AGENT_CLIPBOARD_UTF8_TEXT}};
+  protocol::clipboard_grab grab{options_.selection, guest_serial_++, {options_.clipboard_type}};
   send(VD_AGENT_CLIPBOARD_GRAB, protocol::build_clipboard_grab(grab, layout()));
-  print_line("agent guest-grab bytes=%zu", options_.clipboard_text.size());
+  print_line("agent guest-grab selection=%u type=%u bytes=%zu", options_.selection, options_.clipboard_type,
+             options_.clipboard_text.size());
+}
+
+// A file offered by the client: taken (or refused as --agent-file-xfer says).
+void agent_device::on_file_xfer_start(const protocol::bytes& data) {
+  auto start = protocol::parse_file_xfer_start(data);
+  if (!start) {
+    print_line("agent error \"%s\"", start.error().message.c_str());
+    return;
+  }
+  print_line("agent file-xfer-start id=%u name=\"%s\" size=%llu", start->id, preview(protocol::bytes(start->name.begin(), start->name.end())).c_str(),
+             static_cast<unsigned long long>(start->size));
+  protocol::file_xfer_status status{start->id, options_.file_xfer_result, {}, {}};
+  if (status.result == VD_AGENT_FILE_XFER_STATUS_NOT_ENOUGH_SPACE)
+    status.free_space = 4096;
+  if (status.result == VD_AGENT_FILE_XFER_STATUS_ERROR)
+    status.error_code = 14;  // G_IO_ERROR_PERMISSION_DENIED
+  if (status.result == VD_AGENT_FILE_XFER_STATUS_CAN_SEND_DATA)
+    files_[start->id] = incoming_file{start->name, start->size, {}};
+  send(VD_AGENT_FILE_XFER_STATUS, protocol::build_file_xfer_status(status));
+}
+
+void agent_device::on_file_xfer_data(const protocol::bytes& data) {
+  auto piece = protocol::parse_file_xfer_data(data);
+  if (!piece) {
+    print_line("agent error \"%s\"", piece.error().message.c_str());
+    return;
+  }
+  auto it = files_.find(piece->id);
+  if (it == files_.end()) {
+    print_line("agent error \"FILE_XFER_DATA for unknown transfer %u\"", piece->id);
+    return;
+  }
+  auto& file = it->second;
+  file.data.insert(file.data.end(), piece->data.begin(), piece->data.end());
+  if (file.data.size() < file.size)
+    return;
+  print_line("agent file-xfer-done id=%u bytes=%zu fnv1a=%08x", piece->id, file.data.size(),
+             test_support::fnv1a(file.data.data(), file.data.size()));
+  if (options_.file_xfer_stall)
+    return;
+  send(VD_AGENT_FILE_XFER_STATUS,
+       protocol::build_file_xfer_status({piece->id, file.data.size() == file.size
+                                                      ? std::uint32_t{VD_AGENT_FILE_XFER_STATUS_SUCCESS}
+                                                      : std::uint32_t{VD_AGENT_FILE_XFER_STATUS_ERROR},
+                                         {}, {}}));
+  files_.erase(it);
 }
 
 // To the client: each piece of at most 2048 bytes behind its VDIChunkHeader.

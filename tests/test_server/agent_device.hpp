@@ -1,8 +1,10 @@
 // An emulated spice-vdagent behind a "vdagent" char device: what a guest's
 // agent would say, scripted. It answers the client's capabilities, can grab
-// the guest clipboard with a given text, asks the client for its text when
-// the client grabs (as a guest application pasting would), and resizes the
-// primary surface on MONITORS_CONFIG (as a guest's display driver would).
+// a guest selection (CLIPBOARD or PRIMARY) with given data (text or an
+// image), asks the client for its data when the client grabs (as a guest
+// application pasting would), takes files (FILE_XFER, or refuses them as
+// told), and resizes the primary surface on MONITORS_CONFIG (as a guest's
+// display driver would).
 // Everything it receives is printed as `agent ...` lines (README.md).
 //
 // Threads: spice-server calls the char device hooks on the event loop
@@ -12,6 +14,7 @@
 #include <spice.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "event_loop.hpp"
@@ -23,6 +26,11 @@ namespace vigil::test_server {
 struct agent_options {
   bool enabled = false;
   std::string clipboard_text;  // grabbed in the guest once the client announced its capabilities
+  std::uint32_t clipboard_type = 1;  // VD_AGENT_CLIPBOARD_* of clipboard_text (1: UTF-8 text, 2: PNG)
+  std::uint8_t selection = 0;        // VD_AGENT_CLIPBOARD_SELECTION_* the guest grabs
+  bool lineend_crlf = false;         // announce VD_AGENT_CAP_GUEST_LINEEND_CRLF (a Windows guest)
+  std::uint32_t file_xfer_result = 0;  // answer to FILE_XFER_START: 0 CAN_SEND_DATA, else that status
+  bool file_xfer_stall = false;        // take the data but never answer SUCCESS
   bool resize_on_monitors_config = true;
 };
 
@@ -44,6 +52,8 @@ private:
   void on_message(const protocol::agent_message& message);
   void send(std::uint32_t type, const protocol::bytes& data);
   void grab_guest_clipboard();
+  void on_file_xfer_start(const protocol::bytes& data);
+  void on_file_xfer_data(const protocol::bytes& data);
   void resize_primary(int width, int height);
   protocol::clipboard_layout layout() const;
 
@@ -58,7 +68,13 @@ private:
   protocol::bytes from_client_;  // VDIChunkHeader + data, as spice-server writes it
   protocol::bytes to_client_;    // what read() hands spice-server next
   std::size_t to_client_offset_ = 0;
-  protocol::agent_reassembler reassembler_{1 << 20};
+  protocol::agent_reassembler reassembler_{64 << 20};
+  struct incoming_file {
+    std::string name;
+    std::uint64_t size = 0;
+    protocol::bytes data;
+  };
+  std::map<std::uint32_t, incoming_file> files_;
   protocol::agent_capabilities client_caps_;
   std::uint32_t guest_serial_ = 0;
   bool grabbed_once_ = false;

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -64,7 +66,8 @@ void print_usage(std::FILE* to) {
                "usage: vigil-test-server --port P [--addr 127.0.0.1] [--tls-port T --x509-dir DIR]\n"
                "         [--password PW] [--scene NAME] [--size WxH] [--compression MODE] [--jpeg MODE]\n"
                "         [--zlib-glz MODE] [--streaming MODE] [--reference-dir DIR] [--step-ms N]\n"
-               "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N]\n"
+               "         [--agent on|off] [--agent-clipboard TEXT] [--agent-clipboard-bytes N] [--agent-clipboard-file F]\n"
+               "         [--agent-clipboard-type N] [--agent-selection S] [--agent-lineend E] [--agent-file-xfer R]\n"
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "         [--mouse client|server] [--timestamps on|off]\n"
                "         [--video-codecs LIST] [--webdav-socket PATH]\n"
@@ -80,6 +83,11 @@ void print_usage(std::FILE* to) {
                "  --agent on     an emulated vdagent (clipboard, monitors config)\n"
                "  --agent-clipboard TEXT   the guest grabs its clipboard with TEXT (implies --agent on)\n"
                "  --agent-clipboard-bytes N   ... with N bytes of numbered lines instead\n"
+               "  --agent-clipboard-file F    ... with the bytes of file F instead\n"
+               "  --agent-clipboard-type N    ... of vdagent clipboard type N (1 text, 2 PNG, 3 BMP)\n"
+               "  --agent-selection clipboard|primary   ... in that selection\n"
+               "  --agent-lineend lf|crlf     the agent announces the guest's line ends\n"
+               "  --agent-file-xfer accept|error|no-space|locked|disabled|stall   how files are answered\n"
                "  --playback-tone HZ  a playback channel playing a HZ sine (48 kHz stereo)\n"
                "  --playback-volume V  PLAYBACK_VOLUME 0..65535 for both channels (default: none sent)\n"
                "  --playback-mute 0|1  PLAYBACK_MUTE state (default 0)\n"
@@ -202,6 +210,33 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
     } else if (name == "--agent-clipboard") {
       ok = !value.empty();
       opts.agent.clipboard_text = value;
+      opts.agent.enabled = true;
+    } else if (name == "--agent-clipboard-file") {
+      // The guest's clipboard holds this file's bytes (an image with --agent-clipboard-type).
+      std::ifstream in(value, std::ios::binary);
+      opts.agent.clipboard_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      ok = in.good() || in.eof();
+      opts.agent.enabled = true;
+    } else if (name == "--agent-clipboard-type") {
+      int type = 0;
+      ok = parse_int(value, 1, 6, type);
+      opts.agent.clipboard_type = static_cast<std::uint32_t>(type);
+    } else if (name == "--agent-selection") {
+      ok = value == "clipboard" || value == "primary";
+      opts.agent.selection = value == "primary" ? 1 : 0;
+    } else if (name == "--agent-lineend") {
+      ok = value == "lf" || value == "crlf";
+      opts.agent.lineend_crlf = value == "crlf";
+    } else if (name == "--agent-file-xfer") {
+      static const std::pair<const char*, std::uint32_t> results[] = {
+        {"accept", 0}, {"error", 2}, {"no-space", 4}, {"locked", 5}, {"disabled", 7}, {"stall", 0}};
+      ok = false;
+      for (const auto& [word, result] : results)
+        if (value == word) {
+          ok = true;
+          opts.agent.file_xfer_result = result;
+        }
+      opts.agent.file_xfer_stall = value == "stall";
       opts.agent.enabled = true;
     } else if (name == "--agent-clipboard-bytes") {
       int count = 0;

@@ -59,14 +59,12 @@ void window_agent::on_agent_event(const agent_event& event) {
         agent.send_(clipboard_data{request.selection, request.type, {}});
     }
     void operator()(const file_progress& progress) const {
-      file_transfer transfer{progress.id, progress.name, progress.sent, progress.size, progress.finished,
-                             progress.outcome};
       if (!progress.finished) {
-        agent.transfers_[progress.id] = transfer;
+        agent.transfers_[progress.id] = progress;
         return;
       }
       agent.transfers_.erase(progress.id);
-      agent.last_finished_ = transfer;
+      agent.last_finished_ = progress;
       named_logger("viewer")->info("file {}: {}", progress.name, progress.outcome);
     }
   };

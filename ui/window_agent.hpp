@@ -58,14 +58,7 @@ public:
   std::optional<std::chrono::steady_clock::time_point> next_deadline() const;
 
   // File transfers for the window to show: running ones, and the last ended.
-  struct file_transfer {
-    std::uint32_t id = 0;
-    std::string name;
-    std::uint64_t sent = 0;
-    std::uint64_t size = 0;
-    bool finished = false;
-    std::string outcome;  // when finished: "saved in the guest" or what went wrong
-  };
+  using file_transfer = file_progress;
   const std::map<std::uint32_t, file_transfer>& file_transfers() const { return transfers_; }
   const std::optional<file_transfer>& last_finished_transfer() const { return last_finished_; }
 

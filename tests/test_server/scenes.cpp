@@ -239,7 +239,7 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
   if (name == "video-loop")
     return make_video_loop_scene();
   if (name == "video-full")
-    return make_video_full_scene();
+    return make_video_full_scene(step_interval);
   if (name == "cursor")
     return std::make_unique<scripted_scene>(cursor_steps(), step_interval, true);
   std::vector<step_function> steps;

@@ -33,7 +33,7 @@ public:
 // The names --scene accepts, for the usage text.
 const char* scene_names();
 
-// nullptr for an unknown name. `step_interval` paces the static scenes.
+// nullptr for an unknown name. `step_interval` paces the static scenes and video-full.
 std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval);
 
 // The animated scenes, defined in animated_scenes.cpp.
@@ -42,7 +42,7 @@ std::unique_ptr<scene> make_demo_scene();
 std::unique_ptr<scene> make_bench_scene();
 // The endless video scenes, defined in video_scenes.cpp.
 std::unique_ptr<scene> make_video_loop_scene();
-std::unique_ptr<scene> make_video_full_scene();
+std::unique_ptr<scene> make_video_full_scene(std::chrono::milliseconds interval);
 
 // The benchmark scenes, defined in bench_scenes.cpp (scene names bench-fullscreen,
 // bench-console, bench-video, bench-desktop).

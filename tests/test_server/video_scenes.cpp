@@ -2,9 +2,10 @@
 //   video-loop  the video scene's 320x240 moving picture at the screen centre
 //               at 25 fps, frames 0..99 over and over (so a test can find the
 //               frame the client shows among 100), never complete;
-//   video-full  a picture covering the whole primary surface at 30 fps: a
-//               wide photo-like band panning 4 px a frame with the video
-//               scene's ball, never complete (the 1080p decode benchmark).
+//   video-full  a picture covering the whole primary surface, one frame per
+//               --step-ms: a wide photo-like band panning 4 px a frame with
+//               the video scene's ball, never complete (the 1080p decode
+//               benchmark, paced so spice-server's encoder keeps up).
 // Both print `video frame=N` (N counts up) for every frame handed to
 // spice-server and skip frames, unprinted, while spice-server is behind.
 #include <algorithm>
@@ -48,6 +49,7 @@ private:
 
 class video_full_scene : public scene {
 public:
+  explicit video_full_scene(std::chrono::milliseconds interval) : interval_(interval) {}
   tick_outcome tick(qxl_display& display) override {
     const pixel_image& screen = display.reference(0);
     if (band_.width == 0) {
@@ -70,11 +72,12 @@ public:
     ++frame_;
     return tick_outcome::frame;
   }
-  std::chrono::milliseconds interval() const override { return std::chrono::milliseconds(33); }
+  std::chrono::milliseconds interval() const override { return interval_; }
   bool endless() const override { return true; }
 
 private:
   static constexpr int pan_range = 512;
+  std::chrono::milliseconds interval_;
   pixel_image band_;
   int frame_ = 0;
 };
@@ -82,6 +85,8 @@ private:
 }  // namespace
 
 std::unique_ptr<scene> make_video_loop_scene() { return std::make_unique<video_loop_scene>(); }
-std::unique_ptr<scene> make_video_full_scene() { return std::make_unique<video_full_scene>(); }
+std::unique_ptr<scene> make_video_full_scene(std::chrono::milliseconds interval) {
+  return std::make_unique<video_full_scene>(interval);
+}
 
 }  // namespace vigil::test_server

@@ -46,6 +46,8 @@ public:
   }
   bool panel_open() const { return menu_.panel_open(); }
   void notice(const std::string& text);
+  // Whether files are being sent (the menu then offers to cancel them).
+  void set_file_transfers(bool running) { file_transfers_ = running; }
 
   // Drawing: whether to draw again, when, and what.
   bool changed() const { return menu_.changed(); }
@@ -64,6 +66,7 @@ private:
   const hotkey_map& hotkeys_;
   bool kiosk_;
   const microphone_switch* microphone_;
+  bool file_transfers_ = false;
   window_menu menu_;
   std::set<sf::Mouse::Button> pressed_;  // buttons whose press was the menu's
   std::string logged_selection_;

@@ -33,6 +33,9 @@ std::vector<menu_item> menu_entries(const menu_state& state) {
   items.push_back(std::move(zoom));
   items.push_back({"Screenshot", hint(state.hotkeys, hotkey_action::screenshot), id_of(menu_command::screenshot)});
   items.push_back({"Session health", hint(state.hotkeys, hotkey_action::health), id_of(menu_command::health)});
+  items.push_back({"Send file...", "", id_of(menu_command::send_file)});
+  if (state.file_transfers)
+    items.push_back({"Cancel file transfers", "", id_of(menu_command::cancel_files)});
   if (state.microphone)
     items.push_back({"Mute microphone", "", id_of(menu_command::microphone), state.microphone->muted.load()});
   items.push_back({"Reconnect now", "", id_of(menu_command::reconnect)});

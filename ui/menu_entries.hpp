@@ -8,6 +8,9 @@
 //                   Scale to fit and Integer scaling (ticked when on)
 //   Screenshot      the guest's screen as a PNG, saved now
 //   Session health  the health snapshot, for a person
+//   Send file...    a path field (ui/path_field.hpp); Enter sends that file to
+//                   the guest's agent, whose progress shows as notices
+//   Cancel file transfers  stops every file being sent (only while some are)
 //   Mute microphone ticked while the guest gets silence instead of the
 //                   microphone (only when the record channel is enabled)
 //   Reconnect now   a new session at once (also during a reconnect's backoff)
@@ -23,7 +26,8 @@
 
 namespace vigil {
 
-enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect, zoom, microphone };
+enum class menu_command { send_key, fullscreen, screenshot, health, reconnect, disconnect, zoom, microphone, send_file,
+                          cancel_files };
 
 struct menu_choice {
   menu_command command;
@@ -39,6 +43,7 @@ struct menu_state {
   bool scale_to_fit = true;
   bool integer_scaling = false;
   const microphone_switch* microphone = nullptr;  // null: no record channel, no entry
+  bool file_transfers = false;                     // files are being sent to the guest
 };
 
 std::vector<menu_item> menu_entries(const menu_state& state);

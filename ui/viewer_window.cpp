@@ -27,6 +27,7 @@
 #include "ui/screenshot_file.hpp"
 #include "ui/sfml_audio_device.hpp"
 #include "ui/sfml_connection.hpp"
+#include "ui/path_field.hpp"
 #include "ui/window_agent.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
@@ -125,6 +126,12 @@ public:
           if (event.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel && !menu_.has_input())
             input_.wheel(event.mouseWheelScroll.delta);  // SPICE has no horizontal wheel
           break;
+        case sf::Event::TextEntered:
+          if (send_file_field_) {
+            send_file_field_->type(event.text.unicode);
+            show_send_file_field();
+          }
+          break;
         case sf::Event::LostFocus:
           input_.focus_lost();
           break;
@@ -142,6 +149,7 @@ public:
       choose(choice);
     input_.take_x11_keys();
     agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size());
+    follow_file_transfers();
     menu_changed();
     snapshot_requested = snapshot_requested || std::exchange(snapshot_wanted_, false);
     if (quit_)
@@ -273,6 +281,8 @@ private:
 
   // A key press the menu has.
   void menu_key(protocol::pc_key key) {
+    if (send_file_field_)
+      return send_file_key(key);
     std::vector<menu_choice> chosen;
     menu_.key(key, chosen);
     for (const auto& choice : chosen)
@@ -406,6 +416,17 @@ private:
         log_->info("menu: disconnect");
         quit_ = exit_status{exit_codes::ok, "disconnected from the menu"};
         break;
+      case menu_command::send_file:
+        log_->info("menu: send file");
+        send_file_field_.emplace();
+        input_.suspend_keyboard_grab(true);  // SFML's typed text is the field's
+        show_send_file_field();
+        break;
+      case menu_command::cancel_files:
+        log_->info("menu: cancel file transfers");
+        for (const auto& [id, transfer] : agent_->file_transfers())
+          agent_->cancel_file(id);
+        break;
       case menu_command::microphone: {
         // The record channel reads the switch for every packet: no message.
         const bool muted = !options_.microphone->muted.load();
@@ -415,6 +436,37 @@ private:
         break;
       }
     }
+  }
+
+  // The Send file path field: shown in the menu's panel while open.
+  void show_send_file_field() {
+    menu_.show_panel("Send file to the guest",
+                     {"Path: " + send_file_field_->text() + "_", "", "Enter sends it, Escape cancels"},
+                     window_.getSize());
+  }
+  void send_file_key(protocol::pc_key key) {
+    auto outcome = send_file_field_->key(key);
+    if (outcome == path_field::outcome::editing)
+      return show_send_file_field();
+    if (outcome == path_field::outcome::submitted)
+      agent_->send_file(send_file_field_->text());
+    close_send_file_field();
+  }
+  void close_send_file_field() {
+    send_file_field_.reset();
+    input_.suspend_keyboard_grab(false);
+    std::vector<menu_choice> none;
+    if (menu_.panel_open())
+      menu_.key(protocol::pc_key::escape, none);
+    menu_changed();
+  }
+  // Progress and outcomes as notices; the menu offers Cancel while files go.
+  void follow_file_transfers() {
+    if (send_file_field_ && !menu_.panel_open())  // a click closed the panel
+      close_send_file_field();
+    if (auto notice = agent_->take_file_notice())
+      menu_.notice(*notice);
+    menu_.set_file_transfers(!agent_->file_transfers().empty());
   }
 
   // The guest's screen as it is now, as a PNG in the screenshot directory.
@@ -533,6 +585,7 @@ private:
   caf::actor mailbox_;                       // the main thread's inbox: answers come back through it
   menu_control menu_{options_.settings, input_.hotkeys(), options_.kiosk, options_.microphone.get()};
   bool health_asked_ = false;
+  std::optional<path_field> send_file_field_;  // Send file's path, while it is typed
   bool menu_had_input_ = false;
   bool snapshot_wanted_ = false;  // the health hotkey: the runner prints the snapshot
   std::string vm_name_;

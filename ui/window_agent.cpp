@@ -60,11 +60,17 @@ void window_agent::on_agent_event(const agent_event& event) {
     }
     void operator()(const file_progress& progress) const {
       if (!progress.finished) {
+        auto before = agent.transfers_.count(progress.id) ? agent.transfers_[progress.id].sent : 0;
+        auto tenth = [&](std::uint64_t sent) { return progress.size ? sent * 10 / progress.size : 10; };
+        if (!agent.transfers_.count(progress.id) || tenth(progress.sent) != tenth(before))
+          agent.file_notice_ = "Sending " + progress.name + ": " + std::to_string(tenth(progress.sent) * 10) + " % of " +
+                               std::to_string(progress.size) + " bytes";
         agent.transfers_[progress.id] = progress;
         return;
       }
       agent.transfers_.erase(progress.id);
       agent.last_finished_ = progress;
+      agent.file_notice_ = progress.name + ": " + progress.outcome;
       named_logger("viewer")->info("file {}: {}", progress.name, progress.outcome);
     }
   };

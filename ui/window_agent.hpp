@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <SFML/System/Vector2.hpp>
@@ -61,6 +62,9 @@ public:
   using file_transfer = file_progress;
   const std::map<std::uint32_t, file_transfer>& file_transfers() const { return transfers_; }
   const std::optional<file_transfer>& last_finished_transfer() const { return last_finished_; }
+  // A line for the window's notice since the last call: a transfer started,
+  // passed another tenth of its size, or ended (and how).
+  std::optional<std::string> take_file_notice() { return std::exchange(file_notice_, std::nullopt); }
 
 private:
   agent_settings settings_;
@@ -72,6 +76,7 @@ private:
   std::chrono::steady_clock::time_point guest_size_due_;
   std::map<std::uint32_t, file_transfer> transfers_;
   std::optional<file_transfer> last_finished_;
+  std::optional<std::string> file_notice_;
 };
 
 }  // namespace vigil

@@ -16,7 +16,7 @@ BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
   for (const auto& item : items)
     labels.push_back(item.label);
   BOOST_TEST(labels == (std::vector<std::string>{"Send key", "Full screen", "Zoom (100 %)", "Screenshot",
-                                                 "Session health", "Reconnect now", "Disconnect"}),
+                                                 "Session health", "Send file...", "Reconnect now", "Disconnect"}),
              boost::test_tools::per_element());
   BOOST_REQUIRE(items[0].children.size() == 16u);
   BOOST_TEST(items[0].children[0].label == "Ctrl+Alt+Del");
@@ -26,7 +26,8 @@ BOOST_AUTO_TEST_CASE(the_entries_their_hints_and_what_each_stands_for) {
   auto choice = menu_choice_of(items[0].children[3].id);
   BOOST_TEST((choice.command == menu_command::send_key));
   BOOST_TEST(choice.index == 3);
-  BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::disconnect));
+  BOOST_TEST((menu_choice_of(items[5].id).command == menu_command::send_file));
+  BOOST_TEST((menu_choice_of(items[7].id).command == menu_command::disconnect));
   BOOST_REQUIRE(items[2].children.size() == 5u);
   BOOST_TEST(items[2].children[3].label == "Scale to fit");
   BOOST_TEST(items[2].children[3].checked);  // the default
@@ -53,13 +54,23 @@ BOOST_AUTO_TEST_CASE(with_a_record_channel_the_menu_offers_mute_microphone_ticke
   state.send_keys = &send_keys;
   state.microphone = &microphone;
   auto items = menu_entries(state);
-  BOOST_REQUIRE(items.size() == 8u);
-  BOOST_TEST(items[5].label == "Mute microphone");
-  BOOST_TEST(!items[5].checked);
-  BOOST_TEST((menu_choice_of(items[5].id).command == menu_command::microphone));
-  BOOST_TEST(items[6].label == "Reconnect now");
+  BOOST_REQUIRE(items.size() == 9u);
+  BOOST_TEST(items[6].label == "Mute microphone");
+  BOOST_TEST(!items[6].checked);
+  BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::microphone));
+  BOOST_TEST(items[7].label == "Reconnect now");
   microphone.muted = true;
-  BOOST_TEST(menu_entries(state)[5].checked);
+  BOOST_TEST(menu_entries(state)[6].checked);
+}
+
+BOOST_AUTO_TEST_CASE(while_files_are_sent_the_menu_offers_to_cancel_them) {
+  menu_state state;
+  BOOST_TEST(menu_entries(state).size() == 8u);
+  state.file_transfers = true;
+  auto items = menu_entries(state);
+  BOOST_REQUIRE(items.size() == 9u);
+  BOOST_TEST(items[6].label == "Cancel file transfers");
+  BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::cancel_files));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

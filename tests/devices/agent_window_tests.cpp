@@ -256,4 +256,56 @@ BOOST_AUTO_TEST_CASE(a_file_dropped_on_the_window_is_saved_in_the_guest) {
   BOOST_TEST(saved);
 }
 
+// The menu's Send file: a path typed in the window's field goes to the
+// agent; a transfer the agent stalls is cancelled from the menu.
+BOOST_AUTO_TEST_CASE(a_file_sent_from_the_menu_is_saved_and_a_stalled_one_cancelled_from_the_menu) {
+  temp_directory work("vigil-send-file-menu");
+  virtual_display display(work);
+  auto content = noise(200 * 1000, 5);
+  auto path = work.file("sent.bin");
+  write_binary(path, content);
+  auto send_from_menu = [&](background_client& client, const std::string& window, std::size_t nth) {
+    xdotool({"windowfocus", "--sync", window});
+    // End: Disconnect; up: Reconnect now, Mute microphone (the test server
+    // has a record channel), then Send file...
+    xdotool({"key", "--delay", "50", "ctrl+alt+m", "End", "Up", "Up", "Up", "Return"});
+    BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: send file", event_limit, nth), client.log());
+    xdotool({"type", "--delay", "20", path});
+    xdotool({"key", "Return"});
+  };
+  {
+    scene_server server({"--scene", "solid", "--size", "640x480", "--agent", "on"});
+    background_client client({"--duration", "600", plain_uri(server.port())});
+    BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+    auto window = wait_for_window("Vigil", connect_limit);
+    BOOST_REQUIRE(!window.empty());
+    send_from_menu(client, window, 1);
+    auto start = server.wait_for_line("agent file-xfer-start", event_limit);
+    auto done = server.wait_for_line("agent file-xfer-done", event_limit);
+    bool saved = client.wait_for_log("file sent.bin: saved in the guest", event_limit);
+    std::printf("menu send of %zu bytes: %s; %s; saved: %s\n", content.size(), start.c_str(), done.c_str(),
+                saved ? "yes" : "no");
+    BOOST_TEST(start.find("name=\"sent.bin\" size=" + std::to_string(content.size())) != std::string::npos);
+    BOOST_TEST(done.find("bytes=" + std::to_string(content.size()) + " fnv1a=" + fnv_text(content)) !=
+               std::string::npos);
+    BOOST_TEST(saved);
+  }
+  scene_server server({"--scene", "solid", "--size", "640x480", "--agent-file-xfer", "stall"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+  auto window = wait_for_window("Vigil", connect_limit);
+  BOOST_REQUIRE(!window.empty());
+  send_from_menu(client, window, 1);
+  BOOST_REQUIRE(!server.wait_for_line("agent file-xfer-done", event_limit).empty());  // all sent, never answered
+  // Cancel file transfers is there now, between Send file... and Mute microphone.
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "End", "Up", "Up", "Up", "Return"});
+  BOOST_REQUIRE(client.wait_for_log("menu: cancel file transfers", event_limit));
+  auto status = server.wait_for_line("agent file-xfer-status", event_limit);
+  bool cancelled = client.wait_for_log("file sent.bin: cancelled", event_limit);
+  std::printf("stalled transfer cancelled from the menu: the agent saw '%s'; client log says cancelled: %s\n",
+              status.c_str(), cancelled ? "yes" : "no");
+  BOOST_TEST(status.find("agent file-xfer-status id=1 result=1") == 0u);  // VD_AGENT_FILE_XFER_STATUS_CANCELLED
+  BOOST_TEST(cancelled);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

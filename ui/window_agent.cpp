@@ -6,14 +6,16 @@
 
 #include "actors/agent_events.hpp"
 #include "common/log.hpp"
+#include "ui/clipboard_image.hpp"
 
 namespace vigil {
 
 namespace {
 
-// The one type fetched from the guest on its grab: text, else PNG, else the first.
+// The one type fetched from the guest on its grab: text, else PNG, else BMP
+// (offered locally as PNG), else the first.
 std::uint32_t preferred_type(const std::vector<std::uint32_t>& types) {
-  for (std::uint32_t wanted : {VD_AGENT_CLIPBOARD_UTF8_TEXT, VD_AGENT_CLIPBOARD_IMAGE_PNG})
+  for (std::uint32_t wanted : {VD_AGENT_CLIPBOARD_UTF8_TEXT, VD_AGENT_CLIPBOARD_IMAGE_PNG, VD_AGENT_CLIPBOARD_IMAGE_BMP})
     if (std::find(types.begin(), types.end(), wanted) != types.end())
       return wanted;
   return types.front();
@@ -41,12 +43,21 @@ void window_agent::on_agent_event(const agent_event& event) {
       if (!agent.clipboard_ || !agent.clipboard_->available() || grab.types.empty())
         return;
       auto type = preferred_type(grab.types);
-      agent.clipboard_->own_for_guest(grab.selection, type);
+      // A BMP (Windows guests) is offered as the PNG it becomes on arrival.
+      std::uint32_t offered = type == VD_AGENT_CLIPBOARD_IMAGE_BMP ? std::uint32_t{VD_AGENT_CLIPBOARD_IMAGE_PNG} : type;
+      agent.clipboard_->own_for_guest(grab.selection, offered);
       agent.send_(clipboard_request{grab.selection, type});
     }
     void operator()(const clipboard_data& data) const {
-      if (agent.clipboard_)
-        agent.clipboard_->set_guest_data(data.selection, data.type, data.data);
+      if (!agent.clipboard_)
+        return;
+      if (data.type != VD_AGENT_CLIPBOARD_IMAGE_BMP)
+        return agent.clipboard_->set_guest_data(data.selection, data.type, data.data);
+      auto png = data.data.empty() ? std::optional<std::string>() : bmp_to_png(data.data);
+      if (!png && !data.data.empty())
+        named_logger("viewer")->warn("clipboard: the guest's BMP of {} bytes is not a picture this window can "
+                                     "convert to PNG: local clients get nothing", data.data.size());
+      agent.clipboard_->set_guest_data(data.selection, VD_AGENT_CLIPBOARD_IMAGE_PNG, png ? *png : std::string());
     }
     void operator()(const clipboard_release& release) const {
       if (agent.clipboard_)

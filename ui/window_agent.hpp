@@ -6,7 +6,8 @@
 // Guest -> local: on a guest grab the window takes the selection and asks
 // for the guest's data at once (eagerly, so a local paste never waits on a
 // guest round trip; the cost is one transfer per guest copy), in one type:
-// text if the guest has it, else PNG, else the first image type. Local ->
+// text if the guest has it, else PNG, else BMP (converted to PNG for local
+// clients, ui/clipboard_image.hpp), else the first image type. Local ->
 // guest: a local copy becomes a grab in the guest with the types the local
 // owner has; the guest's request is answered when the owner gives the data.
 // A drop of files sends each to the guest (FILE_XFER); their progress and

@@ -4,6 +4,7 @@
 // xclip for the selections and this test itself for the drag source.
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
+#include <png.h>
 #include <poll.h>
 
 #include <boost/test/unit_test.hpp>
@@ -106,6 +107,55 @@ BOOST_AUTO_TEST_CASE(a_guest_png_reaches_local_clients_by_incr_and_a_local_png_r
   BOOST_TEST(grabs.back().find("names=IMAGE_PNG") != std::string::npos);
   BOOST_TEST(data.find("bytes=" + std::to_string(local_image.size()) + " fnv1a=" + fnv_text(local_image)) !=
              std::string::npos);
+}
+
+// A Windows guest copies a picture as BMP; X clients paste image/png.
+BOOST_AUTO_TEST_CASE(a_guest_bmp_reaches_local_clients_as_a_png_of_the_same_pixels) {
+  temp_directory work("vigil-clipboard-bmp");
+  virtual_display display(work);
+  // A 24-bit bottom-up BMP of 3x2 pixels (rows padded to 4 bytes), as Windows writes one.
+  const unsigned char rgb[2][3][3] = {{{255, 0, 0}, {0, 255, 0}, {0, 0, 255}},       // top row
+                                      {{255, 255, 255}, {0, 0, 0}, {18, 52, 86}}};  // bottom row
+  std::string bmp = "BM";
+  auto le = [&](std::uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      bmp += static_cast<char>((v >> (8 * i)) & 0xff);
+  };
+  le(14 + 40 + 2 * 12, 4), le(0, 4), le(14 + 40, 4);                  // file header
+  le(40, 4), le(3, 4), le(2, 4), le(1, 2), le(24, 2), le(0, 4), le(2 * 12, 4), le(2835, 4), le(2835, 4), le(0, 4),
+    le(0, 4);                                                           // BITMAPINFOHEADER
+  for (int row = 1; row >= 0; --row) {
+    for (int x = 0; x < 3; ++x)
+      bmp += {static_cast<char>(rgb[row][x][2]), static_cast<char>(rgb[row][x][1]), static_cast<char>(rgb[row][x][0])};
+    bmp += std::string(3, '\0');
+  }
+  auto bmp_file = work.file("guest.bmp");
+  write_binary(bmp_file, bmp);
+  scene_server server({"--scene", "solid", "--size", "640x480", "--agent-clipboard-file", bmp_file,
+                       "--agent-clipboard-type", "3"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(!server.wait_for_line("agent clipboard-request selection=0 type=3", connect_limit).empty(),
+                        "the client never asked for the guest's BMP; log:\n" << client.log());
+  std::string png;
+  wait_until([&] { return !(png = xclip("clipboard", {"-t", "image/png", "-o"}).stdout_text).empty(); }, event_limit,
+             200ms);
+  auto targets = xclip("clipboard", {"-t", "TARGETS", "-o"}).stdout_text;
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  BOOST_REQUIRE_MESSAGE(png_image_begin_read_from_memory(&image, png.data(), png.size()),
+                        "not a PNG: " << png.size() << " bytes; log:\n" << client.log());
+  image.format = PNG_FORMAT_RGB;
+  std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
+  BOOST_REQUIRE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr));
+  std::printf("guest BMP of %zu bytes: local clients read a %ux%u PNG of %zu bytes; TARGETS: %s\n", bmp.size(),
+              image.width, image.height, png.size(), targets.c_str());
+  BOOST_TEST(image.width == 3u);
+  BOOST_TEST(image.height == 2u);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 3; ++x)
+      for (int c = 0; c < 3; ++c)
+        BOOST_TEST(pixels[static_cast<std::size_t>((y * 3 + x) * 3 + c)] == rgb[y][x][c]);
+  BOOST_TEST(targets.find("image/png") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_primary_selection_crosses_both_ways) {

@@ -220,7 +220,7 @@ void on_tick(sink_actor self) {
   // Advance by exactly the frames pulled, so rounding never loses time.
   state.last_tick += std::chrono::microseconds(static_cast<std::int64_t>(frames) * 1000000 / buffer.format().frequency);
   state.scratch.resize(frames * buffer.format().channels);
-  buffer.pull(state.scratch.data(), frames);
+  buffer.pull(state.scratch.data(), frames, buffer.format().channels);
 }
 
 audio_health health_of(sink_actor self) {

@@ -89,10 +89,10 @@ jitter_buffer::push_outcome jitter_buffer::push(std::uint32_t time_ms, const std
   return skip > 0 ? push_outcome::trimmed : push_outcome::queued;
 }
 
-std::size_t jitter_buffer::pull(std::int16_t* out, std::size_t frames) {
+std::size_t jitter_buffer::pull(std::int16_t* out, std::size_t frames, std::size_t out_channels) {
   const std::size_t channels = format_.channels;
-  std::fill(out, out + frames * channels, std::int16_t{0});
-  if (!started_ || !stats_.playing)
+  std::fill(out, out + frames * out_channels, std::int16_t{0});
+  if (!started_ || !stats_.playing || out_channels != channels)
     return 0;
   const std::size_t available = std::min(frames, queued_frames());
   std::copy(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(available * channels), out);

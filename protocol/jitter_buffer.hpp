@@ -53,9 +53,12 @@ public:
   // `samples` are interleaved (frames x channels) from the packet with server time `time_ms`.
   push_outcome push(std::uint32_t time_ms, const std::vector<std::int16_t>& samples);
 
-  // Writes `frames` frames to `out` (frames x channels samples), silence where
-  // no audio is due; returns how many frames were real audio.
-  std::size_t pull(std::int16_t* out, std::size_t frames);
+  // Writes `frames` frames of `out_channels` samples to `out`, silence where
+  // no audio is due; returns how many frames were real audio. A caller whose
+  // channel count is not the stream's (a device not yet reopened for a new
+  // START) gets silence and takes nothing: the count is the caller's, so a
+  // server that changes it cannot make a pull write past `out`.
+  std::size_t pull(std::int16_t* out, std::size_t frames, std::size_t out_channels);
 
   jitter_stats stats() const;
   const audio_format& format() const { return format_; }

@@ -30,7 +30,10 @@ private:
     chunk_.resize(frames * format_.channels);
     {
       std::lock_guard<std::mutex> lock(playback_->mutex);
-      playback_->buffer.pull(chunk_.data(), frames);
+      // The buffer may already hold a new START's format while this device
+      // still plays the old one (the sink reopens it right after): the
+      // device's channel count bounds what is written (security review H6).
+      playback_->buffer.pull(chunk_.data(), frames, format_.channels);
       protocol::apply_volume(chunk_.data(), frames, format_.channels, playback_->volume.volume,
                              playback_->volume.mute);
     }

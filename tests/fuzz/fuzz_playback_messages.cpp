@@ -100,7 +100,7 @@ void fuzz_session(const std::uint8_t* data, std::size_t size) {
     if (buffer.started()) {
       const std::size_t frames = std::size_t{pull_ms} * buffer.format().frequency / 1000;
       out.assign(frames * buffer.format().channels, 1);
-      const std::size_t real = buffer.pull(out.data(), frames);
+      const std::size_t real = buffer.pull(out.data(), frames, buffer.format().channels);
       FUZZ_CHECK(real <= frames);
       apply_volume(out.data(), frames, buffer.format().channels, {data[at - 1], 40000}, pull_ms % 2 == 0);
     }

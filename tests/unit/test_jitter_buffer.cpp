@@ -4,6 +4,8 @@
 // packet k equal to k + 1, so what comes out shows which packet it was.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include <ostream>
 #include <vector>
 
@@ -39,7 +41,7 @@ void push_packets(jitter_buffer& buffer, int first, int last) {
 
 std::vector<std::int16_t> pull(jitter_buffer& buffer, std::size_t frames) {
   std::vector<std::int16_t> out(frames);
-  buffer.pull(out.data(), frames);
+  buffer.pull(out.data(), frames, 1);
   return out;
 }
 
@@ -116,7 +118,7 @@ BOOST_AUTO_TEST_CASE(packets_keep_their_order_across_the_millisecond_rounding_of
     BOOST_TEST(buffer.push(static_cast<std::uint32_t>(k * 10 + (k % 2)), std::vector<std::int16_t>(882, 1)) ==
                jitter_buffer::push_outcome::queued);
     if (k >= 2)
-      buffer.pull(out.data(), 441);  // the device keeps 20 ms behind
+      buffer.pull(out.data(), 441, 2);  // the device keeps 20 ms behind
   }
   BOOST_TEST(buffer.stats().packets_late == 0u);
   BOOST_TEST(buffer.stats().underruns == 0u);
@@ -138,6 +140,22 @@ BOOST_AUTO_TEST_CASE(stop_discards_the_buffer_and_refuses_audio_until_the_next_s
   BOOST_TEST(buffer.push(2000, packet(9)) == jitter_buffer::push_outcome::not_started);
   buffer.start(audio_format{48000, 1});
   BOOST_TEST(buffer.push(5000, packet(9)) == jitter_buffer::push_outcome::queued);
+}
+
+// Security review H6: the device sized its chunk for its own channel count
+// while a new START had already switched the buffer to 8 channels, and the
+// pull wrote 8 channels' worth past the chunk's end.
+BOOST_AUTO_TEST_CASE(a_pull_for_fewer_channels_than_the_stream_writes_only_its_own_silence) {
+  jitter_buffer buffer(jitter_settings{500, 0});
+  buffer.start(audio_format{48000, 8});
+  buffer.push(1000, std::vector<std::int16_t>(480 * 8, 7));
+  constexpr std::size_t frames = 480;
+  std::vector<std::int16_t> out(frames * 8, 0x5555);  // room for 8 channels, as a guard
+  BOOST_TEST(buffer.pull(out.data(), frames, 1) == 0u);
+  BOOST_TEST(std::count(out.begin(), out.begin() + frames, 0) == static_cast<long>(frames));
+  BOOST_TEST(std::count(out.begin() + frames, out.end(), 0x5555) == static_cast<long>(frames * 7),
+             "the pull wrote past the caller's " << frames << " mono samples");
+  BOOST_TEST(buffer.pull(out.data(), frames, 8) == frames, "the audio is still there for an 8-channel device");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

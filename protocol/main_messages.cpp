@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
+#include <utility>
 
 #include "protocol/byte_reader.hpp"
+#include "protocol/common_messages.hpp"
 #include "protocol/byte_writer.hpp"
 
 namespace vigil::protocol {
@@ -48,6 +51,18 @@ result<channels_list> parse_channels_list(const bytes& body) {
     }
   }
   return reader.finish(std::move(out));
+}
+
+std::optional<parse_error> check_channels_list(const channels_list& list) {
+  if (list.channels.size() > max_listed_channels)
+    return parse_error{"MAIN_CHANNELS_LIST: " + std::to_string(list.channels.size()) + " channels, more than the " +
+                       std::to_string(max_listed_channels) + " a server offers"};
+  std::set<std::pair<std::uint8_t, std::uint8_t>> seen;
+  for (const auto& channel : list.channels)
+    if (!seen.emplace(channel.type, channel.id).second)
+      return parse_error{std::string("MAIN_CHANNELS_LIST: channel ") + channel_type_name(channel.type) + ":" +
+                         std::to_string(channel.id) + " is listed twice"};
+  return std::nullopt;
 }
 
 result<mouse_mode> parse_mouse_mode(const bytes& body) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ struct vm_uuid { std::array<std::uint8_t, 16> uuid{}; };
 
 result<main_init> parse_main_init(const bytes& body);
 result<channels_list> parse_channels_list(const bytes& body);
+
+// A server lists each of its channels once; QEMU offers a few dozen at most
+// (displays, inputs, cursors, sound, USB redirection, ports).
+constexpr std::size_t max_listed_channels = 64;
+// Whether a parsed list keeps the protocol's rules: at most
+// max_listed_channels entries, no channel twice. The error names the
+// offending entry; the main channel fails with it (protocol_violation).
+std::optional<parse_error> check_channels_list(const channels_list& list);
 result<mouse_mode> parse_mouse_mode(const bytes& body);
 result<multi_media_time> parse_multi_media_time(const bytes& body);
 result<agent_disconnected> parse_agent_disconnected(const bytes& body);

@@ -111,6 +111,35 @@ BOOST_AUTO_TEST_CASE(channels_list_with_four_billion_channels_fails_without_allo
   VIGIL_CHECK_CONTAINS(list.error().message, "num_of_channels 4294967295 exceeds body");
 }
 
+BOOST_AUTO_TEST_CASE(captured_channels_list_keeps_the_rules) {
+  const auto list = parse_channels_list(only_body(SPICE_MSG_MAIN_CHANNELS_LIST));
+  BOOST_TEST_REQUIRE(list.ok(), error_text(list));
+  BOOST_TEST(!check_channels_list(*list).has_value());
+}
+
+// Security review H4: every entry became a channel actor, a thread and a socket.
+BOOST_AUTO_TEST_CASE(a_channel_listed_twice_breaks_the_rules) {
+  body_builder body;
+  body.u32(3).u8(SPICE_CHANNEL_DISPLAY).u8(0).u8(SPICE_CHANNEL_INPUTS).u8(0).u8(SPICE_CHANNEL_DISPLAY).u8(0);
+  const auto list = parse_channels_list(body.out);
+  BOOST_TEST_REQUIRE(list.ok(), error_text(list));
+  const auto broken = check_channels_list(*list);
+  BOOST_TEST_REQUIRE(broken.has_value());
+  BOOST_TEST(broken->message == "MAIN_CHANNELS_LIST: channel display:0 is listed twice");
+}
+
+BOOST_AUTO_TEST_CASE(more_channels_than_a_server_offers_breaks_the_rules) {
+  body_builder body;
+  body.u32(100000);
+  for (std::uint32_t i = 0; i < 100000; ++i)
+    body.u8(SPICE_CHANNEL_PORT).u8(static_cast<std::uint8_t>(i));
+  const auto list = parse_channels_list(body.out);
+  BOOST_TEST_REQUIRE(list.ok(), error_text(list));
+  const auto broken = check_channels_list(*list);
+  BOOST_TEST_REQUIRE(broken.has_value());
+  BOOST_TEST(broken->message == "MAIN_CHANNELS_LIST: 100000 channels, more than the 64 a server offers");
+}
+
 BOOST_AUTO_TEST_CASE(name_length_beyond_the_body_is_an_error) {
   const auto name = parse_name(body_builder{}.u32(50).text("vm").out);
   BOOST_TEST_REQUIRE(!name.ok());

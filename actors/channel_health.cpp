@@ -26,6 +26,8 @@ const char* to_string(failure_kind kind) {
     case failure_kind::mailbox_over_bound: return "mailbox_over_bound";
     case failure_kind::server_silent: return "server_silent";
     case failure_kind::edge_overflow: return "edge_overflow";
+    case failure_kind::memory_budget: return "memory_budget";
+    case failure_kind::protocol_violation: return "protocol_violation";
   }
   return "unknown";
 }

@@ -32,6 +32,8 @@ enum class failure_kind {
   mailbox_over_bound,  // mailbox deeper than its bound (supervisor)
   server_silent,       // no server traffic beyond the keepalive window (supervisor)
   edge_overflow,       // a must-not-lose edge overflowed (supervisor)
+  memory_budget,       // the server asked for more memory than the session's budget or a cap allows
+  protocol_violation,  // the server broke a rule of the protocol (a channel listed twice, agent data beyond its tokens)
 };
 const char* to_string(failure_kind kind);
 // Failures that another attempt cannot fix (wrong password, bad certificate).

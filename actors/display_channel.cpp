@@ -400,6 +400,7 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
       return;
     case protocol::display_outcome::skipped: record_error(self, step.error); return;
     case protocol::display_outcome::fatal: state.endpoint->fail(failure_kind::protocol_error, step.error); return;
+    case protocol::display_outcome::over_budget: state.endpoint->fail(failure_kind::memory_budget, step.error); return;
   }
   if (frame.type == SPICE_MSG_DISPLAY_MARK)
     note_mark(self);

@@ -192,22 +192,37 @@ std::uint32_t multiply_un8(std::uint32_t a, std::uint32_t b) {
 
 }  // namespace
 
+canvas::canvas(memory_account account, memory_limits limits) : account_(std::move(account)), limits_(limits) {}
+
 result<rect> canvas::create_surface(const surface_create& request) {
+  const std::string name = "surface " + std::to_string(request.surface_id);
   if (request.width == 0 || request.height == 0 || request.width > max_surface_side ||
       request.height > max_surface_side)
-    return parse_error{"surface " + std::to_string(request.surface_id) + " size " + std::to_string(request.width) +
-                       "x" + std::to_string(request.height) + " is empty or exceeds " +
-                       std::to_string(max_surface_side) + " pixels a side"};
+    return parse_error{name + " size " + std::to_string(request.width) + "x" + std::to_string(request.height) +
+                       " is empty or exceeds " + std::to_string(max_surface_side) + " pixels a side"};
   if (!known_format(request.format))
-    return parse_error{"surface " + std::to_string(request.surface_id) + " format " +
-                       std::to_string(request.format) + " is not a SPICE surface format"};
+    return parse_error{name + " format " + std::to_string(request.format) + " is not a SPICE surface format"};
+  // A surface that replaces one with the same id gives its memory back first.
+  surfaces_.erase(request.surface_id);
+  if (surfaces_.size() >= limits_.max_surfaces)
+    return parse_error{name + " would be more than memory.max_surfaces (" + std::to_string(limits_.max_surfaces) +
+                         ") live surfaces",
+                       true};
+  const std::size_t pixel_count = std::size_t{request.width} * request.height;
+  const std::string what = name + " (" + std::to_string(request.width) + "x" + std::to_string(request.height) + ")";
+  if (pixel_count * 4 > limits_.max_surface_bytes)
+    return over_cap(what, pixel_count * 4, limits_.max_surface_bytes, "memory.max_surface_bytes");
+  auto charge = account_.charge(pixel_count * 4, what);
+  if (!charge)
+    return charge.error();
   surface created;
   created.id = request.surface_id;
   created.width = request.width;
   created.height = request.height;
   created.format = request.format;
   created.primary = (request.flags & SPICE_SURFACE_FLAGS_PRIMARY) != 0;
-  created.pixels.assign(std::size_t{request.width} * request.height, 0);
+  created.pixels.assign(pixel_count, 0);
+  created.charge = std::move(*charge);
   const rect bounds = created.bounds();
   if (created.primary)  // one primary per display channel: a new one supersedes the old
     for (auto& [id, other] : surfaces_)
@@ -404,8 +419,16 @@ result<rect> canvas::copy_bits(const display_base& base, point source) {
   if (rows::move_within(*s, region, dx, dy))
     return bounding_box(region);
   // Read every source pixel before writing any: the areas may overlap.
+  std::uint64_t area = 0;
+  for (const auto& r : region)
+    area += static_cast<std::uint64_t>(r.width()) * static_cast<std::uint64_t>(r.height());
+  auto scratch = account_.charge(area * 4 + area / 8, "COPY_BITS scratch (" + std::to_string(area) + " pixels)");
+  if (!scratch)
+    return scratch.error();
   std::vector<std::uint32_t> moved;
   std::vector<bool> inside;
+  moved.reserve(area);
+  inside.reserve(area);
   for (const auto& r : region)
     for (std::int32_t y = r.top; y < r.bottom; ++y)
       for (std::int32_t x = r.left; x < r.right; ++x) {

@@ -20,13 +20,12 @@
 
 #include "protocol/codecs/decoded_image.hpp"
 #include "protocol/display_messages.hpp"
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
 
 constexpr std::uint32_t max_surface_side = 16384;
-// More clip rectangles than this in one drawing is treated as corrupt data.
-constexpr std::size_t max_clip_rects = 4096;
 
 struct surface {
   std::uint32_t id = 0;
@@ -35,6 +34,7 @@ struct surface {
   std::uint32_t format = 0;  // SPICE_SURFACE_FMT_*
   bool primary = false;
   std::vector<std::uint32_t> pixels;  // width * height
+  memory_charge charge;               // the pixels, in the channel's memory budget
 
   rect bounds() const { return rect{0, 0, static_cast<std::int32_t>(height), static_cast<std::int32_t>(width)}; }
 };
@@ -59,8 +59,13 @@ enum class constant_operation { blackness, whiteness, invers };
 
 class canvas {
 public:
+  // Surfaces (and copy_bits' scratch) are charged to `account` before they
+  // are allocated, within `limits` (max_surface_bytes, max_surfaces).
+  explicit canvas(memory_account account = {}, memory_limits limits = {});
+
   // Creates (or replaces) a surface, filled with zeros. Errors: zero or
-  // oversized dimensions, unknown format.
+  // oversized dimensions, unknown format; over a memory cap or the budget
+  // (budget_exceeded).
   result<rect> create_surface(const surface_create& request);
   // Errors: no such surface.
   result<rect> destroy_surface(std::uint32_t surface_id);
@@ -104,6 +109,8 @@ private:
   };
   result<drawing> prepare(const display_base& base);
 
+  memory_account account_;
+  memory_limits limits_;
   std::map<std::uint32_t, surface> surfaces_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cstdint>
 
 namespace vigil::protocol {
 
@@ -107,6 +108,10 @@ std::vector<rect> damage_region::take(const rect& limit) {
 // Cuts the plane into horizontal bands at every top and bottom edge, and in
 // each band merges the x-intervals of the rectangles spanning it.
 std::vector<rect> disjoint_rects(std::vector<rect> pieces) {
+  return std::move(*disjoint_rects_within(std::move(pieces), UINT64_MAX));
+}
+
+std::optional<std::vector<rect>> disjoint_rects_within(std::vector<rect> pieces, std::uint64_t max_work) {
   std::vector<std::int32_t> edges;
   edges.reserve(pieces.size() * 2);
   for (const auto& piece : pieces) {
@@ -122,6 +127,7 @@ std::vector<rect> disjoint_rects(std::vector<rect> pieces) {
   std::vector<std::pair<std::int32_t, std::int32_t>> spans;
   std::size_t next = 0;
   std::size_t previous_count = 0;  // rectangles of the last band written
+  std::uint64_t work = 0;
   for (std::size_t band = 0; band + 1 < edges.size(); ++band) {
     const std::int32_t top = edges[band];
     const std::int32_t bottom = edges[band + 1];
@@ -129,6 +135,9 @@ std::vector<rect> disjoint_rects(std::vector<rect> pieces) {
       active.push_back(&pieces[next++]);
     active.erase(std::remove_if(active.begin(), active.end(), [top](const rect* r) { return r->bottom <= top; }),
                  active.end());
+    work += active.size();
+    if (work > max_work)
+      return std::nullopt;
     spans.clear();
     for (const rect* r : active)
       spans.emplace_back(r->left, r->right);

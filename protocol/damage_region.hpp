@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "protocol/display_messages.hpp"
@@ -54,6 +55,9 @@ private:
 
 // Rectangles that may overlap -> the same area as non-overlapping rectangles.
 std::vector<rect> disjoint_rects(std::vector<rect> pieces);
+// The same, or nothing once the work (the rectangles spanning each band,
+// summed over the bands) exceeds `max_work`: n staggered rectangles cost n².
+std::optional<std::vector<rect>> disjoint_rects_within(std::vector<rect> pieces, std::uint64_t max_work);
 
 rect bounding_union(const rect& a, const rect& b);
 rect intersection(const rect& a, const rect& b);

@@ -37,6 +37,11 @@ clip read_clip(byte_reader& in) {
     return c;
   if (c.type == SPICE_CLIP_TYPE_RECTS) {
     const std::uint32_t count = in.u32("clip.num_rects");
+    if (count > max_clip_rects) {
+      in.fail("field clip.num_rects is " + std::to_string(count) + ", more than the limit of " +
+              std::to_string(max_clip_rects));
+      return c;
+    }
     if (!in.fits("clip.num_rects", count, rect_bytes))
       return c;
     c.rects.reserve(count);
@@ -142,7 +147,10 @@ private:
     palette p;
     p.unique = pal.u64((field + ".palette.unique").c_str());
     const std::uint16_t count = pal.u16((field + ".palette.num_ents").c_str());
-    if (pal.fits((field + ".palette.num_ents").c_str(), count, 4)) {
+    if (count > max_palette_entries)
+      pal.fail("field " + field + ".palette.num_ents is " + std::to_string(count) + ", more than the " +
+               std::to_string(max_palette_entries) + " an 8-bit bitmap can index");
+    else if (pal.fits((field + ".palette.num_ents").c_str(), count, 4)) {
       p.entries.reserve(count);
       for (std::uint16_t i = 0; i < count; ++i)
         p.entries.push_back(pal.u32((field + ".palette.ents").c_str()));

@@ -18,6 +18,12 @@
 
 namespace vigil::protocol {
 
+// More clip rectangles than this in one drawing or stream is treated as
+// corrupt data (refused when parsed, before they are stored).
+constexpr std::size_t max_clip_rects = 4096;
+// The largest palette a SPICE bitmap can index (8 bits a pixel).
+constexpr std::size_t max_palette_entries = 256;
+
 struct rect {
   std::int32_t top = 0;
   std::int32_t left = 0;

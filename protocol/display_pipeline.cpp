@@ -16,13 +16,18 @@ display_step outcome_only(display_outcome outcome, std::string error) {
 
 display_step fatal(std::string error) { return outcome_only(display_outcome::fatal, std::move(error)); }
 
+display_step over_budget(std::string error) { return outcome_only(display_outcome::over_budget, std::move(error)); }
+
 std::string named(const char* message, const std::string& error) { return std::string(message) + ": " + error; }
 
 }  // namespace
 
 display_pipeline::display_pipeline(const display_settings& settings)
     : decode_streams_inline_(settings.decode_streams_inline),
-      images_(settings.pixmap_cache_pixels, settings.glz_window_pixels) {}
+      canvas_(settings.account, settings.limits),
+      images_(settings.pixmap_cache_pixels, settings.glz_window_pixels, settings.account, settings.limits),
+      account_(settings.account),
+      limits_(settings.limits) {}
 
 display_step display_pipeline::apply(std::uint16_t message_type, const bytes& body) {
   switch (message_type) {
@@ -91,9 +96,15 @@ display_step display_pipeline::skip(std::string error) {
   return outcome_only(display_outcome::skipped, std::move(error));
 }
 
+display_step display_pipeline::refused(const parse_error& error) {
+  if (error.budget_exceeded)
+    return over_budget(error.message);
+  return skip(error.message);
+}
+
 display_step display_pipeline::drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message) {
   if (!damage)
-    return skip(named(message, damage.error().message));
+    return refused(with_context(message, damage.error()));
   ++counters_.drawings;
   display_step step;
   const surface* target = canvas_.find(surface_id);
@@ -107,6 +118,8 @@ display_step display_pipeline::on_surface_create(const bytes& body) {
   if (!parsed)
     return fatal(parsed.error().message);
   auto created = canvas_.create_surface(*parsed);
+  if (!created && created.error().budget_exceeded)
+    return over_budget(named("DISPLAY_SURFACE_CREATE", created.error().message));
   if (!created)
     return fatal(named("DISPLAY_SURFACE_CREATE", created.error().message));
   display_step step;
@@ -150,7 +163,7 @@ result<image_pixels> display_pipeline::source_pixels(const std::optional<image>&
     return parse_error{std::string(message) + ": field " + field + " is a null pointer"};
   auto pixels = images_.decode(*source, canvas_);
   if (!pixels)
-    return parse_error{std::string(message) + ": " + field + ": " + pixels.error().message};
+    return with_context(std::string(message) + ": " + field, pixels.error());
   return pixels;
 }
 
@@ -175,7 +188,7 @@ result<std::optional<display_pipeline::decoded_mask>> display_pipeline::mask_bit
     return std::optional<decoded_mask>{};
   auto bits = images_.decode_mask(*mask.bitmap, canvas_);
   if (!bits)
-    return parse_error{std::string(message) + ": mask.bitmap: " + bits.error().message};
+    return with_context(std::string(message) + ": mask.bitmap", bits.error());
   decoded_mask out;
   out.bits = std::move(*bits);
   out.view.bits = out.bits.get();
@@ -192,10 +205,10 @@ display_step display_pipeline::on_fill(const bytes& body) {
   image_pixels pattern;
   auto brush = brush_paint(parsed->brush, message, pattern);
   if (!brush)
-    return skip(brush.error().message);
+    return refused(brush.error());
   auto mask = mask_bits(parsed->mask, message);
   if (!mask)
-    return skip(mask.error().message);
+    return refused(mask.error());
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
   return drawn(parsed->base.surface_id, canvas_.fill(parsed->base, *brush, parsed->rop, mask_view), message);
 }
@@ -208,10 +221,10 @@ display_step display_pipeline::on_copy(std::uint16_t message_type, const bytes& 
     return skip(parsed.error().message);
   auto source = source_pixels(parsed->source, message, "src_bitmap");
   if (!source)
-    return skip(source.error().message);
+    return refused(source.error());
   auto mask = mask_bits(parsed->mask, message);
   if (!mask)
-    return skip(mask.error().message);
+    return refused(mask.error());
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
   return drawn(parsed->base.surface_id,
                canvas_.copy(parsed->base, **source, parsed->source_area, parsed->rop, mask_view), message);
@@ -221,14 +234,14 @@ template <class Parsed, class Draw>
 display_step display_pipeline::draw_with_source_and_brush(const Parsed& parsed, const char* message, Draw draw) {
   auto source = source_pixels(parsed.source, message, "src_bitmap");
   if (!source)
-    return skip(source.error().message);
+    return refused(source.error());
   image_pixels pattern;
   auto brush = brush_paint(parsed.brush, message, pattern);
   if (!brush)
-    return skip(brush.error().message);
+    return refused(brush.error());
   auto mask = mask_bits(parsed.mask, message);
   if (!mask)
-    return skip(mask.error().message);
+    return refused(mask.error());
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
   return drawn(parsed.base.surface_id, draw(**source, *brush, mask_view), message);
 }
@@ -278,7 +291,7 @@ display_step display_pipeline::on_constant(std::uint16_t message_type, const byt
     return skip(parsed.error().message);
   auto mask = mask_bits(parsed->mask, message);
   if (!mask)
-    return skip(mask.error().message);
+    return refused(mask.error());
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
   return drawn(parsed->base.surface_id, canvas_.constant(parsed->base, operation, mask_view), message);
 }
@@ -290,7 +303,7 @@ display_step display_pipeline::on_transparent(const bytes& body) {
     return skip(parsed.error().message);
   auto source = source_pixels(parsed->source, message, "src_bitmap");
   if (!source)
-    return skip(source.error().message);
+    return refused(source.error());
   // The reference client keys on true_color (the colour as the surface stores it).
   return drawn(parsed->base.surface_id,
                canvas_.transparent(parsed->base, **source, parsed->source_area, parsed->true_color), message);
@@ -303,7 +316,7 @@ display_step display_pipeline::on_alpha_blend(const bytes& body) {
     return skip(parsed.error().message);
   auto source = source_pixels(parsed->source, message, "src_bitmap");
   if (!source)
-    return skip(source.error().message);
+    return refused(source.error());
   // A surface source says through the flags whether its A is meaningful; a
   // decoded image knows it itself.
   const bool from_surface = parsed->source->descriptor.type == SPICE_IMAGE_TYPE_SURFACE;
@@ -362,6 +375,14 @@ display_step display_pipeline::on_stream_create(const bytes& body) {
                 std::to_string(max_video_streams) + " streams at once");
   if (!canvas_.find(parsed->surface_id))
     return skip("DISPLAY_STREAM_CREATE: surface " + std::to_string(parsed->surface_id) + " does not exist");
+  // The stream's size bounds every frame its decoder may produce.
+  const std::uint64_t frame_bytes = std::uint64_t{parsed->stream_width} * parsed->stream_height * 4;
+  if (frame_bytes > limits_.max_surface_bytes)
+    return over_budget(over_cap("DISPLAY_STREAM_CREATE: stream " + std::to_string(parsed->stream_id) + " (" +
+                                  std::to_string(parsed->stream_width) + "x" + std::to_string(parsed->stream_height) +
+                                  ")",
+                                frame_bytes, limits_.max_surface_bytes, "memory.max_surface_bytes")
+                         .message);
   video_stream stream;
   stream.clip = parsed->clip;
   stream.created = std::move(*parsed);
@@ -386,15 +407,21 @@ display_step display_pipeline::on_stream_frame(std::uint32_t stream_id, std::uin
     return step;
   }
   const std::string what = "frame of stream " + std::to_string(stream_id);
+  video_decoder_options options;
+  options.max_pixels = std::min(
+    std::max<std::uint64_t>(std::uint64_t{stream.created.stream_width} * stream.created.stream_height * 4, 64 * 64),
+    max_video_frame_pixels);
   if (!stream.inline_decoder) {
-    video_decoder_options options;
-    options.max_pixels = std::max<std::uint64_t>(
-      std::uint64_t{stream.created.stream_width} * stream.created.stream_height * 4, 64 * 64);
     auto decoder = video_decoder::create(stream.created.codec, options);
     if (!decoder)
       return skip(named(message, what + ": " + decoder.error().message));
     stream.inline_decoder = std::move(*decoder);
   }
+  // The decoded picture and the decoder's own frame, as large as the decoder allows at most.
+  auto charge = account_.charge(decode_peak_bytes(SPICE_IMAGE_TYPE_JPEG, static_cast<std::uint32_t>(options.max_pixels), 1),
+                                named(message, what + " (up to " + std::to_string(options.max_pixels) + " pixels)"));
+  if (!charge)
+    return over_budget(charge.error().message);
   decoded_image picture;
   auto decoded = stream.inline_decoder->decode(frame.data, frame.size, picture);
   if (!decoded)

@@ -10,7 +10,12 @@
 // back with put_stream_picture when it is due; the picture is scaled into the
 // stream's destination and clipped by the stream's clip as it is then. With
 // `decode_streams_inline` the pipeline decodes and draws each frame as it
-// arrives instead (replays, fuzzing, tests: everything in one call).
+// arrives instead (replays, fuzzing, tests: everything in one call). A stream
+// whose size is over memory.max_surface_bytes is refused at STREAM_CREATE.
+//
+// Memory: surfaces, decoded images, caches, frames and scratch are charged to
+// the channel's account (memory_budget.hpp) before they are allocated; what
+// the budget or a cap refuses is the outcome over_budget, never an allocation.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +38,8 @@ struct display_settings {
   std::uint64_t pixmap_cache_pixels = 0;  // as announced in DISPLAY_INIT
   std::size_t glz_window_pixels = 0;
   bool decode_streams_inline = true;  // false: stream frames are handed out (display_step::stream_frame)
+  memory_account account;  // the channel's share of the session's budget
+  memory_limits limits;
 };
 
 enum class display_outcome {
@@ -40,6 +47,7 @@ enum class display_outcome {
   unsupported,  // a message type this client does not handle
   skipped,      // the message's data was bad (parse, image or unknown surface): not drawn
   fatal,        // surface state the channel cannot continue from
+  over_budget,  // the message would cost more than the memory budget or a cap allows
 };
 
 // A stream frame for the caller to decode (decode_streams_inline false).
@@ -139,10 +147,14 @@ private:
   result<std::optional<decoded_mask>> mask_bits(const qmask& mask, const char* message);
   display_step drawn(std::uint32_t surface_id, const result<rect>& damage, const char* message);
   display_step skip(std::string error);
+  // skip, or over_budget when that is why `error` happened.
+  display_step refused(const parse_error& error);
 
   bool decode_streams_inline_;
   canvas canvas_;
   image_decoder images_;
+  memory_account account_;
+  memory_limits limits_;
   std::map<std::uint32_t, video_stream> streams_;
   std::vector<monitor_head> monitors_;
   display_counters counters_;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <optional>
 
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
@@ -23,8 +24,12 @@ struct frame {
 class frame_reassembler {
 public:
   // Messages larger than `max_message_size` are a parse error (a corrupt or
-  // hostile size field must not make us allocate gigabytes).
-  frame_reassembler(bool mini_header, std::size_t max_message_size);
+  // hostile size field must not make us allocate gigabytes). The buffer is
+  // charged to `account` before it grows: twice its capacity, which covers
+  // the copy of the frame being handed out; once a message's size is known
+  // the buffer grows to hold it whole, once. A refusal breaks the stream with
+  // an error that has budget_exceeded set.
+  frame_reassembler(bool mini_header, std::size_t max_message_size, memory_account account = {});
 
   void feed(const std::uint8_t* data, std::size_t size);
 
@@ -37,9 +42,16 @@ public:
 private:
   bool mini_header_;
   std::size_t max_message_size_;
+  // Makes room for `capacity` bytes, charged first; false: refused (broken).
+  bool reserve(std::size_t capacity);
+  void break_with(parse_error error);
+
+  memory_account account_;
+  memory_charge charge_;
   bytes buffer_;
   std::size_t read_pos_ = 0;
   bool broken_ = false;
+  parse_error broken_because_;
 };
 
 // Builds outbound frames; keeps the serial counter the full header needs.

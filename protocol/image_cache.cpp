@@ -5,16 +5,21 @@ namespace {
 
 std::uint64_t pixel_count(const decoded_image& image) { return std::uint64_t{image.width} * image.height; }
 
+std::uint64_t entry_bytes(const decoded_image& image) {
+  return pixel_count(image) * 4 + pixmap_cache::entry_overhead_bytes;
+}
+
 }  // namespace
 
-pixmap_cache::pixmap_cache(std::uint64_t max_pixels) : max_pixels_(max_pixels) {}
+pixmap_cache::pixmap_cache(std::uint64_t max_pixels) : max_bytes_(max_pixels * 4) {}
 
 void pixmap_cache::put(std::uint64_t id, std::shared_ptr<const decoded_image> image, bool lossy) {
   remove(id);
   pixels_held_ += pixel_count(*image);
+  bytes_held_ += entry_bytes(*image);
   entries_[id] = entry{std::move(image), lossy, ++puts_};
   put_order_.emplace_back(id, puts_);
-  while (pixels_held_ > max_pixels_ && entries_.size() > 1)
+  while (bytes_held_ > max_bytes_ && entries_.size() > 1)
     evict_oldest();
   drop_stale_order();
 }
@@ -29,6 +34,7 @@ void pixmap_cache::remove(std::uint64_t id) {
   if (found == entries_.end())
     return;
   pixels_held_ -= pixel_count(*found->second.image);
+  bytes_held_ -= entry_bytes(*found->second.image);
   entries_.erase(found);
 }
 
@@ -36,6 +42,7 @@ void pixmap_cache::clear() {
   entries_.clear();
   put_order_.clear();
   pixels_held_ = 0;
+  bytes_held_ = 0;
 }
 
 void pixmap_cache::evict_oldest() {

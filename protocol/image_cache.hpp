@@ -5,8 +5,13 @@
 //
 // The server keeps the pixmap cache within the size the client announced in
 // DISPLAY_INIT and invalidates entries before it reuses room. Both caches are
-// still bounded here, so a server that breaks that promise costs evictions
-// (oldest first, counted), never unbounded memory.
+// still bounded here, in entries and bytes, so a server that breaks that
+// promise costs evictions (oldest first, counted), never unbounded memory:
+// the pixmap cache counts each entry as its pixels (4 bytes each) plus
+// entry_overhead_bytes, so empty masks cannot pile up; the palette cache
+// holds at most max_palettes palettes of at most 256 entries (the parser
+// refuses larger ones). The images' memory is charged to the channel's
+// budget by whoever decoded them (image_decoder).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,11 @@ public:
     std::uint64_t put_number = 0;
   };
 
+  // What one entry costs besides its pixels: the map node, the order entry,
+  // the image's own header and shared_ptr control block.
+  static constexpr std::uint64_t entry_overhead_bytes = 256;
+
+  // Holds at most max_pixels * 4 bytes by that count (besides the newest entry).
   explicit pixmap_cache(std::uint64_t max_pixels);
 
   // Stores or replaces `id`, evicting the oldest entries while over the limit.
@@ -37,14 +47,16 @@ public:
 
   std::size_t size() const { return entries_.size(); }
   std::uint64_t pixels_held() const { return pixels_held_; }
+  std::uint64_t bytes_held() const { return bytes_held_; }
   std::uint64_t evictions() const { return evictions_; }
 
 private:
   void evict_oldest();
   void drop_stale_order();
 
-  std::uint64_t max_pixels_;
+  std::uint64_t max_bytes_;
   std::uint64_t pixels_held_ = 0;
+  std::uint64_t bytes_held_ = 0;
   std::uint64_t evictions_ = 0;
   std::uint64_t puts_ = 0;
   std::map<std::uint64_t, entry> entries_;

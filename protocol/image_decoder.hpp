@@ -6,6 +6,12 @@
 //
 // Errors name the image (type and id) and what was wrong, e.g.
 // "LZ_RGB image 0x100000002: decoded 640x400, descriptor says 720x400".
+//
+// Memory: an image larger than memory.max_surface_bytes is refused; before a
+// codec runs, the most it can allocate for an image of the descriptor's size
+// (decode_peak_bytes) is charged to the channel's account, and once decoded
+// the image keeps its own bytes charged for as long as anyone (the pixmap
+// cache, a drawing) holds it. A refusal is an error with budget_exceeded.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +22,7 @@
 #include "protocol/codecs/glz.hpp"
 #include "protocol/display_messages.hpp"
 #include "protocol/image_cache.hpp"
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
@@ -25,10 +32,20 @@ using image_pixels = std::shared_ptr<const decoded_image>;
 // "BITMAP", "QUIC", "LZ_RGB", ... or "type-N".
 const char* image_type_name(std::uint8_t type);
 
+// What one decoded image costs besides its pixels (header, control block).
+constexpr std::uint64_t image_overhead_bytes = 256;
+// The most a decode of an image of this type and size allocates at once: the
+// image and each codec's scratch, as the codecs' headers state them.
+std::uint64_t decode_peak_bytes(std::uint8_t type, std::uint32_t width, std::uint32_t height);
+// Pixels already decoded (a video frame, a test image) as image_pixels that
+// keep `charge` for as long as they live.
+image_pixels charged_pixels(decoded_image image, memory_charge charge);
+
 class image_decoder {
 public:
-  // Sizes as announced in DISPLAY_INIT (pixels).
-  image_decoder(std::uint64_t pixmap_cache_pixels, std::size_t glz_window_pixels);
+  // Sizes as announced in DISPLAY_INIT (pixels); images are charged to `account`.
+  image_decoder(std::uint64_t pixmap_cache_pixels, std::size_t glz_window_pixels, memory_account account = {},
+                memory_limits limits = {});
 
   // A drawing's source or a brush pattern. `surfaces` answers SURFACE images.
   result<image_pixels> decode(const image& source, const canvas& surfaces);
@@ -45,9 +62,17 @@ public:
   const palette_cache& palettes() const { return palettes_; }
 
 private:
-  result<image_pixels> decode_pixels(const image& source, const canvas& surfaces);
+  result<image_pixels> from_cache(const image& source) const;
+  result<image_pixels> copy_surface(const image& source, const canvas& surfaces) const;
+  result<image_pixels> one_bit_mask(const image& source) const;
+  result<decoded_image> run_codec(const image& source, std::uint64_t max_pixels);
   result<image_pixels> cache_as_asked(const image& source, image_pixels pixels);
+  // Refuses an image over memory.max_surface_bytes, else charges `bytes` for it.
+  result<memory_charge> charge_image(const image& source, std::uint32_t width, std::uint32_t height,
+                                     std::uint64_t bytes) const;
 
+  memory_account account_;
+  memory_limits limits_;
   pixmap_cache pixmaps_;
   palette_cache palettes_;
   glz_window glz_;

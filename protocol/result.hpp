@@ -12,7 +12,16 @@ namespace vigil::protocol {
 
 struct parse_error {
   std::string message;  // e.g. "MAIN_INIT: field ram_hint truncated (need 4 bytes at offset 28, have 0)"
+  // The input was refused for what it would cost, not for its form: the
+  // memory budget or a per-object cap (memory_budget.hpp). Keep it when
+  // wrapping the message in more context (with_context).
+  bool budget_exceeded = false;
 };
+
+// `error` with "prefix: " before its message, keeping what kind of error it is.
+inline parse_error with_context(const std::string& prefix, const parse_error& error) {
+  return parse_error{prefix + ": " + error.message, error.budget_exceeded};
+}
 
 template <class T>
 class result {

@@ -30,36 +30,58 @@ std::vector<bytes> split_agent_chunks(const bytes& message) {
   return chunks;
 }
 
+void agent_reassembler::fail(parse_error error) {
+  error_ = std::move(error);
+  pending_ = bytes{};
+  read_pos_ = 0;
+  charge_.release();
+}
+
 std::optional<parse_error> agent_reassembler::feed(const std::uint8_t* data, std::size_t size) {
   if (error_)
     return error_;
+  // Drop what was consumed before growing: each byte moves O(1) times.
+  if (read_pos_ > 0 && (read_pos_ >= pending_.size() - read_pos_ || pending_.size() + size > pending_.capacity())) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(read_pos_));
+    read_pos_ = 0;
+  }
+  if (pending_.size() + size > pending_.capacity()) {
+    const std::size_t capacity = std::max(pending_.size() + size, 2 * pending_.capacity());
+    if (auto refused = account_.resize(charge_, capacity, "agent message reassembly buffer")) {
+      fail(with_context("VDAgentMessage", *refused));
+      return error_;
+    }
+    pending_.reserve(capacity);
+  }
   pending_.insert(pending_.end(), data, data + size);
-  while (pending_.size() >= agent_message_header_size) {
-    byte_reader header(pending_.data(), agent_message_header_size, "VDAgentMessage");
+  while (pending_.size() - read_pos_ >= agent_message_header_size) {
+    byte_reader header(pending_.data() + read_pos_, agent_message_header_size, "VDAgentMessage");
     auto protocol_version = header.u32("protocol");
     agent_message message;
     message.type = header.u32("type");
     message.opaque = header.u64("opaque");
     auto data_size = header.u32("size");
     if (protocol_version != VD_AGENT_PROTOCOL) {
-      error_ = parse_error{"VDAgentMessage: field protocol is " + std::to_string(protocol_version) +
-                           ", expected " + std::to_string(VD_AGENT_PROTOCOL)};
-      pending_.clear();
+      fail(parse_error{"VDAgentMessage: field protocol is " + std::to_string(protocol_version) + ", expected " +
+                       std::to_string(VD_AGENT_PROTOCOL)});
       return error_;
     }
     if (data_size > max_message_size_) {
-      error_ = parse_error{std::string("VDAgentMessage ") + agent_message_name(message.type) + ": field size " +
-                           std::to_string(data_size) + " is over the limit of " + std::to_string(max_message_size_) +
-                           " bytes"};
-      pending_.clear();
+      fail(parse_error{std::string("VDAgentMessage ") + agent_message_name(message.type) + ": field size " +
+                       std::to_string(data_size) + " is over the limit of " + std::to_string(max_message_size_) +
+                       " bytes"});
       return error_;
     }
-    if (pending_.size() - agent_message_header_size < data_size)
+    if (pending_.size() - read_pos_ - agent_message_header_size < data_size)
       break;
-    auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(agent_message_header_size);
+    auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(read_pos_ + agent_message_header_size);
     message.data.assign(begin, begin + data_size);
-    pending_.erase(pending_.begin(), begin + data_size);
+    read_pos_ += agent_message_header_size + data_size;
     complete_.push_back(std::move(message));
+  }
+  if (read_pos_ == pending_.size()) {
+    pending_.clear();
+    read_pos_ = 0;
   }
   return std::nullopt;
 }
@@ -73,7 +95,9 @@ std::optional<agent_message> agent_reassembler::next() {
 }
 
 void agent_reassembler::reset() {
-  pending_.clear();
+  pending_ = bytes{};
+  read_pos_ = 0;
+  charge_.release();
   complete_.clear();
   error_.reset();
 }

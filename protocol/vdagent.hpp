@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
@@ -37,9 +38,13 @@ std::vector<bytes> split_agent_chunks(const bytes& message);
 // Glues AGENT_DATA bodies back into messages. A header with a protocol other
 // than 1 or a size over `max_message_size` is an error, after which the
 // reassembler refuses everything (the stream has no resynchronisation point).
+// Work is linear in the bytes fed (consumed bytes are dropped in one move once
+// they are half the buffer); the buffer is charged to `account` before it
+// grows (a refusal is a sticky error with budget_exceeded).
 class agent_reassembler {
 public:
-  explicit agent_reassembler(std::size_t max_message_size) : max_message_size_(max_message_size) {}
+  explicit agent_reassembler(std::size_t max_message_size, memory_account account = {})
+      : max_message_size_(max_message_size), account_(std::move(account)) {}
   // Takes one chunk (any split is fine); returns the first error, sticky.
   std::optional<parse_error> feed(const std::uint8_t* data, std::size_t size);
   std::optional<parse_error> feed(const bytes& chunk) { return feed(chunk.data(), chunk.size()); }
@@ -47,11 +52,16 @@ public:
   std::optional<agent_message> next();
   // The agent went away: what was half-received belongs to nobody.
   void reset();
-  std::size_t buffered() const { return pending_.size(); }
+  std::size_t buffered() const { return pending_.size() - read_pos_; }
 
 private:
+  void fail(parse_error error);
+
   std::size_t max_message_size_;
+  memory_account account_;
+  memory_charge charge_;
   bytes pending_;
+  std::size_t read_pos_ = 0;  // pending_ before this is consumed
   std::deque<agent_message> complete_;
   std::optional<parse_error> error_;
 };

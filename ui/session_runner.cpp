@@ -33,6 +33,7 @@ exit_status status_of(const session_end& end) {
     case failure_kind::auth_failed:
       return {exit_codes::auth_failed, end.reason, end.failure.front().sasl, end.ticket_expired};
     case failure_kind::protocol_error:
+    case failure_kind::protocol_violation:
       return {exit_codes::protocol_error, end.reason};
     default:
       return {end.was_up ? exit_codes::session_lost : exit_codes::connect_failed, end.reason};

@@ -103,12 +103,16 @@ bool is_paletted(std::uint8_t format) {
 
 }  // namespace
 
-std::optional<parse_error> check_image_size(const char* codec, std::uint32_t width, std::uint32_t height) {
+std::optional<parse_error> check_image_size(const char* codec, std::uint32_t width, std::uint32_t height,
+                                            std::uint64_t max_pixels) {
   if (width == 0 || height == 0)
     return codec_error(codec, "empty image (", width, "x", height, ")");
   if (width > max_image_side || height > max_image_side)
     return codec_error(codec, "image size ", width, "x", height, " exceeds limit ", max_image_side, "x",
                        max_image_side);
+  if (std::uint64_t{width} * height > max_pixels)
+    return codec_error(codec, "image size ", width, "x", height, " is more than the ", max_pixels,
+                       " pixels the image may have");
   return std::nullopt;
 }
 

@@ -9,6 +9,12 @@
 
 namespace vigil::protocol {
 
+// What a decoder may produce when its caller sets no smaller bound: 16384 x
+// 16384. Callers pass the image's own size (its descriptor's, a stream's)
+// as `max_pixels`, so a header that claims more is refused before anything
+// is allocated for it.
+constexpr std::uint64_t max_image_pixels = std::uint64_t{16384} * 16384;
+
 struct decoded_image {
   std::uint32_t width = 0;
   std::uint32_t height = 0;

@@ -77,7 +77,7 @@ struct glz_match_syntax {
   }
 };
 
-result<glz_header> parse_glz_header(const std::uint8_t* data, std::size_t size) {
+result<glz_header> parse_glz_header(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   const char* const codec = "GLZ";
   if (size < glz_header_size)
     return codec_error(codec, "header truncated (need ", glz_header_size, " bytes, have ", size, ")");
@@ -101,7 +101,7 @@ result<glz_header> parse_glz_header(const std::uint8_t* data, std::size_t size) 
   if (header.type < lz_rgb16 || header.type > lz_rgba)
     return codec_error(codec, "image type ", lz_type_name(header.type), " (", header.type,
                        ") not supported: servers send only RGB16/24/32 and RGBA as GLZ");
-  if (auto bad = codec_detail::check_image_size(codec, header.width, header.height))
+  if (auto bad = codec_detail::check_image_size(codec, header.width, header.height, max_pixels))
     return *bad;
   return header;
 }
@@ -116,20 +116,26 @@ struct glz_window::images {
   struct image {
     std::vector<std::uint32_t> pixels;  // decode order
     std::uint64_t window_start = 0;     // the oldest id the server kept when it encoded this one
+    memory_charge charge;               // pixels and overhead
   };
 
-  explicit images(std::size_t max) : max_pixels(max) {}
+  images(std::size_t max, memory_account budget) : max_pixels(max), account(std::move(budget)) {}
+
+  static std::uint64_t cost(std::size_t pixels) { return std::uint64_t{pixels} * 4 + image_overhead; }
 
   const image* find(std::uint64_t id) const {
     const auto found = by_id.find(id);
     return found == by_id.end() ? nullptr : &found->second;
   }
 
-  void add(std::uint64_t id, std::uint32_t win_head_dist, std::vector<std::uint32_t> pixels) {
-    image& slot = by_id[id];
-    held -= slot.pixels.size();
-    held += pixels.size();
+  void add(std::uint64_t id, std::uint32_t win_head_dist, std::vector<std::uint32_t> pixels, memory_charge charge) {
+    auto [slot_at, fresh] = by_id.try_emplace(id);
+    image& slot = slot_at->second;
+    if (!fresh)
+      held -= cost(slot.pixels.size());
+    held += cost(pixels.size());
     slot.pixels = std::move(pixels);
+    slot.charge = std::move(charge);
     slot.window_start = id >= win_head_dist ? id - win_head_dist : 0;
 
     if (!started || id == contiguous_end) {
@@ -143,36 +149,44 @@ struct glz_window::images {
         erase(by_id.begin());
     // A server that never shrinks its window (or a lost image that keeps
     // the gap open) must not grow memory without bound.
-    for (auto oldest = by_id.begin(); held > max_pixels && oldest != by_id.end();)
+    for (auto oldest = by_id.begin(); held > std::uint64_t{max_pixels} * 4 && oldest != by_id.end();)
       oldest = oldest->first == id ? std::next(oldest) : erase(oldest);
   }
 
   std::map<std::uint64_t, image>::iterator erase(std::map<std::uint64_t, image>::iterator which) {
-    held -= which->second.pixels.size();
+    held -= cost(which->second.pixels.size());
     return by_id.erase(which);
   }
 
   std::map<std::uint64_t, image> by_id;
   std::size_t max_pixels;
-  std::size_t held = 0;
+  memory_account account;
+  std::uint64_t held = 0;  // bytes, by cost()
   bool started = false;
   std::uint64_t contiguous_end = 0;  // every id from the first seen up to here has arrived
 };
 
-glz_window::glz_window(std::size_t max_pixels) : images_(std::make_unique<images>(max_pixels)) {}
+glz_window::glz_window(std::size_t max_pixels, memory_account account)
+    : images_(std::make_unique<images>(max_pixels, std::move(account))) {}
 glz_window::~glz_window() = default;
 glz_window::glz_window(glz_window&&) noexcept = default;
 glz_window& glz_window::operator=(glz_window&&) noexcept = default;
 
-std::size_t glz_window::pixels_held() const { return images_->held; }
+std::size_t glz_window::pixels_held() const {
+  std::size_t pixels = 0;
+  for (const auto& [id, kept] : images_->by_id)
+    pixels += kept.pixels.size();
+  return pixels;
+}
+
+std::size_t glz_window::bytes_held() const { return images_->held; }
 
 std::size_t glz_window::images_held() const { return images_->by_id.size(); }
 
 bool glz_window::holds(std::uint64_t id) const { return images_->find(id) != nullptr; }
 
 void glz_window::clear() {
-  const std::size_t max_pixels = images_->max_pixels;
-  images_ = std::make_unique<images>(max_pixels);
+  images_ = std::make_unique<images>(images_->max_pixels, images_->account);
 }
 
 namespace {
@@ -231,8 +245,9 @@ std::optional<parse_error> decode_glz_pass(const std::uint8_t* stream, std::size
 
 }  // namespace
 
-result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {
-  auto header = parse_glz_header(data, size);
+result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                     std::uint64_t max_pixels) {
+  auto header = parse_glz_header(data, size, max_pixels);
   if (!header)
     return header.error();
   const std::uint8_t* stream = data + glz_header_size;
@@ -242,6 +257,11 @@ result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size,
     return codec_error("GLZ", header->width, "x", header->height, " pixels cannot come from a ", stream_size,
                        "-byte stream");
 
+  // The window keeps this image: its share of the budget is taken first.
+  auto kept = window.images_->account.charge(glz_window::images::cost(pixel_count),
+                                             "GLZ window image " + std::to_string(header->id));
+  if (!kept)
+    return with_context("GLZ", kept.error());
   std::vector<std::uint32_t> pixels(pixel_count);
   earlier_images earlier(*window.images_, header->id);
   std::size_t used = 0;
@@ -263,11 +283,12 @@ result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size,
   image.pixels = pixels;
   if (!header->top_down)
     codec_detail::flip_rows(image.pixels.data(), image.width, image.height);
-  window.images_->add(header->id, header->win_head_dist, std::move(pixels));
+  window.images_->add(header->id, header->win_head_dist, std::move(pixels), std::move(*kept));
   return image;
 }
 
-result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {
+result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                          std::uint64_t max_pixels) {
   const char* const codec = "ZLIB_GLZ";
   if (size < 8)
     return codec_error(codec, "header truncated (need 8 bytes, have ", size, ")");
@@ -280,6 +301,10 @@ result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t 
   // zlib's best ratio is about 1032:1; more is a forged size.
   if (std::uint64_t{glz_size} > std::uint64_t{zlib_size} * 1032 + 64)
     return codec_error(codec, "glz_data_size ", glz_size, " cannot come from ", zlib_size, " zlib bytes");
+  // Nor can it be longer than the longest GLZ stream of an image this size.
+  if (glz_size > zlib_glz_max_stream(max_pixels))
+    return codec_error(codec, "glz_data_size ", glz_size, " is more than a GLZ stream of ", max_pixels,
+                       " pixels can need (", zlib_glz_max_stream(max_pixels), ")");
 
   std::vector<std::uint8_t> glz(glz_size);
   z_stream inflater{};
@@ -302,7 +327,7 @@ result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t 
   }
   if (produced != glz_size)
     return codec_error(codec, "zlib stream inflates to ", produced, " bytes, glz_data_size says ", glz_size);
-  return decode_glz_rgb(glz.data(), glz.size(), window);
+  return decode_glz_rgb(glz.data(), glz.size(), window, max_pixels);
 }
 
 }  // namespace vigil::protocol

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "protocol/codecs/decoded_image.hpp"
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
@@ -15,14 +16,18 @@ namespace vigil::protocol {
 // GLZ image id until the server's window has moved past them.
 class glz_window {
 public:
-  // Never holds more than max_pixels (besides the newest image); make it at
-  // least the glz_dictionary_window_size sent in DISPLAY_INIT.
-  explicit glz_window(std::size_t max_pixels);
+  // Never holds more than max_pixels * 4 bytes, counting image_overhead for
+  // each image (besides the newest image); make max_pixels at least the
+  // glz_dictionary_window_size sent in DISPLAY_INIT. Each image kept is
+  // charged to `account` before it is decoded.
+  explicit glz_window(std::size_t max_pixels, memory_account account = {});
+  static constexpr std::size_t image_overhead = 128;  // bytes: the map node, the vector, the charge
   ~glz_window();
   glz_window(glz_window&&) noexcept;
   glz_window& operator=(glz_window&&) noexcept;
 
   std::size_t pixels_held() const;
+  std::size_t bytes_held() const;
   std::size_t images_held() const;
   bool holds(std::uint64_t image_id) const;
 
@@ -33,15 +38,30 @@ public:
   struct images;  // the window's contents; defined in glz.cpp
 
 private:
-  friend result<decoded_image> decode_glz_rgb(const std::uint8_t*, std::size_t, glz_window&);
+  friend result<decoded_image> decode_glz_rgb(const std::uint8_t*, std::size_t, glz_window&, std::uint64_t);
   std::unique_ptr<images> images_;
 };
 
 // Input: the GLZ stream (exactly the data_size bytes after SpiceLZRGBData's
-// data_size). The image joins the window when it decodes.
-result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window);
+// data_size). The image joins the window when it decodes. A header over
+// `max_pixels` is refused before anything is allocated. Memory: the image
+// and the window's copy (charged to the window's account), 8 bytes a pixel.
+result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                     std::uint64_t max_pixels);
+inline result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {
+  return decode_glz_rgb(data, size, window, max_image_pixels);
+}
 
-// Input: the SpiceZlibGlzRGBData body (u32 glz_data_size, u32 data_size, zlib stream).
-result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window);
+// Input: the SpiceZlibGlzRGBData body (u32 glz_data_size, u32 data_size, zlib
+// stream). Memory: the inflated GLZ stream, at most zlib_glz_max_stream(max_pixels)
+// bytes (5 a pixel), then decode_glz_rgb's.
+result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                          std::uint64_t max_pixels);
+inline result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {
+  return decode_zlib_glz_rgb(data, size, window, max_image_pixels);
+}
+// The longest GLZ stream an image of `pixels` can need: a header, and every
+// pixel a literal (3 bytes of RGB, 1 of alpha, a control byte per 32).
+inline std::uint64_t zlib_glz_max_stream(std::uint64_t pixels) { return 33 + pixels * 5; }
 
 }  // namespace vigil::protocol

@@ -28,8 +28,10 @@ parse_error codec_error(const char* codec, const Parts&... parts) {
   return parse_error{text.str()};
 }
 
-// Width and height must be 1..max_image_side.
-std::optional<parse_error> check_image_size(const char* codec, std::uint32_t width, std::uint32_t height);
+// Width and height must be 1..max_image_side, and width * height at most
+// `max_pixels` (the size the caller expects).
+std::optional<parse_error> check_image_size(const char* codec, std::uint32_t width, std::uint32_t height,
+                                            std::uint64_t max_pixels = max_image_pixels);
 
 // Reverses the row order of a width x height pixel buffer in place.
 void flip_rows(std::uint32_t* pixels, std::uint32_t width, std::uint32_t height);

@@ -29,6 +29,13 @@ using codec_detail::codec_error;
 // pixels per byte is far beyond any real image; it stops a forged header
 // from making libjpeg allocate for a huge image.
 constexpr std::uint64_t max_pixels_per_byte = 1024;
+// libjpeg may use as much memory as the image itself and this on top
+// (baseline decoding needs a few rows; a progressive image's coefficients
+// beyond that are refused: it has no backing store).
+constexpr long libjpeg_memory_slack = 4 << 20;
+// A progressive JPEG can repeat scans without end, each a pass over the
+// whole image; SPICE servers send baseline JPEGs (one scan).
+constexpr int max_scans = 64;
 
 struct error_manager {
   jpeg_error_mgr base;  // first, so libjpeg's pointer converts back
@@ -43,6 +50,15 @@ struct error_manager {
   std::longjmp(manager->jump, 1);
 }
 
+void on_progress(j_common_ptr info) {
+  auto* decompress = reinterpret_cast<j_decompress_ptr>(info);
+  if (decompress->input_scan_number > max_scans) {
+    auto* manager = reinterpret_cast<error_manager*>(info->err);
+    std::snprintf(manager->message, sizeof manager->message, "more than %d scans", max_scans);
+    std::longjmp(manager->jump, 1);
+  }
+}
+
 void on_message(j_common_ptr info, int level) {
   auto* manager = reinterpret_cast<error_manager*>(info->err);
   if (level < 0 && !manager->warned) {  // a warning; trace messages (level >= 0) are ignored
@@ -55,8 +71,9 @@ enum class jpeg_outcome { decoded, failed, too_large, warned };
 
 // Fills `image` (pixels sized here); on failure `manager.message` says why.
 // Plain C state only: longjmp may leave this frame at any libjpeg call.
-jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, decoded_image& image,
-                         error_manager& manager, jpeg_decompress_struct& info) {
+jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
+                         decoded_image& image, error_manager& manager, jpeg_decompress_struct& info,
+                         jpeg_progress_mgr& progress) {
   info.err = jpeg_std_error(&manager.base);
   manager.base.error_exit = on_fatal_error;
   manager.base.emit_message = on_message;
@@ -67,16 +84,20 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, decoded_ima
     return jpeg_outcome::failed;
   }
   jpeg_create_decompress(&info);
+  progress.progress_monitor = on_progress;
+  info.progress = &progress;
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
   jpeg_read_header(&info, TRUE);
   const std::uint64_t pixels = std::uint64_t{info.image_width} * info.image_height;
   if (info.image_width == 0 || info.image_height == 0 || info.image_width > codec_detail::max_image_side ||
-      info.image_height > codec_detail::max_image_side || pixels > std::uint64_t{size} * max_pixels_per_byte) {
+      info.image_height > codec_detail::max_image_side || pixels > std::uint64_t{size} * max_pixels_per_byte ||
+      pixels > max_pixels) {
     image.width = info.image_width;
     image.height = info.image_height;
     jpeg_destroy_decompress(&info);
     return jpeg_outcome::too_large;
   }
+  info.mem->max_memory_to_use = static_cast<long>(pixels * 4) + libjpeg_memory_slack;
   info.out_color_space = JCS_EXT_BGRX;
   image.width = info.image_width;
   image.height = info.image_height;
@@ -91,19 +112,21 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, decoded_ima
   return manager.warned ? jpeg_outcome::warned : jpeg_outcome::decoded;
 }
 
-result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size) {
+result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
+                                        std::uint64_t max_pixels) {
   if (size == 0)
     return codec_error(codec, "empty JPEG");
   decoded_image image;
   error_manager manager;
   jpeg_decompress_struct info;
-  switch (decode_into(data, size, image, manager, info)) {
+  jpeg_progress_mgr progress{};
+  switch (decode_into(data, size, max_pixels, image, manager, info, progress)) {
     case jpeg_outcome::failed:
       return codec_error(codec, "libjpeg: ", manager.message);
     case jpeg_outcome::warned:
       return codec_error(codec, "corrupt data (libjpeg: ", manager.message, ")");
     case jpeg_outcome::too_large:
-      if (auto bad = codec_detail::check_image_size(codec, image.width, image.height))
+      if (auto bad = codec_detail::check_image_size(codec, image.width, image.height, max_pixels))
         return *bad;
       return codec_error(codec, image.width, "x", image.height, " pixels cannot come from ", size, " bytes");
     case jpeg_outcome::decoded:
@@ -120,11 +143,11 @@ inline std::uint32_t read_le32(const std::uint8_t* p) {
 
 }  // namespace
 
-result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size) {
-  return decode_jpeg_named("JPEG", data, size);
+result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
+  return decode_jpeg_named("JPEG", data, size, max_pixels);
 }
 
-result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size) {
+result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   const char* const codec = "JPEG_ALPHA";
   constexpr std::size_t header_size = 9;  // u8 flags, u32 jpeg_size, u32 data_size
   if (size < header_size)
@@ -137,13 +160,13 @@ result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t si
   if (jpeg_size > data_size)
     return codec_error(codec, "jpeg_size ", jpeg_size, " exceeds data_size ", data_size);
   const std::uint8_t* jpeg = data + header_size;
-  auto image = decode_jpeg_named(codec, jpeg, jpeg_size);
+  auto image = decode_jpeg_named(codec, jpeg, jpeg_size, max_pixels);
   if (!image)
     return image;
 
   const std::uint8_t* alpha = jpeg + jpeg_size;
   const std::size_t alpha_size = data_size - jpeg_size;
-  auto header = lz_detail::parse_lz_header(codec, alpha, alpha_size);
+  auto header = lz_detail::parse_lz_header(codec, alpha, alpha_size, max_pixels);
   if (!header)
     return header.error();
   const bool top_down = flags & SPICE_JPEG_ALPHA_FLAGS_TOP_DOWN;

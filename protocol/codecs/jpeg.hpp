@@ -10,11 +10,17 @@
 
 namespace vigil::protocol {
 
-// Input: a complete JPEG file (SpiceJPEGData's data, or one MJPEG frame).
-result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size);
+// Input: a complete JPEG file (SpiceJPEGData's data, or one MJPEG frame). A
+// header over `max_pixels` is refused before anything is allocated. Memory:
+// the image, plus what libjpeg needs, capped at as much again (a progressive
+// JPEG's coefficients beyond that fail the decode): 8 bytes a pixel.
+result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size,
+                                  std::uint64_t max_pixels = max_image_pixels);
 
 // Input: the SpiceJPEGAlphaData body (u8 flags, u32 jpeg_size, u32 data_size,
-// then the JPEG followed by the alpha plane).
-result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size);
+// then the JPEG followed by the alpha plane). Memory: decode_jpeg's plus the
+// alpha plane, 1 byte a pixel.
+result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size,
+                                        std::uint64_t max_pixels = max_image_pixels);
 
 }  // namespace vigil::protocol

@@ -93,7 +93,8 @@ parse_error describe_stop(const char* codec, const lz_progress& progress, const 
   }
 }
 
-result<lz_header> parse_lz_header(const char* codec, const std::uint8_t* data, std::size_t size) {
+result<lz_header> parse_lz_header(const char* codec, const std::uint8_t* data, std::size_t size,
+                                  std::uint64_t max_pixels) {
   if (size < lz_header_size)
     return codec_error(codec, "header truncated (need ", lz_header_size, " bytes, have ", size, ")");
   const std::uint32_t magic = read_be32(data);
@@ -111,8 +112,12 @@ result<lz_header> parse_lz_header(const char* codec, const std::uint8_t* data, s
   if (top_down > 1)
     return codec_error(codec, "header field top_down is ", top_down, " (want 0 or 1)");
   header.top_down = top_down == 1;
-  if (auto bad = codec_detail::check_image_size(codec, header.width, header.height))
+  if (auto bad = codec_detail::check_image_size(codec, header.width, header.height, max_pixels))
     return *bad;
+  // The stride chooses the size of the index rows: keep it to a row's worth.
+  if (is_palette_type(header.type) && header.stride > lz_plt_max_stride(header.width))
+    return codec_error(codec, "stride ", header.stride, " is more than ", lz_plt_max_stride(header.width),
+                       " for a row of ", header.width, " pixels");
   return header;
 }
 
@@ -137,9 +142,9 @@ result<std::vector<std::uint8_t>> decode_lz_bytes(const char* codec, const lz_he
 
 using namespace lz_detail;
 
-result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size) {
+result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   const char* const codec = "LZ_RGB";
-  auto header = parse_lz_header(codec, data, size);
+  auto header = parse_lz_header(codec, data, size, max_pixels);
   if (!header)
     return header.error();
   const std::uint32_t type = header->type;
@@ -188,9 +193,9 @@ result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size) 
 }
 
 result<decoded_image> decode_lz_plt(const std::uint8_t* data, std::size_t size,
-                                    const std::vector<std::uint32_t>& palette) {
+                                    const std::vector<std::uint32_t>& palette, std::uint64_t max_pixels) {
   const char* const codec = "LZ_PLT";
-  auto header = parse_lz_header(codec, data, size);
+  auto header = parse_lz_header(codec, data, size, max_pixels);
   if (!header)
     return header.error();
   if (!is_palette_type(header->type))

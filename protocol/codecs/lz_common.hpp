@@ -231,7 +231,10 @@ struct lz_header {
 
 constexpr std::size_t lz_header_size = 28;  // seven big-endian words
 
-result<lz_header> parse_lz_header(const char* codec, const std::uint8_t* data, std::size_t size);
+// Also refuses a header over `max_pixels`, or a palette type whose stride
+// exceeds lz_plt_max_stride.
+result<lz_header> parse_lz_header(const char* codec, const std::uint8_t* data, std::size_t size,
+                                  std::uint64_t max_pixels);
 
 // Decodes the stream after the header of a byte-unit image (palette types,
 // XXXA, A8): stride * height bytes for palette types, else width * height,

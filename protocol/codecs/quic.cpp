@@ -218,7 +218,7 @@ void expand_rgb16(std::vector<std::uint32_t>& pixels) {
 
 }  // namespace
 
-result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size) {
+result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   if (size < header_bytes)
     return parse_error{"QUIC: header truncated (need " + std::to_string(header_bytes) + " bytes, have " +
                        std::to_string(size) + ")"};
@@ -243,6 +243,9 @@ result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size) {
       return parse_error{"QUIC: header field " + std::string(name) + " " + std::to_string(value) +
                          " exceeds limit " + std::to_string(max_dimension)};
   }
+  if (std::uint64_t{width} * height > max_pixels)
+    return parse_error{"QUIC: image size " + std::to_string(width) + "x" + std::to_string(height) +
+                       " is more than the " + std::to_string(max_pixels) + " pixels the image may have"};
   if (size % 4 != 0)
     return parse_error{"QUIC: stream size " + std::to_string(size) + " is not a whole number of 32-bit words"};
 

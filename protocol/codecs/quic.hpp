@@ -10,6 +10,9 @@
 
 namespace vigil::protocol {
 
-result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size);
+// A header over `max_pixels` is refused before anything is allocated.
+// Memory: the image (4 bytes a pixel) and a few rows of model state.
+result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size,
+                                  std::uint64_t max_pixels = max_image_pixels);
 
 }  // namespace vigil::protocol

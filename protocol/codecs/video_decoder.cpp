@@ -78,7 +78,7 @@ class jpeg_stream_decoder final : public video_decoder {
 public:
   explicit jpeg_stream_decoder(std::uint64_t max_pixels) : max_pixels_(max_pixels) {}
   result<bool> decode(const std::uint8_t* data, std::size_t size, decoded_image& out) override {
-    auto image = decode_jpeg(data, size);
+    auto image = decode_jpeg(data, size, max_pixels_);  // a larger header is refused before allocating
     if (!image)
       return parse_error{"mjpeg: " + image.error().message};
     if (std::uint64_t{image->width} * image->height > max_pixels_)

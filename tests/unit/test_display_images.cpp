@@ -251,8 +251,14 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(display_caches)
 
+// A cache size in pixels that holds `entries` entries of `pixels` pixels each,
+// counting what each entry costs besides its pixels.
+std::uint64_t cache_pixels_for(std::uint64_t entries, std::uint64_t pixels) {
+  return entries * (pixels + pixmap_cache::entry_overhead_bytes / 4);
+}
+
 BOOST_AUTO_TEST_CASE(pixmap_cache_over_its_size_evicts_the_oldest) {
-  pixmap_cache cache(10);
+  pixmap_cache cache(cache_pixels_for(2, 4) + 2);
   cache.put(1, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);
   cache.put(2, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);
   cache.put(3, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);
@@ -273,7 +279,7 @@ BOOST_AUTO_TEST_CASE(pixmap_put_again_replaces_without_double_counting) {
 }
 
 BOOST_AUTO_TEST_CASE(re_put_entry_is_not_evicted_by_its_old_position) {
-  pixmap_cache cache(8);
+  pixmap_cache cache(cache_pixels_for(2, 4));
   cache.put(1, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);
   cache.put(2, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);
   cache.put(1, std::make_shared<decoded_image>(solid_image(2, 2, 0)), false);  // 1 is now newest

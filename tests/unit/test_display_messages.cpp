@@ -132,10 +132,22 @@ BOOST_AUTO_TEST_CASE(clip_rects_are_read_inline_after_the_box) {
 }
 
 BOOST_AUTO_TEST_CASE(clip_rect_count_beyond_the_body_is_an_error_before_allocating) {
-  const bytes body = display_body{}.u32(0).rect(0, 0, 1, 1).u8(SPICE_CLIP_TYPE_RECTS).u32(0x10000000).take();
+  const bytes body = display_body{}.u32(0).rect(0, 0, 1, 1).u8(SPICE_CLIP_TYPE_RECTS).u32(4000).take();
   const auto parsed = parse_draw_fill(body);
   BOOST_TEST_REQUIRE(!parsed.ok());
-  VIGIL_CHECK_CONTAINS(parsed.error().message, "DISPLAY_DRAW_FILL: clip.num_rects 268435456 exceeds body");
+  VIGIL_CHECK_CONTAINS(parsed.error().message, "DISPLAY_DRAW_FILL: clip.num_rects 4000 exceeds body");
+}
+
+// Security review M6: a stream's clip used to be stored with up to 4M
+// rectangles (64 MiB) and checked only when a frame was drawn.
+BOOST_AUTO_TEST_CASE(more_clip_rects_than_the_limit_are_refused_even_when_they_fit_the_body) {
+  display_body with_clip;
+  with_clip.u32(0).rect(0, 0, 1, 1).u8(SPICE_CLIP_TYPE_RECTS).u32(max_clip_rects + 1);
+  for (std::size_t i = 0; i <= max_clip_rects; ++i)
+    with_clip.rect(0, 0, 1, 1);
+  const auto parsed = parse_draw_fill(with_clip.take());
+  BOOST_TEST_REQUIRE(!parsed.ok());
+  VIGIL_CHECK_CONTAINS(parsed.error().message, "field clip.num_rects is 4097, more than the limit of 4096");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_clip_type_names_the_field) {

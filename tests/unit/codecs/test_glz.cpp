@@ -316,6 +316,62 @@ BOOST_AUTO_TEST_CASE(empty_or_oversized_images_are_errors) {
                        "GLZ: 16000x16000 pixels cannot come from a 0-byte stream");
 }
 
+// Security review H2: glz_data_size (up to 4 GiB) was allocated before
+// anything was inflated; it is now bounded by the image the caller expects.
+BOOST_AUTO_TEST_CASE(zlib_glz_size_beyond_any_stream_for_the_image_is_refused_before_allocating) {
+  bytes noise(8192);  // incompressible, so the zlib ratio check lets 4 MB through
+  std::uint32_t state = 12345;
+  for (auto& byte : noise) {
+    state = state * 1103515245u + 12345u;
+    byte = static_cast<std::uint8_t>(state >> 24);
+  }
+  const bytes body = zlib_body(noise, 4000000);
+  glz_window window(1000);
+  VIGIL_CHECK_CONTAINS(error_text(decode_zlib_glz_rgb(body.data(), body.size(), window, 64)),
+                       "ZLIB_GLZ: glz_data_size 4000000 is more than a GLZ stream of 64 pixels can need (353)");
+}
+
+BOOST_AUTO_TEST_CASE(glz_header_larger_than_the_caller_allows_is_refused) {
+  const bytes glz = literal_image(0, 0, {1, 2, 3, 4});
+  glz_window window(1000);
+  VIGIL_CHECK_CONTAINS(error_text(decode_glz_rgb(glz.data(), glz.size(), window, 3)),
+                       "GLZ: image size 4x1 is more than the 3 pixels the image may have");
+  BOOST_TEST(window.images_held() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(window_images_are_charged_and_given_back_when_dropped) {
+  auto pool = std::make_shared<fixed_memory_pool>(1 << 20);
+  memory_account account(pool, "display:0");
+  {
+    glz_window window(1000, account);
+    require_decodes(literal_image(0, 0, {1, 2, 3, 4}), window);
+    BOOST_TEST(account.held() == 4 * 4 + glz_window::image_overhead);
+    BOOST_TEST(window.bytes_held() == 4 * 4 + glz_window::image_overhead);
+  }
+  BOOST_TEST(account.held() == 0u);
+  BOOST_TEST(pool->in_use() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_window_image_over_the_budget_is_refused_before_decoding) {
+  memory_account account(std::make_shared<fixed_memory_pool>(100), "display:0");
+  glz_window window(1000, account);
+  const bytes glz = literal_image(0, 0, {1, 2, 3, 4});
+  const auto decoded = decode_glz_rgb(glz.data(), glz.size(), window);
+  BOOST_TEST_REQUIRE(!decoded.ok());
+  BOOST_TEST(decoded.error().budget_exceeded);
+  VIGIL_CHECK_CONTAINS(decoded.error().message, "GLZ window image 0: 144 bytes would exceed the session's memory budget");
+}
+
+// Security review M5: one-pixel images were counted as one pixel each, so
+// the window could hold millions of them.
+BOOST_AUTO_TEST_CASE(the_window_bound_counts_each_images_overhead) {
+  glz_window window(1000);  // 4000 bytes
+  for (std::uint64_t id = 0; id < 200; ++id)
+    require_decodes(literal_image(id, 0, {static_cast<std::uint32_t>(id)}), window);
+  BOOST_TEST(window.bytes_held() <= 4000u + glz_window::image_overhead + 4);
+  BOOST_TEST(window.images_held() <= 4000u / glz_window::image_overhead + 1);
+}
+
 BOOST_AUTO_TEST_CASE(zlib_wrapped_stream_decodes_like_plain_glz) {
   const bytes glz = literal_image(0, 0, {1, 2, 3});
   const bytes body = zlib_body(glz, static_cast<std::uint32_t>(glz.size()));

@@ -5,6 +5,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include <jpeglib.h>
 
 #include "protocol/codecs/jpeg.hpp"
 #include "tests/unit/codecs/codec_test_support.hpp"
@@ -133,6 +137,50 @@ BOOST_AUTO_TEST_CASE(header_claiming_more_pixels_than_the_data_can_hold_is_an_er
   BOOST_TEST(error_text(decode(jpeg)) == "JPEG: 16000x16000 pixels cannot come from 2003 bytes");
   jpeg[sof_height_offset + 2] = 0x4E;  // width 20096
   VIGIL_CHECK_CONTAINS(error_text(decode(jpeg)), "JPEG: image size 20096x16000 exceeds limit");
+}
+
+BOOST_AUTO_TEST_CASE(header_larger_than_the_caller_allows_is_refused_before_allocating) {
+  VIGIL_CHECK_CONTAINS(error_text(decode_jpeg(photo().data(), photo().size(), 80 * 191)),
+                       "JPEG: image size 80x192 is more than the 15280 pixels the image may have");
+}
+
+// A progressive 4:4:4 JPEG: libjpeg keeps every coefficient (6 bytes a
+// pixel), more than the image itself; security review M1 (suspected).
+bytes progressive_jpeg(std::uint32_t side) {
+  jpeg_compress_struct compress{};
+  jpeg_error_mgr errors{};
+  compress.err = jpeg_std_error(&errors);
+  jpeg_create_compress(&compress);
+  unsigned char* buffer = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&compress, &buffer, &size);
+  compress.image_width = compress.image_height = side;
+  compress.input_components = 3;
+  compress.in_color_space = JCS_RGB;
+  jpeg_set_defaults(&compress);
+  for (int c = 0; c < 3; ++c)
+    compress.comp_info[c].h_samp_factor = compress.comp_info[c].v_samp_factor = 1;
+  jpeg_simple_progression(&compress);
+  jpeg_start_compress(&compress, TRUE);
+  std::vector<unsigned char> row(std::size_t{side} * 3);
+  while (compress.next_scanline < compress.image_height) {
+    for (std::uint32_t x = 0; x < side; ++x)
+      row[3 * x] = row[3 * x + 1] = row[3 * x + 2] = static_cast<unsigned char>((x ^ compress.next_scanline) & 0xff);
+    JSAMPROW rows[1] = {row.data()};
+    jpeg_write_scanlines(&compress, rows, 1);
+  }
+  jpeg_finish_compress(&compress);
+  jpeg_destroy_compress(&compress);
+  bytes out(buffer, buffer + size);
+  std::free(buffer);
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(progressive_jpeg_needing_more_memory_than_its_image_is_refused) {
+  const bytes small = progressive_jpeg(64);
+  BOOST_TEST_REQUIRE(decode(small).ok(), error_text(decode(small)));
+  const bytes large = progressive_jpeg(2048);
+  VIGIL_CHECK_CONTAINS(error_text(decode(large)), "JPEG: libjpeg: Backing store not supported");
 }
 
 BOOST_AUTO_TEST_CASE(alpha_plane_adds_alpha_to_the_jpeg_colours) {

@@ -205,6 +205,25 @@ BOOST_AUTO_TEST_CASE(palette_stride_shorter_than_a_row_is_an_error) {
   VIGIL_CHECK_CONTAINS(error_text(decode_lz_plt(stream.data(), stream.size(), {0})), "LZ_PLT: stride 3 shorter");
 }
 
+// Security review H3: the stride of a palette image chose the allocation
+// (stride x height bytes), so a 1-pixel-wide image could ask for gigabytes.
+BOOST_AUTO_TEST_CASE(palette_stride_longer_than_a_decoded_row_is_refused_before_allocating) {
+  lz_stream_builder builder = lz_stream_builder::lz(plt8, 1, 1024, 65536, true);
+  bytes stream = builder.literals(1, {0}).out;
+  stream.resize(stream.size() + 65536 * 4, 0);  // enough bytes to pass the stream-size check
+  VIGIL_CHECK_CONTAINS(error_text(decode_lz_plt(stream.data(), stream.size(), {0})),
+                       "LZ_PLT: stride 65536 is more than 68 for a row of 1 pixels");
+}
+
+BOOST_AUTO_TEST_CASE(header_larger_than_the_caller_allows_is_refused_before_allocating) {
+  const bytes stream = two_pixel_rows(true).out;
+  VIGIL_CHECK_CONTAINS(error_text(decode_lz_rgb(stream.data(), stream.size(), 3)),
+                       "LZ_RGB: image size 2x2 is more than the 3 pixels the image may have");
+  const bytes plt = lz_stream_builder::lz(plt8, 3, 2, 4, true).literals(8, {0, 1, 2, 9, 2, 1, 0, 9}).out;
+  VIGIL_CHECK_CONTAINS(error_text(decode_lz_plt(plt.data(), plt.size(), {0, 1, 2}, 5)),
+                       "LZ_PLT: image size 3x2 is more than the 5 pixels");
+}
+
 BOOST_AUTO_TEST_CASE(rgb_type_sent_as_lz_plt_is_an_error) {
   const bytes stream = two_pixel_rows(true).out;
   VIGIL_CHECK_CONTAINS(error_text(decode_lz_plt(stream.data(), stream.size(), {0})),

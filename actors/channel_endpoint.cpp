@@ -38,6 +38,8 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
   health_.type = spec_.type;
   health_.id = spec_.id;
   log_ = named_logger(health_.channel + ":" + std::to_string(spec_.id));
+  if (spec_.memory)
+    memory_ = protocol::memory_account(spec_.memory, health_.channel + ":" + std::to_string(spec_.id));
   // The broker always says sock_closed before it quits; this catches it dying
   // any other way, so the channel never waits on a socket that is gone.
   // Whoever supervises the channel may be killed (a stuck session is
@@ -65,6 +67,7 @@ channel_endpoint::channel_endpoint(channel_endpoint& source, channel_spec destin
   health_.type = spec_.type;
   health_.id = spec_.id;
   log_ = named_logger(source.label() + ">destination");
+  memory_ = source.memory_;  // the channel's account: the reassembler moves to the source with the link
   hooks_.on_message = [this](const protocol::frame& frame) { source_->on_destination_frame(frame); };
 }
 
@@ -242,7 +245,7 @@ void channel_endpoint::on_link_bytes(const std::uint8_t* data, std::size_t size)
   if (!handshake_->uses_sasl())
     health_.auth = "spice-ticket";
   const auto& outcome = handshake_->outcome();
-  reassembler_.emplace(outcome.mini_header, spec_.connection.max_message_bytes);
+  reassembler_.emplace(outcome.mini_header, spec_.connection.max_message_bytes, memory_);
   writer_.emplace(outcome.mini_header);
   log_->info("linked ({} header){}", outcome.mini_header ? "mini" : "full", on_tls_ ? " over TLS" : "");
   set_state(channel_state::up);
@@ -289,7 +292,8 @@ void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
   while (health_.state == channel_state::up && moves == moves_) {
     auto next = reassembler_->next();
     if (!next) {
-      fail(failure_kind::protocol_error, next.error().message);
+      fail(next.error().budget_exceeded ? failure_kind::memory_budget : failure_kind::protocol_error,
+           next.error().message);
       return;
     }
     if (!next.value())
@@ -477,6 +481,10 @@ channel_health channel_endpoint::health() const {
   if (destination_ && destination_->health_.state != channel_state::closed)
     snapshot.destination = std::string(to_string(destination_->health_.state)) + " " + destination_->health_.server +
                            (destination_->health_.errors.empty() ? "" : ": " + destination_->health_.errors.back());
+  snapshot.memory.held_bytes = memory_.held();
+  snapshot.memory.peak_bytes = memory_.peak();
+  snapshot.memory.refusals = memory_.refusals();
+  snapshot.memory.last_refusal = memory_.last_refusal();
   if (hooks_.add_health)
     hooks_.add_health(snapshot);
   return snapshot;

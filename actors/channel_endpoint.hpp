@@ -52,6 +52,7 @@
 #include "protocol/common_messages.hpp"
 #include "protocol/framing.hpp"
 #include "protocol/link.hpp"
+#include "protocol/memory_budget.hpp"
 
 namespace vigil {
 
@@ -100,6 +101,9 @@ struct channel_spec {
   connection_settings connection;
   channel_parent parent;  // the channel supervisor; the channel quits when it goes
   debug_fault fault;
+  // The session's memory budget (actors/session_memory.hpp); null: unlimited.
+  std::shared_ptr<protocol::memory_pool> memory;
+  protocol::memory_limits memory_limits;
 };
 
 class channel_endpoint {
@@ -143,6 +147,11 @@ public:
   channel_state state() const { return health_.state; }
   // The server's channel capabilities from its link reply (empty before).
   protocol::capability_set server_channel_caps() const;
+  // This channel's share of the session's memory budget: what it holds is
+  // charged here (message reassembly, and whatever the channel allocates for
+  // the server: surfaces, images, agent messages).
+  const protocol::memory_account& memory() const { return memory_; }
+  const protocol::memory_limits& memory_limits() const { return spec_.memory_limits; }
   spdlog::logger& log() { return *log_; }
   caf::message_handler handlers();
 
@@ -188,6 +197,7 @@ private:
   channel_spec spec_;
   hooks hooks_;
   std::shared_ptr<spdlog::logger> log_;
+  protocol::memory_account memory_;
   channel_health health_;
   std::chrono::steady_clock::time_point last_activity_{};
   bool has_activity_ = false;

@@ -132,6 +132,14 @@ struct usb_health {
   std::uint64_t resets = 0;          // USB port resets and BOT resets
 };
 
+// What a channel holds of the session's memory budget (memory_budget.hpp).
+struct channel_memory {
+  std::uint64_t held_bytes = 0;
+  std::uint64_t peak_bytes = 0;
+  std::uint64_t refusals = 0;  // charges the budget or a cap refused
+  std::string last_refusal;
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -154,6 +162,7 @@ struct channel_health {
   std::size_t mailbox_peak = 0;            // deepest seen in any heartbeat (supervisor)
   std::uint32_t restarts = 0;              // filled in by the supervisor
   std::vector<edge_report> edges;
+  channel_memory memory;
   std::vector<std::string> errors;
   std::optional<agent_report> agent;  // main only
   std::optional<playback_health> playback;  // the playback channel only

@@ -91,6 +91,8 @@ using codec_preference_atom = caf::atom_constant<caf::atom("codecpref")>;
 
 constexpr std::chrono::milliseconds video_tick_interval{500};
 
+// Copies of the primary surface the frame path holds at most (see charge_frame_copies).
+constexpr std::uint64_t frame_copies = 4;
 // Health lists this many display errors; the rest are counted in one line.
 constexpr std::size_t listed_errors = 10;
 // Beyond this many, further display errors are logged at debug level only.
@@ -129,6 +131,7 @@ struct display_channel_state {
   std::unique_ptr<video_streams> streams;
   bool video_tick_scheduled = false;
   bool display_up = false;  // the primary surface exists and a MARK said it is complete
+  protocol::memory_charge frame_copies;  // see charge_frame_copies
   static inline const char* name = "display_channel";
 };
 
@@ -183,6 +186,25 @@ void note_primary_change(display_actor* self, const protocol::display_step& step
     state.frame_due_scheduled = true;
     self->send(self, frame_due_atom::value);
   }
+}
+
+// The frame path copies the primary (a whole-surface patch in flight, the
+// renderer's composed frame, the window's RGBA buffer and its texture): while a primary
+// exists, that much again is held in the budget, so a primary the frame path
+// could not afford is refused when it is created, not when it is copied.
+bool charge_frame_copies(display_actor* self) {
+  auto& state = self->state;
+  const protocol::surface* primary = state.pipeline->surfaces().primary();
+  const std::uint64_t bytes =
+    state.renderer && primary ? std::uint64_t{primary->width} * primary->height * 4 * frame_copies : 0;
+  const std::string what = primary ? "frame copies of the " + std::to_string(primary->width) + "x" +
+                                       std::to_string(primary->height) + " primary surface"
+                                   : "frame copies";
+  if (auto refused = state.endpoint->memory().resize(state.frame_copies, bytes, what)) {
+    state.endpoint->fail(failure_kind::memory_budget, refused->message);
+    return false;
+  }
+  return true;
 }
 
 void record_error(display_actor* self, const std::string& error) {
@@ -402,6 +424,8 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
     case protocol::display_outcome::fatal: state.endpoint->fail(failure_kind::protocol_error, step.error); return;
     case protocol::display_outcome::over_budget: state.endpoint->fail(failure_kind::memory_budget, step.error); return;
   }
+  if (step.primary_replaced && !charge_frame_copies(self))
+    return;
   if (frame.type == SPICE_MSG_DISPLAY_MARK)
     note_mark(self);
   if (!step.primary_damage.empty() || step.primary_replaced)
@@ -443,17 +467,24 @@ std::string dump_primary(display_actor* self, const std::string& path) {
   return "";
 }
 
+// The caches the server was promised (DISPLAY_INIT), drawn from the
+// channel's memory account (the endpoint must exist).
+protocol::display_settings pipeline_settings(display_actor* self, const protocol::display_init_request& display_init) {
+  protocol::display_settings settings;
+  settings.pixmap_cache_pixels = static_cast<std::uint64_t>(std::max<std::int64_t>(display_init.pixmap_cache_size, 0));
+  settings.glz_window_pixels = static_cast<std::size_t>(std::max<std::int32_t>(display_init.glz_window_size, 0));
+  settings.decode_streams_inline = false;
+  settings.account = self->state.endpoint->memory();
+  settings.limits = self->state.endpoint->memory_limits();
+  return settings;
+}
+
 caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::display_init_request display_init,
                               video_settings video, renderer_actor renderer,
                               std::optional<protocol::mm_time_sync> mm_time) {
   auto& state = self->state;
   if (mm_time)
     state.mm_clock.sync(*mm_time);
-  protocol::display_settings settings;
-  settings.pixmap_cache_pixels = static_cast<std::uint64_t>(std::max<std::int64_t>(display_init.pixmap_cache_size, 0));
-  settings.glz_window_pixels = static_cast<std::size_t>(std::max<std::int32_t>(display_init.glz_window_size, 0));
-  settings.decode_streams_inline = false;
-  state.pipeline = std::make_unique<protocol::display_pipeline>(settings);
   state.renderer = std::move(renderer);
   spec.channel_caps = display_caps(video);
   state.video_options = std::move(video);
@@ -463,12 +494,12 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   // whose caches, GLZ dictionary and video streams are empty: so are ours
   // then, and the codec preference goes again once its first picture is
   // complete (live migration, actors/migration.hpp; seamless keeps everything).
-  hooks.on_migrated = [self, settings](bool seamless) {
+  hooks.on_migrated = [self, display_init](bool seamless) {
     if (seamless)
       return;
     auto& state = self->state;
     state.streams->end_all();
-    state.pipeline = std::make_unique<protocol::display_pipeline>(settings);
+    state.pipeline = std::make_unique<protocol::display_pipeline>(pipeline_settings(self, display_init));
     state.damage.clear();
     state.stream_reports = protocol::stream_report_tracker{};
     state.display_up = false;
@@ -481,6 +512,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   const video_hardware& hardware = state.video_options.decoding.hardware ? shared_video_hardware() : video_hardware{};
   state.streams = std::make_unique<video_streams>(self, channel_name, named_logger(channel_name),
                                                   state.video_options.decoding, hardware.device);
+  state.pipeline = std::make_unique<protocol::display_pipeline>(pipeline_settings(self, display_init));
   state.endpoint->start();
   if (state.renderer)
     self->send(state.renderer, frame_source_atom::value, caf::actor{self});

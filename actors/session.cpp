@@ -72,6 +72,10 @@ supervised_channel supervised(session_self self, channel_key key, channel_spawne
   base.type = key.type;
   base.id = key.id;
   base.connection_id = state.info.session_id;
+  // The run's memory budget: the pool is shared, so a restart after this
+  // session quit still counts against it.
+  base.memory = state.options.memory;
+  base.memory_limits = state.options.memory_limits;
   // The debug fault only reaches the first incarnation of the channel it
   // names, so a restart really does heal it.
   std::optional<debug_fault> fault;
@@ -226,6 +230,8 @@ session_health health_of(session_self self) {
   health.vm_name = state.status.vm_name;
   health.vm_uuid = state.status.vm_uuid;
   health.uri = state.options.uri;
+  if (const auto& pool = state.options.memory)
+    health.memory = {pool->limit(), pool->in_use(), pool->peak(), pool->refusals()};
   return health;
 }
 

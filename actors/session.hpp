@@ -57,6 +57,10 @@ struct debug_faults {
 };
 
 struct session_options {
+  // The session's memory budget, shared by every channel of every
+  // incarnation (the session supervisor makes it from memory_limits if unset).
+  std::shared_ptr<protocol::memory_pool> memory;
+  protocol::memory_limits memory_limits;  // [memory]
   connection_settings connection;
   protocol::display_init_request display_init;
   video_settings video;  // [video] and the display preferences
@@ -85,6 +89,14 @@ struct session_options {
 // (waiting: --wait, the server is not there yet).
 enum class session_phase { waiting, connecting, up, reconnecting, ended, failed };
 const char* to_string(session_phase phase);
+// The session's memory budget as the snapshot shows it (each channel's
+// share is in its channel_health.memory).
+struct session_memory_health {
+  std::uint64_t limit_bytes = 0;
+  std::uint64_t in_use_bytes = 0;
+  std::uint64_t peak_bytes = 0;
+  std::uint64_t refusals = 0;
+};
 
 struct session_health {
   session_phase state = session_phase::connecting;
@@ -99,6 +111,7 @@ struct session_health {
   std::uint32_t migrations = 0;              // idem: live migrations followed (SWITCH_HOST included)
   std::string last_migration_destination;    // idem: "HOST:PORT (TLS ...)"; empty: none yet
   std::string last_migration_mode;           // idem: seamless | semi-seamless | switch-host
+  session_memory_health memory;
   std::uint64_t frames_rendered = 0;   // idem, from the renderer
   std::uint64_t frames_coalesced = 0;  // idem: display updates folded into later frames
   std::vector<channel_health> channels;  // idem, from the channel supervisor

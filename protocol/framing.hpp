@@ -25,10 +25,9 @@ class frame_reassembler {
 public:
   // Messages larger than `max_message_size` are a parse error (a corrupt or
   // hostile size field must not make us allocate gigabytes). The buffer is
-  // charged to `account` before it grows: twice its capacity, which covers
-  // the copy of the frame being handed out; once a message's size is known
-  // the buffer grows to hold it whole, once. A refusal breaks the stream with
-  // an error that has budget_exceeded set.
+  // charged to `account` before it grows (by doubling, as bytes arrive):
+  // twice its capacity, which covers the copy of the frame being handed out.
+  // A refusal breaks the stream with an error that has budget_exceeded set.
   frame_reassembler(bool mini_header, std::size_t max_message_size, memory_account account = {});
 
   void feed(const std::uint8_t* data, std::size_t size);

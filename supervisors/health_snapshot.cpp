@@ -36,6 +36,11 @@ nlohmann::json channel_json(const channel_health& channel) {
     {"mailbox_peak", channel.mailbox_peak},
     {"restarts", channel.restarts},
     {"edges", edges},
+    {"memory",
+     {{"held_bytes", channel.memory.held_bytes},
+      {"peak_bytes", channel.memory.peak_bytes},
+      {"refusals", channel.memory.refusals},
+      {"last_refusal", channel.memory.last_refusal}}},
     {"errors", channel.errors},
   };
   if (!channel.destination.empty())
@@ -227,6 +232,11 @@ std::string health_snapshot_json(const session_health& health, const std::option
        {"last_fault", health.last_fault},
        {"migrations", health.migrations},
        {"last_migration", {{"destination", health.last_migration_destination}, {"mode", health.last_migration_mode}}},
+       {"memory",
+        {{"limit_bytes", health.memory.limit_bytes},
+         {"in_use_bytes", health.memory.in_use_bytes},
+         {"peak_bytes", health.memory.peak_bytes},
+         {"refusals", health.memory.refusals}}},
      }},
     {"channels", channels},
     {"renderer", {{"frames_rendered", health.frames_rendered}, {"frames_coalesced", health.frames_coalesced}}},

@@ -8,6 +8,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
+#include "actors/session_memory.hpp"
 #include "common/log.hpp"
 #include "supervisors/channel_supervisor.hpp"
 #include "supervisors/fault_log.hpp"
@@ -326,6 +327,9 @@ session_supervisor_impl::behavior_type session_supervisor(supervisor_actor self,
   if (!state.options.audio)
     state.options.audio = spawn_audio_sink(self->system(), state.options.audio_sink);
   self->link_to(state.options.audio);
+  // One memory budget for the run: a stuck incarnation's memory still counts after a reconnect.
+  if (!state.options.memory)
+    state.options.memory = std::make_shared<session_memory_pool>(state.options.memory_limits.session_bytes);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& state = self->state;
     if (state.session && down.source == state.session.address())

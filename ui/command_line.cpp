@@ -445,6 +445,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.session.playback = loaded.playback;
   request.session.audio_sink.jitter = loaded.audio_buffer;
   request.session.audio_sink.dump_path = v.dump_audio;
+  request.session.memory_limits = loaded.memory;
   spice_uri shown;
   shown.host = connection.host;
   shown.plain_port = connection.plain_port;

@@ -265,6 +265,9 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"window.integer_scaling", boolean_key(s.viewer.scaling.integer)},
     {"menu.button", menu_button_key(s.viewer.corner_button)},
     {"menu.screenshot_directory", string_key(s.viewer.screenshot_directory)},
+    {"memory.session_bytes", integer_key(s.memory.session_bytes, 64 << 20, std::int64_t{1} << 40)},
+    {"memory.max_surface_bytes", integer_key(s.memory.max_surface_bytes, 1 << 20, std::int64_t{1} << 30)},
+    {"memory.max_surfaces", integer_key(s.memory.max_surfaces, 1, 1 << 20)},
     {"log.level", log_level_key(s.log_level)},
     {"log.supervisor", boolean_key(s.supervision.log_transitions)},
   };

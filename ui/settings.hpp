@@ -46,6 +46,7 @@ struct settings {
   record_options record;  // make_capture is set by main, not by the file
   playback_options playback;
   protocol::jitter_settings audio_buffer;
+  protocol::memory_limits memory;
   std::chrono::milliseconds health_deadline{1000};
   spdlog::level::level_enum log_level = spdlog::level::info;
   viewer_settings viewer;

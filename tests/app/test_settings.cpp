@@ -75,6 +75,9 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(video.decoding.queue_frames == defaults.video.decoding.queue_frames);
   BOOST_TEST(video.decoding.stall_timeout.count() == defaults.video.decoding.stall_timeout.count());
   BOOST_TEST(video.decoding.error_limit == defaults.video.decoding.error_limit);
+  BOOST_TEST(loaded.value->memory.session_bytes == defaults.memory.session_bytes);
+  BOOST_TEST(loaded.value->memory.max_surface_bytes == defaults.memory.max_surface_bytes);
+  BOOST_TEST(loaded.value->memory.max_surfaces == defaults.memory.max_surfaces);
   const auto& w = loaded.value->supervision.watchdog;
   BOOST_TEST(w.heartbeat_interval.count() == defaults.supervision.watchdog.heartbeat_interval.count());
   BOOST_TEST(w.heartbeat_deadline.count() == defaults.supervision.watchdog.heartbeat_deadline.count());

@@ -31,12 +31,12 @@ bool shareable_type(std::uint32_t type) {
 
 }  // namespace
 
-main_agent::main_agent(agent_settings settings, outputs out, spdlog::logger& log)
+main_agent::main_agent(agent_settings settings, outputs out, spdlog::logger& log, protocol::memory_account memory)
     : settings_(settings),
       out_(std::move(out)),
       log_(log),
       flow_(settings.client_tokens, settings.max_queued_bytes),
-      reassembler_(settings.max_message_bytes),
+      reassembler_(settings.max_message_bytes, std::move(memory)),
       files_({[this](std::uint32_t type, const protocol::bytes& data) { return send_message(type, data); },
               [this] { return flow_.queued_bytes(); }, [this](file_progress event) { out_.to_frontend(std::move(event)); }},
              log) {}
@@ -87,14 +87,23 @@ void main_agent::start() {
     return;
   started_ = true;
   out_.send_frame(SPICE_MSGC_MAIN_AGENT_START, protocol::build_agent_start(flow_.client_tokens()));
+  flow_.on_start();
   send_message(VD_AGENT_ANNOUNCE_CAPABILITIES, protocol::build_announce_capabilities(true, client_caps));
   log_.info("agent started ({} client tokens, {} server tokens)", flow_.client_tokens(), flow_.server_tokens());
   tell_state();
 }
 
 bool main_agent::on_data(const protocol::bytes& body) {
-  if (auto returned = flow_.on_server_data())
-    out_.send_frame(SPICE_MSGC_MAIN_AGENT_TOKEN, protocol::build_agent_token(returned));
+  if (body.size() > protocol::agent_chunk_max) {
+    out_.violation("AGENT_DATA of " + std::to_string(body.size()) + " bytes, more than the " +
+                   std::to_string(protocol::agent_chunk_max) + " a chunk may have");
+    return false;
+  }
+  if (!flow_.on_server_data()) {
+    out_.violation("AGENT_DATA beyond the tokens the server was given (" + std::to_string(flow_.chunks_received()) +
+                   " received, AGENT_START gave " + std::to_string(flow_.client_tokens()) + ")");
+    return false;
+  }
   if (auto error = reassembler_.feed(body)) {
     set_error(error->message);
     return false;
@@ -102,6 +111,11 @@ bool main_agent::on_data(const protocol::bytes& body) {
   while (auto message = reassembler_.next())
     on_message(*message);
   return true;
+}
+
+void main_agent::return_tokens() {
+  if (auto returned = flow_.tokens_to_return())
+    out_.send_frame(SPICE_MSGC_MAIN_AGENT_TOKEN, protocol::build_agent_token(returned));
 }
 
 protocol::clipboard_layout main_agent::layout() const {

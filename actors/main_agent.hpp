@@ -15,6 +15,13 @@
 // (max_message_bytes) goes to the agent as MAX_CLIPBOARD; the agent's own,
 // if it sends one, is honoured: larger local data is answered empty.
 // Files: agent_file_transfers.hpp.
+//
+// A server that breaks the agent's rules (AGENT_DATA over 2048 bytes, or
+// beyond the tokens we gave it) is reported through outputs.violation: the
+// main channel fails with protocol_violation. Consumed tokens are returned
+// by return_tokens(), which main_channel calls once the socket data already
+// queued has been handled, so a server that floods without waiting for them
+// is noticed instead of being refilled as it goes.
 #pragma once
 
 #include <chrono>
@@ -29,6 +36,7 @@
 #include "actors/agent_events.hpp"
 #include "actors/agent_file_transfers.hpp"
 #include "actors/channel_health.hpp"
+#include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 #include "protocol/vdagent.hpp"
 
@@ -51,16 +59,21 @@ public:
   struct outputs {
     std::function<void(std::uint16_t type, const protocol::bytes& body)> send_frame;
     std::function<void(agent_event event)> to_frontend;
+    std::function<void(const std::string& why)> violation;  // the server broke the agent's rules
   };
-  main_agent(agent_settings settings, outputs out, spdlog::logger& log);
+  // The reassembly buffer is charged to `memory` (the main channel's account).
+  main_agent(agent_settings settings, outputs out, spdlog::logger& log, protocol::memory_account memory = {});
 
   void on_init(bool agent_connected, std::uint32_t server_tokens);
   // AGENT_CONNECTED_TOKENS, or AGENT_CONNECTED (keeps INIT's tokens).
   void on_connected(std::optional<std::uint32_t> server_tokens);
   void on_disconnected();
   void on_token(std::uint32_t tokens);
-  // AGENT_DATA; false on a broken agent stream (the error is in last_error).
+  // AGENT_DATA; false on a broken agent stream (the error is in last_error)
+  // or a violation (reported through outputs.violation).
   bool on_data(const protocol::bytes& body);
+  // Sends AGENT_TOKEN for what was consumed, once half the window is.
+  void return_tokens();
   // What the window asks of the guest's agent.
   void on_frontend(const agent_command& command);
 

@@ -7,7 +7,11 @@
 //   channel list is known), (edge_ack_atom, main_status | agent_events |
 //   mouse_mode, n), (agent_atom, agent_command) from the window for the
 //   guest's agent (agent_events.hpp; acknowledged at once, window_agent),
-//   (shutdown_atom).
+//   (agent_tokens_due_atom) from itself: return the agent tokens consumed
+//   (see main_agent.hpp), (shutdown_atom).
+// Fails with protocol_violation when the server breaks a rule: a channel
+//   listed twice or too many channels (protocol::check_channels_list), agent
+//   data over 2048 bytes a chunk or beyond its tokens.
 // Sends: (channel_event_atom, channel_event) to its parent on state changes;
 //   (main_status_atom, main_status) to its status listener (the session) on
 //   every change, over a keep_latest bounded edge (a listener that stops
@@ -44,6 +48,7 @@
 #include "actors/frontend.hpp"
 #include "actors/main_agent.hpp"
 #include "actors/migration.hpp"
+#include "common/log.hpp"
 
 namespace vigil {
 
@@ -55,6 +60,8 @@ enum class migration_phase {
   connected,   // MIGRATE_CONNECTED(_SEAMLESS) sent; END, CANCEL or (seamless) MIGRATE may come
   moving,      // END read: the session moves every channel
 };
+
+using agent_tokens_due_atom = caf::atom_constant<caf::atom("agenttok")>;
 
 struct main_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
@@ -72,6 +79,7 @@ struct main_channel_state {
   protocol::client_mouse_mode_requests mouse_mode_requests{true};
   bool have_init = false;
   bool have_channels = false;
+  bool token_return_due = false;  // an (agent_tokens_due_atom) to self is queued
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
   migration_coordinator migration;
   migration_phase phase = migration_phase::none;
@@ -320,6 +328,10 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       protocol::channels_list list;
       if (!parse_or_fail(self, protocol::parse_channels_list, frame, list))
         return;
+      if (auto broken = protocol::check_channels_list(list)) {
+        endpoint.fail(failure_kind::protocol_violation, broken->message);
+        return;
+      }
       state.info.channels = list.channels;
       state.have_channels = true;
       std::string names;
@@ -336,7 +348,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
         return;
       state.status.vm_name = name.name;
       publish_status(self);
-      log.info("VM name: {}", name.name);
+      log.info("VM name: {}", server_text(name.name));
       return;
     }
     case SPICE_MSG_MAIN_UUID: {
@@ -402,7 +414,12 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
     case SPICE_MSG_MAIN_AGENT_DATA:
       // A broken agent stream is the agent's problem, not the session's: it is
       // reported (snapshot, log) and the agent's data ignored until it reconnects.
+      // Tokens go back once the socket data already queued is handled.
       state.agent->on_data(frame.body);
+      if (!state.token_return_due && state.endpoint->state() == channel_state::up) {
+        state.token_return_due = true;
+        self->send(self, agent_tokens_due_atom::value);
+      }
       return;
     case SPICE_MSG_MAIN_MIGRATE_BEGIN:
     case SPICE_MSG_MAIN_MIGRATE_BEGIN_SEAMLESS:
@@ -498,7 +515,11 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
       state.endpoint->log().warn("agent event refused: the frontend has {} unacknowledged agent events",
                                  state.agent_edge.capacity());
   };
-  state.agent = std::make_unique<main_agent>(options.agent, std::move(agent_out), state.endpoint->log());
+  agent_out.violation = [self](const std::string& why) {
+    self->state.endpoint->fail(failure_kind::protocol_violation, why);
+  };
+  state.agent =
+    std::make_unique<main_agent>(options.agent, std::move(agent_out), state.endpoint->log(), state.endpoint->memory());
   state.endpoint->start();
   return caf::behavior{state.endpoint->handlers().or_else(
     [self](edge_ack_atom, std::uint32_t edge, std::uint32_t count) {
@@ -512,6 +533,10 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
     [self](agent_atom, const agent_command& command) {
       self->state.agent->on_frontend(command);
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::window_agent);
+    },
+    [self](agent_tokens_due_atom) {
+      self->state.token_return_due = false;
+      self->state.agent->return_tokens();
     },
     [self](session_info_atom) {
       auto promise = self->make_response_promise();

@@ -1,5 +1,6 @@
 #include "actors/session.hpp"
 
+#include <map>
 #include <memory>
 
 #include <spice/enums.h>
@@ -124,6 +125,16 @@ void supervise(session_self self, channel_key key, channel_spawner spawn_with_sp
       });
 }
 
+// Displays (and their cursors) beyond 4 would only be drawn, never shown
+// (the window shows display:0); one keyboard, one sound output, one
+// microphone and one shared folder suffice; usbredir channels are one a
+// device given.
+std::size_t max_channels_of_type(std::uint8_t type) {
+  if (type == SPICE_CHANNEL_USBREDIR)
+    return 64;  // one a device; the devices given bound them already
+  return type == SPICE_CHANNEL_DISPLAY || type == SPICE_CHANNEL_CURSOR ? 4 : 1;
+}
+
 void supervise_listed_channels(session_self self) {
   auto& state = self->state;
   auto& system = self->system();
@@ -140,6 +151,7 @@ void supervise_listed_channels(session_self self) {
       if (address.type == SPICE_CHANNEL_USBREDIR)
         usb_devices.push_back(idle);
   }
+  std::map<std::uint8_t, std::size_t> connected_of_type;
   for (const auto& address : state.info.channels) {
     channel_key key{address.type, address.id};
     bool supported = address.type == SPICE_CHANNEL_DISPLAY || address.type == SPICE_CHANNEL_INPUTS ||
@@ -148,6 +160,14 @@ void supervise_listed_channels(session_self self) {
                      (address.type == SPICE_CHANNEL_USBREDIR && usb_devices_placed < usb_devices.size()) ||
                      (address.type == SPICE_CHANNEL_WEBDAV && !state.options.share.directory.empty()) ||
                      (address.type == SPICE_CHANNEL_RECORD && state.options.record.enabled);
+    // main listed the channels once each (check_channels_list); a few of a
+    // kind are all a session uses, however many the server offers.
+    if (supported && ++connected_of_type[address.type] > max_channels_of_type(address.type)) {
+      state.log->info("channel {} not connected: a session uses at most {} {} channel(s)",
+                      label_of(key), max_channels_of_type(address.type),
+                      protocol::channel_type_name(address.type));
+      continue;
+    }
     supervised_count += supported ? 1 : 0;
     switch (address.type) {
       case SPICE_CHANNEL_MAIN:

@@ -285,13 +285,18 @@ std::vector<bytes> agent_flow::take_sendable() {
   return out;
 }
 
-std::uint32_t agent_flow::on_server_data() {
+bool agent_flow::on_server_data() {
   ++chunks_received_;
   ++consumed_unreturned_;
+  return chunks_received_ <= granted_;
+}
+
+std::uint32_t agent_flow::tokens_to_return() {
   if (consumed_unreturned_ < std::max<std::uint32_t>(1, client_tokens_ / 2))
     return 0;
   auto give_back = consumed_unreturned_;
   consumed_unreturned_ = 0;
+  granted_ += give_back;
   return give_back;
 }
 

@@ -139,7 +139,9 @@ result<agent_reply> parse_agent_reply(const bytes& data);
 // that would go past that is refused whole (the caller reports it).
 // Incoming: we gave the server `client_tokens` in AGENT_START; every
 // AGENT_DATA it sends uses one, and we give them back in batches of half
-// the window as we consume them.
+// the window as we consume them. A server may not send more than it was
+// given: data beyond the tokens it holds is a protocol violation (a flood
+// that never waited for tokens), as is a chunk over agent_chunk_max.
 class agent_flow {
 public:
   agent_flow(std::uint32_t client_tokens, std::size_t max_queued_bytes)
@@ -154,9 +156,14 @@ public:
   // The chunks that may go now; each spent one server token.
   std::vector<bytes> take_sendable();
 
-  // One AGENT_DATA from the server was consumed: the number of tokens to
-  // return now in an AGENT_TOKEN (0: not yet).
-  std::uint32_t on_server_data();
+  // We sent AGENT_START: the server may send client_tokens AGENT_DATA (more).
+  void on_start() { granted_ += client_tokens_; }
+  // One AGENT_DATA from the server arrived; false when the server had no
+  // token left for it.
+  bool on_server_data();
+  // The number of tokens to return now in an AGENT_TOKEN (0: not yet): what
+  // was consumed, in batches of half the window. They count as given.
+  std::uint32_t tokens_to_return();
 
   // The agent went away: queued data is for an agent that no longer exists.
   void reset();
@@ -175,6 +182,7 @@ private:
   std::deque<bytes> queue_;
   std::size_t queued_bytes_ = 0;
   std::uint32_t consumed_unreturned_ = 0;
+  std::uint64_t granted_ = 0;  // tokens the server has had from us, ever
   std::uint64_t chunks_sent_ = 0;
   std::uint64_t chunks_received_ = 0;
   std::uint64_t messages_refused_ = 0;

@@ -221,12 +221,39 @@ BOOST_AUTO_TEST_CASE(flow_refuses_a_message_past_its_bound_whole) {
 
 BOOST_AUTO_TEST_CASE(flow_returns_client_tokens_in_batches_of_half_the_window) {
   agent_flow flow(10, 4096);
+  flow.on_start();
   std::uint32_t returned = 0;
-  for (int i = 0; i < 4; ++i)
-    returned += flow.on_server_data();
+  for (int i = 0; i < 4; ++i) {
+    BOOST_TEST(flow.on_server_data());
+    returned += flow.tokens_to_return();
+  }
   BOOST_TEST(returned == 0u);
-  BOOST_TEST(flow.on_server_data() == 5u);
+  BOOST_TEST(flow.on_server_data());
+  BOOST_TEST(flow.tokens_to_return() == 5u);
   BOOST_TEST(flow.chunks_received() == 5u);
+}
+
+// Security review L7 (and the agent flood of issue 13): the server's AGENT_DATA
+// was only counted, so a server that never waited for tokens was not noticed.
+BOOST_AUTO_TEST_CASE(agent_data_beyond_the_tokens_given_is_a_violation) {
+  agent_flow flow(10, 4096);
+  BOOST_TEST(!flow.on_server_data(), "no AGENT_START, no tokens");
+  agent_flow started(10, 4096);
+  started.on_start();
+  for (int i = 0; i < 10; ++i)
+    BOOST_TEST(started.on_server_data());
+  BOOST_TEST(!started.on_server_data(), "an 11th AGENT_DATA before any token came back");
+}
+
+BOOST_AUTO_TEST_CASE(returned_tokens_let_the_server_send_more) {
+  agent_flow flow(10, 4096);
+  flow.on_start();
+  for (int i = 0; i < 10; ++i)
+    BOOST_TEST(flow.on_server_data());
+  BOOST_TEST(flow.tokens_to_return() == 10u);
+  for (int i = 0; i < 10; ++i)
+    BOOST_TEST(flow.on_server_data());
+  BOOST_TEST(!flow.on_server_data());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

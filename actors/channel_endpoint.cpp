@@ -117,6 +117,7 @@ void channel_endpoint::connect(bool use_tls) {
   settings.connect_timeout = connection.connect_timeout;
   settings.keepalive = connection.keepalive;
   settings.max_unconsumed_chunks = connection.max_unconsumed_chunks;
+  settings.max_unsent_bytes = connection.max_unsent_bytes;
   if (!settings.unix_path.empty())
     log_->debug("connecting to Unix socket {}", settings.unix_path);
   else
@@ -525,6 +526,12 @@ caf::message_handler channel_endpoint::handlers() {
     [this](sock_closed_atom, const std::string& reason) {
       if (auto* link = link_of(self_->current_sender()))
         link->on_socket_closed(reason);
+    },
+    [this](sock_overflow_atom, const std::string& reason) {
+      if (self_->current_sender() != broker_)
+        return;
+      broker_ = nullptr;  // gone already
+      fail(failure_kind::edge_overflow, reason);
     },
     [this](link_deadline_atom, std::uint32_t attempt) {
       auto* link = with_attempt(attempt);

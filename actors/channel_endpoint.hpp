@@ -75,6 +75,7 @@ struct connection_settings {
   tcp_keepalive keepalive;
   std::size_t max_message_bytes = 64 * 1024 * 1024;
   std::size_t max_unconsumed_chunks = 8;
+  std::size_t max_unsent_bytes = 8 << 20;  // socket write buffer (socket_broker.hpp)
 };
 
 // Debug-only fault injection for the supervision tests: makes one channel

@@ -19,6 +19,7 @@ using sock_ready_atom = caf::atom_constant<caf::atom("sockready")>;   // transpo
 using sock_data_atom = caf::atom_constant<caf::atom("sockdata")>;     // plaintext bytes received
 using sock_write_atom = caf::atom_constant<caf::atom("sockwrite")>;   // plaintext bytes to send
 using sock_closed_atom = caf::atom_constant<caf::atom("sockclose")>;  // transport gone, with reason
+using sock_overflow_atom = caf::atom_constant<caf::atom("sockovfl")>; // unsent bytes over their bound: gone
 using sock_shutdown_atom = caf::atom_constant<caf::atom("sockshut")>; // owner asks to close
 
 // session orchestrator, channel supervisor <-> channels

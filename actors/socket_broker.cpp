@@ -26,13 +26,29 @@ struct broker_state {
   bounded_edge to_owner{"socket->channel", edge_ids::socket_bytes, 8, overflow_policy::backpressure};
   bool reads_halted = false;
   std::uint32_t resume_generation = 0;  // identifies the latest resume, for its confirmations
+  // CAF's write buffer has no bound of its own: written but not yet sent,
+  // as CAF last reported it (ack_writes) plus what was written since.
+  std::uint64_t unsent = 0;
+  std::uint64_t max_unsent = 8 << 20;
 };
 
-void write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& bytes) {
+// False when the bytes would take the unsent bytes over their bound: the
+// owner is told (sock_overflow_atom), the socket closed and the broker gone.
+bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& bytes) {
   if (bytes.empty())
-    return;
+    return true;
+  if (state.unsent + bytes.size() > state.max_unsent) {
+    self->send(state.owner, sock_overflow_atom::value,
+               "socket write buffer over its bound: " + std::to_string(state.unsent + bytes.size()) +
+                 " bytes unsent, limit " + std::to_string(state.max_unsent) + " (the server stopped reading)");
+    self->close(state.handle);
+    self->quit();
+    return false;
+  }
+  state.unsent += bytes.size();
   self->write(state.handle, bytes.size(), bytes.data());
   self->flush(state.handle);
+  return true;
 }
 
 // Tells the owner why the transport is gone and quits. `still_open` is false
@@ -61,7 +77,8 @@ void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) 
 void pump_tls(caf::io::broker* self, broker_state& state) {
   byte_buffer plaintext;
   auto status = state.tls->pump(plaintext);
-  write_raw(self, state, state.tls->take_ciphertext());
+  if (!write_raw(self, state, state.tls->take_ciphertext()))
+    return;
   if (status == tls_client::status::failed) {
     close_and_quit(self, state, state.tls->error());
     return;
@@ -79,7 +96,9 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->to_owner = bounded_edge{"socket->channel", edge_ids::socket_bytes, settings.max_unconsumed_chunks,
                                  overflow_policy::backpressure};
   state->to_owner.connect(owner);
+  state->max_unsent = settings.max_unsent_bytes;
   state->handle = self->add_scribe(fd);
+  self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);
   self->set_down_handler([self, state](const caf::down_msg& down) {
@@ -108,13 +127,15 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
     [self, state](sock_write_atom, const byte_buffer& plaintext) {
       if (state->tls) {
         state->tls->write_plaintext(plaintext.data(), plaintext.size());
-        write_raw(self, *state, state->tls->take_ciphertext());
+        if (!write_raw(self, *state, state->tls->take_ciphertext()))
+          return;
         if (state->tls->current() == tls_client::status::failed)
           close_and_quit(self, *state, state->tls->error());
       } else {
         write_raw(self, *state, plaintext);
       }
     },
+    [state](const caf::io::data_transferred_msg& sent) { state->unsent = sent.remaining; },
     [self, state](edge_ack_atom, std::uint32_t, std::uint32_t count) {
       state->to_owner.on_ack(self, count);
       if (state->reads_halted && !state->to_owner.full()) {

@@ -17,6 +17,10 @@
 //       broker halts socket reads until the owner returns credit, so a slow
 //       owner throttles the server instead of growing a queue.
 //   (sock_closed_atom, std::string reason)           then the broker quits
+//   (sock_overflow_atom, std::string reason)         instead, when more than
+//       `max_unsent_bytes` wait to be sent (the server stopped reading):
+//       the write buffer is bounded (must-not-lose, overflow is a fault);
+//       the broker closes the socket and quits
 // The broker monitors its owner and closes the socket when the owner dies.
 #pragma once
 
@@ -47,6 +51,7 @@ struct socket_settings {
   std::chrono::milliseconds connect_timeout{10000};
   tcp_keepalive keepalive;
   std::size_t max_unconsumed_chunks = 8;
+  std::size_t max_unsent_bytes = 8 << 20;
 };
 
 // A connected socket in flight from the connector to its requester. If the

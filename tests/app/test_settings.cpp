@@ -39,6 +39,7 @@ BOOST_AUTO_TEST_CASE(shipped_default_file_states_exactly_the_built_in_defaults) 
   BOOST_TEST(c.keepalive.interval.count() == defaults.connection.keepalive.interval.count());
   BOOST_TEST(c.keepalive.probes == defaults.connection.keepalive.probes);
   BOOST_TEST(c.max_unconsumed_chunks == defaults.connection.max_unconsumed_chunks);
+  BOOST_TEST(c.max_unsent_bytes == defaults.connection.max_unsent_bytes);
   BOOST_TEST(loaded.value->display_init.pixmap_cache_size == defaults.display_init.pixmap_cache_size);
   BOOST_TEST(loaded.value->display_init.glz_window_size == defaults.display_init.glz_window_size);
   BOOST_TEST(loaded.value->health_deadline.count() == defaults.health_deadline.count());

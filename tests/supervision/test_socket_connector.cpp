@@ -1,6 +1,7 @@
 // The one-shot connector against a real listening socket: a connection made
 // for a channel that is gone by the time it is ready (killed while
-// connecting) is closed, not leaked; the server sees it end.
+// connecting) is closed, not leaked; the server sees it end. The broker's
+// write buffer against a peer that never reads: bounded.
 #include <boost/test/unit_test.hpp>
 
 #include <arpa/inet.h>
@@ -12,6 +13,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "actors/socket_broker.hpp"
 
@@ -67,4 +70,41 @@ BOOST_AUTO_TEST_CASE(a_connection_made_for_a_requester_that_is_gone_is_closed) {
   ::close(accepted);
   BOOST_TEST(ended, "the client side stayed open: its socket leaked");
   BOOST_TEST(got == 0, "expected end of stream from the abandoned connection");
+}
+
+// Security review M4: every write appended to CAF's write buffer without a
+// bound, so a server that stops reading while it keeps sending (PINGs to
+// answer) grew the client's memory by what it sent.
+BOOST_AUTO_TEST_CASE(a_peer_that_stops_reading_overflows_the_bounded_write_buffer) {
+  int sockets[2];
+  BOOST_TEST_REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) == 0);
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  config.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system system{config};
+  caf::scoped_actor owner{system};
+  socket_settings settings;
+  settings.max_unsent_bytes = 256 * 1024;
+  auto broker = spawn_socket_broker(system, sockets[0], settings, owner);
+  bool ready = false;
+  owner->receive([&](sock_ready_atom, const std::string&) { ready = true; },
+                 caf::after(std::chrono::seconds(10)) >> [] {});
+  BOOST_TEST_REQUIRE(ready);
+  // The peer (sockets[1]) never reads: the kernel's buffer fills, then CAF's.
+  const byte_buffer chunk(64 * 1024, 0x42);
+  std::string overflow;
+  std::size_t written = 0;
+  for (int i = 0; i < 4096 && overflow.empty(); ++i) {
+    owner->send(broker, sock_write_atom::value, chunk);
+    written += chunk.size();
+    owner->receive([&](sock_overflow_atom, const std::string& why) { overflow = why; },
+                   caf::after(std::chrono::milliseconds(i % 16 == 0 ? 50 : 0)) >> [] {});
+  }
+  for (int wait = 0; wait < 100 && overflow.empty(); ++wait)
+    owner->receive([&](sock_overflow_atom, const std::string& why) { overflow = why; },
+                   caf::after(std::chrono::milliseconds(100)) >> [] {});
+  BOOST_TEST_MESSAGE("overflowed after " << written << " bytes written: " << overflow);
+  BOOST_TEST(!overflow.empty(), "no overflow after " << written << " bytes written to a peer that never reads");
+  BOOST_TEST(overflow.find("limit 262144 (the server stopped reading)") != std::string::npos, overflow);
+  ::close(sockets[1]);
 }

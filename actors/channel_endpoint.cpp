@@ -93,12 +93,17 @@ channel_endpoint* channel_endpoint::link_of(const caf::strong_actor_ptr& sender)
   return nullptr;
 }
 
-void channel_endpoint::start() {
-  const auto& connection = spec_.connection;
-  const auto& secure = connection.secure_channels;
-  bool must_secure = std::find(secure.begin(), secure.end(), "all") != secure.end() ||
-                     std::find(secure.begin(), secure.end(), protocol::channel_type_name(spec_.type)) != secure.end();
-  connect(connection.tls_port != 0 && (must_secure || connection.plain_port == 0));
+// TLS first whenever a TLS port is known, for every channel: the ticket
+// never goes in clear to whatever answers on the plain port, and a man in the
+// middle cannot keep a channel in plain text by never saying NEED_SECURED
+// (security review M7). Plain text only without a TLS port, or for a channel
+// that a verified TLS server sends there (NEED_UNSECURED, on_link_bytes).
+void channel_endpoint::start() { connect(spec_.connection.tls_port != 0); }
+
+bool channel_endpoint::must_stay_on_tls() const {
+  const auto& secure = spec_.connection.secure_channels;
+  return std::find(secure.begin(), secure.end(), "all") != secure.end() ||
+         std::find(secure.begin(), secure.end(), protocol::channel_type_name(spec_.type)) != secure.end();
 }
 
 void channel_endpoint::connect(bool use_tls) {
@@ -227,15 +232,24 @@ void channel_endpoint::on_link_bytes(const std::uint8_t* data, std::size_t size)
   if (step == state::failed) {
     const auto& why = *handshake_->failed_because();
     if (why.link_error == SPICE_LINK_ERR_NEED_SECURED && !on_tls_) {
-      if (spec_.connection.tls_port == 0) {
-        fail(failure_kind::link_refused, "server requires TLS for this channel (NEED_SECURED) but no tls-port is set");
+      fail(failure_kind::link_refused, "server requires TLS for this channel (NEED_SECURED) but no tls-port is set");
+      return;
+    }
+    // The server behind a verified certificate wants this channel in plain
+    // text (QEMU's plaintext-channel=): it may have it, unless the user said
+    // it must be secure.
+    if (why.link_error == SPICE_LINK_ERR_NEED_UNSECURED && on_tls_) {
+      if (spec_.connection.plain_port == 0 || must_stay_on_tls()) {
+        fail(failure_kind::link_refused,
+             std::string("server wants this channel in plain text (NEED_UNSECURED) but ") +
+               (spec_.connection.plain_port == 0 ? "no plain port is set" : "secure-channels keeps it on TLS"));
         return;
       }
-      log_->info("server requires TLS for this channel (NEED_SECURED): retrying on port {}",
-                 spec_.connection.tls_port);
+      log_->info("the TLS server wants this channel in plain text (NEED_UNSECURED): moving to port {}",
+                 spec_.connection.plain_port);
       self_->send(broker_, sock_shutdown_atom::value);
       broker_ = nullptr;
-      connect(true);
+      connect(false);
       return;
     }
     fail(kind_of_link_failure(why.link_error), why.message);

@@ -64,9 +64,10 @@ struct connection_settings {
   std::string unix_path;         // set: every channel connects to this Unix socket (no ports, no TLS)
   std::optional<protocol::proxy_address> proxy;  // set: every connection is a CONNECT through it
   tls_options tls;
-  // Channels that go straight to the TLS port (remote-viewer's secure-channels:
-  // names as in channel_type_name(), or "all"); the others try the plain port
-  // first and move to TLS when the server answers NEED_SECURED.
+  // Every channel starts on the TLS port when there is one. These (remote-
+  // viewer's secure-channels: names as in channel_type_name(), or "all") stay
+  // there even when the server answers NEED_UNSECURED; the others then move
+  // to the plain port.
   std::vector<std::string> secure_channels;
   std::string username;  // SASL; the password serves as the SASL password too (as in spice-gtk)
   std::string password;
@@ -180,6 +181,7 @@ private:
   void release_source(const std::string& reason);
 
   void connect(bool use_tls);
+  bool must_stay_on_tls() const;  // secure-channels names it (or "all")
   void on_socket_ready(const std::string& tls_description);
   caf::message_handler socket_data_handler();
   void on_socket_data(const byte_buffer& bytes);

@@ -92,6 +92,10 @@ spice_uri_result parse_spice_uri(const std::string& text) {
       return failure("URI parameter '" + key + "' has a bad %-escape");
     if (unix_scheme && key != "password") {
       return failure("URI parameter '" + key + "' does not apply to spice+unix:// (known: password)");
+    } else if (key == "port" && tls_scheme) {
+      // spice+tls:// never falls back to plain text (security review M7).
+      return failure("URI parameter 'port' does not apply to spice+tls:// (TLS only; use spice:// with port= "
+                     "and tls-port= for a server that has both)");
     } else if (key == "port" || key == "tls-port") {
       auto port = parse_port(*value);
       if (!port)

@@ -22,6 +22,14 @@ BOOST_AUTO_TEST_CASE(tls_scheme_gives_a_tls_port) {
   BOOST_TEST(parsed.uri->tls_port == 5931);
 }
 
+// Security review M7: spice+tls://h:5901?port=5900 tried the plain port first.
+BOOST_AUTO_TEST_CASE(tls_scheme_refuses_a_plain_port) {
+  auto parsed = parse_spice_uri("spice+tls://vm.example:5931?port=5930");
+  BOOST_TEST(!parsed.uri);
+  BOOST_TEST(parsed.error.find("URI parameter 'port' does not apply to spice+tls://") == 0u, parsed.error);
+  BOOST_TEST(parse_spice_uri("spice+tls://vm.example?tls-port=5931").uri.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(query_gives_both_ports_and_a_decoded_password) {
   auto parsed = parse_spice_uri("spice://host?port=5900&tls-port=5901&password=s%20ecret");
   BOOST_REQUIRE(parsed.uri);

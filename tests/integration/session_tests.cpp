@@ -74,7 +74,10 @@ BOOST_AUTO_TEST_CASE(host_subject_match_connects, *boost::unit_test::label("qemu
   }
 }
 
-BOOST_AUTO_TEST_CASE(need_secured_main_is_retried_on_tls_port, *boost::unit_test::label("qemu")) {
+// Security review M7: with both ports every channel starts on TLS, so the
+// ticket never goes to whatever answers the plain port; a main that QEMU
+// refuses in plain text (tls-channel=main) links without ever trying it.
+BOOST_AUTO_TEST_CASE(with_both_ports_every_channel_starts_on_tls, *boost::unit_test::label("qemu")) {
   test_pki pki;
   qemu_server server(plain_and_tls_spice(pki.directory(), "main"));
   const std::string uri = "spice://127.0.0.1?port=" + std::to_string(server.port()) +
@@ -84,9 +87,34 @@ BOOST_AUTO_TEST_CASE(need_secured_main_is_retried_on_tls_port, *boost::unit_test
   report_channel_figures(run);
   BOOST_TEST_CONTEXT(run.context()) {
     check_session_stayed_up(run, short_session_s, qemu_default_channels());
-    const nlohmann::json* main_channel = run.channel("main");
-    BOOST_TEST_REQUIRE(main_channel != nullptr);
-    BOOST_TEST(main_channel->at("tls").get<bool>(), "main must have moved to the TLS port after NEED_SECURED");
+    check_all_channels_tls(run, true);
+    BOOST_TEST(run.process.stderr_text.find("NEED_SECURED") == std::string::npos, "no channel tried the plain port");
+  }
+}
+
+// A verified TLS server may send a channel to plain text (QEMU's
+// plaintext-channel=): that channel moves, the others stay on TLS.
+BOOST_AUTO_TEST_CASE(need_unsecured_over_verified_tls_moves_that_channel_to_the_plain_port,
+                     *boost::unit_test::label("qemu")) {
+  test_pki pki;
+  auto config = plain_and_tls_spice(pki.directory(), "");
+  config.plaintext_channel = "inputs";
+  qemu_server server(config);
+  const std::string uri = "spice://127.0.0.1?port=" + std::to_string(server.port()) +
+                          "&tls-port=" + std::to_string(server.tls_port());
+  const client_run run =
+      run_vigil(headless_for(short_session_s, {"--spice-ca-file", pki.ca_cert(), uri}), run_timeout(short_session_s));
+  report_channel_figures(run);
+  BOOST_TEST_CONTEXT(run.context()) {
+    check_session_stayed_up(run, short_session_s, qemu_default_channels());
+    for (const auto& [channel, expect_tls] : std::vector<std::pair<std::string, bool>>{
+           {"main", true}, {"display", true}, {"inputs", false}, {"cursor", true}}) {
+      const nlohmann::json* entry = run.channel(channel);
+      BOOST_TEST_REQUIRE(entry != nullptr);
+      BOOST_TEST(entry->at("tls").get<bool>() == expect_tls, channel << ": " << entry->dump());
+    }
+    BOOST_TEST(run.process.stderr_text.find("wants this channel in plain text (NEED_UNSECURED): moving to port") !=
+               std::string::npos);
   }
 }
 

@@ -138,6 +138,7 @@ bool qemu_server::try_start(bool fresh_ports) {
   if (tls_port_)
     spice += ",tls-port=" + std::to_string(*tls_port_) + ",x509-dir=" + escape_option_value(config_.x509_dir);
   if (!config_.tls_channel.empty()) spice += ",tls-channel=" + config_.tls_channel;
+  if (!config_.plaintext_channel.empty()) spice += ",plaintext-channel=" + config_.plaintext_channel;
   if (config_.sasl) spice += ",sasl=on";
   if (config_.seamless_migration) spice += ",seamless-migration=on";
   if (!config_.password.empty()) spice += ",password-secret=vigil-spice-password";

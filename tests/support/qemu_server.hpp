@@ -26,6 +26,7 @@ struct spice_listen_config {
   bool tls_port = false;
   std::string x509_dir;     // needed with tls_port: ca-cert.pem, server-cert.pem, server-key.pem
   std::string tls_channel;  // e.g. "main": that channel is refused on the plain port (NEED_SECURED)
+  std::string plaintext_channel;  // e.g. "inputs": that channel is refused on the TLS port (NEED_UNSECURED)
   std::string password;     // empty: disable-ticketing=on
   std::string unix_path;    // set: listen on this Unix socket instead of TCP ports (unix=on,addr=PATH)
   bool sasl = false;        // sasl=on; the caller sets SASL_CONF_PATH (QEMU inherits the environment)

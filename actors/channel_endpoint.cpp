@@ -350,7 +350,7 @@ void channel_endpoint::handle_common(const protocol::frame& frame) {
       auto notify = protocol::parse_notify(frame.body);
       if (!notify)
         return parse_failed(notify.error());
-      log_->info("server notice (severity {}): {}", notify->severity, notify->text);
+      log_->info("server notice (severity {}): {}", notify->severity, server_text(notify->text));
       return;
     }
     case SPICE_MSG_DISCONNECTING: {

@@ -74,6 +74,13 @@ X509_NAME* parse_subject(const std::string& subject, std::string& error) {
     X509_NAME_free(name);
     return nullptr;
   }
+  // "," parses to no entry at all, which matches any certificate whose
+  // subject is empty (security review L11).
+  if (X509_NAME_entry_count(name) == 0) {
+    error = "host subject names no attribute";
+    X509_NAME_free(name);
+    return nullptr;
+  }
   return name;
 }
 

@@ -31,8 +31,12 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
     error = "cannot read password file '" + path + "'";
     return std::nullopt;
   }
+  // One line, and never more than a password can be: /dev/zero must not fill
+  // memory (security review L10).
+  constexpr std::size_t longest_line = 4096;
   std::string password;
-  std::getline(file, password);
+  for (char c; password.size() < longest_line && file.get(c) && c != '\n';)
+    password += c;
   if (!password.empty() && password.back() == '\r')
     password.pop_back();
   return password;
@@ -400,6 +404,11 @@ command_line_result parse_command_line(int argc, char** argv) {
                        ": key 'secure-channels' asks for TLS but there is no tls-port");
   if (!username.empty())
     connection.username = username;
+  // Certificate checks the connection would never make (no TLS port) are a
+  // mistake to say, not to ignore (security review L3).
+  if ((!ca_file.empty() || !host_subject.empty()) && connection.tls_port == 0)
+    return usage_error(std::string(!ca_file.empty() ? "--spice-ca-file" : "--host-subject") +
+                       " is given but the connection has no TLS port: nothing would be verified");
   if (!password_file.empty()) {
     std::string error;
     auto password = read_password_file(password_file, error);

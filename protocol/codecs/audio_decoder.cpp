@@ -11,6 +11,8 @@ namespace {
 
 // The longest Opus packet is 120 ms; at 48 kHz that is 5760 frames.
 constexpr int max_opus_packet_ms = 120;
+// A raw packet longer than this is refused (the reference server sends 10 ms).
+constexpr std::uint64_t max_raw_packet_ms = 500;
 
 bool opus_rate_supported(std::uint32_t frequency) {
   return frequency == 8000 || frequency == 12000 || frequency == 16000 || frequency == 24000 || frequency == 48000;
@@ -58,6 +60,12 @@ result<std::vector<std::int16_t>> audio_decoder::decode(const std::uint8_t* data
     if (size % frame_bytes != 0)
       return parse_error{"PLAYBACK_DATA: raw payload of " + std::to_string(size) + " bytes is not a whole number of " +
                          std::to_string(frame_bytes) + "-byte frames"};
+    // Servers send 10-20 ms a packet; a packet of seconds would make the
+    // edge to the sink hold gigabytes (security review L5).
+    const std::uint64_t most_frames = std::uint64_t{format_.frequency} * max_raw_packet_ms / 1000;
+    if (size / frame_bytes > most_frames)
+      return parse_error{"PLAYBACK_DATA: raw payload of " + std::to_string(size / frame_bytes) + " frames is more than " +
+                         std::to_string(max_raw_packet_ms) + " ms of audio"};
     std::vector<std::int16_t> samples(size / 2);
     for (std::size_t i = 0; i < samples.size(); ++i)
       samples[i] = static_cast<std::int16_t>(std::uint16_t{data[2 * i]} | std::uint16_t{data[2 * i + 1]} << 8);

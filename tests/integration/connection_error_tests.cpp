@@ -117,3 +117,19 @@ BOOST_AUTO_TEST_CASE(negative_duration_is_a_usage_error, *boost::unit_test::labe
     BOOST_TEST(contains_ignoring_case(run.process.stderr_text, "duration"), "stderr should name --duration");
   }
 }
+
+// Security review L3: a CA or host subject for a connection without a TLS
+// port was ignored, and the session went on in plain text.
+BOOST_AUTO_TEST_CASE(certificate_options_without_a_tls_port_are_a_usage_error, *boost::unit_test::label("cli")) {
+  for (const std::vector<std::string>& option : {std::vector<std::string>{"--spice-ca-file", "/etc/hostname"},
+                                                 std::vector<std::string>{"--host-subject", "CN=vm"}}) {
+    std::vector<std::string> arguments{"--headless", "--duration", "5"};
+    arguments.insert(arguments.end(), option.begin(), option.end());
+    arguments.push_back(plain_uri(find_free_loopback_port()));
+    const client_run run = run_vigil(arguments, failure_timeout);
+    BOOST_TEST_CONTEXT(run.context()) {
+      BOOST_TEST(run.exit_code() == exit_codes::usage_error);
+      BOOST_TEST(contains_ignoring_case(run.process.stderr_text, option.front() + " is given but the connection has no TLS port"));
+    }
+  }
+}

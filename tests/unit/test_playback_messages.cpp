@@ -115,6 +115,18 @@ BOOST_AUTO_TEST_CASE(raw_capture_is_s16_frames_of_the_servers_1000_hz_tone) {
   BOOST_TEST(tone.share > 0.95);
 }
 
+// Security review L5: a raw packet of up to 64 MiB became one packet on the
+// edge to the sink, and 64 of them could be in flight.
+BOOST_AUTO_TEST_CASE(raw_packet_longer_than_half_a_second_is_refused) {
+  auto decoder = audio_decoder::create(SPICE_AUDIO_DATA_MODE_RAW, audio_format{48000, 2});
+  BOOST_TEST_REQUIRE(decoder.ok(), error_text(decoder));
+  const bytes half_second(24000 * 4, 0), longer(24001 * 4, 0);
+  BOOST_TEST(decoder->decode(half_second.data(), half_second.size()).ok());
+  const auto refused = decoder->decode(longer.data(), longer.size());
+  BOOST_TEST_REQUIRE(!refused.ok());
+  BOOST_TEST(refused.error().message == "PLAYBACK_DATA: raw payload of 24001 frames is more than 500 ms of audio");
+}
+
 BOOST_AUTO_TEST_CASE(video_stream_makes_the_server_send_latency) {
   const auto frames = playback_frames("playback-opus-video-latency.in.bin");
   const auto latencies = frames_of_type(frames, SPICE_MSG_PLAYBACK_LATENCY);

@@ -34,6 +34,11 @@ function(vigil_test executable)
   endif()
 
   add_executable(${executable} ${arg_SOURCES} ${VIGIL_TEST_DIR}/support/boost_test_main.cpp)
+  # Collected per label, for the aggregate targets in tests/CMakeLists.txt
+  # (`ninja unit_tests`: what scripts/sanitize.sh builds).
+  foreach(label IN LISTS arg_LABELS)
+    set_property(GLOBAL APPEND PROPERTY VIGIL_TESTS_LABELLED_${label} ${executable})
+  endforeach()
   target_link_libraries(${executable} PRIVATE vigil_test_support ${arg_LIBRARIES})
   if(arg_NEEDS)
     add_dependencies(${executable} ${arg_NEEDS})

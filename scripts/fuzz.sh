@@ -1,38 +1,32 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs
-# each for N seconds (default 60) on a scratch copy of its seed corpus.
-# Exits non-zero if any target finds a crash; the reproducer is kept.
+# each for N seconds (default 60) on a scratch copy of its seed corpus (the
+# committed corpus: every crash found so far is in it as a regression case,
+# and libFuzzer replays all of it before it mutates), with the -max_len of
+# tests/fuzz/targets.conf. Prints executions and coverage per target. Fails
+# if the build fails (with the compiler's errors), a target finds a crash
+# (the reproducer is kept under build-fuzz/artifacts/) or a target is missing.
+# The long campaign is scripts/fuzz-campaign.sh.
 set -euo pipefail
 seconds=${1:-60}
-source_dir=$(cd "$(dirname "$0")/.." && pwd)
-build_dir=${VIGIL_FUZZ_BUILD_DIR:-$source_dir/build-fuzz}
-cmake -S "$source_dir" -B "$build_dir" -G Ninja -DVIGIL_FUZZ=ON \
-  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-# Quiet when it builds; the compiler's and linker's words when it does not.
-if ! ninja -C "$build_dir" -j "$(nproc)" >"$build_dir/build.log" 2>&1; then
-  echo "fuzz: building the fuzz targets failed (log $build_dir/build.log):" >&2
-  grep -E -A12 '^FAILED' "$build_dir/build.log" >&2 || tail -n 40 "$build_dir/build.log" >&2
-  exit 1
-fi
+source "$(dirname "$0")/fuzz-lib.sh"
+fuzz_build
+fuzz_check_targets
 
 status=0
-for target in "$build_dir"/tests/fuzz/fuzz_*; do
-  [ -x "$target" ] || continue
-  name=$(basename "$target")
+while read -r name max_len kind; do
   work=$(mktemp -d)
-  seeds="$source_dir/tests/fuzz/corpus/$name"
+  seeds="$fuzz_source_dir/tests/fuzz/corpus/$name"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/
-  artifacts="$build_dir/artifacts/$name/"
-  mkdir -p "$artifacts"
-  if "$target" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$artifacts" "$work" \
-      >"$build_dir/$name.log" 2>&1; then
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$build_dir/$name.log" | grep -o '[0-9]*$' || echo '?')
-    echo "fuzz: $name ran ${seconds}s, $runs inputs, no crash"
+  log="$fuzz_build_dir/$name.log"
+  if fuzz_run "$name" "$max_len" "$seconds" "$work" "$log"; then
+    read -r execs cov ft corp < <(fuzz_figures "$log")
+    echo "fuzz: $name ($kind) ran ${seconds}s: $execs inputs, coverage $cov edges / $ft features, corpus $corp, no crash"
   else
-    echo "fuzz: $name FAILED; log $build_dir/$name.log, reproducer under $artifacts" >&2
-    tail -n 30 "$build_dir/$name.log" >&2
+    echo "fuzz: $name FAILED; log $log, reproducer under $fuzz_build_dir/artifacts/$name/" >&2
+    tail -n 30 "$log" >&2
     status=1
   fi
   rm -rf "$work"
-done
+done < <(fuzz_targets)
 exit $status

@@ -140,6 +140,16 @@ struct channel_memory {
   std::string last_refusal;
 };
 
+// One head of a display channel's primary surface, as the server's last
+// DISPLAY_MONITORS_CONFIG placed it.
+struct display_head {
+  std::uint32_t id = 0;
+  std::uint32_t x = 0;
+  std::uint32_t y = 0;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+};
+
 struct channel_health {
   std::string channel;  // "main", "display", ...
   std::uint8_t type = 0;
@@ -169,6 +179,7 @@ struct channel_health {
   std::optional<record_health> record;      // the record channel only
   std::optional<video_timing_health> video;  // display channels that received video frames
   std::vector<video_stream_health> video_streams;  // display channels: one per live stream
+  std::vector<display_head> heads;  // display channels: the last MONITORS_CONFIG's heads
   std::optional<usb_health> usb;             // usbredir channels
 };
 

@@ -399,6 +399,14 @@ void on_up(display_actor* self, const protocol::display_init_request& display_in
   state.endpoint->log().info("preferred compression sent: {}", protocol::image_compression_name(*compression));
 }
 
+void log_heads(display_actor* self) {
+  std::string heads;
+  for (const auto& head : self->state.pipeline->monitors())
+    heads += (heads.empty() ? "" : ", ") + std::to_string(head.monitor_id) + ": " + std::to_string(head.width) + "x" +
+             std::to_string(head.height) + "+" + std::to_string(head.x) + "+" + std::to_string(head.y);
+  self->state.endpoint->log().info("monitors config: {} head(s) {}", self->state.pipeline->monitors().size(), heads);
+}
+
 void on_display_message(display_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   if (frame.type == SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT)
@@ -428,6 +436,8 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
     return;
   if (frame.type == SPICE_MSG_DISPLAY_MARK)
     note_mark(self);
+  if (frame.type == SPICE_MSG_DISPLAY_MONITORS_CONFIG)
+    log_heads(self);
   if (!step.primary_damage.empty() || step.primary_replaced)
     note_primary_change(self, step);
 }
@@ -446,6 +456,8 @@ void add_display_health(display_actor* self, channel_health& health) {
   }
   health.errors.insert(health.errors.end(), state.errors.begin(), state.errors.end());
   health.video = state.video;
+  for (const auto& head : state.pipeline->monitors())
+    health.heads.push_back({head.monitor_id, head.x, head.y, head.width, head.height});
   health.video_streams = state.streams->health(monotonic_ms());
   if (health.video)
     health.video->frames_drawn = state.pipeline->counters().stream_frames;
@@ -486,6 +498,12 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   if (mm_time)
     state.mm_clock.sync(*mm_time);
   state.renderer = std::move(renderer);
+  // Each display channel has its own pixmap cache and GLZ window, so it asks
+  // for its own: spice-server shares a cache (and a GLZ dictionary) between
+  // the channels of a client that send the same id, and then draws on
+  // display:1 with images only display:0 received.
+  display_init.pixmap_cache_id = static_cast<std::uint8_t>(display_init.pixmap_cache_id + spec.id);
+  display_init.glz_dictionary_id = static_cast<std::uint8_t>(display_init.glz_dictionary_id + spec.id);
   spec.channel_caps = display_caps(video);
   state.video_options = std::move(video);
   channel_endpoint::hooks hooks;

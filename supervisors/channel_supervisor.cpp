@@ -200,6 +200,47 @@ caf::actor running_incarnation(supervisor_actor self, channel_key key) {
   return found == self->state.channels.end() ? caf::actor{} : found->second.actor;
 }
 
+// display:0's primary goes to `path`, display:N's (N > 0) next to it with
+// "-display-N" before the extension; the answer is "" or every error.
+caf::result<std::string> dump_displays(supervisor_actor self, const std::string& path) {
+  if (!running_incarnation(self, {SPICE_CHANNEL_DISPLAY, 0}))
+    return std::string("no display:0 channel is running");
+  struct pending_dumps {
+    std::size_t left = 0;
+    std::string errors;
+  };
+  auto pending = std::make_shared<pending_dumps>();
+  auto promise = self->make_response_promise<std::string>();
+  const auto dot = path.rfind('.');
+  const bool has_extension = dot != std::string::npos && path.find('/', dot) == std::string::npos;
+  for (auto& [key, record] : self->state.channels)
+    if (key.type == SPICE_CHANNEL_DISPLAY && record.actor)
+      ++pending->left;
+  auto answered = [pending, promise](const std::string& error) mutable {
+    if (!error.empty())
+      pending->errors += (pending->errors.empty() ? "" : "; ") + error;
+    if (--pending->left == 0)
+      promise.deliver(pending->errors);
+  };
+  for (auto& [key, record] : self->state.channels) {
+    if (key.type != SPICE_CHANNEL_DISPLAY || !record.actor)
+      continue;
+    std::string target = path;
+    if (key.id != 0) {
+      const std::string suffix = "-display-" + std::to_string(key.id);
+      target = has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
+    }
+    const std::string label = "display:" + std::to_string(key.id);
+    self->request(caf::actor_cast<primary_dump_actor>(record.actor), std::chrono::seconds(10),
+                  dump_primary_atom::value, target)
+      .then([answered](const std::string& error) mutable { answered(error); },
+            [answered, label](const caf::error& error) mutable {
+              answered(label + ": " + caf::to_string(error));
+            });
+  }
+  return promise;
+}
+
 void start_incarnation(supervisor_actor self, channel_record& record, unsigned incarnation) {
   record.incarnation = incarnation;
   record.restarting = false;
@@ -466,12 +507,7 @@ channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self,
       }
       return report;
     },
-    [self](dump_primary_atom atom, const std::string& path) -> caf::result<std::string> {
-      auto display = running_incarnation(self, {SPICE_CHANNEL_DISPLAY, 0});
-      if (!display)
-        return std::string("no display:0 channel is running");
-      return self->delegate(caf::actor_cast<primary_dump_actor>(display), atom, path);
-    },
+    [self](dump_primary_atom, const std::string& path) -> caf::result<std::string> { return dump_displays(self, path); },
     [self](shutdown_atom) {
       for (auto& [key, record] : self->state.channels)
         if (record.actor)

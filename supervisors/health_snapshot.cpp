@@ -161,6 +161,13 @@ nlohmann::json channel_json(const channel_health& channel) {
     }
     out["video_streams"] = std::move(streams);
   }
+  if (!channel.heads.empty()) {
+    nlohmann::json heads = nlohmann::json::array();
+    for (const auto& head : channel.heads)
+      heads.push_back(
+        {{"id", head.id}, {"x", head.x}, {"y", head.y}, {"width", head.width}, {"height", head.height}});
+    out["heads"] = std::move(heads);
+  }
   if (channel.usb) {
     const auto& usb = *channel.usb;
     out["usb"] = {

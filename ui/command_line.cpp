@@ -208,7 +208,9 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
   v.verbose = app->add_flag("-v,--verbose", "More logging (-v debug, -vv trace)");
   app->add_flag("--log-supervisor", v.log_supervisor,
                 "Log every channel and session health transition (connecting -> up -> degraded -> restarting ...)");
-  app->add_option("--dump-primary", v.dump_primary, "At exit, write the primary surface to FILE (binary PPM)")
+  app->add_option("--dump-primary", v.dump_primary,
+                  "At exit, write the primary surface to FILE (binary PPM); display channel N > 0's next to it, "
+                  "-display-N before the extension")
     ->type_name("FILE");
   app->add_option("--dump-audio", v.dump_audio,
                   "Write the decoded audio of the playback channel to FILE (16-bit PCM WAV, written as it arrives)")

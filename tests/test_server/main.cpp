@@ -301,6 +301,9 @@ int run(const options& opts) {
   event_loop loop;  // first: blocks SIGTERM/SIGINT before spice-server starts threads
   SpiceServer* server = spice_server_new();
   qxl_display display(server, opts.width, opts.height);
+  std::optional<qxl_display> second_display;  // display channel 1, for the scenes with two
+  if (scene_needs_two_displays(opts.scene))
+    second_display.emplace(server, opts.width, opts.height, 1);
   input_devices inputs(loop, opts.timestamps);
   agent_device agent(loop, display, opts.agent);
   tone_options tone;
@@ -327,6 +330,8 @@ int run(const options& opts) {
     return exit_failure;
   }
   display.attach();
+  if (second_display)
+    second_display->attach();
   inputs.attach(server, opts.tablet);
   if (opts.agent.enabled)
     agent.attach(server);
@@ -336,7 +341,9 @@ int run(const options& opts) {
     webdav->attach(server);
   if (record)
     record->attach(server);
-  scene_player player(loop, display, opts.scene, make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms)),
+  scene_player player(loop, display, opts.scene,
+                      make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms),
+                                 second_display ? &*second_display : nullptr),
                       opts.reference_dir);
   loop.on_channel_event = [&player, &record](int event, const SpiceChannelEventInfo& info) {
     player.on_channel_event(event, info);

@@ -101,7 +101,7 @@ void print_cursor_set(const cursor_shape& shape, int x, int y) {
 
 }  // namespace
 
-qxl_display::qxl_display(SpiceServer* server, int width, int height) : server_(server) {
+qxl_display::qxl_display(SpiceServer* server, int width, int height, int display_id) : server_(server) {
   interface_.base.type = SPICE_INTERFACE_QXL;
   interface_.base.description = "vigil test server display";
   interface_.base.major_version = SPICE_INTERFACE_QXL_MAJOR;
@@ -118,8 +118,9 @@ qxl_display::qxl_display(SpiceServer* server, int width, int height) : server_(s
   interface_.flush_resources = hook_flush_resources;
   interface_.set_client_capabilities = hook_set_client_capabilities;
   interface_.client_monitors_config = hook_client_monitors_config;
+  interface_.async_complete = hook_async_complete;
   instance_.instance.base.sif = &interface_.base;
-  instance_.instance.id = 0;
+  instance_.instance.id = display_id;
   instance_.owner = this;
   references_[0] = pixel_image(width, height);
 }
@@ -163,7 +164,10 @@ void qxl_display::create_primary(int width, int height) {
   surface.mem = physical(primary_memory_.data());
   surface.group_id = memslot_group;
   spice_qxl_create_primary_surface(&instance_.instance, 0, &surface);
-  print_line("primary size=%dx%d", width, height);
+  if (instance_.instance.id == 0)
+    print_line("primary size=%dx%d", width, height);
+  else
+    print_line("primary size=%dx%d display=%d", width, height, instance_.instance.id);
 }
 
 void qxl_display::recreate_primary(int width, int height) {
@@ -335,6 +339,36 @@ void qxl_display::move_cursor(int x, int y) {
   print_line("cursor move x=%d y=%d", x, y);
 }
 
+void qxl_display::set_heads(const std::vector<rect>& heads) {
+  const pixel_image& primary = references_.at(0);
+  std::vector<std::uint8_t> memory(sizeof(QXLMonitorsConfig) + heads.size() * sizeof(QXLHead));
+  QXLMonitorsConfig config{};
+  config.count = static_cast<std::uint16_t>(heads.size());
+  config.max_allowed = static_cast<std::uint16_t>(heads.size());
+  std::memcpy(memory.data(), &config, sizeof(config));
+  std::string described;
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    const rect& area = heads[i];
+    if (area.empty() || !lies_inside(area, primary.bounds()))
+      throw std::logic_error("set_heads: a head must lie inside the primary surface");
+    QXLHead head{};
+    head.id = static_cast<std::uint32_t>(i);
+    head.surface_id = 0;
+    head.width = static_cast<std::uint32_t>(area.width());
+    head.height = static_cast<std::uint32_t>(area.height());
+    head.x = static_cast<std::uint32_t>(area.left);
+    head.y = static_cast<std::uint32_t>(area.top);
+    std::memcpy(memory.data() + sizeof(QXLMonitorsConfig) + i * sizeof(QXLHead), &head, sizeof(head));
+    described += " head=" + std::to_string(i) + ":" + std::to_string(area.width()) + "x" +
+                 std::to_string(area.height()) + "+" + std::to_string(area.left) + "+" + std::to_string(area.top);
+  }
+  heads_ = heads;
+  monitors_memory_.push_back(std::move(memory));
+  spice_qxl_monitors_config_async(&instance_.instance, physical(monitors_memory_.back().data()), memslot_group,
+                                  monitors_memory_.size());
+  print_line("heads display=%d count=%zu%s", instance_.instance.id, heads.size(), described.c_str());
+}
+
 std::size_t qxl_display::queued_display_commands() {
   std::lock_guard<std::mutex> lock(rings_mutex_);
   return display_ring_.commands.size();
@@ -430,6 +464,11 @@ void qxl_display::hook_notify_update(QXLInstance*, uint32_t) {}
 int qxl_display::hook_flush_resources(QXLInstance*) { return 0; }
 
 void qxl_display::hook_set_client_capabilities(QXLInstance*, uint8_t, uint8_t*) {}
+
+void qxl_display::hook_async_complete(QXLInstance* instance, uint64_t cookie) {
+  // Only set_heads runs an async operation.
+  print_line("heads applied display=%d config=%llu", instance->id, static_cast<unsigned long long>(cookie));
+}
 
 int qxl_display::hook_client_monitors_config(QXLInstance*, VDAgentMonitorsConfig*) {
   return 0;  // one fixed monitor: no guest-side resizing

@@ -36,7 +36,8 @@ struct cursor_shape {
 
 class qxl_display {
 public:
-  qxl_display(SpiceServer* server, int width, int height);
+  // `display_id`: the QXL instance id, which is the display channel's id.
+  qxl_display(SpiceServer* server, int width, int height, int display_id = 0);
   ~qxl_display();
   qxl_display(const qxl_display&) = delete;
   qxl_display& operator=(const qxl_display&) = delete;
@@ -66,6 +67,13 @@ public:
   void set_cursor(const cursor_shape& shape, int x, int y);
   void move_cursor(int x, int y);
 
+  // The guest driver's monitors config: heads (areas of the primary surface)
+  // as QXL_IO_MONITORS_CONFIG_ASYNC hands them to spice-server, which sends
+  // DISPLAY_MONITORS_CONFIG to clients. Prints a `heads` line.
+  void set_heads(const std::vector<rect>& heads);
+  const std::vector<rect>& heads() const { return heads_; }
+  int display_id() const { return instance_.instance.id; }
+
   std::size_t queued_display_commands();
   const pixel_image& reference(std::uint32_t surface_id = 0) const { return references_.at(surface_id); }
   // Makes spice-server render everything queued into the primary surface's
@@ -86,6 +94,7 @@ private:
   static void hook_notify_update(QXLInstance* instance, uint32_t update_id);
   static int hook_flush_resources(QXLInstance* instance);
   static void hook_set_client_capabilities(QXLInstance* instance, uint8_t client_present, uint8_t* caps);
+  static void hook_async_complete(QXLInstance* instance, uint64_t cookie);
   static int hook_client_monitors_config(QXLInstance* instance, VDAgentMonitorsConfig* config);
 
   struct command_ring {
@@ -109,6 +118,10 @@ private:
   std::map<std::uint32_t, std::vector<std::uint32_t>> surface_memory_;  // off-screen surfaces
   std::list<std::vector<std::uint32_t>> retired_memory_;  // may still be read by the worker
   std::map<std::uint32_t, pixel_image> references_;
+  std::vector<rect> heads_;
+  // QXLMonitorsConfig as the guest's memory holds it; kept, since the worker
+  // may read an older one while a newer is set.
+  std::list<std::vector<std::uint8_t>> monitors_memory_;
   std::uint32_t next_image_unique_ = 1;
   std::uint64_t next_cursor_unique_ = 1;
   std::mutex rings_mutex_;

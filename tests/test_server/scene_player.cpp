@@ -60,7 +60,7 @@ void scene_player::on_channel_event(int event, const SpiceChannelEventInfo& info
 }
 
 bool scene_player::client_ready() const {
-  return display_channels_ > 0 && (!scene_->needs_cursor_channel() || cursor_channels_ > 0);
+  return display_channels_ >= scene_->display_channels() && (!scene_->needs_cursor_channel() || cursor_channels_ > 0);
 }
 
 void scene_player::update_phase() {
@@ -106,20 +106,24 @@ void scene_player::on_timer() {
 
 void scene_player::finish() {
   phase_ = phase::complete;
-  const std::size_t mismatches = display_.count_primary_mismatches();
+  const std::size_t mismatches = display_.count_primary_mismatches() + scene_->extra_mismatches();
   if (mismatches == 0)
     print_line("reference check=match");
   else
     print_line("reference check=mismatch pixels=%zu", mismatches);
   write_reference("final.ppm");
+  for (const auto& [file_name, picture] : scene_->extra_references(display_))
+    write_picture(picture, file_name);
   print_line("scene complete steps=%d", steps_);
 }
 
-void scene_player::write_reference(const std::string& file_name) {
+void scene_player::write_reference(const std::string& file_name) { write_picture(display_.reference(0), file_name); }
+
+void scene_player::write_picture(const pixel_image& picture, const std::string& file_name) {
   if (reference_dir_.empty())
     return;
   std::string error;
-  if (!write_ppm(display_.reference(0), reference_dir_ + "/" + file_name, error))
+  if (!write_ppm(picture, reference_dir_ + "/" + file_name, error))
     std::fprintf(stderr, "vigil-test-server: cannot write reference frame: %s\n", error.c_str());
 }
 

@@ -32,6 +32,7 @@ private:
   void on_timer();
   void finish();
   void write_reference(const std::string& file_name);
+  void write_picture(const pixel_image& picture, const std::string& file_name);
 
   event_loop& loop_;
   qxl_display& display_;

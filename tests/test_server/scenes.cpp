@@ -218,10 +218,17 @@ std::vector<step_function> resize_steps() {
 
 const char* scene_names() {
   return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
-         "scroll, video, video-loop, video-full, cursor, surfaces, resize, rop3";
+         "scroll, video, video-loop, video-full, cursor, surfaces, resize, rop3, heads, displays";
 }
 
-std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval) {
+bool scene_needs_two_displays(const std::string& name) { return name == "displays"; }
+
+std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval,
+                                  qxl_display* second) {
+  if (name == "heads")
+    return make_heads_scene(step_interval);
+  if (name == "displays")
+    return make_displays_scene(step_interval, second);
   if (name == "demo")
     return make_demo_scene();
   if (name == "bench")

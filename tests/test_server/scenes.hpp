@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "qxl_display.hpp"
 
@@ -28,13 +30,26 @@ public:
   virtual bool needs_cursor_channel() const { return false; }
   // Endless scenes pause while no display client is connected.
   virtual bool endless() const { return false; }
+  // Display channels the scene waits for (one per QXL device it draws on).
+  virtual int display_channels() const { return 1; }
+  // Reference files written with final.ppm (name, picture), e.g. each head's.
+  virtual std::vector<std::pair<std::string, pixel_image>> extra_references(const qxl_display&) const { return {}; }
+  // Reference mismatches on displays other than the player's.
+  virtual std::size_t extra_mismatches() { return 0; }
 };
 
 // The names --scene accepts, for the usage text.
 const char* scene_names();
 
 // nullptr for an unknown name. `step_interval` paces the static scenes and video-full.
-std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval);
+// `second`: display 1, for the scenes that need two (scene_needs_two_displays).
+std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::milliseconds step_interval,
+                                  qxl_display* second = nullptr);
+bool scene_needs_two_displays(const std::string& name);
+
+// The several-monitor scenes, defined in head_scenes.cpp.
+std::unique_ptr<scene> make_heads_scene(std::chrono::milliseconds step_interval);
+std::unique_ptr<scene> make_displays_scene(std::chrono::milliseconds step_interval, qxl_display* second);
 
 // The animated scenes, defined in animated_scenes.cpp.
 std::unique_ptr<scene> make_video_scene();

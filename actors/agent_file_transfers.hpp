@@ -8,7 +8,8 @@
 // blocking a log write costs, never a wait on the network.
 //
 // Progress goes to the window as file_progress events (agent_events.hpp)
-// when a transfer starts, every 1/64 of its size, and when it ends.
+// when a transfer starts, every 1/64 of its size, and when it ends; main
+// skips a report in between while the window's edge is full.
 #pragma once
 
 #include <cstdint>

@@ -511,6 +511,12 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
     auto& state = self->state;
     if (!state.frontend)
       return;  // nobody to tell (a channel test without a frontend)
+    // A file's progress so far is superseded by the next report: with the
+    // edge full it is skipped, so it never takes the room a transfer's end
+    // or the clipboard's data needs.
+    auto progress = std::get_if<file_progress>(&event);
+    if (progress && !progress->finished && state.agent_edge.full())
+      return;
     if (!state.agent_edge.send_values(self, agent_event_atom::value, std::move(event)))
       state.endpoint->log().warn("agent event refused: the frontend has {} unacknowledged agent events",
                                  state.agent_edge.capacity());

@@ -222,6 +222,33 @@ BOOST_AUTO_TEST_CASE(a_file_goes_to_the_agent_in_pieces_and_the_agents_success_e
   BOOST_TEST(agent.file_transfers == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_listener_that_lags_behind_a_file_transfer_misses_progress_never_its_end) {
+  vigil::test_support::temp_directory work("vigil-file-xfer-lagging");
+  constexpr std::size_t size = 3 * 1000 * 1000;  // 46 pieces: more progress reports than the edge holds
+  auto path = file_with(work, "large.bin", size);
+  scene_server server({"--scene", "solid", "--agent", "on"});
+  channel_harness harness(server.port());
+  BOOST_REQUIRE(wait_until_agent_ready(harness));
+  // The listener acknowledges nothing until the agent has the whole file.
+  harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{file_send{path}});
+  BOOST_REQUIRE(server.wait_for_output("agent file-xfer-done id=1", 30s));
+  edge_report events;
+  auto health = harness.health(harness.main_channel());
+  for (const auto& edge : health.edges)
+    if (edge.name == "main->frontend agent events")
+      events = edge;
+  auto end = wait_for_transfer_end(harness);
+  std::printf("%zu-byte file to a listener that lagged: %zu in flight, %zu waiting, %llu refused; it then read %d "
+              "events, the last '%s'\n",
+              size, events.in_flight, events.waiting, static_cast<unsigned long long>(events.refused), end.events,
+              end.outcome.c_str());
+  BOOST_TEST(events.refused == 0u);
+  BOOST_TEST(events.in_flight == events.capacity);
+  BOOST_TEST(end.finished);
+  BOOST_TEST(end.outcome == "saved in the guest");
+  BOOST_TEST(end.sent == size);
+}
+
 BOOST_AUTO_TEST_CASE(the_agents_refusals_and_local_errors_end_a_transfer_with_a_reason) {
   vigil::test_support::temp_directory work("vigil-file-xfer-refused");
   auto path = file_with(work, "big.iso", 10000);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
@@ -166,7 +167,7 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   };
 }
 
-caf::behavior socket_connector(caf::event_based_actor* self) {
+socket_connector_actor::behavior_type socket_connector(socket_connector_actor::pointer self) {
   return {
     [self](connect_atom, const socket_settings& settings) {
       self->quit();
@@ -186,7 +187,7 @@ dialled_socket::~dialled_socket() {
     ::close(fd_);
 }
 
-caf::actor spawn_socket_connector(caf::actor_system& system) {
+socket_connector_actor spawn_socket_connector(caf::actor_system& system) {
   return system.spawn<caf::detached>(socket_connector);
 }
 

@@ -33,6 +33,8 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
 #include "actors/messages.hpp"
@@ -75,10 +77,10 @@ struct connect_outcome {
   std::string error;                       // set on failure
 };
 
-// Spawns the one-shot connector. It accepts exactly one
-//   (connect_atom, socket_settings) -> connect_outcome
-// and then quits.
-caf::actor spawn_socket_connector(caf::actor_system& system);
+// The one-shot connector: it answers exactly one request, then quits.
+using socket_connector_actor =
+  caf::typed_actor<caf::replies_to<connect_atom, socket_settings>::with<connect_outcome>>;
+socket_connector_actor spawn_socket_connector(caf::actor_system& system);
 
 // Spawns the broker for a connected fd (plain or TLS per `settings`); it talks
 // only to `owner`. Spawned by the owner itself, so the owner knows the

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/spawn_options.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 namespace vigil {
 
@@ -56,7 +58,7 @@ struct stream_decoder_state {
   static inline const char* name = "stream_decoder";
 };
 
-using decoder_actor = caf::stateful_actor<stream_decoder_state>;
+using decoder_actor = stream_decoder_actor::stateful_base<stream_decoder_state>;
 
 decoded_video_frame decode_one(decoder_actor* self, encoded_video_frame& frame) {
   auto& state = self->state;
@@ -87,7 +89,7 @@ decoded_video_frame decode_one(decoder_actor* self, encoded_video_frame& frame) 
   return out;
 }
 
-caf::behavior stream_decoder(decoder_actor* self, caf::actor channel, stream_decoder_spec spec) {
+stream_decoder_actor::behavior_type stream_decoder(decoder_actor* self, caf::actor channel, stream_decoder_spec spec) {
   auto& state = self->state;
   state.pool = std::make_shared<picture_pool>(spec.pool_pictures);
   auto made = spec.factory ? spec.factory(spec.codec, spec.options)
@@ -102,14 +104,16 @@ caf::behavior stream_decoder(decoder_actor* self, caf::actor channel, stream_dec
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
     [self, channel](video_frame_atom, encoded_video_frame& frame) {
-      self->send(channel, video_picture_atom::value, decode_one(self, frame));
+      // The answer names its stream and decoder, so it needs no sender; a
+      // typed actor may only send() to typed ones, and the channel is not.
+      caf::anon_send(channel, video_picture_atom::value, decode_one(self, frame));
     },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_stream_decoder(caf::actor_system& system, caf::actor channel, stream_decoder_spec spec) {
+stream_decoder_actor spawn_stream_decoder(caf::actor_system& system, caf::actor channel, stream_decoder_spec spec) {
   return system.spawn<caf::detached>(stream_decoder, std::move(channel), std::move(spec));
 }
 

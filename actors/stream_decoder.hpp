@@ -7,9 +7,8 @@
 // keeps at most `queue_frames` in flight and calls a decoder that stops
 // answering stalled).
 //
-// Accepts:
-//   (video_frame_atom, encoded_video_frame)   from the display channel
-//   exit messages: the channel kills a decoder it gave up on or whose stream ended
+// Accepts frames from the display channel (stream_decoder_actor), and exit
+// messages: the channel kills a decoder it gave up on or whose stream ended.
 // Sends to the display channel:
 //   (video_picture_atom, decoded_video_frame) one per frame: a picture, none
 //     (the codec buffered it), or an error naming the codec
@@ -32,6 +31,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "protocol/codecs/video_decoder.hpp"
 #include "protocol/display_messages.hpp"
@@ -75,7 +76,10 @@ struct stream_decoder_spec {
   video_decoder_factory factory;  // empty: protocol::video_decoder::create
 };
 
-caf::actor spawn_stream_decoder(caf::actor_system& system, caf::actor channel, stream_decoder_spec spec);
+using stream_decoder_actor = caf::typed_actor<caf::reacts_to<video_frame_atom, encoded_video_frame>>;
+
+// `channel` (the display channel, dynamically typed) gets the pictures.
+stream_decoder_actor spawn_stream_decoder(caf::actor_system& system, caf::actor channel, stream_decoder_spec spec);
 
 }  // namespace vigil
 

@@ -6,9 +6,9 @@
 #include <thread>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <libusb.h>
 
 #include "common/log.hpp"
@@ -22,7 +22,7 @@ using protocol::usb::usb_device_description;
 // libusb hotplug arrivals, on their own thread, told to `owner`.
 class hotplug_watch {
 public:
-  hotplug_watch(caf::actor owner, spdlog::logger& log) : owner_(std::move(owner)) {
+  hotplug_watch(usb_autoshare_actor owner, spdlog::logger& log) : owner_(std::move(owner)) {
     if (libusb_init(&context_) != 0) {
       log.warn("USB autoshare: libusb cannot start; devices plugged in later are not shared");
       context_ = nullptr;
@@ -82,7 +82,7 @@ private:
     return 0;  // stay registered
   }
 
-  caf::actor owner_;
+  usb_autoshare_actor owner_;
   libusb_context* context_ = nullptr;
   libusb_hotplug_callback_handle handle_ = 0;
   std::atomic<bool> stopping_{false};
@@ -97,15 +97,15 @@ struct autoshare_state {
   static inline const char* name = "usb_autoshare";
 };
 
-using autoshare_actor = caf::stateful_actor<autoshare_state>;
+using autoshare_actor = usb_autoshare_actor::stateful_base<autoshare_state>;
 
-caf::behavior usb_autoshare(autoshare_actor* self, protocol::usb::autoshare_policy policy, bool watch_hotplug,
+usb_autoshare_actor::behavior_type usb_autoshare(autoshare_actor* self, protocol::usb::autoshare_policy policy, bool watch_hotplug,
                            caf::actor owner) {
   auto& state = self->state;
   state.policy = std::move(policy);
   state.log = named_logger("usb_autoshare");
   if (watch_hotplug)
-    state.watch = std::make_unique<hotplug_watch>(caf::actor_cast<caf::actor>(self), *state.log);
+    state.watch = std::make_unique<hotplug_watch>(caf::actor_cast<usb_autoshare_actor>(self), *state.log);
   self->monitor(owner);
   self->set_down_handler([self, owner = owner.address()](const caf::down_msg& down) {
     if (down.source == owner)
@@ -140,15 +140,15 @@ caf::behavior usb_autoshare(autoshare_actor* self, protocol::usb::autoshare_poli
       state.idle.erase(state.idle.begin());
       self->demonitor(channel);
       state.log->info("USB device {} at {} plugged in: sharing it with the guest", ids, selector.to_string());
-      self->send(channel, usb_attach_atom::value, selector);
+      caf::anon_send(channel, usb_attach_atom::value, selector);  // typed actors send() only to typed ones
     },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_usb_autoshare(caf::actor_system& system, protocol::usb::autoshare_policy policy, bool watch_hotplug,
-                               caf::actor owner) {
+usb_autoshare_actor spawn_usb_autoshare(caf::actor_system& system, protocol::usb::autoshare_policy policy,
+                                        bool watch_hotplug, caf::actor owner) {
   // Detached: libusb_init and the hotplug registration block briefly.
   return system.spawn<caf::detached>(usb_autoshare, std::move(policy), watch_hotplug, std::move(owner));
 }

@@ -19,6 +19,8 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/atom.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "protocol/usb/usb_filter.hpp"
 
@@ -28,10 +30,14 @@ using usb_idle_atom = caf::atom_constant<caf::atom("usbidle")>;
 using usb_arrived_atom = caf::atom_constant<caf::atom("usbarrive")>;
 using usb_attach_atom = caf::atom_constant<caf::atom("usbattach")>;
 
+using usb_autoshare_actor =
+  caf::typed_actor<caf::reacts_to<usb_idle_atom, caf::actor>,
+                   caf::reacts_to<usb_arrived_atom, protocol::usb::usb_device_description>>;
+
 // `watch_hotplug` false: no libusb thread, arrivals come only as messages
 // (tests). It quits when `owner` (the session) goes down.
-caf::actor spawn_usb_autoshare(caf::actor_system& system, protocol::usb::autoshare_policy policy, bool watch_hotplug,
-                               caf::actor owner);
+usb_autoshare_actor spawn_usb_autoshare(caf::actor_system& system, protocol::usb::autoshare_policy policy,
+                                        bool watch_hotplug, caf::actor owner);
 
 }  // namespace vigil
 

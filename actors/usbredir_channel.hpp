@@ -35,6 +35,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/channel_endpoint.hpp"
+#include "actors/usb_autoshare.hpp"
 #include "protocol/usb/usb_filter.hpp"
 
 namespace vigil {
@@ -51,7 +52,7 @@ struct usb_device_spec {
   protocol::usb::usb_device_selector host;     // kind::host: --usb-redirect
   // kind::none: an idle channel that offers itself to this usb_autoshare
   // actor (actors/usb_autoshare.hpp) and takes the device it is given.
-  caf::actor autoshare;
+  usb_autoshare_actor autoshare;
   std::string describe() const;                // "disk IMAGE (read-only)", "host device 0781:5567", "none"
 };
 

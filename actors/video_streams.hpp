@@ -127,7 +127,7 @@ private:
     std::uint8_t codec = 0;
     std::uint32_t width = 0;
     std::uint32_t height = 0;
-    caf::actor decoder;
+    stream_decoder_actor decoder;
     std::uint64_t decoder_incarnation = 0;
     bool decodable = true;
     std::uint64_t next_sequence = 1;

@@ -130,7 +130,7 @@ std::string write_config(const temp_directory& directory, const std::string& tex
 // Boost.Test checks shared by the tests:
 // the snapshot exists and its exit.code is the process's exit code.
 void check_snapshot_matches_exit(const client_run& run);
-// exit 0, session "up", uptime close to `duration_s`, and each named channel "up"
+// exit 0, one session "up" to the end (no reconnect), and each named channel "up"
 // with no errors.
 void check_session_stayed_up(const client_run& run, int duration_s, const std::vector<std::string>& channels);
 // Every channel in the snapshot has "tls": expected.

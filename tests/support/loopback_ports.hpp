@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace vigil::test_support {
@@ -25,6 +26,12 @@ bool loopback_port_accepts_connections(std::uint16_t port);
 // started there is up) or `limit` has passed; true when it does.
 // A connected TCP socket to 127.0.0.1:port (blocking), or -1.
 int connect_loopback(std::uint16_t port);
+
+// A connected unix stream socket at `path` (blocking once connected), or -1
+// with errno set: missing, refused, or a full backlog. The connect itself never
+// blocks: a listener that accepts one client at a time (QEMU's QMP) would hold
+// a blocking connect() for as long as its current client stays.
+int connect_unix_socket(const std::string& path);
 
 bool wait_for_loopback_port(std::uint16_t port, std::chrono::milliseconds limit);
 

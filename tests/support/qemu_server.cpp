@@ -4,7 +4,6 @@
 #include "qmp_client.hpp"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -33,15 +32,9 @@ std::string escape_option_value(const std::string& value) {
 }
 
 bool unix_socket_accepts_connections(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(address.sun_path)) return false;
-  std::memcpy(address.sun_path, path.data(), path.size());
-  // Non-blocking: a full backlog is "not yet", never a wait without a deadline.
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  bool ok = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  const int fd = connect_unix_socket(path);
   if (fd >= 0) close(fd);
-  return ok;
+  return fd >= 0;
 }
 
 bool answers_qmp(const std::string& socket) {

@@ -1,6 +1,7 @@
 #include "qmp_client.hpp"
 
-#include <fcntl.h>
+#include "loopback_ports.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -14,25 +15,9 @@
 namespace vigil::test_support {
 namespace {
 
-// Connects without blocking: QEMU serves one QMP client at a time and listens
-// with a backlog of one, so a blocking connect() behind a connection QEMU has
-// not accepted yet waits for as long as that one stays. -1 when the socket
-// is not there, refuses, or its backlog is full (the caller retries).
 int connect_unix(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) throw std::runtime_error("QMP socket path too long: " + path);
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    return fd;
-  }
-  const int error = errno;
-  ::close(fd);
-  errno = error;
-  return -1;
+  if (path.size() >= sizeof(sockaddr_un{}.sun_path)) throw std::runtime_error("QMP socket path too long: " + path);
+  return connect_unix_socket(path);  // -1 while missing, refusing or its backlog is full: retried
 }
 
 }  // namespace

@@ -6,14 +6,15 @@
 #
 # usage: repeat-under-load.sh RUNS LABEL_REGEX [HOGS]
 #   e.g. repeat-under-load.sh 10 '^(viewer|supervision)$' 1
-# Environment: VIGIL_BUILD_DIR (default build/), VIGIL_REPEAT_JOBS (ctest -j, default 2).
+# Environment: VIGIL_BUILD_DIR (default build/), VIGIL_REPEAT_JOBS (ctest -j, default 4:
+# two tests at a time, each takes two slots).
 set -euo pipefail
 runs=${1:?usage: repeat-under-load.sh RUNS LABEL_REGEX [HOGS]}
 labels=${2:?usage: repeat-under-load.sh RUNS LABEL_REGEX [HOGS]}
 hogs=${3:-1}
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${VIGIL_BUILD_DIR:-$source_dir/build}
-jobs=${VIGIL_REPEAT_JOBS:-2}
+jobs=${VIGIL_REPEAT_JOBS:-4}
 
 hog_pids=()
 stop_hogs() {

@@ -50,4 +50,4 @@ if ! ninja -C "$build_dir" -j "${VIGIL_BUILD_JOBS:-$(nproc)}" "${targets[@]}" >"
   exit 1
 fi
 cd "$build_dir"
-ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-2}" --timeout 900 -L "$labels" "$@"
+ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-4}" --timeout 900 -L "$labels" "$@"

@@ -11,6 +11,7 @@ bash "$source_dir/scripts/install-deps.sh"
 bash "$source_dir/scripts/build.sh"
 bash "$source_dir/scripts/fuzz.sh" "${VIGIL_FUZZ_SECONDS:-5}"
 cd "$build_dir"
-# Two at a time: every integration test starts its own QEMU on free ports, and
-# the 9-minute soak then overlaps the rest instead of following it.
-ctest --output-on-failure -j 2 --timeout 900
+# Two busy tests at a time (each takes 2 of the 5 slots; every integration test
+# starts its own QEMU on free ports), and beside them the mostly idle 9-minute
+# soak, which takes 1 slot and starts first (tests/cmake/vigil_test.cmake).
+ctest --output-on-failure -j 5 --timeout 900

@@ -5,7 +5,7 @@
 # the case's and its suites' decorators, with TIMEOUT. Fails when a case ends up
 # with no peer label (VIGIL_PEER_LABELS) or with two.
 cmake_minimum_required(VERSION 3.18)
-include(${CMAKE_CURRENT_LIST_DIR}/vigil_test.cmake)  # VIGIL_PEER_LABELS, vigil_peer_labels_of()
+include(${CMAKE_CURRENT_LIST_DIR}/vigil_test.cmake)  # VIGIL_PEER_LABELS, vigil_peer_labels_of(), vigil_ctest_slots()
 execute_process(COMMAND ${EXECUTABLE} --list_content=DOT
                 OUTPUT_VARIABLE listed_out ERROR_VARIABLE listed RESULT_VARIABLE result)
 string(APPEND listed "${listed_out}")
@@ -64,7 +64,8 @@ foreach(id IN LISTS cases)
   endif()
   set(test ${PREFIX}.${name_${id}})
   string(APPEND text "add_test(${test} ${EXECUTABLE} --run_test=${path} --log_level=message)\n")
-  string(APPEND text "set_tests_properties(${test} PROPERTIES LABELS \"${labels}\" TIMEOUT ${TIMEOUT} ENVIRONMENT VIGIL_TEST_TIMEOUT=${TIMEOUT}")
+  vigil_ctest_slots(slots "${labels}")
+  string(APPEND text "set_tests_properties(${test} PROPERTIES LABELS \"${labels}\" TIMEOUT ${TIMEOUT} ENVIRONMENT VIGIL_TEST_TIMEOUT=${TIMEOUT} ${slots}")
   if("viewer" IN_LIST labels)
     string(APPEND text " RESOURCE_LOCK window")
   endif()

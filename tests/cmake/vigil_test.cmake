@@ -19,10 +19,22 @@
 # server, qemu or guest -- or the build fails and says which case lacks one.
 # Tests labelled `viewer` (an SFML window under Xvfb, llvmpipe-heavy) share the
 # resource lock `window`, so two windows never draw at once.
+# Every test takes two of ctest's slots except the idle soak (label `soak`), which
+# takes one and starts first: scripts/test.sh runs `ctest -j 5`, so at most two
+# busy tests run at once, beside the soak (vigil_ctest_slots()).
 # An executable that was not built is one failing ctest test, never a silent skip.
 
 set(VIGIL_TEST_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
 set(VIGIL_PEER_LABELS unit cli server qemu guest)
+
+# The ctest properties that place a test with `labels` in scripts/test.sh's slots, into `out`.
+function(vigil_ctest_slots out labels)
+  if("soak" IN_LIST labels)
+    set(${out} "PROCESSORS 1 COST 100000" PARENT_SCOPE)  # mostly idle; the longest, so first
+  else()
+    set(${out} "PROCESSORS 2" PARENT_SCOPE)
+  endif()
+endfunction()
 
 function(vigil_test executable)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "TIMEOUT;WHOLE;PREFIX" "SOURCES;LIBRARIES;LABELS;NEEDS")
@@ -47,8 +59,10 @@ function(vigil_test executable)
   if(arg_WHOLE)
     vigil_check_peer_label(${arg_WHOLE} "${arg_LABELS}")
     add_test(NAME ${arg_WHOLE} COMMAND ${executable})
+    vigil_ctest_slots(slots "${arg_LABELS}")
+    separate_arguments(slots)
     set_tests_properties(${arg_WHOLE} PROPERTIES LABELS "${arg_LABELS}" TIMEOUT ${arg_TIMEOUT}
-                         ENVIRONMENT VIGIL_TEST_TIMEOUT=${arg_TIMEOUT})
+                         ENVIRONMENT VIGIL_TEST_TIMEOUT=${arg_TIMEOUT} ${slots})
     return()
   endif()
 

@@ -7,6 +7,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+#include <functional>
+#include <regex>
 #include <sstream>
 
 #include "child_process.hpp"
@@ -41,6 +43,7 @@ struct scenario_run {
   std::uint64_t main_links = 0;
   std::uint64_t late_pings = 0;
   std::uint64_t slowest_pong_ms = 0;
+  std::uint64_t drawings = 0;  // error-every-drawing's bad drawings sent
   long long peak_rss_bytes = 0;
 
   std::size_t log_lines() const {
@@ -59,7 +62,12 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-scenario_run run_scenario(const std::string& scenario, int seconds, const std::string& extra_config = "") {
+using snapshot_condition = std::function<bool(const nlohmann::json&)>;
+
+// Runs vigil against `scenario` for `seconds`; with `until`, in the
+// background until a snapshot satisfies it (at most `seconds`), then stopped.
+scenario_run run_scenario(const std::string& scenario, int seconds, const std::string& extra_config = "",
+                          const snapshot_condition& until = nullptr) {
   temp_directory directory("hostile-" + scenario);
   const std::uint16_t port = find_free_loopback_ports(1).front();
   const std::string server_log = directory.file("server.log");
@@ -72,22 +80,32 @@ scenario_run run_scenario(const std::string& scenario, int seconds, const std::s
                         << "[channel_restart]\nmax_attempts = 0\ninitial_delay_ms = 100\nmax_delay_ms = 1000\n"
                         << extra_config;
   scenario_run run;
-  run.client = run_vigil({"--headless", "--duration", std::to_string(seconds), "--config", config,
-                          "spice://127.0.0.1:" + std::to_string(port)},
-                         std::chrono::seconds(seconds + 60));
+  if (until) {
+    background_client client({"--headless", "--config", config, "spice://127.0.0.1:" + std::to_string(port)});
+    // Snapshots (SIGUSR1) only once the handler is installed: the session has come up.
+    if (client.wait_for_log("[session] session ", std::chrono::seconds(seconds)))
+      client.wait_for_snapshot(until, std::chrono::seconds(seconds));
+    run.client = client.stop();
+  } else {
+    run.client = run_vigil({"--headless", "--duration", std::to_string(seconds), "--config", config,
+                            "spice://127.0.0.1:" + std::to_string(port)},
+                           std::chrono::seconds(seconds + 60));
+  }
   server.stop();
   run.server_output = read_file(server_log);
   const auto status = run.server_output.rfind("status ");
   if (status != std::string::npos) {
-    unsigned long long pings = 0, pongs = 0, links = 0, connections = 0, late = 0, slowest = 0;
+    unsigned long long pings = 0, pongs = 0, links = 0, connections = 0, late = 0, slowest = 0, drawings = 0;
     std::sscanf(run.server_output.c_str() + status,
-                "status pings=%llu pongs=%llu main_links=%llu connections=%llu late_pings=%llu slowest_pong_ms=%llu",
-                &pings, &pongs, &links, &connections, &late, &slowest);
+                "status pings=%llu pongs=%llu main_links=%llu connections=%llu late_pings=%llu slowest_pong_ms=%llu "
+                "drawings=%llu",
+                &pings, &pongs, &links, &connections, &late, &slowest, &drawings);
     run.pings = pings;
     run.pongs = pongs;
     run.main_links = links;
     run.late_pings = late;
     run.slowest_pong_ms = slowest;
+    run.drawings = drawings;
   }
   if (run.client.snapshot)
     run.peak_rss_bytes = run.client.snapshot->at("process").value("peak_rss_kb", 0ll) * 1024;
@@ -208,6 +226,46 @@ BOOST_AUTO_TEST_CASE(mouse_mode_flapping_costs_a_bounded_log) {
   check_held(run);
   check_main_answered_pings(run);
   BOOST_TEST(run.logged("more lines like"), "the flood was summarised");
+}
+
+// The display errors a snapshot counts: those it lists plus its "N more
+// display errors" line.
+std::uint64_t display_errors_counted(const nlohmann::json& snapshot) {
+  const nlohmann::json* display = snapshot_channel(snapshot, "display");
+  if (!display || !display->contains("errors"))
+    return 0;
+  std::uint64_t counted = 0;
+  const std::regex more("^([0-9]+) more display errors$");
+  for (const auto& error : display->at("errors")) {
+    std::smatch match;
+    const std::string text = error.get<std::string>();
+    counted += std::regex_match(text, match, more) ? std::stoull(match[1]) : 1;
+  }
+  return counted;
+}
+
+// M3: an hour of a bad drawing in every frame (108,000 at 30 fps, sent as
+// fast as the client reads them). Every one is counted, but what is kept of
+// them -- the snapshot's error list, the snapshot itself, the log -- stays
+// the size it was after the first few, and main answers throughout.
+BOOST_AUTO_TEST_CASE(an_hour_of_bad_drawings_costs_a_bounded_error_list_snapshot_and_log) {
+  constexpr std::uint64_t hour_of_bad_drawings = 3600 * 30;
+  const auto run = run_scenario("error-every-drawing", 120, "", [](const nlohmann::json& snapshot) {
+    return display_errors_counted(snapshot) >= hour_of_bad_drawings;
+  });
+  check_held(run);
+  check_main_answered_pings(run);
+  BOOST_TEST(run.drawings == hour_of_bad_drawings, "the server sent " << run.drawings << " bad drawings");
+  const nlohmann::json* display = run.client.channel("display");
+  BOOST_TEST_REQUIRE(display != nullptr, run.context());
+  const auto& errors = display->at("errors");
+  BOOST_TEST(display_errors_counted(*run.client.snapshot) >= hour_of_bad_drawings, errors.dump());
+  BOOST_TEST(errors.size() <= 11u, errors.size() << " stored errors: " << errors.dump());
+  const std::size_t snapshot_bytes = run.client.snapshot->dump().size();
+  BOOST_TEST_MESSAGE("error-every-drawing: " << display_errors_counted(*run.client.snapshot) << " errors counted, "
+                                             << errors.size() << " stored, snapshot " << snapshot_bytes << " bytes");
+  BOOST_TEST(snapshot_bytes <= 64u * 1024, "snapshot of " << snapshot_bytes << " bytes");
+  BOOST_TEST(run.log_lines() <= 200u, run.log_lines() << " log lines for " << run.drawings << " bad drawings");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

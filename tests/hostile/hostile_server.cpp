@@ -8,8 +8,9 @@
 //
 // stdout, one line each, flushed: "listening port=P", "linked TYPE:ID",
 // "status pings=N pongs=M main_links=L connections=K late_pings=P
-// slowest_pong_ms=S" every second and at exit (SIGTERM): late_pings is the
-// most PINGs ever seen unanswered for 10 s or more on an open main connection.
+// slowest_pong_ms=S drawings=D" every second and at exit (SIGTERM):
+// late_pings is the most PINGs ever seen unanswered for 10 s or more on an
+// open main connection; drawings counts error-every-drawing's bad drawings.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -73,6 +74,10 @@ bytes make_public_key() {
 // the server's own memory stays small whatever the client does.
 constexpr std::size_t queue_low_water = 256 * 1024;
 
+// error-every-drawing: an hour of a bad drawing in every frame at 30 frames a
+// second, sent as fast as the client reads them.
+constexpr std::uint64_t bad_drawings_in_an_hour = 3600 * 30;
+
 struct connection {
   int fd = -1;
   enum class stage { link_header, link_message, ticket, up } at = stage::link_header;
@@ -100,6 +105,7 @@ struct server {
   std::chrono::milliseconds slowest_pong{0};
   std::size_t most_late_pings = 0;
   std::uint64_t main_links = 0;
+  std::uint64_t drawings = 0;  // error-every-drawing's, on every connection
   std::uint32_t session_id = 0x5ec0;
 
   void send(connection& c, std::uint16_t type, const bytes& body) {
@@ -215,10 +221,11 @@ struct server {
   }
 
   void print_status(clock_type::time_point now) {
-    say("status pings=%llu pongs=%llu main_links=%llu connections=%zu late_pings=%zu slowest_pong_ms=%lld",
+    say("status pings=%llu pongs=%llu main_links=%llu connections=%zu late_pings=%zu slowest_pong_ms=%lld "
+        "drawings=%llu",
         static_cast<unsigned long long>(pings), static_cast<unsigned long long>(pongs),
         static_cast<unsigned long long>(main_links), connections.size(), late_pings(now),
-        static_cast<long long>(slowest_pong.count()));
+        static_cast<long long>(slowest_pong.count()), static_cast<unsigned long long>(drawings));
   }
 
   // What the scenario sends now on this connection (called every few ms).
@@ -280,7 +287,8 @@ struct server {
       for (int i = 0; i < 1000; ++i)
         send(c, SPICE_MSG_PING, ping(++c.step, 0));
     } else if (scenario == "error-every-drawing") {
-      send(c, SPICE_MSG_DISPLAY_DRAW_COPY, draw_copy(16, 16, image_from_cache_miss(++c.step, 16, 16)));
+      for (int i = 0; i < 64 && drawings < bad_drawings_in_an_hour; ++i, ++drawings)
+        send(c, SPICE_MSG_DISPLAY_DRAW_COPY, draw_copy(16, 16, image_from_cache_miss(++c.step, 16, 16)));
       every(2);
     }
   }

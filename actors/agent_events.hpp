@@ -65,10 +65,18 @@ struct file_send {
 struct file_cancel {
   std::uint32_t id = 0;
 };
-// window -> guest: one monitor of this size (the window was resized).
-struct monitors_config {
+// One guest head as the window asks for it: its id (the index in the
+// agent's monitors array), position and size.
+struct monitor_placement {
+  std::uint32_t id = 0;
+  std::int32_t x = 0;
+  std::int32_t y = 0;
   std::uint32_t width = 0;
   std::uint32_t height = 0;
+};
+// window -> guest: every head's size and position (the window was resized).
+struct monitors_config {
+  std::vector<monitor_placement> heads;
 };
 // guest -> window: a file transfer started, moved on or ended. `outcome`:
 // "saved in the guest" or what went wrong; id 0: refused before it started.

@@ -83,7 +83,7 @@ struct agent_report {
   std::uint64_t clipboard_bytes_from_guest = 0;
   std::uint64_t clipboard_bytes_to_guest = 0;
   std::uint64_t monitors_configs_sent = 0;
-  std::string last_monitors_config;  // "WxH"
+  std::string last_monitors_config;  // "WxH" (one head at 0,0), else "WxH+X+Y,..." per head
   std::string last_error;
 };
 

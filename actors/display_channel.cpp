@@ -160,7 +160,8 @@ void send_frame_if_requested(display_actor* self) {
   state.moves.clear();
   pixel_buffer_pool* pool = state.request->pixels ? state.pixel_pool.get() : nullptr;
   self->send(state.renderer, frame_atom::value,
-             make_frame_patch(*primary, std::move(moves), std::move(rects), whole, state.batches, pool));
+             make_frame_patch(*primary, std::move(moves), std::move(rects), whole, state.batches, pool,
+                              state.pipeline->monitors()));
   ++state.frames_sent;
   state.request.reset();
   state.surface_replaced = false;

@@ -51,8 +51,9 @@ void pixel_buffer_pool::give_back(std::vector<std::uint32_t>* buffer) {
 
 frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::surface_move> moves,
                                  std::vector<protocol::rect> rects, bool whole, std::uint64_t sequence,
-                                 pixel_buffer_pool* pool) {
+                                 pixel_buffer_pool* pool, std::vector<protocol::monitor_head> heads) {
   auto patch = std::make_shared<frame_patch>();
+  patch->heads = std::move(heads);
   patch->width = surface.width;
   patch->height = surface.height;
   patch->sequence = sequence;

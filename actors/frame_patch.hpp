@@ -20,6 +20,7 @@
 
 #include "protocol/canvas.hpp"
 #include "protocol/damage_region.hpp"
+#include "protocol/display_messages.hpp"
 
 namespace vigil {
 
@@ -36,6 +37,8 @@ struct frame_patch {
   // Each rectangle's pixels in turn, row by row (width() * height() each);
   // null when the consumer takes no pixels (headless counts frames only).
   std::shared_ptr<const std::vector<std::uint32_t>> pixels;
+  // The display's heads (its last MONITORS_CONFIG); empty: none received.
+  std::vector<protocol::monitor_head> heads;
 
   // Where rectangle `index`'s first pixel is in `pixels`.
   const std::uint32_t* rect_pixels(std::size_t index) const;
@@ -62,6 +65,6 @@ private:
 // The frame for `moves` and `rects` of `surface` (pixels from `pool`, or none when it is null).
 frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<protocol::surface_move> moves,
                                  std::vector<protocol::rect> rects, bool whole, std::uint64_t sequence,
-                                 pixel_buffer_pool* pool);
+                                 pixel_buffer_pool* pool, std::vector<protocol::monitor_head> heads = {});
 
 }  // namespace vigil

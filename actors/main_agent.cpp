@@ -17,6 +17,9 @@ namespace {
 // serials and a size limit, monitors config, and detailed file transfer
 // errors. The selection and serial layouts apply only when both sides
 // announced them.
+// Heads a monitors config names at most (spice-gtk's limit).
+constexpr std::uint32_t max_agent_heads = 16;
+
 const std::vector<unsigned> client_caps = {VD_AGENT_CAP_MONITORS_CONFIG,      VD_AGENT_CAP_REPLY,
                                            VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,  VD_AGENT_CAP_CLIPBOARD_SELECTION,
                                            VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL, VD_AGENT_CAP_MAX_CLIPBOARD,
@@ -293,13 +296,24 @@ void main_agent::on_frontend(const agent_command& command) {
     }
     void operator()(const file_send& file) const { agent.files_.send_file(file.path); }
     void operator()(const file_cancel& cancel) const { agent.files_.cancel(cancel.id); }
-    void operator()(const monitors_config& size) const {
-      if (!agent.agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG))
+    void operator()(const monitors_config& wanted) const {
+      if (!agent.agent_caps_.has(VD_AGENT_CAP_MONITORS_CONFIG) || wanted.heads.empty())
         return;
+      // The agent's array is indexed by head id; a gap is a disabled head (0x0).
       protocol::agent_monitors_config config;
-      config.monitors.push_back({size.width, size.height, 32, 0, 0});
+      std::string described;
+      for (const auto& head : wanted.heads) {
+        if (head.id >= max_agent_heads)
+          continue;
+        if (config.monitors.size() <= head.id)
+          config.monitors.resize(head.id + 1, protocol::agent_monitor{0, 0, 32, 0, 0});
+        config.monitors[head.id] = {head.width, head.height, 32, head.x, head.y};
+        described += (described.empty() ? "" : ",") + std::to_string(head.width) + "x" + std::to_string(head.height);
+        if (wanted.heads.size() > 1 || head.x != 0 || head.y != 0)
+          described += "+" + std::to_string(head.x) + "+" + std::to_string(head.y);
+      }
       ++agent.monitors_configs_sent_;
-      agent.last_monitors_config_ = std::to_string(size.width) + "x" + std::to_string(size.height);
+      agent.last_monitors_config_ = described;
       agent.log_.info("agent: monitors config {}", agent.last_monitors_config_);
       agent.send_message(VD_AGENT_MONITORS_CONFIG, protocol::build_agent_monitors_config(config));
     }

@@ -168,6 +168,8 @@ public:
     void on_agent_event(caf::scoped_actor&, const agent_event& event) override { agent_->on_agent_event(event); }
 
   void show_update(caf::scoped_actor&, const screen_update& update) override {
+    if (update.picture && agent_)
+      agent_->set_heads(update.picture->heads);
     if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen)
       size_window_to_picture();
     if (update.cursor) {

@@ -6,6 +6,7 @@
 
 #include "actors/agent_events.hpp"
 #include "common/log.hpp"
+#include "ui/monitor_layout.hpp"
 #include "ui/clipboard_image.hpp"
 
 namespace vigil {
@@ -95,6 +96,13 @@ void window_agent::send_file(const std::string& path) {
 
 void window_agent::cancel_file(std::uint32_t id) { send_(file_cancel{id}); }
 
+void window_agent::set_heads(const std::vector<protocol::monitor_head>& heads) {
+  heads_.clear();
+  for (const auto& head : heads)
+    heads_.push_back({head.monitor_id, static_cast<std::int32_t>(head.x), static_cast<std::int32_t>(head.y),
+                      head.width, head.height});
+}
+
 void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
   // Before the first frame the window has only its opening size, which the
   // guest did not ask for and should not get.
@@ -152,8 +160,11 @@ void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u 
   pending_guest_size_.reset();
   if (!settings_.resize_guest || !monitors_config_ || size == guest_size || size.x == 0 || size.y == 0)
     return;
-  named_logger("viewer")->info("window resized: asking the guest for {}x{}", size.x, size.y);
-  send_(monitors_config{size.x, size.y});
+  // One window shows every head: each is scaled with it (ui/monitor_layout.hpp).
+  monitors_config config{fit_heads(heads_, size.x, size.y)};
+  named_logger("viewer")->info("window resized: asking the guest for {}x{} ({} head(s))", size.x, size.y,
+                               config.heads.size());
+  send_(std::move(config));
 }
 
 }  // namespace vigil

@@ -32,6 +32,7 @@
 #include <SFML/System/Vector2.hpp>
 
 #include "actors/agent_events.hpp"
+#include "protocol/display_messages.hpp"
 #include "actors/session.hpp"
 #include "ui/x11_clipboard.hpp"
 #include "ui/x11_file_drop.hpp"
@@ -46,6 +47,8 @@ public:
 
   // What the guest's agent said.
   void on_agent_event(const agent_event& event);
+  // The guest's heads, as the display's last MONITORS_CONFIG placed them.
+  void set_heads(const std::vector<protocol::monitor_head>& heads);
   // The window's size changed to `size`; `guest_size` is the picture's (0x0: none yet).
   void window_resized(sf::Vector2u size, sf::Vector2u guest_size);
   // The local clipboard's news, drops and a settled resize, due by now.
@@ -73,6 +76,7 @@ private:
   std::unique_ptr<x11_clipboard> clipboard_;
   std::unique_ptr<x11_file_drop> drop_;
   bool monitors_config_ = false;  // the agent takes MONITORS_CONFIG
+  std::vector<monitor_placement> heads_;
   std::optional<sf::Vector2u> pending_guest_size_;
   std::chrono::steady_clock::time_point guest_size_due_;
   std::map<std::uint32_t, file_transfer> transfers_;

@@ -225,14 +225,38 @@ void agent_device::on_message(const protocol::agent_message& message) {
         return;
       }
       const auto& first = config->monitors.front();
-      print_line("agent monitors-config count=%zu size=%ux%u", config->monitors.size(), first.width, first.height);
+      std::string heads;
+      std::vector<rect> areas;  // the enabled heads
+      rect box;                 // their bounding box
+      for (std::size_t i = 0; i < config->monitors.size(); ++i) {
+        const auto& monitor = config->monitors[i];
+        heads += (heads.empty() ? "" : ",") + std::to_string(i) + ":" + std::to_string(monitor.width) + "x" +
+                 std::to_string(monitor.height) + "+" + std::to_string(monitor.x) + "+" + std::to_string(monitor.y);
+        if (monitor.width == 0 || monitor.height == 0 || monitor.x < 0 || monitor.y < 0)
+          continue;
+        areas.push_back(rect{monitor.x, monitor.y, monitor.x + static_cast<int>(monitor.width),
+                             monitor.y + static_cast<int>(monitor.height)});
+        box.right = std::max(box.right, areas.back().right);
+        box.bottom = std::max(box.bottom, areas.back().bottom);
+      }
+      print_line("agent monitors-config count=%zu size=%ux%u heads=%s", config->monitors.size(), first.width,
+                 first.height, heads.c_str());
       send(VD_AGENT_REPLY, protocol::bytes{VD_AGENT_MONITORS_CONFIG, 0, 0, 0, VD_AGENT_SUCCESS, 0, 0, 0});
       // What a guest's driver would do: a new primary surface of that size,
       // within what the test server can draw (even widths keep rows simple).
-      int width = std::clamp<int>(static_cast<int>(first.width & ~1u), 320, 4096);
-      int height = std::clamp<int>(static_cast<int>(first.height), 200, 4096);
+      // With several heads: one primary as large as all of them, carrying each
+      // (when they fit in what the test server draws; QXL guests do the same).
+      const bool several = areas.size() > 1 && box.right <= 4096 && box.bottom <= 4096 && box.right % 2 == 0;
+      int width = several ? box.right : std::clamp<int>(static_cast<int>(first.width & ~1u), 320, 4096);
+      int height = several ? box.bottom : std::clamp<int>(static_cast<int>(first.height), 200, 4096);
+      if (!several)
+        areas.clear();
       if (options_.resize_on_monitors_config)
-        loop_.post([this, width, height] { resize_primary(width, height); });
+        loop_.post([this, width, height, areas] {
+          resize_primary(width, height);
+          if (!areas.empty())
+            display_.set_heads(areas);
+        });
       return;
     }
     default:

@@ -581,7 +581,7 @@ BOOST_AUTO_TEST_CASE(resizing_the_window_sends_a_monitors_config_and_the_guest_s
   auto primary = server.wait_for_line("primary size=800x600", event_limit);
   BOOST_TEST(!server.wait_for_line("agent redrew size=800x600", event_limit).empty());
   std::printf("window resized to 800x600: server saw '%s', then '%s'\n", config.c_str(), primary.c_str());
-  BOOST_TEST(config == "agent monitors-config count=1 size=800x600");
+  BOOST_TEST(config == "agent monitors-config count=1 size=800x600 heads=0:800x600+0+0");
   BOOST_TEST(!primary.empty());
   // The redrawn desktop (a photo tile on green) has reached the window.
   const auto window = vigil_window_id();

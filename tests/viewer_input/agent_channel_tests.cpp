@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(a_monitors_config_reaches_the_agent_and_the_server_makes_th
   scene_server server({"--scene", "solid", "--agent", "on"});
   channel_harness harness(server.port());
   BOOST_REQUIRE(wait_until_agent_ready(harness));
-  harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{monitors_config{800, 600}});
+  harness.self()->send(harness.main_channel(), agent_atom::value, agent_command{monitors_config{{{0, 0, 0, 800, 600}}}});
   BOOST_TEST(server.wait_for_output("agent monitors-config count=1 size=800x600", 10s));
   BOOST_TEST(server.wait_for_output("primary size=800x600", 10s));
   BOOST_TEST(agent_of(harness).last_monitors_config == "800x600");

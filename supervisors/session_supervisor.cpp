@@ -174,10 +174,12 @@ void on_session_failed(supervisor_actor self, session_end end) {
 
 // A live migration is planned work: the session is on the destination (or,
 // SWITCH_HOST, is relinked there at once), and every reconnect from now on
-// goes there. Neither a reconnect nor a fault is counted.
+// goes there, and the logs, the window and the snapshot name it as the
+// session's address. Neither a reconnect nor a fault is counted.
 void on_session_migrated(supervisor_actor self, const migration_report& report) {
   auto& state = self->state;
   state.options.connection = report.destination;
+  state.options.uri = report.where;
   ++state.migrations;
   state.last_migration_destination = report.where;
   state.last_migration_mode = to_string(report.mode);

@@ -350,6 +350,8 @@ BOOST_AUTO_TEST_CASE(an_unreachable_destination_ends_in_switch_host_and_one_reli
   BOOST_TEST(all_channels_on(*run.snapshot, relinked), run.snapshot->dump());
   BOOST_TEST(lines_with(run.process.stderr_text, "(SWITCH_HOST): a planned move").size() == 1u,
              run.process.stderr_text);
+  BOOST_TEST(session.value("uri", "") == relinked);
+  BOOST_TEST(lines_with(run.process.stderr_text, "connecting to " + relinked).size() == 1u, run.process.stderr_text);
   BOOST_TEST(forwarder.connections_seen(SPICE_CHANNEL_MAIN) == 1u, "one relink: one main connection");
 }
 

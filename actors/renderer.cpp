@@ -25,6 +25,7 @@ struct renderer_state {
   protocol::cursor_state cursor;
   bool cursor_changed = false;  // the consumer has not seen `cursor`
   renderer_health health;
+  std::uint32_t display = 0;  // the display channel whose frames it renders
   static inline const char* name = "renderer";
 };
 
@@ -50,6 +51,7 @@ void send_update(renderer_pointer self) {
   if (!state.consumer || state.consumer_busy || (!state.held && !state.cursor_changed))
     return;
   screen_update update;
+  update.display = state.display;
   update.picture = std::move(state.held);
   if (state.cursor_changed)
     update.cursor = state.cursor;
@@ -83,7 +85,9 @@ void on_frame(renderer_pointer self, const frame_patch_ptr& frame) {
   request_frame(self);
 }
 
-renderer_actor::behavior_type renderer(renderer_pointer self, std::chrono::milliseconds debug_delay_per_frame) {
+renderer_actor::behavior_type renderer(renderer_pointer self, std::chrono::milliseconds debug_delay_per_frame,
+                                       std::uint32_t display) {
+  self->state.display = display;
   self->set_down_handler([self](const caf::down_msg& down) {
     if (down.source == self->state.source.address()) {
       self->state.source = nullptr;
@@ -132,8 +136,9 @@ renderer_actor::behavior_type renderer(renderer_pointer self, std::chrono::milli
 
 }  // namespace
 
-renderer_actor spawn_renderer(caf::actor_system& system, std::chrono::milliseconds debug_delay_per_frame) {
-  return system.spawn(renderer, debug_delay_per_frame);
+renderer_actor spawn_renderer(caf::actor_system& system, std::chrono::milliseconds debug_delay_per_frame,
+                              std::uint32_t display) {
+  return system.spawn(renderer, debug_delay_per_frame, display);
 }
 
 }  // namespace vigil

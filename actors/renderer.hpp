@@ -17,8 +17,9 @@
 // once), so a cursor that moves while the consumer is busy costs one update.
 //
 // A consumer that subscribes has no picture yet: the next frame it gets is
-// the whole surface. Display channels beyond display:0 are not shown (one
-// window, one display).
+// the whole surface. One renderer a display channel: display:0's also takes
+// the cursor; the window spawns one for each further display it shows
+// (session_options::display_renderers), headless has display:0's only.
 #pragma once
 
 #include <chrono>
@@ -54,6 +55,7 @@ struct frame_request {
 
 // What changed on screen since the consumer's last update.
 struct screen_update {
+  std::uint32_t display = 0;                    // the display channel's id (the renderer's)
   frame_patch_ptr picture;                      // null: the picture is unchanged
   std::optional<protocol::cursor_state> cursor;  // set: the guest's cursor changed
 };
@@ -85,9 +87,11 @@ using renderer_actor = caf::typed_actor<
   caf::replies_to<health_atom>::with<renderer_health>,
   caf::reacts_to<shutdown_atom>>;
 
-// `debug_delay_per_frame` (debug-only fault injection, normally 0) makes it slow.
+// `debug_delay_per_frame` (debug-only fault injection, normally 0) makes it
+// slow; `display` is the id its updates carry.
 renderer_actor spawn_renderer(caf::actor_system& system,
-                              std::chrono::milliseconds debug_delay_per_frame = std::chrono::milliseconds(0));
+                              std::chrono::milliseconds debug_delay_per_frame = std::chrono::milliseconds(0),
+                              std::uint32_t display = 0);
 
 }  // namespace vigil
 

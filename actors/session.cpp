@@ -132,7 +132,7 @@ void supervise(session_self self, channel_key key, channel_spawner spawn_with_sp
 std::size_t max_channels_of_type(std::uint8_t type) {
   if (type == SPICE_CHANNEL_USBREDIR)
     return 64;  // one a device; the devices given bound them already
-  return type == SPICE_CHANNEL_DISPLAY || type == SPICE_CHANNEL_CURSOR ? 4 : 1;
+  return type == SPICE_CHANNEL_DISPLAY || type == SPICE_CHANNEL_CURSOR ? max_display_channels : 1;
 }
 
 void supervise_listed_channels(session_self self) {
@@ -173,8 +173,10 @@ void supervise_listed_channels(session_self self) {
       case SPICE_CHANNEL_MAIN:
         continue;  // already supervised
       case SPICE_CHANNEL_DISPLAY: {
-        // Only the first display's frames are shown; others are drawn but not rendered.
-        auto renderer = address.id == 0 ? state.options.renderer : renderer_actor{};
+        // display:0's frames are always rendered; the others' when the window shows them.
+        const auto& others = state.options.display_renderers;
+        auto renderer = address.id == 0 ? state.options.renderer
+                        : address.id - 1u < others.size() ? others[address.id - 1u] : renderer_actor{};
         supervise(self, key,
                   [&system, display_init, video = state.options.video, renderer,
                    mm_time = state.info.mm_time](channel_spec spec) {

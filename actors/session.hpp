@@ -56,6 +56,9 @@ struct debug_faults {
   std::chrono::milliseconds renderer_delay_per_frame{0};  // a slow renderer: frames must coalesce
 };
 
+// Display channels a session connects at most (QEMU guests have up to 4 QXL heads).
+constexpr std::uint32_t max_display_channels = 4;
+
 struct session_options {
   // The session's memory budget, shared by every channel of every
   // incarnation (the session supervisor makes it from memory_limits if unset).
@@ -69,6 +72,8 @@ struct session_options {
   bool client_mouse_mode = true;  // mouse.client_mode
   agent_settings agent;           // [agent]
   renderer_actor renderer;  // owned by the session supervisor: it outlives reconnects
+  // display:1.. ([id - 1]), the window's (one window per head); none: only display:0 is shown.
+  std::vector<renderer_actor> display_renderers;
   frontend_actor frontend;  // the window or the headless runner: outlives reconnects (null: none)
   bool audio_enabled = true;         // audio.enabled: connect the playback channel
   playback_options playback;

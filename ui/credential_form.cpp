@@ -1,5 +1,10 @@
 #include "ui/credential_form.hpp"
 
+#include <chrono>
+#include <thread>
+
+#include "ui/presentation.hpp"
+
 namespace vigil {
 
 credential_form::credential_form(std::string why, bool ask_username, std::string username)
@@ -66,6 +71,32 @@ void credential_form::draw(sf::RenderWindow& window, const sf::Font& font) const
          (on_password_ ? "_" : ""),
        on_password_);
   line("Enter: connect   Esc: cancel", false);
+}
+
+std::optional<credentials_answer> ask_in_window(sf::RenderWindow& window, presentation& shown, status_banner& banner,
+                                                credential_form form, const sf::Font& font) {
+  while (window.isOpen()) {
+    sf::Event event;
+    while (window.pollEvent(event)) {
+      if (event.type == sf::Event::Closed)
+        return std::nullopt;
+      if (event.type == sf::Event::Resized)
+        window.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
+      switch (form.on_event(event)) {
+        case credential_form::outcome::submitted:
+          banner = status_banner{session_phase::connecting, "Connecting"};
+          return form.answer();
+        case credential_form::outcome::cancelled:
+          return std::nullopt;
+        case credential_form::outcome::editing:
+          break;
+      }
+    }
+    shown.set_banner(banner);
+    shown.draw_with([&](sf::RenderWindow& target) { form.draw(target, font); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a modal form: frames wait until it is done
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigil

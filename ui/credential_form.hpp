@@ -17,6 +17,9 @@ struct credentials_answer {
   std::string password;
 };
 
+class presentation;
+struct status_banner;
+
 class credential_form {
 public:
   // `why`: the refusal in words; `ask_username`: SASL (the field starts with `username`).
@@ -37,5 +40,11 @@ private:
   std::string password_;
   bool on_password_;
 };
+
+// The form's modal loop in `window`: the picture and `banner` drawn under
+// it (`shown`), each event to the form, until it is submitted (the answer;
+// `banner` becomes "Connecting"), cancelled (Escape) or the window closed.
+std::optional<credentials_answer> ask_in_window(sf::RenderWindow& window, presentation& shown, status_banner& banner,
+                                                credential_form form, const sf::Font& font);
 
 }  // namespace vigil

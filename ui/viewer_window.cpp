@@ -7,7 +7,6 @@
 #include "ui/viewer_window.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <utility>
 
 #include <SFML/Graphics.hpp>
@@ -20,6 +19,7 @@
 #include "actors/messages.hpp"
 #include "supervisors/session_supervisor.hpp"
 #include "ui/exit_codes.hpp"
+#include "ui/head_windows.hpp"
 #include "ui/health_text.hpp"
 #include "ui/key_names.hpp"
 #include "ui/menu_control.hpp"
@@ -32,6 +32,8 @@
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
 #include "ui/window_scaling.hpp"
+#include "ui/window_placement.hpp"
+#include "ui/window_title.hpp"
 
 namespace vigil {
 
@@ -62,6 +64,11 @@ public:
     main_actor_ = &self;
     mailbox_ = mailbox;
     self->send(renderer_, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(mailbox));
+    for (std::uint32_t id = 1; id < max_display_channels; ++id) {  // one window a head: every display's frames
+      display_renderers_.push_back(spawn_renderer(system_, options.debug.renderer_delay_per_frame, id));
+      self->send(display_renderers_.back(), subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(mailbox));
+    }
+    options.display_renderers = display_renderers_;
   }
 
   void connect(guest_link& link, const session_supervisor_actor& supervisor) override {
@@ -74,6 +81,8 @@ public:
     if (agent_)
       for (int fd : agent_->connection_fds())
         fds.push_back(fd);
+    for (int fd : heads_.event_fds())
+      fds.push_back(fd);
     return fds;
   }
 
@@ -81,7 +90,7 @@ public:
     if (auto change = menu_.next_change(std::chrono::steady_clock::now()))  // new menu pixels, or a notice goes
       return *change;
     if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()) ||
-        presentation_->events_waiting())
+        presentation_->events_waiting() || heads_.events_waiting())
       return std::chrono::steady_clock::now();
     auto earliest = [](auto a, auto b) { return !a ? b : !b ? a : std::min(a, b); };
     return earliest(agent_ ? agent_->next_deadline() : std::nullopt, input_.next_deadline());
@@ -101,7 +110,10 @@ public:
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           presentation_->repaint_all();
-          agent_->window_resized(guest_size_for(event.size.width, event.size.height), presentation_->picture_size());
+          if (heads_.several())  // one window a head: each asks for its head
+            agent_->heads_resized(heads_.layout(guest_size_for(event.size.width, event.size.height)), heads_.current());
+          else
+            agent_->window_resized(guest_size_for(event.size.width, event.size.height), presentation_->picture_size());
           break;
         case sf::Event::KeyPressed:
         case sf::Event::KeyReleased:
@@ -168,9 +180,17 @@ public:
     void on_agent_event(caf::scoped_actor&, const agent_event& event) override { agent_->on_agent_event(event); }
 
   void show_update(caf::scoped_actor&, const screen_update& update) override {
+    const bool several = heads_.several();
+    const frame_patch_ptr picture = update.picture ? heads_.route(update.display, update.picture) : nullptr;
+    if (several != heads_.several())
+      update_title();
+    if (update.display != 0) {  // a head window's (ui/head_windows.hpp)
+      displays_to_acknowledge_.push_back(update.display);
+      return;
+    }
     if (update.picture && agent_)
       agent_->set_heads(update.picture->heads);
-    if (update.picture && presentation_->update(*update.picture) && !options_.fullscreen)
+    if (picture && presentation_->update(*picture) && !options_.fullscreen)
       size_window_to_picture();
     if (update.cursor) {
       cursor_.show(window_, *update.cursor, input_.grabbed());
@@ -208,37 +228,12 @@ public:
       return std::nullopt;
     if (!form_font_loaded_)
       form_font_loaded_ = form_font_.loadFromFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
-    credential_form form(why, ask_username, username);
     log_->info("asking for {} in the window", ask_username ? "a user name and password" : "the password");
     input_.suspend_keyboard_grab(true);  // the form reads SFML's keys
-    struct grab_back {
-      window_input& input;
-      ~grab_back() { input.suspend_keyboard_grab(false); }
-    } grab_back{input_};
-    while (window_.isOpen()) {
-      sf::Event event;
-      while (window_.pollEvent(event)) {
-        if (event.type == sf::Event::Closed)
-          return std::nullopt;
-        if (event.type == sf::Event::Resized)
-          window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
-        switch (form.on_event(event)) {
-          case credential_form::outcome::submitted:
-            log_->info("credentials entered: connecting again");
-            banner_ = status_banner{session_phase::connecting, "Connecting"};
-            return form.answer();
-          case credential_form::outcome::cancelled:
-            log_->info("credentials not entered (Escape)");
-            return std::nullopt;
-          case credential_form::outcome::editing:
-            break;
-        }
-      }
-      presentation_->set_banner(banner_);
-      presentation_->draw_with([&](sf::RenderWindow& target) { form.draw(target, form_font_); });
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
+    auto answer = ask_in_window(window_, *presentation_, banner_, credential_form(why, ask_username, username), form_font_);
+    input_.suspend_keyboard_grab(false);
+    log_->info(answer ? "credentials entered: connecting again" : "credentials not entered");
+    return answer;
   }
 
   void finish() override {
@@ -251,6 +246,8 @@ public:
     window_.close();
     if (renderer_)
       caf::anon_send(renderer_, shutdown_atom::value);
+    for (const auto& renderer : display_renderers_)
+      caf::anon_send(renderer, shutdown_atom::value);
   }
 
 private:
@@ -269,7 +266,8 @@ private:
                                                    : "SFML key events (no ISO <> key, locks, Print Screen or keypad "
                                                      "Enter: the X server's keycodes are not evdev's)");
     cursor_.reapply(window_);
-    keep_on_screen();
+    if (!options_.fullscreen)
+      keep_on_desktop(window_);
     if (presentation_)
       presentation_->window_recreated();
   }
@@ -336,38 +334,17 @@ private:
     }
   }
 
-  // As remote-viewer: "<title> (1) - Vigil" (a %d in the title becomes the
-  // monitor's number instead), the title being -t, the connection file's or
-  // the VM's name; "(Press Shift+F12 to release pointer)" first while the
-  // pointer is grabbed, and " - Reconnecting in ..." while not connected.
+  // As remote-viewer (ui/window_title.hpp); the head windows' too.
   void update_title() {
-    std::string base = !options_.title.empty() ? options_.title : vm_name_;
-    std::string title = "Vigil";
-    if (!base.empty()) {
-      auto at = base.find("%d");
-      title = (at == std::string::npos ? base + " (1)" : base.replace(at, 2, "1")) + " - Vigil";
-    }
-    if (input_.grabbed() && input_.hotkeys().has(hotkey_action::release_cursor))
-      title = "(Press " + input_.hotkeys().label(hotkey_action::release_cursor) + " to release pointer) " + title;
-    if (banner_.phase != session_phase::up)
-      title += " - " + banner_.text;
+    const std::string title = title_of(1);
     window_.setTitle(sf::String::fromUtf8(title.begin(), title.end()));  // a file's title may be any UTF-8
+    heads_.retitle();
   }
-
-  // Moves the window so all of it is on the desktop (when it fits), e.g. after
-  // it grew to the guest's resolution.
-  void keep_on_screen() {
-    if (options_.fullscreen)
-      return;
-    auto desktop = sf::VideoMode::getDesktopMode();
-    auto size = window_.getSize();
-    auto position = window_.getPosition();
-    auto fit = [](int at, unsigned extent, unsigned limit) {
-      return extent >= limit ? 0 : std::clamp(at, 0, static_cast<int>(limit - extent));
-    };
-    sf::Vector2i visible{fit(position.x, size.x, desktop.width), fit(position.y, size.y, desktop.height)};
-    if (visible != position)
-      window_.setPosition(visible);
+  std::string title_of(std::size_t monitor) const {
+    const bool hint = input_.grabbed() && input_.hotkeys().has(hotkey_action::release_cursor);
+    return window_title(!options_.title.empty() ? options_.title : vm_name_, static_cast<int>(monitor),
+                        heads_.several(), hint ? input_.hotkeys().label(hotkey_action::release_cursor) : "",
+                        banner_.phase != session_phase::up ? banner_.text : "");
   }
 
   // What the menu's entry asked for.
@@ -518,8 +495,15 @@ private:
     window_.setSize({size.width, size.height});
     window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.width), static_cast<float>(size.height))));
     presentation_->repaint_all();
-    keep_on_screen();
+    if (!options_.fullscreen)
+      keep_on_desktop(window_);
+    heads_.arrange();
     log_->info("window {}x{}: the picture at {} %", size.width, size.height, zoom);
+  }
+
+  void head_window_resized() {
+    const auto size = window_.getSize();
+    agent_->heads_resized(heads_.layout(guest_size_for(size.x, size.y)), heads_.current());
   }
 
   // The guest resolution a window of this size asks for (agent.resize_guest):
@@ -543,6 +527,7 @@ private:
       presentation_->set_overlay(overlay.image, overlay.bounds);
     }
     presentation_->present();
+    heads_.pump();
     const auto& geometry = presentation_->geometry();
     if (geometry.scale != placed_.scale || geometry.offset_x != placed_.offset_x ||
         geometry.offset_y != placed_.offset_y || geometry.width != placed_.width || geometry.height != placed_.height) {
@@ -551,10 +536,14 @@ private:
                   geometry.scale, geometry.offset_x, geometry.offset_y);
     }
     input_.set_geometry(geometry);
-    if (update_to_acknowledge_ && !presentation_->presenting() && main_actor_) {
+    if (heads_.presenting() || !main_actor_)
+      return;
+    if (update_to_acknowledge_ && !presentation_->presenting()) {
       update_to_acknowledge_ = false;
       (*main_actor_)->send(renderer_, frame_shown_atom::value);
     }
+    for (std::uint32_t display : std::exchange(displays_to_acknowledge_, {}))
+      (*main_actor_)->send(display_renderers_.at(display - 1), frame_shown_atom::value);
   }
 
   // Straight to the current inputs and main channels (ui/guest_link.hpp).
@@ -593,6 +582,11 @@ private:
   std::string vm_name_;
   std::optional<exit_status> quit_;  // the window ends the run at its next pump
   bool update_to_acknowledge_ = false;
+  std::vector<std::uint32_t> displays_to_acknowledge_;  // updates of display:1.. shown, not yet acknowledged
+  std::vector<renderer_actor> display_renderers_;     // display:1.. ([id - 1])
+  head_windows heads_{options_.presentation,
+                      {[this](std::size_t n) { return title_of(n); }, [this] { head_window_resized(); },
+                       [this] { return sf::IntRect(window_.getPosition(), sf::Vector2i(window_.getSize())); }}};
   picture_geometry placed_;  // where the picture was last placed (logged when it moves)
 };
 

@@ -112,6 +112,19 @@ void window_agent::window_resized(sf::Vector2u size, sf::Vector2u guest_size) {
   guest_size_due_ = std::chrono::steady_clock::now() + settings_.resize_debounce;
 }
 
+void window_agent::heads_resized(std::vector<monitor_placement> wanted, const std::vector<monitor_placement>& current) {
+  const auto same = [](const monitor_placement& a, const monitor_placement& b) {
+    return a.id == b.id && a.x == b.x && a.y == b.y && a.width == b.width && a.height == b.height;
+  };
+  pending_guest_size_.reset();
+  if (std::equal(wanted.begin(), wanted.end(), current.begin(), current.end(), same)) {
+    pending_layout_.reset();
+    return;
+  }
+  pending_layout_ = std::move(wanted);
+  guest_size_due_ = std::chrono::steady_clock::now() + settings_.resize_debounce;
+}
+
 std::vector<int> window_agent::connection_fds() const {
   return {clipboard_ ? clipboard_->connection_fd() : -1, drop_ ? drop_->connection_fd() : -1};
 }
@@ -130,7 +143,7 @@ std::optional<std::chrono::steady_clock::time_point> window_agent::next_deadline
     consider(clipboard_->next_deadline());
   if (drop_)
     consider(drop_->next_deadline());
-  if (pending_guest_size_)
+  if (pending_guest_size_ || pending_layout_)
     consider(guest_size_due_);
   return next;
 }
@@ -154,6 +167,14 @@ void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u 
   if (drop_)
     for (const auto& path : drop_->pump(now))
       send_file(path);
+  if (pending_layout_ && now >= guest_size_due_) {
+    auto layout = std::move(*pending_layout_);
+    pending_layout_.reset();
+    if (settings_.resize_guest && monitors_config_) {
+      named_logger("viewer")->info("a head's window was resized: asking the guest for {} heads", layout.size());
+      send_(monitors_config{std::move(layout)});
+    }
+  }
   if (!pending_guest_size_ || now < guest_size_due_)
     return;
   auto size = *pending_guest_size_;

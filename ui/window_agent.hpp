@@ -51,6 +51,9 @@ public:
   void set_heads(const std::vector<protocol::monitor_head>& heads);
   // The window's size changed to `size`; `guest_size` is the picture's (0x0: none yet).
   void window_resized(sf::Vector2u size, sf::Vector2u guest_size);
+  // One window per head (ui/head_windows.hpp): a window's size changed, the
+  // windows ask for `wanted`; nothing is asked while it is `current`.
+  void heads_resized(std::vector<monitor_placement> wanted, const std::vector<monitor_placement>& current);
   // The local clipboard's news, drops and a settled resize, due by now.
   void pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size);
   // Sends a file to the guest (a drop, the menu).
@@ -78,6 +81,7 @@ private:
   bool monitors_config_ = false;  // the agent takes MONITORS_CONFIG
   std::vector<monitor_placement> heads_;
   std::optional<sf::Vector2u> pending_guest_size_;
+  std::optional<std::vector<monitor_placement>> pending_layout_;  // due with guest_size_due_ too
   std::chrono::steady_clock::time_point guest_size_due_;
   std::map<std::uint32_t, file_transfer> transfers_;
   std::optional<file_transfer> last_finished_;

@@ -1,0 +1,176 @@
+#include "ui/head_windows.hpp"
+
+#include <algorithm>
+
+#include <SFML/Window/Event.hpp>
+
+#include "common/log.hpp"
+
+namespace vigil {
+
+struct head_windows::head_window {
+  guest_head head;
+  sf::RenderWindow window;
+  std::unique_ptr<presentation> view;
+  bool needs_whole = true;  // its picture is not this head's yet
+  bool hidden = false;      // closed by the person
+};
+
+head_windows::head_windows(presentation_choice choice, hooks hooks) : choice_(choice), hooks_(std::move(hooks)) {}
+
+head_windows::~head_windows() = default;
+
+frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr& frame) {
+  if (!frame->pixels)
+    return display == 0 ? frame : nullptr;
+  auto& mirror = mirrors_[display];
+  const bool mirrored = mirror.apply(*frame);
+  const auto heads = heads_of(display, *frame);
+  const auto before = heads_.find(display) == heads_.end() ? std::vector<guest_head>{} : heads_[display];
+  heads_[display] = heads;
+  if (heads != before)
+    named_logger("viewer")->info("display:{}: {} head(s)", display, heads.size());
+  frame_patch_ptr first;
+  // Display 0's first head is the viewer window's: as it came while it is the only one.
+  if (display == 0 && heads.size() == 1 && windows_.empty()) {
+    first_area_ = heads.front().area;
+    return frame;
+  }
+  if (!mirrored)
+    return nullptr;  // until a whole frame comes (every new surface's first is)
+  if (display == 0) {
+    first = mirror.cut(*frame, heads.front().area, frame->whole || heads.front().area != first_area_);
+    first_area_ = heads.front().area;
+  }
+  // This display's other heads: windows that come, change or go.
+  const auto shown_here = [&](const head_window& w) { return w.head.display == display; };
+  windows_.erase(std::remove_if(windows_.begin(), windows_.end(),
+                                [&](const auto& w) {
+                                  return shown_here(*w) && std::none_of(heads.begin(), heads.end(), [&](const auto& h) {
+                                           return h.monitor == w->head.monitor;
+                                         });
+                                }),
+                 windows_.end());
+  for (std::size_t i = display == 0 ? 1 : 0; i < heads.size(); ++i) {
+    const guest_head& head = heads[i];
+    auto found = std::find_if(windows_.begin(), windows_.end(), [&](const auto& w) {
+      return w->head.display == head.display && w->head.monitor == head.monitor;
+    });
+    if (found == windows_.end()) {
+      auto made = std::make_unique<head_window>();
+      made->head = head;
+      made->window.create(sf::VideoMode(static_cast<unsigned>(head.area.width()), static_cast<unsigned>(head.area.height())),
+                          "Vigil");
+      made->window.setVerticalSyncEnabled(false);
+      made->view = make_presentation(made->window, choice_);
+      named_logger("viewer")->info("head {} of display:{} in a window of its own ({}x{})", head.monitor, display,
+                                   head.area.width(), head.area.height());
+      auto slot = std::upper_bound(windows_.begin(), windows_.end(), head.agent_id(),
+                                 [](std::uint32_t id, const auto& w) { return id < w->head.agent_id(); });
+      found = windows_.insert(slot, std::move(made));
+      retitle();
+      arrange();
+    }
+    head_window& shown = **found;
+    const bool whole = frame->whole || shown.needs_whole || shown.head.area != head.area;
+    shown.head = head;
+    shown.needs_whole = false;
+    if (shown.view->update(*mirror.cut(*frame, head.area, whole))) {
+      const auto size = shown.view->picture_size();
+      shown.window.setSize(size);
+      shown.window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.x), static_cast<float>(size.y))));
+      shown.view->repaint_all();
+    }
+  }
+  return first;
+}
+
+std::vector<monitor_placement> head_windows::placements(
+  const std::function<sf::Vector2u(const guest_head&)>& size_of) const {
+  std::vector<guest_head> all;
+  for (const auto& [display, heads] : heads_)
+    all.insert(all.end(), heads.begin(), heads.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.agent_id() < b.agent_id(); });
+  std::vector<monitor_placement> out;
+  std::int32_t x = 0;
+  for (const auto& head : all) {
+    const auto size = size_of(head);
+    out.push_back({head.agent_id(), x, 0, size.x, size.y});
+    x += static_cast<std::int32_t>(size.x);
+  }
+  return out;
+}
+
+std::vector<monitor_placement> head_windows::layout(sf::Vector2u first) const {
+  return placements([&](const guest_head& head) {
+    for (const auto& w : windows_)
+      if (w->head.display == head.display && w->head.monitor == head.monitor)
+        return w->window.getSize();
+    if (head.display == 0 && head.area == first_area_)
+      return first;
+    return sf::Vector2u(static_cast<unsigned>(head.area.width()), static_cast<unsigned>(head.area.height()));
+  });
+}
+
+std::vector<monitor_placement> head_windows::current() const {
+  return placements([](const guest_head& head) {
+    return sf::Vector2u(static_cast<unsigned>(head.area.width()), static_cast<unsigned>(head.area.height()));
+  });
+}
+
+std::vector<int> head_windows::event_fds() const {
+  std::vector<int> fds;
+  for (const auto& w : windows_)
+    fds.push_back(w->view->connection_fd());
+  return fds;
+}
+
+bool head_windows::events_waiting() {
+  return std::any_of(windows_.begin(), windows_.end(), [](auto& w) { return w->view->events_waiting(); });
+}
+
+void head_windows::pump() {
+  for (auto& w : windows_) {
+    sf::Event event;
+    while (w->window.pollEvent(event)) {
+      if (event.type == sf::Event::Closed && !w->hidden) {
+        named_logger("viewer")->info("head {} of display:{}: window closed (hidden)", w->head.monitor,
+                                     w->head.display);
+        w->hidden = true;
+        w->window.setVisible(false);
+      } else if (event.type == sf::Event::Resized) {
+        w->window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(event.size.width),
+                                                 static_cast<float>(event.size.height))));
+        w->view->repaint_all();
+        hooks_.resized();
+      }
+    }
+    w->view->take_events();
+    if (!w->hidden)
+      w->view->present();
+  }
+}
+
+bool head_windows::presenting() const {
+  return std::any_of(windows_.begin(), windows_.end(), [](const auto& w) { return w->view->presenting(); });
+}
+
+void head_windows::retitle() {
+  for (std::size_t i = 0; i < windows_.size(); ++i) {
+    const std::string title = hooks_.title(i + 2);
+    windows_[i]->window.setTitle(sf::String::fromUtf8(title.begin(), title.end()));
+  }
+}
+
+void head_windows::arrange() {
+  if (windows_.empty())
+    return;
+  const sf::IntRect first = hooks_.first_window();
+  sf::Vector2i at{first.left + first.width, first.top};
+  for (auto& w : windows_) {
+    w->window.setPosition(at);
+    at.x += static_cast<int>(w->window.getSize().x);
+  }
+}
+
+}  // namespace vigil

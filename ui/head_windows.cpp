@@ -28,6 +28,8 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
   const auto heads = heads_of(display, *frame);
   const auto before = heads_.find(display) == heads_.end() ? std::vector<guest_head>{} : heads_[display];
   heads_[display] = heads;
+  for (const auto& head : heads)
+    enabling_.erase(head.agent_id());
   if (heads != before)
     named_logger("viewer")->info("display:{}: {} head(s)", display, heads.size());
   frame_patch_ptr first;
@@ -91,11 +93,18 @@ std::vector<monitor_placement> head_windows::placements(
   for (const auto& [display, heads] : heads_)
     all.insert(all.end(), heads.begin(), heads.end());
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.agent_id() < b.agent_id(); });
+  std::vector<std::pair<std::uint32_t, sf::Vector2u>> sized;
+  for (const auto& head : all)
+    if (!disabled_.count(head.agent_id()))
+      sized.emplace_back(head.agent_id(), size_of(head));
+  for (const auto& [id, size] : enabling_)
+    if (std::none_of(all.begin(), all.end(), [id = id](const guest_head& head) { return head.agent_id() == id; }))
+      sized.emplace_back(id, size);
+  std::stable_sort(sized.begin(), sized.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<monitor_placement> out;
   std::int32_t x = 0;
-  for (const auto& head : all) {
-    const auto size = size_of(head);
-    out.push_back({head.agent_id(), x, 0, size.x, size.y});
+  for (const auto& [id, size] : sized) {
+    out.push_back({id, x, 0, size.x, size.y});
     x += static_cast<std::int32_t>(size.x);
   }
   return out;
@@ -113,9 +122,52 @@ std::vector<monitor_placement> head_windows::layout(sf::Vector2u first) const {
 }
 
 std::vector<monitor_placement> head_windows::current() const {
-  return placements([](const guest_head& head) {
-    return sf::Vector2u(static_cast<unsigned>(head.area.width()), static_cast<unsigned>(head.area.height()));
-  });
+  std::vector<guest_head> all;  // every head the guest shows, by agent id
+  for (const auto& [display, heads] : heads_)
+    all.insert(all.end(), heads.begin(), heads.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.agent_id() < b.agent_id(); });
+  std::vector<monitor_placement> out;
+  std::int32_t x = 0;
+  for (const auto& head : all) {
+    out.push_back({head.agent_id(), x, 0, static_cast<std::uint32_t>(head.area.width()),
+                   static_cast<std::uint32_t>(head.area.height())});
+    x += static_cast<std::int32_t>(head.area.width());
+  }
+  return out;
+}
+
+std::vector<monitor_entry> head_windows::monitors() const {
+  std::map<std::uint32_t, sf::Vector2u> heads = disabled_;  // by agent id, but the first head
+  for (const auto& w : windows_)
+    heads[w->head.agent_id()] = {static_cast<unsigned>(w->head.area.width()), static_cast<unsigned>(w->head.area.height())};
+  for (const auto& [id, size] : enabling_)
+    heads.emplace(id, size);
+  std::vector<monitor_entry> out;
+  for (const auto& [id, size] : heads)
+    out.push_back({"Monitor " + std::to_string(id + 1) + " (" + std::to_string(size.x) + "x" + std::to_string(size.y) +
+                     ")",
+                   !disabled_.count(id)});
+  return out;
+}
+
+void head_windows::toggle(std::size_t index) {
+  const auto entries = monitors();
+  if (index >= entries.size())
+    return;
+  std::map<std::uint32_t, sf::Vector2u> heads = disabled_;
+  for (const auto& w : windows_)
+    heads[w->head.agent_id()] = w->window.getSize();  // enabled again at its window's size
+  for (const auto& [id, size] : enabling_)
+    heads.emplace(id, size);
+  auto chosen = std::next(heads.begin(), static_cast<std::ptrdiff_t>(index));
+  if (auto off = disabled_.find(chosen->first); off != disabled_.end()) {
+    enabling_[off->first] = off->second;
+    disabled_.erase(off);
+  } else {
+    disabled_[chosen->first] = chosen->second;
+    enabling_.erase(chosen->first);
+  }
+  named_logger("viewer")->info("monitor {} {}", chosen->first + 1, disabled_.count(chosen->first) ? "disabled" : "enabled");
 }
 
 std::vector<int> head_windows::event_fds() const {

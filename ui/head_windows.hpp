@@ -28,6 +28,7 @@
 #include "actors/agent_events.hpp"
 #include "actors/frame_patch.hpp"
 #include "ui/head_frames.hpp"
+#include "ui/menu_entries.hpp"
 #include "ui/presentation.hpp"
 #include "ui/window_scaling.hpp"
 
@@ -57,6 +58,11 @@ public:
   // they are (nothing to ask when both are equal).
   std::vector<monitor_placement> layout(sf::Vector2u first) const;
   std::vector<monitor_placement> current() const;
+  // The heads but the first, for the menu: "Monitor N (WxH)", enabled or
+  // not; toggle(i) disables the i-th in layout() (the guest then drops it
+  // and its window goes) or enables it again at its last size.
+  std::vector<monitor_entry> monitors() const;
+  void toggle(std::size_t index);
 
   std::vector<int> event_fds() const;
   bool events_waiting();
@@ -79,6 +85,8 @@ private:
   std::map<std::uint32_t, display_mirror> mirrors_;
   protocol::rect first_area_;  // what the viewer window shows of display 0
   std::vector<std::unique_ptr<head_window>> windows_;  // by (display, monitor)
+  std::map<std::uint32_t, sf::Vector2u> disabled_;      // by agent id: heads the person turned off, their size
+  std::map<std::uint32_t, sf::Vector2u> enabling_;      // turned on again, until the guest shows them
 };
 
 }  // namespace vigil

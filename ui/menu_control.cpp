@@ -18,7 +18,7 @@ menu_control::menu_control(const viewer_settings& settings, const hotkey_map& ho
 void menu_control::open(sf::Vector2u window, bool fullscreen) {
   auto button = window_menu::corner_button(window);
   menu_.open(menu_entries({&settings_.send_keys, &hotkeys_, fullscreen, settings_.scaling.zoom_percent,
-                            settings_.scaling.fit, settings_.scaling.integer, microphone_, file_transfers_}),
+                            settings_.scaling.fit, settings_.scaling.integer, microphone_, file_transfers_, monitors_}),
              {button.left + button.width, button.top + button.height + 2}, window);
   logged_selection_.clear();
   named_logger("viewer")->info("menu: open");

@@ -48,6 +48,8 @@ public:
   void notice(const std::string& text);
   // Whether files are being sent (the menu then offers to cancel them).
   void set_file_transfers(bool running) { file_transfers_ = running; }
+  // The guest's heads but the first (ui/head_windows.hpp): the Monitors entry.
+  void set_monitors(std::vector<monitor_entry> monitors) { monitors_ = std::move(monitors); }
 
   // Drawing: whether to draw again, when, and what.
   bool changed() const { return menu_.changed(); }
@@ -67,6 +69,7 @@ private:
   bool kiosk_;
   const microphone_switch* microphone_;
   bool file_transfers_ = false;
+  std::vector<monitor_entry> monitors_;
   window_menu menu_;
   std::set<sf::Mouse::Button> pressed_;  // buttons whose press was the menu's
   std::string logged_selection_;

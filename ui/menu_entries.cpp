@@ -31,6 +31,13 @@ std::vector<menu_item> menu_entries(const menu_state& state) {
   zoom.children.push_back({"Scale to fit", "", id_of(menu_command::zoom, 3), state.scale_to_fit});
   zoom.children.push_back({"Integer scaling", "", id_of(menu_command::zoom, 4), state.integer_scaling});
   items.push_back(std::move(zoom));
+  if (!state.monitors.empty()) {
+    menu_item monitors{"Monitors", "", 0, false, true, {}};
+    for (std::size_t i = 0; i < state.monitors.size(); ++i)
+      monitors.children.push_back({state.monitors[i].label, "", id_of(menu_command::monitor, static_cast<int>(i)),
+                                   state.monitors[i].enabled});
+    items.push_back(std::move(monitors));
+  }
   items.push_back({"Screenshot", hint(state.hotkeys, hotkey_action::screenshot), id_of(menu_command::screenshot)});
   items.push_back({"Session health", hint(state.hotkeys, hotkey_action::health), id_of(menu_command::health)});
   items.push_back({"Send file...", "", id_of(menu_command::send_file)});

@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include "common/log.hpp"
+
 namespace vigil {
 
 namespace {
@@ -40,6 +42,18 @@ std::string screenshot_path(const std::string& directory, const std::string& vm_
   for (int n = 2; ::stat(path.c_str(), &info) == 0; ++n)
     path = base + "-" + std::to_string(n) + ".png";
   return path;
+}
+
+std::string save_screenshot(const sf::Image& picture, const std::string& directory, const std::string& vm_name) {
+  if (picture.getSize().x == 0)
+    return "No picture to save yet";
+  const auto path = screenshot_path(directory, vm_name);
+  if (!picture.saveToFile(path)) {
+    named_logger("viewer")->error("could not save the screenshot to {}", path);
+    return "Could not save the screenshot to " + path;
+  }
+  named_logger("viewer")->info("screenshot saved to {}", path);
+  return "Screenshot saved to " + path;
 }
 
 }  // namespace vigil

@@ -5,8 +5,14 @@
 
 #include <string>
 
+#include <SFML/Graphics/Image.hpp>
+
 namespace vigil {
 
 std::string screenshot_path(const std::string& directory, const std::string& vm_name);
+
+// Saves `picture` (the guest's screen) as a PNG at screenshot_path() and
+// logs it; what the window's notice says ("Screenshot saved to ...").
+std::string save_screenshot(const sf::Image& picture, const std::string& directory, const std::string& vm_name);
 
 }  // namespace vigil

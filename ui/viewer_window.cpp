@@ -111,7 +111,7 @@ public:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           presentation_->repaint_all();
           if (heads_.several())  // one window a head: each asks for its head
-            agent_->heads_resized(heads_.layout(guest_size_for(event.size.width, event.size.height)), heads_.current());
+            ask_for_heads();
           else
             agent_->window_resized(guest_size_for(event.size.width, event.size.height), presentation_->picture_size());
           break;
@@ -406,6 +406,10 @@ private:
         for (const auto& [id, transfer] : agent_->file_transfers())
           agent_->cancel_file(id);
         break;
+      case menu_command::monitor:  // the guest is asked for the heads left enabled
+        heads_.toggle(static_cast<std::size_t>(choice.index));
+        ask_for_heads();
+        break;
       case menu_command::microphone: {
         // The record channel reads the switch for every packet: no message.
         const bool muted = !options_.microphone->muted.load();
@@ -446,23 +450,12 @@ private:
     if (auto notice = agent_->take_file_notice())
       menu_.notice(*notice);
     menu_.set_file_transfers(!agent_->file_transfers().empty());
+    menu_.set_monitors(heads_.monitors());
   }
 
   // The guest's screen as it is now, as a PNG in the screenshot directory.
   void take_screenshot() {
-    auto image = presentation_->picture_image();
-    if (image.getSize().x == 0) {
-      menu_.notice("No picture to save yet");
-      return;
-    }
-    auto path = screenshot_path(options_.settings.screenshot_directory, vm_name_);
-    if (image.saveToFile(path)) {
-      log_->info("screenshot saved to {}", path);
-      menu_.notice("Screenshot saved to " + path);
-    } else {
-      log_->error("could not save the screenshot to {}", path);
-      menu_.notice("Could not save the screenshot to " + path);
-    }
+    menu_.notice(save_screenshot(presentation_->picture_image(), options_.settings.screenshot_directory, vm_name_));
   }
 
   void toggle_fullscreen() {
@@ -501,7 +494,8 @@ private:
     log_->info("window {}x{}: the picture at {} %", size.width, size.height, zoom);
   }
 
-  void head_window_resized() {
+  // Every head at its window's size (ui/head_windows.hpp), debounced.
+  void ask_for_heads() {
     const auto size = window_.getSize();
     agent_->heads_resized(heads_.layout(guest_size_for(size.x, size.y)), heads_.current());
   }
@@ -585,7 +579,7 @@ private:
   std::vector<std::uint32_t> displays_to_acknowledge_;  // updates of display:1.. shown, not yet acknowledged
   std::vector<renderer_actor> display_renderers_;     // display:1.. ([id - 1])
   head_windows heads_{options_.presentation,
-                      {[this](std::size_t n) { return title_of(n); }, [this] { head_window_resized(); },
+                      {[this](std::size_t n) { return title_of(n); }, [this] { ask_for_heads(); },
                        [this] { return sf::IntRect(window_.getPosition(), sf::Vector2i(window_.getSize())); }}};
   picture_geometry placed_;  // where the picture was last placed (logged when it moves)
 };

@@ -73,4 +73,18 @@ BOOST_AUTO_TEST_CASE(while_files_are_sent_the_menu_offers_to_cancel_them) {
   BOOST_TEST((menu_choice_of(items[6].id).command == menu_command::cancel_files));
 }
 
+BOOST_AUTO_TEST_CASE(with_several_heads_the_menu_offers_each_but_the_first_ticked_while_enabled) {
+  menu_state state;
+  BOOST_TEST(menu_entries(state)[3].label == "Screenshot");  // one head: no Monitors entry
+  state.monitors = {{"Monitor 2 (640x480)", true}, {"Monitor 3 (800x600)", false}};
+  const auto items = menu_entries(state);
+  BOOST_TEST_REQUIRE(items[3].label == "Monitors");
+  BOOST_TEST_REQUIRE(items[3].children.size() == 2u);
+  BOOST_TEST(items[3].children[0].checked);
+  BOOST_TEST(!items[3].children[1].checked);
+  const auto chosen = menu_choice_of(items[3].children[1].id);
+  BOOST_TEST((chosen.command == menu_command::monitor));
+  BOOST_TEST(chosen.index == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -78,4 +78,38 @@ BOOST_AUTO_TEST_CASE(two_display_channels_show_two_windows_each_equal_to_its_hea
   check_one_window_per_head("displays", "640x480");
 }
 
+// The menu's Monitors entry disables the second head in the guest (its
+// window goes) and enables it again (its window comes back).
+BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
+  temp_directory work("vigil-viewer-heads-menu");
+  virtual_display display(work, "2048x1024x24");
+  scene_server server({"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+  const std::string first = wait_for_window("\\(1\\) - Vigil", connect_limit);
+  BOOST_TEST_REQUIRE(!wait_for_window("\\(2\\) - Vigil", connect_limit).empty(), client.log());
+  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", connect_limit));
+  xdotool({"windowfocus", "--sync", first});
+  xdotool({"mousemove", "--window", first, "300", "300"});
+  const auto second_gone = [] {
+    return run_process({"xdotool", "search", "--onlyvisible", "--name", "\\(2\\) - Vigil"}, 30s).exit_code != 0;
+  };
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit), client.log());
+  xdotool({"key", "Return"});
+  const std::string off = server.wait_for_line("agent monitors-config", event_limit);
+  BOOST_TEST(off == "agent monitors-config count=1 size=640x480 heads=0:640x480+0+0", client.log());
+  BOOST_TEST(wait_until(second_gone, event_limit), client.log());
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit, 2), client.log());
+  xdotool({"key", "Return"});
+  const std::string on = server.wait_for_line("agent monitors-config", event_limit, 2);
+  std::printf("Monitors > Monitor 2 from the menu: the agent saw '%s', then '%s'\n", off.c_str(), on.c_str());
+  BOOST_TEST(on == "agent monitors-config count=2 size=640x480 heads=0:640x480+0+0,1:640x480+640+0", client.log());
+  BOOST_TEST(!wait_for_window("\\(2\\) - Vigil", event_limit).empty(), client.log());
+  auto run = client.stop();
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

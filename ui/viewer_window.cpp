@@ -110,7 +110,7 @@ public:
         case sf::Event::Resized:
           window_.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
           presentation_->repaint_all();
-          if (heads_.several())  // one window a head: each asks for its head
+          if (!heads_.monitors().empty())  // several heads (some maybe disabled): each window asks for its own
             ask_for_heads();
           else
             agent_->window_resized(guest_size_for(event.size.width, event.size.height), presentation_->picture_size());

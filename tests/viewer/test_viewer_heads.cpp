@@ -101,12 +101,18 @@ BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
   const std::string off = server.wait_for_line("agent monitors-config", event_limit);
   BOOST_TEST(off == "agent monitors-config count=1 size=640x480 heads=0:640x480+0+0", client.log());
   BOOST_TEST(wait_until(second_gone, event_limit), client.log());
+  // With the second head off, resizing the first window asks for it alone.
+  BOOST_REQUIRE(client.wait_for_log("display:0: 1 head(s)", event_limit, 2));  // 1, 2, then 1 again
+  xdotool({"windowsize", first, "600", "400"});
+  const std::string alone = server.wait_for_line("agent monitors-config", event_limit, 2);
+  BOOST_TEST(alone == "agent monitors-config count=1 size=600x400 heads=0:600x400+0+0", client.log());
   xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
   BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit, 2), client.log());
   xdotool({"key", "Return"});
-  const std::string on = server.wait_for_line("agent monitors-config", event_limit, 2);
-  std::printf("Monitors > Monitor 2 from the menu: the agent saw '%s', then '%s'\n", off.c_str(), on.c_str());
-  BOOST_TEST(on == "agent monitors-config count=2 size=640x480 heads=0:640x480+0+0,1:640x480+640+0", client.log());
+  const std::string on = server.wait_for_line("agent monitors-config", event_limit, 3);
+  std::printf("Monitors > Monitor 2 from the menu: the agent saw '%s', '%s' (first window resized), then '%s'\n",
+              off.c_str(), alone.c_str(), on.c_str());
+  BOOST_TEST(on == "agent monitors-config count=2 size=600x400 heads=0:600x400+0+0,1:640x480+600+0", client.log());
   BOOST_TEST(!wait_for_window("\\(2\\) - Vigil", event_limit).empty(), client.log());
   auto run = client.stop();
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());

@@ -84,7 +84,7 @@ jitter_buffer::push_outcome jitter_buffer::push(std::uint32_t time_ms, const std
     stats_.frames_overflow += excess;
     drop_oldest(excess);
   }
-  if (!stats_.playing && queued_frames() >= static_cast<std::size_t>(frames_of_ms(settings_.target_ms)))
+  if (!stats_.playing && queued_frames() >= static_cast<std::size_t>(frames_of_ms(target_ms())))
     stats_.playing = true;
   return skip > 0 ? push_outcome::trimmed : push_outcome::queued;
 }
@@ -108,6 +108,26 @@ std::size_t jitter_buffer::pull(std::int16_t* out, std::size_t frames, std::size
     starved_ = false;
   }
   return available;
+}
+
+std::optional<std::uint32_t> jitter_buffer::playing_time() const {
+  if (!started_ || !stats_.playing || !have_anchor_ || format_.frequency == 0)
+    return std::nullopt;
+  const std::int64_t ms = (cursor_ - anchor_frame_) * 1000 / static_cast<std::int64_t>(format_.frequency);
+  return anchor_time_ + static_cast<std::uint32_t>(static_cast<std::int32_t>(ms));
+}
+
+std::uint32_t jitter_buffer::target_ms() const {
+  // Room above the target is kept, or the capacity trims what the target waits for.
+  const std::uint32_t ceiling = settings_.capacity_ms > 50 ? settings_.capacity_ms - 50 : settings_.capacity_ms;
+  return std::max(settings_.target_ms, std::min(latency_ms_, ceiling));
+}
+
+void jitter_buffer::set_latency_ms(std::uint32_t latency_ms) {
+  const std::uint32_t before = target_ms();
+  latency_ms_ = latency_ms;
+  if (stats_.playing && target_ms() > before && queued_frames() < static_cast<std::size_t>(frames_of_ms(target_ms())))
+    stats_.playing = false;  // wait for the larger target, as at a start
 }
 
 jitter_stats jitter_buffer::stats() const {

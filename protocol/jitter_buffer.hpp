@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "protocol/codecs/audio_decoder.hpp"
@@ -60,6 +61,14 @@ public:
   // server that changes it cannot make a pull write past `out`.
   std::size_t pull(std::int16_t* out, std::size_t frames, std::size_t out_channels);
 
+  // The server time of the next frame out (the play cursor) while playing:
+  // what the audio output is at, for the media clock (protocol/mm_time.hpp).
+  std::optional<std::uint32_t> playing_time() const;
+  // PLAYBACK_LATENCY: the server asks for at least this much audio buffered
+  // (capped below the capacity). A rise while playing rebuffers to it.
+  void set_latency_ms(std::uint32_t latency_ms);
+  std::uint32_t target_ms() const;
+
   jitter_stats stats() const;
   const audio_format& format() const { return format_; }
   bool started() const { return started_; }
@@ -70,6 +79,7 @@ private:
   void drop_oldest(std::size_t frames);
 
   jitter_settings settings_;
+  std::uint32_t latency_ms_ = 0;  // PLAYBACK_LATENCY
   audio_format format_;
   bool started_ = false;
   bool have_anchor_ = false;

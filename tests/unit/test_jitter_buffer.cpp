@@ -158,4 +158,30 @@ BOOST_AUTO_TEST_CASE(a_pull_for_fewer_channels_than_the_stream_writes_only_its_o
   BOOST_TEST(buffer.pull(out.data(), frames, 8) == frames, "the audio is still there for an 8-channel device");
 }
 
+BOOST_AUTO_TEST_CASE(the_playing_time_is_the_server_time_of_the_next_frame_out) {
+  auto buffer = mono_buffer(30);
+  push_packets(buffer, 0, 1);
+  BOOST_TEST(!buffer.playing_time().has_value());  // prebuffering: no audio heard yet
+  push_packets(buffer, 2, 2);
+  BOOST_TEST(buffer.playing_time().value() == 1000u);
+  pull(buffer, 720);  // 15 ms out
+  BOOST_TEST(buffer.playing_time().value() == 1015u);
+}
+
+BOOST_AUTO_TEST_CASE(playback_latency_raises_the_target_and_a_rise_while_playing_rebuffers) {
+  auto buffer = mono_buffer(30, 200);
+  BOOST_TEST(buffer.target_ms() == 30u);
+  buffer.set_latency_ms(500);
+  BOOST_TEST(buffer.target_ms() == 150u);  // capped 50 ms below the capacity
+  buffer.set_latency_ms(60);
+  push_packets(buffer, 0, 4);
+  BOOST_TEST(!buffer.stats().playing);
+  push_packets(buffer, 5, 5);
+  BOOST_TEST(buffer.stats().playing);
+  buffer.set_latency_ms(100);
+  BOOST_TEST(!buffer.stats().playing);  // 60 ms buffered, 100 asked for
+  push_packets(buffer, 6, 9);
+  BOOST_TEST(buffer.stats().playing);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

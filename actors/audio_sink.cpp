@@ -104,6 +104,8 @@ struct audio_sink_state {
   std::uint64_t pulled_at_last_check = 0;
   clock::time_point last_pull_seen;
   std::vector<std::int16_t> scratch;  // the headless clock's pulls land here
+  media_clock_ptr media;
+  std::uint32_t latency_ms = 0;  // PLAYBACK_LATENCY applied to the buffer
   static inline const char* name = "audio_sink";
 };
 
@@ -166,7 +168,33 @@ void on_packet(sink_actor self, audio_packet& packet) {
   if (state.dump)
     state.dump->write(packet.format, packet.samples);
   std::lock_guard<std::mutex> lock(state.playback->mutex);
+  if (packet.latency_ms != state.latency_ms) {
+    state.latency_ms = packet.latency_ms;
+    state.playback->buffer.set_latency_ms(packet.latency_ms);
+    state.log->info("playback latency {} ms: buffering {} ms", packet.latency_ms, state.playback->buffer.target_ms());
+  }
   state.playback->buffer.push(packet.time, packet.samples);
+}
+
+std::uint64_t to_ms(clock::time_point t) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+// The debug trace's audio lines: the first loud sample of a pull (a click
+// the A/V sync test plays), with when it is heard.
+void trace_loud(sink_actor self, const std::vector<std::int16_t>& samples, std::uint32_t channels,
+                std::uint32_t frequency, clock::time_point first_heard, std::uint32_t first_time) {
+  constexpr int loud = 8192;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (samples[i] < loud && samples[i] > -loud)
+      continue;
+    const std::size_t frame = i / channels;
+    const auto heard_us = std::chrono::duration_cast<std::chrono::microseconds>(first_heard.time_since_epoch()).count() +
+                          static_cast<std::int64_t>(frame) * 1000000 / frequency;
+    self->state.media->trace("audio local_us=" + std::to_string(heard_us) +
+                             " mm_time=" + std::to_string(first_time + frame * 1000 / frequency));
+    return;
+  }
 }
 
 bool uses_own_clock(const audio_sink_state& state) { return !state.device || state.device_stalled; }
@@ -199,6 +227,9 @@ void on_tick(sink_actor self) {
     {
       std::lock_guard<std::mutex> lock(state.playback->mutex);
       stalled = device_stalled_now(self, state.playback->buffer.stats(), now);
+      // What is heard now: the cursor, less what the device holds.
+      if (auto playing = state.playback->buffer.playing_time(); playing && state.media)
+        state.media->from_audio(*playing - state.device->latency_ms(), to_ms(now));
     }
     if (!stalled)
       return;
@@ -218,9 +249,19 @@ void on_tick(sink_actor self) {
   if (frames == 0)
     return;
   // Advance by exactly the frames pulled, so rounding never loses time.
+  // The frames pulled are those heard since the last tick: the first of them
+  // at the old last_tick, the cursor after them at the new one.
+  const auto first_heard = state.last_tick;
+  const auto first_time = buffer.playing_time();
   state.last_tick += std::chrono::microseconds(static_cast<std::int64_t>(frames) * 1000000 / buffer.format().frequency);
   state.scratch.resize(frames * buffer.format().channels);
   buffer.pull(state.scratch.data(), frames, buffer.format().channels);
+  if (!state.media)
+    return;
+  if (auto playing = buffer.playing_time())
+    state.media->from_audio(*playing, to_ms(state.last_tick));
+  if (first_time && state.media->tracing())
+    trace_loud(self, state.scratch, buffer.format().channels, buffer.format().frequency, first_heard, *first_time);
 }
 
 audio_health health_of(sink_actor self) {
@@ -256,6 +297,7 @@ audio_sink_impl::behavior_type audio_sink(sink_actor self, audio_sink_options op
   state.jitter = options.jitter;
   state.playback = std::make_shared<shared_playback>(options.jitter);
   state.device = std::move(options.device);
+  state.media = std::move(options.clock);
   if (state.device)
     state.device->bind(state.playback);
   if (!options.dump_path.empty()) {

@@ -15,6 +15,12 @@
 // waits on the device. Without a device (headless, or no sound card) the sink
 // pulls on its own 20 ms tick at the stream's rate and throws the audio away,
 // so the buffer's numbers mean the same in both cases.
+//
+// The media clock (actors/media_clock.hpp): on every tick while audio plays,
+// the sink sets the session's clock to the server time of the audio heard
+// (the buffer's play cursor, less what the device still holds), so video is
+// shown in step with the sound. PLAYBACK_LATENCY (audio_packet::latency_ms)
+// raises the buffer's target to what the server asks for.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +36,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/media_clock.hpp"
 #include "actors/messages.hpp"
 #include "protocol/codecs/audio_decoder.hpp"
 #include "protocol/jitter_buffer.hpp"
@@ -46,6 +53,7 @@ struct audio_packet {
   std::uint32_t stream = 0;  // counts STARTs on the channel: a new stream after a lost start is still noticed
   protocol::audio_format format;
   std::uint32_t time = 0;  // server multimedia time (ms) of the first frame
+  std::uint32_t latency_ms = 0;  // the server's last PLAYBACK_LATENCY (0: none)
   std::vector<std::int16_t> samples;  // interleaved
 };
 
@@ -76,12 +84,16 @@ public:
   virtual void stop() = 0;
   // The device's own problems (no sound card...); "" while fine.
   virtual std::string error() const = 0;
+  // How long audio pulled from the buffer takes to be heard (queued in the
+  // device), for the media clock.
+  virtual std::uint32_t latency_ms() const { return 0; }
 };
 
 struct audio_sink_options {
   protocol::jitter_settings jitter;
   std::string dump_path;                  // write the decoded PCM as a WAV file; "" for none
   std::shared_ptr<audio_device> device;   // null: the sink's own clock consumes the audio
+  media_clock_ptr clock;                  // set from the audio heard while a stream plays (null: none)
 };
 
 struct audio_health {

@@ -110,10 +110,19 @@ struct video_timing_health {
   bool clock_synced = false;          // main's INIT gave the server's mm_time
   std::uint64_t frames = 0;           // STREAM_DATA frames timed
   std::uint64_t frames_drawn = 0;     // decoded and drawn (the display pipeline's count)
-  std::uint64_t late_frames = 0;      // arrived after their mm_time (still shown)
+  std::uint64_t late_frames = 0;      // arrived after their mm_time (dropped unless unsynced)
   std::int32_t last_frame_delay_ms = 0;
   std::int32_t min_frame_delay_ms = 0;
   std::int32_t max_frame_delay_ms = 0;
+  // Presentation at mm_time by the session's media clock (actors/video_presenter.hpp).
+  std::string clock_source;             // none | main | audio (video follows the audio heard)
+  std::uint64_t clock_resets = 0;       // the clock jumped (> 500 ms, or back)
+  std::size_t pictures_waiting = 0;     // decoded, waiting for their time
+  std::size_t waiting_capacity = 0;     // video.presentation_queue_frames
+  std::uint64_t presented = 0;          // shown at their time
+  std::uint64_t presented_unsynced = 0; // shown at once: no clock, or far ahead of it
+  std::uint64_t dropped_late = 0;       // behind the clock when decoded, or superseded
+  std::uint64_t dropped_overflow = 0;   // too many waiting
 };
 
 // A usbredir channel's device (actors/usbredir_channel.cpp).

@@ -65,6 +65,7 @@ struct main_channel_options {
   // The session, which carries out live migrations (actors/migration.hpp);
   // null: main refuses them (MIGRATE_CONNECT_ERROR) and stays.
   migration_coordinator migration;
+  media_clock_ptr clock;  // INIT and MULTI_MEDIA_TIME set it (null: none)
 };
 
 // Who hears main's status (the session), over a keep_latest edge.

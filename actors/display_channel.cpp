@@ -19,6 +19,9 @@
 //     decoders: stalled decoders are restarted (actors/video_streams.hpp)
 //   (codec_preference_atom) from itself, once, codec_preference_delay after
 //     the display is up (see below)
+//   (present_due_atom) from itself when the next decoded picture's mm_time
+//     comes (actors/video_presenter.hpp: pictures are shown at their time by
+//     the session's media clock, late ones dropped and counted)
 // Sends:
 //   DISPLAY_INIT to the server once linked (cache and GLZ window sizes), then
 //     PREFERRED_COMPRESSION when one is set and the server has the cap
@@ -69,6 +72,7 @@
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
 #include "actors/video_hardware.hpp"
+#include "actors/video_presenter.hpp"
 #include "actors/video_settings.hpp"
 #include "actors/video_streams.hpp"
 #include "common/log.hpp"
@@ -88,6 +92,7 @@ using frame_due_atom = caf::atom_constant<caf::atom("framedue")>;
 using report_due_atom = caf::atom_constant<caf::atom("reportdue")>;
 using video_tick_atom = caf::atom_constant<caf::atom("videotick")>;
 using codec_preference_atom = caf::atom_constant<caf::atom("codecpref")>;
+using present_due_atom = caf::atom_constant<caf::atom("presentdue")>;
 
 constexpr std::chrono::milliseconds video_tick_interval{500};
 
@@ -129,6 +134,8 @@ struct display_channel_state {
   std::optional<std::uint64_t> report_timer_deadline;  // the pending (report_due_atom), if any
   video_settings video_options;
   std::unique_ptr<video_streams> streams;
+  std::unique_ptr<video_presenter> presenter;
+  std::optional<std::uint64_t> present_timer_at;  // local ms of the pending (present_due_atom)
   bool video_tick_scheduled = false;
   bool display_up = false;  // the primary surface exists and a MARK said it is complete
   protocol::memory_charge frame_copies;  // see charge_frame_copies
@@ -282,6 +289,8 @@ void activate_reports(display_actor* self, const protocol::frame& frame) {
 // only come out <= 0, which spice-server reads as "video delay too short" and
 // answers by lowering the bit rate.
 std::uint32_t server_time_at(display_actor* self, std::uint64_t local_ms, std::uint32_t frame_mm_time) {
+  if (const auto& media = self->state.video_options.clock)
+    return media->now(local_ms).value_or(frame_mm_time);
   const auto& clock = self->state.mm_clock;
   return clock.synced() ? clock.server_now(local_ms) : frame_mm_time;
 }
@@ -317,6 +326,60 @@ void submit_stream_frame(display_actor* self, const protocol::stream_frame_view&
   schedule_video_tick(self);
 }
 
+void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now) {
+  auto& state = self->state;
+  const ready_picture& ready = shown.picture;
+  const protocol::display_step step = state.pipeline->put_stream_picture(ready.stream_id, *ready.picture, ready.sized_dest);
+  if (step.outcome != protocol::display_outcome::applied) {
+    record_error(self, step.error);
+    shown.outcome.decoded = false;
+    return;
+  }
+  state.streams->count_presented(ready.stream_id, now);
+  if (auto skew = state.presenter->av_skew(ready.mm_time, now))
+    state.streams->note_av_skew(ready.stream_id, *skew);
+  state.presenter->trace_shown(ready);
+  if (!step.primary_damage.empty())
+    note_primary_change(self, step);
+}
+
+// Shows what is due, counts what was dropped; every outcome joins `outcomes`.
+void apply_presentation(display_actor* self, video_presenter::step& step, std::vector<frame_outcome>& outcomes) {
+  auto& state = self->state;
+  const std::uint64_t now = monotonic_ms();
+  for (auto& shown : step.show) {
+    show_picture(self, shown, now);
+    outcomes.push_back(shown.outcome);
+  }
+  for (auto* dropped : {&step.late, &step.overflow})
+    for (auto& picture : *dropped) {
+      state.streams->count_late(picture.picture.stream_id);
+      picture.outcome.decoded = false;
+      outcomes.push_back(picture.outcome);
+    }
+}
+
+// One timer, for the earliest waiting picture.
+void schedule_presentation(display_actor* self) {
+  auto& state = self->state;
+  const std::uint64_t now = monotonic_ms();
+  const std::optional<std::uint32_t> wait = state.presenter->wait_ms(now);
+  if (!wait || (state.present_timer_at && *state.present_timer_at <= now + *wait))
+    return;
+  state.present_timer_at = now + *wait;
+  self->delayed_send(self, std::chrono::milliseconds(*wait), present_due_atom::value);
+}
+
+void on_present_due(display_actor* self) {
+  auto& state = self->state;
+  state.present_timer_at.reset();
+  auto due = state.presenter->take_due(monotonic_ms());
+  std::vector<frame_outcome> outcomes;
+  apply_presentation(self, due, outcomes);
+  report_frames(self, outcomes);
+  schedule_presentation(self);
+}
+
 void on_decoded_picture(display_actor* self, decoded_video_frame& answer) {
   auto& state = self->state;
   const std::uint64_t now = monotonic_ms();
@@ -330,21 +393,16 @@ void on_decoded_picture(display_actor* self, decoded_video_frame& answer) {
       state.endpoint->log().info("STREAM_REPORT stream {}: the client cannot play it", answer.stream_id);
     }
   }
-  if (ready) {
-    const protocol::display_step step =
-      state.pipeline->put_stream_picture(ready->stream_id, *ready->picture, ready->sized_dest);
-    if (step.outcome == protocol::display_outcome::applied) {
-      state.streams->count_presented(ready->stream_id, now);
-      if (!step.primary_damage.empty())
-        note_primary_change(self, step);
-    } else {
-      record_error(self, step.error);
-      outcome->decoded = false;
-    }
+  if (ready && outcome) {
+    // The outcome is reported once the picture is shown or dropped.
+    auto presented = state.presenter->add(std::move(*ready), *outcome, now);
+    outcome.reset();
+    apply_presentation(self, presented, lost);
   }
   if (outcome)
     lost.push_back(*outcome);
   report_frames(self, lost);
+  schedule_presentation(self);
 }
 
 // The display is up once the primary surface exists and the server marked
@@ -414,6 +472,7 @@ void on_display_message(display_actor* self, const protocol::frame& frame) {
     return activate_reports(self, frame);
   const protocol::display_step step = state.pipeline->apply(frame.type, frame.body);
   for (std::uint32_t stream_id : step.streams_ended) {
+    state.presenter->end_stream(stream_id);
     state.streams->end(stream_id);
     state.stream_reports.on_destroy(stream_id);
   }
@@ -460,8 +519,20 @@ void add_display_health(display_actor* self, channel_health& health) {
   for (const auto& head : state.pipeline->monitors())
     health.heads.push_back({head.monitor_id, head.x, head.y, head.width, head.height});
   health.video_streams = state.streams->health(monotonic_ms());
-  if (health.video)
-    health.video->frames_drawn = state.pipeline->counters().stream_frames;
+  if (health.video) {
+    auto& video = *health.video;
+    video.frames_drawn = state.pipeline->counters().stream_frames;
+    const presentation_health shown = state.presenter->health(monotonic_ms());
+    video.clock_synced = state.video_options.clock ? shown.clock_source != "none" : video.clock_synced;
+    video.clock_source = shown.clock_source;
+    video.clock_resets = shown.clock_resets;
+    video.pictures_waiting = shown.waiting;
+    video.waiting_capacity = shown.capacity;
+    video.presented = shown.stats.presented - shown.stats.unsynced;
+    video.presented_unsynced = shown.stats.unsynced;
+    video.dropped_late = shown.stats.late;
+    video.dropped_overflow = shown.stats.overflow;
+  }
   if (state.error_count > state.errors.size())
     health.errors.push_back(std::to_string(state.error_count - state.errors.size()) + " more display errors");
 }
@@ -517,6 +588,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
     if (seamless)
       return;
     auto& state = self->state;
+    state.presenter->end_all();
     state.streams->end_all();
     state.pipeline = std::make_unique<protocol::display_pipeline>(pipeline_settings(self, display_init));
     state.damage.clear();
@@ -532,6 +604,8 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   state.streams = std::make_unique<video_streams>(self, channel_name, named_logger(channel_name),
                                                   state.video_options.decoding, hardware.device);
   state.pipeline = std::make_unique<protocol::display_pipeline>(pipeline_settings(self, display_init));
+  state.presenter = std::make_unique<video_presenter>(state.video_options.clock, state.video_options.presentation,
+                                                      state.endpoint->memory());
   state.endpoint->start();
   if (state.renderer)
     self->send(state.renderer, frame_source_atom::value, caf::actor{self});
@@ -544,6 +618,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
       schedule_video_tick(self);
     },
     [self](codec_preference_atom) { send_codec_preference(self); },
+    [self](present_due_atom) { on_present_due(self); },
     [self](dump_primary_atom, const std::string& path) { return dump_primary(self, path); },
     [self](frame_request_atom, const frame_request& request) {
       self->state.request = request;

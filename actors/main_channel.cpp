@@ -82,6 +82,7 @@ struct main_channel_state {
   bool token_return_due = false;  // an (agent_tokens_due_atom) to self is queued
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
   migration_coordinator migration;
+  media_clock_ptr clock;  // the session's media clock: INIT and MULTI_MEDIA_TIME set it
   migration_phase phase = migration_phase::none;
   std::uint32_t migration_id = 0;
   bool migration_seamless = false;       // the server asked for seamless (and, once connected, got it)
@@ -305,10 +306,9 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.mouse_mode = static_cast<std::uint16_t>(init.current_mouse_mode);
       state.status.agent_connected = init.agent_connected != 0;
       state.status.multi_media_time = init.multi_media_time;
-      state.info.mm_time = protocol::mm_time_sync{
-        init.multi_media_time, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                             std::chrono::steady_clock::now().time_since_epoch())
-                                                             .count())};
+      state.info.mm_time = protocol::mm_time_sync{init.multi_media_time, media_local_ms()};
+      if (state.clock)
+        state.clock->from_main(init.multi_media_time, state.info.mm_time->local_ms);
       publish_status(self);
       log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
@@ -375,6 +375,8 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_multi_media_time, frame, time))
         return;
       state.status.multi_media_time = time.time;
+      if (state.clock)
+        state.clock->from_main(time.time, media_local_ms());
       publish_status(self);
       log.debug("multimedia time {}", time.time);
       return;
@@ -461,6 +463,7 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
   state.agent_edge.connect(state.frontend);
   state.mouse_mode_edge.connect(state.frontend);
   state.migration = options.migration;
+  state.clock = options.clock;
   channel_endpoint::hooks hooks;
   hooks.on_message = [self](const protocol::frame& frame) { on_main_message(self, frame); };
   hooks.on_up = [self] {

@@ -65,6 +65,7 @@ void send_packet(playback_actor* self, audio_packet::kind what, std::uint32_t ti
   packet.stream = state.stream;
   packet.format = state.format.value_or(protocol::audio_format{});
   packet.time = time;
+  packet.latency_ms = state.health.latency_ms;  // the sink's buffer applies it
   packet.samples = std::move(samples);
   state.to_sink.send_values(self, audio_atom::value, std::move(packet));
 }

@@ -389,7 +389,7 @@ session_actor::behavior_type session(session_self self, session_options options,
 
   auto& system = self->system();
   main_channel_options main_options{state.options.main_status_edge_capacity, state.options.client_mouse_mode,
-                                    state.options.agent, migration_coordinator{self}};
+                                    state.options.agent, migration_coordinator{self}, state.options.video.clock};
   supervise(
     self, {SPICE_CHANNEL_MAIN, 0},
     [&system, me = main_status_listener{self}, frontend = state.options.frontend, main_options](channel_spec spec) {

@@ -54,6 +54,7 @@ struct debug_faults {
   debug_fault fault;
   bool session_ignores_main_status = false;  // a consumer that stops reading main's status
   std::chrono::milliseconds renderer_delay_per_frame{0};  // a slow renderer: frames must coalesce
+  std::string media_trace_path;  // --debug-media-trace: actors/media_clock.hpp
 };
 
 // Display channels a session connects at most (QEMU guests have up to 4 QXL heads).

@@ -7,8 +7,10 @@
 #include <optional>
 #include <vector>
 
+#include "actors/media_clock.hpp"
 #include "actors/video_streams.hpp"
 #include "protocol/capabilities.hpp"
+#include "protocol/presentation_queue.hpp"
 
 namespace vigil {
 
@@ -26,6 +28,10 @@ struct video_settings {
   // (video.codec_preference_delay_ms; display_channel.cpp says why).
   std::chrono::milliseconds codec_preference_delay{2000};
   video_decoding_settings decoding;
+  // When decoded pictures are shown (video.presentation_queue_frames for the bound).
+  protocol::presentation_settings presentation;
+  // The session's media clock: stream pictures are shown by it (null: on arrival).
+  media_clock_ptr clock;
 };
 
 // The codecs to advertise, in the order to prefer them.

@@ -130,6 +130,14 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"last_frame_delay_ms", video.last_frame_delay_ms},
       {"min_frame_delay_ms", video.min_frame_delay_ms},
       {"max_frame_delay_ms", video.max_frame_delay_ms},
+      {"clock_source", video.clock_source},
+      {"clock_resets", video.clock_resets},
+      {"pictures_waiting", video.pictures_waiting},
+      {"waiting_capacity", video.waiting_capacity},
+      {"presented", video.presented},
+      {"presented_unsynced", video.presented_unsynced},
+      {"dropped_late", video.dropped_late},
+      {"dropped_overflow", video.dropped_overflow},
     };
   }
   if (!channel.video_streams.empty()) {

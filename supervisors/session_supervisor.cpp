@@ -325,6 +325,15 @@ session_supervisor_impl::behavior_type session_supervisor(supervisor_actor self,
   if (!state.options.renderer)
     state.options.renderer = spawn_renderer(self->system(), state.options.debug.renderer_delay_per_frame);
   self->link_to(state.options.renderer);
+  // One media clock for the run: main sets it, the audio sink slaves it to
+  // what is heard, the display channels present video by it.
+  if (!state.options.video.clock) {
+    state.options.video.clock = std::make_shared<shared_media_clock>();
+    if (!state.options.debug.media_trace_path.empty())
+      if (auto problem = state.options.video.clock->open_trace(state.options.debug.media_trace_path); !problem.empty())
+        state.log->error("{}", problem);
+  }
+  state.options.audio_sink.clock = state.options.video.clock;
   // One audio sink too: the jitter buffer and the WAV dump span reconnects.
   if (!state.options.audio)
     state.options.audio = spawn_audio_sink(self->system(), state.options.audio_sink);

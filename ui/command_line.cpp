@@ -142,6 +142,7 @@ struct option_values {
   std::string video_codecs;
   bool no_record = false;
   std::vector<std::string> debug_fault_specs;
+  std::string media_trace;
   device_option_values devices;
   CLI::Option* verbose = nullptr;
 };
@@ -240,6 +241,8 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
   // Debug only, for the supervision tests: no group, so --help and the man
   // page do not list it. One value per --debug-fault, so a URI after it stays the positional.
   app->add_option("--debug-fault", v.debug_fault_specs, "Inject a fault")->allow_extra_args(false)->group("");
+  // Debug only, for the A/V sync test: presentation times of pictures and audio (actors/media_clock.hpp).
+  app->add_option("--debug-media-trace", v.media_trace, "Write a media presentation trace")->group("");
   return app;
 }
 
@@ -468,6 +471,7 @@ command_line_result parse_command_line(int argc, char** argv) {
   for (const auto& spec : v.debug_fault_specs)
     if (auto problem = parse_debug_fault(spec, request.session.debug))
       return usage_error(*problem);
+  request.session.debug.media_trace_path = v.media_trace;
   if (auto problem = apply_device_options(v.devices, file ? &*file : nullptr, file_path == "-" ? "<stdin>" : file_path,
                                           request.session))
     return usage_error(*problem);

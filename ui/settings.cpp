@@ -220,6 +220,7 @@ std::map<std::string, key_reader> known_keys(settings& s) {
     {"video.decoder_queue_frames", integer_key(s.video.decoding.queue_frames, 1, 1024)},
     {"video.decoder_stall_ms", duration_key(s.video.decoding.stall_timeout, 100, 600000)},
     {"video.decoder_error_limit", integer_key(s.video.decoding.error_limit, 1, 100000)},
+    {"video.presentation_queue_frames", integer_key(s.video.presentation.capacity, 1, 256)},
     {"flow_control.main_status_edge_capacity", integer_key(s.main_status_edge_capacity, 1, 1024)},
     {"health.snapshot_deadline_ms", duration_key(s.health_deadline, 10, 60000)},
     {"watchdog.heartbeat_interval_ms", duration_key(watchdog.heartbeat_interval, 10, 60000)},

@@ -311,6 +311,7 @@ int run(const options& opts) {
   if (opts.tone_volume >= 0)
     tone.volume = static_cast<std::uint16_t>(opts.tone_volume);
   tone.mute = opts.tone_mute != 0;
+  tone.clicks_only = opts.scene == "av-sync";
   std::optional<playback_tone> playback;
   if (opts.tone_hz != 0)
     playback.emplace(loop, tone);
@@ -341,10 +342,13 @@ int run(const options& opts) {
     webdav->attach(server);
   if (record)
     record->attach(server);
-  scene_player player(loop, display, opts.scene,
-                      make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms),
-                                 second_display ? &*second_display : nullptr),
-                      opts.reference_dir);
+  auto played = opts.scene == "av-sync" ? make_av_sync_scene([&playback] {
+    if (playback)
+      playback->click();
+  })
+                                         : make_scene(opts.scene, std::chrono::milliseconds(opts.step_ms),
+                                                      second_display ? &*second_display : nullptr);
+  scene_player player(loop, display, opts.scene, std::move(played), opts.reference_dir);
   loop.on_channel_event = [&player, &record](int event, const SpiceChannelEventInfo& info) {
     player.on_channel_event(event, info);
     if (record)

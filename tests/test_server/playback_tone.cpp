@@ -1,5 +1,7 @@
 #include "playback_tone.hpp"
 
+#include <time.h>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -48,6 +50,8 @@ void playback_tone::attach(SpiceServer* server) {
 
 // Stereo S16 packed as spice-server wants it: left in the low 16 bits.
 std::uint32_t playback_tone::sample_at(std::uint64_t frame) const {
+  if (options_.clicks_only)
+    return 0;
   const double phase = 2 * pi * options_.frequency_hz * static_cast<double>(frame % rate) / rate;
   const auto value = static_cast<std::int16_t>(std::lround(amplitude * std::sin(phase)));
   const auto bits = static_cast<std::uint16_t>(value);
@@ -58,6 +62,35 @@ std::uint32_t playback_tone::sample_at(std::uint64_t frame) const {
 // client's playback channel is connected; without one the frames are skipped,
 // so the tone stays in step with the clock.
 void playback_tone::tick() {
+  make_due();
+  loop_.start_timer(timer_, tick_interval);
+}
+
+void playback_tone::click() {
+  if (!timer_)
+    return;
+  make_due();
+  uint32_t* samples = nullptr;
+  uint32_t count = 0;
+  spice_server_playback_get_buffer(&instance_, &samples, &count);
+  if (!samples || count == 0)
+    return;
+  constexpr std::uint32_t click_frames = rate / 200;
+  for (uint32_t i = 0; i < count; ++i) {
+    // A 1 kHz square wave at 90 % of full scale, then silence.
+    const auto value = static_cast<std::int16_t>(i >= click_frames ? 0 : (i / 24) % 2 ? 29490 : -29490);
+    const auto bits = static_cast<std::uint16_t>(value);
+    samples[i] = std::uint32_t{bits} | std::uint32_t{bits} << 16;
+  }
+  spice_server_playback_put_samples(&instance_, samples);
+  frames_made_ += count;
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  print_line("av click mm_time=%u",
+             static_cast<unsigned>(static_cast<std::uint64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000));
+}
+
+void playback_tone::make_due() {
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(event_loop::clock::now() - started_);
   const auto due = static_cast<std::uint64_t>(elapsed.count()) * rate / 1000000;
   while (frames_made_ < due) {
@@ -77,7 +110,6 @@ void playback_tone::tick() {
       print_line("playback client-active frames-per-buffer=%u", count);
     }
   }
-  loop_.start_timer(timer_, tick_interval);
 }
 
 }  // namespace vigil::test_server

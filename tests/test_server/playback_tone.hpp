@@ -17,6 +17,7 @@ struct tone_options {
   int frequency_hz = 440;
   std::optional<std::uint16_t> volume;  // sent as PLAYBACK_VOLUME (both channels) when set
   bool mute = false;                    // sent as PLAYBACK_MUTE
+  bool clicks_only = false;             // silence, and a click at each click() (the av-sync scene)
 };
 
 class playback_tone {
@@ -30,9 +31,13 @@ public:
 
   // Adds the playback interface and starts playing (after spice_server_init).
   void attach(SpiceServer* server);
+  // Puts a buffer that starts with a 5 ms click now, so spice-server stamps
+  // it with this moment's multimedia time; prints `av click mm_time=T`.
+  void click();
 
 private:
   void tick();
+  void make_due();
   std::uint32_t sample_at(std::uint64_t frame) const;
 
   event_loop& loop_;

@@ -218,7 +218,7 @@ std::vector<step_function> resize_steps() {
 
 const char* scene_names() {
   return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
-         "scroll, video, video-loop, video-full, cursor, surfaces, resize, rop3, heads, displays";
+         "scroll, video, video-loop, video-full, av-sync, cursor, surfaces, resize, rop3, heads, displays";
 }
 
 bool scene_needs_two_displays(const std::string& name) { return name == "displays"; }
@@ -247,6 +247,8 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
     return make_video_loop_scene();
   if (name == "video-full")
     return make_video_full_scene(step_interval);
+  if (name == "av-sync")
+    return make_av_sync_scene(nullptr);
   if (name == "cursor")
     return std::make_unique<scripted_scene>(cursor_steps(), step_interval, true);
   std::vector<step_function> steps;

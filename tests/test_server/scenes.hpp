@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -58,6 +59,8 @@ std::unique_ptr<scene> make_bench_scene();
 // The endless video scenes, defined in video_scenes.cpp.
 std::unique_ptr<scene> make_video_loop_scene();
 std::unique_ptr<scene> make_video_full_scene(std::chrono::milliseconds interval);
+// The A/V sync scene (av-sync): `marker_action` runs as each marker frame is drawn.
+std::unique_ptr<scene> make_av_sync_scene(std::function<void()> marker_action);
 
 // The benchmark scenes, defined in bench_scenes.cpp (scene names bench-fullscreen,
 // bench-console, bench-video, bench-desktop).

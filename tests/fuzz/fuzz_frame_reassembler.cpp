@@ -1,6 +1,9 @@
-// Fuzzes frame reassembly with arbitrary streams cut into arbitrary pieces.
-// Input: 8 config bytes (header kind, size limit, piece-size seed), then the
-// stream. Seeds: captured post-link streams with a config prefix.
+// Fuzzes frame reassembly with arbitrary streams cut into arbitrary pieces,
+// at the production limits: 64 MiB messages (connection.max_message_bytes),
+// the buffer charged to a memory budget of 256 MiB.
+// Input: 8 config bytes (byte 0 bit 0: mini header; bytes 4-7: piece-size
+// seed; 1-3 unused), then the stream. Seeds: captured post-link streams with
+// a config prefix.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -27,10 +30,13 @@ bool same_frames(const std::vector<frame>& a, const std::vector<frame>& b) {
   return true;
 }
 
-outcome reassemble(bool mini, std::size_t limit, const std::uint8_t* data, std::size_t size,
-                   std::uint32_t piece_seed) {
+constexpr std::size_t limit = 64u << 20;  // connection.max_message_bytes
+
+outcome reassemble(bool mini, const std::uint8_t* data, std::size_t size, std::uint32_t piece_seed) {
   outcome out;
-  frame_reassembler frames(mini, limit);
+  auto pool = std::make_shared<fixed_memory_pool>(256u << 20);
+  {
+  frame_reassembler frames(mini, limit, memory_account(pool, "fuzz"));
   std::uint32_t rng = piece_seed | 1;
   std::size_t pos = 0;
   while (pos < size && !out.failed) {
@@ -56,6 +62,9 @@ outcome reassemble(bool mini, std::size_t limit, const std::uint8_t* data, std::
     }
   }
   out.buffered = frames.buffered_bytes();
+  }
+  FUZZ_CHECK(pool->in_use() == 0);  // every charge given back
+  FUZZ_CHECK(pool->refusals() == 0);  // the budget holds any message under the limit
   return out;
 }
 
@@ -65,13 +74,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 8)
     return 0;
   const bool mini = data[0] & 1;
-  const std::size_t limit = (std::size_t{data[1]} | std::size_t{data[2]} << 8) * 16;  // up to ~1 MB
   const std::uint32_t seed = data[4] | data[5] << 8 | data[6] << 16 | std::uint32_t{data[7]} << 24;
   data += 8;
   size -= 8;
 
-  const outcome whole = reassemble(mini, limit, data, size, 0);
-  const outcome pieces = reassemble(mini, limit, data, size, seed);
+  const outcome whole = reassemble(mini, data, size, 0);
+  const outcome pieces = reassemble(mini, data, size, seed);
   // Splitting must not change what comes out: same frames, same error.
   FUZZ_CHECK(whole.failed == pieces.failed);
   FUZZ_CHECK(same_frames(whole.frames, pieces.frames));

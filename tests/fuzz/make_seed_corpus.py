@@ -9,7 +9,9 @@ libFuzzer's default max_len stays modest. Message seeds are one selector byte
 (which parser, as in the fuzz target's switch) followed by a captured body."""
 
 import pathlib
+import re
 import struct
+import zlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CAPTURES = ROOT / "tests" / "data" / "qemu"
@@ -116,6 +118,7 @@ def main():
     write("fuzz_main_messages", "synthetic-agent-connected-tokens", bytes([6]) + struct.pack("<I", 10))
     write("fuzz_channel_messages", "synthetic-key-modifiers", bytes([1, 6, 0]))
     vdagent_seeds()
+    display_pipeline_seeds()
 
 
 def agent_message(msg_type, data):
@@ -136,6 +139,120 @@ def vdagent_seeds():
                                                                  struct.pack("<IIIii", 600, 800, 32, 0, 0)))
     write("fuzz_vdagent", "request_release", bytes([1]) + agent_message(8, struct.pack("<BxxxI", 0, 1)) +
           agent_message(9, struct.pack("<Bxxx", 0)))
+
+
+CODECS = ROOT / "tests" / "data" / "codecs"
+PIPELINE_SELECTOR = 0x80  # fuzz_display_messages: selector >= 0x40 drives the pipeline
+
+# SPICE display message and image types used below (spice/enums.h).
+SURFACE_CREATE, SURFACE_DESTROY, DRAW_FILL, DRAW_COPY, COPY_BITS = 314, 315, 302, 304, 104
+STREAM_CREATE, STREAM_DATA, STREAM_CLIP, INVAL_LIST = 122, 123, 124, 105
+IMG_BITMAP, IMG_QUIC, IMG_LZ_RGB, IMG_GLZ_RGB, IMG_FROM_CACHE = 0, 1, 101, 102, 103
+IMG_JPEG, IMG_ZLIB_GLZ, IMG_LZ4 = 105, 107, 109
+CACHE_ME = 1
+
+
+def pipeline_records(records):
+    """A pipeline input: the selector, then {u16 type, u24 size, body} each."""
+    out = bytearray([PIPELINE_SELECTOR])
+    for msg_type, body in records:
+        out += struct.pack("<H", msg_type) + len(body).to_bytes(3, "little") + body
+    return bytes(out)
+
+
+def surface_create(surface_id, width, height, primary=True):
+    return SURFACE_CREATE, struct.pack("<IIIII", surface_id, width, height, 32, 1 if primary else 0)
+
+
+def box(width, height):
+    return struct.pack("<iiii", 0, 0, height, width)
+
+
+def draw_copy(width, height, image):
+    body = struct.pack("<I", 0) + box(width, height) + bytes([0]) + struct.pack("<I", 57)
+    body += box(width, height) + struct.pack("<HB", 8, 0) + bytes([0]) + struct.pack("<iiI", 0, 0, 0)
+    return DRAW_COPY, body + image
+
+
+def descriptor(image_id, image_type, width, height, flags=0):
+    return struct.pack("<QBBII", image_id, image_type, flags, width, height)
+
+
+def sized(data):
+    return struct.pack("<I", len(data)) + data
+
+
+def size_in(name):
+    width, height = re.search(r"(\d+)x(\d+)", name).groups()
+    return int(width), int(height)
+
+
+def display_pipeline_seeds():
+    """fuzz_display_messages pipeline seeds that reach every stage: each
+    codec's real images (tests/data/codecs) drawn on a primary, the pixmap
+    cache (CACHE_ME then FROM_CACHE), an MJPEG video stream, COPY_BITS, a
+    clipped fill and surface destruction."""
+    target = "fuzz_display_messages"
+    for name in ("qemu-seabios-rgb32-720x400", "server-gradient-rgb32-64x64", "server-text-line-rgb32-640x24"):
+        width, height = size_in(name)
+        quic = (CODECS / "quic" / f"{name}.quic").read_bytes()
+        write(target, f"pipeline-quic-{width}x{height}", pipeline_records([
+            surface_create(0, width, height),
+            draw_copy(width, height, descriptor(1, IMG_QUIC, width, height, CACHE_ME) + sized(quic)),
+            draw_copy(width, height, descriptor(1, IMG_FROM_CACHE, width, height)),
+        ]))
+    for name in ("qemu-cursor-9x2-rgb32", "server-text-320x120-rgb32"):
+        width, height = size_in(name)
+        lz = (CODECS / "lz" / f"{name}.lz").read_bytes()
+        write(target, f"pipeline-lz-{width}x{height}", pipeline_records([
+            surface_create(0, width, height), draw_copy(width, height, descriptor(2, IMG_LZ_RGB, width, height) + sized(lz))]))
+    for extension, image_type in ((".glz", IMG_GLZ_RGB), (".zlib-glz", IMG_ZLIB_GLZ)):
+        records = [surface_create(0, 640, 480)]
+        for image_id in range(5):
+            data = (CODECS / "glz" / f"server-text-id{image_id}{extension}").read_bytes()
+            if image_type == IMG_GLZ_RGB:
+                width, height = struct.unpack_from(">II", data, 9)
+                payload = sized(data)
+            else:
+                glz = zlib.decompress(data[8:])
+                width, height = struct.unpack_from(">II", glz, 9)
+                payload = data
+            records.append(draw_copy(width, height, descriptor(10 + image_id, image_type, width, height) + payload))
+        write(target, "pipeline" + extension.replace(".", "-"), pipeline_records(records))
+    for name in ("server-black-640x480", "server-text-608x104"):
+        width, height = size_in(name)
+        lz4 = (CODECS / "lz4" / f"{name}.lz4").read_bytes()
+        write(target, f"pipeline-lz4-{width}x{height}", pipeline_records([
+            surface_create(0, width, height), draw_copy(width, height, descriptor(3, IMG_LZ4, width, height) + sized(lz4))]))
+    jpeg = (CODECS / "jpeg" / "server-photo-80x192.jpg").read_bytes()
+    write(target, "pipeline-jpeg", pipeline_records([
+        surface_create(0, 80, 192), draw_copy(80, 192, descriptor(4, IMG_JPEG, 80, 192) + sized(jpeg))]))
+    mjpeg = (CODECS / "jpeg" / "server-video-frame-320x240.mjpeg").read_bytes()
+    create = struct.pack("<IIBBQIIII", 0, 7, 1, 1, 0, 320, 240, 320, 240) + box(320, 240) + bytes([0])
+    clip = struct.pack("<IBI", 7, 1, 1) + box(160, 120)
+    write(target, "pipeline-mjpeg-stream", pipeline_records([
+        surface_create(0, 320, 240), (STREAM_CREATE, create), (STREAM_DATA, struct.pack("<II", 7, 0) + sized(mjpeg)),
+        (STREAM_CLIP, clip), (STREAM_DATA, struct.pack("<II", 7, 40) + sized(mjpeg))]))
+    fill = struct.pack("<I", 0) + box(64, 64) + bytes([1]) + struct.pack("<I", 2) + box(40, 40) + \
+        struct.pack("<iiii", 20, 20, 60, 60) + bytes([1]) + struct.pack("<IH", 0xff00ff, 8) + bytes([0]) + \
+        struct.pack("<iiI", 0, 0, 0)
+    copy_bits = struct.pack("<I", 0) + box(32, 32) + bytes([0]) + struct.pack("<ii", 8, 8)
+    write(target, "pipeline-fill-copy-bits-destroy", pipeline_records([
+        surface_create(0, 64, 64), surface_create(1, 16, 16, False), (DRAW_FILL, fill), (COPY_BITS, copy_bits),
+        (SURFACE_DESTROY, struct.pack("<I", 1)), (INVAL_LIST, struct.pack("<HBQ", 1, 2, 1))]))
+
+
+def convert_legacy_pipeline_seed(path):
+    """Pipeline seeds of the old format (selector >= 0xf0, u16 sizes) to the current one."""
+    data = path.read_bytes()
+    if not data or data[0] < 0xf0:
+        return
+    records, pos = [], 1
+    while pos + 4 <= len(data):
+        msg_type, size = struct.unpack_from("<HH", data, pos)
+        records.append((msg_type, data[pos + 4:pos + 4 + size]))
+        pos += 4 + size
+    path.write_bytes(pipeline_records(records))
 
 
 if __name__ == "__main__":

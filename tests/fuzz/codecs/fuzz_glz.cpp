@@ -13,11 +13,12 @@
 using namespace vigil::protocol;
 
 namespace {
-constexpr std::size_t max_window_pixels = 1 << 16;
+constexpr std::size_t max_window_pixels = 4 << 20;  // display.glz_window_pixels
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  glz_window window(max_window_pixels);
+  auto pool = std::make_shared<fixed_memory_pool>(256u << 20);
+  glz_window window(max_window_pixels, memory_account(pool, "fuzz"));
   std::size_t at = 0;
   while (size - at >= 2) {
     const std::uint32_t header = data[at] | std::uint32_t{data[at + 1]} << 8;
@@ -36,10 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(decoded->width >= 1 && decoded->width <= 16384 && decoded->height >= 1 && decoded->height <= 16384);
     FUZZ_CHECK(decoded->pixels.size() == std::size_t{decoded->width} * decoded->height);
-    FUZZ_CHECK(window.pixels_held() <= max_window_pixels + decoded->pixels.size());
+    FUZZ_CHECK(window.bytes_held() <= 4 * max_window_pixels + 4 * decoded->pixels.size() + glz_window::image_overhead);
+    FUZZ_CHECK(pool->in_use() == window.bytes_held());
     if (!decoded->has_alpha)
       for (const std::uint32_t pixel : decoded->pixels)
         FUZZ_CHECK((pixel >> 24) == 0);
   }
+  window.clear();
+  FUZZ_CHECK(pool->in_use() == 0);
   return 0;
 }

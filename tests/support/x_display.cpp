@@ -32,11 +32,17 @@ bool x_server_answers(const std::string& name) {
 // test run on the machine: two Xvfbs started for one number, the loser's
 // check answered by the winner's server, which then goes away with the
 // winner's test.
+// -noreset: by default an X server resets when its last client disconnects,
+// and a client that connects during the reset fails ("Failed to open X11
+// display") or hangs before its first request. Every window test has such
+// moments (xdotool polls that come and go, one client ending before the
+// next starts), and under load the reset takes long enough to be hit: one
+// window test in ~40 failed that way on the loaded 2-core machine.
 virtual_display::virtual_display(const temp_directory& work, const std::string& geometry) {
   const auto number_file = work.file("xvfb.display");
   server_ = std::make_unique<background_process>(
     std::vector<std::string>{"sh", "-c",
-                             "exec Xvfb -displayfd 3 -screen 0 '" + geometry + "' -nolisten tcp 3>'" + number_file + "'"},
+                             "exec Xvfb -displayfd 3 -screen 0 '" + geometry + "' -nolisten tcp -noreset 3>'" + number_file + "'"},
     work.file("xvfb.log"));
   std::string number;
   wait_until(

@@ -122,7 +122,7 @@ struct video_timing_health {
   std::uint64_t presented = 0;          // shown at their time
   std::uint64_t presented_unsynced = 0; // shown at once: no clock, or far ahead of it
   std::uint64_t dropped_late = 0;       // behind the clock when decoded, or superseded
-  std::uint64_t dropped_overflow = 0;   // too many waiting
+  std::uint64_t shown_early = 0;        // shown before their time: too many waiting
 };
 
 // A usbredir channel's device (actors/usbredir_channel.cpp).

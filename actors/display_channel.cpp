@@ -347,16 +347,16 @@ void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now
 void apply_presentation(display_actor* self, video_presenter::step& step, std::vector<frame_outcome>& outcomes) {
   auto& state = self->state;
   const std::uint64_t now = monotonic_ms();
-  for (auto& shown : step.show) {
-    show_picture(self, shown, now);
-    outcomes.push_back(shown.outcome);
-  }
-  for (auto* dropped : {&step.late, &step.overflow})
-    for (auto& picture : *dropped) {
-      state.streams->count_late(picture.picture.stream_id);
-      picture.outcome.decoded = false;
-      outcomes.push_back(picture.outcome);
+  for (auto* shown_now : {&step.overflow, &step.show})
+    for (auto& shown : *shown_now) {
+      show_picture(self, shown, now);
+      outcomes.push_back(shown.outcome);
     }
+  for (auto& picture : step.late) {
+    state.streams->count_late(picture.picture.stream_id);
+    picture.outcome.decoded = false;
+    outcomes.push_back(picture.outcome);
+  }
 }
 
 // One timer, for the earliest waiting picture.
@@ -531,7 +531,7 @@ void add_display_health(display_actor* self, channel_health& health) {
     video.presented = shown.stats.presented - shown.stats.unsynced;
     video.presented_unsynced = shown.stats.unsynced;
     video.dropped_late = shown.stats.late;
-    video.dropped_overflow = shown.stats.overflow;
+    video.shown_early = shown.stats.overflow;
   }
   if (state.error_count > state.errors.size())
     health.errors.push_back(std::to_string(state.error_count - state.errors.size()) + " more display errors");

@@ -43,7 +43,7 @@ public:
   struct step {
     std::vector<waiting_picture> show;     // in this order, now
     std::vector<waiting_picture> late;     // dropped: behind the clock or superseded
-    std::vector<waiting_picture> overflow; // dropped: too many waiting
+    std::vector<waiting_picture> overflow; // now, early: too many waiting
   };
 
   step add(ready_picture picture, frame_outcome outcome, std::uint64_t local_ms);

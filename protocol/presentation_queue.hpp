@@ -14,8 +14,11 @@
 //   - Otherwise it waits until the clock reaches its mm_time. When several
 //     pictures of one stream are due at once, the newest is shown and the
 //     older ones are late.
-//   - At most `capacity` pictures wait: beyond that the oldest is dropped,
-//     counted as overflow.
+//   - At most `capacity` pictures wait: beyond that the oldest is shown at
+//     once, early, counted as overflow. (spice-server can ask for seconds of
+//     latency when its encoder is slow, more than a bounded queue of 1080p
+//     pictures holds: the video then leads the clock rather than losing
+//     frames.)
 #pragma once
 
 #include <cstddef>
@@ -53,7 +56,7 @@ public:
   struct decision {
     std::vector<presentation_entry> show;  // now, in this order
     std::vector<presentation_entry> late;  // dropped: behind the clock, or superseded
-    std::vector<presentation_entry> overflow;  // dropped: the queue was full
+    std::vector<presentation_entry> overflow;  // to show now, early: the queue was full
   };
 
   // A decoded picture; `clock_now` is the media clock's reading (none: not synced).

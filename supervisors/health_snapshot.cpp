@@ -137,7 +137,7 @@ nlohmann::json channel_json(const channel_health& channel) {
       {"presented", video.presented},
       {"presented_unsynced", video.presented_unsynced},
       {"dropped_late", video.dropped_late},
-      {"dropped_overflow", video.dropped_overflow},
+      {"shown_early", video.shown_early},
     };
   }
   if (!channel.video_streams.empty()) {

@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(of_several_due_pictures_of_a_stream_the_newest_is_shown_the
   BOOST_TEST(queue.wait_ms(1100).value() == 100u);
 }
 
-BOOST_AUTO_TEST_CASE(the_queue_is_bounded_the_oldest_picture_goes) {
+BOOST_AUTO_TEST_CASE(the_queue_is_bounded_the_oldest_picture_is_shown_early) {
   presentation_queue queue({2, 10, 3000});
   queue.push(picture(1, 1100), 1000u);
   queue.push(picture(2, 1140), 1000u);

@@ -167,18 +167,26 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   };
 }
 
-socket_connector_actor::behavior_type socket_connector(socket_connector_actor::pointer self) {
-  return {
-    [self](connect_atom, const socket_settings& settings) {
-      self->quit();
-      auto dialled = dial({settings.host, settings.port, settings.unix_path, settings.proxy}, settings.connect_timeout,
-                          settings.keepalive);
-      if (dialled.fd < 0)
-        return connect_outcome{nullptr, dialled.error};
-      return connect_outcome{std::make_shared<dialled_socket>(dialled.fd), {}};
-    },
-  };
-}
+// A class, not a function: CAF 0.17 spawns a function that takes nothing but
+// its self pointer with a null argument tuple and binds a reference to it
+// (init_fun_factory.hpp; UBSan: "reference binding to null pointer").
+class socket_connector final : public socket_connector_actor::base {
+public:
+  explicit socket_connector(caf::actor_config& config) : socket_connector_actor::base(config) {}
+
+  behavior_type make_behavior() override {
+    return {
+      [this](connect_atom, const socket_settings& settings) {
+        quit();
+        auto dialled = dial({settings.host, settings.port, settings.unix_path, settings.proxy},
+                            settings.connect_timeout, settings.keepalive);
+        if (dialled.fd < 0)
+          return connect_outcome{nullptr, dialled.error};
+        return connect_outcome{std::make_shared<dialled_socket>(dialled.fd), {}};
+      },
+    };
+  }
+};
 
 }  // namespace
 
@@ -188,7 +196,7 @@ dialled_socket::~dialled_socket() {
 }
 
 socket_connector_actor spawn_socket_connector(caf::actor_system& system) {
-  return system.spawn<caf::detached>(socket_connector);
+  return system.spawn<socket_connector, caf::detached>();
 }
 
 caf::actor spawn_socket_broker(caf::actor_system& system, int fd, const socket_settings& settings,

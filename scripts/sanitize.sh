@@ -33,7 +33,7 @@ asan_environment() {
   # keeps the hostile scenarios' RSS measurements near the real client's.
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:quarantine_size_mb=64}
   export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$source_dir/tests/sanitizers/lsan.supp:print_suppressions=0}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$source_dir/tests/sanitizers/ubsan.supp}
 }
 
 if [ "$mode" = ci ]; then

@@ -17,7 +17,7 @@ using namespace vigil::protocol;
 
 namespace {
 
-constexpr std::size_t max_message = 64 * 1024;
+constexpr std::size_t max_message = 1 << 20;  // agent.max_message_bytes, as in production
 
 std::vector<agent_message> drain(agent_reassembler& reassembler) {
   std::vector<agent_message> out;

@@ -16,6 +16,8 @@ packages=(
   libusbredirparser-dev libusbredirhost-dev libusb-1.0-0-dev
   # video streams: FFmpeg's decoders (H.264, VP8, VP9, H.265) and colour conversion
   libavcodec-dev libavutil-dev libswscale-dev
+  # ... and libyuv: 8-bit YUV to BGRA (libswscale has no fast 4:4:4 path)
+  libyuv-dev
   # folder sharing over the webdav channel
   libphodav-3.0-dev
   # the USB test guest: the Debian kernel, busybox and the initramfs tools

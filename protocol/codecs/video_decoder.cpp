@@ -21,6 +21,7 @@ extern "C" {
 
 #include "protocol/codecs/hardware_device.hpp"
 #include "protocol/codecs/jpeg.hpp"
+#include "protocol/codecs/yuv_to_bgra.hpp"
 
 namespace vigil::protocol {
 
@@ -71,6 +72,41 @@ bool is_full_range(const AVFrame& frame) {
     case AV_PIX_FMT_YUVJ444P: return true;
     default: return frame.color_range == AVCOL_RANGE_JPEG;
   }
+}
+
+// The picture as libyuv input (yuv_to_bgra.hpp), or nullopt for what only
+// libswscale converts: other pixel formats (10-bit, RGB) and the FCC and
+// SMPTE 240M matrices. Unspecified matrices as in yuv_coefficients.
+std::optional<yuv_picture> libyuv_view(const AVFrame& frame) {
+  yuv_picture picture;
+  switch (frame.format) {
+    case AV_PIX_FMT_YUV420P:
+    case AV_PIX_FMT_YUVJ420P: picture.layout = yuv_layout::i420; break;
+    case AV_PIX_FMT_YUV422P:
+    case AV_PIX_FMT_YUVJ422P: picture.layout = yuv_layout::i422; break;
+    case AV_PIX_FMT_YUV444P:
+    case AV_PIX_FMT_YUVJ444P: picture.layout = yuv_layout::i444; break;
+    case AV_PIX_FMT_NV12: picture.layout = yuv_layout::nv12; break;
+    default: return std::nullopt;
+  }
+  switch (frame.colorspace) {
+    case AVCOL_SPC_BT709: picture.matrix = yuv_matrix::bt709; break;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: picture.matrix = yuv_matrix::bt2020; break;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M: picture.matrix = yuv_matrix::bt601; break;
+    case AVCOL_SPC_FCC:
+    case AVCOL_SPC_SMPTE240M: return std::nullopt;
+    default: picture.matrix = frame.height > 576 ? yuv_matrix::bt709 : yuv_matrix::bt601;
+  }
+  picture.full_range = is_full_range(frame);
+  for (int plane = 0; plane < 3; ++plane) {
+    picture.planes[plane] = frame.data[plane];
+    picture.strides[plane] = frame.linesize[plane];
+  }
+  picture.width = frame.width;
+  picture.height = frame.height;
+  return picture;
 }
 
 // MJPEG through libjpeg-turbo, as the display pipeline always did.
@@ -223,6 +259,12 @@ private:
     if (pixels > max_pixels_)
       return parse_error{name() + ": picture " + std::to_string(picture->width) + "x" +
                          std::to_string(picture->height) + " is larger than the stream allows"};
+    out.width = static_cast<std::uint32_t>(picture->width);
+    out.height = static_cast<std::uint32_t>(picture->height);
+    out.has_alpha = false;
+    out.pixels.resize(pixels);
+    if (auto planar = libyuv_view(*picture); planar && yuv_to_bgra(*planar, out.pixels.data()))
+      return true;
     const auto format = static_cast<AVPixelFormat>(picture->format);
     scaler_ = sws_getCachedContext(scaler_, picture->width, picture->height, format, picture->width,
                                    picture->height, AV_PIX_FMT_BGRA, SWS_POINT, nullptr, nullptr, nullptr);
@@ -231,10 +273,6 @@ private:
     const int full_range = is_full_range(*picture) ? 1 : 0;
     sws_setColorspaceDetails(scaler_, yuv_coefficients(*picture), full_range, sws_getCoefficients(SWS_CS_DEFAULT),
                              1, 0, 1 << 16, 1 << 16);
-    out.width = static_cast<std::uint32_t>(picture->width);
-    out.height = static_cast<std::uint32_t>(picture->height);
-    out.has_alpha = false;
-    out.pixels.resize(pixels);
     std::uint8_t* destination[4] = {reinterpret_cast<std::uint8_t*>(out.pixels.data()), nullptr, nullptr, nullptr};
     const int destination_stride[4] = {picture->width * 4, 0, 0, 0};
     sws_scale(scaler_, picture->data, picture->linesize, 0, picture->height, destination, destination_stride);

@@ -5,9 +5,9 @@
 //
 // A decoder is one stream's state: inter-coded frames refer to earlier ones,
 // so frames go to the decoder of their stream in arrival order. Output is
-// native 0xAARRGGBB (decoded_image.hpp) in the coded size, colour-converted by
-// libswscale with the matrix and range the bitstream signals (BT.709 for
-// pictures taller than 576 lines and BT.601 otherwise when it signals none:
+// native 0xAARRGGBB (decoded_image.hpp) in the coded size, colour-converted
+// with the matrix and range the bitstream signals (BT.709 for pictures taller
+// than 576 lines and BT.601 otherwise when it signals none:
 // what GStreamer's videoconvert, the encoder side of spice-server, assumes).
 //
 // Hardware: with a hardware_device (VA-API, opened by the caller at run time,

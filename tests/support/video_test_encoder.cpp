@@ -81,7 +81,8 @@ std::vector<std::vector<std::uint8_t>> encode_video(std::uint8_t codec, const en
   context->height = settings.height;
   context->time_base = AVRational{1, settings.fps};
   context->framerate = AVRational{settings.fps, 1};
-  context->pix_fmt = AV_PIX_FMT_YUV420P;
+  const AVPixelFormat format = settings.chroma_444 ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
+  context->pix_fmt = format;
   context->gop_size = settings.key_frame_interval;
   context->max_b_frames = 0;
   context->bit_rate = settings.bit_rate;
@@ -105,12 +106,12 @@ std::vector<std::vector<std::uint8_t>> encode_video(std::uint8_t codec, const en
 
   const int matrix = settings.height > 576 ? SWS_CS_ITU709 : SWS_CS_ITU601;
   SwsContext* converter = sws_getContext(settings.width, settings.height, AV_PIX_FMT_BGRA, settings.width,
-                                         settings.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr,
+                                         settings.height, format, SWS_BILINEAR, nullptr, nullptr,
                                          nullptr);
   sws_setColorspaceDetails(converter, sws_getCoefficients(SWS_CS_DEFAULT), 1, sws_getCoefficients(matrix), 0, 0,
                            1 << 16, 1 << 16);
   std::unique_ptr<AVFrame, frame_deleter> picture(av_frame_alloc());
-  picture->format = AV_PIX_FMT_YUV420P;
+  picture->format = format;
   picture->width = settings.width;
   picture->height = settings.height;
   check(av_frame_get_buffer(picture.get(), 0), "allocating a frame");

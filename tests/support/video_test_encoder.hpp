@@ -22,6 +22,9 @@ struct encoder_settings {
   int fps = 25;
   int key_frame_interval = 12;  // a key frame every N frames (recovery after a bad frame)
   int bit_rate = 2'000'000;
+  // 4:4:4 chroma instead of 4:2:0: what spice-server's GStreamer H.264
+  // encoder negotiates from its BGRx input (x264's High 4:4:4 profile).
+  bool chroma_444 = false;
 };
 
 // Encodes `frames` (0x00RRGGBB, width * height each) with SPICE codec `codec`

@@ -41,8 +41,9 @@ std::unique_ptr<video_decoder> make_decoder(std::uint8_t codec) {
   return std::move(*decoder);
 }
 
-void check_codec_round_trip(std::uint8_t codec) {
+void check_codec_round_trip(std::uint8_t codec, bool chroma_444 = false) {
   encoder_settings settings;
+  settings.chroma_444 = chroma_444;
   const auto frames = scene(settings, 24);
   const auto packets = encode_video(codec, settings, frames);
   auto decoder = make_decoder(codec);
@@ -91,6 +92,9 @@ BOOST_AUTO_TEST_CASE(unknown_codec_is_refused_by_name) {
 }
 
 BOOST_AUTO_TEST_CASE(h264_frames_match_the_source) { check_codec_round_trip(SPICE_VIDEO_CODEC_TYPE_H264); }
+BOOST_AUTO_TEST_CASE(h264_444_frames_match_the_source) {  // spice-server's GStreamer x264enc sends 4:4:4
+  check_codec_round_trip(SPICE_VIDEO_CODEC_TYPE_H264, true);
+}
 BOOST_AUTO_TEST_CASE(vp8_frames_match_the_source) { check_codec_round_trip(SPICE_VIDEO_CODEC_TYPE_VP8); }
 BOOST_AUTO_TEST_CASE(vp9_frames_match_the_source) { check_codec_round_trip(SPICE_VIDEO_CODEC_TYPE_VP9); }
 BOOST_AUTO_TEST_CASE(h265_frames_match_the_source) { check_codec_round_trip(SPICE_VIDEO_CODEC_TYPE_H265); }

@@ -14,6 +14,7 @@
 #include "ui/device_options.hpp"
 #include "ui/connection_file.hpp"
 #include "ui/exit_codes.hpp"
+#include "ui/monitor_mapping.hpp"
 #include "ui/spice_uri.hpp"
 
 namespace vigil {
@@ -135,6 +136,7 @@ struct option_values {
   bool kiosk = false;
   std::string kiosk_quit = "never";
   std::optional<int> zoom;
+  std::string monitor_mapping;
   std::string username;
   bool wait_for_server = false;
   std::string proxy_text;
@@ -171,6 +173,10 @@ std::unique_ptr<CLI::App> option_table(option_values& v) {
                   "hotkeys and the menu change it; default: window.zoom, 100)")
     ->check(CLI::Range(scaling_settings::minimum_zoom, scaling_settings::maximum_zoom).description(""))
     ->type_name("PERCENT");
+  app->add_option("--monitor-mapping", v.monitor_mapping,
+                  "In full screen, which client monitor shows which guest monitor, as remote-viewer: "
+                  "GUEST:CLIENT[;GUEST:CLIENT...], e.g. 1:2;2:1 (numbers from 1; client monitors in RandR's order)")
+    ->type_name("MAPPING");
   app->add_option("-H,--hotkeys", v.hotkeys,
                   "Hotkeys as remote-viewer takes them: ACTION=KEYS[,ACTION=KEYS...], e.g. "
                   "toggle-fullscreen=shift+f11,release-cursor=ctrl+alt; replaces all of remote-viewer's hotkeys. "
@@ -353,6 +359,12 @@ command_line_result parse_command_line(int argc, char** argv) {
   request.viewer = loaded.viewer;
   if (v.zoom)
     request.viewer.scaling.zoom_percent = *v.zoom;
+  if (!v.monitor_mapping.empty()) {
+    auto mapping = parse_monitor_mapping(v.monitor_mapping);
+    if (!mapping.error.empty())
+      return usage_error("--monitor-mapping: " + mapping.error);
+    request.viewer.monitor_mapping = mapping.mapping;
+  }
   request.kiosk = v.kiosk;
   request.kiosk_quit_on_disconnect = v.kiosk && v.kiosk_quit == "on-disconnect";
 

@@ -5,6 +5,7 @@
 #include <SFML/Window/Event.hpp>
 
 #include "common/log.hpp"
+#include "ui/window_placement.hpp"
 
 namespace vigil {
 
@@ -14,6 +15,7 @@ struct head_windows::head_window {
   std::unique_ptr<presentation> view;
   bool needs_whole = true;  // its picture is not this head's yet
   bool hidden = false;      // closed by the person
+  bool covers_monitor = false;  // full screen over its client monitor (--monitor-mapping): keeps that size
 };
 
 head_windows::head_windows(presentation_choice choice, hooks hooks) : choice_(choice), hooks_(std::move(hooks)) {}
@@ -61,9 +63,7 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
     if (found == windows_.end()) {
       auto made = std::make_unique<head_window>();
       made->head = head;
-      made->window.create(sf::VideoMode(static_cast<unsigned>(head.area.width()), static_cast<unsigned>(head.area.height())),
-                          "Vigil");
-      made->window.setVerticalSyncEnabled(false);
+      place(*made);  // made as full screen and the mapping want it
       made->view = make_presentation(made->window, choice_);
       named_logger("viewer")->info("head {} of display:{} in a window of its own ({}x{})", head.monitor, display,
                                    head.area.width(), head.area.height());
@@ -72,15 +72,19 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
       found = windows_.insert(slot, std::move(made));
       retitle();
       arrange();
+      if ((*found)->covers_monitor)
+        hooks_.resized();  // the guest is asked for the monitor's size
     }
     head_window& shown = **found;
     const bool whole = frame->whole || shown.needs_whole || shown.head.area != head.area;
     shown.head = head;
     shown.needs_whole = false;
     if (shown.view->update(*mirror.cut(*frame, head.area, whole))) {
-      const auto size = shown.view->picture_size();
-      shown.window.setSize(size);
-      shown.window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.x), static_cast<float>(size.y))));
+      if (!shown.covers_monitor) {
+        const auto size = shown.view->picture_size();
+        shown.window.setSize(size);
+        shown.window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(size.x), static_cast<float>(size.y))));
+      }
       shown.view->repaint_all();
     }
   }
@@ -214,8 +218,37 @@ void head_windows::retitle() {
   }
 }
 
+void head_windows::set_fullscreen(bool on, const std::map<int, int>& mapping) {
+  fullscreen_ = on;
+  mapping_ = mapping;
+  for (auto& w : windows_)
+    place(*w);
+  arrange();
+  if (std::any_of(windows_.begin(), windows_.end(), [](const auto& w) { return w->covers_monitor; }))
+    hooks_.resized();  // the guest is asked for the monitors' sizes
+}
+
+// A head's window as full screen and the mapping want it.
+void head_windows::place(head_window& shown) {
+  const bool covered_before = shown.covers_monitor;
+  const auto monitor = mapped_area(fullscreen_, static_cast<int>(shown.head.agent_id()) + 1, mapping_);
+  shown.covers_monitor = monitor.has_value();
+  const bool recreated = monitor || covered_before || !shown.window.isOpen();
+  if (monitor)
+    cover(shown.window, *monitor);
+  else if (recreated)
+    shown.window.create(sf::VideoMode(static_cast<unsigned>(shown.head.area.width()),
+                                      static_cast<unsigned>(shown.head.area.height())),
+                        "Vigil");
+  shown.window.setVerticalSyncEnabled(false);
+  shown.window.setVisible(!shown.hidden && !(fullscreen_ && !mapping_.empty() && !monitor));
+  if (shown.view && recreated)
+    shown.view->window_recreated();
+  retitle();
+}
+
 void head_windows::arrange() {
-  if (windows_.empty())
+  if (windows_.empty() || (fullscreen_ && !mapping_.empty()))
     return;
   const sf::IntRect first = hooks_.first_window();
   sf::Vector2i at{first.left + first.width, first.top};

@@ -74,6 +74,10 @@ public:
   void retitle();
   // The viewer window moved or changed size: the head windows go to its right again.
   void arrange();
+  // Full screen on or off: with a --monitor-mapping, each head's window
+  // fills its client monitor (an unmapped head's is hidden); without one,
+  // they stay windows.
+  void set_fullscreen(bool on, const std::map<int, int>& mapping);
 
 private:
   struct head_window;
@@ -87,6 +91,9 @@ private:
   std::vector<std::unique_ptr<head_window>> windows_;  // by (display, monitor)
   std::map<std::uint32_t, sf::Vector2u> disabled_;      // by agent id: heads the person turned off, their size
   std::map<std::uint32_t, sf::Vector2u> enabling_;      // turned on again, until the guest shows them
+  bool fullscreen_ = false;
+  std::map<int, int> mapping_;  // --monitor-mapping
+  void place(head_window& shown);
 };
 
 }  // namespace vigil

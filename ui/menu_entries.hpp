@@ -54,7 +54,7 @@ struct menu_state {
   bool integer_scaling = false;
   const microphone_switch* microphone = nullptr;  // null: no record channel, no entry
   bool file_transfers = false;                     // files are being sent to the guest
-  std::vector<monitor_entry> monitors;             // the guest's heads but the first (none: no Monitors entry)
+  std::vector<monitor_entry> monitors{};           // the guest's heads but the first (none: no Monitors entry)
 };
 
 std::vector<menu_item> menu_entries(const menu_state& state);

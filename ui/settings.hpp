@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <map>
 #include <string>
 
 #include <spdlog/common.h>
@@ -30,6 +31,8 @@ struct viewer_settings {
   std::string screenshot_directory;
   // window.zoom, window.scale_to_fit, window.integer_scaling (-z overrides the zoom).
   scaling_settings scaling;
+  // --monitor-mapping: in full screen, guest monitor -> client monitor (ui/monitor_mapping.hpp).
+  std::map<int, int> monitor_mapping;
 
   static std::vector<key_combination> default_send_keys();
 };

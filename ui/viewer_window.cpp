@@ -53,6 +53,7 @@ public:
     open(sf::VideoMode(1024, 768));
     presentation_ = make_presentation(window_, options_.presentation);
     presentation_->set_scaling(options_.settings.scaling);
+    heads_.set_fullscreen(options_.fullscreen, options_.settings.monitor_mapping);
   }
 
   void attach(caf::scoped_actor& self, const caf::actor& mailbox, session_options& options) override {
@@ -252,8 +253,11 @@ public:
 
 private:
   void open(sf::VideoMode mode) {
-    auto style = options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default;
-    window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil", style);
+    if (auto mapped = mapped_area(options_.fullscreen, 1, options_.settings.monitor_mapping))
+      cover(window_, *mapped);  // --monitor-mapping: the first head over its client monitor
+    else
+      window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil",
+                     options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default);
     update_title();
     window_.setVerticalSyncEnabled(false);
     window_.setActive(true);
@@ -463,6 +467,7 @@ private:
     auto size = presentation_->picture_size();
     auto zoomed = zoomed_window(size.x ? size.x : 1024, size.y ? size.y : 768, options_.settings.scaling.zoom_percent);
     open(sf::VideoMode(zoomed.width, zoomed.height));
+    heads_.set_fullscreen(options_.fullscreen, options_.settings.monitor_mapping);
     log_->info("full screen {}", options_.fullscreen ? "on" : "off");
   }
 

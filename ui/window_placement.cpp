@@ -4,6 +4,8 @@
 
 #include <SFML/Window/VideoMode.hpp>
 
+#include "ui/x11_monitors.hpp"
+
 namespace vigil {
 
 void keep_on_desktop(sf::Window& window) {
@@ -16,6 +18,18 @@ void keep_on_desktop(sf::Window& window) {
   const sf::Vector2i visible{fit(position.x, size.x, desktop.width), fit(position.y, size.y, desktop.height)};
   if (visible != position)
     window.setPosition(visible);
+}
+
+std::optional<screen_area> mapped_area(bool fullscreen, int guest, const std::map<int, int>& mapping) {
+  if (!fullscreen || mapping.empty())
+    return std::nullopt;
+  return mapped_monitor(guest, mapping, client_monitors());
+}
+
+void cover(sf::Window& window, const screen_area& area) {
+  window.create(sf::VideoMode(static_cast<unsigned>(area.width), static_cast<unsigned>(area.height)), "Vigil",
+                sf::Style::None);
+  window.setPosition({area.left, area.top});
 }
 
 }  // namespace vigil

@@ -7,6 +7,7 @@
 
 #include "protocol/damage_region.hpp"
 #include "ui/head_frames.hpp"
+#include "ui/monitor_mapping.hpp"
 
 using namespace vigil;
 using protocol::rect;
@@ -145,6 +146,32 @@ BOOST_AUTO_TEST_CASE(a_mirror_without_a_whole_frame_refuses_partial_ones) {
   BOOST_TEST(mirror.apply(*surface.frame({rect{0, 0, 32, 64}}, true)));
   fake_surface bigger(80, 32, 3);
   BOOST_TEST(!mirror.apply(*bigger.frame({rect{0, 0, 8, 8}}, false)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(monitor_mapping, *boost::unit_test::label("unit"))
+
+BOOST_AUTO_TEST_CASE(remote_viewers_mapping_parses_and_places_each_guest_monitor) {
+  const auto parsed = vigil::parse_monitor_mapping("1:2;2:1;");
+  BOOST_TEST_REQUIRE(parsed.error.empty(), parsed.error);
+  BOOST_TEST(parsed.mapping.size() == 2u);
+  const std::vector<vigil::screen_area> monitors = {{0, 0, 1024, 768}, {1024, 0, 1280, 1024}};
+  const auto first = vigil::mapped_monitor(1, parsed.mapping, monitors);
+  BOOST_TEST_REQUIRE(first.has_value());
+  BOOST_TEST(first->left == 1024);
+  BOOST_TEST(first->width == 1280);
+  BOOST_TEST(vigil::mapped_monitor(2, parsed.mapping, monitors)->left == 0);
+  BOOST_TEST(!vigil::mapped_monitor(3, parsed.mapping, monitors).has_value());  // unmapped
+  BOOST_TEST(!vigil::mapped_monitor(1, vigil::parse_monitor_mapping("1:3").mapping, monitors).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_mapping_says_what_is_wrong) {
+  BOOST_TEST(vigil::parse_monitor_mapping("1-2").error.find("'1-2' is not GUEST:CLIENT") != std::string::npos);
+  BOOST_TEST(vigil::parse_monitor_mapping("0:1").error.find("is not GUEST:CLIENT") != std::string::npos);
+  BOOST_TEST(vigil::parse_monitor_mapping("").error.find("is not GUEST:CLIENT") != std::string::npos);
+  BOOST_TEST(vigil::parse_monitor_mapping("1:1;1:2").error == "guest monitor 1 is mapped twice");
+  BOOST_TEST(vigil::parse_monitor_mapping("1:1;2:1").error == "client monitor 1 is mapped twice");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,7 +5,12 @@
 // per head, as remote-viewer does; each window's pixels (xwd of the window
 // through ImageMagick's import) must equal its head's reference exactly, and
 // resizing one window must send the agent a monitors config with both heads.
+// The menu disables and enables a head; --monitor-mapping places each head's
+// full-screen window on its client monitor (RandR monitors on the Xvfb).
 #include <boost/test/unit_test.hpp>
+
+#include <X11/Xlib.h>
+#include <X11/extensions/Xrandr.h>
 
 #include "client_run.hpp"
 #include "scene_server.hpp"
@@ -66,6 +71,35 @@ void check_one_window_per_head(const std::string& scene, const std::string& size
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
 }
 
+// Client monitors side by side on the test's X screen, as RandR 1.5 lists them.
+void set_client_monitors(int count, int width, int height) {
+  Display* x = XOpenDisplay(nullptr);
+  BOOST_TEST_REQUIRE(x != nullptr);
+  for (int i = 0; i < count; ++i) {
+    XRRMonitorInfo* monitor = XRRAllocateMonitor(x, 0);
+    monitor->name = XInternAtom(x, ("VIGIL-" + std::to_string(i)).c_str(), False);
+    monitor->x = i * width;
+    monitor->width = width;
+    monitor->height = height;
+    monitor->mwidth = width / 4;
+    monitor->mheight = height / 4;
+    XRRSetMonitor(x, DefaultRootWindow(x), monitor);
+    XFree(monitor);
+  }
+  XSync(x, False);
+  XCloseDisplay(x);
+}
+
+// "X,Y WxH" of X window `window`.
+std::string geometry_of(const std::string& window) {
+  auto shell = xdotool({"getwindowgeometry", "--shell", window});
+  auto value = [&](const std::string& key) {
+    auto at = shell.find(key + "=");
+    return at == std::string::npos ? std::string("?") : shell.substr(at + key.size() + 1, shell.find('\n', at) - at - key.size() - 1);
+  };
+  return value("X") + "," + value("Y") + " " + value("WIDTH") + "x" + value("HEIGHT");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(viewer_heads)
@@ -114,6 +148,33 @@ BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
               off.c_str(), alone.c_str(), on.c_str());
   BOOST_TEST(on == "agent monitors-config count=2 size=600x400 heads=0:600x400+0+0,1:640x480+600+0", client.log());
   BOOST_TEST(!wait_for_window("\\(2\\) - Vigil", event_limit).empty(), client.log());
+  auto run = client.stop();
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+}
+
+// Full screen with --monitor-mapping 1:2;2:1 on two 1024x768 client
+// monitors: the first head fills the second monitor, the second the first,
+// and the guest is asked for both heads at the monitors' size.
+BOOST_AUTO_TEST_CASE(full_screen_with_a_monitor_mapping_puts_each_head_on_its_client_monitor) {
+  temp_directory work("vigil-viewer-heads-mapping");
+  virtual_display display(work, "2048x768x24");
+  set_client_monitors(2, 1024, 768);
+  scene_server server({"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"});
+  background_client client({"--duration", "600", "--full-screen", "--monitor-mapping", "1:2;2:1", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+  const std::string first = wait_for_window("\\(1\\) - Vigil", connect_limit);
+  const std::string second = wait_for_window("\\(2\\) - Vigil", connect_limit);
+  BOOST_TEST_REQUIRE((!first.empty() && !second.empty()), client.log());
+  std::string at[2];
+  wait_until([&] { return (at[0] = geometry_of(first)) == "1024,0 1024x768" && (at[1] = geometry_of(second)) == "0,0 1024x768"; },
+             event_limit, 250ms);
+  const std::string both = "agent monitors-config count=2 size=1024x768 heads=0:1024x768+0+0,1:1024x768+1024+0";
+  const bool asked = server.wait_for_output(both, event_limit);
+  std::printf("--monitor-mapping 1:2;2:1: window 1 at %s, window 2 at %s; the agent %s '%s'\n", at[0].c_str(),
+              at[1].c_str(), asked ? "saw" : "never saw", both.c_str());
+  BOOST_TEST(at[0] == "1024,0 1024x768");
+  BOOST_TEST(at[1] == "0,0 1024x768");
+  BOOST_TEST(asked, server.output() << client.log());
   auto run = client.stop();
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
 }

@@ -11,6 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "common/large_blocks.hpp"
 #include "common/log.hpp"
 #include "ui/command_line.hpp"
 #include "ui/exit_codes.hpp"
@@ -117,6 +118,7 @@ vigil::presentation_choice presentation_for(const vigil::run_request& request) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::return_large_blocks_to_the_system();  // RSS follows the memory budget (common/large_blocks.hpp)
   auto parsed = vigil::parse_command_line(argc, argv);
   if (parsed.exit_now)
     return *parsed.exit_now;

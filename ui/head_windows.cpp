@@ -194,6 +194,11 @@ void head_windows::pump() {
                                      w->head.display);
         w->hidden = true;
         w->window.setVisible(false);
+      } else if (event.type == sf::Event::MouseMoved || event.type == sf::Event::MouseButtonPressed ||
+                 event.type == sf::Event::MouseButtonReleased || event.type == sf::Event::MouseWheelScrolled) {
+        hooks_.pointer(event, {w->view->geometry(), static_cast<std::uint32_t>(std::max(w->head.area.left, 0)),
+                               static_cast<std::uint32_t>(std::max(w->head.area.top, 0)),
+                               static_cast<std::uint8_t>(w->head.display)});
       } else if (event.type == sf::Event::Resized) {
         w->window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(event.size.width),
                                                  static_cast<float>(event.size.height))));

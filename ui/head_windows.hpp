@@ -11,8 +11,9 @@
 // its windows (the viewer window's sfml_connection wakes the loop for these
 // too), and an X-image presentation's own connection is in event_fds().
 //
-// Input goes to the guest through the viewer window only: a head window
-// shows its head; closing one hides it until its head changes.
+// The pointer over a head window reaches the guest at that head's pixels
+// (`hooks::pointer`); the keyboard is the viewer window's. Closing a head
+// window hides it until its head changes.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,8 @@ public:
     std::function<std::string(std::size_t)> title;  // of the n-th head's window (1: the viewer window's)
     std::function<void()> resized;                 // a head window's size changed (the guest may be asked)
     std::function<sf::IntRect()> first_window;     // where the viewer window is: head windows go to its right
+    // A pointer event (motion, button, wheel) in a head's window, with where that window's picture comes from.
+    std::function<void(const sf::Event&, const pointer_target&)> pointer;
   };
   head_windows(presentation_choice choice, hooks hooks);
   ~head_windows();

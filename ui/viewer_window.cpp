@@ -585,7 +585,10 @@ private:
   std::vector<renderer_actor> display_renderers_;     // display:1.. ([id - 1])
   head_windows heads_{options_.presentation,
                       {[this](std::size_t n) { return title_of(n); }, [this] { ask_for_heads(); },
-                       [this] { return sf::IntRect(window_.getPosition(), sf::Vector2i(window_.getSize())); }}};
+                       [this] { return sf::IntRect(window_.getPosition(), sf::Vector2i(window_.getSize())); },
+                       [this](const sf::Event& event, const pointer_target& target) {
+                         input_.head_window_pointer(event, target);
+                       }}};
   picture_geometry placed_;  // where the picture was last placed (logged when it moves)
 };
 

@@ -72,6 +72,27 @@ void window_input::mouse_moved(int x, int y) {
   }
 }
 
+void window_input::head_window_pointer(const sf::Event& event, const pointer_target& target) {
+  if (mouse_mode_ != SPICE_MOUSE_MODE_CLIENT)
+    return;
+  switch (event.type) {
+    case sf::Event::MouseMoved:
+      if (auto guest = target.geometry.guest_position(event.mouseMove.x, event.mouseMove.y))
+        send_(pointer_position{target.left + guest->x, target.top + guest->y, buttons_, target.display});
+      break;
+    case sf::Event::MouseButtonPressed:
+    case sf::Event::MouseButtonReleased:
+      mouse_button(event.mouseButton.button, event.type == sf::Event::MouseButtonPressed);
+      break;
+    case sf::Event::MouseWheelScrolled:
+      if (event.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel)
+        wheel(event.mouseWheelScroll.delta);
+      break;
+    default:
+      break;
+  }
+}
+
 void window_input::mouse_button(sf::Mouse::Button button, bool pressed) {
   take_x11_keys();
   if (pressed)

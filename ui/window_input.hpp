@@ -49,6 +49,15 @@ struct picture_geometry {
   std::optional<sf::Vector2u> guest_position(int x, int y) const;
 };
 
+// A window that shows one guest head: where its picture is in the window,
+// where the head is on its display's surface, and which display.
+struct pointer_target {
+  picture_geometry geometry;
+  std::uint32_t left = 0;
+  std::uint32_t top = 0;
+  std::uint8_t display = 0;
+};
+
 // A high-resolution wheel reports fractions of a notch; they add up, and a
 // notch goes out each time they make a whole one, so the guest scrolls as far
 // as a notched wheel would have.
@@ -104,6 +113,11 @@ public:
   // SFML's events, in the order they came.
   void sfml_key(sf::Keyboard::Key key, bool pressed);
   void mouse_moved(int x, int y);
+  // A pointer event (motion, button, wheel) in another head's window
+  // (ui/head_windows.hpp). In client mouse mode as in the viewer window, the
+  // position on that head's display; in server mouse mode none: the pointer
+  // is grabbed in the viewer window only.
+  void head_window_pointer(const sf::Event& event, const pointer_target& target);
   // Ctrl+click: x11_keyboard's keys before the button, so the guest sees Ctrl first.
   void mouse_button(sf::Mouse::Button button, bool pressed);
   // SFML's vertical wheel delta: notches, fractions from high-resolution wheels.

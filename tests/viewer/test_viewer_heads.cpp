@@ -152,6 +152,31 @@ BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
 }
 
+// The pointer over the second head's window reaches the guest at that
+// head's pixels: with one channel of two 640x480 heads side by side, pixel
+// (100, 50) of window 2 is the surface's (740, 50), and a click there
+// arrives with its button.
+BOOST_AUTO_TEST_CASE(the_pointer_in_the_second_heads_window_reaches_the_guest_at_that_heads_pixels) {
+  temp_directory work("vigil-viewer-heads-pointer");
+  virtual_display display(work, "2048x1024x24");
+  scene_server server({"--scene", "heads", "--size", "1280x480", "--step-ms", "100"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("mouse mode: client", connect_limit), client.log());
+  const std::string second = wait_for_window("\\(2\\) - Vigil", connect_limit);
+  BOOST_TEST_REQUIRE(!second.empty(), "no window for head 2; " << client.log());
+  xdotool({"mousemove", "--window", second, "100", "50"});
+  const std::string moved = server.wait_for_line("input tablet-position x=740 y=50", event_limit);
+  xdotool({"click", "1"});
+  const std::string clicked = server.wait_for_line("input tablet-buttons buttons=1", event_limit);
+  std::printf("pointer at (100, 50) of window 2: the server saw '%s', then a click: '%s'\n", moved.c_str(),
+              clicked.c_str());
+  BOOST_TEST(!moved.empty(), joined(server.lines("input")) << client.log());
+  BOOST_TEST(!clicked.empty(), joined(server.lines("input")) << client.log());
+  auto run = client.stop();
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+}
+
 // Full screen with --monitor-mapping 1:2;2:1 on two 1024x768 client
 // monitors: the first head fills the second monitor, the second the first,
 // and the guest is asked for both heads at the monitors' size.

@@ -2,6 +2,7 @@
 
 #include <spice/enums.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -108,6 +109,27 @@ image_pixels charged_pixels(decoded_image image, memory_charge charge) {
   return image_pixels(holder, &holder->image);
 }
 
+namespace {
+
+// Pixels someone else holds too (the GLZ window), with a charge of their own.
+struct charged_share {
+  image_pixels pixels;
+  memory_charge charge;
+};
+
+image_pixels charged_pixels(image_pixels shared, memory_charge charge) {
+  auto holder = std::make_shared<charged_share>(charged_share{std::move(shared), std::move(charge)});
+  return image_pixels(holder, holder->pixels.get());
+}
+
+bool is_glz(std::uint8_t type) { return type == SPICE_IMAGE_TYPE_GLZ_RGB || type == SPICE_IMAGE_TYPE_ZLIB_GLZ_RGB; }
+
+bool wants_high_bits(const image& source, const decoded_image& decoded) {
+  return (source.descriptor.flags & SPICE_IMAGE_FLAGS_HIGH_BITS_SET) && !decoded.has_alpha;
+}
+
+}  // namespace
+
 image_decoder::image_decoder(std::uint64_t pixmap_cache_pixels, std::size_t glz_window_pixels,
                              memory_account account, memory_limits limits)
     : account_(account), limits_(limits), pixmaps_(pixmap_cache_pixels), glz_(glz_window_pixels, std::move(account)) {}
@@ -137,19 +159,60 @@ result<image_pixels> image_decoder::decode(const image& source, const canvas& su
                              decode_peak_bytes(descriptor.type, descriptor.width, descriptor.height));
   if (!charge)
     return charge.error();
+  if (is_glz(descriptor.type))
+    return decode_glz(source, std::move(*charge));
   auto decoded = run_codec(source, pixel_count);
   if (!decoded)
     return decoded.error();
-  if (decoded->width != descriptor.width || decoded->height != descriptor.height)
-    return image_error(source, "decoded " + size_text(decoded->width, decoded->height) + ", descriptor says " +
-                                 size_text(descriptor.width, descriptor.height));
-  if ((descriptor.flags & SPICE_IMAGE_FLAGS_HIGH_BITS_SET) && !decoded->has_alpha) {
+  if (auto wrong = wrong_size(source, *decoded))
+    return *wrong;
+  if (wants_high_bits(source, *decoded)) {
     // The guest's pixels carry 0xff in the unused byte; keep it, as the reference client does.
     for (auto& pixel : decoded->pixels)
       pixel |= 0xff000000u;
   }
   charge->shrink_to(image_bytes(pixel_count));
   return cache_as_asked(source, charged_pixels(std::move(*decoded), std::move(*charge)));
+}
+
+std::optional<parse_error> image_decoder::wrong_size(const image& source, const decoded_image& decoded) const {
+  const auto& descriptor = source.descriptor;
+  if (decoded.width == descriptor.width && decoded.height == descriptor.height)
+    return std::nullopt;
+  return image_error(source, "decoded " + size_text(decoded.width, decoded.height) + ", descriptor says " +
+                               size_text(descriptor.width, descriptor.height));
+}
+
+// A top-down GLZ image is the window's own copy: drawing it copies it once,
+// into the surface. Its pixels are charged to the window for as long as they
+// live; this image keeps only its overhead.
+result<image_pixels> image_decoder::decode_glz(const image& source, memory_charge charge) {
+  const auto& descriptor = source.descriptor;
+  const byte_view& payload = source.payload;
+  const std::uint64_t pixel_count = std::uint64_t{descriptor.width} * descriptor.height;
+  auto decoded = descriptor.type == SPICE_IMAGE_TYPE_GLZ_RGB
+                     ? decode_glz_image(payload.data, payload.size, glz_, pixel_count)
+                     : decode_zlib_glz_image(payload.data, payload.size, glz_, pixel_count);
+  if (!decoded)
+    return image_error(source, decoded.error());
+  const decoded_image& pixels = *decoded->pixels;
+  if (auto wrong = wrong_size(source, pixels))
+    return *wrong;
+  if (wants_high_bits(source, pixels)) {
+    // The window keeps the pixels as decoded; the drawing gets them with 0xff on top.
+    auto copy = std::make_shared<pooled_image>();
+    copy->pool = glz_.buffers();
+    copy->image.width = pixels.width;
+    copy->image.height = pixels.height;
+    copy->image.pixels = glz_.buffers()->take(pixels.pixels.size());
+    std::transform(pixels.pixels.begin(), pixels.pixels.end(), copy->image.pixels.begin(),
+                   [](std::uint32_t pixel) { return pixel | 0xff000000u; });
+    charge.shrink_to(image_bytes(pixel_count));
+    copy->charge = std::move(charge);
+    return cache_as_asked(source, image_pixels(copy, &copy->image));
+  }
+  charge.shrink_to(decoded->shared_with_window ? image_overhead_bytes : image_bytes(pixel_count));
+  return cache_as_asked(source, charged_pixels(std::move(decoded->pixels), std::move(charge)));
 }
 
 result<image_pixels> image_decoder::from_cache(const image& source) const {
@@ -239,9 +302,6 @@ result<decoded_image> image_decoder::run_codec(const image& source, std::uint64_
     }
     case SPICE_IMAGE_TYPE_QUIC: return named(decode_quic(payload.data, payload.size, max_pixels));
     case SPICE_IMAGE_TYPE_LZ_RGB: return named(decode_lz_rgb(payload.data, payload.size, max_pixels));
-    case SPICE_IMAGE_TYPE_GLZ_RGB: return named(decode_glz_rgb(payload.data, payload.size, glz_, max_pixels));
-    case SPICE_IMAGE_TYPE_ZLIB_GLZ_RGB:
-      return named(decode_zlib_glz_rgb(payload.data, payload.size, glz_, max_pixels));
     case SPICE_IMAGE_TYPE_JPEG: return named(decode_jpeg(payload.data, payload.size, max_pixels));
     case SPICE_IMAGE_TYPE_JPEG_ALPHA: return named(decode_jpeg_alpha(payload.data, payload.size, max_pixels));
     case SPICE_IMAGE_TYPE_LZ4:

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "protocol/canvas.hpp"
 #include "protocol/codecs/decoded_image.hpp"
@@ -66,6 +67,8 @@ private:
   result<image_pixels> copy_surface(const image& source, const canvas& surfaces) const;
   result<image_pixels> one_bit_mask(const image& source) const;
   result<decoded_image> run_codec(const image& source, std::uint64_t max_pixels);
+  result<image_pixels> decode_glz(const image& source, memory_charge charge);
+  std::optional<parse_error> wrong_size(const image& source, const decoded_image& decoded) const;
   result<image_pixels> cache_as_asked(const image& source, image_pixels pixels);
   // Refuses an image over memory.max_surface_bytes, else charges `bytes` for it.
   result<memory_charge> charge_image(const image& source, std::uint32_t width, std::uint32_t height,

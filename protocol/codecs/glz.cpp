@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <string>
@@ -114,12 +115,13 @@ inline std::uint32_t read_le32(const std::uint8_t* p) {
 
 struct glz_window::images {
   struct image {
-    std::vector<std::uint32_t> pixels;  // decode order
-    std::uint64_t window_start = 0;     // the oldest id the server kept when it encoded this one
-    memory_charge charge;               // pixels and overhead
+    std::shared_ptr<pooled_image> kept;  // decode order; holds its charge (pixels and overhead)
+    std::uint64_t window_start = 0;      // the oldest id the server kept when it encoded this one
+    const std::vector<std::uint32_t>& pixels() const { return kept->image.pixels; }
   };
 
-  images(std::size_t max, memory_account budget) : max_pixels(max), account(std::move(budget)) {}
+  images(std::size_t max, memory_account budget, std::shared_ptr<pixel_pool> buffers)
+      : max_pixels(max), account(std::move(budget)), pool(std::move(buffers)) {}
 
   static std::uint64_t cost(std::size_t pixels) { return std::uint64_t{pixels} * 4 + image_overhead; }
 
@@ -128,14 +130,13 @@ struct glz_window::images {
     return found == by_id.end() ? nullptr : &found->second;
   }
 
-  void add(std::uint64_t id, std::uint32_t win_head_dist, std::vector<std::uint32_t> pixels, memory_charge charge) {
+  void add(std::uint64_t id, std::uint32_t win_head_dist, std::shared_ptr<pooled_image> kept) {
     auto [slot_at, fresh] = by_id.try_emplace(id);
     image& slot = slot_at->second;
     if (!fresh)
-      held -= cost(slot.pixels.size());
-    held += cost(pixels.size());
-    slot.pixels = std::move(pixels);
-    slot.charge = std::move(charge);
+      held -= cost(slot.pixels().size());
+    held += cost(kept->image.pixels.size());
+    slot.kept = std::move(kept);
     slot.window_start = id >= win_head_dist ? id - win_head_dist : 0;
 
     if (!started || id == contiguous_end) {
@@ -154,20 +155,21 @@ struct glz_window::images {
   }
 
   std::map<std::uint64_t, image>::iterator erase(std::map<std::uint64_t, image>::iterator which) {
-    held -= cost(which->second.pixels.size());
+    held -= cost(which->second.pixels().size());
     return by_id.erase(which);
   }
 
   std::map<std::uint64_t, image> by_id;
   std::size_t max_pixels;
   memory_account account;
+  std::shared_ptr<pixel_pool> pool;
   std::uint64_t held = 0;  // bytes, by cost()
   bool started = false;
   std::uint64_t contiguous_end = 0;  // every id from the first seen up to here has arrived
 };
 
 glz_window::glz_window(std::size_t max_pixels, memory_account account)
-    : images_(std::make_unique<images>(max_pixels, std::move(account))) {}
+    : images_(std::make_unique<images>(max_pixels, account, std::make_shared<pixel_pool>(account))) {}
 glz_window::~glz_window() = default;
 glz_window::glz_window(glz_window&&) noexcept = default;
 glz_window& glz_window::operator=(glz_window&&) noexcept = default;
@@ -175,7 +177,7 @@ glz_window& glz_window::operator=(glz_window&&) noexcept = default;
 std::size_t glz_window::pixels_held() const {
   std::size_t pixels = 0;
   for (const auto& [id, kept] : images_->by_id)
-    pixels += kept.pixels.size();
+    pixels += kept.pixels().size();
   return pixels;
 }
 
@@ -186,8 +188,10 @@ std::size_t glz_window::images_held() const { return images_->by_id.size(); }
 bool glz_window::holds(std::uint64_t id) const { return images_->find(id) != nullptr; }
 
 void glz_window::clear() {
-  images_ = std::make_unique<images>(images_->max_pixels, images_->account);
+  images_ = std::make_unique<images>(images_->max_pixels, images_->account, images_->pool);
 }
+
+const std::shared_ptr<pixel_pool>& glz_window::buffers() const { return images_->pool; }
 
 namespace {
 
@@ -211,12 +215,13 @@ public:
       error_ = codec_error("GLZ", "reference to image id ", wanted, " not in the window");
       return nullptr;
     }
-    if (std::uint64_t{offset} + count > cached_->pixels.size()) {
+    const std::vector<std::uint32_t>& pixels = cached_->pixels();
+    if (std::uint64_t{offset} + count > pixels.size()) {
       error_ = codec_error("GLZ", "match of ", count, " pixels at offset ", offset, " overruns image id ", wanted,
-                           " (", cached_->pixels.size(), " pixels)");
+                           " (", pixels.size(), " pixels)");
       return nullptr;
     }
-    return cached_->pixels.data() + offset;
+    return pixels.data() + offset;
   }
 
   const parse_error& error() const { return error_; }
@@ -245,8 +250,8 @@ std::optional<parse_error> decode_glz_pass(const std::uint8_t* stream, std::size
 
 }  // namespace
 
-result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
-                                     std::uint64_t max_pixels) {
+result<glz_image> decode_glz_image(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                   std::uint64_t max_pixels) {
   auto header = parse_glz_header(data, size, max_pixels);
   if (!header)
     return header.error();
@@ -257,14 +262,22 @@ result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size,
     return codec_error("GLZ", header->width, "x", header->height, " pixels cannot come from a ", stream_size,
                        "-byte stream");
 
+  glz_window::images& images = *window.images_;
   // The window keeps this image: its share of the budget is taken first.
-  auto kept = window.images_->account.charge(glz_window::images::cost(pixel_count),
-                                             "GLZ window image " + std::to_string(header->id));
-  if (!kept)
-    return with_context("GLZ", kept.error());
-  std::vector<std::uint32_t> pixels(pixel_count);
-  earlier_images earlier(*window.images_, header->id);
+  auto charge = images.account.charge(glz_window::images::cost(pixel_count),
+                                      "GLZ window image " + std::to_string(header->id));
+  if (!charge)
+    return with_context("GLZ", charge.error());
+  auto kept = std::make_shared<pooled_image>();
+  kept->pool = images.pool;
+  kept->image.width = header->width;
+  kept->image.height = header->height;
+  kept->image.has_alpha = header->type == lz_rgba;
+  // Every pixel is written (a literal or a match) before the image is used.
+  kept->image.pixels = images.pool->take(pixel_count);
+  earlier_images earlier(images, header->id);
   std::size_t used = 0;
+  std::vector<std::uint32_t>& pixels = kept->image.pixels;
   auto failed = header->type == lz_rgb16
                     ? decode_glz_pass<rgb16_pixels>(stream, stream_size, used, pixels, earlier, "pixels")
                     : decode_glz_pass<rgb_pixels>(stream, stream_size, used, pixels, earlier, "pixels");
@@ -275,20 +288,38 @@ result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size,
                          " bytes)");
   if (failed)
     return *failed;
+  kept->charge = std::move(*charge);
 
-  decoded_image image;
-  image.width = header->width;
-  image.height = header->height;
-  image.has_alpha = header->type == lz_rgba;
-  image.pixels = pixels;
-  if (!header->top_down)
-    codec_detail::flip_rows(image.pixels.data(), image.width, image.height);
-  window.images_->add(header->id, header->win_head_dist, std::move(pixels), std::move(*kept));
-  return image;
+  glz_image decoded;
+  decoded.shared_with_window = header->top_down;
+  if (header->top_down)
+    decoded.pixels = std::shared_ptr<const decoded_image>(kept, &kept->image);
+  images.add(header->id, header->win_head_dist, kept);  // may free older images' buffers for the copy
+  if (!header->top_down) {
+    auto flipped = std::make_shared<pooled_image>();
+    flipped->pool = images.pool;
+    flipped->image.width = header->width;
+    flipped->image.height = header->height;
+    flipped->image.has_alpha = kept->image.has_alpha;
+    flipped->image.pixels = images.pool->take(pixel_count);
+    const std::size_t row = header->width;
+    for (std::size_t y = 0; y < header->height; ++y)
+      std::copy_n(pixels.data() + (header->height - 1 - y) * row, row, flipped->image.pixels.data() + y * row);
+    decoded.pixels = std::shared_ptr<const decoded_image>(flipped, &flipped->image);
+  }
+  return decoded;
 }
 
-result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
-                                          std::uint64_t max_pixels) {
+result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                     std::uint64_t max_pixels) {
+  auto decoded = decode_glz_image(data, size, window, max_pixels);
+  if (!decoded)
+    return decoded.error();
+  return decoded_image(*decoded->pixels);
+}
+
+result<glz_image> decode_zlib_glz_image(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                        std::uint64_t max_pixels) {
   const char* const codec = "ZLIB_GLZ";
   if (size < 8)
     return codec_error(codec, "header truncated (need 8 bytes, have ", size, ")");
@@ -327,7 +358,15 @@ result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t 
   }
   if (produced != glz_size)
     return codec_error(codec, "zlib stream inflates to ", produced, " bytes, glz_data_size says ", glz_size);
-  return decode_glz_rgb(glz.data(), glz.size(), window, max_pixels);
+  return decode_glz_image(glz.data(), glz.size(), window, max_pixels);
+}
+
+result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                          std::uint64_t max_pixels) {
+  auto decoded = decode_zlib_glz_image(data, size, window, max_pixels);
+  if (!decoded)
+    return decoded.error();
+  return decoded_image(*decoded->pixels);
 }
 
 }  // namespace vigil::protocol

@@ -7,10 +7,19 @@
 #include <memory>
 
 #include "protocol/codecs/decoded_image.hpp"
+#include "protocol/codecs/pixel_pool.hpp"
 #include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {
+
+// A decoded GLZ image. An image sent top-down is the window's own copy
+// (shared_with_window: no pixels besides the window's); a bottom-up one is
+// decoded in stream order, as the window keeps it, and flipped into a copy.
+struct glz_image {
+  std::shared_ptr<const decoded_image> pixels;
+  bool shared_with_window = false;
+};
 
 // The client's copy of the GLZ dictionary: decoded GLZ images kept by their
 // GLZ image id until the server's window has moved past them.
@@ -19,7 +28,10 @@ public:
   // Never holds more than max_pixels * 4 bytes, counting image_overhead for
   // each image (besides the newest image); make max_pixels at least the
   // glz_dictionary_window_size sent in DISPLAY_INIT. Each image kept is
-  // charged to `account` before it is decoded.
+  // charged to `account` before it is decoded, and the charge stays with its
+  // pixels for as long as anyone holds them (decode_glz_image shares them).
+  // Images are decoded into buffers of the window's pixel_pool, and go back
+  // to it when the last holder lets go.
   explicit glz_window(std::size_t max_pixels, memory_account account = {});
   static constexpr std::size_t image_overhead = 128;  // bytes: the map node, the vector, the charge
   ~glz_window();
@@ -35,26 +47,37 @@ public:
   // server starts a new dictionary and image ids start again.
   void clear();
 
+  // Where the window's images come from; also for copies of them.
+  const std::shared_ptr<pixel_pool>& buffers() const;
+
   struct images;  // the window's contents; defined in glz.cpp
 
 private:
-  friend result<decoded_image> decode_glz_rgb(const std::uint8_t*, std::size_t, glz_window&, std::uint64_t);
+  friend result<glz_image> decode_glz_image(const std::uint8_t*, std::size_t, glz_window&, std::uint64_t);
   std::unique_ptr<images> images_;
 };
 
 // Input: the GLZ stream (exactly the data_size bytes after SpiceLZRGBData's
 // data_size). The image joins the window when it decodes. A header over
-// `max_pixels` is refused before anything is allocated. Memory: the image
-// and the window's copy (charged to the window's account), 8 bytes a pixel.
+// `max_pixels` is refused before anything is allocated. Memory: the window's
+// copy (charged to the window's account) and, for a bottom-up image, the
+// flipped copy.
+result<glz_image> decode_glz_image(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                   std::uint64_t max_pixels);
+// Input: the SpiceZlibGlzRGBData body (u32 glz_data_size, u32 data_size, zlib
+// stream). Memory: the inflated GLZ stream, at most zlib_glz_max_stream(max_pixels)
+// bytes (5 a pixel), then decode_glz_image's.
+result<glz_image> decode_zlib_glz_image(const std::uint8_t* data, std::size_t size, glz_window& window,
+                                        std::uint64_t max_pixels);
+
+// The same, returning a copy of the image of its own (tests, fuzzers,
+// benchmarks): 8 bytes a pixel.
 result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
                                      std::uint64_t max_pixels);
 inline result<decoded_image> decode_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {
   return decode_glz_rgb(data, size, window, max_image_pixels);
 }
 
-// Input: the SpiceZlibGlzRGBData body (u32 glz_data_size, u32 data_size, zlib
-// stream). Memory: the inflated GLZ stream, at most zlib_glz_max_stream(max_pixels)
-// bytes (5 a pixel), then decode_glz_rgb's.
 result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window,
                                           std::uint64_t max_pixels);
 inline result<decoded_image> decode_zlib_glz_rgb(const std::uint8_t* data, std::size_t size, glz_window& window) {

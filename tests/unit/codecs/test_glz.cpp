@@ -408,6 +408,62 @@ BOOST_AUTO_TEST_CASE(zlib_header_fields_out_of_range_are_errors) {
                        "ZLIB_GLZ: glz_data_size 100000000 cannot come from");
 }
 
+// One copy per image: a top-down image is the window's own pixels, which
+// outlive the window's reference, charged, for as long as the image is held,
+// and whose buffer the next image reuses.
+BOOST_AUTO_TEST_CASE(a_top_down_image_shares_the_windows_pixels_and_their_charge) {
+  auto pool = std::make_shared<fixed_memory_pool>(1 << 20);
+  memory_account account(pool, "display:0");
+  glz_window window(1000, account);
+  const bytes first = literal_image(0, 0, {1, 2, 3, 4});
+  auto decoded = decode_glz_image(first.data(), first.size(), window, max_image_pixels);
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  BOOST_TEST(decoded->shared_with_window);
+  BOOST_TEST(decoded->pixels->pixels == (std::vector<std::uint32_t>{1, 2, 3, 4}));
+  BOOST_TEST(account.held() == 4 * 4 + glz_window::image_overhead);  // one copy, charged once
+
+  window.clear();  // the window lets go; the image still holds its pixels and their charge
+  BOOST_TEST(window.bytes_held() == 0u);
+  BOOST_TEST(account.held() == 4 * 4 + glz_window::image_overhead);
+  BOOST_TEST(decoded->pixels->pixels == (std::vector<std::uint32_t>{1, 2, 3, 4}));
+  const std::uint32_t* storage = decoded->pixels->pixels.data();
+  decoded->pixels.reset();
+  BOOST_TEST(window.buffers()->buffers_idle() == 1u);  // the buffer waits, charged, for the next image
+
+  const bytes second = literal_image(0, 0, {5, 6, 7, 8});
+  const auto next = decode_glz_image(second.data(), second.size(), window, max_image_pixels);
+  BOOST_REQUIRE_MESSAGE(next.ok(), error_text(next));
+  BOOST_TEST(next->pixels->pixels.data() == storage);
+  BOOST_TEST(next->pixels->pixels == (std::vector<std::uint32_t>{5, 6, 7, 8}));
+  BOOST_TEST(window.buffers()->buffers_idle() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_bottom_up_image_is_a_flipped_copy_and_the_window_keeps_decode_order) {
+  glz_window window(1000);
+  const bytes first = literal_image(0, 0, {1, 2, 3, 4}, 2, false);
+  const auto decoded = decode_glz_image(first.data(), first.size(), window, max_image_pixels);
+  BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
+  BOOST_TEST(!decoded->shared_with_window);
+  BOOST_TEST(decoded->pixels->pixels == (std::vector<std::uint32_t>{3, 4, 1, 2}));
+  const auto second = decode(glz_header(1, 1, 2).far_match(2, 1, 1, 0).out, window);
+  BOOST_REQUIRE_MESSAGE(second.ok(), error_text(second));
+  BOOST_TEST(second->pixels == (std::vector<std::uint32_t>{1, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(a_reused_buffer_holds_nothing_of_the_image_before) {
+  glz_window window(1000);
+  {
+    const bytes first = literal_image(0, 0, {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu});
+    BOOST_REQUIRE(decode_glz_image(first.data(), first.size(), window, max_image_pixels).ok());
+  }
+  window.clear();
+  BOOST_TEST(window.buffers()->buffers_idle() == 1u);
+  // Literals and matches write whole pixels: the old top bytes are gone.
+  const auto second = decode(glz_header(0, 0, 4).literals(1, bgr({0x123456})).match(3, 1, 1).out, window);
+  BOOST_REQUIRE_MESSAGE(second.ok(), error_text(second));
+  BOOST_TEST(second->pixels == (std::vector<std::uint32_t>{0x123456, 0x123456, 0x123456, 0x123456}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

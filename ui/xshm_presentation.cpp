@@ -260,16 +260,29 @@ public:
     const bool one_to_one = geometry_.scale == 1.0f && picture_ && picture_->usable();
     const protocol::rect picture_area = picture_rect();
     std::vector<put_operation> puts;
+    // At 1:1 only the parts under the cursor, the banner or the menu are
+    // composed; the rest is put straight from the picture. The composed
+    // image is as large as those parts (a cursor), not the window.
+    std::vector<protocol::rect> composed;
     for (const auto& r : rects) {
-      if (one_to_one && !overlaps_overlay(r)) {
-        const protocol::rect inside = protocol::intersection(r, picture_area);
+      if (!one_to_one) {
+        composed.push_back(r);
+        continue;
+      }
+      const std::vector<protocol::rect> overlays = overlay_parts(r);
+      for (const protocol::rect& plain : outside_of(r, overlays)) {
+        const protocol::rect inside = protocol::intersection(plain, picture_area);
         if (!inside.empty())
           puts.push_back({picture_.get(), inside.left - picture_area.left, inside.top - picture_area.top, inside});
-        fill_outside(r, picture_area);
-      } else if (compose(r)) {
-        puts.push_back({composed_.get(), r.left, r.top, r});
+        fill_outside(plain, picture_area);
       }
+      composed.insert(composed.end(), overlays.begin(), overlays.end());
     }
+    if (!composed.empty() && prepare_composed(bounding_box(composed)))
+      for (const auto& r : composed) {
+        compose(r);
+        puts.push_back({composed_.get(), r.left - composed_origin_.left, r.top - composed_origin_.top, r});
+      }
     for (std::size_t i = 0; i < puts.size(); ++i) {
       const auto& put = puts[i];
       const bool last = i + 1 == puts.size();
@@ -303,8 +316,9 @@ public:
     wait_for_completion();
     follow_window_size();
     const protocol::rect all = window_bounds();
-    if (all.empty() || !compose(all))
+    if (all.empty() || !prepare_composed(all))
       return false;
+    compose(all);
     sf::Image shot;
     shot.create(window_size_.x, window_size_.y);
     for (unsigned y = 0; y < window_size_.y; ++y)
@@ -394,12 +408,70 @@ private:
                           left + static_cast<std::int32_t>(std::lround(picture_size_.x * geometry_.scale))};
   }
 
-  bool overlaps_overlay(const protocol::rect& r) const {
-    if (banner_.shown() && r.top < banner_height)
-      return true;
-    if (!protocol::intersection(r, overlay_rect()).empty())
-      return true;
-    return !protocol::intersection(r, cursor_rect()).empty();
+  // The parts of `r` under the banner, the menu and the cursor (they may overlap).
+  std::vector<protocol::rect> overlay_parts(const protocol::rect& r) const {
+    std::vector<protocol::rect> parts;
+    for (const protocol::rect& over : {banner_.shown() ? protocol::rect{0, 0, banner_height, r.right} : protocol::rect{},
+                                       overlay_rect(), cursor_rect()}) {
+      const protocol::rect part = protocol::intersection(r, over);
+      if (!part.empty())
+        parts.push_back(part);
+    }
+    return parts;
+  }
+
+  // `r` minus `holes`, as non-overlapping rectangles.
+  static std::vector<protocol::rect> outside_of(const protocol::rect& r, const std::vector<protocol::rect>& holes) {
+    std::vector<protocol::rect> pieces{r};
+    for (const protocol::rect& hole : holes) {
+      std::vector<protocol::rect> left;
+      for (const protocol::rect& p : pieces) {
+        const protocol::rect cut = protocol::intersection(p, hole);
+        if (cut.empty()) {
+          left.push_back(p);
+          continue;
+        }
+        const protocol::rect around[] = {
+          {p.top, p.left, cut.top, p.right},                   // above
+          {cut.bottom, p.left, p.bottom, p.right},             // below
+          {cut.top, p.left, cut.bottom, cut.left},             // left
+          {cut.top, cut.right, cut.bottom, p.right},           // right
+        };
+        for (const protocol::rect& a : around)
+          if (!a.empty())
+            left.push_back(a);
+      }
+      pieces = std::move(left);
+    }
+    return pieces;
+  }
+
+  static protocol::rect bounding_box(const std::vector<protocol::rect>& rects) {
+    protocol::rect box = rects.front();
+    for (const auto& r : rects) {
+      box.top = std::min(box.top, r.top);
+      box.left = std::min(box.left, r.left);
+      box.bottom = std::max(box.bottom, r.bottom);
+      box.right = std::max(box.right, r.right);
+    }
+    return box;
+  }
+
+  // Makes the composed image cover window area `box` (its pixel (0, 0) is
+  // the box's top left). Kept while it is large enough and not more than
+  // 16 times the area asked for.
+  bool prepare_composed(const protocol::rect& box) {
+    const auto width = static_cast<unsigned>(box.width()), height = static_cast<unsigned>(box.height());
+    const bool fits = composed_ && composed_->usable() && static_cast<unsigned>(composed_->get()->width) >= width &&
+                      static_cast<unsigned>(composed_->get()->height) >= height;
+    const std::uint64_t kept_area = composed_ ? std::uint64_t(composed_->get()->width) * composed_->get()->height : 0;
+    if (!fits || kept_area > 16 * std::uint64_t{width} * height) {
+      composed_.reset();
+      bool shm = shm_;
+      composed_ = std::make_unique<x_image>(display_, visual_, depth_, width, height, shm);
+    }
+    composed_origin_ = box;
+    return composed_->usable();
   }
 
   // The parts of `r` outside the picture get the background colour.
@@ -416,24 +488,22 @@ private:
                        static_cast<unsigned>(band.height()));
   }
 
-  // Draws window rectangle `r` into the window-sized image: the picture
-  // (scaled), the background around it, the cursor and the banner.
-  bool compose(const protocol::rect& r) {
-    if (!composed_ || composed_->get()->width != static_cast<int>(window_size_.x) ||
-        composed_->get()->height != static_cast<int>(window_size_.y)) {
-      composed_.reset();
-      bool shm = shm_;
-      composed_ = std::make_unique<x_image>(display_, visual_, depth_, window_size_.x, window_size_.y, shm);
-    }
-    if (!composed_->usable())
-      return false;
+  // The composed image's row under window row `y`, indexed by window column
+  // minus composed_origin_.left (prepare_composed made it cover them).
+  std::uint32_t* composed_row(std::int32_t y) const { return composed_->row(y - composed_origin_.top); }
+
+  // Draws window rectangle `r` (inside the prepared area) into the composed
+  // image: the picture (scaled), the background around it, the cursor, the
+  // banner and the menu.
+  void compose(const protocol::rect& r) {
+    const std::int32_t ox = composed_origin_.left;
     const bool have_picture = picture_ && picture_->usable() && picture_size_.x > 0;
     std::vector<int> columns(static_cast<std::size_t>(r.width()), -1);
     if (have_picture)
       for (std::int32_t x = r.left; x < r.right; ++x)
         columns[static_cast<std::size_t>(x - r.left)] = source_index(x, geometry_.offset_x, picture_size_.x);
     for (std::int32_t y = r.top; y < r.bottom; ++y) {
-      std::uint32_t* out = composed_->row(y) + r.left;
+      std::uint32_t* out = composed_row(y) + (r.left - ox);
       const int source_row = have_picture ? source_index(y, geometry_.offset_y, picture_size_.y) : -1;
       const std::uint32_t* in = source_row >= 0 ? picture_->row(source_row) : nullptr;
       for (std::size_t i = 0; i < columns.size(); ++i)
@@ -445,21 +515,21 @@ private:
       compose_banner(r);
     if (!overlay_rect().empty())
       compose_overlay(r);
-    return true;
   }
 
   // The menu's pixels (straight alpha) over the rest.
   void compose_overlay(const protocol::rect& r) {
+    const std::int32_t ox = composed_origin_.left;
     const protocol::rect area = protocol::intersection(r, overlay_rect());
     const sf::Uint8* pixels = overlay_image().getPixelsPtr();
     const auto width = static_cast<std::size_t>(overlay_image().getSize().x);
     for (std::int32_t y = area.top; y < area.bottom; ++y) {
-      std::uint32_t* out = composed_->row(y);
+      std::uint32_t* out = composed_row(y);
       const sf::Uint8* row = pixels + static_cast<std::size_t>(y - overlay_rect().top) * width * 4;
       for (std::int32_t x = area.left; x < area.right; ++x) {
         const sf::Uint8* p = row + static_cast<std::size_t>(x - overlay_rect().left) * 4;
         if (p[3] != 0)
-          out[x] = blend(out[x], std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2], p[3]);
+          out[x - ox] = blend(out[x - ox], std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2], p[3]);
       }
     }
   }
@@ -471,6 +541,7 @@ private:
   }
 
   void compose_cursor(const protocol::rect& r) {
+    const std::int32_t ox = composed_origin_.left;
     const auto& shape = *cursor_->shape();
     const protocol::rect area = protocol::intersection(r, cursor_rect());
     const float left = geometry_.offset_x + (cursor_state_.x - shape.hot_x) * geometry_.scale;
@@ -480,19 +551,20 @@ private:
       const auto cy = static_cast<long>(std::floor((y + 0.5 - top) / geometry_.scale));
       if (cy < 0 || cy >= shape.image.height)
         continue;
-      std::uint32_t* out = composed_->row(y);
+      std::uint32_t* out = composed_row(y);
       for (std::int32_t x = area.left; x < area.right; ++x) {
         const auto cx = static_cast<long>(std::floor((x + 0.5 - left) / geometry_.scale));
         if (cx < 0 || cx >= shape.image.width)
           continue;
         const std::uint8_t* p = &rgba[(static_cast<std::size_t>(cy) * shape.image.width + static_cast<std::size_t>(cx)) * 4];
         if (p[3] != 0)
-          out[x] = blend(out[x], std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2], p[3]);
+          out[x - ox] = blend(out[x - ox], std::uint32_t{p[0]} << 16 | std::uint32_t{p[1]} << 8 | p[2], p[3]);
       }
     }
   }
 
   void compose_banner(const protocol::rect& r) {
+    const std::int32_t ox = composed_origin_.left;
     if (banner_text_for_ != banner_.text) {
       window_.setActive(true);  // the font's glyphs are in an OpenGL texture
       banner_text_ = rasterize_text(font_, banner_.text, banner_text_size);
@@ -501,17 +573,17 @@ private:
     const std::uint32_t ink = banner_.phase == session_phase::failed ? 0xff8c78 : 0xf0f0f0;
     const protocol::rect band = protocol::intersection(r, protocol::rect{0, 0, banner_height, r.right});
     for (std::int32_t y = band.top; y < band.bottom; ++y) {
-      std::uint32_t* out = composed_->row(y);
+      std::uint32_t* out = composed_row(y);
       const int text_row = y - banner_text_y;
       const bool text_here = text_row >= 0 && text_row < banner_text_.height + banner_text_.descent;
       for (std::int32_t x = band.left; x < band.right; ++x) {
-        out[x] = blend(out[x], 0, banner_shade);
+        out[x - ox] = blend(out[x - ox], 0, banner_shade);
         const int text_column = x - banner_text_x;
         if (text_here && text_column >= 0 && text_column < banner_text_.width) {
           const std::uint8_t a = banner_text_.alpha[static_cast<std::size_t>(text_row) * banner_text_.width +
                                                     static_cast<std::size_t>(text_column)];
           if (a != 0)
-            out[x] = blend(out[x], ink, a);
+            out[x - ox] = blend(out[x - ox], ink, a);
         }
       }
     }
@@ -526,7 +598,8 @@ private:
   int completion_event_ = -1;
   bool in_flight_ = false;
   std::unique_ptr<x_image> picture_;   // the guest's picture, its size
-  std::unique_ptr<x_image> composed_;  // window-sized: scaled picture and overlays
+  std::unique_ptr<x_image> composed_;  // the composed parts of a presentation (scaled picture, overlays)
+  protocol::rect composed_origin_;     // the window area composed_ covers, from its top left
   sf::Font font_;
   sf::Texture mirror_;  // the picture for OpenGL, while a modal form is drawn (draw_with)
   bool mirror_current_ = false;

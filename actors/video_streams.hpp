@@ -48,7 +48,7 @@ namespace vigil {
 struct video_decoding_settings {
   bool hardware = true;   // video.hardware_decoding: VA-API when a device opens, else software
   int threads = 1;        // video.decoder_threads (0: one per core)
-  std::size_t queue_frames = 16;                  // video.decoder_queue_frames
+  std::size_t queue_frames = 60;                  // video.decoder_queue_frames (see config/vigil.toml)
   std::chrono::milliseconds stall_timeout{2000};  // video.decoder_stall_ms
   std::uint32_t error_limit = 25;                 // video.decoder_error_limit
   std::size_t pool_pictures = 4;

@@ -14,7 +14,7 @@ struct head_windows::head_window {
   sf::RenderWindow window;
   std::unique_ptr<presentation> view;
   bool needs_whole = true;  // its picture is not this head's yet
-  bool hidden = false;      // closed by the person
+  bool hidden = false;      // closed by the person, until the head is enabled again
   bool covers_monitor = false;  // full screen over its client monitor (--monitor-mapping): keeps that size
 };
 
@@ -167,6 +167,12 @@ void head_windows::toggle(std::size_t index) {
   if (auto off = disabled_.find(chosen->first); off != disabled_.end()) {
     enabling_[off->first] = off->second;
     disabled_.erase(off);
+    for (auto& w : windows_)  // closed, and the guest kept the head meanwhile
+      if (w->head.agent_id() == chosen->first && w->hidden) {
+        w->hidden = false;
+        w->window.setVisible(true);
+        w->view->repaint_all();
+      }
   } else {
     disabled_[chosen->first] = chosen->second;
     enabling_.erase(chosen->first);
@@ -190,10 +196,15 @@ void head_windows::pump() {
     sf::Event event;
     while (w->window.pollEvent(event)) {
       if (event.type == sf::Event::Closed && !w->hidden) {
-        named_logger("viewer")->info("head {} of display:{}: window closed (hidden)", w->head.monitor,
-                                     w->head.display);
+        // As remote-viewer: closing a head's window disables that head in the
+        // guest; the Monitors menu enables it again.
+        disabled_[w->head.agent_id()] = w->window.getSize();
+        enabling_.erase(w->head.agent_id());
+        named_logger("viewer")->info("head {} of display:{}: window closed: monitor {} disabled", w->head.monitor,
+                                     w->head.display, w->head.agent_id() + 1);
         w->hidden = true;
         w->window.setVisible(false);
+        hooks_.resized();  // the guest is asked for the heads left enabled
       } else if (event.type == sf::Event::MouseMoved || event.type == sf::Event::MouseButtonPressed ||
                  event.type == sf::Event::MouseButtonReleased || event.type == sf::Event::MouseWheelScrolled) {
         hooks_.pointer(event, {w->view->geometry(), static_cast<std::uint32_t>(std::max(w->head.area.left, 0)),

@@ -12,8 +12,9 @@
 // too), and an X-image presentation's own connection is in event_fds().
 //
 // The pointer over a head window reaches the guest at that head's pixels
-// (`hooks::pointer`); the keyboard is the viewer window's. Closing a head
-// window hides it until its head changes.
+// (`hooks::pointer`); the keyboard is the viewer window's. Closing a head's
+// window disables that head in the guest, as remote-viewer does; the
+// Monitors menu (toggle) enables it again.
 #pragma once
 
 #include <cstdint>

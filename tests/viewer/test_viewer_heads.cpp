@@ -100,6 +100,22 @@ std::string geometry_of(const std::string& window) {
   return value("X") + "," + value("Y") + " " + value("WIDTH") + "x" + value("HEIGHT");
 }
 
+// What a window manager's close button does: WM_DELETE_WINDOW to X window `window`.
+void ask_to_close(const std::string& window) {
+  Display* x = XOpenDisplay(nullptr);
+  BOOST_TEST_REQUIRE(x != nullptr);
+  XEvent event{};
+  event.xclient.type = ClientMessage;
+  event.xclient.window = std::stoul(window);
+  event.xclient.message_type = XInternAtom(x, "WM_PROTOCOLS", False);
+  event.xclient.format = 32;
+  event.xclient.data.l[0] = static_cast<long>(XInternAtom(x, "WM_DELETE_WINDOW", False));
+  event.xclient.data.l[1] = CurrentTime;
+  XSendEvent(x, event.xclient.window, False, NoEventMask, &event);
+  XSync(x, False);
+  XCloseDisplay(x);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(viewer_heads)
@@ -148,6 +164,39 @@ BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
               off.c_str(), alone.c_str(), on.c_str());
   BOOST_TEST(on == "agent monitors-config count=2 size=600x400 heads=0:600x400+0+0,1:640x480+600+0", client.log());
   BOOST_TEST(!wait_for_window("\\(2\\) - Vigil", event_limit).empty(), client.log());
+  auto run = client.stop();
+  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+}
+
+// Closing the second head's window disables that head in the guest, as
+// remote-viewer does, and the Monitors menu brings it back.
+BOOST_AUTO_TEST_CASE(closing_a_heads_window_disables_the_head_and_the_menu_enables_it_again) {
+  temp_directory work("vigil-viewer-heads-close");
+  virtual_display display(work, "2048x1024x24");
+  scene_server server({"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"});
+  background_client client({"--duration", "600", plain_uri(server.port())});
+  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+  const std::string first = wait_for_window("\\(1\\) - Vigil", connect_limit);
+  const std::string second = wait_for_window("\\(2\\) - Vigil", connect_limit);
+  BOOST_TEST_REQUIRE(!second.empty(), client.log());
+  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", connect_limit));
+  ask_to_close(second);
+  const std::string off = server.wait_for_line("agent monitors-config", event_limit);
+  BOOST_TEST(off == "agent monitors-config count=1 size=640x480 heads=0:640x480+0+0", client.log());
+  BOOST_TEST(client.wait_for_log("window closed: monitor 2 disabled", event_limit), client.log());
+  xdotool({"windowfocus", "--sync", first});
+  xdotool({"mousemove", "--window", first, "300", "300"});
+  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit), client.log());
+  xdotool({"key", "Return"});
+  const std::string on = server.wait_for_line("agent monitors-config", event_limit, 2);
+  std::printf("second window closed: the agent saw '%s'; Monitors > Monitor 2: '%s'\n", off.c_str(), on.c_str());
+  BOOST_TEST(on == "agent monitors-config count=2 size=640x480 heads=0:640x480+0+0,1:640x480+640+0", client.log());
+  const auto second_shown = [] {
+    return run_process({"xdotool", "search", "--onlyvisible", "--name", "\\(2\\) - Vigil"}, 30s).exit_code == 0;
+  };
+  BOOST_TEST(wait_until(second_shown, event_limit), client.log());
   auto run = client.stop();
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
 }

@@ -1,5 +1,6 @@
 #include "ui/monitor_mapping.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 

@@ -2,6 +2,7 @@
 
 #include <sasl/sasl.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 
@@ -112,6 +113,9 @@ int sasl_client::interact(Call call) {
     for (sasl_interact_t* item = prompt; item && item->id != SASL_CB_LIST_END; ++item) {
       const std::string* answer = item->id == SASL_CB_PASS ? &credentials_.password : &credentials_.username;
       if (answer->empty()) {
+        // The plugin frees its prompts on the call that answers them; there
+        // is none now, so they are ours to free (libsasl2 allocates with malloc).
+        std::free(prompt);
         credentials_missing_ = true;
         return SASL_FAIL;
       }

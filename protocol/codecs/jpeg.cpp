@@ -112,11 +112,12 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
   return manager.warned ? jpeg_outcome::warned : jpeg_outcome::decoded;
 }
 
-result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
-                                        std::uint64_t max_pixels) {
+// Fills `image`, reusing its pixel storage; the error when it fails.
+std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
+                                             std::uint64_t max_pixels, decoded_image& image) {
   if (size == 0)
     return codec_error(codec, "empty JPEG");
-  decoded_image image;
+  image.has_alpha = false;
   error_manager manager;
   jpeg_decompress_struct info;
   jpeg_progress_mgr progress{};
@@ -134,6 +135,14 @@ result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* d
   }
   for (std::uint32_t& pixel : image.pixels)
     pixel &= 0x00FFFFFFu;
+  return std::nullopt;
+}
+
+result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
+                                        std::uint64_t max_pixels) {
+  decoded_image image;
+  if (auto failed = decode_jpeg_named(codec, data, size, max_pixels, image))
+    return *failed;
   return image;
 }
 
@@ -145,6 +154,11 @@ inline std::uint32_t read_le32(const std::uint8_t* p) {
 
 result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   return decode_jpeg_named("JPEG", data, size, max_pixels);
+}
+
+std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
+                                            decoded_image& image) {
+  return decode_jpeg_named("JPEG", data, size, max_pixels, image);
 }
 
 result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {

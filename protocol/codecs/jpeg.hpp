@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "protocol/codecs/decoded_image.hpp"
 #include "protocol/result.hpp"
@@ -16,6 +17,11 @@ namespace vigil::protocol {
 // JPEG's coefficients beyond that fail the decode): 8 bytes a pixel.
 result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size,
                                   std::uint64_t max_pixels = max_image_pixels);
+// The same into `image`, reusing its pixel storage when large enough (an
+// MJPEG stream's pooled pictures: no 8 MB allocation, page faults and
+// zeroing per 1080p frame). On an error `image` holds no valid picture.
+std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
+                                            decoded_image& image);
 
 // Input: the SpiceJPEGAlphaData body (u8 flags, u32 jpeg_size, u32 data_size,
 // then the JPEG followed by the alpha plane). Memory: decode_jpeg's plus the

@@ -114,16 +114,12 @@ class jpeg_stream_decoder final : public video_decoder {
 public:
   explicit jpeg_stream_decoder(std::uint64_t max_pixels) : max_pixels_(max_pixels) {}
   result<bool> decode(const std::uint8_t* data, std::size_t size, decoded_image& out) override {
-    auto image = decode_jpeg(data, size, max_pixels_);  // a larger header is refused before allocating
-    if (!image)
-      return parse_error{"mjpeg: " + image.error().message};
-    if (std::uint64_t{image->width} * image->height > max_pixels_)
-      return parse_error{"mjpeg: frame " + std::to_string(image->width) + "x" + std::to_string(image->height) +
+    // A larger header is refused before allocating; `out`'s pooled buffer is reused.
+    if (auto failed = decode_jpeg_into(data, size, max_pixels_, out))
+      return parse_error{"mjpeg: " + failed->message};
+    if (std::uint64_t{out.width} * out.height > max_pixels_)
+      return parse_error{"mjpeg: frame " + std::to_string(out.width) + "x" + std::to_string(out.height) +
                          " is larger than the stream allows"};
-    out.width = image->width;
-    out.height = image->height;
-    out.has_alpha = false;
-    out.pixels.swap(image->pixels);
     return true;
   }
   std::uint8_t codec() const override { return SPICE_VIDEO_CODEC_TYPE_MJPEG; }

@@ -35,25 +35,44 @@ std::vector<guest_head> heads_of(std::uint32_t display, const frame_patch& frame
 }
 
 bool display_mirror::apply(const frame_patch& frame) {
+  const protocol::rect surface{0, 0, static_cast<std::int32_t>(frame.height), static_cast<std::int32_t>(frame.width)};
+  // One rectangle over the whole surface: its pixels are the picture as they are (moves before it change nothing).
+  const bool covers = frame.pixels && frame.rects.size() == 1 && frame.rects.front() == surface;
   if (frame.whole) {
     width_ = frame.width;
     height_ = frame.height;
-    pixels_.assign(static_cast<std::size_t>(width_) * height_, 0);
+    shared_.reset();
+    if (!covers)
+      pixels_.assign(static_cast<std::size_t>(width_) * height_, 0);
     valid_ = true;
   }
   if (!valid_ || frame.width != width_ || frame.height != height_ || !frame.pixels) {
     valid_ = false;
+    shared_.reset();
     return false;
   }
+  if (covers) {
+    shared_ = frame.pixels;
+    return true;
+  }
+  std::uint32_t* picture = own_picture();
   for (const auto& move : frame.moves)
-    protocol::apply_move(pixels_.data(), width_, move);
+    protocol::apply_move(picture, width_, move);
   const std::uint32_t* in = frame.pixels->data();
   for (const auto& r : frame.rects) {
     const auto row = static_cast<std::size_t>(r.width());
     for (std::int32_t y = r.top; y < r.bottom; ++y, in += row)
-      std::memcpy(pixels_.data() + static_cast<std::size_t>(y) * width_ + r.left, in, row * sizeof(std::uint32_t));
+      std::memcpy(picture + static_cast<std::size_t>(y) * width_ + r.left, in, row * sizeof(std::uint32_t));
   }
   return true;
+}
+
+std::uint32_t* display_mirror::own_picture() {
+  if (shared_) {
+    pixels_.assign(shared_->begin(), shared_->begin() + static_cast<std::ptrdiff_t>(width_) * height_);
+    shared_.reset();
+  }
+  return pixels_.data();
 }
 
 frame_patch_ptr display_mirror::cut(const frame_patch& frame, const protocol::rect& area, bool whole) const {
@@ -82,7 +101,7 @@ frame_patch_ptr display_mirror::cut(const frame_patch& frame, const protocol::re
   for (const auto& r : changed) {
     const auto row = static_cast<std::size_t>(r.width());
     for (std::int32_t y = r.top; y < r.bottom; ++y, out += row)
-      std::memcpy(out, pixels_.data() + static_cast<std::size_t>(y) * width_ + r.left, row * sizeof(std::uint32_t));
+      std::memcpy(out, picture() + static_cast<std::size_t>(y) * width_ + r.left, row * sizeof(std::uint32_t));
     patch->rects.push_back({r.top - area.top, r.left - area.left, r.bottom - area.top, r.right - area.left});
   }
   patch->pixels = std::move(pixels);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "actors/frame_patch.hpp"
@@ -37,7 +38,9 @@ struct guest_head {
 // monitor 0.
 std::vector<guest_head> heads_of(std::uint32_t display, const frame_patch& frame);
 
-// A copy of a display's primary surface, kept up to date by its frames.
+// A copy of a display's primary surface, kept up to date by its frames. A
+// frame whose one rectangle is the whole surface is not copied: its pixels
+// (immutable, shared) are the copy until a later frame changes part of it.
 class display_mirror {
 public:
   // Applies `frame` (its moves, then its rectangles); false when the frame
@@ -50,9 +53,13 @@ public:
   frame_patch_ptr cut(const frame_patch& frame, const protocol::rect& area, bool whole) const;
 
 private:
+  const std::uint32_t* picture() const { return shared_ ? shared_->data() : pixels_.data(); }
+  std::uint32_t* own_picture();  // pixels_, copied from shared_ first if it is the picture
+
   std::uint32_t width_ = 0;
   std::uint32_t height_ = 0;
   std::vector<std::uint32_t> pixels_;
+  std::shared_ptr<const std::vector<std::uint32_t>> shared_;  // a whole-surface frame's pixels, or null
   bool valid_ = false;
 };
 

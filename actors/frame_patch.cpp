@@ -69,6 +69,16 @@ frame_patch_ptr make_frame_patch(const protocol::surface& surface, std::vector<p
   std::uint32_t* out = pixels->data();
   for (const auto& r : patch->rects) {
     const auto row_pixels = static_cast<std::size_t>(r.width());
+    if (row_pixels == surface.width) {
+      // Whole rows are contiguous in both: one copy. Row by row (4 KB copies,
+      // source and destination 16 bytes apart modulo a page, likely 4K
+      // aliasing) took 2.3 times as long (docs/performance.md, issue 10).
+      const auto count = row_pixels * static_cast<std::size_t>(r.height());
+      std::memcpy(out, surface.pixels.data() + static_cast<std::size_t>(r.top) * surface.width,
+                  count * sizeof(std::uint32_t));
+      out += count;
+      continue;
+    }
     for (std::int32_t y = r.top; y < r.bottom; ++y) {
       std::memcpy(out, surface.pixels.data() + static_cast<std::size_t>(y) * surface.width + r.left,
                   row_pixels * sizeof(std::uint32_t));

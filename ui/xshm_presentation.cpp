@@ -244,6 +244,12 @@ public:
       const auto& r = frame.rects[i];
       const std::uint32_t* from = frame.rect_pixels(i);
       const auto width = static_cast<std::size_t>(r.width());
+      if (width == frame.width && static_cast<std::size_t>(picture_->get()->bytes_per_line) == width * 4) {
+        // Whole rows, contiguous in both: one copy (see make_frame_patch).
+        std::memcpy(picture_->row(r.top), from, width * static_cast<std::size_t>(r.height()) * sizeof(std::uint32_t));
+        picture_changed(r);
+        continue;
+      }
       for (std::int32_t y = r.top; y < r.bottom; ++y, from += width)
         std::memcpy(picture_->row(y) + r.left, from, width * sizeof(std::uint32_t));
       picture_changed(r);

@@ -139,6 +139,35 @@ BOOST_AUTO_TEST_CASE(each_heads_cut_equals_its_part_of_the_surface_through_updat
   BOOST_TEST(shown_right.equals(surface, right));
 }
 
+// A frame covering the whole surface in one rectangle is kept as it came
+// (not copied); what comes after it must still land on that picture.
+BOOST_AUTO_TEST_CASE(partial_frames_after_a_full_surface_frame_build_on_it) {
+  const rect left{0, 0, 48, 64}, right{0, 64, 48, 128}, all{0, 0, 48, 128};
+  fake_surface surface(128, 48, 1);
+  display_mirror mirror;
+  head_picture shown_left, shown_right;
+  auto show = [&](const frame_patch_ptr& frame, bool whole) {
+    BOOST_TEST_REQUIRE(mirror.apply(*frame));
+    shown_left.take(*mirror.cut(*frame, left, whole));
+    shown_right.take(*mirror.cut(*frame, right, whole));
+    BOOST_TEST(shown_left.equals(surface, left));
+    BOOST_TEST(shown_right.equals(surface, right));
+  };
+  show(surface.frame({all}, true), true);
+  for (std::uint32_t seed : {5u, 9u}) {
+    // All of the surface changes (not a whole frame: the consumer has a picture), after a scroll.
+    surface = fake_surface(128, 48, seed);
+    show(surface.frame({all}, false, {protocol::surface_move{rect{0, 0, 40, 128}, 0, 8}}), false);
+    // Then part of it, across both heads.
+    fake_surface changed(128, 48, seed + 1);
+    const rect across{10, 50, 20, 80};
+    for (std::int32_t y = across.top; y < across.bottom; ++y)
+      for (std::int32_t x = across.left; x < across.right; ++x)
+        surface.pixels[y * 128 + x] = changed.pixels[y * 128 + x];
+    show(surface.frame({across}, false), false);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_mirror_without_a_whole_frame_refuses_partial_ones) {
   fake_surface surface(64, 32, 3);
   display_mirror mirror;

@@ -22,13 +22,24 @@ harness_config::harness_config() {
   set("logger.verbosity", caf::atom("quiet"));
 }
 
+namespace {
+
+// Main as the tests want it: no client mouse mode asked for, no migration, no clock.
+main_channel_options harness_main_options() {
+  main_channel_options options;
+  options.request_client_mouse_mode = false;
+  return options;
+}
+
+}  // namespace
+
 channel_harness::channel_harness(std::uint16_t port) : system_(config_), self_(system_) {
   connection_.host = "127.0.0.1";
   connection_.plain_port = port;
   // The harness is main's status listener and its frontend (agent events), as the session and the window are.
   auto main = wait_until_up(spawn_main_channel(system_, spec_for(SPICE_CHANNEL_MAIN),
                                                caf::actor_cast<main_status_listener>(self_),
-                                               caf::actor_cast<frontend_actor>(self_), {4, false, {}}),
+                                               caf::actor_cast<frontend_actor>(self_), harness_main_options()),
                             SPICE_CHANNEL_MAIN);
   std::string failure;
   self_->request(main, start_timeout, session_info_atom::value)

@@ -9,6 +9,8 @@
 // full-screen window on its client monitor (RandR monitors on the Xvfb).
 #include <boost/test/unit_test.hpp>
 
+#include <tuple>
+
 #include <X11/Xlib.h>
 #include <X11/extensions/Xrandr.h>
 
@@ -116,6 +118,40 @@ void ask_to_close(const std::string& window) {
   XCloseDisplay(x);
 }
 
+// The heads scene (two 640x480 heads side by side on one channel) with the
+// agent on, a client, and both of its windows up, the keyboard ready.
+struct two_heads_with_agent {
+  temp_directory work;
+  virtual_display display{work, "2048x1024x24"};
+  scene_server server{{"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"}};
+  background_client client{{"--duration", "600", plain_uri(server.port())}};
+  std::string first, second;  // X window ids
+
+  explicit two_heads_with_agent(const std::string& name) : work(name) {
+    BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
+    BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
+    first = wait_for_window("\\(1\\) - Vigil", connect_limit);
+    second = wait_for_window("\\(2\\) - Vigil", connect_limit);
+    BOOST_TEST_REQUIRE(!second.empty(), client.log());
+    BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", connect_limit));
+  }
+
+  // Chooses Monitors > Monitor 2 in the first window's menu, the `time`-th time.
+  void choose_monitor_2(std::size_t time) {
+    xdotool({"windowfocus", "--sync", first});
+    xdotool({"mousemove", "--window", first, "300", "300"});
+    xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
+    BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit, time),
+                          client.log());
+    xdotool({"key", "Return"});
+  }
+
+  void stop() {
+    auto run = client.stop();
+    BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(viewer_heads)
@@ -131,23 +167,12 @@ BOOST_AUTO_TEST_CASE(two_display_channels_show_two_windows_each_equal_to_its_hea
 // The menu's Monitors entry disables the second head in the guest (its
 // window goes) and enables it again (its window comes back).
 BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
-  temp_directory work("vigil-viewer-heads-menu");
-  virtual_display display(work, "2048x1024x24");
-  scene_server server({"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"});
-  background_client client({"--duration", "600", plain_uri(server.port())});
-  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
-  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
-  const std::string first = wait_for_window("\\(1\\) - Vigil", connect_limit);
-  BOOST_TEST_REQUIRE(!wait_for_window("\\(2\\) - Vigil", connect_limit).empty(), client.log());
-  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", connect_limit));
-  xdotool({"windowfocus", "--sync", first});
-  xdotool({"mousemove", "--window", first, "300", "300"});
+  two_heads_with_agent session("vigil-viewer-heads-menu");
+  auto [first, server, client] = std::tie(session.first, session.server, session.client);
   const auto second_gone = [] {
     return run_process({"xdotool", "search", "--onlyvisible", "--name", "\\(2\\) - Vigil"}, 30s).exit_code != 0;
   };
-  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
-  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit), client.log());
-  xdotool({"key", "Return"});
+  session.choose_monitor_2(1);
   const std::string off = server.wait_for_line("agent monitors-config", event_limit);
   BOOST_TEST(off == "agent monitors-config count=1 size=640x480 heads=0:640x480+0+0", client.log());
   BOOST_TEST(wait_until(second_gone, event_limit), client.log());
@@ -156,40 +181,25 @@ BOOST_AUTO_TEST_CASE(the_menu_disables_and_enables_the_second_head) {
   xdotool({"windowsize", first, "600", "400"});
   const std::string alone = server.wait_for_line("agent monitors-config", event_limit, 2);
   BOOST_TEST(alone == "agent monitors-config count=1 size=600x400 heads=0:600x400+0+0", client.log());
-  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
-  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit, 2), client.log());
-  xdotool({"key", "Return"});
+  session.choose_monitor_2(2);
   const std::string on = server.wait_for_line("agent monitors-config", event_limit, 3);
   std::printf("Monitors > Monitor 2 from the menu: the agent saw '%s', '%s' (first window resized), then '%s'\n",
               off.c_str(), alone.c_str(), on.c_str());
   BOOST_TEST(on == "agent monitors-config count=2 size=600x400 heads=0:600x400+0+0,1:640x480+600+0", client.log());
   BOOST_TEST(!wait_for_window("\\(2\\) - Vigil", event_limit).empty(), client.log());
-  auto run = client.stop();
-  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+  session.stop();
 }
 
 // Closing the second head's window disables that head in the guest, as
 // remote-viewer does, and the Monitors menu brings it back.
 BOOST_AUTO_TEST_CASE(closing_a_heads_window_disables_the_head_and_the_menu_enables_it_again) {
-  temp_directory work("vigil-viewer-heads-close");
-  virtual_display display(work, "2048x1024x24");
-  scene_server server({"--scene", "heads", "--size", "1280x480", "--agent", "on", "--step-ms", "100"});
-  background_client client({"--duration", "600", plain_uri(server.port())});
-  BOOST_REQUIRE_MESSAGE(server.wait_for_output("scene complete", connect_limit), server.output() << client.log());
-  BOOST_REQUIRE(!server.wait_for_line("agent client-capabilities", connect_limit).empty());
-  const std::string first = wait_for_window("\\(1\\) - Vigil", connect_limit);
-  const std::string second = wait_for_window("\\(2\\) - Vigil", connect_limit);
-  BOOST_TEST_REQUIRE(!second.empty(), client.log());
-  BOOST_REQUIRE(client.wait_for_log("[inputs:0] keyboard modifiers", connect_limit));
-  ask_to_close(second);
+  two_heads_with_agent session("vigil-viewer-heads-close");
+  auto [server, client] = std::tie(session.server, session.client);
+  ask_to_close(session.second);
   const std::string off = server.wait_for_line("agent monitors-config", event_limit);
   BOOST_TEST(off == "agent monitors-config count=1 size=640x480 heads=0:640x480+0+0", client.log());
   BOOST_TEST(client.wait_for_log("window closed: monitor 2 disabled", event_limit), client.log());
-  xdotool({"windowfocus", "--sync", first});
-  xdotool({"mousemove", "--window", first, "300", "300"});
-  xdotool({"key", "--delay", "50", "ctrl+alt+m", "Down", "Down", "Down", "Right"});
-  BOOST_REQUIRE_MESSAGE(client.wait_for_log("menu: at Monitors > Monitor 2 (640x480)", event_limit), client.log());
-  xdotool({"key", "Return"});
+  session.choose_monitor_2(1);
   const std::string on = server.wait_for_line("agent monitors-config", event_limit, 2);
   std::printf("second window closed: the agent saw '%s'; Monitors > Monitor 2: '%s'\n", off.c_str(), on.c_str());
   BOOST_TEST(on == "agent monitors-config count=2 size=640x480 heads=0:640x480+0+0,1:640x480+640+0", client.log());
@@ -197,8 +207,7 @@ BOOST_AUTO_TEST_CASE(closing_a_heads_window_disables_the_head_and_the_menu_enabl
     return run_process({"xdotool", "search", "--onlyvisible", "--name", "\\(2\\) - Vigil"}, 30s).exit_code == 0;
   };
   BOOST_TEST(wait_until(second_shown, event_limit), client.log());
-  auto run = client.stop();
-  BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
+  session.stop();
 }
 
 // The pointer over the second head's window reaches the guest at that

@@ -37,6 +37,12 @@ struct fake_surface {
     patch->pixels = out;
     return patch;
   }
+  // `r` of this surface becomes `other`'s (same size).
+  void copy_from(const fake_surface& other, const rect& r) {
+    for (std::int32_t y = r.top; y < r.bottom; ++y)
+      for (std::int32_t x = r.left; x < r.right; ++x)
+        pixels[static_cast<std::size_t>(y) * width + x] = other.pixels[static_cast<std::size_t>(y) * width + x];
+  }
 };
 
 // A picture of `area`'s size that takes cut frames as a presentation would.
@@ -65,6 +71,24 @@ struct head_picture {
             surface.pixels[static_cast<std::size_t>(y + area.top) * surface.width + x + area.left])
           return false;
     return true;
+  }
+};
+
+// A 128x48 surface shown as two 64x48 heads side by side, each cut from a
+// display_mirror as head_windows does.
+struct two_mirrored_heads {
+  const rect left{0, 0, 48, 64}, right{0, 64, 48, 128};
+  display_mirror mirror;
+  head_picture shown_left, shown_right;
+
+  void show(const frame_patch_ptr& frame, bool whole) {
+    BOOST_TEST_REQUIRE(mirror.apply(*frame));
+    shown_left.take(*mirror.cut(*frame, left, whole));
+    shown_right.take(*mirror.cut(*frame, right, whole));
+  }
+  void check(const fake_surface& surface) const {
+    BOOST_TEST(shown_left.equals(surface, left));
+    BOOST_TEST(shown_right.equals(surface, right));
   }
 };
 
@@ -106,52 +130,36 @@ BOOST_AUTO_TEST_CASE(heads_are_in_monitor_order_and_those_off_the_surface_or_dis
 }
 
 BOOST_AUTO_TEST_CASE(each_heads_cut_equals_its_part_of_the_surface_through_updates_and_scrolls) {
-  const rect left{0, 0, 48, 64}, right{0, 64, 48, 128};
   fake_surface surface(128, 48, 1);
-  display_mirror mirror;
-  head_picture shown_left, shown_right;
-  auto show = [&](const frame_patch_ptr& frame, bool whole) {
-    BOOST_TEST_REQUIRE(mirror.apply(*frame));
-    shown_left.take(*mirror.cut(*frame, left, whole));
-    shown_right.take(*mirror.cut(*frame, right, whole));
-  };
-  show(surface.frame({rect{0, 0, 48, 128}}, true), true);
-  BOOST_TEST(shown_left.equals(surface, left));
-  BOOST_TEST(shown_right.equals(surface, right));
+  two_mirrored_heads heads;
+  heads.show(surface.frame({rect{0, 0, 48, 128}}, true), true);
+  heads.check(surface);
   // A change across both heads, then one inside the right head only.
   fake_surface changed(128, 48, 7);
   const rect across{10, 50, 20, 80}, inside{30, 100, 40, 120};
   for (const rect& r : {across, inside})
-    for (std::int32_t y = r.top; y < r.bottom; ++y)
-      for (std::int32_t x = r.left; x < r.right; ++x)
-        surface.pixels[y * 128 + x] = changed.pixels[y * 128 + x];
-  show(surface.frame({across, inside}, false), false);
-  BOOST_TEST(shown_left.equals(surface, left));
-  BOOST_TEST(shown_right.equals(surface, right));
+    surface.copy_from(changed, r);
+  heads.show(surface.frame({across, inside}, false), false);
+  heads.check(surface);
   // A scroll up by 8 rows of the whole surface: a move, then the new rows.
   protocol::surface_move scroll{rect{0, 0, 40, 128}, 0, 8};
   protocol::apply_move(surface.pixels.data(), 128, scroll);
   for (std::int32_t y = 40; y < 48; ++y)
     for (std::int32_t x = 0; x < 128; ++x)
       surface.pixels[y * 128 + x] = changed.pixels[y * 128 + x] ^ 0xffu;
-  show(surface.frame({rect{40, 0, 48, 128}}, false, {scroll}), false);
-  BOOST_TEST(shown_left.equals(surface, left));
-  BOOST_TEST(shown_right.equals(surface, right));
+  heads.show(surface.frame({rect{40, 0, 48, 128}}, false, {scroll}), false);
+  heads.check(surface);
 }
 
 // A frame covering the whole surface in one rectangle is kept as it came
 // (not copied); what comes after it must still land on that picture.
 BOOST_AUTO_TEST_CASE(partial_frames_after_a_full_surface_frame_build_on_it) {
-  const rect left{0, 0, 48, 64}, right{0, 64, 48, 128}, all{0, 0, 48, 128};
+  const rect all{0, 0, 48, 128};
   fake_surface surface(128, 48, 1);
-  display_mirror mirror;
-  head_picture shown_left, shown_right;
+  two_mirrored_heads heads;
   auto show = [&](const frame_patch_ptr& frame, bool whole) {
-    BOOST_TEST_REQUIRE(mirror.apply(*frame));
-    shown_left.take(*mirror.cut(*frame, left, whole));
-    shown_right.take(*mirror.cut(*frame, right, whole));
-    BOOST_TEST(shown_left.equals(surface, left));
-    BOOST_TEST(shown_right.equals(surface, right));
+    heads.show(frame, whole);
+    heads.check(surface);
   };
   show(surface.frame({all}, true), true);
   for (std::uint32_t seed : {5u, 9u}) {
@@ -161,9 +169,7 @@ BOOST_AUTO_TEST_CASE(partial_frames_after_a_full_surface_frame_build_on_it) {
     // Then part of it, across both heads.
     fake_surface changed(128, 48, seed + 1);
     const rect across{10, 50, 20, 80};
-    for (std::int32_t y = across.top; y < across.bottom; ++y)
-      for (std::int32_t x = across.left; x < across.right; ++x)
-        surface.pixels[y * 128 + x] = changed.pixels[y * 128 + x];
+    surface.copy_from(changed, across);
     show(surface.frame({across}, false), false);
   }
 }

@@ -3,6 +3,7 @@
 #include <spice/enums.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace vigil::protocol {
 namespace {
@@ -338,12 +339,17 @@ display_step display_pipeline::on_copy_bits(const bytes& body) {
   // Unclipped, it moved one rectangle (the box within the surface); a
   // consumer can repeat the move instead of taking the pixels, when the
   // whole source was inside the surface.
+  // The wire's positions are any int32; a move that stays within the surface
+  // is never longer than the surface, so longer ones are not moves.
   const surface* target = canvas_.find(parsed->base.surface_id);
   if (!step.primary_damage.empty() && parsed->base.clip.type == SPICE_CLIP_TYPE_NONE && target) {
-    surface_move move{step.primary_damage, parsed->source_position.x - parsed->base.box.left,
-                      parsed->source_position.y - parsed->base.box.top};
-    if (contains(target->bounds(), move.from()))
-      step.primary_move = move;
+    const std::int64_t dx = std::int64_t{parsed->source_position.x} - parsed->base.box.left;
+    const std::int64_t dy = std::int64_t{parsed->source_position.y} - parsed->base.box.top;
+    if (std::abs(dx) <= target->width && std::abs(dy) <= target->height) {
+      surface_move move{step.primary_damage, static_cast<std::int32_t>(dx), static_cast<std::int32_t>(dy)};
+      if (contains(target->bounds(), move.from()))
+        step.primary_move = move;
+    }
   }
   return step;
 }

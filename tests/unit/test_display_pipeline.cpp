@@ -6,6 +6,9 @@
 #include <spice/protocol.h>
 
 #include <cmath>
+#include <limits>
+#include <tuple>
+#include <vector>
 
 #include "captured_stream.hpp"
 #include "protocol/display_pipeline.hpp"
@@ -159,6 +162,20 @@ BOOST_AUTO_TEST_CASE(an_unclipped_copy_bits_on_the_primary_reports_a_move_a_clip
   const auto outside = f.pipeline.apply(SPICE_MSG_DISPLAY_COPY_BITS, copy_bits_body(r(0, 0, 8, 8), 0, 2));
   BOOST_TEST(!outside.primary_move.has_value());
   BOOST_TEST((outside.primary_damage == r(0, 0, 8, 8)));
+}
+
+BOOST_AUTO_TEST_CASE(a_copy_bits_from_the_ends_of_the_int32_range_is_drawn_but_is_no_move) {
+  // The fuzzer's find: source and box positions whose difference is not an
+  // int32 (found under UBSan as a signed overflow).
+  pipeline_fixture f;
+  const std::int32_t lowest = std::numeric_limits<std::int32_t>::min();
+  const std::int32_t highest = std::numeric_limits<std::int32_t>::max();
+  for (const auto& [box, x, y] : std::vector<std::tuple<rect, std::int32_t, std::int32_t>>{
+         {r(0, 2, 8, 8), lowest, 0}, {r(2, 0, 8, 8), 0, lowest}, {r(0, lowest, 8, 8), highest, 0}}) {
+    const auto step = f.pipeline.apply(SPICE_MSG_DISPLAY_COPY_BITS, copy_bits_body(box, x, y));
+    BOOST_TEST((step.outcome == display_outcome::applied));
+    BOOST_TEST(!step.primary_move.has_value());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(drawing_off_screen_reports_no_primary_damage) {

@@ -39,7 +39,7 @@ struct viewer_settings {
 
 struct settings {
   connection_settings connection;  // host, ports, TLS and password come from the command line
-  protocol::display_init_request display_init{1, 20 * 1024 * 1024, 0, 4 * 1024 * 1024};
+  protocol::display_init_request display_init{1, 20 * 1024 * 1024, 0, 1024 * 1024};
   video_settings video;
   supervision_settings supervision;
   std::size_t main_status_edge_capacity = 4;

@@ -27,7 +27,10 @@ bool contains(const rect& outer, const rect& inner) {
 
 namespace {
 
-std::int64_t area_of(const rect& r) { return r.empty() ? 0 : r.width() * r.height(); }
+// Unsigned: a side of an int32 rectangle reaches 2^32 - 1, the area 2^64 - 2^33 + 1.
+std::uint64_t area_of(const rect& r) {
+  return r.empty() ? 0 : static_cast<std::uint64_t>(r.width()) * static_cast<std::uint64_t>(r.height());
+}
 
 }  // namespace
 
@@ -46,10 +49,11 @@ void damage_region::add(const rect& area) {
   // One too many: grow the rectangle whose bounding box grows least. The
   // grown one may now contain others, which go.
   std::size_t best = 0;
-  std::int64_t best_growth = -1;
+  std::uint64_t best_growth = 0;
   for (std::size_t i = 0; i < rects_.size(); ++i) {
-    const std::int64_t growth = area_of(bounding_union(rects_[i], area)) - area_of(rects_[i]);
-    if (best_growth < 0 || growth < best_growth) {
+    // The union contains rects_[i]: the difference is never negative.
+    const std::uint64_t growth = area_of(bounding_union(rects_[i], area)) - area_of(rects_[i]);
+    if (i == 0 || growth < best_growth) {
       best = i;
       best_growth = growth;
     }

@@ -2,6 +2,7 @@
 // non-overlapping rectangles.
 #include <boost/test/unit_test.hpp>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -55,6 +56,22 @@ BOOST_AUTO_TEST_CASE(one_rectangle_too_many_grows_the_nearest_one) {
   for (const rect& piece : taken)
     area += piece.width() * piece.height();
   BOOST_TEST(area == 10 * 20 + 10 * 10);
+}
+
+BOOST_AUTO_TEST_CASE(areas_at_the_ends_of_the_int32_range_still_grow_the_nearest_rectangle) {
+  // Areas of int32 rectangles reach 2^64 - 2^33 + 1: as int64 they
+  // overflowed (UBSan: signed integer overflow in area_of), and the wrapped,
+  // negative growth of the far column made it the "nearest" one.
+  const std::int32_t lowest = std::numeric_limits<std::int32_t>::min();
+  const std::int32_t highest = std::numeric_limits<std::int32_t>::max();
+  damage_region region(2);
+  const rect left_column = r(lowest, lowest, highest, lowest + 1);
+  region.add(left_column);
+  region.add(r(0, 0, 1, 1));
+  region.add(r(lowest, highest - 1, highest, highest));  // the right column: grows the pixel, half the plane less
+  BOOST_REQUIRE(region.rects().size() == 2u);
+  BOOST_TEST((region.rects()[0] == left_column));
+  BOOST_TEST((region.rects()[1] == r(lowest, 0, highest, highest)));
 }
 
 BOOST_AUTO_TEST_CASE(taken_rectangles_cover_every_change_once_within_the_limit) {

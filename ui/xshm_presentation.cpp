@@ -23,6 +23,7 @@
 #include "common/log.hpp"
 #include "ui/banner_text.hpp"
 #include "ui/presentation.hpp"
+#include "ui/x11_gone_windows.hpp"
 
 // Xlib's macros (None, Status, ...) clash with SFML's names: X headers last.
 #include <X11/Xlib.h>
@@ -43,41 +44,6 @@ bool x_error_seen = false;
 int note_x_error(Display*, XErrorEvent*) {
   x_error_seen = true;
   return 0;
-}
-
-// The presentations' own connections. SFML destroys and re-creates windows
-// on its connection (closing, full screen, a head window re-placed) while a
-// put to the old window may still be queued on ours; the X server then answers
-// that put with BadDrawable, and Xlib's default handler would end the process.
-// A put to a window that is gone has nothing left to draw: such errors on
-// these connections are logged and ignored, any other goes to the handler
-// that was there before (the UI thread owns all of this).
-std::vector<Display*> presentation_connections;
-XErrorHandler handler_before_presentations = nullptr;
-
-int on_presentation_x_error(Display* display, XErrorEvent* error) {
-  const bool ours = std::find(presentation_connections.begin(), presentation_connections.end(), display) !=
-                    presentation_connections.end();
-  if (ours && (error->error_code == BadDrawable || error->error_code == BadWindow)) {
-    named_logger("viewer")->debug("presentation: X error {} (request {}.{}) for a window that is gone: ignored",
-                                  error->error_code, error->request_code, error->minor_code);
-    return 0;
-  }
-  return handler_before_presentations ? handler_before_presentations(display, error) : 0;
-}
-
-void watch_presentation_connection(Display* display) {
-  static const bool installed = [] {
-    handler_before_presentations = XSetErrorHandler(on_presentation_x_error);
-    return true;
-  }();
-  (void)installed;
-  presentation_connections.push_back(display);
-}
-
-void forget_presentation_connection(Display* display) {
-  presentation_connections.erase(std::remove(presentation_connections.begin(), presentation_connections.end(), display),
-                                 presentation_connections.end());
 }
 
 std::uint32_t blend(std::uint32_t under, std::uint32_t over_rgb, std::uint32_t alpha) {
@@ -185,7 +151,7 @@ public:
     if (gc_)
       XFreeGC(display_, gc_);
     XCloseDisplay(display_);
-    forget_presentation_connection(display_);
+    forget_connection(display_);
   }
 
   // Takes SFML's current window; false when its visual is not one we can fill.
@@ -619,7 +585,7 @@ std::unique_ptr<presentation> make_xshm_presentation(sf::RenderWindow& window) {
   Display* display = XOpenDisplay(nullptr);
   if (!display)
     return nullptr;
-  watch_presentation_connection(display);
+  ignore_gone_windows_on(display, "presentation");
   auto made = std::make_unique<xshm_presentation>(window, display);
   if (!made->attach())
     return nullptr;

@@ -187,6 +187,13 @@ std::vector<int> head_windows::event_fds() const {
   return fds;
 }
 
+std::vector<unsigned long> head_windows::windows() const {
+  std::vector<unsigned long> ids;
+  for (const auto& w : windows_)
+    ids.push_back(w->window.getSystemHandle());
+  return ids;
+}
+
 bool head_windows::events_waiting() {
   return std::any_of(windows_.begin(), windows_.end(), [](auto& w) { return w->view->events_waiting(); });
 }
@@ -210,6 +217,8 @@ void head_windows::pump() {
         hooks_.pointer(event, {w->view->geometry(), static_cast<std::uint32_t>(std::max(w->head.area.left, 0)),
                                static_cast<std::uint32_t>(std::max(w->head.area.top, 0)),
                                static_cast<std::uint8_t>(w->head.display)});
+      } else if (event.type == sf::Event::KeyPressed || event.type == sf::Event::KeyReleased) {
+        hooks_.key(event.key.code, event.type == sf::Event::KeyPressed);
       } else if (event.type == sf::Event::Resized) {
         w->window.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(event.size.width),
                                                  static_cast<float>(event.size.height))));

@@ -12,7 +12,9 @@
 // too), and an X-image presentation's own connection is in event_fds().
 //
 // The pointer over a head window reaches the guest at that head's pixels
-// (`hooks::pointer`); the keyboard is the viewer window's. Closing a head's
+// (`hooks::pointer`); keys typed there are the guest's as in the viewer
+// window (x11_keyboard watches these windows too, see windows(); where keys
+// come from SFML, `hooks::key`). Closing a head's
 // window disables that head in the guest, as remote-viewer does; the
 // Monitors menu (toggle) enables it again.
 #pragma once
@@ -44,6 +46,7 @@ public:
     std::function<sf::IntRect()> first_window;     // where the viewer window is: head windows go to its right
     // A pointer event (motion, button, wheel) in a head's window, with where that window's picture comes from.
     std::function<void(const sf::Event&, const pointer_target&)> pointer;
+    std::function<void(sf::Keyboard::Key, bool pressed)> key;  // SFML's key event in a head's window
   };
   head_windows(presentation_choice choice, hooks hooks);
   ~head_windows();
@@ -67,6 +70,9 @@ public:
   // and its window goes) or enables it again at its last size.
   std::vector<monitor_entry> monitors() const;
   void toggle(std::size_t index);
+
+  // The head windows' X window ids (SFML's system handles), for the keyboard.
+  std::vector<unsigned long> windows() const;
 
   std::vector<int> event_fds() const;
   bool events_waiting();

@@ -160,6 +160,7 @@ public:
       return quit_;
     for (const auto& choice : chosen)
       choose(choice);
+    input_.watch_heads(heads_.windows());
     input_.take_x11_keys();
     agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size());
     follow_file_transfers();
@@ -588,7 +589,8 @@ private:
                        [this] { return sf::IntRect(window_.getPosition(), sf::Vector2i(window_.getSize())); },
                        [this](const sf::Event& event, const pointer_target& target) {
                          input_.head_window_pointer(event, target);
-                       }}};
+                       },
+                       [this](sf::Keyboard::Key key, bool pressed) { input_.sfml_key(key, pressed); }}};
   picture_geometry placed_;  // where the picture was last placed (logged when it moves)
 };
 

@@ -88,6 +88,11 @@ public:
   // After the window was (re)created. False: keys come from SFML (see x11_keyboard.hpp).
   bool watch(const sf::Window& window);
   bool x11_keys() const { return x11_keys_; }
+  // The other heads' windows (ui/head_windows.hpp), whose keys are the guest's too.
+  void watch_heads(const std::vector<unsigned long>& windows) {
+    if (x11_keys_)
+      x11_.watch_also(windows);
+  }
   // Grab the keyboard for the guest while focused with the pointer inside (x11_keyboard.hpp).
   void set_keyboard_grab(bool enabled) { x11_.set_grab_enabled(enabled); }
   bool keyboard_grabbed() const { return x11_.grabbed(); }

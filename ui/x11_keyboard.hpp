@@ -13,6 +13,10 @@
 // desktop's other shortcuts reach the guest. release_grab() (the
 // release-cursor hotkey) lets go until the pointer leaves the window, the
 // window loses the focus, or resume_grab() (a click in the window).
+//
+// The other heads' windows (ui/head_windows.hpp, watch_also()) are the
+// guest's keyboard too: keys typed in any of them go to the guest, and the
+// grab follows the focus to whichever of them has it.
 #pragma once
 
 #include <chrono>
@@ -36,6 +40,9 @@ public:
   // X server, or keycodes that are not evdev's); the caller then uses SFML's
   // key events, which miss the keys above.
   bool watch(unsigned long window);
+  // The other heads' windows, as they are now (none: an empty list). Only
+  // after watch() said true.
+  void watch_also(const std::vector<unsigned long>& windows);
 
   // Whether to grab the keyboard at all (config keyboard.grab).
   void set_grab_enabled(bool enabled) { grab_enabled_ = enabled; }
@@ -44,7 +51,7 @@ public:
   // While the viewer reads SFML's key events itself (the password form), the
   // keyboard is not grabbed here: SFML's connection would get no keys.
   void suspend_grab(bool suspended);
-  bool grabbed() const { return grabbed_; }
+  bool grabbed() const { return grab_window_ != 0; }
   // When the keyboard grab, refused because another client held the
   // keyboard, is tried again (take_events() must run then); none otherwise.
   std::optional<std::chrono::steady_clock::time_point> grab_retry() const;
@@ -77,19 +84,25 @@ public:
   bool events_waiting() const;
 
 private:
+  bool watched(unsigned long window) const;
+  // Selects our events on `window` and notes whether it has the focus or the pointer now.
+  void select(unsigned long window);
+  unsigned long grab_wanted() const;  // the window to grab the keyboard in now; 0: none
+  void ungrab();
   void update_grab(std::vector<event>& events);
 
   struct display;
   display* display_ = nullptr;
-  unsigned long window_ = 0;
-  bool focused_ = false;
+  unsigned long window_ = 0;              // the viewer window
+  std::vector<unsigned long> also_;       // the other heads' windows
+  unsigned long focused_window_ = 0;      // which of ours has the focus; 0: none
+  unsigned long pointer_window_ = 0;      // which of ours the pointer is over; 0: none
+  unsigned long grab_window_ = 0;         // which of ours holds the keyboard grab; 0: none
   bool focus_when_mapped_ = false;
-  bool pointer_inside_ = false;
   bool grab_enabled_ = true;
   bool grab_released_ = false;  // by the user, until the pointer or the focus leaves
   bool grab_suspended_ = false;
   std::vector<event> pending_;  // focus changes kept while keys typed during a suspension were dropped
-  bool grabbed_ = false;
   std::optional<std::chrono::steady_clock::time_point> grab_refused_;  // the last XGrabKeyboard, refused
 };
 

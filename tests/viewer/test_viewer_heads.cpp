@@ -235,6 +235,29 @@ BOOST_AUTO_TEST_CASE(the_pointer_in_the_second_heads_window_reaches_the_guest_at
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
 }
 
+// Keys typed in the second head's window are the guest's, as in the first:
+// the keyboard grab follows the focus there. (Before, only the viewer
+// window's keys were read: this 'a' never reached the guest.)
+BOOST_AUTO_TEST_CASE(keys_typed_in_the_second_heads_window_reach_the_guest) {
+  two_heads_with_agent session("vigil-viewer-heads-keys");
+  auto [second, server, client] = std::tie(session.second, session.server, session.client);
+  const std::string log_before = client.log();
+  std::size_t grabs_before = 0;
+  for (auto at = log_before.find("keyboard grabbed"); at != std::string::npos;
+       at = log_before.find("keyboard grabbed", at + 1))
+    ++grabs_before;
+  xdotool({"windowfocus", "--sync", second});
+  xdotool({"mousemove", "--window", second, "100", "100"});
+  BOOST_REQUIRE_MESSAGE(client.wait_for_log("keyboard grabbed", event_limit, grabs_before + 1), client.log());
+  xdotool({"key", "a"});
+  const std::string down = server.wait_for_line("input key-down scancode=0x1e", event_limit);
+  const std::string up = server.wait_for_line("input key-up scancode=0x1e", event_limit);
+  std::printf("'a' typed in window 2 (keyboard grabbed there): the server saw '%s', '%s'\n", down.c_str(), up.c_str());
+  BOOST_TEST(!down.empty(), joined(server.lines("input key-")) << client.log());
+  BOOST_TEST(!up.empty(), joined(server.lines("input key-")) << client.log());
+  session.stop();
+}
+
 // Full screen with --monitor-mapping 1:2;2:1 on two 1024x768 client
 // monitors: the first head fills the second monitor, the second the first,
 // and the guest is asked for both heads at the monitors' size.

@@ -13,14 +13,15 @@
 //   listed twice or too many channels (protocol::check_channels_list), agent
 //   data over 2048 bytes a chunk or beyond its tokens.
 // Sends: (channel_event_atom, channel_event) to its parent on state changes;
-//   (main_status_atom, main_status) to its status listener (the session) on
-//   every change, over a keep_latest bounded edge (a listener that stops
-//   reading costs main nothing); to the frontend (actors/frontend.hpp):
-//   (agent_channel_atom, itself) once up, (mouse_mode_atom, mode) on each
-//   change over a keep_latest edge of 1, and (agent_event_atom, agent_event)
-//   over a bounded edge with the fault policy: a refusal is logged and counted
-//   in the snapshot (a stalled window must not cost the session; the
-//   clipboard can be copied again).
+//   (main_status_atom, main_status) to its status listener (the session)
+//   once the socket data queued when it changed is handled, over a
+//   keep_latest bounded edge (a listener that stops reading costs main
+//   nothing); to the frontend (actors/frontend.hpp): (agent_channel_atom,
+//   itself) once up, (mouse_mode_atom, mode) on a change, at the same time,
+//   over a keep_latest edge of 1, and (agent_event_atom, agent_event) over
+//   a bounded edge with the fault policy: a refusal is logged and counted in
+//   the snapshot (a stalled window must not cost the session; the clipboard
+//   can be copied again).
 // The agent itself (AGENT_* messages, tokens, clipboard, monitors config) is
 // main_agent (actors/main_agent.hpp).
 //
@@ -62,6 +63,7 @@ enum class migration_phase {
 };
 
 using agent_tokens_due_atom = caf::atom_constant<caf::atom("agenttok")>;
+using read_handled_atom = caf::atom_constant<caf::atom("readdone")>;
 
 struct main_channel_state {
   std::unique_ptr<channel_endpoint> endpoint;
@@ -78,6 +80,16 @@ struct main_channel_state {
   std::unique_ptr<main_agent> agent;
   protocol::client_mouse_mode_requests mouse_mode_requests{true};
   bool have_init = false;
+  // What the server's messages changed, acted on by (read_handled_atom),
+  // which main sends itself on the first change: once the socket data
+  // already queued is handled (at most the broker's edge of reads, bounded
+  // edge with backpressure), the status goes out, the mouse mode is logged
+  // and asked for, once. A server flooding MOUSE_MODE or PINGs costs that
+  // once a few reads, not once a message.
+  bool status_changed = false;
+  bool read_handled_due = false;  // a (read_handled_atom) to self is queued
+  std::uint64_t mouse_mode_changes = 0;  // MOUSE_MODE messages since the last (read_handled_atom)
+  std::uint32_t mouse_modes_supported = 0;  // the last one's
   bool have_channels = false;
   bool token_return_due = false;  // an (agent_tokens_due_atom) to self is queued
   std::vector<caf::response_promise> waiting_for_info;  // one per session_info request
@@ -292,6 +304,37 @@ void on_main_migrated(main_actor* self, bool seamless) {
   state.endpoint->send(SPICE_MSGC_MAIN_MIGRATE_END, {});
 }
 
+// Marks the status changed; it goes out once the reads already queued are handled.
+void status_changed(main_actor* self) {
+  auto& state = self->state;
+  state.status_changed = true;
+  if (!state.read_handled_due) {
+    state.read_handled_due = true;
+    self->send(self, read_handled_atom::value);
+  }
+}
+
+// The status, and the mouse mode's log line and request for what the last
+// MOUSE_MODE said.
+void on_reads_handled(main_actor* self) {
+  auto& state = self->state;
+  state.read_handled_due = false;
+  if (state.mouse_mode_changes > 0 && state.endpoint->state() == channel_state::up) {
+    const auto current = state.status.mouse_mode;
+    if (state.mouse_mode_changes == 1)
+      state.endpoint->log().info("mouse mode {} (supported {:#x})", current, state.mouse_modes_supported);
+    else
+      state.endpoint->log().info("mouse mode {} (supported {:#x}), the last of {} changes", current,
+                                 state.mouse_modes_supported, state.mouse_mode_changes);
+    state.mouse_mode_changes = 0;
+    request_client_mouse_mode_if_due(self, current, state.mouse_modes_supported);
+  }
+  if (state.status_changed) {
+    state.status_changed = false;
+    publish_status(self);
+  }
+}
+
 void on_main_message(main_actor* self, const protocol::frame& frame) {
   auto& state = self->state;
   auto& endpoint = *state.endpoint;
@@ -309,7 +352,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.info.mm_time = protocol::mm_time_sync{init.multi_media_time, media_local_ms()};
       if (state.clock)
         state.clock->from_main(init.multi_media_time, state.info.mm_time->local_ms);
-      publish_status(self);
+      status_changed(self);
       log.info("INIT: session {}, mouse mode {} (supported {:#x}), agent {}, {} display channel(s)",
                init.session_id, init.current_mouse_mode, init.supported_mouse_modes,
                init.agent_connected ? "connected" : "absent", init.display_channels_hint);
@@ -347,7 +390,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_name, frame, name))
         return;
       state.status.vm_name = name.name;
-      publish_status(self);
+      status_changed(self);
       log.info("VM name: {}", server_text(name.name));
       return;
     }
@@ -356,7 +399,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_uuid, frame, uuid))
         return;
       state.status.vm_uuid = protocol::uuid_to_string(uuid);
-      publish_status(self);
+      status_changed(self);
       log.info("VM UUID: {}", state.status.vm_uuid);
       return;
     }
@@ -365,9 +408,9 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_mouse_mode, frame, mode))
         return;
       state.status.mouse_mode = mode.current;
-      publish_status(self);
-      log.info("mouse mode {} (supported {:#x})", mode.current, mode.supported);
-      request_client_mouse_mode_if_due(self, mode.current, mode.supported);
+      status_changed(self);
+      ++state.mouse_mode_changes;
+      state.mouse_modes_supported = mode.supported;
       return;
     }
     case SPICE_MSG_MAIN_MULTI_MEDIA_TIME: {
@@ -377,13 +420,13 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       state.status.multi_media_time = time.time;
       if (state.clock)
         state.clock->from_main(time.time, media_local_ms());
-      publish_status(self);
+      status_changed(self);
       log.debug("multimedia time {}", time.time);
       return;
     }
     case SPICE_MSG_MAIN_AGENT_CONNECTED:
       state.status.agent_connected = true;
-      publish_status(self);
+      status_changed(self);
       log.info("agent connected");
       state.agent->on_connected(std::nullopt);
       return;
@@ -392,7 +435,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_agent_connected_tokens, frame, tokens))
         return;
       state.status.agent_connected = true;
-      publish_status(self);
+      status_changed(self);
       log.info("agent connected ({} tokens)", tokens.tokens);
       state.agent->on_connected(tokens.tokens);
       return;
@@ -402,7 +445,7 @@ void on_main_message(main_actor* self, const protocol::frame& frame) {
       if (!parse_or_fail(self, protocol::parse_agent_disconnected, frame, gone))
         return;
       state.status.agent_connected = false;
-      publish_status(self);
+      status_changed(self);
       log.info("agent disconnected (error {})", gone.error);
       state.agent->on_disconnected();
       return;
@@ -497,7 +540,7 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
   };
   hooks.on_ping_answered = [self] {
     ++self->state.status.pings_answered;
-    publish_status(self);
+    status_changed(self);
   };
   hooks.add_health = [self](channel_health& health) {
     health.edges.push_back(edge_report_of(self->state.status_edge));
@@ -543,6 +586,7 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
       self->state.agent->on_frontend(command);
       acknowledge_edge(self, caf::actor_cast<caf::actor>(self->current_sender()), edge_ids::window_agent);
     },
+    [self](read_handled_atom) { on_reads_handled(self); },
     [self](agent_tokens_due_atom) {
       self->state.token_return_due = false;
       self->state.agent->return_tokens();

@@ -71,20 +71,23 @@ bool log_limiter::admit(std::string_view logger, std::string_view message, clock
     started_ = true;
     refilled_ = volume_since_ = next_sweep_ = now;
   }
-  std::string key(logger);
-  key += '\x1f';
-  key += message_shape(message);
-  auto found = sources_.find(key);
+  // The key is built in a buffer kept between calls: a line from a known
+  // source (every line of a flood) allocates nothing here.
+  key_.assign(logger);
+  key_ += '\x1f';
+  append_message_shape(key_, message);
+  auto found = sources_.find(key_);
   if (found == sources_.end()) {
     if (sources_.size() >= limits_.max_sources) {
-      key = std::string(logger) + "\x1f(other)";
-      found = sources_.find(key);
+      key_.assign(logger);
+      key_ += "\x1f(other)";
+      found = sources_.find(key_);
     }
     if (found == sources_.end()) {
       source fresh;
-      fresh.example = "[" + std::string(logger) + "] " + key.substr(key.find('\x1f') + 1);
+      fresh.example = "[" + std::string(logger) + "] " + key_.substr(key_.find('\x1f') + 1);
       fresh.window_start = now;
-      found = sources_.emplace(key, std::move(fresh)).first;
+      found = sources_.emplace(key_, std::move(fresh)).first;
     }
   }
   source& from = found->second;
@@ -161,23 +164,36 @@ std::vector<std::string> log_limiter::final_summaries(clock::time_point now) {
 
 std::string message_shape(std::string_view message) {
   std::string shape;
-  for (std::size_t i = 0; i < message.size() && shape.size() < shape_length; ++i) {
+  append_message_shape(shape, message);
+  return shape;
+}
+
+void append_message_shape(std::string& out, std::string_view message) {
+  char shape[shape_length];
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < message.size() && length < shape_length; ++i) {
     const char c = message[i];
     if (c >= '0' && c <= '9') {
-      if (shape.empty() || shape.back() != '#')
-        shape += '#';
+      if (length == 0 || shape[length - 1] != '#')
+        shape[length++] = '#';
     } else {
-      shape += c;
+      shape[length++] = c;
     }
   }
-  return printable_text(shape, shape_length * 4);
+  append_printable_text(out, std::string_view(shape, length), shape_length * 4);
 }
 
 std::string printable_text(std::string_view text, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(text.size(), max_bytes) + 16);
+  append_printable_text(out, text, max_bytes);
+  return out;
+}
+
+void append_printable_text(std::string& out, std::string_view text, std::size_t max_bytes) {
+  const std::size_t start = out.size();
   std::size_t at = 0;
-  while (at < text.size() && out.size() < max_bytes) {
+  while (at < text.size() && out.size() - start < max_bytes) {
     const auto byte = static_cast<unsigned char>(text[at]);
     if (byte >= 0x20 && byte < 0x7f) {
       out += static_cast<char>(byte);
@@ -196,7 +212,6 @@ std::string printable_text(std::string_view text, std::size_t max_bytes) {
   }
   if (at < text.size())
     out += "... (" + std::to_string(text.size()) + " bytes)";
-  return out;
 }
 
 }  // namespace vigil

@@ -72,13 +72,18 @@ private:
   clock::time_point volume_since_{};
   std::uint64_t suppressed_total_ = 0;
   clock::time_point next_sweep_{};
+  std::string key_;  // admit()'s scratch: logger, '\x1f', shape
 };
 
 // The source of a message: its first 60 characters, runs of digits as '#'.
 std::string message_shape(std::string_view message);
+// The same, appended to `out` (no allocation once `out` has the room).
+void append_message_shape(std::string& out, std::string_view message);
 
 // `text` with control characters, C1 controls and invalid UTF-8 as \xNN,
 // cut to `max_bytes` (then "... (N bytes)").
 std::string printable_text(std::string_view text, std::size_t max_bytes);
+// The same, appended to `out` (`max_bytes` counts what is appended).
+void append_printable_text(std::string& out, std::string_view text, std::size_t max_bytes);
 
 }  // namespace vigil

@@ -1,5 +1,6 @@
 #include "actors/socket_broker.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <memory>
@@ -18,6 +19,7 @@ using confirm_reads_atom = caf::atom_constant<caf::atom("confreads")>;
 
 struct broker_state {
   caf::actor owner;
+  int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
   std::unique_ptr<tls_client> tls;
   bool announced_ready = false;
@@ -33,6 +35,21 @@ struct broker_state {
   std::uint64_t max_unsent = 8 << 20;
 };
 
+// CAF 0.17 closes gracefully: the socket is kept until everything written has
+// been sent. With bytes still unsent (the server stopped reading, or the
+// channel goes while it has not caught up) that can be never: the socket and
+// its buffer stay for the rest of the process, and shutting down waits for
+// them (10 s, then the watchdog in main.cpp). Such a connection is reset
+// instead: CAF's next write fails and it closes the socket at once.
+void close_connection(caf::io::broker* self, broker_state& state) {
+  if (state.unsent > 0 && state.fd >= 0) {
+    const linger reset{1, 0};
+    ::setsockopt(state.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::shutdown(state.fd, SHUT_RDWR);
+  }
+  self->close(state.handle);
+}
+
 // False when the bytes would take the unsent bytes over their bound: the
 // owner is told (sock_overflow_atom), the socket closed and the broker gone.
 bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& bytes) {
@@ -42,7 +59,7 @@ bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
     self->send(state.owner, sock_overflow_atom::value,
                "socket write buffer over its bound: " + std::to_string(state.unsent + bytes.size()) +
                  " bytes unsent, limit " + std::to_string(state.max_unsent) + " (the server stopped reading)");
-    self->close(state.handle);
+    close_connection(self, state);
     self->quit();
     return false;
   }
@@ -59,7 +76,7 @@ bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
 void close_and_quit(caf::io::broker* self, broker_state& state, const std::string& reason, bool still_open = true) {
   self->send(state.owner, sock_closed_atom::value, reason);
   if (still_open)
-    self->close(state.handle);
+    close_connection(self, state);
   self->quit();
 }
 
@@ -98,13 +115,14 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
                                  overflow_policy::backpressure};
   state->to_owner.connect(owner);
   state->max_unsent = settings.max_unsent_bytes;
+  state->fd = fd;
   state->handle = self->add_scribe(fd);
   self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);
   self->set_down_handler([self, state](const caf::down_msg& down) {
     if (down.source == state->owner) {
-      self->close(state->handle);
+      close_connection(self, *state);
       self->quit();
     }
   });
@@ -158,7 +176,7 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
         self->trigger(state->handle);
     },
     [self, state](sock_shutdown_atom) {
-      self->close(state->handle);
+      close_connection(self, *state);
       self->quit();
     },
     [self, state](const caf::io::connection_closed_msg&) {

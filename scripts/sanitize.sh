@@ -121,14 +121,9 @@ if [ "$mode" = ci ]; then
       status=1
     fi
   done
-  # The hostile scenarios as built, against the sanitized client; all but
-  # mouse-mode flapping, which runs against the plain one: under ASan, main
-  # reads MOUSE_MODE slower than the server floods it, and PINGs queued behind
-  # megabytes of it go unanswered for more than 10 s (docs/testing.md).
+  # The hostile scenarios as built, against the sanitized client.
   cd "$main_build"
-  VIGIL_BINARY=$out/vigil ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-4}" --timeout 900 -L hostile \
-    -E mouse_mode_flapping "$@" || status=1
-  env -u VIGIL_SANITIZER_RSS_OVERHEAD_MIB ctest --output-on-failure --timeout 900 -L hostile -R mouse_mode_flapping "$@" || status=1
+  VIGIL_BINARY=$out/vigil ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-4}" --timeout 900 -L hostile "$@" || status=1
   exit $status
 fi
 
@@ -138,9 +133,7 @@ case "$mode" in
     asan_environment
     build_sanitized address,undefined "$build_dir" unit_tests hostile_tests
     cd "$build_dir"
-    # Mouse-mode flapping runs against the plain client (as in ci, below):
-    # an ASan build reads MOUSE_MODE slower than the server sends it.
-    ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-4}" --timeout 900 -L 'unit|hostile' -E mouse_mode_flapping "$@"
+    ctest --output-on-failure -j "${VIGIL_CTEST_JOBS:-4}" --timeout 900 -L 'unit|hostile' "$@"
     ;;
   thread)
     build_dir=${VIGIL_SANITIZE_BUILD_DIR:-$source_dir/build-tsan}

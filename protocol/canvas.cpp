@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/canvas_rows.hpp"
+#include "protocol/damage_region.hpp"
 #include "protocol/rop3.hpp"
 
 namespace vigil::protocol {
@@ -337,6 +338,48 @@ result<rect> canvas::rop3(const display_base& base, const decoded_image& source,
   return paint_region(*s, region, mask_test(mask, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
     return ternary_rop(rop3, brush_pixel(brush, x, y), sampler.at(x, y), dest);
   });
+}
+
+result<rect> canvas::text(const display_base& base, const rect& back_area, const paint& back, const paint& fore,
+                          const glyph_coverage& glyphs) {
+  auto drawing = prepare(base);
+  if (!drawing)
+    return drawing.error();
+  surface* s = drawing->target;
+  const auto& region = drawing->region;
+  if (region.empty())
+    return rect{};
+  if (!back_area.empty() && back.type != SPICE_BRUSH_TYPE_NONE) {
+    std::vector<rect> back_region;
+    for (const auto& r : region) {
+      const rect piece = intersection(r, back_area);
+      if (!piece.empty())
+        back_region.push_back(piece);
+    }
+    paint_region(*s, back_region, mask_test(nullptr, base.box),
+                 [&](std::uint32_t, std::int32_t x, std::int32_t y) { return brush_pixel(back, x, y); });
+  }
+  if (fore.type != SPICE_BRUSH_TYPE_NONE && !glyphs.area.empty()) {
+    std::vector<rect> fore_region;
+    for (const auto& r : region) {
+      const rect piece = intersection(r, glyphs.area);
+      if (!piece.empty())
+        fore_region.push_back(piece);
+    }
+    paint_region(*s, fore_region, mask_test(nullptr, base.box), [&](std::uint32_t dest, std::int32_t x, std::int32_t y) {
+      const std::uint32_t a = glyphs.at(x, y);
+      if (a == 0)
+        return dest;
+      const std::uint32_t pen = brush_pixel(fore, x, y) | 0xff000000u;
+      std::uint32_t out = 0;
+      for (int i = 0; i < 4; ++i) {
+        const std::uint32_t f = (pen >> (8 * i)) & 0xff, d = (dest >> (8 * i)) & 0xff;
+        out |= (multiply_un8(f, a) + multiply_un8(d, 255 - a)) << (8 * i);
+      }
+      return out;
+    });
+  }
+  return bounding_box(region);
 }
 
 result<rect> canvas::constant(const display_base& base, constant_operation operation, const mask_image* mask) {

@@ -20,6 +20,7 @@
 
 #include "protocol/codecs/decoded_image.hpp"
 #include "protocol/display_messages.hpp"
+#include "protocol/glyph_raster.hpp"
 #include "protocol/memory_budget.hpp"
 #include "protocol/result.hpp"
 
@@ -86,6 +87,13 @@ public:
   result<rect> rop3(const display_base& base, const decoded_image& source, const rect& source_area,
                     const paint& brush, std::uint8_t rop3, const mask_image* mask);
   result<rect> constant(const display_base& base, constant_operation operation, const mask_image* mask);
+  // DRAW_TEXT as the reference canvas draws it: `back_area` (if not empty)
+  // filled with `back` (a NONE brush leaves it), then `fore` laid over the
+  // glyphs' coverage (protocol/glyph_raster.hpp) by Porter-Duff OVER, the
+  // brush opaque: each channel becomes f*a/255 + d*(255-a)/255, each product
+  // rounded as pixman does.
+  result<rect> text(const display_base& base, const rect& back_area, const paint& back, const paint& fore,
+                    const glyph_coverage& glyphs);
   // Copies source pixels whose RGB differs from `key`'s.
   result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,
                            std::uint32_t key);

@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t rect_bytes = 16;
 constexpr std::size_t resource_id_bytes = 9;
 constexpr std::size_t monitor_head_bytes = 28;
+constexpr std::size_t glyph_header_bytes = 20;  // render_pos, glyph_origin, width, height
 
 rect read_rect(byte_reader& in, const char* field) {
   rect r;
@@ -111,6 +112,48 @@ public:
         in_.fail("field " + field + ".type is " + std::to_string(b.type) + ", not NONE, SOLID or PATTERN");
     }
     return b;
+  }
+
+  // A u32 offset of a String (spice.proto: u16 length, u8 flags, then
+  // `length` raster glyphs in the flags' depth); the pointer may not be 0.
+  glyph_string string_pointer(const char* field) {
+    glyph_string out;
+    const std::uint32_t offset = in_.u32("str offset");
+    if (failed())
+      return out;
+    if (offset == 0) {
+      in_.fail(std::string("field ") + field + " is a null pointer");
+      return out;
+    }
+    byte_reader at(body_, message_);
+    if (!at.seek("str offset", offset)) {
+      keep_error(at);
+      return out;
+    }
+    const std::uint16_t length = at.u16("str.length");
+    out.flags = at.u8("str.flags");
+    out.bits_per_pixel = (out.flags & SPICE_STRING_FLAGS_RASTER_A1)   ? 1
+                         : (out.flags & SPICE_STRING_FLAGS_RASTER_A4) ? 4
+                         : (out.flags & SPICE_STRING_FLAGS_RASTER_A8) ? 8
+                                                                      : 0;
+    if (out.bits_per_pixel != 0 && at.fits("str.length", length, glyph_header_bytes)) {
+      out.glyphs.reserve(length);
+      for (std::uint16_t i = 0; i < length && !at.failed(); ++i) {
+        raster_glyph glyph;
+        glyph.render_position = read_point(at, "str.glyphs.render_pos");
+        glyph.glyph_origin = read_point(at, "str.glyphs.glyph_origin");
+        glyph.width = at.u16("str.glyphs.width");
+        glyph.height = at.u16("str.glyphs.height");
+        const std::size_t row_bytes = (std::size_t{glyph.width} * out.bits_per_pixel + 7) / 8;
+        if (!at.fits("str.glyphs.height", glyph.height, row_bytes))
+          break;
+        const std::size_t size = row_bytes * glyph.height;
+        glyph.data = byte_view{at.raw("str.glyphs.data", size), size};
+        out.glyphs.push_back(glyph);
+      }
+    }
+    keep_error(at);
+    return out;
   }
 
   qmask read_mask() {
@@ -337,6 +380,20 @@ result<draw_rop3> parse_draw_rop3(const bytes& body) {
   out.rop3 = in.u8("rop3");
   out.scale_mode = in.u8("scale_mode");
   out.mask = parser.read_mask();
+  return finish(parser, std::move(out));
+}
+
+result<draw_text> parse_draw_text(const bytes& body) {
+  body_parser parser(body, "DISPLAY_DRAW_TEXT");
+  auto& in = parser.in();
+  draw_text out;
+  out.base = read_base(in);
+  out.string = parser.string_pointer("str");
+  out.back_area = read_rect(in, "back_area");
+  out.fore_brush = parser.read_brush("fore_brush");
+  out.back_brush = parser.read_brush("back_brush");
+  out.fore_mode = in.u16("fore_mode");
+  out.back_mode = in.u16("back_mode");
   return finish(parser, std::move(out));
 }
 

@@ -182,6 +182,41 @@ struct draw_rop3 {
   qmask mask;
 };
 
+// One glyph of a DRAW_TEXT string: `height` rows of coverage values,
+// bits_per_pixel each (1: set or not, MSB first; 4: high nibble first; 8),
+// each row padded to a whole byte. The rows are bottom-up: the reference
+// canvas puts the first row at the glyph's bottom whatever the TOP_DOWN flag
+// says. The glyph's top-left pixel is render_position + glyph_origin.
+struct raster_glyph {
+  point render_position;
+  point glyph_origin;
+  std::uint16_t width = 0;
+  std::uint16_t height = 0;
+  byte_view data;  // height * ceil(width * bits_per_pixel / 8) bytes
+};
+
+// A DRAW_TEXT string. `bits_per_pixel` is 1, 4 or 8 from the first RASTER_A1,
+// RASTER_A4 or RASTER_A8 flag; 0 when none is set (vector glyphs, which the
+// wire format carries no data for and no client draws).
+struct glyph_string {
+  std::uint8_t flags = 0;  // SPICE_STRING_FLAGS_*
+  std::uint8_t bits_per_pixel = 0;
+  std::vector<raster_glyph> glyphs;
+};
+
+// SPICE_MSG_DISPLAY_DRAW_TEXT: the back area filled with the back brush,
+// then the glyphs' coverage laid over it in the fore brush (older Windows QXL
+// drivers' ExtTextOut). The modes are SPICE_ROPD_*.
+struct draw_text {
+  display_base base;
+  glyph_string string;
+  rect back_area;
+  struct brush fore_brush;
+  struct brush back_brush;
+  std::uint16_t fore_mode = 0;
+  std::uint16_t back_mode = 0;
+};
+
 // SPICE_MSG_DISPLAY_DRAW_BLACKNESS, DRAW_WHITENESS, DRAW_INVERS
 struct draw_masked_area {
   display_base base;
@@ -294,6 +329,7 @@ result<draw_copy> parse_draw_copy(const bytes& body);
 result<draw_copy> parse_draw_blend(const bytes& body);
 result<draw_opaque> parse_draw_opaque(const bytes& body);
 result<draw_rop3> parse_draw_rop3(const bytes& body);
+result<draw_text> parse_draw_text(const bytes& body);
 result<draw_masked_area> parse_draw_blackness(const bytes& body);
 result<draw_masked_area> parse_draw_whiteness(const bytes& body);
 result<draw_masked_area> parse_draw_invers(const bytes& body);

@@ -41,6 +41,7 @@ display_step display_pipeline::apply(std::uint16_t message_type, const bytes& bo
     case SPICE_MSG_DISPLAY_DRAW_BLEND: return on_copy(message_type, body);
     case SPICE_MSG_DISPLAY_DRAW_OPAQUE: return on_opaque(body);
     case SPICE_MSG_DISPLAY_DRAW_ROP3: return on_rop3(body);
+    case SPICE_MSG_DISPLAY_DRAW_TEXT: return on_text(body);
     case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
     case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
     case SPICE_MSG_DISPLAY_DRAW_INVERS: return on_constant(message_type, body);
@@ -267,6 +268,31 @@ display_step display_pipeline::on_rop3(const bytes& body) {
                                       return canvas_.rop3(parsed->base, source, parsed->source_area, brush,
                                                           parsed->rop3, mask);
                                     });
+}
+
+display_step display_pipeline::on_text(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_TEXT";
+  auto parsed = parse_draw_text(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  // The reference canvas refuses a back area with any fore mode but PUT
+  // (it says only OVER makes sense for text) and draws nothing at all.
+  if (!parsed->back_area.empty() && parsed->fore_mode != SPICE_ROPD_OP_PUT)
+    return {};
+  const surface* target = canvas_.find(parsed->base.surface_id);
+  if (!target)
+    return drawn(parsed->base.surface_id, canvas_.text(parsed->base, {}, {}, {}, {}), message);
+  image_pixels fore_pattern, back_pattern;
+  auto fore = brush_paint(parsed->fore_brush, message, fore_pattern);
+  if (!fore)
+    return refused(fore.error());
+  auto back = brush_paint(parsed->back_brush, message, back_pattern);
+  if (!back)
+    return refused(back.error());
+  auto glyphs = rasterize_glyphs(parsed->string, intersection(parsed->base.box, target->bounds()), account_);
+  if (!glyphs)
+    return refused(with_context(message, glyphs.error()));
+  return drawn(parsed->base.surface_id, canvas_.text(parsed->base, parsed->back_area, *back, *fore, *glyphs), message);
 }
 
 display_step display_pipeline::on_constant(std::uint16_t message_type, const bytes& body) {

@@ -122,6 +122,7 @@ private:
   display_step on_copy(std::uint16_t message_type, const bytes& body);
   display_step on_opaque(const bytes& body);
   display_step on_rop3(const bytes& body);
+  display_step on_text(const bytes& body);
   // OPAQUE and ROP3: resolves the source, brush and mask, then `draw(source,
   // brush, mask)` onto the canvas.
   template <class Parsed, class Draw>

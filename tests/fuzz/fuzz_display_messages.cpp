@@ -8,7 +8,8 @@
 // Input: a selector byte below 0x40, then one message body (parsers); or any
 // other selector, then records of {u16 message type, u24 size, body} for the
 // pipeline (3/4 of inputs).
-// Seeds: captured QEMU display messages (tests/fuzz/corpus/fuzz_display_messages).
+// Seeds: captured QEMU display messages and make_seed_corpus.py's
+// (tests/fuzz/corpus/fuzz_display_messages).
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
@@ -51,7 +52,7 @@ void check_clip(const result<T>& parsed, std::size_t body_size) {
 }
 
 void fuzz_parser(std::uint8_t selector, const bytes& body) {
-  switch (selector % 23) {
+  switch (selector % 24) {
     case 0: parse_surface_create(body); break;
     case 1: parse_surface_destroy(body); break;
     case 2: {
@@ -65,7 +66,7 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     }
     case 3:
     case 4: {
-      auto parsed = selector % 23 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
+      auto parsed = selector % 24 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
       check_clip(parsed, body.size());
       if (parsed) {
         check_image(parsed->source);
@@ -127,13 +128,27 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     case 19: parse_stream_clip(body); break;
     case 20: parse_stream_destroy(body); break;
     case 21: parse_stream_activate_report(body); break;
-    default: {
+    case 22: {
       auto parsed = parse_draw_rop3(body);
       check_clip(parsed, body.size());
       if (parsed) {
         check_image(parsed->source);
         check_image(parsed->brush.pattern);
         check_image(parsed->mask.bitmap);
+      }
+      break;
+    }
+    default: {
+      auto parsed = parse_draw_text(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->fore_brush.pattern);
+        check_image(parsed->back_brush.pattern);
+        for (const auto& glyph : parsed->string.glyphs) {
+          check_view(glyph.data);
+          FUZZ_CHECK(glyph.data.size ==
+                     (std::size_t{glyph.width} * parsed->string.bits_per_pixel + 7) / 8 * glyph.height);
+        }
       }
       break;
     }

@@ -119,6 +119,7 @@ def main():
     write("fuzz_channel_messages", "synthetic-key-modifiers", bytes([1, 6, 0]))
     vdagent_seeds()
     display_pipeline_seeds()
+    text_seeds()
 
 
 def agent_message(msg_type, data):
@@ -146,6 +147,7 @@ PIPELINE_SELECTOR = 0x80  # fuzz_display_messages: selector >= 0x40 drives the p
 
 # SPICE display message and image types used below (spice/enums.h).
 SURFACE_CREATE, SURFACE_DESTROY, DRAW_FILL, DRAW_COPY, COPY_BITS = 314, 315, 302, 304, 104
+DRAW_TEXT = 311
 STREAM_CREATE, STREAM_DATA, STREAM_CLIP, INVAL_LIST = 122, 123, 124, 105
 IMG_BITMAP, IMG_QUIC, IMG_LZ_RGB, IMG_GLZ_RGB, IMG_FROM_CACHE = 0, 1, 101, 102, 103
 IMG_JPEG, IMG_ZLIB_GLZ, IMG_LZ4 = 105, 107, 109
@@ -240,6 +242,35 @@ def display_pipeline_seeds():
     write(target, "pipeline-fill-copy-bits-destroy", pipeline_records([
         surface_create(0, 64, 64), surface_create(1, 16, 16, False), (DRAW_FILL, fill), (COPY_BITS, copy_bits),
         (SURFACE_DESTROY, struct.pack("<I", 1)), (INVAL_LIST, struct.pack("<HBQ", 1, 2, 1))]))
+
+
+def glyph(x, y, width, height, data, origin=(0, 0)):
+    return struct.pack("<iiiiHH", x, y, origin[0], origin[1], width, height) + bytes(data)
+
+
+def draw_text(width, height, flags, glyphs, back_area=(0, 0, 0, 0)):
+    """DRAW_TEXT over the whole box: string pointer, back area, solid fore
+    and back brushes, fore/back mode PUT, then the String it points at."""
+    fixed = struct.pack("<I", 0) + box(width, height) + bytes([0])
+    fixed_size = len(fixed) + 4 + 16 + 5 + 5 + 4
+    body = fixed + struct.pack("<I", fixed_size) + struct.pack("<iiii", *back_area)
+    body += bytes([1]) + struct.pack("<I", 0xf0e0d0) + bytes([1]) + struct.pack("<I", 0x102030)
+    body += struct.pack("<HH", 8, 8)
+    count = len(glyphs)
+    return DRAW_TEXT, body + struct.pack("<HB", count, flags) + b"".join(glyphs)
+
+
+def text_seeds():
+    """DRAW_TEXT (glyph strings of each depth) through the pipeline and the
+    parser (selector 23)."""
+    target = "fuzz_display_messages"
+    a1 = draw_text(32, 16, 1, [glyph(2, 12, 8, 8, [0x18, 0x3c, 0x66, 0xc3, 0xff, 0xc3, 0xc3, 0x00], (0, -8)),
+                               glyph(10, 12, 8, 8, [0xfe, 0xc3, 0xc3, 0xfe, 0xc3, 0xc3, 0xfe, 0x00], (0, -8))],
+                   (0, 0, 16, 32))
+    a4 = draw_text(32, 16, 2, [glyph(4, 4, 3, 2, [0x12, 0x30, 0xf0, 0x00]), glyph(5, 4, 3, 2, [0xff, 0xf0, 0x8f, 0x80])])
+    a8 = draw_text(32, 16, 4, [glyph(20, 2, 4, 2, [0, 64, 128, 255, 255, 128, 64, 0])])
+    write(target, "pipeline-text", pipeline_records([surface_create(0, 32, 16), a1, a4, a8]))
+    write(target, "parse-text-a1", bytes([23]) + a1[1])
 
 
 def convert_legacy_pipeline_seed(path):

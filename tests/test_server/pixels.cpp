@@ -60,6 +60,48 @@ void pixel_image::rop3(int x, int y, const pixel_image& source, std::uint32_t br
     }
 }
 
+namespace {
+
+int glyph_coverage(const raster_glyph& g, int bits_per_pixel, int column, int row_from_top) {
+  const int row_bytes = (g.width * bits_per_pixel + 7) / 8;
+  const std::uint8_t* row = g.data.data() + static_cast<std::size_t>(g.height - 1 - row_from_top) * row_bytes;
+  if (bits_per_pixel == 1)
+    return (row[column / 8] & (0x80 >> (column % 8))) ? 255 : 0;
+  if (bits_per_pixel == 4)
+    return column % 2 == 0 ? (row[column / 2] >> 4) * 16 : (row[column / 2] & 0x0f) * 16;
+  return row[column];
+}
+
+// x * y / 255 rounded as pixman's 8-bit arithmetic does.
+std::uint32_t times(std::uint32_t x, std::uint32_t y) {
+  const std::uint32_t t = x * y + 0x80;
+  return (t + (t >> 8)) >> 8;
+}
+
+}  // namespace
+
+void pixel_image::text(const rect& box, const glyph_run& run, std::uint32_t fore, const rect& back_area,
+                       std::uint32_t back) {
+  const rect inside = intersection(box, bounds());
+  fill(intersection(inside, back_area), back);
+  for (int y = inside.top; y < inside.bottom; ++y)
+    for (int x = inside.left; x < inside.right; ++x) {
+      int a = 0;
+      for (const raster_glyph& g : run.glyphs) {
+        const int left = g.x + g.origin_x, top = g.y + g.origin_y;
+        if (x >= left && x < left + g.width && y >= top && y < top + g.height)
+          a = std::max(a, glyph_coverage(g, run.bits_per_pixel, x - left, y - top));
+      }
+      if (a == 0)
+        continue;
+      std::uint32_t& d = at(x, y);
+      std::uint32_t out = 0;
+      for (int shift = 0; shift < 24; shift += 8)
+        out |= (times((fore >> shift) & 0xff, a) + times((d >> shift) & 0xff, 255 - a)) << shift;
+      d = out;
+    }
+}
+
 bool write_ppm(const pixel_image& image, const std::string& path, std::string& error) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) {

@@ -26,6 +26,21 @@ constexpr std::uint32_t xrgb(int r, int g, int b) {
          static_cast<std::uint32_t>(b & 0xff);
 }
 
+// A glyph of a QXL_DRAW_TEXT string: `data` holds `height` rows of
+// `bits_per_pixel` coverage values (1: MSB first; 4: high nibble first; 8),
+// each row padded to a byte, the BOTTOM row first (as spice-common's canvas
+// reads them). Its top-left pixel is (x + origin_x, y + origin_y).
+struct raster_glyph {
+  int x = 0, y = 0;  // render_pos
+  int origin_x = 0, origin_y = 0;
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> data;
+};
+struct glyph_run {
+  int bits_per_pixel = 1;  // 1, 4 or 8
+  std::vector<raster_glyph> glyphs;
+};
+
 struct pixel_image {
   int width = 0;
   int height = 0;
@@ -45,6 +60,11 @@ struct pixel_image {
   // QXL_DRAW_ROP3 with a solid brush: bit (P << 2 | S << 1 | D) of `code`
   // gives each result bit (clipped to this image).
   void rop3(int x, int y, const pixel_image& source, std::uint32_t brush, std::uint8_t code);
+  // QXL_DRAW_TEXT with solid brushes, within `box`: `back_area` (if not
+  // empty) becomes `back`, then `fore` goes over the glyphs' coverage (the
+  // largest where glyphs overlap; 4-bit values count as value * 16): each
+  // channel f*a/255 + d*(255-a)/255, each product rounded as pixman does.
+  void text(const rect& box, const glyph_run& run, std::uint32_t fore, const rect& back_area, std::uint32_t back);
 };
 
 // Binary PPM (P6, RGB, maxval 255). Returns false and sets `error` on failure.

@@ -24,6 +24,7 @@ struct draw_command : queued_command {
   QXLDrawable drawable{};
   QXLImage image{};
   std::vector<std::uint32_t> pixels;
+  std::vector<std::uint8_t> blob;  // e.g. a QXLString and its glyphs
 };
 
 struct surface_command : queued_command {
@@ -229,6 +230,51 @@ void qxl_display::rop3_image(std::uint32_t surface_id, int x, int y, const pixel
   rop3.rop3 = code;
   rop3.scale_mode = SPICE_IMAGE_SCALE_MODE_NEAREST;
   target.rop3(box.left, box.top, visible, brush, code);
+  push(display_ring_, std::move(command));
+}
+
+void qxl_display::draw_text(std::uint32_t surface_id, const rect& box, const glyph_run& run, std::uint32_t fore,
+                            const rect& back_area, std::uint32_t back) {
+  pixel_image& target = surface_reference(surface_id);
+  if (!lies_inside(box, target.bounds()) || box.empty() || run.glyphs.empty())
+    throw std::logic_error("draw_text needs a box inside the surface and at least one glyph");
+  auto command = new_drawable(surface_id, QXL_DRAW_TEXT, box);
+  command->drawable.effect = QXL_EFFECT_BLEND;  // the glyphs do not cover the box
+  // QXLString (with its one data chunk), then each QXLRasterGlyph and its rows.
+  std::vector<std::uint8_t> glyph_bytes;
+  for (const raster_glyph& g : run.glyphs) {
+    QXLRasterGlyph header{};
+    header.render_pos.x = g.x;
+    header.render_pos.y = g.y;
+    header.glyph_origin.x = g.origin_x;
+    header.glyph_origin.y = g.origin_y;
+    header.width = static_cast<std::uint16_t>(g.width);
+    header.height = static_cast<std::uint16_t>(g.height);
+    const auto* raw = reinterpret_cast<const std::uint8_t*>(&header);
+    glyph_bytes.insert(glyph_bytes.end(), raw, raw + sizeof(header));
+    glyph_bytes.insert(glyph_bytes.end(), g.data.begin(), g.data.end());
+  }
+  command->blob.resize(sizeof(QXLString) + glyph_bytes.size());
+  auto* string = reinterpret_cast<QXLString*>(command->blob.data());
+  string->data_size = static_cast<std::uint32_t>(glyph_bytes.size());
+  string->length = static_cast<std::uint16_t>(run.glyphs.size());
+  string->flags = run.bits_per_pixel == 1   ? SPICE_STRING_FLAGS_RASTER_A1
+                  : run.bits_per_pixel == 4 ? SPICE_STRING_FLAGS_RASTER_A4
+                                            : SPICE_STRING_FLAGS_RASTER_A8;
+  string->chunk.data_size = string->data_size;
+  string->chunk.prev_chunk = 0;
+  string->chunk.next_chunk = 0;
+  std::memcpy(command->blob.data() + sizeof(QXLString), glyph_bytes.data(), glyph_bytes.size());
+  QXLText& text = command->drawable.u.text;
+  text.str = physical(string);
+  text.back_area = qxl_rect(back_area);
+  text.fore_brush.type = SPICE_BRUSH_TYPE_SOLID;
+  text.fore_brush.u.color = fore;
+  text.back_brush.type = SPICE_BRUSH_TYPE_SOLID;
+  text.back_brush.u.color = back;
+  text.fore_mode = SPICE_ROPD_OP_PUT;
+  text.back_mode = SPICE_ROPD_OP_PUT;
+  target.text(box, run, fore, back_area, back);
   push(display_ring_, std::move(command));
 }
 

@@ -53,6 +53,10 @@ public:
   // ternary raster operation `code` of brush, image and what was there.
   void rop3_image(std::uint32_t surface_id, int x, int y, const pixel_image& image, std::uint32_t brush,
                   std::uint8_t code);
+  // QXL_DRAW_TEXT (QXLString of `run`) within `box`: `back_area` (may be
+  // empty) filled with `back`, then the glyphs drawn in `fore` over it.
+  void draw_text(std::uint32_t surface_id, const rect& box, const glyph_run& run, std::uint32_t fore,
+                 const rect& back_area, std::uint32_t back);
   // QXL_COPY_BITS: moves `destination`-sized pixels from (source_x, source_y).
   void copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y);
   // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).

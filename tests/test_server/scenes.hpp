@@ -52,6 +52,10 @@ bool scene_needs_two_displays(const std::string& name);
 std::unique_ptr<scene> make_heads_scene(std::chrono::milliseconds step_interval);
 std::unique_ptr<scene> make_displays_scene(std::chrono::milliseconds step_interval, qxl_display* second);
 
+// The glyphs and glyphs-a8 scenes' steps (QXL_DRAW_TEXT), defined in glyph_scenes.cpp.
+std::vector<std::function<void(qxl_display&)>> glyph_steps();
+std::vector<std::function<void(qxl_display&)>> glyph_a8_steps();
+
 // The animated scenes, defined in animated_scenes.cpp.
 std::unique_ptr<scene> make_video_scene();
 std::unique_ptr<scene> make_demo_scene();

@@ -2,6 +2,7 @@
 // tests know exactly what a SPICE client must show. See README.md for the
 // options and the stdout line protocol.
 #include <spice.h>
+#include <spice/enums.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "agent_device.hpp"
+#include "stream_device.hpp"
 #include "webdav_port.hpp"
 #include "agent_test_text.hpp"
 #include "event_loop.hpp"
@@ -53,6 +55,7 @@ struct options {
   agent_options agent;
   std::string video_codecs;  // spice_server_set_video_codecs; "": spice-server's default
   std::string webdav_socket;  // set: a webdav port whose guest side is this Unix socket
+  stream_device_options stream;  // --stream-device: a streaming agent's pre-encoded frames
   record_options record;
   int tone_hz = 0;  // 0: no playback channel
   int tone_volume = -1;
@@ -70,7 +73,7 @@ void print_usage(std::FILE* to) {
                "         [--agent-clipboard-type N] [--agent-selection S] [--agent-lineend E] [--agent-file-xfer R]\n"
                "         [--playback-tone HZ [--playback-volume V] [--playback-mute 0|1]]\n"
                "         [--mouse client|server] [--timestamps on|off]\n"
-               "         [--video-codecs LIST] [--webdav-socket PATH]\n"
+               "         [--video-codecs LIST] [--webdav-socket PATH] [--stream-device CODEC [--stream-size WxH]]\n"
                "         [--record on [--record-stop-after S] [--record-volume V] [--record-mute 0|1]]\n"
                "  --scene        %s (default demo)\n"
                "  --size         primary surface, default 1024x768 (640x480 .. 4096x4096)\n"
@@ -96,6 +99,9 @@ void print_usage(std::FILE* to) {
                "  --video-codecs LIST  spice_server_set_video_codecs, e.g. gstreamer:h264 (encoders the\n"
                "                 server may use for streams, in order; default: spice-server's)\n"
                "  --webdav-socket PATH  a webdav channel; the test plays spice-webdavd on this Unix socket\n"
+               "  --stream-device vp8|h264|vp9|h265  a streaming agent (display channel 1): the known\n"
+               "                 scene encoded once by libavcodec, one frame every --step-ms\n"
+               "  --stream-size WxH  its frames' size, 16x16 .. 4096x4096 (default 1920x1080)\n"
                "  --record on    a record channel that records once a client's channel is there\n"
                "                 and prints the received audio's frequency every second\n"
                "  --record-stop-after S  RECORD_STOP after S seconds of audio\n"
@@ -124,10 +130,10 @@ bool parse_int(const std::string& text, int low, int high, int& out) {
   return true;
 }
 
-bool parse_size(const std::string& text, int& width, int& height) {
+bool parse_size(const std::string& text, int& width, int& height, int min_width = 640, int min_height = 480) {
   const auto x = text.find('x');
-  return x != std::string::npos && parse_int(text.substr(0, x), 640, 4096, width) &&
-         parse_int(text.substr(x + 1), 480, 4096, height);
+  return x != std::string::npos && parse_int(text.substr(0, x), min_width, 4096, width) &&
+         parse_int(text.substr(x + 1), min_height, 4096, height);
 }
 
 // Returns an error message, or nothing when `opts` is complete and valid.
@@ -196,6 +202,14 @@ std::optional<std::string> parse_options(int argc, char** argv, options& opts) {
       ok = parse_int(value, 0, 65535, opts.tone_volume);
     else if (name == "--webdav-socket")
       opts.webdav_socket = value;
+    else if (name == "--stream-device") {
+      const std::map<std::string, std::uint8_t> codecs = {{"vp8", SPICE_VIDEO_CODEC_TYPE_VP8},
+                                                          {"h264", SPICE_VIDEO_CODEC_TYPE_H264},
+                                                          {"vp9", SPICE_VIDEO_CODEC_TYPE_VP9},
+                                                          {"h265", SPICE_VIDEO_CODEC_TYPE_H265}};
+      ok = lookup(codecs, value, opts.stream.codec);
+    } else if (name == "--stream-size")
+      ok = parse_size(value, opts.stream.width, opts.stream.height, 16, 16);
     else if (name == "--playback-mute")
       ok = parse_int(value, 0, 1, opts.tone_mute);
     else if (name == "--mouse") {
@@ -318,6 +332,12 @@ int run(const options& opts) {
   std::optional<webdav_port> webdav;
   if (!opts.webdav_socket.empty())
     webdav.emplace(loop, opts.webdav_socket);
+  std::optional<stream_device> streaming_agent;
+  if (opts.stream.codec != 0) {
+    stream_device_options stream = opts.stream;
+    stream.step_ms = opts.step_ms;
+    streaming_agent.emplace(loop, stream);
+  }
   std::optional<record_listener> record;
   if (opts.record.enabled)
     record.emplace(loop, opts.record);
@@ -340,6 +360,8 @@ int run(const options& opts) {
     playback->attach(server);
   if (webdav)
     webdav->attach(server);
+  if (streaming_agent)
+    streaming_agent->attach(server);
   if (record)
     record->attach(server);
   auto played = opts.scene == "av-sync" ? make_av_sync_scene([&playback] {

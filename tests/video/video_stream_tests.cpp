@@ -3,7 +3,8 @@
 // (spice_server_set_video_codecs); the client, stopped mid-stream, shows one
 // of the scene's frames, found among all 100, at PSNR >= 30 dB. A proxy that
 // corrupts frames mid-stream makes the decoder fail: the stream recovers and
-// the session carries on. The display preferences reach the server.
+// the session carries on. The display preferences reach the server. A
+// guest streaming agent's H.265 stream is decoded on its own display channel.
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -165,6 +166,49 @@ BOOST_AUTO_TEST_SUITE(video_streams)
 BOOST_AUTO_TEST_CASE(h264_stream_shows_the_scene_frames) { check_codec_stream("gstreamer:h264", "h264"); }
 BOOST_AUTO_TEST_CASE(vp8_stream_shows_the_scene_frames) { check_codec_stream("gstreamer:vp8", "vp8"); }
 BOOST_AUTO_TEST_CASE(vp9_stream_shows_the_scene_frames) { check_codec_stream("gstreamer:vp9", "vp9"); }
+
+// A guest streaming agent (spice-streaming-agent's protocol, played by the
+// test server's --stream-device) sends H.265 frames it encoded itself;
+// spice-server forwards them on a display channel of its own (display:1)
+// without encoding anything, which is the only way a client gets H.265 from
+// spice-server 0.15.1. The client decodes them there, with the session's
+// other channels untouched.
+BOOST_AUTO_TEST_CASE(a_streaming_agents_h265_stream_is_decoded_on_its_own_display_channel) {
+  scene_server server({"--scene", "solid", "--size", "640x480", "--step-ms", "66", "--stream-device", "h265",
+                       "--stream-size", "320x240"});
+  background_client client({"--headless", plain_uri(server.port())});
+  BOOST_TEST_REQUIRE(client.wait_for_log("connecting to", 60s), client.log());
+  const auto agent_stream = [](const nlohmann::json& snapshot) -> const nlohmann::json* {
+    for (const auto& channel : snapshot.at("channels"))
+      if (channel.value("channel", "") == "display" && channel.value("id", -1) == 1 &&
+          channel.contains("video_streams") && !channel.at("video_streams").empty())
+        return &channel.at("video_streams").front();
+    return nullptr;
+  };
+  const auto last = client.wait_for_snapshot(
+    [&](const nlohmann::json& snapshot) {
+      const nlohmann::json* stream = agent_stream(snapshot);
+      return stream && stream->at("decoded").get<int>() >= 25;
+    },
+    120s);
+  const client_run run = client.finish(std::chrono::milliseconds(0));
+  const nlohmann::json* stream = last ? agent_stream(*last) : nullptr;
+  BOOST_TEST_REQUIRE(stream != nullptr, "no stream on display:1; last snapshot: "
+                                          << (last ? last->dump() : "none") << run.context() << "\nserver:\n"
+                                          << server.output());
+  BOOST_TEST_MESSAGE("display:1 stream: " << stream->dump());
+  BOOST_TEST(stream->at("codec").get<std::string>() == "h265");
+  BOOST_TEST(stream->at("width").get<int>() == 320);
+  BOOST_TEST(stream->at("height").get<int>() == 240);
+  BOOST_TEST(stream->at("decode_errors").get<int>() == 0, stream->dump());
+  BOOST_TEST(stream->at("decoded").get<int>() >= 25);
+  BOOST_TEST(!server.wait_for_line("stream-device start", 1s).empty(), server.output());
+  check_session_unaffected(run);
+  const nlohmann::json* agent_display = run.channel("display", 1);
+  BOOST_TEST_REQUIRE(agent_display != nullptr, run.context());
+  BOOST_TEST(agent_display->at("restarts").get<int>() == 0);
+  BOOST_TEST(agent_display->at("errors").empty(), agent_display->at("errors").dump());
+}
 
 // Five frames in a row arrive as garbage (the SPICE messages stay intact):
 // libavcodec fails on each, the third failure in a row is the fault

@@ -9,6 +9,14 @@
 
 namespace vigil {
 
+namespace {
+
+protocol::rect whole_surface(const frame_patch& frame) {
+  return {0, 0, static_cast<std::int32_t>(frame.height), static_cast<std::int32_t>(frame.width)};
+}
+
+}  // namespace
+
 struct head_windows::head_window {
   guest_head head;
   sf::RenderWindow window;
@@ -79,7 +87,11 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
     const bool whole = frame->whole || shown.needs_whole || shown.head.area != head.area;
     shown.head = head;
     shown.needs_whole = false;
-    if (shown.view->update(*mirror.cut(*frame, head.area, whole))) {
+    // A head that is its display's whole surface (a display of one head, a
+    // streaming agent's channel) sees the frame as it came, unless it needs
+    // more of it than the frame has: cutting would copy every pixel again.
+    const bool takes_frame_as_is = head.area == whole_surface(*frame) && (frame->whole || !whole);
+    if (shown.view->update(takes_frame_as_is ? *frame : *mirror.cut(*frame, head.area, whole))) {
       if (!shown.covers_monitor) {
         const auto size = shown.view->picture_size();
         shown.window.setSize(size);

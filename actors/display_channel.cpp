@@ -71,7 +71,6 @@
 #include "actors/channels.hpp"
 #include "actors/messages.hpp"
 #include "actors/renderer.hpp"
-#include "actors/video_hardware.hpp"
 #include "actors/video_presenter.hpp"
 #include "actors/video_settings.hpp"
 #include "actors/video_streams.hpp"
@@ -599,10 +598,8 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
   hooks.add_health = [self](channel_health& health) { add_display_health(self, health); };
   const std::string channel_name = protocol::channel_type_name(spec.type) + std::string(":") + std::to_string(spec.id);
   state.endpoint = std::make_unique<channel_endpoint>(self, std::move(spec), std::move(hooks));
-  route_libav_logging();
-  const video_hardware& hardware = state.video_options.decoding.hardware ? shared_video_hardware() : video_hardware{};
   state.streams = std::make_unique<video_streams>(self, channel_name, named_logger(channel_name),
-                                                  state.video_options.decoding, hardware.device);
+                                                  state.video_options.decoding);
   state.pipeline = std::make_unique<protocol::display_pipeline>(pipeline_settings(self, display_init));
   state.presenter = std::make_unique<video_presenter>(state.video_options.clock, state.video_options.presentation,
                                                       state.endpoint->memory());

@@ -1,58 +1,47 @@
 #include "actors/video_hardware.hpp"
 
-#include <cstdarg>
-#include <cstdio>
-#include <memory>
-#include <mutex>
-
-extern "C" {
-#include <libavutil/log.h>
-}
-
 #include "common/log.hpp"
-#include "protocol/codecs/hardware_device.hpp"
+#include "protocol/codecs/video_backend.hpp"
 
 namespace vigil {
 
 namespace {
 
-video_hardware open_vaapi() {
-  video_hardware out;
-  auto device = std::make_shared<protocol::hardware_device>();
-  const int opened = av_hwdevice_ctx_create(&device->context, AV_HWDEVICE_TYPE_VAAPI, nullptr, nullptr, 0);
-  if (opened < 0) {
-    char text[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(opened, text, sizeof text);
-    out.description = std::string("no VA-API device (") + text + "): software decoding";
-    return out;
-  }
-  device->type = AV_HWDEVICE_TYPE_VAAPI;
-  out.device = std::move(device);
-  out.description = "VA-API";
-  return out;
-}
-
 // libavcodec's own messages ("error while decoding MB ...") go to the
 // "libav" logger at debug level: the decoder's errors reach the log through
 // the display channel already, once per stream, not once per macroblock.
-void forward_libav_message(void*, int level, const char* format, va_list arguments) {
-  if (level > AV_LOG_WARNING)
-    return;
-  char line[512];
-  std::vsnprintf(line, sizeof line, format, arguments);
-  std::string text(line);
-  while (!text.empty() && text.back() == '\n')
-    text.pop_back();
+void forward_libav_line(const char* text) {
   static const auto log = named_logger("libav");
   log->debug("{}", text);
 }
 
+// Loads the plugin (first call) and routes its logging; null without one.
+const protocol::video_backend* backend_with_logging() {
+  static const protocol::video_backend* backend = [] {
+    const protocol::video_backend* loaded = protocol::load_video_backend();
+    if (loaded)
+      loaded->set_log(&forward_libav_line);
+    return loaded;
+  }();
+  return backend;
+}
+
+video_hardware open_vaapi() {
+  video_hardware out;
+  std::string why;
+  const protocol::video_backend* backend = protocol::load_video_backend(&why);
+  if (!backend) {
+    out.description = "no video plugin (" + why + ")";
+    return out;
+  }
+  out.device = backend->open_vaapi(why);
+  out.description = out.device ? "VA-API" : "no VA-API device (" + why + "): software decoding";
+  return out;
+}
+
 }  // namespace
 
-void route_libav_logging() {
-  static std::once_flag once;
-  std::call_once(once, [] { av_log_set_callback(forward_libav_message); });
-}
+void route_libav_logging() { backend_with_logging(); }
 
 const video_hardware& shared_video_hardware() {
   route_libav_logging();

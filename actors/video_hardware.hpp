@@ -16,11 +16,14 @@ struct video_hardware {
   std::string description;               // "vaapi" or why there is none
 };
 
-// Sends libavcodec's messages to the "libav" logger instead of stderr
-// (idempotent, thread-safe).
+// Loads the libavcodec plugin (protocol/codecs/video_backend.hpp) if it is
+// not loaded yet, and sends libavcodec's messages to the "libav" logger
+// instead of stderr (idempotent, thread-safe). Call it only for a stream that
+// needs libavcodec: loading costs ~10 MB of RSS.
 void route_libav_logging();
 
-// Thread-safe; opens the device once per process, later calls return it.
+// Thread-safe; opens the device once per process (loading the plugin), later
+// calls return it.
 const video_hardware& shared_video_hardware();
 
 }  // namespace vigil

@@ -4,6 +4,9 @@
 
 #include <caf/exit_reason.hpp>
 
+#include "actors/video_hardware.hpp"
+#include "protocol/codecs/video_backend.hpp"
+
 namespace vigil {
 
 const char* to_string(video_fault fault) {
@@ -15,13 +18,8 @@ const char* to_string(video_fault fault) {
 }
 
 video_streams::video_streams(caf::event_based_actor* self, std::string channel_name,
-                             std::shared_ptr<spdlog::logger> log, video_decoding_settings settings,
-                             protocol::hardware_device_ptr hardware)
-    : self_(self),
-      channel_name_(std::move(channel_name)),
-      log_(std::move(log)),
-      settings_(std::move(settings)),
-      hardware_(std::move(hardware)) {}
+                             std::shared_ptr<spdlog::logger> log, video_decoding_settings settings)
+    : self_(self), channel_name_(std::move(channel_name)), log_(std::move(log)), settings_(std::move(settings)) {}
 
 video_streams::~video_streams() { end_all(); }
 
@@ -30,7 +28,14 @@ void video_streams::spawn_decoder(std::uint32_t stream_id, stream& s) {
   spec.stream_id = stream_id;
   spec.decoder = next_incarnation_++;
   spec.codec = s.codec;
-  spec.options.hardware = settings_.hardware ? hardware_ : nullptr;
+  // libavcodec (a plugin) and the VA-API device are loaded by the first
+  // stream that needs them, not before: a session without such a stream
+  // never maps them (protocol/codecs/video_backend.hpp).
+  if (protocol::is_libav_codec(s.codec)) {
+    route_libav_logging();
+    if (settings_.hardware)
+      spec.options.hardware = shared_video_hardware().device;
+  }
   spec.options.threads = settings_.threads;
   // SIZED_STREAM frames may differ from the announced size; twice each side
   // is room for that and still refuses a forged giant picture.

@@ -76,7 +76,7 @@ struct frame_outcome {
 class video_streams {
 public:
   video_streams(caf::event_based_actor* self, std::string channel_name, std::shared_ptr<spdlog::logger> log,
-                video_decoding_settings settings, protocol::hardware_device_ptr hardware);
+                video_decoding_settings settings);
   ~video_streams();
   video_streams(const video_streams&) = delete;
   video_streams& operator=(const video_streams&) = delete;
@@ -152,7 +152,6 @@ private:
   std::string channel_name_;
   std::shared_ptr<spdlog::logger> log_;
   video_decoding_settings settings_;
-  protocol::hardware_device_ptr hardware_;
   std::map<std::uint32_t, stream> streams_;
   std::uint64_t next_incarnation_ = 1;
   std::uint64_t restarts_ = 0;

@@ -10,8 +10,9 @@
 // than 576 lines and BT.601 otherwise when it signals none:
 // what GStreamer's videoconvert, the encoder side of spice-server, assumes).
 //
-// Hardware: with a hardware_device (VA-API, opened by the caller at run time,
-// see actors/video_hardware.hpp) libavcodec decodes on the GPU where it can
+// Everything but MJPEG runs in the libavcodec plugin, loaded on first use
+// (video_backend.hpp). Hardware: with a hardware_device (VA-API, opened by the
+// caller at run time, see actors/video_hardware.hpp) libavcodec decodes on the GPU where it can
 // and falls back to software per stream otherwise; frames are copied back to
 // memory before conversion. Without one, software only.
 //
@@ -37,7 +38,7 @@ std::string video_codec_name(std::uint8_t codec);
 std::optional<std::uint8_t> video_codec_from_name(const std::string& name);
 
 // Whether this build can decode the codec: MJPEG always, the others when the
-// installed libavcodec has a decoder for them.
+// libavcodec plugin is built for them (checked without loading it).
 bool can_decode_video(std::uint8_t codec);
 // Every codec can_decode_video accepts, in SPICE_VIDEO_CODEC_TYPE_* order.
 std::vector<std::uint8_t> decodable_video_codecs();
@@ -46,8 +47,6 @@ std::vector<std::uint8_t> decodable_video_codecs();
 // shared by every decoder that uses it.
 struct hardware_device;
 using hardware_device_ptr = std::shared_ptr<hardware_device>;
-// "vaapi" etc.: which kind of device it is.
-std::string hardware_device_name(const hardware_device& device);
 
 // The largest frame any stream may decode to (8K), whatever it announced.
 constexpr std::uint64_t max_video_frame_pixels = std::uint64_t{8192} * 8192;

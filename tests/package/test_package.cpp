@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(the_deb_installs_vigil_and_xdg_open_starts_it_on_a_console_
   // Unpacked into a clean root, as dpkg would put it.
   const std::string root = work.file("root");
   run_checked({"dpkg-deb", "-x", deb, root});
-  for (const char* file : {"usr/bin/vigil", "usr/share/man/man1/vigil.1", "usr/share/applications/vigil.desktop",
+  for (const char* file : {"usr/bin/vigil", "usr/lib/vigil/libvigil_libav.so", "usr/share/man/man1/vigil.1",
+                           "usr/share/applications/vigil.desktop",
                            "usr/share/mime/packages/vigil-mime.xml", "usr/share/icons/hicolor/scalable/apps/vigil.svg",
                            "usr/share/doc/vigil/examples/vigil.toml"})
     BOOST_TEST(fs::exists(root + "/" + file), file << " is in the package");

@@ -1,4 +1,4 @@
-// 8-bit YUV to BGRA through libyuv (protocol/codecs/yuv_to_bgra.hpp): exact
+// 8-bit YUV to BGRA through libyuv (protocol/codecs/libav/yuv_to_bgra.hpp): exact
 // black, white and primaries per matrix and range, and every layout of the
 // known scene against libswscale's conversion (what the decoder used before,
 // and still uses for what libyuv lacks) within 38 dB (40.8 dB measured in
@@ -12,7 +12,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
-#include "protocol/codecs/yuv_to_bgra.hpp"
+#include "protocol/codecs/libav/yuv_to_bgra.hpp"
 #include "video_test_encoder.hpp"
 
 namespace {

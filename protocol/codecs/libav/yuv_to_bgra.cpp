@@ -1,4 +1,4 @@
-#include "protocol/codecs/yuv_to_bgra.hpp"
+#include "protocol/codecs/libav/yuv_to_bgra.hpp"
 
 #include <libyuv/convert_argb.h>
 

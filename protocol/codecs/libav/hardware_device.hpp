@@ -1,6 +1,7 @@
 // An opened hardware decoding device as libavcodec takes it (an
-// AVHWDeviceContext reference). protocol/ only uses devices; opening one is
-// I/O and happens in actors/video_hardware.cpp.
+// AVHWDeviceContext reference), inside the libavcodec plugin; the rest of
+// vigil holds it as an opaque hardware_device_ptr. actors/video_hardware.cpp
+// asks the plugin to open one.
 #pragma once
 
 extern "C" {

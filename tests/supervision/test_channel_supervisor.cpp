@@ -82,11 +82,16 @@ struct supervised_channels : virtual_time {
     auto answer = std::make_shared<std::optional<migration_link>>();
     migration_order order;
     order.destination.host = host;
-    system().spawn([answer, order, supervisor = supervisor](caf::event_based_actor* asker) {
-      asker->request(supervisor, 30s, migrate_connect_atom::value, order).then([answer](const migration_link& link) {
-        *answer = link;
-      });
-    });
+    // The supervisor is a spawn argument, not a capture: for an actor spawned
+    // with no arguments CAF 0.17 binds a reference to a null tuple, which
+    // UBSan reports (caf/detail/init_fun_factory.hpp; docs/testing.md).
+    system().spawn(
+      [answer, order](caf::event_based_actor* asker, const channel_supervisor_actor& asked) {
+        asker->request(asked, 30s, migrate_connect_atom::value, order).then([answer](const migration_link& link) {
+          *answer = link;
+        });
+      },
+      supervisor);
     run();
     BOOST_REQUIRE_MESSAGE(answer->has_value(), "the channel supervisor did not answer migrate_connect");
     return **answer;
@@ -94,11 +99,13 @@ struct supervised_channels : virtual_time {
 
   std::vector<channel_health> health() {
     auto report = std::make_shared<std::optional<std::vector<channel_health>>>();
-    system().spawn([report, supervisor = supervisor](caf::event_based_actor* asker) {
-      asker->request(supervisor, 1s, health_atom::value).then([report](std::vector<channel_health>& answer) {
-        *report = std::move(answer);
-      });
-    });
+    system().spawn(
+      [report](caf::event_based_actor* asker, const channel_supervisor_actor& asked) {
+        asker->request(asked, 1s, health_atom::value).then([report](std::vector<channel_health>& answer) {
+          *report = std::move(answer);
+        });
+      },
+      supervisor);
     run();
     BOOST_REQUIRE_MESSAGE(report->has_value(), "the channel supervisor did not answer the health request");
     return **report;

@@ -84,8 +84,8 @@ struct main_channel_state {
   // which main sends itself on the first change: once the socket data
   // already queued is handled (at most the broker's edge of reads, bounded
   // edge with backpressure), the status goes out, the mouse mode is logged
-  // and asked for, once. A server flooding MOUSE_MODE or PINGs costs that
-  // once a few reads, not once a message.
+  // and asked for, once. A server flooding MOUSE_MODE costs that once a few
+  // reads, not once a message.
   bool status_changed = false;
   bool read_handled_due = false;  // a (read_handled_atom) to self is queued
   std::uint64_t mouse_mode_changes = 0;  // MOUSE_MODE messages since the last (read_handled_atom)
@@ -538,9 +538,13 @@ caf::behavior main_channel(main_actor* self, channel_spec spec, main_status_list
     state.endpoint->finish_migration_link(true, acknowledged, "");
     return true;
   };
+  // Each PING answered goes out at once, as its PONG does: the session's
+  // view of main's liveness is never a read behind (a PING flood costs a
+  // PONG a message anyway).
   hooks.on_ping_answered = [self] {
     ++self->state.status.pings_answered;
-    status_changed(self);
+    self->state.status_changed = false;
+    publish_status(self);
   };
   hooks.add_health = [self](channel_health& health) {
     health.edges.push_back(edge_report_of(self->state.status_edge));

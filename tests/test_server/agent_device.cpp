@@ -10,6 +10,7 @@
 #include "protocol/agent_clipboard.hpp"
 #include "protocol/agent_file_xfer.hpp"
 #include "content.hpp"
+#include "char_device.hpp"
 #include "stdout_lines.hpp"
 
 namespace vigil::test_server {
@@ -48,15 +49,8 @@ std::string preview(const protocol::bytes& data) {
 
 agent_device::agent_device(event_loop& loop, qxl_display& display, agent_options options)
     : loop_(loop), display_(display), options_(std::move(options)) {
-  interface_.base.type = SPICE_INTERFACE_CHAR_DEVICE;
-  interface_.base.description = "vigil test server vdagent";
-  interface_.base.major_version = SPICE_INTERFACE_CHAR_DEVICE_MAJOR;
-  interface_.base.minor_version = SPICE_INTERFACE_CHAR_DEVICE_MINOR;
-  interface_.state = hook_state;
-  interface_.write = hook_write;
-  interface_.read = hook_read;
-  instance_.instance.base.sif = &interface_.base;
-  instance_.instance.subtype = "vdagent";
+  describe_char_device(interface_, instance_.instance, "vigil test server vdagent", "vdagent", nullptr, hook_state,
+                       hook_write, hook_read);
   instance_.owner = this;
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "char_device.hpp"
 #include "stdout_lines.hpp"
 #include "video_test_encoder.hpp"
 
@@ -35,16 +36,8 @@ std::uint32_t get_u32(const std::uint8_t* at) {
 
 stream_device::stream_device(event_loop& loop, const stream_device_options& options)
     : loop_(loop), options_(options) {
-  interface_.base.type = SPICE_INTERFACE_CHAR_DEVICE;
-  interface_.base.description = "vigil test server stream device";
-  interface_.base.major_version = SPICE_INTERFACE_CHAR_DEVICE_MAJOR;
-  interface_.base.minor_version = SPICE_INTERFACE_CHAR_DEVICE_MINOR;
-  interface_.state = hook_state;
-  interface_.write = hook_write;
-  interface_.read = hook_read;
-  instance_.instance.base.sif = &interface_.base;
-  instance_.instance.subtype = "port";
-  instance_.instance.portname = "org.spice-space.stream.0";
+  describe_char_device(interface_, instance_.instance, "vigil test server stream device", "port",
+                       "org.spice-space.stream.0", hook_state, hook_write, hook_read);
   instance_.owner = this;
 
   test::encoder_settings settings;

@@ -9,21 +9,14 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "char_device.hpp"
 #include "stdout_lines.hpp"
 
 namespace vigil::test_server {
 
 webdav_port::webdav_port(event_loop& loop, std::string socket_path) : loop_(loop), socket_path_(std::move(socket_path)) {
-  interface_.base.type = SPICE_INTERFACE_CHAR_DEVICE;
-  interface_.base.description = "vigil test server webdav port";
-  interface_.base.major_version = SPICE_INTERFACE_CHAR_DEVICE_MAJOR;
-  interface_.base.minor_version = SPICE_INTERFACE_CHAR_DEVICE_MINOR;
-  interface_.state = hook_state;
-  interface_.write = hook_write;
-  interface_.read = hook_read;
-  instance_.instance.base.sif = &interface_.base;
-  instance_.instance.subtype = "port";
-  instance_.instance.portname = "org.spice-space.webdav.0";
+  describe_char_device(interface_, instance_.instance, "vigil test server webdav port", "port",
+                       "org.spice-space.webdav.0", hook_state, hook_write, hook_read);
   instance_.owner = this;
 
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -31,6 +31,17 @@ point read_point(byte_reader& in, const char* field) {
   return p;
 }
 
+composite_transform read_transform(byte_reader& in, const char* field) {
+  composite_transform t;
+  t.t00 = in.u32(field);
+  t.t01 = in.u32(field);
+  t.t02 = in.u32(field);
+  t.t10 = in.u32(field);
+  t.t11 = in.u32(field);
+  t.t12 = in.u32(field);
+  return t;
+}
+
 clip read_clip(byte_reader& in) {
   clip c;
   c.type = in.u8("clip.type");
@@ -394,6 +405,31 @@ result<draw_text> parse_draw_text(const bytes& body) {
   out.back_brush = parser.read_brush("back_brush");
   out.fore_mode = in.u16("fore_mode");
   out.back_mode = in.u16("back_mode");
+  return finish(parser, std::move(out));
+}
+
+result<draw_composite> parse_draw_composite(const bytes& body) {
+  body_parser parser(body, "DISPLAY_DRAW_COMPOSITE");
+  auto& in = parser.in();
+  draw_composite out;
+  out.base = read_base(in);
+  out.flags = in.u32("flags");
+  out.source = parser.image_pointer("src_bitmap");
+  if (!parser.failed() && !out.source)
+    in.fail("field src_bitmap is a null pointer");
+  if (out.flags & SPICE_COMPOSITE_HAS_MASK) {
+    out.mask = parser.image_pointer("mask_bitmap");
+    if (!parser.failed() && !out.mask)
+      in.fail("field mask_bitmap is a null pointer");
+  }
+  if (out.flags & SPICE_COMPOSITE_HAS_SRC_TRANSFORM)
+    out.source_transform = read_transform(in, "src_transform");
+  if (out.flags & SPICE_COMPOSITE_HAS_MASK_TRANSFORM)
+    out.mask_transform = read_transform(in, "mask_transform");
+  out.source_x = in.i16("src_origin.x");
+  out.source_y = in.i16("src_origin.y");
+  out.mask_x = in.i16("mask_origin.x");
+  out.mask_y = in.i16("mask_origin.y");
   return finish(parser, std::move(out));
 }
 

@@ -217,6 +217,29 @@ struct draw_text {
   std::uint16_t back_mode = 0;
 };
 
+// The affine matrix of a composite's source or mask (pixman_transform's top
+// two rows; 16.16 fixed point, as the X server hands it to the driver).
+struct composite_transform {
+  std::uint32_t t00 = 0, t01 = 0, t02 = 0;
+  std::uint32_t t10 = 0, t11 = 0, t12 = 0;
+};
+
+// SPICE_MSG_DISPLAY_DRAW_COMPOSITE (client cap COMPOSITE): an X Render
+// composite as the X QXL driver sends it: dest = source OP dest through an
+// optional mask, each with its pixman filter, repeat and transform.
+// `flags` packs them (SPICE_COMPOSITE_*): operator bits 0-7, source filter
+// 8-10, mask filter 11-13, source repeat 14-15, mask repeat 16-17.
+struct draw_composite {
+  display_base base;
+  std::uint32_t flags = 0;
+  std::optional<image> source;
+  std::optional<image> mask;  // HAS_MASK
+  std::optional<composite_transform> source_transform;  // HAS_SRC_TRANSFORM
+  std::optional<composite_transform> mask_transform;    // HAS_MASK_TRANSFORM
+  std::int16_t source_x = 0, source_y = 0;  // src_origin
+  std::int16_t mask_x = 0, mask_y = 0;      // mask_origin
+};
+
 // SPICE_MSG_DISPLAY_DRAW_BLACKNESS, DRAW_WHITENESS, DRAW_INVERS
 struct draw_masked_area {
   display_base base;
@@ -330,6 +353,7 @@ result<draw_copy> parse_draw_blend(const bytes& body);
 result<draw_opaque> parse_draw_opaque(const bytes& body);
 result<draw_rop3> parse_draw_rop3(const bytes& body);
 result<draw_text> parse_draw_text(const bytes& body);
+result<draw_composite> parse_draw_composite(const bytes& body);
 result<draw_masked_area> parse_draw_blackness(const bytes& body);
 result<draw_masked_area> parse_draw_whiteness(const bytes& body);
 result<draw_masked_area> parse_draw_invers(const bytes& body);

@@ -52,7 +52,7 @@ void check_clip(const result<T>& parsed, std::size_t body_size) {
 }
 
 void fuzz_parser(std::uint8_t selector, const bytes& body) {
-  switch (selector % 24) {
+  switch (selector % 25) {
     case 0: parse_surface_create(body); break;
     case 1: parse_surface_destroy(body); break;
     case 2: {
@@ -66,7 +66,7 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     }
     case 3:
     case 4: {
-      auto parsed = selector % 24 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
+      auto parsed = selector % 25 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
       check_clip(parsed, body.size());
       if (parsed) {
         check_image(parsed->source);
@@ -138,7 +138,7 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
       }
       break;
     }
-    default: {
+    case 23: {
       auto parsed = parse_draw_text(body);
       check_clip(parsed, body.size());
       if (parsed) {
@@ -149,6 +149,15 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
           FUZZ_CHECK(glyph.data.size ==
                      (std::size_t{glyph.width} * parsed->string.bits_per_pixel + 7) / 8 * glyph.height);
         }
+      }
+      break;
+    }
+    default: {
+      auto parsed = parse_draw_composite(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->source);
+        check_image(parsed->mask);
       }
       break;
     }

@@ -120,6 +120,7 @@ def main():
     vdagent_seeds()
     display_pipeline_seeds()
     text_seeds()
+    composite_seeds()
 
 
 def agent_message(msg_type, data):
@@ -271,6 +272,18 @@ def text_seeds():
     a8 = draw_text(32, 16, 4, [glyph(20, 2, 4, 2, [0, 64, 128, 255, 255, 128, 64, 0])])
     write(target, "pipeline-text", pipeline_records([surface_create(0, 32, 16), a1, a4, a8]))
     write(target, "parse-text-a1", bytes([23]) + a1[1])
+
+
+def composite_seeds():
+    """DRAW_COMPOSITE bodies for the parser (selector 24): OVER through a
+    mask, with a source transform (the pipeline does not draw them yet)."""
+    flags = 3 | (1 << 19) | (1 << 20)  # OVER, HAS_MASK, HAS_SRC_TRANSFORM
+    fixed = struct.pack("<I", 0) + box(8, 8) + bytes([0]) + struct.pack("<I", flags)
+    after = len(fixed) + 8 + 24 + 8
+    body = fixed + struct.pack("<II", after, after + 18) + struct.pack("<6I", 0x10000, 0, 0, 0, 0x10000, 0)
+    body += struct.pack("<hhhh", 0, 0, 1, 1)
+    body += descriptor(1, IMG_FROM_CACHE, 8, 8) + descriptor(2, 104, 8, 8) + struct.pack("<I", 3)
+    write("fuzz_display_messages", "parse-composite-mask-transform", bytes([24]) + body)
 
 
 def convert_legacy_pipeline_seed(path):

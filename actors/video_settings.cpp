@@ -1,5 +1,7 @@
 #include "actors/video_settings.hpp"
 
+#include <algorithm>
+
 #include <spice/enums.h>
 #include <spice/protocol.h>
 
@@ -8,12 +10,23 @@
 
 namespace vigil {
 
+namespace {
+
+bool installed(const video_settings& settings, std::uint8_t codec) {
+  if (!protocol::can_decode_video(codec))
+    return false;
+  const auto& probed = settings.installed_codecs;
+  return !probed || std::find(probed->begin(), probed->end(), codec) != probed->end();
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> offered_video_codecs(const video_settings& settings) {
-  if (settings.codecs.empty())
-    return protocol::decodable_video_codecs();
+  const std::vector<std::uint8_t> wanted =
+    settings.codecs.empty() ? protocol::decodable_video_codecs() : settings.codecs;
   std::vector<std::uint8_t> offered;
-  for (std::uint8_t codec : settings.codecs)
-    if (protocol::can_decode_video(codec))
+  for (std::uint8_t codec : wanted)
+    if (installed(settings, codec))
       offered.push_back(codec);
   return offered;
 }

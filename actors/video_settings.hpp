@@ -21,6 +21,11 @@ struct video_settings {
   // offered (those this build cannot decode are left out) and their order is
   // sent as PREFERRED_VIDEO_CODEC_TYPE.
   std::vector<std::uint8_t> codecs;
+  // The codecs this installation decodes, probed at start by the app
+  // (ui/video_codec_probe.hpp): MJPEG, and those the installed libavcodec
+  // decodes. nullopt (not probed: tests that build settings themselves):
+  // every codec this build is made for.
+  std::optional<std::vector<std::uint8_t>> installed_codecs;
   // SPICE_IMAGE_COMPRESSION_* (display.preferred_compression,
   // --spice-preferred-compression); nullopt: the server's setting.
   std::optional<std::uint8_t> preferred_compression;

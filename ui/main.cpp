@@ -18,6 +18,7 @@
 #include "ui/session_runner.hpp"
 #include "ui/sfml_microphone.hpp"
 #include "ui/ui_inbox.hpp"
+#include "ui/video_codec_probe.hpp"
 #include "ui/terminal_prompt.hpp"
 #include "ui/viewer_window.hpp"
 
@@ -118,6 +119,8 @@ vigil::presentation_choice presentation_for(const vigil::run_request& request) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == vigil::probe_video_codecs_argument)
+    return vigil::print_decodable_video_codecs();
   vigil::return_large_blocks_to_the_system();  // RSS follows the memory budget (common/large_blocks.hpp)
   auto parsed = vigil::parse_command_line(argc, argv);
   if (parsed.exit_now)
@@ -128,6 +131,7 @@ int main(int argc, char** argv) {
     return vigil::exit_codes::usage_error;
   }
   vigil::configure_logging(request.log_level);
+  vigil::video_codec_probe codec_probe;  // runs while the actor system starts and the window opens
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   std::signal(SIGUSR1, request_snapshot);
@@ -167,6 +171,10 @@ int main(int argc, char** argv) {
                                                   request.kiosk_quit_on_disconnect, presentation_for(request),
                                                   run.session.record.enabled ? run.session.record.microphone
                                                                              : nullptr});
+    const vigil::probed_video_codecs codecs = codec_probe.finish(std::chrono::seconds(5));
+    if (!codecs.problem.empty())
+      vigil::named_logger("video")->warn("only MJPEG streams can be decoded: {}", codecs.problem);
+    run.session.video.installed_codecs = codecs.codecs;
     auto status = vigil::run_session(system, run, signals, window.get());
     for (int asked = 0; asked < 3 && !signals.stop_requested.load() &&
                         ask_for_credentials(status, run.session.connection, run.session.uri, window.get());

@@ -9,11 +9,12 @@
 // (protocol/codecs/libav/), that video_decoder::create and the VA-API device
 // open load on first use. MJPEG (libjpeg-turbo) needs no plugin.
 //
-// Which codecs are offered to the server is decided without loading it: the
-// ones the plugin was built for (libav_codecs below; Debian's libavcodec
-// decodes all four natively). A plugin that cannot be loaded, or whose
-// libavcodec lacks a decoder, fails that stream's decoder with an error that
-// says so; the display channel reports it as for any decoder failure.
+// Which codecs are offered to the server is decided without loading it into
+// the session's process: the app runs itself as a probe that loads the plugin
+// and asks can_decode (ui/video_codec_probe.hpp). A plugin that still cannot
+// be loaded when a stream starts, or whose libavcodec lacks a decoder, fails
+// that stream's decoder with an error that says so; the display channel
+// reports it as for any decoder failure.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,8 @@
 // corrupts frames mid-stream makes the decoder fail: the stream recovers and
 // the session carries on. The display preferences reach the server. A
 // guest streaming agent's H.265 stream is decoded on its own display channel.
+// The codec probe (vigil --probe-video-codecs) names what Debian's libavcodec
+// decodes.
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -271,3 +273,14 @@ BOOST_AUTO_TEST_CASE(codec_preference_makes_the_server_switch_codec) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// What the display channel offers beyond MJPEG comes from this probe, run in
+// a child process at start (ui/video_codec_probe.hpp). Debian's libavcodec
+// decodes all four natively.
+BOOST_AUTO_TEST_CASE(the_codec_probe_names_the_codecs_the_installed_libavcodec_decodes) {
+  const client_run run = run_vigil({"--probe-video-codecs"}, 30s);
+  BOOST_TEST_CONTEXT(run.context()) {
+    BOOST_TEST(run.exit_code() == 0);
+    BOOST_TEST(run.process.stdout_text == "codec vp8\ncodec h264\ncodec vp9\ncodec h265\nend\n");
+  }
+}

@@ -59,6 +59,11 @@ tsan_environment() {
   # those, suppressed one by one, took the display channel past its 1 s
   # heartbeat deadline (docs/testing.md).
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$source_dir/tests/sanitizers/tsan.supp}
+  # The flood against slow consumers wants display to read 5 MB in 12 s; the
+  # TSan client decodes QUIC ~5x slower and read 3.0-3.9 MB on a loaded
+  # machine (docs/testing.md). Half the lowest seen, three times what a
+  # display that stops reading can get (8 unconsumed 64 KiB chunks).
+  export VIGIL_SANITIZER_FLOOD_FLOOR_MB=${VIGIL_SANITIZER_FLOOD_FLOOR_MB:-1.5}
 }
 
 # build_sanitized SANITIZERS DIR TARGET...: an -O1 -g1 build of TARGETs, every

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <regex>
 
 #include <spice/enums.h>
@@ -21,6 +22,18 @@ const nlohmann::json& require_clean_run(const client_run& run) {
   BOOST_TEST_MESSAGE("client: " << run.process.describe());
   BOOST_REQUIRE_MESSAGE(run.snapshot.has_value(), "no JSON snapshot: " << run.snapshot_problem << run.context());
   return *run.snapshot;
+}
+
+// The bytes display must have read in the flood scenario's 12 s. The plain
+// client reads all the server sends (7.7-8.2 MB); a display that wedged or
+// stopped reading gets at most its broker's 8 unconsumed 64 KiB chunks. Under
+// ThreadSanitizer the reader (QUIC decoding, ~5x slower), not the server,
+// sets the pace, and on a loaded machine it read 3.0-3.9 MB:
+// scripts/sanitize.sh thread sets VIGIL_SANITIZER_FLOOD_FLOOR_MB to a lower
+// floor (docs/testing.md), as it sets the RSS allowance for ASan.
+double flood_floor_bytes() {
+  const char* mb = std::getenv("VIGIL_SANITIZER_FLOOD_FLOOR_MB");
+  return (mb && *mb ? std::stod(mb) : 5.0) * 1e6;
 }
 
 }  // namespace
@@ -197,14 +210,15 @@ BOOST_AUTO_TEST_CASE(a_flood_against_slow_consumers_stays_bounded_and_counts_wha
   BOOST_REQUIRE(display);
   const auto& renderer = snapshot["renderer"];
   auto peak_rss_kb = snapshot["process"]["peak_rss_kb"].get<long>();
-  std::printf("flood: display received %.1f MB in %d messages; mailbox peak %d (bound 256); frames rendered %d, "
-              "coalesced %d; peak RSS %.1f MB\n",
+  std::printf("flood: display received %.1f MB in %d messages (floor %.1f MB), last read %lld ms before "
+              "the snapshot; mailbox peak %d (bound 256); frames rendered %d, coalesced %d; peak RSS %.1f MB\n",
               (*display)["bytes_in"].get<double>() / 1e6, (*display)["messages_in"].get<int>(),
+              flood_floor_bytes() / 1e6, (*display)["last_activity_age_ms"].get<long long>(),
               (*display)["mailbox_peak"].get<int>(), renderer["frames_rendered"].get<int>(),
               renderer["frames_coalesced"].get<int>(), static_cast<double>(peak_rss_kb) / 1024.0);
   BOOST_TEST(run.process.exit_code.value_or(-1) == 0);  // slow is not stuck: no fault, no restart
   BOOST_TEST((*display)["restarts"] == 0);
-  BOOST_TEST((*display)["bytes_in"] > 5e6);
+  BOOST_TEST((*display)["bytes_in"] > flood_floor_bytes());
   BOOST_TEST((*display)["mailbox_peak"] <= 256);
   BOOST_TEST(renderer["frames_coalesced"] > 0);  // the frames the renderer could not take were counted
   BOOST_TEST(peak_rss_kb < 256 * 1024);

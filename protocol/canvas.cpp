@@ -16,23 +16,6 @@ parse_error no_surface(std::uint32_t surface_id) {
   return parse_error{"surface " + std::to_string(surface_id) + " does not exist"};
 }
 
-rect bounding_box(const std::vector<rect>& region) {
-  rect box;
-  bool first = true;
-  for (const auto& r : region) {
-    if (first) {
-      box = r;
-      first = false;
-      continue;
-    }
-    box.top = std::min(box.top, r.top);
-    box.left = std::min(box.left, r.left);
-    box.bottom = std::max(box.bottom, r.bottom);
-    box.right = std::max(box.right, r.right);
-  }
-  return box;
-}
-
 // 16-bit surfaces keep only 5 (or 6) bits per channel; the low bits repeat the
 // high ones, as when the reference client widens 16-bit pixels to 32.
 std::uint32_t widen(std::uint32_t value, int bits) {
@@ -192,6 +175,23 @@ std::uint32_t multiply_un8(std::uint32_t a, std::uint32_t b) {
 }
 
 }  // namespace
+
+rect bounding_box(const std::vector<rect>& region) {
+  rect box;
+  bool first = true;
+  for (const auto& r : region) {
+    if (first) {
+      box = r;
+      first = false;
+      continue;
+    }
+    box.top = std::min(box.top, r.top);
+    box.left = std::min(box.left, r.left);
+    box.bottom = std::max(box.bottom, r.bottom);
+    box.right = std::max(box.right, r.right);
+  }
+  return box;
+}
 
 canvas::canvas(memory_account account, memory_limits limits) : account_(std::move(account)), limits_(limits) {}
 

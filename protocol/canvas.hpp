@@ -55,6 +55,13 @@ struct mask_image {
   bool inverted = false;  // SPICE_MASK_FLAGS_INVERS
 };
 
+// A DRAW_COMPOSITE source or mask: a decoded image, or a surface read in
+// place (a SURFACE image: the reference canvas keeps its pixel format).
+struct composite_layer {
+  const decoded_image* image = nullptr;
+  const surface* from_surface = nullptr;
+};
+
 // The three drawings that need no source: DRAW_BLACKNESS, DRAW_WHITENESS, DRAW_INVERS.
 enum class constant_operation { blackness, whiteness, invers };
 
@@ -94,6 +101,12 @@ public:
   // rounded as pixman does.
   result<rect> text(const display_base& base, const rect& back_area, const paint& back, const paint& fore,
                     const glyph_coverage& glyphs);
+  // DRAW_COMPOSITE as the reference canvas draws it (canvas_composite.cpp):
+  // pixman composites source (through the mask) onto the box with the
+  // command's operator, filters, repeats, transforms and component alpha,
+  // each image in the pixel format the reference gives it. Errors: an
+  // operator or filter pixman does not have (named as field flags).
+  result<rect> composite(const draw_composite& command, const composite_layer& source, const composite_layer* mask);
   // Copies source pixels whose RGB differs from `key`'s.
   result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,
                            std::uint32_t key);
@@ -123,6 +136,9 @@ private:
 };
 
 // Parts of the canvas the pipeline and the tests use directly.
+
+// The smallest rectangle holding every rectangle of `region` (empty for none).
+rect bounding_box(const std::vector<rect>& region);
 
 // box ∩ surface ∩ clip as non-overlapping rectangles (the order is unspecified).
 result<std::vector<rect>> drawing_region(const rect& box, const clip& clip, const rect& surface_bounds);

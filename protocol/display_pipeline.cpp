@@ -42,6 +42,7 @@ display_step display_pipeline::apply(std::uint16_t message_type, const bytes& bo
     case SPICE_MSG_DISPLAY_DRAW_OPAQUE: return on_opaque(body);
     case SPICE_MSG_DISPLAY_DRAW_ROP3: return on_rop3(body);
     case SPICE_MSG_DISPLAY_DRAW_TEXT: return on_text(body);
+    case SPICE_MSG_DISPLAY_DRAW_COMPOSITE: return on_composite(body);
     case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
     case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
     case SPICE_MSG_DISPLAY_DRAW_INVERS: return on_constant(message_type, body);
@@ -293,6 +294,45 @@ display_step display_pipeline::on_text(const bytes& body) {
   if (!glyphs)
     return refused(with_context(message, glyphs.error()));
   return drawn(parsed->base.surface_id, canvas_.text(parsed->base, parsed->back_area, *back, *fore, *glyphs), message);
+}
+
+result<composite_layer> display_pipeline::composite_image(const std::optional<image>& source, const char* field,
+                                                          image_pixels& holder) {
+  const char* message = "DISPLAY_DRAW_COMPOSITE";
+  composite_layer layer;
+  // A surface is read in place, in its own format (an A8 mask stays A8).
+  if (source && source->descriptor.type == SPICE_IMAGE_TYPE_SURFACE) {
+    layer.from_surface = canvas_.find(source->surface_id);
+    if (!layer.from_surface)
+      return parse_error{std::string(message) + ": " + field + ": SURFACE image names surface " +
+                         std::to_string(source->surface_id) + ", which does not exist"};
+    return layer;
+  }
+  auto pixels = source_pixels(source, message, field);
+  if (!pixels)
+    return pixels.error();
+  holder = std::move(*pixels);
+  layer.image = holder.get();
+  return layer;
+}
+
+display_step display_pipeline::on_composite(const bytes& body) {
+  const char* message = "DISPLAY_DRAW_COMPOSITE";
+  auto parsed = parse_draw_composite(body);
+  if (!parsed)
+    return skip(parsed.error().message);
+  image_pixels source_holder, mask_holder;
+  auto source = composite_image(parsed->source, "src_bitmap", source_holder);
+  if (!source)
+    return refused(source.error());
+  std::optional<composite_layer> mask;
+  if (parsed->mask) {
+    auto layer = composite_image(parsed->mask, "mask_bitmap", mask_holder);
+    if (!layer)
+      return refused(layer.error());
+    mask = *layer;
+  }
+  return drawn(parsed->base.surface_id, canvas_.composite(*parsed, *source, mask ? &*mask : nullptr), message);
 }
 
 display_step display_pipeline::on_constant(std::uint16_t message_type, const bytes& body) {

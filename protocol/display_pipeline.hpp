@@ -123,6 +123,9 @@ private:
   display_step on_opaque(const bytes& body);
   display_step on_rop3(const bytes& body);
   display_step on_text(const bytes& body);
+  display_step on_composite(const bytes& body);
+  // A composite's source or mask: a surface in place, else decoded into `holder`.
+  result<composite_layer> composite_image(const std::optional<image>& source, const char* field, image_pixels& holder);
   // OPAQUE and ROP3: resolves the source, brush and mask, then `draw(source,
   // brush, mask)` onto the canvas.
   template <class Parsed, class Draw>

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries the build links
   libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
-  libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev libpng-dev
+  libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev libpng-dev libpixman-1-dev
   libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev libxext-dev libxrandr-dev
   # bench/key_press_latency: key presses through XTest, as xdotool sends them
   libxtst-dev

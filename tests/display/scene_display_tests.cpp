@@ -167,6 +167,14 @@ BOOST_AUTO_TEST_CASE(text_of_eight_bit_glyphs_is_bit_exact) {
   check_bit_exact({"--scene", "glyphs-a8", "--jpeg", "never"});
 }
 
+BOOST_AUTO_TEST_CASE(composite_of_alpha_images_is_bit_exact_as_spice_server_draws_it) {
+  check_bit_exact_as_spice_server_renders({"--scene", "composite", "--jpeg", "never"});
+}
+
+BOOST_AUTO_TEST_CASE(composite_through_a8_masks_with_transforms_and_blend_operators_is_bit_exact_as_spice_server_draws_it) {
+  check_bit_exact_as_spice_server_renders({"--scene", "composite-masks", "--jpeg", "never"});
+}
+
 BOOST_AUTO_TEST_CASE(resized_primary_is_bit_exact) { check_bit_exact({"--scene", "resize", "--jpeg", "never"}); }
 
 // The scene's frames 20-99 arrive as an MJPEG stream; when it ends the

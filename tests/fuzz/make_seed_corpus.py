@@ -148,7 +148,7 @@ PIPELINE_SELECTOR = 0x80  # fuzz_display_messages: selector >= 0x40 drives the p
 
 # SPICE display message and image types used below (spice/enums.h).
 SURFACE_CREATE, SURFACE_DESTROY, DRAW_FILL, DRAW_COPY, COPY_BITS = 314, 315, 302, 304, 104
-DRAW_TEXT = 311
+DRAW_TEXT, DRAW_COMPOSITE = 311, 318
 STREAM_CREATE, STREAM_DATA, STREAM_CLIP, INVAL_LIST = 122, 123, 124, 105
 IMG_BITMAP, IMG_QUIC, IMG_LZ_RGB, IMG_GLZ_RGB, IMG_FROM_CACHE = 0, 1, 101, 102, 103
 IMG_JPEG, IMG_ZLIB_GLZ, IMG_LZ4 = 105, 107, 109
@@ -163,8 +163,8 @@ def pipeline_records(records):
     return bytes(out)
 
 
-def surface_create(surface_id, width, height, primary=True):
-    return SURFACE_CREATE, struct.pack("<IIIII", surface_id, width, height, 32, 1 if primary else 0)
+def surface_create(surface_id, width, height, primary=True, surface_format=32):
+    return SURFACE_CREATE, struct.pack("<IIIII", surface_id, width, height, surface_format, 1 if primary else 0)
 
 
 def box(width, height):
@@ -275,8 +275,8 @@ def text_seeds():
 
 
 def composite_seeds():
-    """DRAW_COMPOSITE bodies for the parser (selector 24): OVER through a
-    mask, with a source transform (the pipeline does not draw them yet)."""
+    """DRAW_COMPOSITE bodies for the parser (selector 24) and the pipeline:
+    OVER through a mask, with a source transform."""
     flags = 3 | (1 << 19) | (1 << 20)  # OVER, HAS_MASK, HAS_SRC_TRANSFORM
     fixed = struct.pack("<I", 0) + box(8, 8) + bytes([0]) + struct.pack("<I", flags)
     after = len(fixed) + 8 + 24 + 8
@@ -284,6 +284,32 @@ def composite_seeds():
     body += struct.pack("<hhhh", 0, 0, 1, 1)
     body += descriptor(1, IMG_FROM_CACHE, 8, 8) + descriptor(2, 104, 8, 8) + struct.pack("<I", 3)
     write("fuzz_display_messages", "parse-composite-mask-transform", bytes([24]) + body)
+    # Through the pipeline: SRC of an ARGB surface onto an A8 one, then OVER
+    # onto the primary through that A8 mask, bilinear, repeating, transformed,
+    # component alpha.
+    image_size = 18 + 4  # a SURFACE image: descriptor, surface id
+
+    def composite(surface_id, flags, source, mask=None, source_transform=None):
+        fixed = struct.pack("<I", surface_id) + box(8, 8) + bytes([0]) + struct.pack("<I", flags)
+        pointers = 4 + (4 if mask is not None else 0)
+        tail = (24 if source_transform else 0) + 8
+        start = len(fixed) + pointers + tail
+        body = fixed + struct.pack("<I", start)
+        if mask is not None:
+            body += struct.pack("<I", start + image_size)
+        if source_transform:
+            body += struct.pack("<6I", *source_transform)
+        body += struct.pack("<hhhh", 1, -1, 0, 2)
+        body += descriptor(10 + source, 104, 8, 8) + struct.pack("<I", source)
+        if mask is not None:
+            body += descriptor(10 + mask, 104, 8, 8) + struct.pack("<I", mask)
+        return DRAW_COMPOSITE, body
+
+    over_masked = 3 | (4 << 8) | (1 << 14) | (1 << 18) | (1 << 19) | (1 << 20)
+    write("fuzz_display_messages", "pipeline-composite", pipeline_records([
+        surface_create(0, 32, 16), surface_create(1, 8, 8, False, 8), surface_create(2, 8, 8, False, 96),
+        composite(1, 1, 2), composite(0, over_masked, 2, 1, (0x8000, 0x1000, 0, 0, 0x18000, 0x10000)),
+        composite(0, 0x3b, 0)]))
 
 
 def convert_legacy_pipeline_seed(path):

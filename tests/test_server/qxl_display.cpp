@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "stdout_lines.hpp"
 
@@ -25,6 +26,10 @@ struct draw_command : queued_command {
   QXLImage image{};
   std::vector<std::uint32_t> pixels;
   std::vector<std::uint8_t> blob;  // e.g. a QXLString and its glyphs
+  // A composite's mask (its source is `image`) and transforms.
+  QXLImage mask_image{};
+  std::vector<std::uint32_t> mask_pixels;
+  QXLTransform transforms[2]{};
 };
 
 struct surface_command : queued_command {
@@ -61,20 +66,36 @@ void set_release_info(queued_command& command, QXLReleaseInfo& info, std::uint32
   command.ext.group_id = memslot_group;
 }
 
-// The command's own 32-bit bitmap holding `visible`; its QXLPHYSICAL.
-QXLPHYSICAL bitmap_of(draw_command& command, const pixel_image& visible, std::uint32_t image_unique) {
-  command.pixels = visible.pixels;
-  QXLImage& qxl_image = command.image;
+// A bitmap in `qxl_image` holding `visible` (kept in `pixels`); its QXLPHYSICAL.
+QXLPHYSICAL bitmap_into(QXLImage& qxl_image, std::vector<std::uint32_t>& pixels, const pixel_image& visible,
+                        std::uint32_t image_unique, std::uint8_t format = SPICE_BITMAP_FMT_32BIT) {
+  pixels = visible.pixels;
   QXL_SET_IMAGE_ID(&qxl_image, QXL_IMAGE_GROUP_DEVICE, image_unique);
   qxl_image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
   qxl_image.descriptor.width = static_cast<std::uint32_t>(visible.width);
   qxl_image.descriptor.height = static_cast<std::uint32_t>(visible.height);
-  qxl_image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
+  qxl_image.bitmap.format = format;
   qxl_image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
   qxl_image.bitmap.x = static_cast<std::uint32_t>(visible.width);
   qxl_image.bitmap.y = static_cast<std::uint32_t>(visible.height);
   qxl_image.bitmap.stride = static_cast<std::uint32_t>(visible.width * 4);
-  qxl_image.bitmap.data = physical(command.pixels.data());
+  qxl_image.bitmap.data = physical(pixels.data());
+  return physical(&qxl_image);
+}
+
+// The command's own 32-bit bitmap holding `visible`; its QXLPHYSICAL.
+QXLPHYSICAL bitmap_of(draw_command& command, const pixel_image& visible, std::uint32_t image_unique) {
+  return bitmap_into(command.image, command.pixels, visible, image_unique);
+}
+
+// A SURFACE image of `source_id` (width x height) in `qxl_image`; its QXLPHYSICAL.
+QXLPHYSICAL surface_image_into(QXLImage& qxl_image, std::uint32_t source_id, int width, int height,
+                               std::uint32_t image_unique) {
+  QXL_SET_IMAGE_ID(&qxl_image, QXL_IMAGE_GROUP_DEVICE, image_unique);
+  qxl_image.descriptor.type = SPICE_IMAGE_TYPE_SURFACE;
+  qxl_image.descriptor.width = static_cast<std::uint32_t>(width);
+  qxl_image.descriptor.height = static_cast<std::uint32_t>(height);
+  qxl_image.surface_image.surface_id = source_id;
   return physical(&qxl_image);
 }
 
@@ -155,6 +176,7 @@ void qxl_display::attach() {
 void qxl_display::create_primary(int width, int height) {
   primary_memory_.assign(static_cast<std::size_t>(width) * height, 0);
   references_[0] = pixel_image(width, height);
+  formats_[0] = SPICE_SURFACE_FMT_32_xRGB;
   QXLDevSurfaceCreate surface{};
   surface.width = static_cast<std::uint32_t>(width);
   surface.height = static_cast<std::uint32_t>(height);
@@ -302,14 +324,8 @@ void qxl_display::copy_surface(std::uint32_t destination_id, int x, int y, std::
   // spice-server renders the source surface up to date before this drawable.
   command->drawable.surfaces_dest[0] = static_cast<std::int32_t>(source_id);
   command->drawable.surfaces_rects[0] = qxl_rect(area);
-  QXLImage& qxl_image = command->image;
-  QXL_SET_IMAGE_ID(&qxl_image, QXL_IMAGE_GROUP_DEVICE, next_image_unique_++);
-  qxl_image.descriptor.type = SPICE_IMAGE_TYPE_SURFACE;
-  qxl_image.descriptor.width = static_cast<std::uint32_t>(source.width);
-  qxl_image.descriptor.height = static_cast<std::uint32_t>(source.height);
-  qxl_image.surface_image.surface_id = source_id;
   QXLCopy& copy = command->drawable.u.copy;
-  copy.src_bitmap = physical(&qxl_image);
+  copy.src_bitmap = surface_image_into(command->image, source_id, source.width, source.height, next_image_unique_++);
   copy.src_area = qxl_rect(area);
   copy.rop_descriptor = SPICE_ROPD_OP_PUT;
   copy.scale_mode = SPICE_IMAGE_SCALE_MODE_NEAREST;
@@ -317,9 +333,65 @@ void qxl_display::copy_surface(std::uint32_t destination_id, int x, int y, std::
   push(display_ring_, std::move(command));
 }
 
-void qxl_display::create_surface(std::uint32_t surface_id, int width, int height) {
+void qxl_display::composite(std::uint32_t surface_id, const rect& box, const composite_spec& spec) {
+  pixel_image& target = surface_reference(surface_id);
+  if (box.empty() || !lies_inside(box, target.bounds()))
+    throw std::logic_error("composite needs a box inside the surface");
+  auto command = new_drawable(surface_id, QXL_DRAW_COMPOSITE, box);
+  command->drawable.effect = QXL_EFFECT_BLEND;
+  QXLComposite& composite = command->drawable.u.composite;
+  composite.flags = composite_flags(spec);
+  int dependencies = 0;
+  // Each input: a SURFACE image (spice-server renders that surface up to date
+  // first) or the command's own bitmap; its transform if it has one.
+  // Returns the image's and the transform's QXLPHYSICAL (QXLComposite is packed: no references into it).
+  auto input = [&](const composite_input& in, QXLImage& qxl_image, std::vector<std::uint32_t>& pixels,
+                   QXLTransform& transform) {
+    QXLPHYSICAL image_out = 0, transform_out = 0;
+    if (in.surface) {
+      const pixel_image& source = surface_reference(*in.surface);
+      command->drawable.surfaces_dest[dependencies] = static_cast<std::int32_t>(*in.surface);
+      command->drawable.surfaces_rects[dependencies++] = qxl_rect(source.bounds());
+      image_out = surface_image_into(qxl_image, *in.surface, source.width, source.height, next_image_unique_++);
+    } else {
+      image_out = bitmap_into(qxl_image, pixels, in.image, next_image_unique_++,
+                              in.has_alpha ? SPICE_BITMAP_FMT_RGBA : SPICE_BITMAP_FMT_32BIT);
+    }
+    if (in.transform) {
+      const auto& t = *in.transform;
+      transform = QXLTransform{static_cast<std::uint32_t>(t[0]), static_cast<std::uint32_t>(t[1]),
+                               static_cast<std::uint32_t>(t[2]), static_cast<std::uint32_t>(t[3]),
+                               static_cast<std::uint32_t>(t[4]), static_cast<std::uint32_t>(t[5])};
+      transform_out = physical(&transform);
+    }
+    return std::make_pair(image_out, transform_out);
+  };
+  const auto source = input(spec.source, command->image, command->pixels, command->transforms[0]);
+  composite.src = source.first;
+  composite.src_transform = source.second;
+  if (spec.mask) {
+    const auto mask = input(*spec.mask, command->mask_image, command->mask_pixels, command->transforms[1]);
+    composite.mask = mask.first;
+    composite.mask_transform = mask.second;
+  }
+  composite.src_origin.x = static_cast<std::int16_t>(spec.source_x);
+  composite.src_origin.y = static_cast<std::int16_t>(spec.source_y);
+  composite.mask_origin.x = static_cast<std::int16_t>(spec.mask_x);
+  composite.mask_origin.y = static_cast<std::int16_t>(spec.mask_y);
+  std::map<std::uint32_t, reference_surface> surfaces;
+  for (auto& [id, pixels] : references_)
+    surfaces[id] = reference_surface{&pixels, formats_.at(id)};
+  composite_reference(surfaces.at(surface_id), box, spec, surfaces);
+  push(display_ring_, std::move(command));
+}
+
+void qxl_display::create_surface(std::uint32_t surface_id, int width, int height, std::uint32_t format) {
   if (surface_id == 0 || surface_id >= max_surfaces || references_.count(surface_id) != 0)
     throw std::logic_error("create_surface: bad or existing surface id " + std::to_string(surface_id));
+  const bool a8 = format == SPICE_SURFACE_FMT_8_A;
+  if ((a8 && width % 4 != 0) || (!a8 && format != SPICE_SURFACE_FMT_32_xRGB && format != SPICE_SURFACE_FMT_32_ARGB))
+    throw std::logic_error("create_surface: 32-bit surfaces, or 8_A ones 4n pixels wide");
+  formats_[surface_id] = format;
   std::vector<std::uint32_t>& memory = surface_memory_[surface_id];
   memory.assign(static_cast<std::size_t>(width) * height, 0);
   references_[surface_id] = pixel_image(width, height);
@@ -328,10 +400,10 @@ void qxl_display::create_surface(std::uint32_t surface_id, int width, int height
   set_release_info(*command, surface.release_info, QXL_CMD_SURFACE, &surface);
   surface.surface_id = surface_id;
   surface.type = QXL_SURFACE_CMD_CREATE;
-  surface.u.surface_create.format = SPICE_SURFACE_FMT_32_xRGB;
+  surface.u.surface_create.format = format;
   surface.u.surface_create.width = static_cast<std::uint32_t>(width);
   surface.u.surface_create.height = static_cast<std::uint32_t>(height);
-  surface.u.surface_create.stride = width * 4;
+  surface.u.surface_create.stride = a8 ? width : width * 4;
   surface.u.surface_create.data = physical(memory.data());
   push(display_ring_, std::move(command));
 }
@@ -339,6 +411,7 @@ void qxl_display::create_surface(std::uint32_t surface_id, int width, int height
 void qxl_display::destroy_surface(std::uint32_t surface_id) {
   if (surface_id == 0 || references_.erase(surface_id) == 0)
     throw std::logic_error("destroy_surface: no off-screen surface " + std::to_string(surface_id));
+  formats_.erase(surface_id);
   auto command = std::make_unique<surface_command>();
   QXLSurfaceCmd& surface = command->surface;
   set_release_info(*command, surface.release_info, QXL_CMD_SURFACE, &surface);

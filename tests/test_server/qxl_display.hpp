@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "composite_reference.hpp"
 #include "pixels.hpp"
 
 namespace vigil::test_server {
@@ -57,13 +58,17 @@ public:
   // empty) filled with `back`, then the glyphs drawn in `fore` over it.
   void draw_text(std::uint32_t surface_id, const rect& box, const glyph_run& run, std::uint32_t fore,
                  const rect& back_area, std::uint32_t back);
+  // QXL_DRAW_COMPOSITE of `spec` within `box` (inside the surface).
+  void composite(std::uint32_t surface_id, const rect& box, const composite_spec& spec);
   // QXL_COPY_BITS: moves `destination`-sized pixels from (source_x, source_y).
   void copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y);
   // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).
   void copy_surface(std::uint32_t destination_id, int x, int y, std::uint32_t source_id, const rect& source_area);
 
-  // Off-screen surfaces (QXL_CMD_SURFACE). The new surface is black.
-  void create_surface(std::uint32_t surface_id, int width, int height);
+  // Off-screen surfaces (QXL_CMD_SURFACE). The new surface is black (8_A: 0).
+  // `format`: 32_xRGB, 32_ARGB or 8_A (then a width of 4n pixels).
+  void create_surface(std::uint32_t surface_id, int width, int height,
+                      std::uint32_t format = SPICE_SURFACE_FMT_32_xRGB);
   void destroy_surface(std::uint32_t surface_id);
   // Destroys and re-creates the primary surface (synchronous in spice-server).
   void recreate_primary(int width, int height);
@@ -122,6 +127,7 @@ private:
   std::map<std::uint32_t, std::vector<std::uint32_t>> surface_memory_;  // off-screen surfaces
   std::list<std::vector<std::uint32_t>> retired_memory_;  // may still be read by the worker
   std::map<std::uint32_t, pixel_image> references_;
+  std::map<std::uint32_t, std::uint32_t> formats_;  // each reference's SPICE_SURFACE_FMT_*
   std::vector<rect> heads_;
   // QXLMonitorsConfig as the guest's memory holds it; kept, since the worker
   // may read an older one while a newer is set.

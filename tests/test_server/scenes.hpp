@@ -55,6 +55,9 @@ std::unique_ptr<scene> make_displays_scene(std::chrono::milliseconds step_interv
 // The glyphs and glyphs-a8 scenes' steps (QXL_DRAW_TEXT), defined in glyph_scenes.cpp.
 std::vector<std::function<void(qxl_display&)>> glyph_steps();
 std::vector<std::function<void(qxl_display&)>> glyph_a8_steps();
+// The composite scenes' steps (QXL_DRAW_COMPOSITE), defined in composite_scenes.cpp.
+std::vector<std::function<void(qxl_display&)>> composite_steps();
+std::vector<std::function<void(qxl_display&)>> composite_mask_steps();
 
 // The animated scenes, defined in animated_scenes.cpp.
 std::unique_ptr<scene> make_video_scene();

@@ -1,12 +1,15 @@
-// DRAW_COMPOSITE's message: the optional mask and transforms the flags
-// announce, and malformed bodies whose errors name the message and field.
+// DRAW_COMPOSITE: the message (the optional mask and transforms the flags
+// announce), the drawing (pixman's, in the reference canvas's formats), and
+// malformed bodies whose errors name the message and field.
 #include <boost/test/unit_test.hpp>
 
 #include <spice/enums.h>
 
 #include "captured_stream.hpp"
 #include "check_contains.hpp"
+#include "protocol/canvas.hpp"
 #include "protocol/display_messages.hpp"
+#include "protocol/display_pipeline.hpp"
 #include "test_display_builders.hpp"
 
 using namespace vigil::protocol;
@@ -20,6 +23,48 @@ display_body& transform(display_body& body, std::uint32_t first) {
   for (std::uint32_t i = 0; i < 6; ++i)
     body.u32(first + i);
   return body;
+}
+
+rect r(std::int32_t top, std::int32_t left, std::int32_t bottom, std::int32_t right) {
+  return make_rect(top, left, bottom, right);
+}
+
+decoded_image solid_image(std::uint32_t width, std::uint32_t height, std::uint32_t pixel, bool has_alpha) {
+  decoded_image image;
+  image.width = width;
+  image.height = height;
+  image.pixels.assign(std::size_t{width} * height, pixel);
+  image.has_alpha = has_alpha;
+  return image;
+}
+
+// A canvas with surface 0 (8x4, `format`) filled with `pixel`.
+struct composite_fixture {
+  canvas surfaces;
+  explicit composite_fixture(std::uint32_t format = SPICE_SURFACE_FMT_32_xRGB, std::uint32_t pixel = 0x0000ffu) {
+    add(0, 8, 4, format, pixel);
+  }
+  void add(std::uint32_t id, std::uint32_t width, std::uint32_t height, std::uint32_t format, std::uint32_t pixel) {
+    surface_create create;
+    create.surface_id = id;
+    create.width = width;
+    create.height = height;
+    create.format = format;
+    BOOST_TEST_REQUIRE(surfaces.create_surface(create).ok());
+    auto& pixels = const_cast<surface*>(surfaces.find(id))->pixels;
+    std::fill(pixels.begin(), pixels.end(), pixel);
+  }
+  std::uint32_t at(std::uint32_t x, std::uint32_t y, std::uint32_t id = 0) const {
+    const surface& s = *surfaces.find(id);
+    return s.pixels[y * s.width + x];
+  }
+};
+
+draw_composite command(const rect& box, std::uint32_t flags) {
+  draw_composite c;
+  c.base.box = box;
+  c.flags = flags;
+  return c;
 }
 
 }  // namespace
@@ -109,6 +154,126 @@ BOOST_AUTO_TEST_CASE(malformed_composite_names_the_message_and_the_field) {
                                   .take());
   BOOST_TEST_REQUIRE(!parsed.ok());
   VIGIL_CHECK_CONTAINS(parsed.error().message, "DISPLAY_DRAW_COMPOSITE");
+}
+
+// pixman's OVER: each channel s + d * (255 - sa) / 255, the product rounded.
+BOOST_AUTO_TEST_CASE(over_lays_a_premultiplied_argb_source_on_the_box_and_nothing_else) {
+  composite_fixture f;
+  const decoded_image source = solid_image(4, 2, 0x80400000u, true);
+  composite_layer layer;
+  layer.image = &source;
+  const auto damage = f.surfaces.composite(command(r(1, 2, 3, 6), op_over), layer, nullptr);
+  BOOST_TEST_REQUIRE(damage.ok(), error_text(damage));
+  BOOST_TEST((*damage == r(1, 2, 3, 6)));
+  BOOST_TEST((f.at(2, 1) & 0x00ffffffu) == 0x40007fu);
+  BOOST_TEST((f.at(5, 2) & 0x00ffffffu) == 0x40007fu);
+  BOOST_TEST(f.at(1, 1) == 0x0000ffu);
+  BOOST_TEST(f.at(6, 2) == 0x0000ffu);
+  BOOST_TEST(f.at(2, 0) == 0x0000ffu);
+}
+
+BOOST_AUTO_TEST_CASE(an_image_without_alpha_is_opaque_whatever_its_a_byte_says) {
+  composite_fixture f;
+  const decoded_image source = solid_image(2, 2, 0x00123456u, false);
+  composite_layer layer;
+  layer.image = &source;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 2, 2), op_over), layer, nullptr).ok());
+  BOOST_TEST((f.at(1, 1) & 0x00ffffffu) == 0x123456u);
+}
+
+BOOST_AUTO_TEST_CASE(a_box_cut_by_the_surface_keeps_the_source_where_the_box_says) {
+  composite_fixture f;
+  decoded_image source = solid_image(4, 1, 0, false);
+  source.pixels = {0x111111u, 0x222222u, 0x333333u, 0x444444u};
+  composite_layer layer;
+  layer.image = &source;
+  // The box starts two pixels left of the surface: surface x 0 takes source x 2.
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, -2, 1, 2), op_over), layer, nullptr).ok());
+  BOOST_TEST((f.at(0, 0) & 0x00ffffffu) == 0x333333u);
+  BOOST_TEST((f.at(1, 0) & 0x00ffffffu) == 0x444444u);
+  BOOST_TEST(f.at(2, 0) == 0x0000ffu);
+}
+
+BOOST_AUTO_TEST_CASE(an_a8_surface_keeps_only_alpha_and_an_image_without_alpha_is_opaque_there) {
+  composite_fixture f(SPICE_SURFACE_FMT_8_A, 0);
+  const decoded_image with_alpha = solid_image(2, 1, 0x80ff0000u, true);
+  const decoded_image without = solid_image(2, 1, 0x00ff0000u, false);
+  composite_layer layer;
+  layer.image = &with_alpha;
+  const std::uint32_t op_src = 1;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 1, 2), op_src), layer, nullptr).ok());
+  layer.image = &without;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(1, 0, 2, 2), op_src), layer, nullptr).ok());
+  BOOST_TEST(f.at(0, 0) == 0x80000000u);
+  BOOST_TEST(f.at(1, 1) == 0xff000000u);
+  BOOST_TEST(f.at(2, 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_a8_surface_masks_the_source_and_a_transform_scales_it) {
+  composite_fixture f(SPICE_SURFACE_FMT_32_xRGB, 0);
+  f.add(1, 8, 4, SPICE_SURFACE_FMT_8_A, 0x80000000u);
+  decoded_image source = solid_image(2, 1, 0, false);
+  source.pixels = {0xff0000u, 0x00ff00u};
+  composite_layer layer, mask;
+  layer.image = &source;
+  mask.from_surface = f.surfaces.find(1);
+  // Half scale (the transform maps box pixels to source pixels): each
+  // source pixel covers two; the mask halves every channel.
+  draw_composite c = command(r(0, 0, 1, 4), op_over | SPICE_COMPOSITE_HAS_MASK);
+  c.source_transform = composite_transform{0x8000, 0, 0, 0, 0x8000, 0};
+  BOOST_TEST_REQUIRE(f.surfaces.composite(c, layer, &mask).ok());
+  BOOST_TEST((f.at(0, 0) & 0x00ffffffu) == 0x800000u);
+  BOOST_TEST((f.at(1, 0) & 0x00ffffffu) == 0x800000u);
+  BOOST_TEST((f.at(2, 0) & 0x00ffffffu) == 0x008000u);
+  BOOST_TEST((f.at(3, 0) & 0x00ffffffu) == 0x008000u);
+}
+
+BOOST_AUTO_TEST_CASE(extreme_transforms_and_boxes_draw_without_overflow) {
+  composite_fixture f;
+  const decoded_image source = solid_image(3, 3, 0x80808080u, true);
+  composite_layer layer;
+  layer.image = &source;
+  // Bilinear, repeating, a matrix of int32 extremes.
+  draw_composite c = command(r(0, 0, 4, 8), op_over | 1u << 14 | 4u << 8);
+  c.source_transform = composite_transform{0x7fffffffu, 0x80000000u, 0x7fffffffu, 0x80000000u, 0x7fffffffu, 1};
+  c.source_x = INT16_MIN;
+  c.source_y = INT16_MAX;
+  BOOST_TEST(f.surfaces.composite(c, layer, nullptr).ok());
+  // A box from INT32_MIN: the surface's first pixel is 2^31 into it.
+  c.base.box = r(INT32_MIN, INT32_MIN, INT32_MAX, INT32_MAX);
+  const auto refused = f.surfaces.composite(c, layer, nullptr);
+  BOOST_TEST_REQUIRE(!refused.ok());
+  VIGIL_CHECK_CONTAINS(refused.error().message, "bbox");
+}
+
+BOOST_AUTO_TEST_CASE(a_composite_pixman_cannot_do_names_the_message_and_the_field) {
+  display_pipeline pipeline{display_settings{}};
+  const bytes create = display_body{}.u32(0).u32(8).u32(4).u32(SPICE_SURFACE_FMT_32_xRGB).u32(1).take();
+  BOOST_TEST_REQUIRE((pipeline.apply(SPICE_MSG_DISPLAY_SURFACE_CREATE, create).outcome == display_outcome::applied));
+  auto composite_of = [](std::uint32_t flags, std::uint32_t source_surface) {
+    return display_body{}
+      .base(0, make_rect(0, 0, 4, 4))
+      .u32(flags)
+      .pointer("src")
+      .u32(0)
+      .u32(0)
+      .place("src")
+      .descriptor(1, SPICE_IMAGE_TYPE_SURFACE, 0, 8, 4)
+      .u32(source_surface)
+      .take();
+  };
+  auto step = pipeline.apply(SPICE_MSG_DISPLAY_DRAW_COMPOSITE, composite_of(op_over, 0));
+  BOOST_TEST((step.outcome == display_outcome::applied), step.error);
+  step = pipeline.apply(SPICE_MSG_DISPLAY_DRAW_COMPOSITE, composite_of(0x0e, 0));
+  BOOST_TEST((step.outcome == display_outcome::skipped));
+  VIGIL_CHECK_CONTAINS(step.error, "DISPLAY_DRAW_COMPOSITE");
+  VIGIL_CHECK_CONTAINS(step.error, "flags: operator 14");
+  step = pipeline.apply(SPICE_MSG_DISPLAY_DRAW_COMPOSITE, composite_of(op_over | 5u << 8, 0));
+  VIGIL_CHECK_CONTAINS(step.error, "source filter 5");
+  step = pipeline.apply(SPICE_MSG_DISPLAY_DRAW_COMPOSITE, composite_of(op_over, 9));
+  BOOST_TEST((step.outcome == display_outcome::skipped));
+  VIGIL_CHECK_CONTAINS(step.error, "DISPLAY_DRAW_COMPOSITE: src_bitmap");
+  VIGIL_CHECK_CONTAINS(step.error, "surface 9");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

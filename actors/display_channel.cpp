@@ -102,9 +102,13 @@ constexpr std::size_t listed_errors = 10;
 // Beyond this many, further display errors are logged at debug level only.
 constexpr std::uint64_t logged_errors = 50;
 
+// COMPOSITE and A8_SURFACE: the pipeline draws every composite pixman can
+// (protocol/canvas_composite.cpp) and holds A8 surfaces; spice-server passes
+// the caps on to the guest, whose X driver then sends X Render as composites.
 protocol::capability_set display_caps(const video_settings& video) {
-  protocol::capability_set caps{SPICE_DISPLAY_CAP_SIZED_STREAM, SPICE_DISPLAY_CAP_MONITORS_CONFIG,
-                                SPICE_DISPLAY_CAP_STREAM_REPORT, SPICE_DISPLAY_CAP_LZ4_COMPRESSION};
+  protocol::capability_set caps{SPICE_DISPLAY_CAP_SIZED_STREAM,     SPICE_DISPLAY_CAP_MONITORS_CONFIG,
+                                SPICE_DISPLAY_CAP_STREAM_REPORT,    SPICE_DISPLAY_CAP_LZ4_COMPRESSION,
+                                SPICE_DISPLAY_CAP_COMPOSITE,        SPICE_DISPLAY_CAP_A8_SURFACE};
   add_video_codec_caps(video, caps);
   return caps;
 }

@@ -103,7 +103,8 @@ void check_bit_exact(const std::vector<std::string>& options) {
 // As check_bit_exact, and spice-server's own rendering of the scene (its
 // canvas is the reference client's) equals the reference as well: the
 // reference is what SPICE means, not only what the test server thinks.
-void check_bit_exact_as_spice_server_renders(const std::vector<std::string>& options) {
+// Returns the server's output.
+std::string check_bit_exact_as_spice_server_renders(const std::vector<std::string>& options) {
   std::string server_output;
   const scene_result result = run_scene(options, "scene complete",
                                         [&](scene_server& server, background_client&) { server_output = server.output(); });
@@ -113,6 +114,7 @@ void check_bit_exact_as_spice_server_renders(const std::vector<std::string>& opt
   BOOST_TEST(comparison.same_size, comparison.describe(*result.reference));
   BOOST_TEST(comparison.mismatched_pixels == 0u, comparison.describe(*result.reference));
   check_display_errors_empty(result.client);
+  return server_output;
 }
 
 }  // namespace
@@ -167,8 +169,13 @@ BOOST_AUTO_TEST_CASE(text_of_eight_bit_glyphs_is_bit_exact) {
   check_bit_exact({"--scene", "glyphs-a8", "--jpeg", "never"});
 }
 
+// The client advertises COMPOSITE and A8_SURFACE, so a guest driver sends
+// them: spice-server hands the guest the display client's capabilities.
 BOOST_AUTO_TEST_CASE(composite_of_alpha_images_is_bit_exact_as_spice_server_draws_it) {
-  check_bit_exact_as_spice_server_renders({"--scene", "composite", "--jpeg", "never"});
+  const std::string output =
+    check_bit_exact_as_spice_server_renders({"--scene", "composite", "--jpeg", "never"});
+  BOOST_TEST(output.find("client capabilities display=0 present=1 composite=1 a8-surface=1") != std::string::npos,
+             output);
 }
 
 BOOST_AUTO_TEST_CASE(composite_through_a8_masks_with_transforms_and_blend_operators_is_bit_exact_as_spice_server_draws_it) {

@@ -1,5 +1,7 @@
 #include "qxl_display.hpp"
 
+#include <spice/protocol.h>
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -582,7 +584,13 @@ void qxl_display::hook_notify_update(QXLInstance*, uint32_t) {}
 
 int qxl_display::hook_flush_resources(QXLInstance*) { return 0; }
 
-void qxl_display::hook_set_client_capabilities(QXLInstance*, uint8_t, uint8_t*) {}
+// spice-server hands the guest what the display client can draw (the
+// driver's cue to send composites and A8 surfaces); the tests read the line.
+void qxl_display::hook_set_client_capabilities(QXLInstance* instance, uint8_t client_present, uint8_t* caps) {
+  auto has = [caps](int cap) { return (caps[cap / 8] >> (cap % 8)) & 1; };
+  print_line("client capabilities display=%d present=%d composite=%d a8-surface=%d", instance->id, client_present,
+             has(SPICE_DISPLAY_CAP_COMPOSITE), has(SPICE_DISPLAY_CAP_A8_SURFACE));
+}
 
 void qxl_display::hook_async_complete(QXLInstance* instance, uint64_t cookie) {
   // Only set_heads runs an async operation.

@@ -209,6 +209,31 @@ BOOST_AUTO_TEST_CASE(an_a8_surface_keeps_only_alpha_and_an_image_without_alpha_i
   BOOST_TEST(f.at(2, 0) == 0u);
 }
 
+// The reference converts a bitmap to a 16-bit surface's own format, alpha
+// and all: an ARGB image lands there opaque, its colours cut to 5/6 bits
+// (and widened again, as the canvas holds 16-bit pixels).
+BOOST_AUTO_TEST_CASE(on_a_16_bit_surface_an_argb_image_lands_opaque_in_its_five_and_six_bits) {
+  composite_fixture f(SPICE_SURFACE_FMT_16_565, 0x0000ffu);
+  const decoded_image source = solid_image(2, 1, 0x80400000u, true);
+  composite_layer layer;
+  layer.image = &source;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 1, 2), op_over), layer, nullptr).ok());
+  BOOST_TEST(f.at(0, 0) == 0x420000u);
+  BOOST_TEST(f.at(2, 0) == 0x0000ffu);
+}
+
+// A 1_A surface keeps one bit: alpha 0x80 and above sets it.
+BOOST_AUTO_TEST_CASE(a_1_a_surface_keeps_the_top_bit_of_alpha) {
+  composite_fixture f(SPICE_SURFACE_FMT_1_A, 0);
+  decoded_image source = solid_image(2, 1, 0, true);
+  source.pixels = {0x80000000u, 0x7f000000u};
+  composite_layer layer;
+  layer.image = &source;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 1, 2), 1), layer, nullptr).ok());
+  BOOST_TEST(f.at(0, 0) == 0xff000000u);
+  BOOST_TEST(f.at(1, 0) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(an_a8_surface_masks_the_source_and_a_transform_scales_it) {
   composite_fixture f(SPICE_SURFACE_FMT_32_xRGB, 0);
   f.add(1, 8, 4, SPICE_SURFACE_FMT_8_A, 0x80000000u);

@@ -517,9 +517,16 @@ channel_supervisor_impl::behavior_type channel_supervisor(supervisor_actor self,
     [self](migrate_connect_atom, const migration_order& order) { return connect_for_migration(self, order); },
     [self](migrate_switch_atom, const connection_settings& destination) {
       moved_to(self, destination);
+      // Main last: once main closes its source connection, spice-server drops
+      // the client's other connections there, and a channel whose switch was
+      // not in its mailbox yet read that as a lost connection (restarted).
+      // Sent after the others', main's switch cannot close the source first.
       for (auto& [key, record] : self->state.channels)
-        if (record.actor)
+        if (record.actor && key.type != SPICE_CHANNEL_MAIN)
           caf::anon_send(record.actor, migrate_switch_atom::value);
+      if (auto main = self->state.channels.find({SPICE_CHANNEL_MAIN, 0});
+          main != self->state.channels.end() && main->second.actor)
+        caf::anon_send(main->second.actor, migrate_switch_atom::value);
     },
     [self](migrate_done_atom, const connection_settings& destination) { moved_to(self, destination); },
     [self](migrate_abort_atom) {

@@ -106,7 +106,7 @@ caf::behavior scripted_channel(caf::stateful_actor<scripted_state>* self,
         return migration_link{true, false, {}};
       return migration_link{false, false, label_of(key) + ": scripted refusal"};
     },
-    [](migrate_switch_atom) {},
+    [self, key](migrate_switch_atom) { self->state.shared->switched.push_back(key); },
     [](migrate_abort_atom) {},
     [self, key](fail_atom, failure_kind kind) {
       auto health = health_of(self->state, channel_state::failed);

@@ -93,10 +93,13 @@ public:
   channel_script& script(channel_key key) { return shared_->scripts[key]; }
   std::size_t incarnations(channel_key key) const;
   const spawned_channel& latest(channel_key key) const;
+  // The channels a semi-seamless migrate_switch reached, in order.
+  const std::vector<channel_key>& switched() const { return shared_->switched; }
 
   struct shared {
     std::map<channel_key, channel_script> scripts;
     std::vector<spawned_channel> spawned;
+    std::vector<channel_key> switched;
   };
 
 private:
@@ -108,6 +111,7 @@ void fail(virtual_time& time, const caf::actor& channel, failure_kind kind);
 
 constexpr channel_key main_key{1, 0};     // SPICE_CHANNEL_MAIN
 constexpr channel_key display_key{2, 0};  // SPICE_CHANNEL_DISPLAY
+constexpr channel_key cursor_key{4, 0};   // SPICE_CHANNEL_CURSOR
 
 }  // namespace vigil::virtual_time_test
 

@@ -107,6 +107,11 @@ public:
   // each image in the pixel format the reference gives it. Errors: an
   // operator or filter pixman does not have (named as field flags).
   result<rect> composite(const draw_composite& command, const composite_layer& source, const composite_layer* mask);
+  // DRAW_STROKE's flattened polylines (stroke_raster.hpp) as zero-width
+  // lines, each pixel combined with the brush by `rop` (a SPICE_ROPD_*
+  // descriptor; a NONE brush is black, as in the reference).
+  result<rect> stroke(const display_base& base, const std::vector<std::vector<point>>& polylines, const paint& brush,
+                      std::uint16_t rop);
   // Copies source pixels whose RGB differs from `key`'s.
   result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,
                            std::uint32_t key);

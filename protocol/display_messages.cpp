@@ -310,6 +310,26 @@ result<T> finish(const body_parser& parser, T value) {
   return parser.finish(std::move(value));
 }
 
+}  // namespace
+
+result<display_base> parse_display_base_at(const bytes& body, std::size_t& offset, const char* message) {
+  byte_reader in(body, message);
+  in.seek("base offset", offset);
+  display_base base = read_base(in);
+  offset = in.offset();
+  return in.finish(std::move(base));
+}
+
+result<brush> parse_brush_at(const bytes& body, std::size_t& offset, const char* message, const std::string& field) {
+  body_parser parser(body, message);
+  parser.in().seek((field + " offset").c_str(), offset);
+  brush b = parser.read_brush(field);
+  offset = parser.in().offset();
+  return parser.finish(std::move(b));
+}
+
+namespace {
+
 result<draw_copy> parse_copy_layout(const bytes& body, const char* message) {
   body_parser parser(body, message);
   auto& in = parser.in();

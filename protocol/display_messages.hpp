@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "protocol/common_messages.hpp"
@@ -353,6 +354,13 @@ result<draw_copy> parse_draw_blend(const bytes& body);
 result<draw_opaque> parse_draw_opaque(const bytes& body);
 result<draw_rop3> parse_draw_rop3(const bytes& body);
 result<draw_text> parse_draw_text(const bytes& body);
+// For the drawing parsers in their own files (stroke_messages.cpp): a
+// DisplayBase, or a Brush (its pattern image read from the body), at
+// `offset` of `body`; `offset` moves past what was read. Errors name
+// `message` and the field.
+result<display_base> parse_display_base_at(const bytes& body, std::size_t& offset, const char* message);
+result<brush> parse_brush_at(const bytes& body, std::size_t& offset, const char* message, const std::string& field);
+
 result<draw_composite> parse_draw_composite(const bytes& body);
 result<draw_masked_area> parse_draw_blackness(const bytes& body);
 result<draw_masked_area> parse_draw_whiteness(const bytes& body);

@@ -43,6 +43,7 @@ display_step display_pipeline::apply(std::uint16_t message_type, const bytes& bo
     case SPICE_MSG_DISPLAY_DRAW_ROP3: return on_rop3(body);
     case SPICE_MSG_DISPLAY_DRAW_TEXT: return on_text(body);
     case SPICE_MSG_DISPLAY_DRAW_COMPOSITE: return on_composite(body);
+    case SPICE_MSG_DISPLAY_DRAW_STROKE: return on_stroke(body);
     case SPICE_MSG_DISPLAY_DRAW_BLACKNESS:
     case SPICE_MSG_DISPLAY_DRAW_WHITENESS:
     case SPICE_MSG_DISPLAY_DRAW_INVERS: return on_constant(message_type, body);

@@ -126,6 +126,7 @@ private:
   display_step on_composite(const bytes& body);
   // A composite's source or mask: a surface in place, else decoded into `holder`.
   result<composite_layer> composite_image(const std::optional<image>& source, const char* field, image_pixels& holder);
+  display_step on_stroke(const bytes& body);  // stroke_pipeline.cpp
   // OPAQUE and ROP3: resolves the source, brush and mask, then `draw(source,
   // brush, mask)` onto the canvas.
   template <class Parsed, class Draw>

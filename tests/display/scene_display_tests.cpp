@@ -182,6 +182,12 @@ BOOST_AUTO_TEST_CASE(composite_through_a8_masks_with_transforms_and_blend_operat
   check_bit_exact_as_spice_server_renders({"--scene", "composite-masks", "--jpeg", "never"});
 }
 
+// DRAW_STROKE: zero-width lines in every octant, clipped by the surface
+// and by the box, polylines closed and not, PUT/XOR/OR/AND (stroke_scenes.cpp).
+BOOST_AUTO_TEST_CASE(strokes_of_straight_lines_are_bit_exact_as_spice_server_draws_them) {
+  check_bit_exact_as_spice_server_renders({"--scene", "strokes", "--jpeg", "never"});
+}
+
 BOOST_AUTO_TEST_CASE(resized_primary_is_bit_exact) { check_bit_exact({"--scene", "resize", "--jpeg", "never"}); }
 
 // The scene's frames 20-99 arrive as an MJPEG stream; when it ends the

@@ -19,6 +19,7 @@
 #include "fuzz_check.hpp"
 #include "protocol/display_messages.hpp"
 #include "protocol/display_pipeline.hpp"
+#include "protocol/stroke_messages.hpp"
 
 using namespace vigil::protocol;
 
@@ -52,7 +53,7 @@ void check_clip(const result<T>& parsed, std::size_t body_size) {
 }
 
 void fuzz_parser(std::uint8_t selector, const bytes& body) {
-  switch (selector % 25) {
+  switch (selector % 26) {
     case 0: parse_surface_create(body); break;
     case 1: parse_surface_destroy(body); break;
     case 2: {
@@ -66,7 +67,7 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
     }
     case 3:
     case 4: {
-      auto parsed = selector % 25 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
+      auto parsed = selector % 26 == 3 ? parse_draw_copy(body) : parse_draw_blend(body);
       check_clip(parsed, body.size());
       if (parsed) {
         check_image(parsed->source);
@@ -149,6 +150,18 @@ void fuzz_parser(std::uint8_t selector, const bytes& body) {
           FUZZ_CHECK(glyph.data.size ==
                      (std::size_t{glyph.width} * parsed->string.bits_per_pixel + 7) / 8 * glyph.height);
         }
+      }
+      break;
+    }
+    case 25: {
+      auto parsed = parse_draw_stroke(body);
+      check_clip(parsed, body.size());
+      if (parsed) {
+        check_image(parsed->brush.pattern);
+        std::size_t points = 0;
+        for (const auto& segment : parsed->path)
+          points += segment.points.size();
+        FUZZ_CHECK(parsed->path.size() * 5 + points * 8 + parsed->style.size() * 4 <= body.size());
       }
       break;
     }

@@ -121,6 +121,7 @@ def main():
     display_pipeline_seeds()
     text_seeds()
     composite_seeds()
+    stroke_seeds()
 
 
 def agent_message(msg_type, data):
@@ -148,7 +149,7 @@ PIPELINE_SELECTOR = 0x80  # fuzz_display_messages: selector >= 0x40 drives the p
 
 # SPICE display message and image types used below (spice/enums.h).
 SURFACE_CREATE, SURFACE_DESTROY, DRAW_FILL, DRAW_COPY, COPY_BITS = 314, 315, 302, 304, 104
-DRAW_TEXT, DRAW_COMPOSITE = 311, 318
+DRAW_TEXT, DRAW_COMPOSITE, DRAW_STROKE = 311, 318, 310
 STREAM_CREATE, STREAM_DATA, STREAM_CLIP, INVAL_LIST = 122, 123, 124, 105
 IMG_BITMAP, IMG_QUIC, IMG_LZ_RGB, IMG_GLZ_RGB, IMG_FROM_CACHE = 0, 1, 101, 102, 103
 IMG_JPEG, IMG_ZLIB_GLZ, IMG_LZ4 = 105, 107, 109
@@ -310,6 +311,36 @@ def composite_seeds():
         surface_create(0, 32, 16), surface_create(1, 8, 8, False, 8), surface_create(2, 8, 8, False, 96),
         composite(1, 1, 2), composite(0, over_masked, 2, 1, (0x8000, 0x1000, 0, 0, 0x18000, 0x10000)),
         composite(0, 0x3b, 0)]))
+
+
+def draw_stroke(width, height, segments, fore_mode=8, style=None, brush=b"\x01" + struct.pack("<I", 0xffd020)):
+    """DRAW_STROKE over the whole box: path pointer, line attr (STYLED with
+    `style`, 28.4 dash lengths), `brush`, fore mode (PUT), back mode PUT; then
+    the style and the path ({u8 flags, u32 count, 28.4 points} a segment)."""
+    fixed = struct.pack("<I", 0) + box(width, height) + bytes([0])
+    attr = bytes([0]) if style is None else bytes([8, len(style)]) + b"\0\0\0\0"
+    fixed_size = len(fixed) + 4 + len(attr) + len(brush) + 4
+    style_bytes = b"" if style is None else struct.pack(f"<{len(style)}i", *style)
+    if style is not None:
+        attr = bytes([8, len(style)]) + struct.pack("<I", fixed_size)
+    path = struct.pack("<I", len(segments))
+    for flags, points in segments:
+        path += struct.pack("<BI", flags, len(points)) + b"".join(struct.pack("<ii", x, y) for x, y in points)
+    body = fixed + struct.pack("<I", fixed_size + len(style_bytes)) + attr + brush + struct.pack("<HH", fore_mode, 8)
+    return DRAW_STROKE, body + style_bytes + path
+
+
+def stroke_seeds():
+    """DRAW_STROKE (polylines, a closed one, a curve, XOR, lines leaving the
+    surface, a dashed one) through the pipeline and the parser (selector 25)."""
+    target = "fuzz_display_messages"
+    begin, end, close, bezier = 1, 2, 8, 16
+    lines = draw_stroke(32, 16, [(begin, [(0, 0), (500, 240)]), (0, [(200, 8)]), (end | close, [(8, 200)]),
+                                 (begin | end, [(-800, 40), (1000, 100)])])
+    curve = draw_stroke(32, 16, [(begin, [(16, 16)]), (bezier, [(16, 240), (480, 240), (480, 16)])], fore_mode=64)
+    dashed = draw_stroke(32, 16, [(begin | end, [(0, 128), (512, 128)])], style=[48, 32])
+    write(target, "pipeline-stroke", pipeline_records([surface_create(0, 32, 16), lines, curve, dashed]))
+    write(target, "parse-stroke-polyline", bytes([25]) + lines[1])
 
 
 def convert_legacy_pipeline_seed(path):

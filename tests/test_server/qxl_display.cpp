@@ -302,6 +302,19 @@ void qxl_display::draw_text(std::uint32_t surface_id, const rect& box, const gly
   push(display_ring_, std::move(command));
 }
 
+void qxl_display::draw_built(std::uint32_t surface_id, std::uint8_t type, const rect& box,
+                             const std::function<void(QXLDrawable&, std::vector<std::uint8_t>& blob)>& build,
+                             const std::function<void(pixel_image&)>& reference_draw) {
+  pixel_image& target = surface_reference(surface_id);
+  if (!lies_inside(box, target.bounds()) || box.empty())
+    throw std::logic_error("draw_built needs a box inside the surface");
+  auto command = new_drawable(surface_id, type, box);
+  command->drawable.effect = QXL_EFFECT_BLEND;  // a drawing that does not cover its box
+  build(command->drawable, command->blob);
+  reference_draw(target);
+  push(display_ring_, std::move(command));
+}
+
 void qxl_display::copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y) {
   pixel_image& target = surface_reference(surface_id);
   const rect source{source_x, source_y, source_x + destination.width(), source_y + destination.height()};

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -60,6 +61,13 @@ public:
                  const rect& back_area, std::uint32_t back);
   // QXL_DRAW_COMPOSITE of `spec` within `box` (inside the surface).
   void composite(std::uint32_t surface_id, const rect& box, const composite_spec& spec);
+  // A drawing whose QXL command is built in its own file (stroke_scenes.cpp):
+  // `build` fills QXLDrawable::u, pointing into `blob` (sized by `build`
+  // before it takes any address; it lives as long as the command), and
+  // `reference_draw` applies the drawing to the surface's reference.
+  void draw_built(std::uint32_t surface_id, std::uint8_t type, const rect& box,
+                  const std::function<void(QXLDrawable&, std::vector<std::uint8_t>& blob)>& build,
+                  const std::function<void(pixel_image&)>& reference_draw);
   // QXL_COPY_BITS: moves `destination`-sized pixels from (source_x, source_y).
   void copy_bits(std::uint32_t surface_id, const rect& destination, int source_x, int source_y);
   // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).

@@ -59,6 +59,9 @@ std::vector<std::function<void(qxl_display&)>> glyph_a8_steps();
 std::vector<std::function<void(qxl_display&)>> composite_steps();
 std::vector<std::function<void(qxl_display&)>> composite_mask_steps();
 
+// The strokes scene's steps (QXL_DRAW_STROKE), defined in stroke_scenes.cpp.
+std::vector<std::function<void(qxl_display&)>> stroke_steps();
+
 // The animated scenes, defined in animated_scenes.cpp.
 std::unique_ptr<scene> make_video_scene();
 std::unique_ptr<scene> make_demo_scene();

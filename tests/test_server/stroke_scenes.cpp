@@ -1,6 +1,6 @@
 // The strokes scene: QXL_DRAW_STROKE as older Windows QXL drivers send it for
-// LineTo/PolyLine (a path of straight segments, a zero-width pen, a solid
-// brush, a raster operation), and the reference each stroke should render:
+// LineTo/PolyLine and PolyBezier (a path of straight segments and cubic
+// curves, a zero-width pen, a solid or pattern brush, a raster operation), and the reference each stroke should render:
 // X's zero-width Bresenham lines as spice-common's canvas draws them (lines.c,
 // the X server's mi code): the default bias (an exact tie steps only along
 // the major axis in octants 2 to 5), each line's end pixel left out
@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <utility>
 
 #include "content.hpp"
@@ -54,13 +55,16 @@ std::uint32_t apply_mode(std::uint16_t mode, std::uint32_t brush, std::uint32_t 
 }
 
 // One zero-width line, stepped as X's mi code steps it, without its end pixel.
-void reference_line(pixel_image& image, const rect& box, int x1, int y1, int x2, int y2, std::uint32_t color,
+// The brush's colour at a pixel.
+using pixel_brush = std::function<std::uint32_t(int x, int y)>;
+
+void reference_line(pixel_image& image, const rect& box, int x1, int y1, int x2, int y2, const pixel_brush& pen,
                     std::uint16_t mode) {
   const rect visible = intersection(box, image.bounds());
   auto plot = [&](long long x, long long y) {
     if (x >= visible.left && x < visible.right && y >= visible.top && y < visible.bottom) {
       std::uint32_t& d = image.at(static_cast<int>(x), static_cast<int>(y));
-      d = apply_mode(mode, color, d);
+      d = apply_mode(mode, pen(static_cast<int>(x), static_cast<int>(y)), d);
     }
   };
   long long adx = x2 - x1, ady = y2 - y1;
@@ -102,42 +106,89 @@ void reference_line(pixel_image& image, const rect& box, int x1, int y1, int x2,
 }
 
 void reference_polyline(pixel_image& image, const rect& box, const std::vector<std::pair<int, int>>& points,
-                        std::uint32_t color, std::uint16_t mode) {
+                        const pixel_brush& pen, std::uint16_t mode) {
   for (std::size_t i = 1; i < points.size(); ++i)
-    reference_line(image, box, points[i - 1].first, points[i - 1].second, points[i].first, points[i].second, color,
+    reference_line(image, box, points[i - 1].first, points[i - 1].second, points[i].first, points[i].second, pen,
                    mode);
 }
 
-// The path's polylines (straight segments only): BEGIN starts one, END (with
-// CLOSE: back to its first point) ends it.
-void reference_path(pixel_image& image, const rect& box, const std::vector<segment>& path, std::uint32_t color,
+struct fixed_point {
+  long long x = 0, y = 0;
+};
+fixed_point to_fixed(const std::pair<int, int>& p) { return {p.first, p.second}; }
+fixed_point half_way(const fixed_point& a, const fixed_point& b) { return {(a.x + b.x) / 2, (a.y + b.y) / 2}; }
+
+// A cubic curve from p0 as spice-common's canvas flattens it: split in
+// halves until both inner control points lie close to the chord (its
+// integer test, in 28.4), each flat piece one line to its end.
+void flatten_curve(std::vector<std::pair<int, int>>& polyline, fixed_point p0, fixed_point p1, fixed_point p2,
+                   fixed_point p3) {
+  auto dot = [](long long ax, long long ay, long long bx, long long by) { return (ax * bx + ay * by) >> 4; };
+  const long long a2 = dot(p1.x - p0.x, p1.y - p0.y, p1.x - p0.x, p1.y - p0.y);
+  const long long b2 = dot(p3.x - p0.x, p3.y - p0.y, p3.x - p0.x, p3.y - p0.y);
+  const long long c2 = dot(p2.x - p3.x, p2.y - p3.y, p2.x - p3.x, p2.y - p3.y);
+  const long long ab = dot(p1.x - p0.x, p1.y - p0.y, p3.x - p0.x, p3.y - p0.y);
+  const long long cb = dot(p2.x - p3.x, p2.y - p3.y, p0.x - p3.x, p0.y - p3.y);
+  if (((a2 * b2 - ab * ab) >> 3) < b2 && ((c2 * b2 - cb * cb) >> 3) < b2) {
+    polyline.emplace_back(round_fixed(static_cast<int>(p3.x)), round_fixed(static_cast<int>(p3.y)));
+    return;
+  }
+  const fixed_point p01 = half_way(p0, p1), p12 = half_way(p1, p2), p23 = half_way(p2, p3);
+  const fixed_point p012 = half_way(p01, p12), p123 = half_way(p12, p23), mid = half_way(p012, p123);
+  flatten_curve(polyline, p0, p01, p012, mid);
+  flatten_curve(polyline, mid, p123, p23, p3);
+}
+
+// The path's polylines: BEGIN starts one, BEZIER segments add curves from
+// its last point, END (with CLOSE: back to its first point) ends it.
+void reference_path(pixel_image& image, const rect& box, const std::vector<segment>& path, const pixel_brush& pen,
                     std::uint16_t mode) {
   std::vector<std::pair<int, int>> current;
   for (const segment& s : path) {
     std::size_t next = 0;
     if (s.flags & SPICE_PATH_BEGIN) {
-      reference_polyline(image, box, current, color, mode);
+      reference_polyline(image, box, current, pen, mode);
       current.clear();
       current.emplace_back(round_fixed(s.points[0].first), round_fixed(s.points[0].second));
       next = 1;
+    }
+    if (s.flags & SPICE_PATH_BEZIER) {
+      for (; next + 2 < s.points.size(); next += 3) {
+        const fixed_point start{current.back().first * 16LL, current.back().second * 16LL};
+        flatten_curve(current, start, to_fixed(s.points[next]), to_fixed(s.points[next + 1]),
+                      to_fixed(s.points[next + 2]));
+      }
     }
     for (; next < s.points.size(); ++next)
       current.emplace_back(round_fixed(s.points[next].first), round_fixed(s.points[next].second));
     if (s.flags & SPICE_PATH_END) {
       if ((s.flags & SPICE_PATH_CLOSE) && !current.empty())
         current.push_back(current.front());
-      reference_polyline(image, box, current, color, mode);
+      reference_polyline(image, box, current, pen, mode);
       current.clear();
     }
   }
-  reference_polyline(image, box, current, color, mode);
+  reference_polyline(image, box, current, pen, mode);
 }
 
 // QXL_DRAW_STROKE of `path` within `box`: a QXLPath with one data chunk of
 // QXLPathSegs, a solid brush (or none), `mode` as fore_mode.
+// A pattern brush: `tile` repeated from (x, y).
+struct pattern {
+  pixel_image tile;
+  int x = 0, y = 0;
+  std::uint32_t image_id = 0;
+};
+
 void stroke(qxl_display& display, const rect& box, const std::vector<segment>& path, std::uint32_t color,
-            std::uint16_t mode, std::uint8_t brush_type = SPICE_BRUSH_TYPE_SOLID) {
+            std::uint16_t mode, std::uint8_t brush_type = SPICE_BRUSH_TYPE_SOLID, const pattern* tile = nullptr) {
   const std::uint32_t drawn_color = brush_type == SPICE_BRUSH_TYPE_NONE ? 0 : color;
+  const pixel_brush pen = [&](int x, int y) {
+    if (tile == nullptr)
+      return drawn_color;
+    const int w = tile->tile.width, h = tile->tile.height;
+    return tile->tile.at(((x - tile->x) % w + w) % w, ((y - tile->y) % h + h) % h);
+  };
   auto build = [&](QXLDrawable& drawable, std::vector<std::uint8_t>& blob) {
     std::vector<std::uint8_t> segments;
     for (const segment& s : path) {
@@ -150,7 +201,9 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
         segments.insert(segments.end(), raw, raw + sizeof(point));
       }
     }
-    blob.resize(sizeof(QXLPath) + segments.size());
+    const std::size_t image_at = (sizeof(QXLPath) + segments.size() + 7) / 8 * 8;
+    const std::size_t pixels_at = image_at + sizeof(QXLImage);
+    blob.resize(tile ? pixels_at + tile->tile.pixels.size() * 4 : image_at);
     auto* qxl_path = reinterpret_cast<QXLPath*>(blob.data());
     qxl_path->data_size = static_cast<std::uint32_t>(segments.size());
     qxl_path->chunk.data_size = qxl_path->data_size;
@@ -162,11 +215,28 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
     qxl.attr = QXLLineAttr{};
     qxl.brush.type = brush_type;
     qxl.brush.u.color = color;
+    if (tile) {
+      auto* image = reinterpret_cast<QXLImage*>(blob.data() + image_at);
+      *image = QXLImage{};
+      std::memcpy(blob.data() + pixels_at, tile->tile.pixels.data(), tile->tile.pixels.size() * 4);
+      QXL_SET_IMAGE_ID(image, QXL_IMAGE_GROUP_DEVICE, tile->image_id);
+      image->descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
+      image->descriptor.width = image->bitmap.x = static_cast<std::uint32_t>(tile->tile.width);
+      image->descriptor.height = image->bitmap.y = static_cast<std::uint32_t>(tile->tile.height);
+      image->bitmap.format = SPICE_BITMAP_FMT_32BIT;
+      image->bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
+      image->bitmap.stride = static_cast<std::uint32_t>(tile->tile.width * 4);
+      image->bitmap.data = reinterpret_cast<std::uintptr_t>(blob.data() + pixels_at);
+      qxl.brush.type = SPICE_BRUSH_TYPE_PATTERN;
+      qxl.brush.u.pattern.pat = reinterpret_cast<std::uintptr_t>(image);
+      qxl.brush.u.pattern.pos.x = tile->x;
+      qxl.brush.u.pattern.pos.y = tile->y;
+    }
     qxl.fore_mode = mode;
     qxl.back_mode = SPICE_ROPD_OP_PUT;
   };
   display.draw_built(0, QXL_DRAW_STROKE, box, build,
-                     [&](pixel_image& image) { reference_path(image, box, path, drawn_color, mode); });
+                     [&](pixel_image& image) { reference_path(image, box, path, pen, mode); });
 }
 
 segment line(double x1, double y1, double x2, double y2) {
@@ -234,6 +304,42 @@ std::vector<std::function<void(qxl_display&)>> stroke_steps() {
     stroke(display, rect{0, 384, 1024, 768}, none_path, 0x123456, SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_NONE);
     std::vector<segment> inverted{line(30, 30, 90, 360), line(90, 30, 30, 360)};
     stroke(display, rect{0, 0, 1024, 384}, inverted, xrgb(0x00, 0x40, 0xff), SPICE_ROPD_OP_PUT | SPICE_ROPD_INVERS_RES);
+  });
+  // Cubic curves: an S, a loop, a circle of four curves closed, fractional
+  // control points; PUT.
+  steps.push_back([](qxl_display& display) {
+    std::vector<segment> path;
+    path.push_back(segment{SPICE_PATH_BEGIN, {{fixed(300), fixed(30)}}});
+    path.push_back(segment{SPICE_PATH_BEZIER | SPICE_PATH_END,
+                           {{fixed(520), fixed(-60)}, {fixed(240), fixed(400)}, {fixed(480.5625), fixed(330.5)}}});
+    path.push_back(segment{SPICE_PATH_BEGIN, {{fixed(520), fixed(60)}}});
+    path.push_back(segment{SPICE_PATH_BEZIER | SPICE_PATH_END,
+                           {{fixed(700), fixed(360)}, {fixed(380.25), fixed(360.75)}, {fixed(560), fixed(60)}}});
+    const double cx = 880, cy = 560, k = 0.5523 * 90;
+    path.push_back(segment{SPICE_PATH_BEGIN, {{fixed(cx + 90), fixed(cy)}}});
+    path.push_back(segment{SPICE_PATH_BEZIER,
+                           {{fixed(cx + 90), fixed(cy + k)}, {fixed(cx + k), fixed(cy + 90)}, {fixed(cx), fixed(cy + 90)},
+                            {fixed(cx - k), fixed(cy + 90)}, {fixed(cx - 90), fixed(cy + k)}, {fixed(cx - 90), fixed(cy)}}});
+    path.push_back(segment{SPICE_PATH_BEZIER | SPICE_PATH_END | SPICE_PATH_CLOSE,
+                           {{fixed(cx - 90), fixed(cy - k)}, {fixed(cx - k), fixed(cy - 90)}, {fixed(cx), fixed(cy - 90)},
+                            {fixed(cx + k), fixed(cy - 90)}, {fixed(cx + 90), fixed(cy - k)}, {fixed(cx + 90), fixed(cy)}}});
+    stroke(display, rect{0, 0, 1024, 768}, path, xrgb(0x60, 0xf0, 0xff), SPICE_ROPD_OP_PUT);
+  });
+  // A pattern brush (an 8x6 tile from (3, 5)), PUT and XOR.
+  steps.push_back([](qxl_display& display) {
+    pattern tile{pixel_image(8, 6), 3, 5, 0x57000001};
+    for (int y = 0; y < 6; ++y)
+      for (int x = 0; x < 8; ++x)
+        tile.tile.at(x, y) = xrgb(x * 32, y * 40, (x + y) % 2 ? 0xff : 0x20);
+    std::vector<segment> put_path;
+    for (int i = 0; i < 8; ++i)
+      put_path.push_back(line(20 + 30 * i, 700, 260 - 25 * i, 420));
+    stroke(display, rect{0, 384, 1024, 768}, put_path, 0, SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_PATTERN, &tile);
+    pattern xor_tile = tile;
+    xor_tile.x = -7;
+    xor_tile.image_id = 0x57000002;
+    stroke(display, rect{0, 0, 1024, 768}, {line(0, 767, 1023, 0), line(0, 0, 1023, 767)}, 0, SPICE_ROPD_OP_XOR,
+           SPICE_BRUSH_TYPE_PATTERN, &xor_tile);
   });
   return steps;
 }

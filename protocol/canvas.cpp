@@ -515,13 +515,15 @@ result<rect> canvas::put_frame(std::uint32_t surface_id, const rect& dest, const
     return region.error();
   if (region->empty() || frame.width == 0 || frame.height == 0)
     return rect{};
+  const bool clear_alpha = !frame.has_alpha;
   if (dest.width() == frame.width && dest.height() == frame.height && rows::stores_as_drawn(*s) &&
-      rows::copy_image(*s, *region, frame, -std::int64_t{dest.left}, -std::int64_t{dest.top}, !top_down))
+      rows::copy_image(*s, *region, frame, -std::int64_t{dest.left}, -std::int64_t{dest.top}, !top_down, clear_alpha))
     return bounding_box(*region);
   const rect whole{0, 0, static_cast<std::int32_t>(frame.height), static_cast<std::int32_t>(frame.width)};
   const source_sampler sampler(frame, whole, dest, bounding_box(*region), !top_down);
+  const std::uint32_t keep = clear_alpha ? 0x00FFFFFFu : 0xFFFFFFFFu;
   return paint_region(*s, *region, mask_test(nullptr, dest),
-                      [&](std::uint32_t, std::int32_t x, std::int32_t y) { return sampler.at(x, y); });
+                      [&](std::uint32_t, std::int32_t x, std::int32_t y) { return sampler.at(x, y) & keep; });
 }
 
 }  // namespace vigil::protocol

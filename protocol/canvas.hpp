@@ -121,7 +121,9 @@ public:
                            const rect& source_area, std::uint8_t alpha, bool dest_has_alpha);
   // Moves the surface's pixels at `source` (box-sized) to the box; the areas may overlap.
   result<rect> copy_bits(const display_base& base, point source);
-  // A video frame scaled into `dest`; bottom-up frames are flipped.
+  // A video frame scaled into `dest`; bottom-up frames are flipped. A frame
+  // without alpha lands with alpha 0, as images without alpha do, whatever
+  // its decoder left in the top byte (libjpeg and libyuv write 0xFF).
   result<rect> put_frame(std::uint32_t surface_id, const rect& dest, const clip& clip, const decoded_image& frame,
                          bool top_down);
 

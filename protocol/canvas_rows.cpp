@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vigil::protocol::rows {
 
 bool stores_as_drawn(const surface& target) {
@@ -21,10 +25,27 @@ bool source_inside(const rect& r, std::int64_t dx, std::int64_t dy, std::int64_t
   return r.left + dx >= 0 && r.top + dy >= 0 && r.right + dx <= width && r.bottom + dy <= height;
 }
 
+// to[i] = from[i] with its top byte 0; as fast as memcpy (GCC does not
+// vectorise the plain loop at -O2).
+void copy_clearing_alpha(std::uint32_t* to, const std::uint32_t* from, std::size_t count) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i mask = _mm_set1_epi32(0x00FFFFFF);
+  for (; i + 8 <= count; i += 8) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i + 4));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), _mm_and_si128(a, mask));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i + 4), _mm_and_si128(b, mask));
+  }
+#endif
+  for (; i < count; ++i)
+    to[i] = from[i] & 0x00FFFFFFu;
+}
+
 }  // namespace
 
 bool copy_image(surface& target, const std::vector<rect>& region, const decoded_image& source, std::int64_t dx,
-                std::int64_t dy, bool flip_rows) {
+                std::int64_t dy, bool flip_rows, bool clear_alpha) {
   for (const auto& r : region)
     if (!source_inside(r, dx, dy, source.width, source.height))
       return false;
@@ -36,7 +57,10 @@ bool copy_image(surface& target, const std::vector<rect>& region, const decoded_
         sy = static_cast<std::int64_t>(source.height) - 1 - sy;
       const std::uint32_t* from = source.pixels.data() + static_cast<std::size_t>(sy) * source.width +
                                   static_cast<std::size_t>(r.left + dx);
-      std::memcpy(row_of(target, y) + r.left, from, count * sizeof(std::uint32_t));
+      if (clear_alpha)
+        copy_clearing_alpha(row_of(target, y) + r.left, from, count);
+      else
+        std::memcpy(row_of(target, y) + r.left, from, count * sizeof(std::uint32_t));
     }
   }
   return true;

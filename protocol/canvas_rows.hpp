@@ -19,9 +19,11 @@ bool stores_as_drawn(const surface& target);
 
 // Surface pixel (x, y) of every rectangle gets source pixel (x + dx, y + dy);
 // false unless every such source pixel lies inside `source`. `flip_rows`: the
-// source's rows are bottom-up (source row height-1-(y+dy)).
+// source's rows are bottom-up (source row height-1-(y+dy)). `clear_alpha`:
+// each pixel's top byte becomes 0 on the way (a picture with no alpha whose
+// decoder left a filler there), at the cost of a plain copy.
 bool copy_image(surface& target, const std::vector<rect>& region, const decoded_image& source, std::int64_t dx,
-                std::int64_t dy, bool flip_rows = false);
+                std::int64_t dy, bool flip_rows = false, bool clear_alpha = false);
 
 // Every pixel of the rectangles becomes `color`.
 void fill(surface& target, const std::vector<rect>& region, std::uint32_t color);

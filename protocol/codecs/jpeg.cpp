@@ -114,7 +114,7 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
 
 // Fills `image`, reusing its pixel storage; the error when it fails.
 std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
-                                             std::uint64_t max_pixels, decoded_image& image) {
+                                             std::uint64_t max_pixels, decoded_image& image, bool clear_alpha) {
   if (size == 0)
     return codec_error(codec, "empty JPEG");
   image.has_alpha = false;
@@ -133,15 +133,16 @@ std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8
     case jpeg_outcome::decoded:
       break;
   }
-  for (std::uint32_t& pixel : image.pixels)
-    pixel &= 0x00FFFFFFu;
+  if (clear_alpha)
+    for (std::uint32_t& pixel : image.pixels)
+      pixel &= 0x00FFFFFFu;
   return std::nullopt;
 }
 
 result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
                                         std::uint64_t max_pixels) {
   decoded_image image;
-  if (auto failed = decode_jpeg_named(codec, data, size, max_pixels, image))
+  if (auto failed = decode_jpeg_named(codec, data, size, max_pixels, image, true))
     return *failed;
   return image;
 }
@@ -158,7 +159,7 @@ result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size, st
 
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
                                             decoded_image& image) {
-  return decode_jpeg_named("JPEG", data, size, max_pixels, image);
+  return decode_jpeg_named("JPEG", data, size, max_pixels, image, false);
 }
 
 result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {

@@ -20,6 +20,9 @@ result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size,
 // The same into `image`, reusing its pixel storage when large enough (an
 // MJPEG stream's pooled pictures: no 8 MB allocation, page faults and
 // zeroing per 1080p frame). On an error `image` holds no valid picture.
+// Unlike decode_jpeg, each pixel's top byte is left as libjpeg writes it
+// (0xFF, not 0): the stream's picture reaches the canvas through put_frame,
+// whose copy clears it, so a pass over every pixel here is saved.
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
                                             decoded_image& image);
 

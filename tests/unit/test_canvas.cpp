@@ -436,6 +436,21 @@ BOOST_AUTO_TEST_CASE(bottom_up_frame_is_flipped_into_place) {
   BOOST_TEST(f.at(0, 1) == red);
 }
 
+// libjpeg and libyuv fill the top byte with 0xFF; the canvas keeps 0 there
+// for a picture without alpha, as for images (scaled or not).
+BOOST_AUTO_TEST_CASE(video_frame_lands_without_its_decoders_alpha_filler) {
+  canvas_fixture f(3, 1);
+  decoded_image frame = solid_image(1, 1, 0xFF000000u | red);
+  BOOST_TEST_REQUIRE(f.c.put_frame(0, r(0, 0, 1, 1), clip{}, frame, true).ok());
+  BOOST_TEST(f.at(0, 0) == red);
+  BOOST_TEST_REQUIRE(f.c.put_frame(0, r(0, 1, 1, 3), clip{}, frame, true).ok());  // scaled
+  BOOST_TEST(f.at(1, 0) == red);
+  BOOST_TEST(f.at(2, 0) == red);
+  frame.has_alpha = true;
+  BOOST_TEST_REQUIRE(f.c.put_frame(0, r(0, 0, 1, 1), clip{}, frame, true).ok());
+  BOOST_TEST(f.at(0, 0) == (0xFF000000u | red));
+}
+
 BOOST_AUTO_TEST_CASE(frame_is_scaled_to_its_destination_and_clipped) {
   canvas_fixture f(4, 1);
   const decoded_image frame = solid_image(2, 1, red);

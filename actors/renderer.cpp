@@ -129,6 +129,12 @@ renderer_actor::behavior_type renderer(renderer_pointer self, std::chrono::milli
       send_update(self);
       request_frame(self);
     },
+    [self](frame_whole_atom) {
+      auto& state = self->state;
+      state.consumer_needs_whole = true;
+      state.held.reset();  // a part only; the whole frame asked for covers it
+      request_frame(self);
+    },
     [self](health_atom) { return self->state.health; },
     [self](shutdown_atom) { self->quit(); },
   };

@@ -46,6 +46,7 @@ using frame_atom = caf::atom_constant<caf::atom("frame")>;
 using screen_update_atom = caf::atom_constant<caf::atom("screenupd")>;
 using frame_shown_atom = caf::atom_constant<caf::atom("frameshown")>;
 using subscribe_frames_atom = caf::atom_constant<caf::atom("subframes")>;
+using frame_whole_atom = caf::atom_constant<caf::atom("framewhole")>;
 
 // The renderer's credit to a display channel: build one frame.
 struct frame_request {
@@ -84,6 +85,9 @@ using renderer_actor = caf::typed_actor<
   // The consumer from now on (it replaces any earlier one).
   caf::reacts_to<subscribe_frames_atom, frame_consumer>,
   caf::reacts_to<frame_shown_atom>,
+  // The consumer no longer has all of the picture (e.g. it dropped a copy
+  // it did not need until now): its next picture change is the whole surface.
+  caf::reacts_to<frame_whole_atom>,
   caf::replies_to<health_atom>::with<renderer_health>,
   caf::reacts_to<shutdown_atom>>;
 

@@ -67,6 +67,12 @@ bool display_mirror::apply(const frame_patch& frame) {
   return true;
 }
 
+void display_mirror::forget() {
+  valid_ = false;
+  shared_.reset();
+  std::vector<std::uint32_t>().swap(pixels_);
+}
+
 std::uint32_t* display_mirror::own_picture() {
   if (shared_) {
     pixels_.assign(shared_->begin(), shared_->begin() + static_cast<std::ptrdiff_t>(width_) * height_);

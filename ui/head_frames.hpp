@@ -51,6 +51,9 @@ public:
   // and its moves' destinations cut to the area, with the copy's pixels, at
   // the area's origin; all of the area when `whole`.
   frame_patch_ptr cut(const frame_patch& frame, const protocol::rect& area, bool whole) const;
+  // Drops the copy (and its memory) while nobody needs it; apply() then
+  // fails until a whole frame comes.
+  void forget();
 
 private:
   const std::uint32_t* picture() const { return shared_ ? shared_->data() : pixels_.data(); }

@@ -34,8 +34,17 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
   if (!frame->pixels)
     return display == 0 ? frame : nullptr;
   auto& mirror = mirrors_[display];
-  const bool mirrored = mirror.apply(*frame);
   const auto heads = heads_of(display, *frame);
+  // Display 0's only head while there is no other window: the viewer window
+  // shows the frame as it came and no copy is kept (keeping one cost a copy
+  // of every change and scroll). A copy is needed again once heads are cut
+  // from the display: then the renderer is asked for a whole frame.
+  const bool as_it_came = display == 0 && heads.size() == 1 && windows_.empty();
+  bool mirrored = false;
+  if (as_it_came)
+    mirror.forget();
+  else if (!(mirrored = mirror.apply(*frame)))
+    whole_wanted_.insert(display);
   const auto before = heads_.find(display) == heads_.end() ? std::vector<guest_head>{} : heads_[display];
   heads_[display] = heads;
   for (const auto& head : heads)
@@ -44,7 +53,7 @@ frame_patch_ptr head_windows::route(std::uint32_t display, const frame_patch_ptr
     named_logger("viewer")->info("display:{}: {} head(s)", display, heads.size());
   frame_patch_ptr first;
   // Display 0's first head is the viewer window's: as it came while it is the only one.
-  if (display == 0 && heads.size() == 1 && windows_.empty()) {
+  if (as_it_came) {
     first_area_ = heads.front().area;
     return frame;
   }

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ public:
   // came while it is the only head, else its first head cut out; null for
   // the other displays (their heads are shown here).
   frame_patch_ptr route(std::uint32_t display, const frame_patch_ptr& frame);
+  // route() could not cut the display's heads (no copy of its picture):
+  // true once, and the display's renderer should be asked for a whole frame.
+  bool take_whole_request(std::uint32_t display) { return whole_wanted_.erase(display) != 0; }
   // More than one head is shown (each in its window).
   bool several() const { return !windows_.empty(); }
   // The monitors config the windows ask for: every head at its window's size
@@ -97,6 +101,7 @@ private:
   hooks hooks_;
   std::map<std::uint32_t, std::vector<guest_head>> heads_;  // by display
   std::map<std::uint32_t, display_mirror> mirrors_;
+  std::set<std::uint32_t> whole_wanted_;  // displays whose mirror waits for a whole frame
   protocol::rect first_area_;  // what the viewer window shows of display 0
   std::vector<std::unique_ptr<head_window>> windows_;  // by (display, monitor)
   std::map<std::uint32_t, sf::Vector2u> disabled_;      // by agent id: heads the person turned off, their size

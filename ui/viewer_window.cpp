@@ -184,6 +184,12 @@ public:
   void show_update(caf::scoped_actor&, const screen_update& update) override {
     const bool several = heads_.several();
     const frame_patch_ptr picture = update.picture ? heads_.route(update.display, update.picture) : nullptr;
+    if (heads_.take_whole_request(update.display) && main_actor_) {
+      if (update.display == 0)
+        (*main_actor_)->send(renderer_, frame_whole_atom::value);
+      else if (update.display - 1 < display_renderers_.size())
+        (*main_actor_)->send(display_renderers_[update.display - 1], frame_whole_atom::value);
+    }
     if (several != heads_.several())
       update_title();
     if (update.display != 0) {  // a head window's (ui/head_windows.hpp)

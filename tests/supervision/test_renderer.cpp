@@ -111,6 +111,33 @@ BOOST_FIXTURE_TEST_CASE(a_partial_frame_asked_for_before_the_consumer_came_is_as
   BOOST_TEST(again->pixels);
 }
 
+// The window dropped its copy of a display it showed as it came (ui/head_windows.cpp)
+// and now cuts heads from it: the next frame it is sent is the whole surface.
+BOOST_FIXTURE_TEST_CASE(a_consumer_that_asks_for_the_whole_picture_gets_a_whole_frame_next, renderer_fixture) {
+  self->send(renderer, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(self));
+  BOOST_REQUIRE(next_update());  // the cursor
+  self->send(renderer, frame_shown_atom::value);
+  self->send(renderer, frame_source_atom::value, caf::actor{self});
+  BOOST_REQUIRE(next_request());
+  self->send(renderer, frame_atom::value, frame(1, true, true));
+  BOOST_REQUIRE(next_update());
+  self->send(renderer, frame_whole_atom::value);
+  self->send(renderer, frame_shown_atom::value);
+  auto request = next_request();
+  BOOST_REQUIRE(request);
+  BOOST_TEST(request->whole);
+  self->send(renderer, frame_atom::value, frame(2, false, true));  // built before the request was whole: not shown
+  auto again = next_request();
+  BOOST_REQUIRE(again);
+  BOOST_TEST(again->whole);
+  self->send(renderer, frame_atom::value, frame(3, true, true));
+  auto update = next_update();
+  BOOST_REQUIRE(update);
+  BOOST_REQUIRE(update->picture);
+  BOOST_TEST(update->picture->whole);
+  BOOST_TEST(update->picture->sequence == 3u);
+}
+
 BOOST_FIXTURE_TEST_CASE(cursor_changes_while_the_consumer_is_busy_arrive_as_one_update, renderer_fixture) {
   self->send(renderer, subscribe_frames_atom::value, caf::actor_cast<frame_consumer>(self));
   BOOST_REQUIRE(next_update());

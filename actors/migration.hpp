@@ -15,7 +15,8 @@
 //          ──▶ every channel, main first: each links a second connection to
 //          the destination and holds it (channel_endpoint)
 //   session ──(migrate_switch_atom, connection_settings)──▶ channel supervisor ──▶ channels
-//          semi-seamless MIGRATE_END: every channel moves to its held link
+//          semi-seamless MIGRATE_END: every channel moves to its held link,
+//          main last (its source closing drops the others' source connections)
 //   session ──(migrate_abort_atom)──▶ channel supervisor ──▶ channels
 //          CANCEL or a failed connect: the held links are closed
 //   session ──(migrate_done_atom, connection_settings)──▶ channel supervisor

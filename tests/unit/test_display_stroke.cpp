@@ -15,6 +15,7 @@
 #include "protocol/display_pipeline.hpp"
 #include "protocol/stroke_messages.hpp"
 #include "protocol/stroke_raster.hpp"
+#include "small_surface_fixture.hpp"
 #include "test_display_builders.hpp"
 
 using namespace vigil::protocol;
@@ -67,18 +68,6 @@ bool same(const std::vector<point>& a, const std::vector<std::pair<int, int>>& b
       return false;
   return true;
 }
-
-struct stroke_fixture {
-  display_pipeline pipeline{display_settings{}};
-  stroke_fixture() {
-    const bytes create = display_body{}.u32(0).u32(8).u32(4).u32(SPICE_SURFACE_FMT_32_xRGB).u32(1).take();
-    BOOST_TEST_REQUIRE((pipeline.apply(SPICE_MSG_DISPLAY_SURFACE_CREATE, create).outcome == display_outcome::applied));
-  }
-  std::uint32_t at(std::uint32_t x, std::uint32_t y) const {
-    const surface& s = *pipeline.surfaces().find(0);
-    return s.pixels[y * s.width + x] & 0x00ffffffu;
-  }
-};
 
 }  // namespace
 
@@ -263,7 +252,7 @@ BOOST_AUTO_TEST_CASE(a_path_of_too_many_points_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(stroke_combines_the_brush_with_each_line_pixel_by_its_fore_mode) {
-  stroke_fixture f;
+  small_surface_fixture f;
   const bytes put = stroke_body(r(0, 0, 4, 8), {line(0, 0, 7, 0)}, 0x00ff00).take();
   BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, put).outcome == display_outcome::applied));
   BOOST_TEST(f.at(0, 0) == 0x00ff00u);
@@ -279,7 +268,7 @@ BOOST_AUTO_TEST_CASE(stroke_combines_the_brush_with_each_line_pixel_by_its_fore_
 }
 
 BOOST_AUTO_TEST_CASE(stroke_is_clipped_to_its_box_and_dashes_are_said_unsupported) {
-  stroke_fixture f;
+  small_surface_fixture f;
   const bytes body = stroke_body(r(1, 1, 3, 3), {line(0, 0, 4, 4)}, 0xffffff).take();
   BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, body).outcome == display_outcome::applied));
   BOOST_TEST(f.at(0, 0) == 0u);

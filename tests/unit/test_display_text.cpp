@@ -9,6 +9,7 @@
 #include "check_contains.hpp"
 #include "protocol/display_pipeline.hpp"
 #include "protocol/glyph_raster.hpp"
+#include "small_surface_fixture.hpp"
 #include "test_display_builders.hpp"
 
 using namespace vigil::protocol;
@@ -46,18 +47,6 @@ bytes glyph(std::int32_t x, std::int32_t y, std::int32_t origin_x, std::int32_t 
             std::uint16_t height, const bytes& data) {
   return display_body{}.point(x, y).point(origin_x, origin_y).u16(width).u16(height).raw(data).take();
 }
-
-struct text_fixture {
-  display_pipeline pipeline{display_settings{}};
-  text_fixture() {
-    const bytes create = display_body{}.u32(0).u32(8).u32(4).u32(SPICE_SURFACE_FMT_32_xRGB).u32(1).take();
-    BOOST_TEST_REQUIRE((pipeline.apply(SPICE_MSG_DISPLAY_SURFACE_CREATE, create).outcome == display_outcome::applied));
-  }
-  std::uint32_t at(std::uint32_t x, std::uint32_t y) const {
-    const surface& s = *pipeline.surfaces().find(0);
-    return s.pixels[y * s.width + x] & 0x00ffffffu;
-  }
-};
 
 }  // namespace
 
@@ -149,7 +138,7 @@ BOOST_AUTO_TEST_CASE(glyphs_at_the_ends_of_the_int32_range_neither_overflow_nor_
 }
 
 BOOST_AUTO_TEST_CASE(text_fills_the_back_area_then_lays_the_glyphs_over_it) {
-  text_fixture f;
+  small_surface_fixture f;
   // Row 0 of a 4x1 8-bit glyph at (1, 2): coverage 255, 128, 0, 64.
   const bytes glyphs = glyph(1, 2, 0, 0, 4, 1, {255, 128, 0, 64});
   const bytes body = text_body(r(0, 0, 4, 8), SPICE_STRING_FLAGS_RASTER_A8, 1, glyphs, r(0, 0, 4, 4), 0xff8000,
@@ -167,7 +156,7 @@ BOOST_AUTO_TEST_CASE(text_fills_the_back_area_then_lays_the_glyphs_over_it) {
 }
 
 BOOST_AUTO_TEST_CASE(text_with_a_back_area_and_a_fore_mode_other_than_put_draws_nothing_as_the_reference) {
-  text_fixture f;
+  small_surface_fixture f;
   const bytes body = text_body(r(0, 0, 4, 8), SPICE_STRING_FLAGS_RASTER_A1, 1, glyph(0, 0, 0, 0, 1, 1, {0x80}),
                                r(0, 0, 4, 8), 0xffffff, 0xffffff, SPICE_ROPD_OP_XOR)
                        .take();
@@ -178,7 +167,7 @@ BOOST_AUTO_TEST_CASE(text_with_a_back_area_and_a_fore_mode_other_than_put_draws_
 }
 
 BOOST_AUTO_TEST_CASE(text_is_clipped_to_its_box) {
-  text_fixture f;
+  small_surface_fixture f;
   const bytes body = text_body(r(0, 0, 2, 2), SPICE_STRING_FLAGS_RASTER_A1, 1, glyph(0, 0, 0, 1, 4, 2, {0xf0, 0xf0}),
                                {}, 0xffffff, 0)
                        .take();

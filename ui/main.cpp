@@ -150,11 +150,13 @@ int main(int argc, char** argv) {
   // 50 us for 500 attempts, then wakes every 10 ms to steal work: that was
   // nearly all of an idle session's CPU (each heartbeat cost a spin). Now it
   // spins briefly and sleeps on its condition variable, woken by new work;
-  // it wakes on its own only every 100 ms, to steal work queued behind a
-  // worker that a stalled actor holds (the heartbeat deadline is 1 s).
+  // it wakes on its own only every 250 ms, to steal work queued behind a
+  // worker that a stalled actor holds (the heartbeat deadline is 1 s, so a
+  // healthy actor's reply is never late for it). With four workers these
+  // wake-ups were most of an idle session's remaining CPU at 100 ms.
   config.set("work-stealing.aggressive-poll-attempts", 10);
   config.set("work-stealing.moderate-poll-attempts", 0);
-  config.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(100)});
+  config.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(250)});
   int exit_code;
   std::optional<shutdown_watchdog> watchdog;
   {

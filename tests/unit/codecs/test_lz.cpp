@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "protocol/codecs/lz.hpp"
+#include "protocol/codecs/lz_common.hpp"
 #include "tests/unit/codecs/codec_test_support.hpp"
 
 namespace {
@@ -301,6 +302,30 @@ BOOST_AUTO_TEST_CASE(bytes_after_the_image_are_an_error) {
 BOOST_AUTO_TEST_CASE(rgba_without_its_alpha_pass_is_an_error) {
   const bytes stream = lz_stream_builder::lz(rgba, 1, 1, 4, true).literals(1, {1, 1, 1}).out;
   VIGIL_CHECK_CONTAINS(rgb_error(stream), "LZ_RGB: stream truncated at byte 32 with 0 of 1 alpha values decoded");
+}
+
+// The block copy of an overlapping match against its definition, one unit
+// after another: every distance and length up to 40, pixel and byte units,
+// byte-equal and mixed values at distance 1.
+template <class Unit>
+void check_copy_back_against_unit_loop(Unit first) {
+  for (std::size_t distance = 1; distance <= 40; ++distance)
+    for (std::size_t count = 1; count <= 40; ++count) {
+      std::vector<Unit> expected(distance + count), actual(distance + count);
+      for (std::size_t i = 0; i < distance; ++i)
+        expected[i] = actual[i] = static_cast<Unit>(first + static_cast<Unit>(i * 37));
+      for (std::size_t i = distance; i < distance + count; ++i)
+        expected[i] = expected[i - distance];
+      lz_detail::copy_back_units(actual.data() + distance, distance, count);
+      BOOST_TEST_CONTEXT("distance " << distance << ", count " << count) { BOOST_TEST(actual == expected); }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_matches_repeat_the_units_before_them) {
+  check_copy_back_against_unit_loop<std::uint32_t>(0x00A1B2C3u);
+  check_copy_back_against_unit_loop<std::uint32_t>(0u);           // byte-equal at distance 1: a memset
+  check_copy_back_against_unit_loop<std::uint32_t>(0x5A5A5A5Au);  // byte-equal, not zero
+  check_copy_back_against_unit_loop<std::uint8_t>(7);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

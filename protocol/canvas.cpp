@@ -8,6 +8,7 @@
 #include "protocol/canvas_rows.hpp"
 #include "protocol/damage_region.hpp"
 #include "protocol/rop3.hpp"
+#include "protocol/stroke_dash.hpp"
 #include "protocol/stroke_raster.hpp"
 
 namespace vigil::protocol {
@@ -384,19 +385,24 @@ result<rect> canvas::text(const display_base& base, const rect& back_area, const
 }
 
 result<rect> canvas::stroke(const display_base& base, const std::vector<std::vector<point>>& polylines,
-                            const paint& brush, std::uint16_t rop) {
+                            const paint& brush, std::uint16_t rop, const dash_pattern* dashes) {
   auto drawing = prepare(base);
   if (!drawing)
     return drawing.error();
   surface* s = drawing->target;
   const raster_operation operation(rop, SPICE_ROPD_INVERS_BRUSH, SPICE_ROPD_INVERS_DEST);
   const bool reduce = !rows::stores_as_drawn(*s);
+  auto plot = [&](std::int32_t x, std::int32_t y) {
+    std::uint32_t& pixel = s->pixels[static_cast<std::size_t>(y) * s->width + static_cast<std::size_t>(x)];
+    const std::uint32_t out = operation.apply(brush_pixel(brush, x, y), pixel);
+    pixel = reduce ? reduce_to_format(out, s->format) : out;
+  };
+  if (dashes) {
+    draw_dashed_polylines(polylines, *dashes, drawing->region, plot);
+    return bounding_box(drawing->region);
+  }
   for (const auto& polyline : polylines)
-    draw_zero_width_polyline(polyline, drawing->region, [&](std::int32_t x, std::int32_t y) {
-      std::uint32_t& pixel = s->pixels[static_cast<std::size_t>(y) * s->width + static_cast<std::size_t>(x)];
-      const std::uint32_t out = operation.apply(brush_pixel(brush, x, y), pixel);
-      pixel = reduce ? reduce_to_format(out, s->format) : out;
-    });
+    draw_zero_width_polyline(polyline, drawing->region, plot);
   return bounding_box(drawing->region);
 }
 

@@ -26,6 +26,8 @@
 
 namespace vigil::protocol {
 
+class dash_pattern;  // stroke_dash.hpp
+
 constexpr std::uint32_t max_surface_side = 16384;
 
 struct surface {
@@ -108,10 +110,11 @@ public:
   // operator or filter pixman does not have (named as field flags).
   result<rect> composite(const draw_composite& command, const composite_layer& source, const composite_layer* mask);
   // DRAW_STROKE's flattened polylines (stroke_raster.hpp) as zero-width
-  // lines, each pixel combined with the brush by `rop` (a SPICE_ROPD_*
-  // descriptor; a NONE brush is black, as in the reference).
+  // lines, or dashed by `dashes` (stroke_dash.hpp), each pixel combined with
+  // the brush by `rop` (a SPICE_ROPD_* descriptor; a NONE brush is black, as
+  // in the reference).
   result<rect> stroke(const display_base& base, const std::vector<std::vector<point>>& polylines, const paint& brush,
-                      std::uint16_t rop);
+                      std::uint16_t rop, const dash_pattern* dashes = nullptr);
   // Copies source pixels whose RGB differs from `key`'s.
   result<rect> transparent(const display_base& base, const decoded_image& source, const rect& source_area,
                            std::uint32_t key);

@@ -1,8 +1,9 @@
 // display_pipeline's DRAW_STROKE (its own file, next to the message and the
-// rasterizer it uses: stroke_messages.hpp, stroke_raster.hpp).
+// rasterizers it uses: stroke_messages.hpp, stroke_raster.hpp, stroke_dash.hpp).
 #include <spice/enums.h>
 
 #include "protocol/display_pipeline.hpp"
+#include "protocol/stroke_dash.hpp"
 #include "protocol/stroke_messages.hpp"
 #include "protocol/stroke_raster.hpp"
 
@@ -13,14 +14,6 @@ display_step display_pipeline::on_stroke(const bytes& body) {
   auto parsed = parse_draw_stroke(body);
   if (!parsed)
     return skip(parsed.error().message);
-  // The reference draws dashes as one-pixel-wide polygons (X's wide-line
-  // code), not yet done here: said, not drawn wrong.
-  if (parsed->attr_flags & SPICE_LINE_FLAGS_STYLED) {
-    display_step step;
-    step.outcome = display_outcome::unsupported;
-    step.error = "DISPLAY_DRAW_STROKE: dashed (STYLED) lines are not drawn yet";
-    return step;
-  }
   const surface* target = canvas_.find(parsed->base.surface_id);
   if (!target)
     return drawn(parsed->base.surface_id, canvas_.stroke(parsed->base, {}, {}, 0), message);
@@ -33,8 +26,22 @@ display_step display_pipeline::on_stroke(const bytes& body) {
     return refused(lines.error());
   // Only fore_mode matters: back_mode would colour the gaps of dashes drawn
   // double, which the reference never does.
-  return drawn(parsed->base.surface_id, canvas_.stroke(parsed->base, lines->lines, *brush, parsed->fore_mode),
-               message);
+  if (!(parsed->attr_flags & SPICE_LINE_FLAGS_STYLED))
+    return drawn(parsed->base.surface_id, canvas_.stroke(parsed->base, lines->lines, *brush, parsed->fore_mode),
+                 message);
+  auto dashes = dash_pattern::from_style(parsed->attr_flags, parsed->style);
+  if (!dashes)
+    return refused(dashes.error());
+  // Other angles: the reference's floating-point polygons (stroke_dash.hpp).
+  // Said, not drawn wrong.
+  if (!axis_aligned(lines->lines)) {
+    display_step step;
+    step.outcome = display_outcome::unsupported;
+    step.error = "DISPLAY_DRAW_STROKE: dashed (STYLED) lines neither horizontal nor vertical are not drawn yet";
+    return step;
+  }
+  return drawn(parsed->base.surface_id,
+               canvas_.stroke(parsed->base, lines->lines, *brush, parsed->fore_mode, &*dashes), message);
 }
 
 }  // namespace vigil::protocol

@@ -313,16 +313,18 @@ def composite_seeds():
         composite(0, 0x3b, 0)]))
 
 
-def draw_stroke(width, height, segments, fore_mode=8, style=None, brush=b"\x01" + struct.pack("<I", 0xffd020)):
+def draw_stroke(width, height, segments, fore_mode=8, style=None, brush=b"\x01" + struct.pack("<I", 0xffd020),
+                start_with_gap=False):
     """DRAW_STROKE over the whole box: path pointer, line attr (STYLED with
-    `style`, 28.4 dash lengths), `brush`, fore mode (PUT), back mode PUT; then
+    `style`, 28.4 dash lengths; START_WITH_GAP too with `start_with_gap`),
+    `brush`, fore mode (PUT), back mode PUT; then
     the style and the path ({u8 flags, u32 count, 28.4 points} a segment)."""
     fixed = struct.pack("<I", 0) + box(width, height) + bytes([0])
     attr = bytes([0]) if style is None else bytes([8, len(style)]) + b"\0\0\0\0"
     fixed_size = len(fixed) + 4 + len(attr) + len(brush) + 4
     style_bytes = b"" if style is None else struct.pack(f"<{len(style)}i", *style)
     if style is not None:
-        attr = bytes([8, len(style)]) + struct.pack("<I", fixed_size)
+        attr = bytes([8 | (4 if start_with_gap else 0), len(style)]) + struct.pack("<I", fixed_size)
     path = struct.pack("<I", len(segments))
     for flags, points in segments:
         path += struct.pack("<BI", flags, len(points)) + b"".join(struct.pack("<ii", x, y) for x, y in points)
@@ -339,7 +341,15 @@ def stroke_seeds():
                                  (begin | end, [(-800, 40), (1000, 100)])])
     curve = draw_stroke(32, 16, [(begin, [(16, 16)]), (bezier, [(16, 240), (480, 240), (480, 16)])], fore_mode=64)
     dashed = draw_stroke(32, 16, [(begin | end, [(0, 128), (512, 128)])], style=[48, 32])
+    # A closed dotted square XOR'd, started with a gap; an odd list with an
+    # empty dash on a staircase leaving the surface; a slanted dashed line.
+    square = draw_stroke(32, 16, [(begin | end | close, [(16, 16), (160, 16), (160, 160), (16, 160)])],
+                         fore_mode=64, style=[16, 16], start_with_gap=True)
+    stairs = draw_stroke(32, 16, [(begin, [(-320, 64)]), (0, [(96, 64), (96, -48), (600, -48), (600, 200)]),
+                                  (end, [(64, 200)])], style=[40, 0, 16, 4112, -16])
+    slanted = draw_stroke(32, 16, [(begin | end, [(0, 0), (400, 200)])], style=[32, 16])
     write(target, "pipeline-stroke", pipeline_records([surface_create(0, 32, 16), lines, curve, dashed]))
+    write(target, "pipeline-stroke-dashed", pipeline_records([surface_create(0, 32, 16), square, stairs, slanted]))
     write(target, "parse-stroke-polyline", bytes([25]) + lines[1])
 
 

@@ -10,8 +10,10 @@
 #include <spice/qxl_dev.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <utility>
 
 #include "content.hpp"
@@ -139,15 +141,17 @@ void flatten_curve(std::vector<std::pair<int, int>>& polyline, fixed_point p0, f
   flatten_curve(polyline, mid, p123, p23, p3);
 }
 
+using polyline = std::vector<std::pair<int, int>>;
+
 // The path's polylines: BEGIN starts one, BEZIER segments add curves from
-// its last point, END (with CLOSE: back to its first point) ends it.
-void reference_path(pixel_image& image, const rect& box, const std::vector<segment>& path, const pixel_brush& pen,
-                    std::uint16_t mode) {
-  std::vector<std::pair<int, int>> current;
+// its last point, END (with CLOSE: back to its first point) ends it; each
+// handed to `draw` as it ends.
+void reference_path(const std::vector<segment>& path, const std::function<void(const polyline&)>& draw) {
+  polyline current;
   for (const segment& s : path) {
     std::size_t next = 0;
     if (s.flags & SPICE_PATH_BEGIN) {
-      reference_polyline(image, box, current, pen, mode);
+      draw(current);
       current.clear();
       current.emplace_back(round_fixed(s.points[0].first), round_fixed(s.points[0].second));
       next = 1;
@@ -164,15 +168,101 @@ void reference_path(pixel_image& image, const rect& box, const std::vector<segme
     if (s.flags & SPICE_PATH_END) {
       if ((s.flags & SPICE_PATH_CLOSE) && !current.empty())
         current.push_back(current.front());
-      reference_polyline(image, box, current, pen, mode);
+      draw(current);
       current.clear();
     }
   }
-  reference_polyline(image, box, current, pen, mode);
+  draw(current);
 }
 
-// QXL_DRAW_STROKE of `path` within `box`: a QXLPath with one data chunk of
-// QXLPathSegs, a solid brush (or none), `mode` as fore_mode.
+// A STYLED line attribute: SPICE_LINE_FLAGS_* and 28.4 dash lengths.
+struct dashes {
+  std::uint8_t flags = SPICE_LINE_FLAGS_STYLED;
+  std::vector<int> style;
+};
+
+// Where X's dash pattern is: dash `index`, `used` pixels of it gone.
+struct dash_walk {
+  std::vector<int> lengths;
+  std::size_t index = 0;
+  int used = 0;
+  void next() {
+    index = (index + 1) % lengths.size();
+    used = 0;
+  }
+  void pass_spent() {  // every dash with nothing left (empty ones too)
+    while (used == lengths[index])
+      next();
+  }
+};
+
+// The dash list the reference canvas hands X: lengths rounded to pixels and
+// kept in a byte; START_WITH_GAP moves the first length to the end and
+// starts the pattern the new first length further on.
+dash_walk reference_dashes(const dashes& d) {
+  dash_walk walk;
+  const std::size_t n = d.style.size();
+  const bool gap = d.flags & SPICE_LINE_FLAGS_START_WITH_GAP;
+  for (std::size_t i = 0; i < n; ++i)
+    walk.lengths.push_back(round_fixed(d.style[gap ? (i + 1) % n : i]) & 0xff);
+  const int skip = gap ? walk.lengths[0] : 0;
+  for (int i = 0; i < skip; ++i) {
+    walk.pass_spent();
+    ++walk.used;
+  }
+  walk.pass_spent();
+  return walk;
+}
+
+// One dashed polyline as X's one-pixel-wide dashes fill it: pixel i of a
+// line (the half-open span between its ends, so one back when it runs left
+// or up) drawn while the pattern is in an even-numbered dash; a turn's
+// miter adds the corner pixel when the uncovered quarter at the corner
+// (along the way in, against the way out) lies right of and below it.
+void reference_dashed_polyline(std::set<std::pair<int, int>>& pixels, const polyline& points, dash_walk dash) {
+  if (points.empty())
+    return;
+  using step = std::pair<int, int>;
+  auto corner = [&](step in, step out, std::pair<int, int> at) {
+    if (in.first - out.first == 1 && in.second - out.second == 1)
+      pixels.insert(at);
+  };
+  const bool closed = points.front() == points.back();
+  bool any = false, first_on = false, last_on = false;
+  step first_way, last_way;
+  for (std::size_t k = 1; k < points.size(); ++k) {
+    const auto [x1, y1] = points[k - 1];
+    const auto [x2, y2] = points[k];
+    if (x1 == x2 && y1 == y2)
+      continue;
+    const step way{(x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)};
+    const long long length = std::llabs(static_cast<long long>(x2) - x1) + std::llabs(static_cast<long long>(y2) - y1);
+    const bool start_on = dash.index % 2 == 0;
+    for (long long i = 0; i < length; ++i) {
+      dash.pass_spent();
+      if (dash.index % 2 == 0) {
+        const long long along = way.first + way.second > 0 ? i : i + 1;
+        pixels.insert({static_cast<int>(x1 + way.first * along), static_cast<int>(y1 + way.second * along)});
+      }
+      ++dash.used;
+    }
+    if (dash.used == dash.lengths[dash.index])
+      dash.next();  // a dash ending with the line is passed, one only
+    const bool end_on = (dash.index % 2 == 1) != (dash.used != 0);
+    if (start_on && any && last_on)
+      corner(last_way, way, {x1, y1});
+    if (!any) {
+      first_on = start_on && closed;
+      first_way = way;
+    }
+    last_way = way;
+    last_on = end_on;
+    any = true;
+  }
+  if (any && closed && first_on && last_on)
+    corner(last_way, first_way, points.front());
+}
+
 // A pattern brush: `tile` repeated from (x, y).
 struct pattern {
   pixel_image tile;
@@ -180,8 +270,12 @@ struct pattern {
   std::uint32_t image_id = 0;
 };
 
+// QXL_DRAW_STROKE of `path` within `box`: a QXLPath with one data chunk of
+// QXLPathSegs, a solid brush (or none, or `tile`), `mode` as fore_mode,
+// solid or dashed by `dash`.
 void stroke(qxl_display& display, const rect& box, const std::vector<segment>& path, std::uint32_t color,
-            std::uint16_t mode, std::uint8_t brush_type = SPICE_BRUSH_TYPE_SOLID, const pattern* tile = nullptr) {
+            std::uint16_t mode, std::uint8_t brush_type = SPICE_BRUSH_TYPE_SOLID, const pattern* tile = nullptr,
+            const dashes* dash = nullptr) {
   const std::uint32_t drawn_color = brush_type == SPICE_BRUSH_TYPE_NONE ? 0 : color;
   const pixel_brush pen = [&](int x, int y) {
     if (tile == nullptr)
@@ -203,7 +297,9 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
     }
     const std::size_t image_at = (sizeof(QXLPath) + segments.size() + 7) / 8 * 8;
     const std::size_t pixels_at = image_at + sizeof(QXLImage);
-    blob.resize(tile ? pixels_at + tile->tile.pixels.size() * 4 : image_at);
+    const std::size_t pixels_end = tile ? pixels_at + tile->tile.pixels.size() * 4 : image_at;
+    const std::size_t style_at = (pixels_end + 7) / 8 * 8;
+    blob.resize(dash ? style_at + dash->style.size() * sizeof(QXLFIXED) : pixels_end);
     auto* qxl_path = reinterpret_cast<QXLPath*>(blob.data());
     qxl_path->data_size = static_cast<std::uint32_t>(segments.size());
     qxl_path->chunk.data_size = qxl_path->data_size;
@@ -213,6 +309,15 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
     QXLStroke& qxl = drawable.u.stroke;
     qxl.path = reinterpret_cast<std::uintptr_t>(qxl_path);
     qxl.attr = QXLLineAttr{};
+    if (dash) {
+      for (std::size_t i = 0; i < dash->style.size(); ++i) {
+        const QXLFIXED length = dash->style[i];
+        std::memcpy(blob.data() + style_at + i * sizeof(QXLFIXED), &length, sizeof(length));
+      }
+      qxl.attr.flags = dash->flags;
+      qxl.attr.style_nseg = static_cast<std::uint8_t>(dash->style.size());
+      qxl.attr.style = reinterpret_cast<std::uintptr_t>(blob.data() + style_at);
+    }
     qxl.brush.type = brush_type;
     qxl.brush.u.color = color;
     if (tile) {
@@ -235,8 +340,21 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
     qxl.fore_mode = mode;
     qxl.back_mode = SPICE_ROPD_OP_PUT;
   };
-  display.draw_built(0, QXL_DRAW_STROKE, box, build,
-                     [&](pixel_image& image) { reference_path(image, box, path, pen, mode); });
+  display.draw_built(0, QXL_DRAW_STROKE, box, build, [&](pixel_image& image) {
+    if (!dash) {
+      reference_path(path, [&](const polyline& points) { reference_polyline(image, box, points, pen, mode); });
+      return;
+    }
+    const rect visible = intersection(box, image.bounds());
+    const dash_walk start = reference_dashes(*dash);
+    reference_path(path, [&](const polyline& points) {
+      std::set<std::pair<int, int>> pixels;  // each painted once, whatever the mode
+      reference_dashed_polyline(pixels, points, start);
+      for (const auto& [x, y] : pixels)
+        if (x >= visible.left && x < visible.right && y >= visible.top && y < visible.bottom)
+          image.at(x, y) = apply_mode(mode, pen(x, y), image.at(x, y));
+    });
+  });
 }
 
 segment line(double x1, double y1, double x2, double y2) {
@@ -340,6 +458,86 @@ std::vector<std::function<void(qxl_display&)>> stroke_steps() {
     xor_tile.image_id = 0x57000002;
     stroke(display, rect{0, 0, 1024, 768}, {line(0, 767, 1023, 0), line(0, 0, 1023, 767)}, 0, SPICE_ROPD_OP_XOR,
            SPICE_BRUSH_TYPE_PATTERN, &xor_tile);
+  });
+  // Dashed (STYLED) lines, horizontal and vertical, as Windows cosmetic
+  // PS_DASH/PS_DOT pens send them: a spiral turning every way (dashes
+  // running on across its lines and corners), fractional lengths, START_WITH_GAP,
+  // an odd-length list, an empty dash, lengths past 255 and below zero
+  // (kept in a byte), lines leaving the surface on every side; PUT.
+  steps.push_back([](qxl_display& display) {
+    auto polyline_path = [](const std::vector<std::pair<double, double>>& points, bool close = false) {
+      segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? std::uint32_t{SPICE_PATH_CLOSE} : 0u), {}};
+      for (const auto& [x, y] : points)
+        s.points.emplace_back(fixed(x), fixed(y));
+      return s;
+    };
+    const std::vector<std::pair<double, double>> spiral{{300, 200}, {360, 200}, {360, 150}, {300, 150}, {300, 180},
+                                                        {330, 180}, {330, 250}, {250, 250}, {250, 100}, {400, 100},
+                                                        {400, 260}, {400, 260}, {240, 260}, {240, 90}};
+    const dashes dash_dot{SPICE_LINE_FLAGS_STYLED, {fixed(5.5625), fixed(3), fixed(1.5), fixed(2)}};
+    stroke(display, rect{0, 0, 1024, 768}, {polyline_path(spiral)}, xrgb(0xff, 0xf0, 0x40), SPICE_ROPD_OP_PUT,
+           SPICE_BRUSH_TYPE_SOLID, nullptr, &dash_dot);
+    std::vector<std::pair<double, double>> shifted;
+    for (const auto& [x, y] : spiral)
+      shifted.emplace_back(x + 200, y + 20.5);
+    const dashes with_gap{SPICE_LINE_FLAGS_STYLED | SPICE_LINE_FLAGS_START_WITH_GAP, {fixed(4), fixed(2), fixed(6)}};
+    stroke(display, rect{0, 0, 1024, 768}, {polyline_path(shifted)}, xrgb(0x40, 0xff, 0x80), SPICE_ROPD_OP_PUT,
+           SPICE_BRUSH_TYPE_SOLID, nullptr, &with_gap);
+    const dashes odd{SPICE_LINE_FLAGS_STYLED, {fixed(3), fixed(2), fixed(1), fixed(0), fixed(2)}};
+    const dashes wrapped{SPICE_LINE_FLAGS_STYLED, {fixed(260), fixed(3), fixed(-1), fixed(7)}};
+    std::vector<segment> rows;
+    for (int i = 0; i < 6; ++i)
+      rows.push_back(i % 2 ? line(40 + i, 300 + 6 * i, 220, 300 + 6 * i) : line(220, 300 + 6 * i, 40 + i, 300 + 6 * i));
+    stroke(display, rect{0, 0, 1024, 768}, rows, xrgb(0xff, 0x60, 0x60), SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_SOLID,
+           nullptr, &odd);
+    std::vector<segment> leaving{line(-3000, 700, 3000, 700), line(3000, 710, -3000, 710), line(1010, -2000, 1010, 2000),
+                                 line(1000, 2000, 1000, -2000), line(500, 740, 500, 5000)};
+    stroke(display, rect{0, 0, 1024, 768}, leaving, xrgb(0x80, 0xc0, 0xff), SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_SOLID,
+           nullptr, &wrapped);
+  });
+  // Dashed XOR: every pixel of a polyline changes once even where it meets
+  // itself (rectangles closing on their first point, a line drawn back over
+  // itself), a pixel two polylines share twice; dotted rectangles both ways
+  // round, one closing with a turn whose corner its miter fills.
+  steps.push_back([](qxl_display& display) {
+    auto box_path = [](std::vector<std::pair<int, int>> corners) {
+      segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | SPICE_PATH_CLOSE, {}};
+      for (const auto& [x, y] : corners)
+        s.points.emplace_back(fixed(x), fixed(y));
+      return s;
+    };
+    const dashes dots{SPICE_LINE_FLAGS_STYLED, {fixed(1), fixed(1)}};
+    const dashes dots_gap{SPICE_LINE_FLAGS_STYLED | SPICE_LINE_FLAGS_START_WITH_GAP, {fixed(1), fixed(1)}};
+    const dashes long_dashes{SPICE_LINE_FLAGS_STYLED, {fixed(10), fixed(5)}};
+    stroke(display, rect{0, 0, 1024, 768},
+           {box_path({{520, 420}, {620, 420}, {620, 520}, {520, 520}}),
+            box_path({{660, 420}, {660, 521}, {761, 521}, {761, 420}})},
+           xrgb(0xff, 0xff, 0xff), SPICE_ROPD_OP_XOR, SPICE_BRUSH_TYPE_SOLID, nullptr, &dots);
+    stroke(display, rect{0, 0, 1024, 768}, {box_path({{530, 430}, {611, 430}, {611, 511}, {530, 511}})},
+           xrgb(0xff, 0x00, 0xff), SPICE_ROPD_OP_XOR, SPICE_BRUSH_TYPE_SOLID, nullptr, &dots_gap);
+    stroke(display, rect{0, 0, 1024, 768},
+           {box_path({{900, 520}, {900, 420}, {800, 420}, {800, 520}}),
+            segment{SPICE_PATH_BEGIN | SPICE_PATH_END,
+                    {{fixed(600), fixed(600)}, {fixed(700), fixed(600)}, {fixed(650), fixed(600)}, {fixed(650), fixed(560)},
+                     {fixed(650), fixed(640)}}},
+            line(600, 610, 700, 610), line(640, 610, 680, 610)},
+           xrgb(0x40, 0xff, 0xff), SPICE_ROPD_OP_XOR, SPICE_BRUSH_TYPE_SOLID, nullptr, &long_dashes);
+  });
+  // A dashed pattern brush, and OR with the brush inverted in a box that
+  // cuts the lines.
+  steps.push_back([](qxl_display& display) {
+    pattern tile{pixel_image(5, 7), 2, 1, 0x57000003};
+    for (int y = 0; y < 7; ++y)
+      for (int x = 0; x < 5; ++x)
+        tile.tile.at(x, y) = xrgb(x * 50, 0xff - y * 30, (x * y) % 2 ? 0xff : 0x10);
+    const dashes dash{SPICE_LINE_FLAGS_STYLED, {fixed(6), fixed(2), fixed(2), fixed(2)}};
+    std::vector<segment> comb;
+    for (int i = 0; i < 10; ++i)
+      comb.push_back(i % 2 ? line(40 + 7 * i, 740, 40 + 7 * i, 560 + i) : line(40 + 7 * i, 560 + i, 40 + 7 * i, 740));
+    stroke(display, rect{0, 384, 1024, 768}, comb, 0, SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_PATTERN, &tile, &dash);
+    stroke(display, rect{150, 600, 260, 700},
+           {line(120, 620, 300, 620), line(300, 640, 120, 640), line(180, 580, 180, 720), line(200, 720, 200, 580)},
+           xrgb(0x30, 0xc0, 0x40), SPICE_ROPD_OP_OR | SPICE_ROPD_INVERS_BRUSH, SPICE_BRUSH_TYPE_SOLID, nullptr, &dash);
   });
   return steps;
 }

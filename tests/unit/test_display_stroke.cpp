@@ -8,11 +8,13 @@
 #include <climits>
 #include <random>
 #include <set>
+#include <string>
 #include <utility>
 
 #include "captured_stream.hpp"
 #include "check_contains.hpp"
 #include "protocol/display_pipeline.hpp"
+#include "protocol/stroke_dash.hpp"
 #include "protocol/stroke_messages.hpp"
 #include "protocol/stroke_raster.hpp"
 #include "small_surface_fixture.hpp"
@@ -67,6 +69,65 @@ bool same(const std::vector<point>& a, const std::vector<std::pair<int, int>>& b
     if (a[i].x != b[i].first || a[i].y != b[i].second)
       return false;
   return true;
+}
+
+// A STYLED stroke body: like stroke_body, with `style` (28.4 lengths).
+display_body styled_body(const rect& box, const std::vector<wire_segment>& path, const std::vector<std::int32_t>& style,
+                         std::uint32_t color, std::uint16_t fore_mode = SPICE_ROPD_OP_PUT, std::uint8_t flags = 0) {
+  display_body body;
+  body.base(0, box).pointer("path").u8(SPICE_LINE_FLAGS_STYLED | flags).u8(static_cast<std::uint8_t>(style.size()));
+  body.pointer("style").u8(SPICE_BRUSH_TYPE_SOLID).u32(color).u16(fore_mode).u16(SPICE_ROPD_OP_PUT);
+  body.place("style");
+  for (std::int32_t length : style)
+    body.i32(length);
+  body.place("path").u32(static_cast<std::uint32_t>(path.size()));
+  for (const auto& s : path) {
+    body.u8(s.flags).u32(static_cast<std::uint32_t>(s.points.size()));
+    for (const auto& [x, y] : s.points)
+      body.i32(x).i32(y);
+  }
+  return body;
+}
+
+// A polyline of whole-pixel points as one path segment.
+wire_segment polyline(const std::vector<std::pair<std::int32_t, std::int32_t>>& points, bool close = false) {
+  wire_segment s{static_cast<std::uint8_t>(SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? SPICE_PATH_CLOSE : 0)), {}};
+  for (const auto& [x, y] : points)
+    s.points.emplace_back(x * 16, y * 16);
+  return s;
+}
+
+// Row y of the small surface: '#' where the pixel is `color`, '.' where black.
+std::string row(const small_surface_fixture& f, std::uint32_t y, std::uint32_t color) {
+  std::string out;
+  for (std::uint32_t x = 0; x < 8; ++x)
+    out += f.at(x, y) == color ? '#' : f.at(x, y) == 0 ? '.' : '?';
+  return out;
+}
+
+// X's stepping, one pixel at a time: the dash index before each pixel of a
+// line `length` long, then the state after it (a spent dash passed once).
+struct stepped_line {
+  std::vector<std::size_t> dash_of_pixel;
+  dash_pattern::state end;
+};
+stepped_line step_like_x(const dash_pattern& p, dash_pattern::state s, std::int64_t length) {
+  stepped_line out;
+  const auto& len = p.lengths();
+  auto next = [&] {
+    s.index = (s.index + 1) % len.size();
+    s.offset = 0;
+  };
+  for (std::int64_t i = 0; i < length; ++i) {
+    while (s.offset == len[s.index])
+      next();
+    out.dash_of_pixel.push_back(s.index);
+    ++s.offset;
+  }
+  if (s.offset == len[s.index])
+    next();
+  out.end = s;
+  return out;
 }
 
 }  // namespace
@@ -267,7 +328,7 @@ BOOST_AUTO_TEST_CASE(stroke_combines_the_brush_with_each_line_pixel_by_its_fore_
   BOOST_TEST(f.at(2, 2) == 0xff00ffu);
 }
 
-BOOST_AUTO_TEST_CASE(stroke_is_clipped_to_its_box_and_dashes_are_said_unsupported) {
+BOOST_AUTO_TEST_CASE(stroke_is_clipped_to_its_box) {
   small_surface_fixture f;
   const bytes body = stroke_body(r(1, 1, 3, 3), {line(0, 0, 4, 4)}, 0xffffff).take();
   BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, body).outcome == display_outcome::applied));
@@ -275,12 +336,161 @@ BOOST_AUTO_TEST_CASE(stroke_is_clipped_to_its_box_and_dashes_are_said_unsupporte
   BOOST_TEST(f.at(1, 1) == 0xffffffu);
   BOOST_TEST(f.at(2, 2) == 0xffffffu);
   BOOST_TEST(f.at(3, 3) == 0u);
-  display_body styled;
-  styled.base(0, r(0, 0, 4, 8)).pointer("path").u8(SPICE_LINE_FLAGS_STYLED).u8(1).pointer("style");
-  styled.u8(SPICE_BRUSH_TYPE_NONE).u16(8).u16(8).place("style").i32(32).place("path").u32(0);
-  const display_step step = f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled.take());
-  BOOST_TEST((step.outcome == display_outcome::unsupported));
-  VIGIL_CHECK_CONTAINS(step.error, "STYLED");
+}
+
+BOOST_AUTO_TEST_CASE(dash_lengths_round_to_pixels_in_a_byte_and_start_with_gap_rotates_them) {
+  // 1.5 rounds down, 1.5625 up; 260 pixels keep 4, -1 pixel keeps 255.
+  auto plain = dash_pattern::from_style(0, {24, 25, 260 * 16, -16});
+  BOOST_TEST_REQUIRE(plain.ok(), error_text(plain));
+  BOOST_TEST((plain->lengths() == std::vector<std::uint8_t>{1, 2, 4, 255}));
+  BOOST_TEST((plain->start().index == 0u && plain->start().offset == 0));
+  // START_WITH_GAP: {1, 2, 3} becomes {2, 3, 1}, started 2 pixels on: dash 1 (a gap).
+  auto gap = dash_pattern::from_style(SPICE_LINE_FLAGS_START_WITH_GAP, {16, 32, 48});
+  BOOST_TEST_REQUIRE(gap.ok());
+  BOOST_TEST((gap->lengths() == std::vector<std::uint8_t>{2, 3, 1}));
+  BOOST_TEST((gap->start().index == 1u && gap->start().offset == 0));
+  // Empty dashes where the gap ends are passed: {1, 0, 0, 2} started at 1 is in dash 3.
+  auto empty = dash_pattern::from_style(SPICE_LINE_FLAGS_START_WITH_GAP, {32, 16, 0, 0});
+  BOOST_TEST_REQUIRE(empty.ok());
+  BOOST_TEST((empty->start().index == 3u && empty->start().offset == 0));
+  // No lengths, or only empty ones (the reference loops forever on those).
+  BOOST_TEST(!dash_pattern::from_style(0, {}).ok());
+  auto zeros = dash_pattern::from_style(0, {0, 256 * 16, 7});
+  BOOST_TEST_REQUIRE(!zeros.ok());
+  VIGIL_CHECK_CONTAINS(zeros.error().message, "attr.style");
+}
+
+BOOST_AUTO_TEST_CASE(the_pattern_runs_on_as_x_steps_it_pixel_by_pixel) {
+  std::mt19937 random(9);
+  std::uniform_int_distribution<int> count(1, 5), length(0, 4), line_length(1, 40);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<std::int32_t> style(static_cast<std::size_t>(count(random)));
+    for (auto& l : style)
+      l = length(random) * 16;
+    style[0] += 16;  // never all empty
+    auto p = dash_pattern::from_style(trial % 2 ? SPICE_LINE_FLAGS_START_WITH_GAP : 0, style);
+    BOOST_TEST_REQUIRE(p.ok());
+    dash_pattern::state s = p->start();
+    for (int k = 0; k < 5; ++k) {  // lines one after another
+      const std::int64_t n = line_length(random);
+      const stepped_line x = step_like_x(*p, s, n);
+      for (std::int64_t i = 0; i < n; ++i)
+        BOOST_TEST_REQUIRE(p->drawn(s, i) == (x.dash_of_pixel[static_cast<std::size_t>(i)] % 2 == 0));
+      const dash_pattern::state end = p->advance(s, n);
+      BOOST_TEST_REQUIRE((end.index == x.end.index && end.offset == x.end.offset), "trial " << trial);
+      s = end;
+    }
+  }
+  // Whole turns of a pattern are skipped in one step: 5 * 2^38 (+ 4) pixels of {3, 2}.
+  auto p = dash_pattern::from_style(0, {48, 32});
+  BOOST_TEST_REQUIRE(p.ok());
+  const auto whole = p->advance(p->start(), std::int64_t{5} << 38);
+  BOOST_TEST((whole.index == 0u && whole.offset == 0));
+  const auto more = p->advance(p->start(), (std::int64_t{5} << 38) + 4);
+  BOOST_TEST((more.index == 1u && more.offset == 1));
+  // An odd-length list draws two dashes in a row where it wraps: {1, 1, 1}.
+  auto odd = dash_pattern::from_style(0, {16, 16, 16});
+  BOOST_TEST_REQUIRE(odd.ok());
+  std::string drawn;
+  for (int i = 0; i < 6; ++i)
+    drawn += odd->drawn(odd->start(), i) ? '#' : '.';
+  BOOST_TEST(drawn == "#.##.#");
+}
+
+BOOST_AUTO_TEST_CASE(a_dashed_line_covers_the_half_open_span_between_its_ends) {
+  small_surface_fixture f;
+  // {2, 1}: right from x = 0, left from x = 7 (its start pixel not drawn, its end drawn).
+  const bytes body =
+    styled_body(r(0, 0, 4, 8), {line(0, 0, 8, 0), line(7, 1, 0, 1), line(6, 2, 6, 2)}, {32, 16}, 0x00ff00).take();
+  BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, body).outcome == display_outcome::applied));
+  BOOST_TEST(row(f, 0, 0x00ff00) == "##.##.##");
+  BOOST_TEST(row(f, 1, 0x00ff00) == "#.##.##.");
+  BOOST_TEST(row(f, 2, 0x00ff00) == "........");  // a point draws nothing
+  // Down from y = 0 and up from y = 4 (rows 3, 2, 1, 0), START_WITH_GAP {1, 2}: {2, 1} from dash 1.
+  small_surface_fixture g;
+  const bytes columns =
+    styled_body(r(0, 0, 4, 8), {line(1, 0, 1, 4), line(2, 4, 2, 0)}, {16, 32}, 0xff0000, SPICE_ROPD_OP_PUT,
+                SPICE_LINE_FLAGS_START_WITH_GAP)
+      .take();
+  BOOST_TEST_REQUIRE((g.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, columns).outcome == display_outcome::applied));
+  for (std::uint32_t y = 0; y < 4; ++y) {
+    BOOST_TEST(g.at(1, y) == (y == 1 || y == 2 ? 0xff0000u : 0u), "down, y " << y);
+    BOOST_TEST(g.at(2, y) == (y == 2 || y == 1 ? 0xff0000u : 0u), "up, y " << y);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dashes_run_on_across_corners_and_right_then_up_fills_the_corner) {
+  small_surface_fixture f;
+  // Right 0..3 on row 3, up column 4 from row 3: {5, 1}; the corner (4, 3) drawn by the miter.
+  const bytes up = styled_body(r(0, 0, 4, 8), {polyline({{0, 3}, {4, 3}, {4, 0}})}, {80, 16}, 0xffffff).take();
+  BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, up).outcome == display_outcome::applied));
+  BOOST_TEST(row(f, 3, 0xffffff) == "#####...");
+  BOOST_TEST(f.at(4, 2) == 0xffffffu);  // pixel 4 of the pattern: the first dash still
+  BOOST_TEST(f.at(4, 1) == 0u);         // pixel 5: the gap
+  BOOST_TEST(f.at(4, 0) == 0xffffffu);
+  // Right then down: no corner pixel, the line down starts on its first row.
+  small_surface_fixture g;
+  const bytes down = styled_body(r(0, 0, 4, 8), {polyline({{0, 0}, {3, 0}, {3, 3}})}, {160}, 0xffffff).take();
+  BOOST_TEST_REQUIRE((g.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, down).outcome == display_outcome::applied));
+  BOOST_TEST(row(g, 0, 0xffffff) == "####....");
+  BOOST_TEST(row(g, 2, 0xffffff) == "...#....");
+  BOOST_TEST(row(g, 3, 0xffffff) == "........");
+  // A corner where the pattern is off on either side stays empty: {3, 1}, off at the turn.
+  small_surface_fixture h;
+  const bytes gap = styled_body(r(0, 0, 4, 8), {polyline({{0, 3}, {3, 3}, {3, 0}})}, {48, 16}, 0xffffff).take();
+  BOOST_TEST_REQUIRE((h.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, gap).outcome == display_outcome::applied));
+  BOOST_TEST(h.at(3, 3) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(xor_dashes_change_each_pixel_of_a_polyline_once) {
+  small_surface_fixture f;
+  // A closed 4x4 square, solid {255}: its first point is on two lines, its
+  // bottom-right corner a miter's; every edge pixel changes once.
+  const bytes square =
+    styled_body(r(0, 0, 4, 8), {polyline({{0, 0}, {3, 0}, {3, 3}, {0, 3}}, true)}, {255 * 16}, 0x0000ff,
+                SPICE_ROPD_OP_XOR)
+      .take();
+  BOOST_TEST_REQUIRE((f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, square).outcome == display_outcome::applied));
+  BOOST_TEST(row(f, 0, 0x0000ff) == "####....");
+  BOOST_TEST(row(f, 1, 0x0000ff) == "#..#....");
+  BOOST_TEST(row(f, 3, 0x0000ff) == "####....");
+  // A line drawn back over itself changes once; two polylines over one pixel change it twice.
+  small_surface_fixture g;
+  const bytes back = styled_body(r(0, 0, 4, 8), {polyline({{0, 0}, {6, 0}, {2, 0}}), line(0, 1, 4, 1), line(2, 1, 3, 1)},
+                                 {255 * 16}, 0x0000ff, SPICE_ROPD_OP_XOR)
+                       .take();
+  BOOST_TEST_REQUIRE((g.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, back).outcome == display_outcome::applied));
+  BOOST_TEST(row(g, 0, 0x0000ff) == "######..");
+  BOOST_TEST(row(g, 1, 0x0000ff) == "##.#....");
+}
+
+BOOST_AUTO_TEST_CASE(a_dashed_line_between_int32_extremes_draws_only_its_visible_pixels) {
+  auto p = dash_pattern::from_style(0, {48, 16, 16, 32});  // {3, 1, 1, 2}
+  BOOST_TEST_REQUIRE(p.ok());
+  std::vector<point> seen;
+  draw_dashed_polylines({{{INT32_MIN, 1}, {INT32_MAX, 1}, {INT32_MAX, INT32_MIN}}}, *p, {r(0, 0, 4, 8)},
+                        [&](std::int32_t x, std::int32_t y) { seen.push_back({x, y}); });
+  std::size_t expected = 0;
+  for (std::int32_t x = 0; x < 8; ++x)
+    expected += p->drawn(p->start(), std::int64_t{x} - INT32_MIN) ? 1 : 0;
+  BOOST_TEST(seen.size() == expected);
+  for (const point& q : seen) {
+    BOOST_TEST(q.y == 1);
+    BOOST_TEST(p->drawn(p->start(), std::int64_t{q.x} - INT32_MIN));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dashed_lines_at_other_angles_are_said_unsupported_and_empty_patterns_refused) {
+  small_surface_fixture f;
+  const display_step slanted =
+    f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled_body(r(0, 0, 4, 8), {line(0, 0, 7, 3)}, {32}, 1).take());
+  BOOST_TEST((slanted.outcome == display_outcome::unsupported));
+  VIGIL_CHECK_CONTAINS(slanted.error, "neither horizontal nor vertical");
+  BOOST_TEST(f.at(0, 0) == 0u);
+  const display_step zeros =
+    f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled_body(r(0, 0, 4, 8), {line(0, 0, 7, 0)}, {0, 4}, 1).take());
+  BOOST_TEST((zeros.outcome == display_outcome::skipped));
+  VIGIL_CHECK_CONTAINS(zeros.error, "zero-length");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

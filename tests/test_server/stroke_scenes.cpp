@@ -1,11 +1,13 @@
 // The strokes scene: QXL_DRAW_STROKE as older Windows QXL drivers send it for
 // LineTo/PolyLine and PolyBezier (a path of straight segments and cubic
-// curves, a zero-width pen, a solid or pattern brush, a raster operation), and the reference each stroke should render:
-// X's zero-width Bresenham lines as spice-common's canvas draws them (lines.c,
+// curves, a zero-width pen, solid or dashed, a solid or pattern brush, a
+// raster operation), and the reference each stroke should render: X's
+// zero-width Bresenham lines as spice-common's canvas draws them (lines.c,
 // the X server's mi code): the default bias (an exact tie steps only along
 // the major axis in octants 2 to 5), each line's end pixel left out
 // (CapNotLast), 28.4 points rounded to the nearest pixel (a remainder of
-// exactly one half rounds down).
+// exactly one half rounds down). Dashed lines: X's one-pixel-wide dashes
+// (reference_dashed_polyline), horizontal and vertical only.
 #include <spice/enums.h>
 #include <spice/qxl_dev.h>
 

@@ -34,6 +34,16 @@ struct wire_segment {
   std::vector<std::pair<std::int32_t, std::int32_t>> points;  // 28.4
 };
 
+// The path pointer's data: segment count, then each segment's flags, count and points.
+void place_path(display_body& body, const std::vector<wire_segment>& path) {
+  body.place("path").u32(static_cast<std::uint32_t>(path.size()));
+  for (const auto& s : path) {
+    body.u8(s.flags).u32(static_cast<std::uint32_t>(s.points.size()));
+    for (const auto& [x, y] : s.points)
+      body.i32(x).i32(y);
+  }
+}
+
 // A stroke body over `box`: path pointer, unstyled attr, solid brush, modes;
 // then the path.
 display_body stroke_body(const rect& box, const std::vector<wire_segment>& path, std::uint32_t color,
@@ -41,12 +51,7 @@ display_body stroke_body(const rect& box, const std::vector<wire_segment>& path,
   display_body body;
   body.base(0, box).pointer("path").u8(0).u8(SPICE_BRUSH_TYPE_SOLID).u32(color).u16(fore_mode).u16(
       SPICE_ROPD_OP_PUT);
-  body.place("path").u32(static_cast<std::uint32_t>(path.size()));
-  for (const auto& s : path) {
-    body.u8(s.flags).u32(static_cast<std::uint32_t>(s.points.size()));
-    for (const auto& [x, y] : s.points)
-      body.i32(x).i32(y);
-  }
+  place_path(body, path);
   return body;
 }
 
@@ -80,12 +85,7 @@ display_body styled_body(const rect& box, const std::vector<wire_segment>& path,
   body.place("style");
   for (std::int32_t length : style)
     body.i32(length);
-  body.place("path").u32(static_cast<std::uint32_t>(path.size()));
-  for (const auto& s : path) {
-    body.u8(s.flags).u32(static_cast<std::uint32_t>(s.points.size()));
-    for (const auto& [x, y] : s.points)
-      body.i32(x).i32(y);
-  }
+  place_path(body, path);
   return body;
 }
 

@@ -184,17 +184,9 @@ std::uint64_t to_ms(clock::time_point t) {
 // the A/V sync test plays), with when it is heard.
 void trace_loud(sink_actor self, const std::vector<std::int16_t>& samples, std::uint32_t channels,
                 std::uint32_t frequency, clock::time_point first_heard, std::uint32_t first_time) {
-  constexpr int loud = 8192;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (samples[i] < loud && samples[i] > -loud)
-      continue;
-    const std::size_t frame = i / channels;
-    const auto heard_us = std::chrono::duration_cast<std::chrono::microseconds>(first_heard.time_since_epoch()).count() +
-                          static_cast<std::int64_t>(frame) * 1000000 / frequency;
-    self->state.media->trace("audio local_us=" + std::to_string(heard_us) +
-                             " mm_time=" + std::to_string(first_time + frame * 1000 / frequency));
-    return;
-  }
+  const auto heard_us = std::chrono::duration_cast<std::chrono::microseconds>(first_heard.time_since_epoch()).count();
+  self->state.media->trace_loud_audio(samples.data(), samples.size() / channels, channels, frequency,
+                                      static_cast<std::uint64_t>(heard_us), first_time);
 }
 
 bool uses_own_clock(const audio_sink_state& state) { return !state.device || state.device_stalled; }
@@ -229,7 +221,7 @@ void on_tick(sink_actor self) {
       stalled = device_stalled_now(self, state.playback->buffer.stats(), now);
       // What is heard now: the cursor, less what the device holds.
       if (auto playing = state.playback->buffer.playing_time(); playing && state.media)
-        state.media->from_audio(*playing - state.device->latency_ms(), to_ms(now));
+        state.media->from_audio(*playing - state.device->latency().ms, to_ms(now));
     }
     if (!stalled)
       return;
@@ -282,6 +274,10 @@ audio_health health_of(sink_actor self) {
     health.channels = state.playback->buffer.format().channels;
     health.volume = state.playback->volume.volume;
     health.mute = state.playback->volume.mute;
+    if (!uses_own_clock(state))
+      health.latency = state.device->latency();
+    else
+      health.latency.source = "sink clock";
   }
   if (state.dump) {
     health.dump_path = state.dump->path_;
@@ -298,6 +294,7 @@ audio_sink_impl::behavior_type audio_sink(sink_actor self, audio_sink_options op
   state.playback = std::make_shared<shared_playback>(options.jitter);
   state.device = std::move(options.device);
   state.media = std::move(options.clock);
+  state.playback->clock = state.media;
   if (state.device)
     state.device->bind(state.playback);
   if (!options.dump_path.empty()) {

@@ -18,9 +18,10 @@
 //
 // The media clock (actors/media_clock.hpp): on every tick while audio plays,
 // the sink sets the session's clock to the server time of the audio heard
-// (the buffer's play cursor, less what the device still holds), so video is
-// shown in step with the sound. PLAYBACK_LATENCY (audio_packet::latency_ms)
-// raises the buffer's target to what the server asks for.
+// (the buffer's play cursor, less what the device still holds: its
+// output_latency, measured where the device can), so video is shown in step
+// with the sound. PLAYBACK_LATENCY (audio_packet::latency_ms) raises the
+// buffer's target to what the server asks for.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +70,14 @@ struct shared_playback {
   std::mutex mutex;
   protocol::jitter_buffer buffer;
   audio_volume volume;
+  media_clock_ptr clock;  // for the debug trace of audio heard (null: none); the sink sets the clock
+};
+
+// How long audio pulled from the buffer takes to be heard.
+struct output_latency {
+  std::uint32_t ms = 0;         // now: pulled and not yet heard (the device's queue and what lies past it)
+  std::uint32_t device_ms = 0;  // of which past the queue (mixer, sound server, card), as the device reports it
+  std::string source;           // "measured (...)" or "estimate (...)": where `ms` comes from
 };
 
 // A sound output. Implementations must not block in start/stop for longer
@@ -84,9 +93,9 @@ public:
   virtual void stop() = 0;
   // The device's own problems (no sound card...); "" while fine.
   virtual std::string error() const = 0;
-  // How long audio pulled from the buffer takes to be heard (queued in the
-  // device), for the media clock.
-  virtual std::uint32_t latency_ms() const { return 0; }
+  // How long audio pulled from the buffer takes to be heard, now, for the
+  // media clock. Called with the playback mutex held.
+  virtual output_latency latency() const = 0;
 };
 
 struct audio_sink_options {
@@ -99,6 +108,7 @@ struct audio_sink_options {
 struct audio_health {
   std::string device;       // "none (headless)" or the device's name
   std::string device_error;
+  output_latency latency;   // the device's now; "sink clock" (0 ms) when the sink consumes itself
   std::uint32_t frequency = 0;
   std::uint32_t channels = 0;
   std::uint32_t capacity_ms = 0;

@@ -52,4 +52,20 @@ void shared_media_clock::trace(const std::string& line) {
   std::fflush(trace_);
 }
 
+void shared_media_clock::trace_loud_audio(const std::int16_t* samples, std::size_t frames, std::uint32_t channels,
+                                          std::uint32_t frequency, std::uint64_t first_heard_us,
+                                          std::uint32_t first_mm_time) {
+  constexpr int loud = 8192;
+  if (!tracing() || channels == 0 || frequency == 0)
+    return;
+  for (std::size_t i = 0; i < frames * channels; ++i) {
+    if (samples[i] < loud && samples[i] > -loud)
+      continue;
+    const std::uint64_t frame = i / channels;
+    trace("audio local_us=" + std::to_string(first_heard_us + frame * 1000000 / frequency) +
+          " mm_time=" + std::to_string(first_mm_time + frame * 1000 / frequency));
+    return;
+  }
+}
+
 }  // namespace vigil

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -57,6 +58,12 @@ public:
   std::string open_trace(const std::string& path);
   bool tracing() const { return trace_ != nullptr; }
   void trace(const std::string& line);
+  // The trace's audio line for a stretch of heard audio that holds a click:
+  // its first loud frame (|sample| >= 8192), when it is heard and its server
+  // time, given when and at what server time the stretch's first frame is
+  // heard. Nothing for a quiet stretch.
+  void trace_loud_audio(const std::int16_t* samples, std::size_t frames, std::uint32_t channels,
+                        std::uint32_t frequency, std::uint64_t first_heard_us, std::uint32_t first_mm_time);
 
 private:
   mutable std::mutex mutex_;

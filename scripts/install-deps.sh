@@ -10,6 +10,8 @@ packages=(
   libcaf-dev libsfml-dev libspdlog-dev libfmt-dev libboost-test-dev libssl-dev
   libspice-protocol-dev libspice-server-dev libjpeg-dev liblz4-dev zlib1g-dev libpng-dev libpixman-1-dev
   libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev libxext-dev libxrandr-dev
+  # OpenAL Soft's headers (SFML plays through it): the window measures its output latency
+  libopenal-dev
   # bench/key_press_latency: key presses through XTest, as xdotool sends them
   libxtst-dev
   # USB redirection (usbredir framing and filters; host devices through libusb)

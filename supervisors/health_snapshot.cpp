@@ -200,6 +200,9 @@ nlohmann::json audio_json(const audio_health& audio) {
   return {
     {"device", audio.device},
     {"device_error", audio.device_error},
+    {"output_latency_ms", audio.latency.ms},
+    {"device_latency_ms", audio.latency.device_ms},
+    {"latency_source", audio.latency.source},
     {"frequency", audio.frequency},
     {"channels", audio.channels},
     {"streams", audio.streams},

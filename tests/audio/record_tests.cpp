@@ -17,6 +17,7 @@
 #include "check_contains.hpp"
 #include "child_process.hpp"
 #include "client_run.hpp"
+#include "pulse_daemon.hpp"
 #include "qemu_server.hpp"
 #include "scene_server.hpp"
 #include "temp_directory.hpp"
@@ -28,50 +29,19 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A PulseAudio daemon of the test's own (no user session, no D-Bus): one Unix
-// socket, a sine source as the default input. The client finds it through
-// PULSE_SERVER, set while the object lives.
+// The microphone: a private PulseAudio daemon (pulse_daemon.hpp) whose
+// module-sine plays the tone into a null sink (a virtual card with a real
+// clock); its monitor is the default source. (module-sine-source hands out
+// 2 s blocks at once: a microphone would not.)
 class tone_microphone {
 public:
-  explicit tone_microphone(int frequency_hz) : work_("pulse") {
-    const std::string socket = work_.file("native");
-    // module-sine plays the tone into a null sink (a virtual card with a real
-    // clock); its monitor is the microphone. (module-sine-source hands out
-    // 2 s blocks at once: a microphone would not.)
-    write_text_file(work_.file("default.pa"),
-                    "load-module module-native-protocol-unix socket=" + socket + " auth-anonymous=1\n"
-                    "load-module module-null-sink sink_name=card rate=48000 channels=2\n"
-                    "load-module module-sine sink=card frequency=" + std::to_string(frequency_hz) + "\n"
-                    "set-default-source card.monitor\n");
-    // HOME and the runtime directories in the test's directory: no cookie, no
-    // state of a user's daemon is read or written.
-    if (const char* home = std::getenv("HOME"))
-      home_ = home;
-    setenv("HOME", work_.path().c_str(), 1);
-    setenv("XDG_RUNTIME_DIR", work_.path().c_str(), 1);
-    setenv("PULSE_RUNTIME_PATH", work_.path().c_str(), 1);
-    daemon_ = std::make_unique<background_process>(
-      std::vector<std::string>{"pulseaudio", "-n", "-F", work_.file("default.pa"), "--daemonize=no",
-                               "--exit-idle-time=-1", "--disable-shm=yes", "--use-pid-file=no",
-                               "--log-target=stderr"},
-      work_.file("pulseaudio.log"));
-    setenv("PULSE_SERVER", ("unix:" + socket).c_str(), 1);
-    setenv("ALSOFT_DRIVERS", "pulse", 1);
-    const bool up = wait_until(
-      [&] { return run_process({"pactl", "info"}, 5s).exit_code == std::optional<int>(0); }, 20s, 200ms);
-    BOOST_TEST_REQUIRE(up, "PulseAudio did not come up: " << read_text_file(work_.file("pulseaudio.log")));
-  }
-  ~tone_microphone() {
-    daemon_.reset();
-    for (const char* name : {"PULSE_SERVER", "ALSOFT_DRIVERS", "PULSE_RUNTIME_PATH", "XDG_RUNTIME_DIR"})
-      unsetenv(name);
-    setenv("HOME", home_.c_str(), 1);
-  }
+  explicit tone_microphone(int frequency_hz)
+    : daemon_("load-module module-null-sink sink_name=card rate=48000 channels=2\n"
+              "load-module module-sine sink=card frequency=" + std::to_string(frequency_hz) + "\n"
+              "set-default-source card.monitor\n") {}
 
 private:
-  temp_directory work_;
-  std::string home_;
-  std::unique_ptr<background_process> daemon_;
+  pulse_daemon daemon_;
 };
 
 struct record_second {

@@ -13,6 +13,7 @@
 #include <spice/enums.h>
 
 // jpeglib.h needs size_t and FILE declared first.
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <jpeglib.h>
@@ -36,6 +37,8 @@ constexpr long libjpeg_memory_slack = 4 << 20;
 // A progressive JPEG can repeat scans without end, each a pass over the
 // whole image; SPICE servers send baseline JPEGs (one scan).
 constexpr int max_scans = 64;
+// libjpeg-turbo's rec_outbuf_height is at most 4 (1, 2 or 4).
+constexpr JDIMENSION max_rows_per_read = 4;
 
 struct error_manager {
   jpeg_error_mgr base;  // first, so libjpeg's pointer converts back
@@ -71,7 +74,7 @@ enum class jpeg_outcome { decoded, failed, too_large, warned };
 
 // Fills `image` (pixels sized here); on failure `manager.message` says why.
 // Plain C state only: longjmp may leave this frame at any libjpeg call.
-jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
+jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels, jpeg_accuracy accuracy,
                          decoded_image& image, error_manager& manager, jpeg_decompress_struct& info,
                          jpeg_progress_mgr& progress) {
   info.err = jpeg_std_error(&manager.base);
@@ -99,13 +102,25 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
   }
   info.mem->max_memory_to_use = static_cast<long>(pixels * 4) + libjpeg_memory_slack;
   info.out_color_space = JCS_EXT_BGRX;
+  if (accuracy == jpeg_accuracy::fast) {
+    info.dct_method = JDCT_IFAST;
+    info.do_fancy_upsampling = FALSE;
+    info.do_block_smoothing = FALSE;
+  }
   image.width = info.image_width;
   image.height = info.image_height;
   image.pixels.resize(pixels);
   jpeg_start_decompress(&info);
+  // As many rows a call as libjpeg produces at once (2 for 4:2:0 without
+  // fancy upsampling): one row a call would make it buffer the other and copy.
+  JSAMPROW rows[max_rows_per_read];
   while (info.output_scanline < info.output_height) {
-    auto* row = reinterpret_cast<JSAMPROW>(image.pixels.data() + std::size_t{info.output_scanline} * image.width);
-    jpeg_read_scanlines(&info, &row, 1);
+    const JDIMENSION first = info.output_scanline;
+    const JDIMENSION count = std::min<JDIMENSION>({static_cast<JDIMENSION>(std::max(info.rec_outbuf_height, 1)),
+                                                   max_rows_per_read, info.output_height - first});
+    for (JDIMENSION n = 0; n < count; ++n)
+      rows[n] = reinterpret_cast<JSAMPROW>(image.pixels.data() + std::size_t{first + n} * image.width);
+    jpeg_read_scanlines(&info, rows, count);
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
@@ -114,14 +129,15 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
 
 // Fills `image`, reusing its pixel storage; the error when it fails.
 std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
-                                             std::uint64_t max_pixels, decoded_image& image, bool clear_alpha) {
+                                             std::uint64_t max_pixels, jpeg_accuracy accuracy, decoded_image& image,
+                                             bool clear_alpha) {
   if (size == 0)
     return codec_error(codec, "empty JPEG");
   image.has_alpha = false;
   error_manager manager;
   jpeg_decompress_struct info;
   jpeg_progress_mgr progress{};
-  switch (decode_into(data, size, max_pixels, image, manager, info, progress)) {
+  switch (decode_into(data, size, max_pixels, accuracy, image, manager, info, progress)) {
     case jpeg_outcome::failed:
       return codec_error(codec, "libjpeg: ", manager.message);
     case jpeg_outcome::warned:
@@ -142,7 +158,7 @@ std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8
 result<decoded_image> decode_jpeg_named(const char* codec, const std::uint8_t* data, std::size_t size,
                                         std::uint64_t max_pixels) {
   decoded_image image;
-  if (auto failed = decode_jpeg_named(codec, data, size, max_pixels, image, true))
+  if (auto failed = decode_jpeg_named(codec, data, size, max_pixels, jpeg_accuracy::exact, image, true))
     return *failed;
   return image;
 }
@@ -158,8 +174,8 @@ result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size, st
 }
 
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
-                                            decoded_image& image) {
-  return decode_jpeg_named("JPEG", data, size, max_pixels, image, false);
+                                            decoded_image& image, jpeg_accuracy accuracy) {
+  return decode_jpeg_named("JPEG", data, size, max_pixels, accuracy, image, false);
 }
 
 result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {

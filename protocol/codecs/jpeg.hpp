@@ -17,6 +17,15 @@ namespace vigil::protocol {
 // JPEG's coefficients beyond that fail the decode): 8 bytes a pixel.
 result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size,
                                   std::uint64_t max_pixels = max_image_pixels);
+// How closely a JPEG is decoded. `exact`: libjpeg's defaults (accurate
+// integer IDCT, fancy upsampling, block smoothing), what images use: the
+// bit-exact image tests compare against an independent libjpeg decode.
+// `fast`: what spice-gtk's MJPEG stream decoder uses (the fast integer IDCT,
+// plain upsampling, no block smoothing), for video frames, which only need to
+// look like the source (the stream tests ask PSNR >= 30 dB; this costs well
+// under 1 dB and about a third of the decode).
+enum class jpeg_accuracy { exact, fast };
+
 // The same into `image`, reusing its pixel storage when large enough (an
 // MJPEG stream's pooled pictures: no 8 MB allocation, page faults and
 // zeroing per 1080p frame). On an error `image` holds no valid picture.
@@ -24,7 +33,7 @@ result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size,
 // (0xFF, not 0): the stream's picture reaches the canvas through put_frame,
 // whose copy clears it, so a pass over every pixel here is saved.
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
-                                            decoded_image& image);
+                                            decoded_image& image, jpeg_accuracy accuracy = jpeg_accuracy::exact);
 
 // Input: the SpiceJPEGAlphaData body (u8 flags, u32 jpeg_size, u32 data_size,
 // then the JPEG followed by the alpha plane). Memory: decode_jpeg's plus the

@@ -21,7 +21,8 @@ public:
   explicit jpeg_stream_decoder(std::uint64_t max_pixels) : max_pixels_(max_pixels) {}
   result<bool> decode(const std::uint8_t* data, std::size_t size, decoded_image& out) override {
     // A larger header is refused before allocating; `out`'s pooled buffer is reused.
-    if (auto failed = decode_jpeg_into(data, size, max_pixels_, out))
+    // Fast, as spice-gtk decodes MJPEG streams (jpeg.hpp: jpeg_accuracy).
+    if (auto failed = decode_jpeg_into(data, size, max_pixels_, out, jpeg_accuracy::fast))
       return parse_error{"mjpeg: " + failed->message};
     if (std::uint64_t{out.width} * out.height > max_pixels_)
       return parse_error{"mjpeg: frame " + std::to_string(out.width) + "x" + std::to_string(out.height) +

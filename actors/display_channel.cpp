@@ -28,7 +28,8 @@
 //   PREFERRED_VIDEO_CODEC_TYPE when codecs are listed and the server has the
 //     cap, only once the display is up (see on_display_up)
 //   (video_frame_atom, encoded_video_frame) to each stream's decoder, at most
-//     video.decoder_queue_frames in flight (video_streams.hpp)
+//     video.decoder_queue_frames in flight; small MJPEG streams are decoded
+//     in the handler instead (video_streams.hpp says why that is safe)
 //   DISPLAY_STREAM_REPORT to the server for every stream it activated reports
 //     on (protocol/stream_reports.hpp), one debug log line each
 //   (channel_event_atom, channel_event) to its parent (channel_endpoint)
@@ -318,14 +319,20 @@ void schedule_video_tick(display_actor* self) {
   self->delayed_send(self, video_tick_interval, video_tick_atom::value);
 }
 
-// A STREAM_DATA frame goes to its stream's decoder; how early it came is
-// timed on arrival.
+void on_decoded_picture(display_actor* self, decoded_video_frame& answer);
+
+// A STREAM_DATA frame goes to its stream's decoder (a small MJPEG stream's is
+// decoded here, actors/video_streams.hpp); how early it came is timed on
+// arrival.
 void submit_stream_frame(display_actor* self, const protocol::stream_frame_view& frame) {
   auto& state = self->state;
   const std::uint64_t now = monotonic_ms();
   note_frame_timing(self, static_cast<std::int32_t>(frame.mm_time - server_time_at(self, now, frame.mm_time)));
-  report_frames(self, state.streams->submit(frame.stream_id, frame.mm_time, frame.sized_dest, frame.data.data,
-                                            frame.data.size, now));
+  auto submitted =
+    state.streams->submit(frame.stream_id, frame.mm_time, frame.sized_dest, frame.data.data, frame.data.size, now);
+  report_frames(self, submitted.lost);
+  if (submitted.decoded)
+    on_decoded_picture(self, *submitted.decoded);
   schedule_video_tick(self);
 }
 

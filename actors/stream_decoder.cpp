@@ -12,8 +12,6 @@
 
 namespace vigil {
 
-namespace {
-
 // Recycled picture buffers, shared by the decoder (which takes them) and
 // whoever holds a picture last (which gives it back, on another thread).
 class picture_pool : public std::enable_shared_from_this<picture_pool> {
@@ -51,62 +49,64 @@ private:
   std::vector<std::unique_ptr<protocol::decoded_image>> free_;
 };
 
+stream_frame_decoder::stream_frame_decoder(const stream_decoder_spec& spec)
+    : pool_(std::make_shared<picture_pool>(spec.pool_pictures)) {
+  auto made = spec.factory ? spec.factory(spec.codec, spec.options)
+                           : protocol::video_decoder::create(spec.codec, spec.options);
+  if (made)
+    decoder_ = std::move(*made);
+  else
+    create_error_ = made.error().message;
+}
+
+void stream_frame_decoder::decode(const std::uint8_t* data, std::size_t size, decoded_video_frame& answer) {
+  if (!decoder_) {
+    answer.error = create_error_;
+    return;
+  }
+  answer.backend = decoder_->backend();
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    auto picture = pool_->take();
+    auto decoded = decoder_->decode(data, size, *picture);
+    if (!decoded)
+      answer.error = decoded.error().message;
+    else if (*decoded)
+      answer.picture = pool_->share(std::move(picture));
+  } catch (const std::exception& error) {  // std::bad_alloc from a picture buffer
+    answer.error = protocol::video_codec_name(decoder_->codec()) + ": " + error.what();
+  }
+  answer.decode_us = static_cast<std::uint32_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+}
+
+namespace {
+
 struct stream_decoder_state {
-  std::unique_ptr<protocol::video_decoder> decoder;
-  std::string create_error;  // the decoder could not be made: every frame gets this error
-  std::shared_ptr<picture_pool> pool;
+  std::unique_ptr<stream_frame_decoder> decoder;
   static inline const char* name = "stream_decoder";
 };
 
 using decoder_actor = stream_decoder_actor::stateful_base<stream_decoder_state>;
 
-decoded_video_frame decode_one(decoder_actor* self, encoded_video_frame& frame) {
-  auto& state = self->state;
-  decoded_video_frame out;
-  out.stream_id = frame.stream_id;
-  out.decoder = frame.decoder;
-  out.sequence = frame.sequence;
-  out.mm_time = frame.mm_time;
-  out.sized_dest = frame.sized_dest;
-  if (!state.decoder) {
-    out.error = state.create_error;
-    return out;
-  }
-  out.backend = state.decoder->backend();
-  auto picture = state.pool->take();
-  const auto started = std::chrono::steady_clock::now();
-  try {
-    auto decoded = state.decoder->decode(frame.data.data(), frame.data.size(), *picture);
-    if (!decoded)
-      out.error = decoded.error().message;
-    else if (*decoded)
-      out.picture = state.pool->share(std::move(picture));
-  } catch (const std::exception& error) {  // std::bad_alloc from a picture buffer
-    out.error = protocol::video_codec_name(state.decoder->codec()) + ": " + error.what();
-  }
-  out.decode_us = static_cast<std::uint32_t>(
-    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
-  return out;
-}
-
 stream_decoder_actor::behavior_type stream_decoder(decoder_actor* self, caf::actor channel, stream_decoder_spec spec) {
-  auto& state = self->state;
-  state.pool = std::make_shared<picture_pool>(spec.pool_pictures);
-  auto made = spec.factory ? spec.factory(spec.codec, spec.options)
-                           : protocol::video_decoder::create(spec.codec, spec.options);
-  if (made)
-    state.decoder = std::move(*made);
-  else
-    state.create_error = made.error().message;
+  self->state.decoder = std::make_unique<stream_frame_decoder>(spec);
   // The channel kills its decoders when their streams end; this covers the
   // channel going away first.
   self->monitor(channel);
   self->set_down_handler([self](caf::down_msg&) { self->quit(); });
   return {
     [self, channel](video_frame_atom, encoded_video_frame& frame) {
+      decoded_video_frame answer;
+      answer.stream_id = frame.stream_id;
+      answer.decoder = frame.decoder;
+      answer.sequence = frame.sequence;
+      answer.mm_time = frame.mm_time;
+      answer.sized_dest = frame.sized_dest;
+      self->state.decoder->decode(frame.data.data(), frame.data.size(), answer);
       // The answer names its stream and decoder, so it needs no sender; a
       // typed actor may only send() to typed ones, and the channel is not.
-      caf::anon_send(channel, video_picture_atom::value, decode_one(self, frame));
+      caf::anon_send(channel, video_picture_atom::value, std::move(answer));
     },
   };
 }

@@ -76,6 +76,25 @@ struct stream_decoder_spec {
   video_decoder_factory factory;  // empty: protocol::video_decoder::create
 };
 
+class picture_pool;
+
+// One stream's codec and its picture pool: what a stream_decoder actor runs
+// for each frame, and what a display channel runs itself for a small MJPEG
+// stream (actors/video_streams.hpp says when, and why that is safe).
+class stream_frame_decoder {
+public:
+  explicit stream_frame_decoder(const stream_decoder_spec& spec);
+  // Decodes one frame into `answer`, whose stream, decoder, sequence,
+  // mm_time and sized_dest the caller has set: its picture (pooled), or the
+  // error, and the time the codec took. Never throws.
+  void decode(const std::uint8_t* data, std::size_t size, decoded_video_frame& answer);
+
+private:
+  std::unique_ptr<protocol::video_decoder> decoder_;
+  std::string create_error_;  // the decoder could not be made: every frame gets this error
+  std::shared_ptr<picture_pool> pool_;
+};
+
 using stream_decoder_actor = caf::typed_actor<caf::reacts_to<video_frame_atom, encoded_video_frame>>;
 
 // `channel` (the display channel, dynamically typed) gets the pictures.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spice/enums.h>
+
 #include <caf/exit_reason.hpp>
 
 #include "actors/video_hardware.hpp"
@@ -43,7 +45,12 @@ void video_streams::spawn_decoder(std::uint32_t stream_id, stream& s) {
   spec.pool_pictures = settings_.pool_pictures;
   spec.factory = settings_.factory;
   s.decoder_incarnation = spec.decoder;
-  s.decoder = spawn_stream_decoder(self_->system(), caf::actor_cast<caf::actor>(self_), std::move(spec));
+  s.decoder = nullptr;
+  s.inline_decoder.reset();
+  if (s.codec == SPICE_VIDEO_CODEC_TYPE_MJPEG && !spec.factory && spec.options.max_pixels <= inline_mjpeg_max_pixels)
+    s.inline_decoder = std::make_unique<stream_frame_decoder>(spec);
+  else
+    s.decoder = spawn_stream_decoder(self_->system(), caf::actor_cast<caf::actor>(self_), std::move(spec));
 }
 
 void video_streams::start(std::uint32_t stream_id, std::uint8_t codec, std::uint32_t width, std::uint32_t height) {
@@ -65,7 +72,8 @@ void video_streams::start(std::uint32_t stream_id, std::uint8_t codec, std::uint
     return;
   }
   spawn_decoder(stream_id, s);
-  log_->info("stream {}: {} {}x{}", stream_id, s.health.codec, width, height);
+  log_->info("stream {}: {} {}x{}{}", stream_id, s.health.codec, width, height,
+             s.inline_decoder ? ", decoded on the display channel" : "");
 }
 
 void video_streams::end(std::uint32_t stream_id) {
@@ -82,19 +90,32 @@ void video_streams::end_all() {
     end(streams_.begin()->first);
 }
 
-std::vector<frame_outcome> video_streams::submit(std::uint32_t stream_id, std::uint32_t mm_time,
-                                                 const std::optional<protocol::rect>& sized_dest,
-                                                 const std::uint8_t* data, std::size_t size, std::uint64_t now_ms) {
+video_streams::submitted video_streams::submit(std::uint32_t stream_id, std::uint32_t mm_time,
+                                               const std::optional<protocol::rect>& sized_dest,
+                                               const std::uint8_t* data, std::size_t size, std::uint64_t now_ms) {
   const frame_outcome dropped{stream_id, mm_time, now_ms, false};
   auto found = streams_.find(stream_id);
   if (found == streams_.end())
-    return {dropped};
+    return {{dropped}, std::nullopt};
   stream& s = found->second;
   ++s.health.frames;
   if (!s.decodable) {
     ++s.health.drops;
     s.health.decode_errors += s.given_up ? 0 : 1;
-    return {dropped};
+    return {{dropped}, std::nullopt};
+  }
+  if (s.inline_decoder) {
+    decoded_video_frame answer;
+    answer.stream_id = stream_id;
+    answer.decoder = s.decoder_incarnation;
+    answer.sequence = s.next_sequence++;
+    answer.mm_time = mm_time;
+    answer.sized_dest = sized_dest;
+    s.in_flight.push_back(in_flight_frame{answer.sequence, mm_time, now_ms});
+    s.inline_decoder->decode(data, size, answer);
+    if (!answer.backend.empty())
+      answer.backend += " on the display channel";
+    return {{}, std::move(answer)};
   }
   if (s.in_flight.size() >= settings_.queue_frames) {
     ++s.health.drops;
@@ -105,7 +126,7 @@ std::vector<frame_outcome> video_streams::submit(std::uint32_t stream_id, std::u
                         std::to_string(s.in_flight.size()) + " frames queued (bound " +
                           std::to_string(settings_.queue_frames) + ")");
     lost.push_back(dropped);
-    return lost;
+    return {std::move(lost), std::nullopt};
   }
   encoded_video_frame frame;
   frame.stream_id = stream_id;
@@ -173,6 +194,7 @@ bool video_streams::give_up(std::uint32_t stream_id, stream& s, const std::strin
   if (s.decoder)
     self_->send_exit(s.decoder, caf::exit_reason::user_shutdown);
   s.decoder = nullptr;
+  s.inline_decoder.reset();
   s.decodable = false;  // later frames, until the server stops streaming, are drops
   s.given_up = true;
   s.health.backend = "none (given up)";

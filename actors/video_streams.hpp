@@ -23,6 +23,21 @@
 //   channel carry on. Pictures from a replaced decoder are discarded.
 //   - A stream whose codec cannot be decoded here (the server ignored our
 //     capabilities) drops its frames, counted, without restarts.
+//
+// Small MJPEG streams are decoded in the channel's handler instead, as each
+// frame arrives (inline_mjpeg_max_pixels): such a frame costs a few hundred
+// microseconds of libjpeg, while the round trip to a decoder thread and back
+// cost two thread wake-ups a frame (a third of a headless video session's
+// CPU was the kernel switching threads). The design's rule that a slow
+// decode never delays PINGs or other channels still holds: an MJPEG frame
+// refers to no other (no chain a stall could grow along), libjpeg's work on
+// it is bounded by its pixels (at most 1024x768, refused from the header
+// before anything is decoded) and its bytes (progressive scans capped,
+// jpeg.cpp), as for the JPEG, GLZ and QUIC images of any size the channel
+// already decodes in its handler; other channels are other actors. Errors
+// count as a decoder actor's do (decoder_failed, then giving up); such a
+// stream cannot stall. Other codecs, larger MJPEG streams, and every stream
+// when tests substitute the decoder (`factory`) keep their decoder actor.
 #pragma once
 
 #include <chrono>
@@ -54,6 +69,11 @@ struct video_decoding_settings {
   std::size_t pool_pictures = 4;
   video_decoder_factory factory;  // tests only; empty: libavcodec
 };
+
+// The largest frame (the stream's max_pixels: 4 times its announced size) of
+// an MJPEG stream the display channel decodes itself (see above): 320x240
+// and 512x384 videos are, 640x480 ones are not.
+constexpr std::uint64_t inline_mjpeg_max_pixels = std::uint64_t{1024} * 768;
 
 // A decoded picture still wanted by its stream, with what the channel knew
 // when the frame arrived.
@@ -88,12 +108,18 @@ public:
   void end_all();
   bool has(std::uint32_t stream_id) const { return streams_.count(stream_id) != 0; }
 
-  // A STREAM_DATA frame of a started stream, sent to its decoder. Returns
-  // the frames known lost now: this one when it cannot be sent, and those
-  // in flight to a decoder the overflow made restart.
-  std::vector<frame_outcome> submit(std::uint32_t stream_id, std::uint32_t mm_time,
-                                    const std::optional<protocol::rect>& sized_dest, const std::uint8_t* data,
-                                    std::size_t size, std::uint64_t now_ms);
+  struct submitted {
+    // The frames known lost now: this one when it cannot be sent, and those
+    // in flight to a decoder the overflow made restart.
+    std::vector<frame_outcome> lost;
+    // A small MJPEG stream's frame, decoded here: the caller passes it to
+    // on_picture as if a decoder had answered.
+    std::optional<decoded_video_frame> decoded;
+  };
+  // A STREAM_DATA frame of a started stream, sent to its decoder (or decoded
+  // at once, see above).
+  submitted submit(std::uint32_t stream_id, std::uint32_t mm_time, const std::optional<protocol::rect>& sized_dest,
+                   const std::uint8_t* data, std::size_t size, std::uint64_t now_ms);
 
   struct answer_effect {
     std::optional<ready_picture> picture;  // to show, when the stream still wants it
@@ -128,6 +154,7 @@ private:
     std::uint32_t width = 0;
     std::uint32_t height = 0;
     stream_decoder_actor decoder;
+    std::unique_ptr<stream_frame_decoder> inline_decoder;  // instead of `decoder`: a small MJPEG stream
     std::uint64_t decoder_incarnation = 0;
     bool decodable = true;
     std::uint64_t next_sequence = 1;

@@ -271,6 +271,8 @@ BOOST_AUTO_TEST_CASE(video_stream_is_reported_to_the_server) {
   BOOST_TEST_REQUIRE(run.exit_code() == exit_codes::ok, run.context());
   const std::string& log = run.process.stderr_text;
   BOOST_TEST(log.find("reports activated") != std::string::npos, run.context());
+  // A 320x240 MJPEG stream is decoded in the channel's handler, no decoder thread (actors/video_streams.hpp).
+  BOOST_TEST(log.find("mjpeg 320x240, decoded on the display channel") != std::string::npos, run.context());
   std::size_t reports = 0;
   for (std::size_t at = log.find("STREAM_REPORT"); at != std::string::npos; at = log.find("STREAM_REPORT", at + 1))
     ++reports;

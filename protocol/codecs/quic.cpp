@@ -5,6 +5,7 @@
 // each row's RGB and then that row's alpha. The model is in quic_model.hpp.
 #include "protocol/codecs/quic.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +46,7 @@ const char* type_name(image_type type) {
 // its 5-bit values in the same places until the image is finished.
 struct rgb_channels {
   static constexpr unsigned count = 3;
+  static constexpr bool writes_first = true;  // stores whole pixels, alpha 0
   static constexpr std::array<unsigned, 3> shifts = {16, 8, 0};  // coded in the order R, G, B
   static constexpr std::uint32_t pixel_mask = 0x00ffffff;
   static constexpr const char* name = "RGB";
@@ -52,6 +54,7 @@ struct rgb_channels {
 
 struct alpha_channel {
   static constexpr unsigned count = 1;
+  static constexpr bool writes_first = false;  // adds its bits to the row RGB wrote
   static constexpr std::array<unsigned, 1> shifts = {24};
   static constexpr std::uint32_t pixel_mask = 0xff000000;
   static constexpr const char* name = "alpha";
@@ -59,16 +62,19 @@ struct alpha_channel {
 
 enum class row_status { ok, run_too_long };
 
-// Decodes one group of channels, row by row, into pixels that start at 0 in
-// those bits. Rows of several groups (RGBA) interleave in stream order.
+// Decodes one group of channels, row by row. RGB overwrites each pixel (the
+// buffer may hold anything before), alpha then fills in the top byte. Rows of
+// several groups (RGBA) interleave in stream order.
 template <class Channels>
 class channel_group_decoder {
 public:
   channel_group_decoder(const code_family& family, unsigned width) : family_(family), width_(width) {
+    const auto initial_code = static_cast<std::uint8_t>(family.bits_per_channel - 1);
     for (channel& c : channels_) {
       c.residuals.assign(width + 1, 0);
       for (bucket& b : c.buckets)
-        b.best_code = family.bits_per_channel - 1;
+        b.best_code = initial_code;
+      c.code_of.fill(initial_code);
     }
   }
 
@@ -92,43 +98,87 @@ public:
   bool saw_invalid_residual() const { return residual_bits_seen_ > family_.max_value; }
 
 private:
+  static constexpr unsigned count = Channels::count;
+
   struct channel {
     // residuals[x + 1] is pixel x's residual; residuals[0] the first pixel's
     // context. Run pixels leave their entries as the rows above left them.
-    std::vector<std::uint8_t> residuals;
+    // 16-bit, not 8: a store through a char type may alias anything, and
+    // would make the compiler reload the bit reader after every residual.
+    std::vector<std::uint16_t> residuals;
     std::array<bucket, max_bits_per_channel> buckets;
+    // Context residual -> the best code of its bucket: one load instead of
+    // two on the path from one pixel's residual to the next one's code.
+    std::array<std::uint8_t, 256> code_of;
   };
+
+  // What pixel x is decoded from, carried in registers from pixel to pixel:
+  // each channel's context (the residual of pixel x - 1, or after a run what
+  // the rows above left there) and value of the left pixel.
+  struct neighbours {
+    std::array<unsigned, count> context;
+    std::array<unsigned, count> left;
+  };
+
+  neighbours neighbours_at(const std::uint32_t* row, unsigned x) const {
+    neighbours n;
+    for (unsigned i = 0; i < count; ++i) {
+      n.context[i] = channels_[i].residuals[x];
+      n.left[i] = x == 0 ? 0 : value_at(row[x - 1], Channels::shifts[i]);
+    }
+    return n;
+  }
 
   static unsigned value_at(std::uint32_t pixel, unsigned shift) { return (pixel >> shift) & 0xff; }
 
   static bool same_pixel(std::uint32_t a, std::uint32_t b) { return ((a ^ b) & Channels::pixel_mask) == 0; }
 
-  // Decodes pixel x given each channel's prediction from `predict(shift)`.
+  static void store(std::uint32_t& to, std::uint32_t bits) {
+    if constexpr (Channels::writes_first)
+      to = bits;
+    else
+      to |= bits;
+  }
+
+  // Decodes pixel x; channel i is predicted by `predict(i, left value)`.
   template <class Predict>
-  void decode_pixel(bit_reader& in, std::uint32_t* row, unsigned x, Predict predict) {
+  void decode_pixel(bit_reader& in, std::uint32_t* row, unsigned x, neighbours& n, Predict predict) {
+    const std::array<unsigned, count> contexts = n.context;
     std::uint32_t pixel = 0;
-    for (unsigned i = 0; i < Channels::count; ++i) {
+    for (unsigned i = 0; i < count; ++i) {
       channel& c = channels_[i];
-      const unsigned code = c.buckets[family_.bucket_of[c.residuals[x]]].best_code;
-      const unsigned residual = read_residual(in, family_, code);
+      const unsigned residual = read_residual(in, family_, c.code_of[n.context[i]]);
       residual_bits_seen_ |= residual;
       const unsigned kept = residual & family_.max_value;
-      c.residuals[x + 1] = static_cast<std::uint8_t>(kept);
-      const unsigned shift = Channels::shifts[i];
-      pixel |= ((family_.unfold[kept] + predict(shift)) & family_.max_value) << shift;
+      c.residuals[x + 1] = static_cast<std::uint16_t>(kept);
+      n.context[i] = kept;
+      n.left[i] = (family_.unfold[kept] + predict(i, n.left[i])) & family_.max_value;
+      pixel |= n.left[i] << Channels::shifts[i];
     }
-    row[x] |= pixel;
+    store(row[x], pixel);
     if (state_.update_due())
-      for (channel& c : channels_)
-        state_.update(c.buckets[family_.bucket_of[c.residuals[x]]], c.residuals[x + 1], family_);
+      for (unsigned i = 0; i < count; ++i)
+        update(channels_[i], contexts[i], n.context[i]);
+  }
+
+  // The bucket of `context` learns `residual`; code_of follows its best code.
+  void update(channel& c, unsigned context, unsigned residual) {
+    const unsigned which = family_.bucket_of[context];
+    bucket& b = c.buckets[which];
+    const unsigned before = b.best_code;
+    state_.update(b, residual, family_);
+    if (b.best_code != before)
+      std::fill(c.code_of.begin() + family_.bucket_start[which], c.code_of.begin() + family_.bucket_start[which + 1],
+                static_cast<std::uint8_t>(b.best_code));
   }
 
   // The first row predicts from the left neighbour only and has no runs.
   void decode_first_row_segment(bit_reader& in, std::uint32_t* row, unsigned x, unsigned end) {
-    if (x == 0)
-      decode_pixel(in, row, x++, [](unsigned) { return 0u; });
+    bit_reader bits = in;  // a copy whose address never escapes stays in registers
+    neighbours n = neighbours_at(row, x);  // the first pixel's left values are 0
     for (; x < end; ++x)
-      decode_pixel(in, row, x, [&](unsigned shift) { return value_at(row[x - 1], shift); });
+      decode_pixel(bits, row, x, n, [](unsigned, unsigned left) { return left; });
+    in = bits;
   }
 
   // Later rows predict from the mean of left and above. A run may start at a
@@ -136,26 +186,39 @@ private:
   // above equals its own left neighbour; it repeats the left pixel.
   row_status decode_segment(bit_reader& in, std::uint32_t* row, const std::uint32_t* above, unsigned x,
                             unsigned end) {
-    if (x == 0)
-      decode_pixel(in, row, x++, [&](unsigned shift) { return value_at(above[0], shift); });
+    bit_reader bits = in;  // a copy whose address never escapes stays in registers
+    neighbours n = neighbours_at(row, x);
+    if (x == 0) {
+      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned) { return value_at(above[0], Channels::shifts[i]); });
+      ++x;
+    }
     unsigned last_run_start = 0;  // an empty run must not start again at the same pixel
     while (x < end) {
       if (x > 2 && x != last_run_start && same_pixel(above[x - 1], above[x]) &&
           same_pixel(row[x - 1], row[x - 2])) {
         unsigned length = 0;
-        if (!state_.read_run(in, end - x, length))
+        in = bits;
+        const bool fits = state_.read_run(in, end - x, length);
+        bits = in;
+        if (!fits)
           return row_status::run_too_long;
         last_run_start = x;
         const std::uint32_t repeated = row[x - 1] & Channels::pixel_mask;
         for (const unsigned run_end = x + length; x < run_end; ++x)
-          row[x] |= repeated;
+          store(row[x], repeated);
+        // The left values stay (the run repeated them); the contexts are
+        // what the rows above left.
+        for (unsigned i = 0; i < count; ++i)
+          n.context[i] = channels_[i].residuals[x];
         continue;
       }
-      decode_pixel(in, row, x, [&](unsigned shift) {
-        return (value_at(row[x - 1], shift) + value_at(above[x], shift)) >> 1;
+      const std::uint32_t up = above[x];
+      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned left) {
+        return (left + value_at(up, Channels::shifts[i])) >> 1;
       });
       ++x;
     }
+    in = bits;
     return row_status::ok;
   }
 
@@ -163,7 +226,7 @@ private:
   unsigned width_;
   adaptive_state state_;
   std::array<channel, Channels::count> channels_;
-  unsigned residual_bits_seen_ = 0;
+  std::uint64_t residual_bits_seen_ = 0;  // 64-bit: pixel stores cannot alias it
 };
 
 // What went wrong in a finished row of one channel group, or null. Running
@@ -205,8 +268,9 @@ std::uint32_t read_word(const std::uint8_t* data, std::size_t index) {
 }
 
 // 5-bit channels to 8 bits by repeating the top bits, as SPICE's own decoder does.
-void expand_rgb16(std::vector<std::uint32_t>& pixels) {
-  for (std::uint32_t& pixel : pixels) {
+void expand_rgb16(std::uint32_t* row, std::uint32_t width) {
+  for (std::uint32_t x = 0; x < width; ++x) {
+    std::uint32_t& pixel = row[x];
     std::uint32_t expanded = 0;
     for (unsigned shift : rgb_channels::shifts) {
       const std::uint32_t value = (pixel >> shift) & 0x1f;
@@ -218,7 +282,7 @@ void expand_rgb16(std::vector<std::uint32_t>& pixels) {
 
 }  // namespace
 
-result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
+result<quic_header> read_quic_header(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   if (size < header_bytes)
     return parse_error{"QUIC: header truncated (need " + std::to_string(header_bytes) + " bytes, have " +
                        std::to_string(size) + ")"};
@@ -249,35 +313,35 @@ result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, st
   if (size % 4 != 0)
     return parse_error{"QUIC: stream size " + std::to_string(size) + " is not a whole number of 32-bit words"};
 
-  const bool has_alpha = type == image_type::rgba;
+  quic_header header;
+  header.width = width;
+  header.height = height;
+  header.has_alpha = type == image_type::rgba;
+  header.five_bit_channels = type == image_type::rgb16;
   const std::uint64_t needed_bits =
-      minimum_bits(3, width, height) + (has_alpha ? minimum_bits(1, width, height) : 0);
+      minimum_bits(3, width, height) + (header.has_alpha ? minimum_bits(1, width, height) : 0);
   const std::uint64_t available_bits = 8 * static_cast<std::uint64_t>(size - header_bytes);
   if (available_bits < needed_bits)
     return parse_error{"QUIC: stream of " + std::to_string(size) + " bytes too short for a " +
                        std::to_string(width) + "x" + std::to_string(height) + " " + type_name(type) +
                        " image (needs at least " + std::to_string(needed_bits) + " bits of pixel data)"};
+  return header;
+}
 
-  decoded_image image;
-  image.width = width;
-  image.height = height;
-  image.has_alpha = has_alpha;
-  try {
-    image.pixels.assign(static_cast<std::size_t>(width) * height, 0);
-  } catch (const std::bad_alloc&) {
-    return parse_error{"QUIC: cannot allocate " + std::to_string(width) + "x" + std::to_string(height) + " pixels"};
-  }
-
+std::optional<parse_error> decode_quic_rows(const std::uint8_t* data, std::size_t size, const quic_header& header,
+                                            std::uint32_t* rows, std::size_t stride) {
+  const std::uint32_t width = header.width;
+  const std::uint32_t height = header.height;
   bit_reader in(data + header_bytes, (size - header_bytes) / 4);
-  const code_family& family = type == image_type::rgb16 ? family_5bpc() : family_8bpc();
+  const code_family& family = header.five_bit_channels ? family_5bpc() : family_8bpc();
   channel_group_decoder<rgb_channels> rgb(family, width);
   std::optional<channel_group_decoder<alpha_channel>> alpha;
-  if (has_alpha)
+  if (header.has_alpha)
     alpha.emplace(family, width);
 
   for (std::uint32_t y = 0; y < height; ++y) {
-    std::uint32_t* row = image.pixels.data() + static_cast<std::size_t>(y) * width;
-    const std::uint32_t* above = y == 0 ? nullptr : row - width;
+    std::uint32_t* row = rows + y * stride;
+    const std::uint32_t* above = y == 0 ? nullptr : row - stride;
     const row_status rgb_status = rgb.decode_row(in, row, above);
     if (const char* problem = row_problem(in, rgb, rgb_status))
       return row_error(problem, y, height, rgb_channels::name);
@@ -287,8 +351,33 @@ result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, st
         return row_error(problem, y, height, alpha_channel::name);
     }
   }
-  if (type == image_type::rgb16)
-    expand_rgb16(image.pixels);
+  if (header.five_bit_channels)
+    for (std::uint32_t y = 0; y < height; ++y)
+      expand_rgb16(rows + y * stride, width);
+  return std::nullopt;
+}
+
+result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
+                                  pixel_pool* buffers) {
+  auto header = read_quic_header(data, size, max_pixels);
+  if (!header)
+    return header.error();
+  decoded_image image;
+  image.width = header->width;
+  image.height = header->height;
+  image.has_alpha = header->has_alpha;
+  try {
+    const std::size_t pixel_count = std::size_t{image.width} * image.height;
+    if (buffers)
+      image.pixels = buffers->take(pixel_count);
+    else
+      image.pixels.resize(pixel_count);
+  } catch (const std::bad_alloc&) {
+    return parse_error{"QUIC: cannot allocate " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                       " pixels"};
+  }
+  if (auto problem = decode_quic_rows(data, size, *header, image.pixels.data(), image.width))
+    return *problem;
   return image;
 }
 

@@ -24,6 +24,8 @@ public:
 
   // The next 32 bits, first bit in the most significant position.
   std::uint32_t peek32() const { return static_cast<std::uint32_t>(window_ >> 32); }
+  // The same, followed by up to 31 more bits (zeros past what was read).
+  std::uint64_t peek64() const { return window_; }
 
   // Consumes `count` bits, 1 <= count <= 32.
   void skip(unsigned count) {
@@ -50,10 +52,12 @@ private:
     window_bits_ += 32;
   }
 
+  // All 64-bit: a store of a decoded pixel (32-bit) or residual can then not
+  // alias the reader's state, so the compiler keeps it in registers.
   const std::uint8_t* next_;
   const std::uint8_t* end_;
-  std::uint64_t window_ = 0;     // upcoming bits, left-aligned
-  unsigned window_bits_ = 0;     // valid bits in window_ (32..63 between calls)
+  std::uint64_t window_ = 0;         // upcoming bits, left-aligned
+  std::uint64_t window_bits_ = 0;    // valid bits in window_ (32..63 between calls)
   std::uint64_t invented_bits_ = 0;  // zero bits appended past the input
 };
 

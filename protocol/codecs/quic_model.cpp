@@ -33,7 +33,7 @@ code_family make_family(unsigned bits) {
     golomb.escape_base = escape_zeros << code;
     golomb.escape_value_bits = static_cast<std::uint8_t>(bits_to_count((1u << bits) - golomb.escape_base));
     golomb.escape_length = static_cast<std::uint8_t>(escape_zeros + golomb.escape_value_bits);
-    golomb.escape_below = (1u << (32 - escape_zeros)) - 1;
+    golomb.escape_below_64 = (std::uint64_t{1} << (64 - escape_zeros)) - 1;
 
     for (unsigned value = 0; value < 256; ++value)
       family.codeword_length[value][code] = static_cast<std::uint8_t>(
@@ -49,6 +49,12 @@ code_family make_family(unsigned bits) {
     while (bucket + 1 < bits && residual + 1 >= (2u << bucket))
       ++bucket;
     family.bucket_of[residual] = static_cast<std::uint8_t>(bucket);
+  }
+  for (unsigned bucket = 0; bucket <= bits; ++bucket) {
+    unsigned first = 0;
+    while (first <= family.max_value && family.bucket_of[first] < bucket)
+      ++first;
+    family.bucket_start[bucket] = static_cast<std::uint16_t>(first);
   }
   return family;
 }

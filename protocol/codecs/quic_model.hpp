@@ -26,7 +26,7 @@ constexpr unsigned max_bits_per_channel = 8;
 // The Golomb codes and lookup tables for one channel depth (8 or 5 bits).
 struct code_family {
   struct golomb_code {
-    std::uint32_t escape_below;    // a 32-bit lookahead <= this starts an escape codeword
+    std::uint64_t escape_below_64;  // a 64-bit lookahead <= this starts an escape codeword
     std::uint32_t escape_base;     // first value coded by escape codewords
     std::uint8_t escape_length;    // length of an escape codeword
     std::uint8_t escape_value_bits;  // its trailing bits that carry (value - escape_base)
@@ -41,6 +41,8 @@ struct code_family {
   std::array<std::uint8_t, 256> unfold{};
   // Previous residual -> bucket index: buckets cover 1, 2, 4, 8, ... residuals.
   std::array<std::uint8_t, 256> bucket_of{};
+  // Bucket n covers the residuals bucket_start[n] .. bucket_start[n + 1] - 1.
+  std::array<std::uint16_t, max_bits_per_channel + 1> bucket_start{};
 };
 
 // The two depths SPICE uses: 8 bits (RGB24, RGB32, RGBA) and 5 bits (RGB16).
@@ -51,18 +53,21 @@ const code_family& family_5bpc();
 // escape codeword can name a value above family.max_value (at most 511): the
 // caller checks that once per row rather than branching here. Forced inline:
 // it runs once per channel per pixel, and GCC otherwise keeps it a call.
+// Works on the whole 64-bit window (a codeword is at most 26 bits, and the
+// window holds at least 32): one instruction less between a codeword's
+// length and the next codeword, which is the decoder's critical path.
 [[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, const code_family& family, unsigned code) {
-  const std::uint32_t lookahead = in.peek32();
+  const std::uint64_t lookahead = in.peek64();
   const code_family::golomb_code& golomb = family.codes[code];
-  if (lookahead > golomb.escape_below) {
-    const unsigned quotient = static_cast<unsigned>(__builtin_clz(lookahead));
+  if (lookahead > golomb.escape_below_64) {
+    const unsigned quotient = static_cast<unsigned>(__builtin_clzll(lookahead));
     const unsigned length = quotient + 1 + code;
-    const unsigned remainder = (lookahead >> (32 - length)) & ((1u << code) - 1);
+    const unsigned remainder = static_cast<unsigned>(lookahead >> (64 - length)) & ((1u << code) - 1);
     in.skip(length);
     return quotient << code | remainder;
   }
   const unsigned length = golomb.escape_length;
-  const unsigned offset = (lookahead >> (32 - length)) & ((1u << golomb.escape_value_bits) - 1);
+  const unsigned offset = static_cast<unsigned>(lookahead >> (64 - length)) & ((1u << golomb.escape_value_bits) - 1);
   in.skip(length);
   return golomb.escape_base + offset;
 }

@@ -2,10 +2,12 @@
 // captured from the libspice-server test server (tests/data/codecs/quic), and
 // copies of one with the header's type changed to reach the RGB16, RGB24 and
 // RGBA paths. Seeds stay under 4 KB so libFuzzer's default max_len keeps
-// claimed image sizes (and so allocations) modest.
+// claimed image sizes (and so allocations) modest. A stream that decodes is
+// decoded again into garbage-filled rows with a stride (as into a surface).
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "../fuzz_check.hpp"
 #include "protocol/codecs/quic.hpp"
@@ -28,5 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!decoded->has_alpha)
     for (const std::uint32_t pixel : decoded->pixels)
       FUZZ_CHECK((pixel >> 24) == 0);
+  // Into rows that hold garbage, with a gap between them (a surface): the
+  // same pixels, and nothing outside the rows written.
+  const std::size_t width = decoded->width, height = decoded->height, stride = width + 3;
+  std::vector<std::uint32_t> rows(stride * height, 0xa5a5a5a5u);
+  const auto header = read_quic_header(data, size);
+  FUZZ_CHECK(header.ok() && !decode_quic_rows(data, size, *header, rows.data(), stride));
+  for (std::size_t y = 0; y < height; ++y)
+    for (std::size_t x = 0; x < stride; ++x)
+      FUZZ_CHECK(rows[y * stride + x] == (x < width ? decoded->pixels[y * width + x] : 0xa5a5a5a5u));
   return 0;
 }

@@ -19,6 +19,8 @@
 
 using vigil::protocol::bytes;
 using vigil::protocol::decode_quic;
+using vigil::protocol::decode_quic_rows;
+using vigil::protocol::read_quic_header;
 using vigil::protocol::decoded_image;
 using vigil::protocol::result;
 
@@ -189,6 +191,43 @@ BOOST_AUTO_TEST_CASE(puts_rgba_alpha_in_the_top_byte_and_reports_it) {
   BOOST_TEST_REQUIRE(decoded.ok(), error_text(decoded));
   BOOST_TEST(decoded->has_alpha);
   BOOST_TEST(decoded->pixels.at(0) == 0xff000000u);
+}
+
+// The image decoder decodes a plain copy straight into the surface, and other
+// images into reused buffers: both start with whatever was there before.
+BOOST_AUTO_TEST_CASE(decodes_into_garbage_rows_with_a_stride_exactly_as_into_a_fresh_image) {
+  bytes rgba = read_file(server_photo + ".quic");
+  rgba[8] = 5;  // the photo's stream read as RGBA: garbage, but it decodes or fails the same way
+  for (const bytes& stream : {read_file(qemu_screen + ".quic"), read_file(server_text_line + ".quic"), rgba}) {
+    const auto expected = decode_quic(stream.data(), stream.size());
+    const auto header = read_quic_header(stream.data(), stream.size());
+    BOOST_TEST_REQUIRE(header.ok(), error_text(expected));
+    const std::size_t width = header->width, height = header->height, stride = width + 5;
+    std::vector<std::uint32_t> rows(stride * height, 0xa5a5a5a5u);
+    const auto problem = decode_quic_rows(stream.data(), stream.size(), *header, rows.data(), stride);
+    BOOST_TEST(problem.has_value() == !expected.ok());
+    if (!expected.ok()) {
+      BOOST_TEST(problem->message == expected.error().message);
+      continue;
+    }
+    std::size_t mismatches = 0;
+    for (std::size_t y = 0; y < height; ++y)
+      for (std::size_t x = 0; x < stride; ++x)
+        mismatches += rows[y * stride + x] != (x < width ? expected->pixels[y * width + x] : 0xa5a5a5a5u);
+    BOOST_TEST(mismatches == 0u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(decodes_into_a_reused_pool_buffer_exactly_as_into_a_fresh_one) {
+  const bytes stream = read_file(server_photo + ".quic");
+  const auto fresh = decode_quic(stream.data(), stream.size());
+  BOOST_TEST_REQUIRE(fresh.ok(), error_text(fresh));
+  vigil::protocol::pixel_pool pool;
+  pool.give_back(std::vector<std::uint32_t>(fresh->pixels.size() + 100, 0xffffffffu));
+  const auto reused = decode_quic(stream.data(), stream.size(), vigil::protocol::max_image_pixels, &pool);
+  BOOST_TEST_REQUIRE(reused.ok(), error_text(reused));
+  BOOST_TEST(pool.buffers_idle() == 0u);  // the garbage buffer was the one used
+  BOOST_TEST((reused->pixels == fresh->pixels));
 }
 
 // Security review M1: a small stream could declare 16384 x 16384 and have

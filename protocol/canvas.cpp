@@ -272,6 +272,15 @@ result<canvas::drawing> canvas::prepare(const display_base& base) {
   return drawing{s, std::move(*region)};
 }
 
+std::optional<canvas::box_pixels> canvas::whole_box(const display_base& base) {
+  auto drawing = prepare(base);
+  if (!drawing || drawing->region.size() != 1 || drawing->region.front() != base.box ||
+      !rows::stores_as_drawn(*drawing->target))
+    return std::nullopt;
+  surface& s = *drawing->target;
+  return box_pixels{s.pixels.data() + static_cast<std::size_t>(base.box.top) * s.width + base.box.left, s.width};
+}
+
 result<rect> canvas::fill(const display_base& base, const paint& brush, std::uint16_t rop, const mask_image* mask) {
   auto drawing = prepare(base);
   if (!drawing)

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "protocol/codecs/decoded_image.hpp"
@@ -83,6 +84,17 @@ public:
 
   const surface* find(std::uint32_t surface_id) const;
   const surface* primary() const;
+
+  // Where a drawing's whole box lies in its surface's pixels when nothing
+  // cuts it (no clip rectangle does, it lies inside the surface) and the
+  // surface stores pixels as drawn (32-bit): the box's top-left pixel and the
+  // surface's row stride, in pixels. A decoder can write an unscaled image
+  // there, as copy() would copy it; the drawing's damage is then the box.
+  struct box_pixels {
+    std::uint32_t* first = nullptr;
+    std::size_t stride = 0;
+  };
+  std::optional<box_pixels> whole_box(const display_base& base);
 
   // Each drawing returns the bounding box of the pixels it may have changed
   // (empty when none), or an error (unknown surface, too many clip rectangles).

@@ -223,6 +223,8 @@ display_step display_pipeline::on_copy(std::uint16_t message_type, const bytes& 
   auto parsed = blend ? parse_draw_blend(body) : parse_draw_copy(body);
   if (!parsed)
     return skip(parsed.error().message);
+  if (auto step = copy_in_place(*parsed, message))
+    return std::move(*step);
   auto source = source_pixels(parsed->source, message, "src_bitmap");
   if (!source)
     return refused(source.error());
@@ -232,6 +234,27 @@ display_step display_pipeline::on_copy(std::uint16_t message_type, const bytes& 
   const mask_image* mask_view = *mask ? &(*mask)->view : nullptr;
   return drawn(parsed->base.surface_id,
                canvas_.copy(parsed->base, **source, parsed->source_area, parsed->rop, mask_view), message);
+}
+
+std::optional<display_step> display_pipeline::copy_in_place(const draw_copy& parsed, const char* message) {
+  const rect& box = parsed.base.box;
+  const rect& area = parsed.source_area;
+  if (!parsed.source || parsed.mask.bitmap ||
+      !raster_operation(parsed.rop, SPICE_ROPD_INVERS_SRC, SPICE_ROPD_INVERS_DEST).is_plain_copy())
+    return std::nullopt;
+  const auto& descriptor = parsed.source->descriptor;
+  if (area.top != 0 || area.left != 0 || area.width() != descriptor.width || area.height() != descriptor.height ||
+      box.width() != area.width() || box.height() != area.height())
+    return std::nullopt;
+  const auto pixels = canvas_.whole_box(parsed.base);
+  if (!pixels)
+    return std::nullopt;
+  auto decoded = images_.decode_into(*parsed.source, pixels->first, pixels->stride);
+  if (decoded && !*decoded)
+    return std::nullopt;
+  if (!decoded)
+    return refused(with_context(std::string(message) + ": src_bitmap", decoded.error()));
+  return drawn(parsed.base.surface_id, box, message);
 }
 
 template <class Parsed, class Draw>

@@ -120,6 +120,9 @@ private:
   display_step on_reset();
   display_step on_fill(const bytes& body);
   display_step on_copy(std::uint16_t message_type, const bytes& body);
+  // A plain copy whose image can be decoded straight into the surface, done
+  // so; nullopt when it cannot (then on_copy decodes and copies).
+  std::optional<display_step> copy_in_place(const draw_copy& parsed, const char* message);
   display_step on_opaque(const bytes& body);
   display_step on_rop3(const bytes& body);
   display_step on_text(const bytes& body);

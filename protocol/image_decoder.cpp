@@ -172,7 +172,36 @@ result<image_pixels> image_decoder::decode(const image& source, const canvas& su
       pixel |= 0xff000000u;
   }
   charge->shrink_to(image_bytes(pixel_count));
+  if (descriptor.type == SPICE_IMAGE_TYPE_QUIC) {
+    // Decoded into a reused buffer (run_codec), which goes back when the drawing is done.
+    auto pooled = std::make_shared<pooled_image>();
+    pooled->pool = glz_.buffers();
+    pooled->image = std::move(*decoded);
+    pooled->charge = std::move(*charge);
+    return cache_as_asked(source, image_pixels(pooled, &pooled->image));
+  }
   return cache_as_asked(source, charged_pixels(std::move(*decoded), std::move(*charge)));
+}
+
+result<bool> image_decoder::decode_into(const image& source, std::uint32_t* rows, std::size_t stride) {
+  const auto& descriptor = source.descriptor;
+  constexpr std::uint8_t kept_or_marked =
+      SPICE_IMAGE_FLAGS_CACHE_ME | SPICE_IMAGE_FLAGS_CACHE_REPLACE_ME | SPICE_IMAGE_FLAGS_HIGH_BITS_SET;
+  if (descriptor.type != SPICE_IMAGE_TYPE_QUIC || (descriptor.flags & kept_or_marked) != 0)
+    return false;
+  // A header decode() would refuse, or that disagrees with the descriptor,
+  // gets decode()'s own error.
+  const std::uint64_t pixel_count = std::uint64_t{descriptor.width} * descriptor.height;
+  auto header = read_quic_header(source.payload.data, source.payload.size, pixel_count);
+  if (!header || header->width != descriptor.width || header->height != descriptor.height)
+    return false;
+  // Nothing but the model's rows is allocated: the image's bytes are the surface's.
+  auto charge = charge_image(source, descriptor.width, descriptor.height, 16 * std::uint64_t{descriptor.width});
+  if (!charge)
+    return charge.error();
+  if (auto problem = decode_quic_rows(source.payload.data, source.payload.size, *header, rows, stride))
+    return image_error(source, *problem);
+  return true;
 }
 
 std::optional<parse_error> image_decoder::wrong_size(const image& source, const decoded_image& decoded) const {
@@ -300,7 +329,8 @@ result<decoded_image> image_decoder::run_codec(const image& source, std::uint64_
         return palette.error();
       return named(decode_lz_plt(lz.payload.data, lz.payload.size, *palette, max_pixels));
     }
-    case SPICE_IMAGE_TYPE_QUIC: return named(decode_quic(payload.data, payload.size, max_pixels));
+    case SPICE_IMAGE_TYPE_QUIC:
+      return named(decode_quic(payload.data, payload.size, max_pixels, glz_.buffers().get()));
     case SPICE_IMAGE_TYPE_LZ_RGB: return named(decode_lz_rgb(payload.data, payload.size, max_pixels));
     case SPICE_IMAGE_TYPE_JPEG: return named(decode_jpeg(payload.data, payload.size, max_pixels));
     case SPICE_IMAGE_TYPE_JPEG_ALPHA: return named(decode_jpeg_alpha(payload.data, payload.size, max_pixels));

@@ -50,6 +50,13 @@ public:
 
   // A drawing's source or a brush pattern. `surfaces` answers SURFACE images.
   result<image_pixels> decode(const image& source, const canvas& surfaces);
+  // A drawing's source decoded straight into `rows` (`stride` pixels apart),
+  // box-sized and unscaled, where that gives exactly the pixels decode()
+  // and a plain copy would: a QUIC image the descriptor neither caches nor
+  // marks HIGH_BITS_SET, whose header matches the descriptor. False: not such
+  // an image (nothing written; use decode()). An error: the stream broke
+  // while decoding, and the rows hold what was decoded up to there.
+  result<bool> decode_into(const image& source, std::uint32_t* rows, std::size_t stride);
   // A QMask bitmap: 1-bit BITMAP, a cached mask or a surface; set bits become
   // non-zero pixels (the mask's INVERS flag is applied by the canvas).
   result<image_pixels> decode_mask(const image& mask, const canvas& surfaces);

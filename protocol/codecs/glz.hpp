@@ -47,7 +47,8 @@ public:
   // server starts a new dictionary and image ids start again.
   void clear();
 
-  // Where the window's images come from; also for copies of them.
+  // Where the window's images come from; also for copies of them, and for
+  // the image decoder's QUIC images (one pool bounds the idle buffers).
   const std::shared_ptr<pixel_pool>& buffers() const;
 
   struct images;  // the window's contents; defined in glz.cpp

@@ -23,6 +23,9 @@ using clock = std::chrono::steady_clock;
 using audio_tick_atom = caf::atom_constant<caf::atom("audiotick")>;
 constexpr auto tick_interval = std::chrono::milliseconds(20);
 constexpr auto device_stall_limit = std::chrono::milliseconds(1000);
+// Before a stream's first pull the device may still be opening: OpenAL Soft
+// connecting to a PulseAudio server that has just started took over 1 s here.
+constexpr auto device_start_limit = std::chrono::milliseconds(3000);
 
 // The decoded PCM as it arrived (before the jitter buffer, volume and mute),
 // for tests and diagnosis. The header's sizes are rewritten after every
@@ -102,6 +105,7 @@ struct audio_sink_state {
   // sink's own clock, so the buffer keeps its meaning.
   bool device_stalled = false;
   std::uint64_t pulled_at_last_check = 0;
+  bool device_pulled = false;  // this stream: the device has taken audio at least once
   clock::time_point last_pull_seen;
   std::vector<std::int16_t> scratch;  // the headless clock's pulls land here
   media_clock_ptr media;
@@ -123,6 +127,7 @@ void start_stream(sink_actor self, const audio_packet& packet) {
     state.playback->buffer.start(packet.format);
   }
   state.last_tick = state.last_pull_seen = clock::now();
+  state.device_pulled = false;
   state.log->info("stream {}: {} Hz, {} channels", packet.stream, packet.format.frequency, packet.format.channels);
   if (state.device && !state.device_stalled)
     state.device->start(packet.format);
@@ -191,7 +196,8 @@ void trace_loud(sink_actor self, const std::vector<std::int16_t>& samples, std::
 
 bool uses_own_clock(const audio_sink_state& state) { return !state.device || state.device_stalled; }
 
-// True when the device has taken nothing for device_stall_limit while a
+// True when the device has taken nothing for device_stall_limit (before its
+// first pull of the stream: device_start_limit) while a
 // stream played. Called under the playback mutex; the caller stops the
 // device after releasing it (stopping joins the device's thread, which may
 // be waiting for that mutex).
@@ -199,11 +205,12 @@ bool device_stalled_now(sink_actor self, const protocol::jitter_stats& stats, cl
   auto& state = self->state;
   const std::uint64_t pulled = stats.frames_played + stats.frames_silence;
   if (pulled != state.pulled_at_last_check || !stats.playing) {
+    state.device_pulled = state.device_pulled || (stats.playing && pulled != state.pulled_at_last_check);
     state.pulled_at_last_check = pulled;
     state.last_pull_seen = now;
     return false;
   }
-  return now - state.last_pull_seen >= device_stall_limit;
+  return now - state.last_pull_seen >= (state.device_pulled ? device_stall_limit : device_start_limit);
 }
 
 // Without a (working) device, consume at the stream's rate by the actor's clock.
@@ -230,7 +237,9 @@ void on_tick(sink_actor self) {
     state.log->warn("the {} audio device took no audio for {} ms while a stream played (no sound device?); "
                     "audio is consumed on the sink's clock from now on",
                     state.device->name(),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(device_stall_limit).count());
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        state.device_pulled ? device_stall_limit : device_start_limit)
+                        .count());
     state.device->stop();
     return;
   }
@@ -262,7 +271,7 @@ audio_health health_of(sink_actor self) {
   health.device = state.device ? state.device->name() : "none (headless)";
   health.device_error = state.device ? state.device->error() : "";
   if (state.device_stalled)
-    health.device_error = "took no audio for 1 s while a stream played (no sound device?); consumed on the sink's clock";
+    health.device_error = "took no audio while a stream played (no sound device?); consumed on the sink's clock";
   health.capacity_ms = state.jitter.capacity_ms;
   health.target_ms = state.jitter.target_ms;
   health.streams = state.streams;

@@ -22,6 +22,7 @@ void jitter_buffer::start(audio_format format) {
   have_anchor_ = false;
   cursor_ = queue_end_ = 0;
   starved_ = false;
+  frames_above_ = 0;
   queue_.clear();
   stats_.playing = false;
 }
@@ -107,7 +108,23 @@ std::size_t jitter_buffer::pull(std::int16_t* out, std::size_t frames, std::size
   } else {
     starved_ = false;
   }
+  shed_standing_depth(frames);
   return available;
+}
+
+void jitter_buffer::shed_standing_depth(std::size_t pulled) {
+  const auto target = static_cast<std::size_t>(frames_of_ms(target_ms()));
+  if (queued_frames() <= target + static_cast<std::size_t>(frames_of_ms(settings_.shed_margin_ms))) {
+    frames_above_ = 0;
+    return;
+  }
+  frames_above_ += static_cast<std::int64_t>(pulled);
+  if (frames_above_ < frames_of_ms(settings_.shed_after_ms))
+    return;
+  const std::size_t excess = queued_frames() - target;
+  stats_.frames_shed += excess;
+  drop_oldest(excess);
+  frames_above_ = 0;
 }
 
 std::optional<std::uint32_t> jitter_buffer::playing_time() const {

@@ -11,6 +11,12 @@
 //   counted, not played behind time: latency never creeps up.
 // - Never more than `capacity_ms` is held: beyond that the oldest frames are
 //   dropped and counted (a producer faster than the device).
+// - Depth that stays more than `shed_margin_ms` above the target for
+//   `shed_after_ms` of playing is dropped down to the target, oldest first,
+//   and counted: a device that starts late (an OpenAL device opening while
+//   packets arrive) otherwise leaves the buffer full for the whole stream, and
+//   audio (with the media clock that follows it) that much later than the
+//   pictures can wait for.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +32,8 @@ namespace vigil::protocol {
 struct jitter_settings {
   std::uint32_t capacity_ms = 500;
   std::uint32_t target_ms = 100;
+  std::uint32_t shed_margin_ms = 100;
+  std::uint32_t shed_after_ms = 2000;
 };
 
 struct jitter_stats {
@@ -33,6 +41,7 @@ struct jitter_stats {
   std::uint64_t packets_late = 0;     // dropped whole: entirely behind the play cursor
   std::uint64_t frames_late = 0;      // late frames dropped (whole and partly late packets)
   std::uint64_t frames_overflow = 0;  // oldest frames dropped to stay within capacity
+  std::uint64_t frames_shed = 0;      // oldest frames dropped: depth stayed well above the target
   std::uint64_t underruns = 0;        // runs of pulls that had to play silence
   std::uint64_t frames_played = 0;    // real audio pulled
   std::uint64_t frames_silence = 0;   // silence pulled while playing (underruns)
@@ -77,6 +86,7 @@ private:
   std::int64_t frames_of_ms(std::int64_t ms) const;
   std::size_t queued_frames() const;
   void drop_oldest(std::size_t frames);
+  void shed_standing_depth(std::size_t pulled);
 
   jitter_settings settings_;
   std::uint32_t latency_ms_ = 0;  // PLAYBACK_LATENCY
@@ -88,6 +98,7 @@ private:
   std::int64_t cursor_ = 0;        // timeline frame of the next frame out
   std::int64_t queue_end_ = 0;     // timeline frame just after the last queued one
   bool starved_ = false;           // the last pull played silence
+  std::int64_t frames_above_ = 0;  // pulled since the depth last was near the target
   std::deque<std::int16_t> queue_;
   jitter_stats stats_;
 };

@@ -215,6 +215,7 @@ nlohmann::json audio_json(const audio_health& audio) {
     {"late_packets_dropped", audio.buffer.packets_late},
     {"late_frames_dropped", audio.buffer.frames_late},
     {"overflow_frames_dropped", audio.buffer.frames_overflow},
+    {"standing_frames_dropped", audio.buffer.frames_shed},
     {"underruns", audio.buffer.underruns},
     {"frames_played", audio.buffer.frames_played},
     {"silence_frames", audio.buffer.frames_silence},

@@ -109,6 +109,34 @@ BOOST_AUTO_TEST_CASE(never_holds_more_than_its_capacity_and_counts_what_it_drops
   BOOST_TEST(pull(buffer, 480)[0] == 41);  // the newest 100 ms are kept
 }
 
+// A device that starts late leaves the buffer full while it then pulls at
+// the rate packets come: that standing depth is dropped after 2 s of it.
+BOOST_AUTO_TEST_CASE(a_depth_standing_well_above_the_target_is_dropped_down_to_it) {
+  auto buffer = mono_buffer(30, 500);
+  push_packets(buffer, 0, 39);  // 400 ms before the first pull
+  for (int k = 40; k < 240; ++k) {  // 2 s of pulls, one packet in for each out
+    pull(buffer, packet_frames);
+    push_packets(buffer, k, k);
+  }
+  const auto stats = buffer.stats();
+  BOOST_TEST(stats.frames_shed == 36u * packet_frames);  // 390 ms queued at the 200th pull, 30 kept
+  BOOST_TEST(stats.frames_overflow == 0u);
+  BOOST_TEST(stats.depth_ms == 40u);
+  BOOST_TEST(pull(buffer, packet_frames)[0] == 237);  // packets 200-235 were dropped
+  BOOST_TEST(*buffer.playing_time() == 1000u + 10u * 237u);
+}
+
+BOOST_AUTO_TEST_CASE(a_depth_within_the_margin_above_the_target_is_kept) {
+  auto buffer = mono_buffer(30, 500);
+  push_packets(buffer, 0, 11);  // 120 ms: 90 above the target, inside the 100 ms margin
+  for (int k = 12; k < 312; ++k) {
+    pull(buffer, packet_frames);
+    push_packets(buffer, k, k);
+  }
+  BOOST_TEST(buffer.stats().frames_shed == 0u);
+  BOOST_TEST(buffer.stats().depth_ms == 120u);
+}
+
 BOOST_AUTO_TEST_CASE(packets_keep_their_order_across_the_millisecond_rounding_of_server_times) {
   jitter_buffer buffer(jitter_settings{500, 20});
   buffer.start(audio_format{44100, 2});

@@ -98,11 +98,7 @@ stream_decoder_actor::behavior_type stream_decoder(decoder_actor* self, caf::act
   return {
     [self, channel](video_frame_atom, encoded_video_frame& frame) {
       decoded_video_frame answer;
-      answer.stream_id = frame.stream_id;
-      answer.decoder = frame.decoder;
-      answer.sequence = frame.sequence;
-      answer.mm_time = frame.mm_time;
-      answer.sized_dest = frame.sized_dest;
+      static_cast<video_frame_header&>(answer) = frame;
       self->state.decoder->decode(frame.data.data(), frame.data.size(), answer);
       // The answer names its stream and decoder, so it needs no sender; a
       // typed actor may only send() to typed ones, and the channel is not.

@@ -42,21 +42,20 @@ namespace vigil {
 using video_frame_atom = caf::atom_constant<caf::atom("vidframe")>;
 using video_picture_atom = caf::atom_constant<caf::atom("vidpic")>;
 
-struct encoded_video_frame {
+// What names a frame, on its way to a decoder and back with its picture.
+struct video_frame_header {
   std::uint32_t stream_id = 0;
   std::uint64_t decoder = 0;   // which decoder incarnation it was sent to
   std::uint64_t sequence = 0;  // per stream, from 1
   std::uint32_t mm_time = 0;
   std::optional<protocol::rect> sized_dest;  // STREAM_DATA_SIZED's destination
+};
+
+struct encoded_video_frame : video_frame_header {
   std::vector<std::uint8_t> data;
 };
 
-struct decoded_video_frame {
-  std::uint32_t stream_id = 0;
-  std::uint64_t decoder = 0;
-  std::uint64_t sequence = 0;
-  std::uint32_t mm_time = 0;
-  std::optional<protocol::rect> sized_dest;
+struct decoded_video_frame : video_frame_header {
   std::shared_ptr<const protocol::decoded_image> picture;  // null: no picture for this frame
   std::string error;                                       // why not, when it failed
   std::uint32_t decode_us = 0;                             // time spent in the codec

@@ -90,6 +90,11 @@ void video_streams::end_all() {
     end(streams_.begin()->first);
 }
 
+video_frame_header video_streams::next_header(std::uint32_t stream_id, stream& s, std::uint32_t mm_time,
+                                              const std::optional<protocol::rect>& sized_dest) {
+  return video_frame_header{stream_id, s.decoder_incarnation, s.next_sequence++, mm_time, sized_dest};
+}
+
 video_streams::submitted video_streams::submit(std::uint32_t stream_id, std::uint32_t mm_time,
                                                const std::optional<protocol::rect>& sized_dest,
                                                const std::uint8_t* data, std::size_t size, std::uint64_t now_ms) {
@@ -106,11 +111,7 @@ video_streams::submitted video_streams::submit(std::uint32_t stream_id, std::uin
   }
   if (s.inline_decoder) {
     decoded_video_frame answer;
-    answer.stream_id = stream_id;
-    answer.decoder = s.decoder_incarnation;
-    answer.sequence = s.next_sequence++;
-    answer.mm_time = mm_time;
-    answer.sized_dest = sized_dest;
+    static_cast<video_frame_header&>(answer) = next_header(stream_id, s, mm_time, sized_dest);
     s.in_flight.push_back(in_flight_frame{answer.sequence, mm_time, now_ms});
     s.inline_decoder->decode(data, size, answer);
     if (!answer.backend.empty())
@@ -129,11 +130,7 @@ video_streams::submitted video_streams::submit(std::uint32_t stream_id, std::uin
     return {std::move(lost), std::nullopt};
   }
   encoded_video_frame frame;
-  frame.stream_id = stream_id;
-  frame.decoder = s.decoder_incarnation;
-  frame.sequence = s.next_sequence++;
-  frame.mm_time = mm_time;
-  frame.sized_dest = sized_dest;
+  static_cast<video_frame_header&>(frame) = next_header(stream_id, s, mm_time, sized_dest);
   frame.data.assign(data, data + size);
   s.in_flight.push_back(in_flight_frame{frame.sequence, mm_time, now_ms});
   self_->send(s.decoder, video_frame_atom::value, std::move(frame));

@@ -169,6 +169,9 @@ private:
   };
 
   void spawn_decoder(std::uint32_t stream_id, stream& s);
+  // The next frame's header for the stream's current decoder (takes a sequence number).
+  static video_frame_header next_header(std::uint32_t stream_id, stream& s, std::uint32_t mm_time,
+                                        const std::optional<protocol::rect>& sized_dest);
   // Kills the stream's decoder, starts another; returns the frames lost.
   std::vector<frame_outcome> restart(std::uint32_t stream_id, stream& s, video_fault fault, const std::string& evidence);
   std::vector<frame_outcome> drop_in_flight(std::uint32_t stream_id, stream& s);

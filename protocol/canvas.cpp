@@ -407,7 +407,10 @@ result<rect> canvas::stroke(const display_base& base, const std::vector<std::vec
     pixel = reduce ? reduce_to_format(out, s->format) : out;
   };
   if (dashes) {
-    draw_dashed_polylines(polylines, *dashes, drawing->region, plot);
+    // X's GX code of the operation, from what it does to all-ones and all-zeros.
+    const auto bit = [&](std::uint32_t in, std::uint32_t dest) { return operation.apply(in, dest) & 1u; };
+    const auto function = static_cast<std::uint8_t>(bit(~0u, ~0u) | bit(~0u, 0) << 1 | bit(0, ~0u) << 2 | bit(0, 0) << 3);
+    draw_dashed_polylines(polylines, *dashes, joins_every_miter(function), drawing->region, plot);
     return bounding_box(drawing->region);
   }
   for (const auto& polyline : polylines)

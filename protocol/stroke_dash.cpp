@@ -6,6 +6,8 @@
 #include <climits>
 #include <string>
 
+#include "protocol/stroke_dash_polygons.hpp"
+
 namespace vigil::protocol {
 namespace {
 
@@ -94,9 +96,20 @@ void visit_dashed_polyline(const std::vector<point>& polyline, const dash_patter
     corner(polyline.front());
 }
 
+// A line's pixels lie within a pixel of its ends, a join's within this of its point.
+constexpr std::int32_t join_reach = 8;
+
+bool aligned(const std::vector<point>& polyline) {
+  for (std::size_t k = 1; k < polyline.size(); ++k)
+    if (polyline[k].x != polyline[k - 1].x && polyline[k].y != polyline[k - 1].y)
+      return false;
+  return true;
+}
+
 // One bit a pixel where the polylines may draw: the region's bounding box
-// (within the surface) cut to the points' (a line's pixels lie between its
-// ends, a corner's on a point), at most 1/32 of the surface's bytes.
+// (within the surface) cut to the points' grown by join_reach, at most 1/32
+// of the surface's bytes; the pixels marked for one polyline are kept to be
+// unmarked before the next.
 class pixel_marks {
 public:
   pixel_marks(const std::vector<rect>& region, const std::vector<std::vector<point>>& polylines) {
@@ -118,31 +131,44 @@ public:
         area_.right = std::max(area_.right, r.right), area_.bottom = std::max(area_.bottom, r.bottom);
       }
     }
-    area_.left = std::max(area_.left, reach.left), area_.top = std::max(area_.top, reach.top);
-    area_.right = static_cast<std::int32_t>(std::min<std::int64_t>(area_.right, std::int64_t{reach.right} + 1));
-    area_.bottom = static_cast<std::int32_t>(std::min<std::int64_t>(area_.bottom, std::int64_t{reach.bottom} + 1));
+    const auto grown = [](std::int64_t value) {
+      return static_cast<std::int32_t>(std::clamp<std::int64_t>(value, INT32_MIN, INT32_MAX));
+    };
+    bounds_ = area_;
+    area_.left = std::max(area_.left, grown(std::int64_t{reach.left} - join_reach));
+    area_.top = std::max(area_.top, grown(std::int64_t{reach.top} - join_reach));
+    area_.right = std::min(area_.right, grown(std::int64_t{reach.right} + 1 + join_reach));
+    area_.bottom = std::min(area_.bottom, grown(std::int64_t{reach.bottom} + 1 + join_reach));
     if (!area_.empty())
       bits_.resize(static_cast<std::size_t>((area_.width() * area_.height() + 63) / 64));
   }
+  // The region's bounding box.
+  const rect& bounds() const { return bounds_; }
   // True when (x, y) was not marked yet.
   bool mark(std::int32_t x, std::int32_t y) {
+    if (x < area_.left || x >= area_.right || y < area_.top || y >= area_.bottom)
+      return true;  // not reached by construction; never written out of bounds
     const std::size_t bit = index(x, y);
     const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
-    const bool fresh = (bits_[bit / 64] & mask) == 0;
+    if (bits_[bit / 64] & mask)
+      return false;
     bits_[bit / 64] |= mask;
-    return fresh;
+    marked_.push_back(bit);
+    return true;
   }
-  void clear(std::int32_t x, std::int32_t y) {
-    const std::size_t bit = index(x, y);
-    bits_[bit / 64] &= ~(std::uint64_t{1} << (bit % 64));
+  void clear_marked() {
+    for (const std::size_t bit : marked_)
+      bits_[bit / 64] &= ~(std::uint64_t{1} << (bit % 64));
+    marked_.clear();
   }
 
 private:
   std::size_t index(std::int32_t x, std::int32_t y) const {
     return static_cast<std::size_t>((std::int64_t{y} - area_.top) * area_.width() + (std::int64_t{x} - area_.left));
   }
-  rect area_;
+  rect area_, bounds_;
   std::vector<std::uint64_t> bits_;
+  std::vector<std::size_t> marked_;
 };
 
 }  // namespace
@@ -217,24 +243,31 @@ bool dash_pattern::drawn(state from, std::int64_t i) const {
   return (after - starts_.begin() - 1) % 2 == 0;
 }
 
-bool axis_aligned(const std::vector<std::vector<point>>& polylines) {
+bool joins_every_miter(std::uint8_t function) { return (function & 0x0c) == 0x08 || (function & 0x03) == 0x02; }
+
+std::uint64_t slanted_dash_steps(const std::vector<std::vector<point>>& polylines, const dash_pattern& pattern,
+                                 const rect& bounds) {
+  std::uint64_t steps = 0;
   for (const auto& polyline : polylines)
-    for (std::size_t k = 1; k < polyline.size(); ++k)
-      if (polyline[k].x != polyline[k - 1].x && polyline[k].y != polyline[k - 1].y)
-        return false;
-  return true;
+    if (!aligned(polyline))
+      steps += dash_polygon_steps(polyline, pattern, bounds);
+  return steps;
 }
 
 void draw_dashed_polylines(const std::vector<std::vector<point>>& polylines, const dash_pattern& pattern,
-                           const std::vector<rect>& region, const std::function<void(std::int32_t, std::int32_t)>& plot) {
+                           bool every_join, const std::vector<rect>& region,
+                           const std::function<void(std::int32_t, std::int32_t)>& plot) {
   pixel_marks marks(region, polylines);
+  const visit_fn once = [&](std::int32_t x, std::int32_t y) {
+    if (marks.mark(x, y))
+      plot(x, y);
+  };
   for (const auto& polyline : polylines) {
-    visit_dashed_polyline(polyline, pattern, region, [&](std::int32_t x, std::int32_t y) {
-      if (marks.mark(x, y))
-        plot(x, y);
-    });
-    // The next polyline paints its pixels again: unmark this one's.
-    visit_dashed_polyline(polyline, pattern, region, [&](std::int32_t x, std::int32_t y) { marks.clear(x, y); });
+    if (aligned(polyline))
+      visit_dashed_polyline(polyline, pattern, region, once);
+    else
+      visit_dash_polygons(polyline, pattern, every_join, region, marks.bounds(), once);
+    marks.clear_marked();  // the next polyline paints its pixels again
   }
 }
 

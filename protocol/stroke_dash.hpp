@@ -17,17 +17,18 @@
 // dashes in a row where it wraps. The pattern runs on across a polyline's
 // lines and joins and starts again with each polyline.
 //
-// Drawn here: horizontal and vertical lines, where the reference's
-// polygons are exact (vertices on half pixels): a line's pixel i (0 <= i <
+// Horizontal and vertical lines take a short way here, their polygons
+// being exact (vertices on half pixels): a line's pixel i (0 <= i <
 // length) lies i pixels from its start towards its end, one pixel back when
 // the line runs left or up (the half-open rule keeps the lower coordinate),
 // and is drawn when distance i of the pattern falls in a drawn dash. A turn
 // adds its corner pixel when both lines are "on" there and the turn is
 // right-then-up or down-then-left (its miter covers that pixel's centre).
-// Dashed lines at any other angle go through floating-point polygon edges
-// (hypot, divisions) and are not drawn here (say so: stroke_pipeline.cpp).
-// Lines longer than 46340 pixels overflow an int in the reference's last
-// dash; drawn here as for shorter lines.
+// A polyline with a line at any other angle goes through the reference's
+// floating-point polygons (stroke_dash_polygons.hpp), its pattern moving on
+// by the rounded-up length of each line.
+// Lines longer than 46340 pixels overflow an int in the reference; drawn
+// here as for shorter lines.
 #pragma once
 
 #include <cstdint>
@@ -59,6 +60,7 @@ public:
   // Whether a line starting at `from` starts "on", and one ending at `to` ends "on".
   static bool starts_on(state from) { return from.index % 2 == 0; }
   static bool ends_on(state to) { return (to.index % 2 == 1) != (to.offset != 0); }
+  std::int64_t period() const { return total_; }  // the lengths' sum, > 0
 
 private:
   std::size_t next(std::size_t index) const { return index + 1 == lengths_.size() ? 0 : index + 1; }
@@ -69,14 +71,24 @@ private:
   state start_;
 };
 
-// Whether every line of every polyline is horizontal or vertical (a point
-// counts as either): the dashed strokes drawn here.
-bool axis_aligned(const std::vector<std::vector<point>>& polylines);
+// Whether X's mi code keeps a polyline's spans apart for raster operation
+// `function` (X's GX code: bit 0 its result for source 1 over destination
+// 1, bit 1 for 1 over 0, bit 2 for 0 over 1, bit 3 for 0 over 0): only for
+// the "careful" ones, which painting a pixel twice would change. Then every
+// miter join is filled; otherwise only those whose point neither line draws.
+bool joins_every_miter(std::uint8_t function);
+
+// An upper bound of the steps (dash_polygon_steps) of the polylines with a
+// line neither horizontal nor vertical, drawn inside `bounds`.
+std::uint64_t slanted_dash_steps(const std::vector<std::vector<point>>& polylines, const dash_pattern& pattern,
+                                 const rect& bounds);
 
 // Calls plot(x, y) for each pixel of each dashed polyline inside `region`
 // (non-overlapping rectangles), polyline by polyline, once a polyline even
 // where its lines cross or meet (a pixel two polylines share, twice).
+// `every_join`: joins_every_miter of the stroke's raster operation.
 void draw_dashed_polylines(const std::vector<std::vector<point>>& polylines, const dash_pattern& pattern,
-                           const std::vector<rect>& region, const std::function<void(std::int32_t, std::int32_t)>& plot);
+                           bool every_join, const std::vector<rect>& region,
+                           const std::function<void(std::int32_t, std::int32_t)>& plot);
 
 }  // namespace vigil::protocol

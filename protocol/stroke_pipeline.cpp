@@ -2,8 +2,11 @@
 // rasterizers it uses: stroke_messages.hpp, stroke_raster.hpp, stroke_dash.hpp).
 #include <spice/enums.h>
 
+#include <string>
+
 #include "protocol/display_pipeline.hpp"
 #include "protocol/stroke_dash.hpp"
+#include "protocol/stroke_dash_polygons.hpp"
 #include "protocol/stroke_messages.hpp"
 #include "protocol/stroke_raster.hpp"
 
@@ -32,12 +35,14 @@ display_step display_pipeline::on_stroke(const bytes& body) {
   auto dashes = dash_pattern::from_style(parsed->attr_flags, parsed->style);
   if (!dashes)
     return refused(dashes.error());
-  // Other angles: the reference's floating-point polygons (stroke_dash.hpp).
-  // Said, not drawn wrong.
-  if (!axis_aligned(lines->lines)) {
+  // Lines at other angles cost their dashes up to the part that shows
+  // (stroke_dash_polygons.hpp): bounded, said when too many.
+  const std::uint64_t steps = slanted_dash_steps(lines->lines, *dashes, target->bounds());
+  if (steps > max_dash_polygon_steps) {
     display_step step;
     step.outcome = display_outcome::unsupported;
-    step.error = "DISPLAY_DRAW_STROKE: dashed (STYLED) lines neither horizontal nor vertical are not drawn yet";
+    step.error = "DISPLAY_DRAW_STROKE: dashed (STYLED) lines needing " + std::to_string(steps) +
+                 " dash steps (more than " + std::to_string(max_dash_polygon_steps) + ") are not drawn";
     return step;
   }
   return drawn(parsed->base.surface_id,

@@ -350,6 +350,15 @@ def stroke_seeds():
     slanted = draw_stroke(32, 16, [(begin | end, [(0, 0), (400, 200)])], style=[32, 16])
     write(target, "pipeline-stroke", pipeline_records([surface_create(0, 32, 16), lines, curve, dashed]))
     write(target, "pipeline-stroke-dashed", pipeline_records([surface_create(0, 32, 16), square, stairs, slanted]))
+    # Dashed polylines at other angles: a zigzag with miter and bevel joins
+    # XOR'd, a closed triangle started with a gap, a line from far outside.
+    zigzag = draw_stroke(32, 16, [(begin | end, [(0, 0), (320, 96), (16, 200), (480, 230), (0, 8)])], fore_mode=64,
+                         style=[40, 16, 0, 24, 8])
+    triangle = draw_stroke(32, 16, [(begin | end | close, [(40, 20), (400, 120), (120, 250)])], style=[56, 24],
+                           start_with_gap=True)
+    far = draw_stroke(32, 16, [(begin | end, [(-1600000, -400000), (320, 120)])], style=[16, 32])
+    write(target, "pipeline-stroke-dashed-slanted",
+          pipeline_records([surface_create(0, 32, 16), zigzag, triangle, far]))
     write(target, "parse-stroke-polyline", bytes([25]) + lines[1])
 
 

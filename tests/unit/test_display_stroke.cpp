@@ -468,7 +468,7 @@ BOOST_AUTO_TEST_CASE(a_dashed_line_between_int32_extremes_draws_only_its_visible
   auto p = dash_pattern::from_style(0, {48, 16, 16, 32});  // {3, 1, 1, 2}
   BOOST_TEST_REQUIRE(p.ok());
   std::vector<point> seen;
-  draw_dashed_polylines({{{INT32_MIN, 1}, {INT32_MAX, 1}, {INT32_MAX, INT32_MIN}}}, *p, {r(0, 0, 4, 8)},
+  draw_dashed_polylines({{{INT32_MIN, 1}, {INT32_MAX, 1}, {INT32_MAX, INT32_MIN}}}, *p, false, {r(0, 0, 4, 8)},
                         [&](std::int32_t x, std::int32_t y) { seen.push_back({x, y}); });
   std::size_t expected = 0;
   for (std::int32_t x = 0; x < 8; ++x)
@@ -480,13 +480,23 @@ BOOST_AUTO_TEST_CASE(a_dashed_line_between_int32_extremes_draws_only_its_visible
   }
 }
 
-BOOST_AUTO_TEST_CASE(dashed_lines_at_other_angles_are_said_unsupported_and_empty_patterns_refused) {
+BOOST_AUTO_TEST_CASE(dashed_lines_at_other_angles_are_drawn_too_many_dashes_said_and_empty_patterns_refused) {
   small_surface_fixture f;
+  // (0, 0) to (6, 3), {2, 1}: stroke_dash_polygons' tests work its pixels out.
   const display_step slanted =
-    f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled_body(r(0, 0, 4, 8), {line(0, 0, 7, 3)}, {32}, 1).take());
-  BOOST_TEST((slanted.outcome == display_outcome::unsupported));
-  VIGIL_CHECK_CONTAINS(slanted.error, "neither horizontal nor vertical");
-  BOOST_TEST(f.at(0, 0) == 0u);
+    f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled_body(r(0, 0, 4, 8), {line(0, 0, 6, 3)}, {32, 16}, 0xffffff).take());
+  BOOST_TEST_REQUIRE((slanted.outcome == display_outcome::applied));
+  BOOST_TEST(row(f, 0, 0xffffff) == "##......");
+  BOOST_TEST(row(f, 1, 0xffffff) == ".#.#....");
+  BOOST_TEST(row(f, 2, 0xffffff) == "...##...");
+  BOOST_TEST(row(f, 3, 0xffffff) == "........");
+  // One pixel dots over a line crossing the surface from 2^23 pixels away: said, not drawn.
+  const display_step far = f.pipeline.apply(
+    SPICE_MSG_DISPLAY_DRAW_STROKE,
+    styled_body(r(0, 0, 4, 8), {line(-(1 << 23), 0, 1 << 23, 3)}, {16, 16}, 0xff0000).take());
+  BOOST_TEST((far.outcome == display_outcome::unsupported));
+  VIGIL_CHECK_CONTAINS(far.error, "dash steps");
+  BOOST_TEST(f.at(0, 1) == 0u);
   const display_step zeros =
     f.pipeline.apply(SPICE_MSG_DISPLAY_DRAW_STROKE, styled_body(r(0, 0, 4, 8), {line(0, 0, 7, 0)}, {0, 4}, 1).take());
   BOOST_TEST((zeros.outcome == display_outcome::skipped));

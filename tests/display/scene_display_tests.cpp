@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(composite_through_a8_masks_with_transforms_and_blend_operat
 
 // DRAW_STROKE: zero-width lines in every octant, clipped by the surface
 // and by the box, polylines closed and not, PUT/XOR/OR/AND, curves, pattern
-// brushes, dashed horizontal and vertical lines (stroke_scenes.cpp).
+// brushes, dashed lines at any angle with their joins (stroke_scenes.cpp).
 BOOST_AUTO_TEST_CASE(strokes_of_straight_lines_are_bit_exact_as_spice_server_draws_them) {
   check_bit_exact_as_spice_server_renders({"--scene", "strokes", "--jpeg", "never"});
 }

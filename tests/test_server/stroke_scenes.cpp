@@ -6,8 +6,13 @@
 // the X server's mi code): the default bias (an exact tie steps only along
 // the major axis in octants 2 to 5), each line's end pixel left out
 // (CapNotLast), 28.4 points rounded to the nearest pixel (a remainder of
-// exactly one half rounds down). Dashed lines: X's one-pixel-wide dashes
-// (reference_dashed_polyline), horizontal and vertical only.
+// exactly one half rounds down). Dashed lines: X's one-pixel-wide dashes,
+// horizontal and vertical ones by reference_dashed_polyline; polylines with
+// lines at other angles by Vigil's own protocol/stroke_dash.hpp, whose
+// floating-point polygons this program cannot derive any other way than the
+// reference does: there the check is spice-server's rendering, which the
+// server compares with this reference when the scene completes (`reference
+// check=match`).
 #include <spice/enums.h>
 #include <spice/qxl_dev.h>
 
@@ -19,6 +24,7 @@
 #include <utility>
 
 #include "content.hpp"
+#include "protocol/stroke_dash.hpp"
 #include "scenes.hpp"
 
 namespace vigil::test_server {
@@ -349,9 +355,25 @@ void stroke(qxl_display& display, const rect& box, const std::vector<segment>& p
     }
     const rect visible = intersection(box, image.bounds());
     const dash_walk start = reference_dashes(*dash);
+    auto pattern = protocol::dash_pattern::from_style(dash->flags, std::vector<std::int32_t>(dash->style.begin(), dash->style.end()));
+    // X's GX code of the mode: its result for brush and destination all ones or all zeros.
+    auto bit = [&](std::uint32_t in, std::uint32_t dest) { return apply_mode(mode, in, dest) & 1u; };
+    const auto function = static_cast<std::uint8_t>(bit(~0u, ~0u) | bit(~0u, 0) << 1 | bit(0, ~0u) << 2 | bit(0, 0) << 3);
+    const std::vector<protocol::rect> region{{visible.top, visible.left, visible.bottom, visible.right}};
     reference_path(path, [&](const polyline& points) {
       std::set<std::pair<int, int>> pixels;  // each painted once, whatever the mode
-      reference_dashed_polyline(pixels, points, start);
+      bool aligned = true;
+      for (std::size_t i = 1; i < points.size(); ++i)
+        aligned = aligned && (points[i].first == points[i - 1].first || points[i].second == points[i - 1].second);
+      if (aligned) {
+        reference_dashed_polyline(pixels, points, start);
+      } else {
+        std::vector<protocol::point> vertices;
+        for (const auto& [x, y] : points)
+          vertices.push_back({x, y});
+        protocol::draw_dashed_polylines({vertices}, *pattern, protocol::joins_every_miter(function), region,
+                                        [&](std::int32_t x, std::int32_t y) { pixels.insert({x, y}); });
+      }
       for (const auto& [x, y] : pixels)
         if (x >= visible.left && x < visible.right && y >= visible.top && y < visible.bottom)
           image.at(x, y) = apply_mode(mode, pen(x, y), image.at(x, y));
@@ -540,6 +562,56 @@ std::vector<std::function<void(qxl_display&)>> stroke_steps() {
     stroke(display, rect{150, 600, 260, 700},
            {line(120, 620, 300, 620), line(300, 640, 120, 640), line(180, 580, 180, 720), line(200, 720, 200, 580)},
            xrgb(0x30, 0xc0, 0x40), SPICE_ROPD_OP_OR | SPICE_ROPD_INVERS_BRUSH, SPICE_BRUSH_TYPE_SOLID, nullptr, &dash);
+  });
+  // Dashed lines at other angles (X's floating-point dash polygons): a star
+  // of shallow, steep, 45-degree and 3-4-5 lines from one centre, an odd
+  // list with an empty dash; START_WITH_GAP zigzags whose sharp turns end in
+  // bevels and shallow ones in miters, closed polygons (the last line joins
+  // the first), XOR (X fills every miter) and PUT and OR (X leaves out the
+  // joins whose point a line draws); lines leaving the surface and a box
+  // cutting them; fractional dash lengths.
+  steps.push_back([](qxl_display& display) {
+    auto polyline_path = [](const std::vector<std::pair<double, double>>& points, bool close = false) {
+      segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? std::uint32_t{SPICE_PATH_CLOSE} : 0u), {}};
+      for (const auto& [x, y] : points)
+        s.points.emplace_back(fixed(x), fixed(y));
+      return s;
+    };
+    const int offsets[][2] = {{200, 11}, {140, 70},  {120, 160}, {97, 97},  {11, 200},  {-70, 140},
+                              {-160, 120}, {-200, 3}, {-180, -90}, {-97, -97}, {-3, -200}, {150, -200},
+                              {190, -57}, {7, 1}, {1, 7}, {-5, 12}};
+    std::vector<segment> star;
+    for (const auto& o : offsets)
+      star.push_back(line(250, 560, 250 + o[0], 560 + o[1]));
+    const dashes odd{SPICE_LINE_FLAGS_STYLED, {fixed(5), fixed(2), fixed(0), fixed(3), fixed(1)}};
+    stroke(display, rect{0, 0, 1024, 768}, star, xrgb(0xff, 0xe0, 0x30), SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_SOLID,
+           nullptr, &odd);
+    const dashes with_gap{SPICE_LINE_FLAGS_STYLED | SPICE_LINE_FLAGS_START_WITH_GAP,
+                          {fixed(6.5625), fixed(2), fixed(1.25), fixed(3)}};
+    const std::vector<std::pair<double, double>> zigzag{{500, 420}, {620, 470}, {520, 480}, {640, 640}, {600, 500},
+                                                        {700, 430}, {760, 700}, {690, 520}};
+    auto moved = [](std::vector<std::pair<double, double>> points, double dx, double dy) {
+      for (auto& [x, y] : points)
+        x += dx, y += dy;
+      return points;
+    };
+    stroke(display, rect{0, 0, 1024, 768},
+           {polyline_path(zigzag), polyline_path({{520, 650}, {600, 700}, {480, 740}}, true),
+            polyline_path({{840, 420}, {900, 450}, {880, 520}, {820, 530}, {800, 470}}, true)},
+           xrgb(0xff, 0xff, 0xff), SPICE_ROPD_OP_XOR, SPICE_BRUSH_TYPE_SOLID, nullptr, &with_gap);
+    stroke(display, rect{0, 0, 1024, 768},
+           {polyline_path(moved(zigzag, 230, -400)), polyline_path({{780, 20}, {860, 60}, {740, 80}}, true),
+            polyline_path({{760, 200}, {800, 260}, {840, 200}, {880, 260}, {920, 200}, {960, 260}})},
+           xrgb(0x40, 0xff, 0x80), SPICE_ROPD_OP_PUT, SPICE_BRUSH_TYPE_SOLID, nullptr, &with_gap);
+    const dashes long_dashes{SPICE_LINE_FLAGS_STYLED, {fixed(12), fixed(4), fixed(3), fixed(4)}};
+    stroke(display, rect{0, 0, 1024, 768},
+           {polyline_path(moved(zigzag, 230, -190)), line(-900, -300, 1900, 900), line(1500, -40, -600, 800),
+            line(300, 900, 420, -700)},
+           xrgb(0x30, 0x60, 0xff), SPICE_ROPD_OP_OR, SPICE_BRUSH_TYPE_SOLID, nullptr, &long_dashes);
+    stroke(display, rect{40, 80, 330, 300},
+           {line(0, 60, 400, 330), line(380, 40, 10, 310), polyline_path({{60, 100}, {300, 130}, {90, 280}, {310, 290}})},
+           xrgb(0xff, 0x50, 0xa0), SPICE_ROPD_OP_XOR | SPICE_ROPD_INVERS_BRUSH, SPICE_BRUSH_TYPE_SOLID, nullptr,
+           &odd);
   });
   return steps;
 }

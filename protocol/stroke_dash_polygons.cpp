@@ -373,6 +373,10 @@ std::uint64_t dash_polygon_steps(const std::vector<point>& polyline, const dash_
 
 void visit_dash_polygons(const std::vector<point>& polyline, const dash_pattern& pattern, bool every_join,
                          const std::vector<rect>& region, const rect& reach, const visit_fn& visit) {
+  for (const point& p : polyline)
+    if (p.x < -max_dash_coordinate || p.x > max_dash_coordinate || p.y < -max_dash_coordinate ||
+        p.y > max_dash_coordinate)
+      return;  // past what 28.4 points give; the products below would overflow
   if (polyline.empty())
     return;
   dash_painter painter(region, reach, visit);

@@ -55,10 +55,15 @@ constexpr std::uint64_t max_dash_polygon_steps = std::uint64_t{1} << 22;
 // An upper bound of the dash steps drawing `polyline` inside `bounds` takes.
 std::uint64_t dash_polygon_steps(const std::vector<point>& polyline, const dash_pattern& pattern, const rect& bounds);
 
+// The largest coordinate drawn here: 28.4 points round to at most 2^27,
+// and a line's squared length must fit 64 bits with room to spare.
+constexpr std::int32_t max_dash_coordinate = 1 << 28;
+
 // Calls visit(x, y) for the pixels of one dashed polyline inside `region`
 // (non-overlapping rectangles whose bounding box is `reach`), some more
 // than once. `every_join`: the raster operation is one of X's "careful"
-// ones (joins_every_miter in stroke_dash.hpp).
+// ones (joins_every_miter in stroke_dash.hpp). A polyline with a coordinate
+// past max_dash_coordinate draws nothing.
 void visit_dash_polygons(const std::vector<point>& polyline, const dash_pattern& pattern, bool every_join,
                          const std::vector<rect>& region, const rect& reach,
                          const std::function<void(std::int32_t, std::int32_t)>& visit);

@@ -148,4 +148,11 @@ BOOST_AUTO_TEST_CASE(lines_far_outside_cost_their_dashes_up_to_what_shows) {
     BOOST_TEST((x >= 0 && x < 8 && y >= 0 && y < 8));
 }
 
+// 28.4 points never reach past 2^27; beyond 2^28 the 64-bit products could
+// overflow, so such a polyline is not drawn here.
+BOOST_AUTO_TEST_CASE(points_past_what_fixed_point_gives_draw_nothing) {
+  BOOST_TEST(polygon_pixels({{INT32_MIN, 0}, {INT32_MAX, 5}}, pattern_of({3, 1}), true).empty());
+  BOOST_TEST(!polygon_pixels({{0, 0}, {max_dash_coordinate, 5}}, pattern_of({3, 1}), true).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,9 @@
 // one-pixel pattern), and a frame patch built from the
 // changed rectangles (actors/frame_patch.hpp: the only copy the window path
 // adds). Bytes processed are the pixels written (width * height * 4).
+// DRAW_STROKE: 200 zero-width lines across the screen, solid and dashed
+// {4, 2}, the dashed ones horizontal (the closed-form way) and slanted
+// (X's dash polygons); items processed are the lines' pixels.
 #include <benchmark/benchmark.h>
 #include <spice/enums.h>
 
@@ -15,6 +18,7 @@
 
 #include "actors/frame_patch.hpp"
 #include "protocol/canvas.hpp"
+#include "protocol/stroke_dash.hpp"
 
 namespace {
 
@@ -131,6 +135,33 @@ void frame_patch_whole(benchmark::State& state) {
   set_size(state, s, s.bytes());
 }
 
+// 200 polylines of one line across the screen: horizontal, or rising by a third of its height.
+std::vector<std::vector<point>> across(const screen& s, bool slanted) {
+  std::vector<std::vector<point>> lines;
+  for (std::int32_t i = 0; i < 200; ++i) {
+    const std::int32_t y = i * (s.height - 1) / 200;
+    lines.push_back({{0, y}, {s.width - 1, slanted ? (y + s.height / 3) % s.height : y}});
+  }
+  return lines;
+}
+
+void stroke_lines(benchmark::State& state, bool dashed, bool slanted) {
+  screen s(static_cast<std::int32_t>(state.range(0)), static_cast<std::int32_t>(state.range(1)));
+  paint brush;
+  brush.type = SPICE_BRUSH_TYPE_SOLID;
+  brush.color = 0xffd020;
+  const auto lines = across(s, slanted);
+  const auto pattern = dash_pattern::from_style(SPICE_LINE_FLAGS_STYLED, {4 * 16, 2 * 16});
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+      s.surfaces.stroke(s.whole(), lines, brush, SPICE_ROPD_OP_PUT, dashed ? &*pattern : nullptr));
+  state.SetItemsProcessed(state.iterations() * 200 * (s.width - 1));
+  state.SetLabel(std::to_string(s.width) + "x" + std::to_string(s.height));
+}
+void stroke_solid_slanted(benchmark::State& state) { stroke_lines(state, false, true); }
+void stroke_dashed_horizontal(benchmark::State& state) { stroke_lines(state, true, false); }
+void stroke_dashed_slanted(benchmark::State& state) { stroke_lines(state, true, true); }
+
 #define SIZES ->Args({1024, 768})->Args({1920, 1080})->Unit(benchmark::kMicrosecond)
 BENCHMARK(copy_plain) SIZES;
 BENCHMARK(copy_generic) SIZES;
@@ -139,6 +170,9 @@ BENCHMARK(fill_generic) SIZES;
 BENCHMARK(scroll_rows) SIZES;
 BENCHMARK(video_frame_unscaled)->Args({1024, 768})->Unit(benchmark::kMicrosecond);
 BENCHMARK(frame_patch_whole) SIZES;
+BENCHMARK(stroke_solid_slanted) SIZES;
+BENCHMARK(stroke_dashed_horizontal) SIZES;
+BENCHMARK(stroke_dashed_slanted) SIZES;
 
 }  // namespace
 

@@ -33,7 +33,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {  // b > 0
 }
 
 struct corner {
-  double x = 0, y = 0;  // relative to the polygon's origin; x only for miters
+  double x = 0, y = 0;  // relative to the polygon's origin (the filler reads only y)
 };
 
 // A side from one corner to the next: direction (dx, dy) and the constant

@@ -15,9 +15,10 @@
 //    does not use it);
 //  - flags give the operator (bits 0-7), filters, repeats and component
 //    alpha; transforms are 16.16 matrices as pixman takes them.
-// Where spice-common's canvas crashes, this draws what pixman gives:
+// Where spice-common's canvas fails, this draws what pixman gives:
 // SOURCE_OPAQUE on an 8_A/1_A surface (spice-common makes a pixman format
-// without channels, which pixman has no fetcher for) is ignored; a 1_A
+// without channels, which pixman has no fetcher for: undefined behaviour) is
+// ignored; a 1_A
 // destination (spice-common reads it 0 bits a pixel, then asserts 32 as it
 // blits back) and DEST_OPAQUE on 8_A/1_A (no destination image) are drawn.
 // Where it keeps state it should not, this does not: it leaves a composite's

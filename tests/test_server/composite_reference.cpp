@@ -73,7 +73,7 @@ pixman_image input_image(const composite_input& input, std::uint32_t target_form
     const reference_surface& s = surfaces.at(*input.surface);
     if (opaque && (s.format == SPICE_SURFACE_FMT_8_A || s.format == SPICE_SURFACE_FMT_1_A))
       throw std::logic_error("composite_reference: SOURCE_OPAQUE on an 8_A or 1_A surface makes spice-common's canvas "
-                             "composite from a pixman format without channels, which crashes spice-server");
+                             "composite from a pixman format without channels (undefined behaviour)");
     image = surface_image(s);
     if (opaque && s.format == SPICE_SURFACE_FMT_32_ARGB)
       image = wrap(PIXMAN_x8r8g8b8, *s.pixels);

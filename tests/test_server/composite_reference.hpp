@@ -49,7 +49,7 @@ struct reference_surface {
 
 // Draws `spec` within `box` of `target`; `surfaces` resolves SURFACE inputs.
 // Throws std::logic_error for what spice-common's canvas cannot draw (it
-// would crash spice-server): SOURCE_OPAQUE on an 8_A or 1_A surface,
+// aborts or misbehaves): SOURCE_OPAQUE on an 8_A or 1_A surface,
 // DEST_OPAQUE on an 8_A destination, any 1_A destination.
 void composite_reference(const reference_surface& target, const rect& box, const composite_spec& spec,
                          const std::map<std::uint32_t, reference_surface>& surfaces);

@@ -264,7 +264,7 @@ BOOST_AUTO_TEST_CASE(an_8bit_a_image_is_opaque_black_on_32_bit_surfaces_and_its_
 // SOURCE_OPAQUE reads a 32_ARGB source surface without its alpha (its
 // premultiplied colours land as they are); MASK_OPAQUE and DEST_OPAQUE
 // change nothing, as in spice-common; SOURCE_OPAQUE on an A8 surface (which
-// crashes spice-common) is ignored.
+// is undefined behaviour in spice-common) is ignored.
 BOOST_AUTO_TEST_CASE(source_opaque_drops_an_argb_surface_s_alpha_and_the_other_opaque_flags_change_nothing) {
   composite_fixture f(SPICE_SURFACE_FMT_32_xRGB, 0x0000ffu);
   f.add(1, 8, 4, SPICE_SURFACE_FMT_32_ARGB, 0x40200000u);

@@ -285,7 +285,8 @@ std::vector<std::function<void(qxl_display&)>> composite_format_steps() {
     display.composite(0, rect{480, 420, 608, 548}, shown);
   });
   // A transformed mask (rotated, reflect, GOOD filter) under a source
-  // scaled with BEST, and a scaled mask (pad, FAST) under a solid source.
+  // scaled with BEST, a scaled mask (pad, FAST) under a solid source, and
+  // the ARGB surface as a component-alpha mask.
   steps.push_back([](qxl_display& display) {
     composite_spec rotated_mask;
     rotated_mask.source.image = pattern(64, 48);
@@ -308,6 +309,11 @@ std::vector<std::function<void(qxl_display&)>> composite_format_steps() {
     fast.mask->filter = 0;
     fast.mask->repeat = 2;  // pad
     display.composite(0, rect{420, 560, 700, 740}, fast);
+    composite_spec subpixel;
+    subpixel.source = solid(xrgb(0xf0, 0xe0, 0x10));
+    subpixel.mask = of_surface(3);
+    subpixel.component_alpha = true;
+    display.composite(0, rect{720, 560, 848, 688}, subpixel);
   });
   return steps;
 }

@@ -5,12 +5,25 @@
 //    x8r8g8b8, 32_ARGB -> a8r8g8b8, 16-bit -> r5g6b5/x1r5g5b5, 8_A -> a8,
 //    1_A -> a1), composited, and written back only inside the region;
 //  - a SURFACE image is read in its own format (SOURCE_OPAQUE drops a 32_ARGB
-//    source's alpha; a mask keeps it); any other image is converted to the
-//    destination's format first, an image with alpha onto a 32-bit surface
-//    becoming a8r8g8b8 (so an image without alpha composited onto an A8
-//    surface is opaque there);
+//    source's alpha; a mask keeps it, MASK_OPAQUE or not); any other image is
+//    converted to the destination's format first, an image with alpha onto a
+//    32-bit surface becoming a8r8g8b8 (so an image without alpha composited
+//    onto an A8 surface is opaque there). An 8BIT_A image is not one with
+//    alpha there: onto a 32-bit surface it is opaque black, as a source and
+//    as a mask (no mask at all);
+//  - DEST_OPAQUE changes nothing (spice-common computes a format from it and
+//    does not use it);
 //  - flags give the operator (bits 0-7), filters, repeats and component
 //    alpha; transforms are 16.16 matrices as pixman takes them.
+// Where spice-common's canvas fails, this draws what pixman gives:
+// SOURCE_OPAQUE on an 8_A/1_A surface (spice-common makes a pixman format
+// without channels, which pixman has no fetcher for: undefined behaviour) is
+// ignored; a 1_A
+// destination (spice-common reads it 0 bits a pixel, then asserts 32 as it
+// blits back) and DEST_OPAQUE on 8_A/1_A (no destination image) are drawn.
+// Where it keeps state it should not, this does not: it leaves a composite's
+// transform set on a source or mask surface's own pixman image, and draws
+// later composites of that surface without a transform transformed.
 // Pixels here are the canvas's native 0xAARRGGBB uint32s, pixman's
 // a8r8g8b8 in memory. Scratch images are charged to the memory budget.
 #include <pixman.h>
@@ -113,10 +126,11 @@ pixman_image layer_image(const composite_layer& layer, pixman_format_code_t targ
   }
   const decoded_image& image = *layer.image;
   const pixman_format_code_t own = image.has_alpha ? PIXMAN_a8r8g8b8 : PIXMAN_x8r8g8b8;
+  const bool counts_as_alpha = image.has_alpha && !image.alpha_only;
   pixman_format_code_t wanted = target_format;
-  if (image.has_alpha && wanted == PIXMAN_x8r8g8b8)
+  if (counts_as_alpha && wanted == PIXMAN_x8r8g8b8)
     wanted = PIXMAN_a8r8g8b8;
-  else if (!image.has_alpha && wanted == PIXMAN_a8r8g8b8)
+  else if (!counts_as_alpha && wanted == PIXMAN_a8r8g8b8)
     wanted = PIXMAN_x8r8g8b8;
   return convert(wrap(own, image.width, image.height, image.pixels.data()), wanted);
 }

@@ -159,7 +159,8 @@ result<decoded_image> convert_bitmap_rows(const char* codec, const bitmap_layout
   decoded_image image;
   image.width = layout.width;
   image.height = layout.height;
-  image.has_alpha = format == SPICE_BITMAP_FMT_RGBA || format == SPICE_BITMAP_FMT_8BIT_A;
+  image.alpha_only = format == SPICE_BITMAP_FMT_8BIT_A;
+  image.has_alpha = format == SPICE_BITMAP_FMT_RGBA || image.alpha_only;
 
   std::array<std::uint32_t, 256> table{};
   if (is_paletted(format)) {

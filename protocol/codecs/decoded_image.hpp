@@ -20,6 +20,10 @@ struct decoded_image {
   std::uint32_t height = 0;
   std::vector<std::uint32_t> pixels;  // width * height, row-major, top row first
   bool has_alpha = false;
+  // The image is alpha and nothing else (8BIT_A bitmaps, LZ's A8): RGB are 0.
+  // spice-common keeps it as pixman a8, which its canvas does not count as
+  // "an image with alpha" when it converts one for a 32-bit surface.
+  bool alpha_only = false;
 };
 
 }  // namespace vigil::protocol

@@ -160,7 +160,8 @@ result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size, 
   decoded_image image;
   image.width = header->width;
   image.height = header->height;
-  image.has_alpha = type == lz_rgba || type == lz_a8;
+  image.alpha_only = type == lz_a8;
+  image.has_alpha = type == lz_rgba || image.alpha_only;
   const std::size_t pixel_count = std::size_t{image.width} * image.height;
 
   if (type == lz_a8) {

@@ -182,6 +182,14 @@ BOOST_AUTO_TEST_CASE(composite_through_a8_masks_with_transforms_and_blend_operat
   check_bit_exact_as_spice_server_renders({"--scene", "composite-masks", "--jpeg", "never"});
 }
 
+// 16_565, 16_555 and 1_A surfaces, 8BIT_A bitmaps onto 32-bit and 16-bit
+// surfaces (opaque black there, as spice-common converts them), the
+// SOURCE/MASK/DEST_OPAQUE flags, mask transforms and the fast/good/best
+// filters (composite_scenes.cpp).
+BOOST_AUTO_TEST_CASE(composite_onto_every_surface_format_with_a8_bitmaps_and_opaque_flags_is_bit_exact_as_spice_server_draws_it) {
+  check_bit_exact_as_spice_server_renders({"--scene", "composite-formats", "--jpeg", "never"});
+}
+
 // DRAW_STROKE: zero-width lines in every octant, clipped by the surface
 // and by the box, polylines closed and not, PUT/XOR/OR/AND, curves, pattern
 // brushes, dashed lines at any angle with their joins (stroke_scenes.cpp).

@@ -85,6 +85,22 @@ QXLPHYSICAL bitmap_into(QXLImage& qxl_image, std::vector<std::uint32_t>& pixels,
   return physical(&qxl_image);
 }
 
+// An 8BIT_A bitmap in `qxl_image` of the top bytes of `visible` (rows padded
+// to 4 bytes, kept in `pixels`); its QXLPHYSICAL.
+QXLPHYSICAL alpha_bitmap_into(QXLImage& qxl_image, std::vector<std::uint32_t>& pixels, const pixel_image& visible,
+                              std::uint32_t image_unique) {
+  const int stride = (visible.width + 3) / 4 * 4;
+  pixel_image packed(stride / 4, visible.height);
+  auto* bytes = reinterpret_cast<std::uint8_t*>(packed.pixels.data());
+  for (int y = 0; y < visible.height; ++y)
+    for (int x = 0; x < visible.width; ++x)
+      bytes[y * stride + x] = static_cast<std::uint8_t>(visible.at(x, y) >> 24);
+  const QXLPHYSICAL out = bitmap_into(qxl_image, pixels, packed, image_unique, SPICE_BITMAP_FMT_8BIT_A);
+  qxl_image.descriptor.width = qxl_image.bitmap.x = static_cast<std::uint32_t>(visible.width);
+  qxl_image.bitmap.stride = static_cast<std::uint32_t>(stride);
+  return out;
+}
+
 // The command's own 32-bit bitmap holding `visible`; its QXLPHYSICAL.
 QXLPHYSICAL bitmap_of(draw_command& command, const pixel_image& visible, std::uint32_t image_unique) {
   return bitmap_into(command.image, command.pixels, visible, image_unique);
@@ -368,6 +384,8 @@ void qxl_display::composite(std::uint32_t surface_id, const rect& box, const com
       command->drawable.surfaces_dest[dependencies] = static_cast<std::int32_t>(*in.surface);
       command->drawable.surfaces_rects[dependencies++] = qxl_rect(source.bounds());
       image_out = surface_image_into(qxl_image, *in.surface, source.width, source.height, next_image_unique_++);
+    } else if (in.alpha_only) {
+      image_out = alpha_bitmap_into(qxl_image, pixels, in.image, next_image_unique_++);
     } else {
       image_out = bitmap_into(qxl_image, pixels, in.image, next_image_unique_++,
                               in.has_alpha ? SPICE_BITMAP_FMT_RGBA : SPICE_BITMAP_FMT_32BIT);
@@ -403,9 +421,10 @@ void qxl_display::composite(std::uint32_t surface_id, const rect& box, const com
 void qxl_display::create_surface(std::uint32_t surface_id, int width, int height, std::uint32_t format) {
   if (surface_id == 0 || surface_id >= max_surfaces || references_.count(surface_id) != 0)
     throw std::logic_error("create_surface: bad or existing surface id " + std::to_string(surface_id));
-  const bool a8 = format == SPICE_SURFACE_FMT_8_A;
-  if ((a8 && width % 4 != 0) || (!a8 && format != SPICE_SURFACE_FMT_32_xRGB && format != SPICE_SURFACE_FMT_32_ARGB))
-    throw std::logic_error("create_surface: 32-bit surfaces, or 8_A ones 4n pixels wide");
+  // Rows of 4n bytes, as spice-server's pixman image of the surface needs.
+  const int bits = static_cast<int>(format & 0x3f);  // SPICE_SURFACE_FMT_* keep the depth in their low bits
+  if ((bits != 1 && bits != 8 && bits != 16 && bits != 32) || (width * bits) % 32 != 0)
+    throw std::logic_error("create_surface: a SPICE_SURFACE_FMT_* whose rows are 4n bytes");
   formats_[surface_id] = format;
   std::vector<std::uint32_t>& memory = surface_memory_[surface_id];
   memory.assign(static_cast<std::size_t>(width) * height, 0);
@@ -418,7 +437,7 @@ void qxl_display::create_surface(std::uint32_t surface_id, int width, int height
   surface.u.surface_create.format = format;
   surface.u.surface_create.width = static_cast<std::uint32_t>(width);
   surface.u.surface_create.height = static_cast<std::uint32_t>(height);
-  surface.u.surface_create.stride = a8 ? width : width * 4;
+  surface.u.surface_create.stride = width * bits / 8;
   surface.u.surface_create.data = physical(memory.data());
   push(display_ring_, std::move(command));
 }
@@ -517,6 +536,13 @@ std::size_t qxl_display::count_primary_mismatches() {
     if (((primary_memory_[i] ^ expected.pixels[i]) & 0x00ffffffu) != 0)
       ++mismatches;
   return mismatches;
+}
+
+pixel_image qxl_display::rendered_primary() const {
+  pixel_image rendered(references_.at(0).width, references_.at(0).height);
+  for (std::size_t i = 0; i < rendered.pixels.size(); ++i)
+    rendered.pixels[i] = primary_memory_[i] & 0x00ffffffu;
+  return rendered;
 }
 
 void qxl_display::push(command_ring& ring, std::unique_ptr<queued_command> command) {

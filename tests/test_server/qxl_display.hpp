@@ -73,8 +73,9 @@ public:
   // DRAW_COPY whose source image is another surface (SPICE_IMAGE_TYPE_SURFACE).
   void copy_surface(std::uint32_t destination_id, int x, int y, std::uint32_t source_id, const rect& source_area);
 
-  // Off-screen surfaces (QXL_CMD_SURFACE). The new surface is black (8_A: 0).
-  // `format`: 32_xRGB, 32_ARGB or 8_A (then a width of 4n pixels).
+  // Off-screen surfaces (QXL_CMD_SURFACE). The new surface is black (8_A,
+  // 1_A: 0). `format`: any SPICE_SURFACE_FMT_*, its rows 4n bytes (8_A: a
+  // width of 4n pixels, 16-bit: 2n, 1_A: 32n).
   void create_surface(std::uint32_t surface_id, int width, int height,
                       std::uint32_t format = SPICE_SURFACE_FMT_32_xRGB);
   void destroy_surface(std::uint32_t surface_id);
@@ -96,6 +97,8 @@ public:
   // Makes spice-server render everything queued into the primary surface's
   // memory and counts pixels that differ from the reference (xRGB, x ignored).
   std::size_t count_primary_mismatches();
+  // spice-server's rendering of the primary, as count_primary_mismatches left it.
+  pixel_image rendered_primary() const;
 
 private:
   static qxl_display& from(QXLInstance* instance);

@@ -109,8 +109,10 @@ void scene_player::finish() {
   const std::size_t mismatches = display_.count_primary_mismatches() + scene_->extra_mismatches();
   if (mismatches == 0)
     print_line("reference check=match");
-  else
+  else {
     print_line("reference check=mismatch pixels=%zu", mismatches);
+    write_picture(display_.rendered_primary(), "spice-server.ppm");  // to see where they differ
+  }
   write_reference("final.ppm");
   for (const auto& [file_name, picture] : scene_->extra_references(display_))
     write_picture(picture, file_name);

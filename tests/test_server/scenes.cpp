@@ -218,7 +218,8 @@ std::vector<step_function> resize_steps() {
 
 const char* scene_names() {
   return "demo, bench, bench-fullscreen, bench-console, bench-video, bench-desktop, solid, photo, text, gradient, "
-         "scroll, video, video-loop, video-full, av-sync, cursor, surfaces, resize, rop3, glyphs, glyphs-a8, composite, composite-masks, strokes, heads, displays";
+         "scroll, video, video-loop, video-full, av-sync, cursor, surfaces, resize, rop3, glyphs, glyphs-a8, composite, composite-masks, "
+         "composite-formats, strokes, heads, displays";
 }
 
 bool scene_needs_two_displays(const std::string& name) { return name == "displays"; }
@@ -276,6 +277,8 @@ std::unique_ptr<scene> make_scene(const std::string& name, std::chrono::millisec
     steps = composite_steps();
   else if (name == "composite-masks")
     steps = composite_mask_steps();
+  else if (name == "composite-formats")
+    steps = composite_format_steps();
   else if (name == "strokes")
     steps = stroke_steps();
   else

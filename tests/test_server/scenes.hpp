@@ -58,6 +58,7 @@ std::vector<std::function<void(qxl_display&)>> glyph_a8_steps();
 // The composite scenes' steps (QXL_DRAW_COMPOSITE), defined in composite_scenes.cpp.
 std::vector<std::function<void(qxl_display&)>> composite_steps();
 std::vector<std::function<void(qxl_display&)>> composite_mask_steps();
+std::vector<std::function<void(qxl_display&)>> composite_format_steps();
 
 // The strokes scene's steps (QXL_DRAW_STROKE), defined in stroke_scenes.cpp.
 std::vector<std::function<void(qxl_display&)>> stroke_steps();

@@ -234,6 +234,60 @@ BOOST_AUTO_TEST_CASE(a_1_a_surface_keeps_the_top_bit_of_alpha) {
   BOOST_TEST(f.at(1, 0) == 0u);
 }
 
+// spice-common keeps an 8BIT_A image as pixman a8, and converts it for a
+// 32-bit surface as an image without alpha: x8r8g8b8, opaque black. So it
+// covers the box black as a source and masks nothing as a mask; onto an A8
+// surface its values stay.
+BOOST_AUTO_TEST_CASE(an_8bit_a_image_is_opaque_black_on_32_bit_surfaces_and_its_values_on_a8) {
+  decoded_image alpha = solid_image(2, 1, 0x40000000u, true);
+  alpha.alpha_only = true;
+  const decoded_image colour = solid_image(2, 1, 0x00ff8000u, false);
+  composite_layer source, mask;
+  for (std::uint32_t format : {SPICE_SURFACE_FMT_32_xRGB, SPICE_SURFACE_FMT_32_ARGB}) {
+    composite_fixture f(format, 0xff0000ffu);
+    source.image = &alpha;
+    BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 1, 2), op_over), source, nullptr).ok());
+    BOOST_TEST((f.at(0, 0) & 0x00ffffffu) == 0u);
+    source.image = &colour;
+    mask.image = &alpha;
+    BOOST_TEST_REQUIRE(
+      f.surfaces.composite(command(r(0, 2, 1, 4), op_over | SPICE_COMPOSITE_HAS_MASK), source, &mask).ok());
+    BOOST_TEST((f.at(2, 0) & 0x00ffffffu) == 0xff8000u);
+    BOOST_TEST(f.at(4, 0) == 0xff0000ffu);
+  }
+  composite_fixture a8(SPICE_SURFACE_FMT_8_A, 0);
+  source.image = &alpha;
+  BOOST_TEST_REQUIRE(a8.surfaces.composite(command(r(0, 0, 1, 2), op_over), source, nullptr).ok());
+  BOOST_TEST(a8.at(0, 0) == 0x40000000u);
+}
+
+// SOURCE_OPAQUE reads a 32_ARGB source surface without its alpha (its
+// premultiplied colours land as they are); MASK_OPAQUE and DEST_OPAQUE
+// change nothing, as in spice-common; SOURCE_OPAQUE on an A8 surface (which
+// is undefined behaviour in spice-common) is ignored.
+BOOST_AUTO_TEST_CASE(source_opaque_drops_an_argb_surface_s_alpha_and_the_other_opaque_flags_change_nothing) {
+  composite_fixture f(SPICE_SURFACE_FMT_32_xRGB, 0x0000ffu);
+  f.add(1, 8, 4, SPICE_SURFACE_FMT_32_ARGB, 0x40200000u);
+  f.add(2, 8, 4, SPICE_SURFACE_FMT_8_A, 0x80000000u);
+  composite_layer argb, a8;
+  argb.from_surface = f.surfaces.find(1);
+  a8.from_surface = f.surfaces.find(2);
+  const std::uint32_t source_opaque = op_over | SPICE_COMPOSITE_SOURCE_OPAQUE;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 0, 1, 1), source_opaque), argb, nullptr).ok());
+  BOOST_TEST(f.at(0, 0) == 0x200000u);
+  const std::uint32_t dest_opaque = op_over | SPICE_COMPOSITE_DEST_OPAQUE;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 1, 1, 2), dest_opaque), argb, nullptr).ok());
+  BOOST_TEST(f.at(1, 0) == 0x2000bfu);  // 0x20 over blue: 0xff * (255 - 0x40) / 255 stays
+  const decoded_image white = solid_image(1, 1, 0x00ffffffu, false);
+  composite_layer source;
+  source.image = &white;
+  const std::uint32_t mask_opaque = op_over | SPICE_COMPOSITE_HAS_MASK | SPICE_COMPOSITE_MASK_OPAQUE;
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 2, 1, 3), mask_opaque), source, &argb).ok());
+  BOOST_TEST(f.at(2, 0) == 0x4040ffu);  // the mask's alpha 0x40 still weighs the white
+  BOOST_TEST_REQUIRE(f.surfaces.composite(command(r(0, 3, 1, 4), source_opaque), a8, nullptr).ok());
+  BOOST_TEST(f.at(3, 0) == 0x00007fu);  // black at alpha 0x80 over blue
+}
+
 BOOST_AUTO_TEST_CASE(an_a8_surface_masks_the_source_and_a_transform_scales_it) {
   composite_fixture f(SPICE_SURFACE_FMT_32_xRGB, 0);
   f.add(1, 8, 4, SPICE_SURFACE_FMT_8_A, 0x80000000u);

@@ -99,6 +99,7 @@ BOOST_AUTO_TEST_CASE(alpha_of_8bit_a_goes_to_the_alpha_byte) {
   const auto decoded = decode(layout(SPICE_BITMAP_FMT_8BIT_A, 2, 1, 2), {0x00, 0xFF});
   BOOST_TEST(pixels_of(decoded) == (std::vector<std::uint32_t>{0, 0xFF000000}));
   BOOST_TEST(decoded->has_alpha);
+  BOOST_TEST(decoded->alpha_only);
 }
 
 BOOST_AUTO_TEST_CASE(pixels_of_8bit_index_the_palette) {

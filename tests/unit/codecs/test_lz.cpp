@@ -157,6 +157,7 @@ BOOST_AUTO_TEST_CASE(a8_images_carry_alpha_only) {
   const auto decoded = decode_rgb(stream);
   BOOST_REQUIRE_MESSAGE(decoded.ok(), error_text(decoded));
   BOOST_TEST(decoded->has_alpha);
+  BOOST_TEST(decoded->alpha_only);
   BOOST_TEST(decoded->pixels == (std::vector<std::uint32_t>{0, 0x40000000, 0x80000000, 0xFF000000}));
 }
 

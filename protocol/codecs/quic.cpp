@@ -62,27 +62,43 @@ struct alpha_channel {
 
 enum class row_status { ok, run_too_long };
 
-// Decodes one group of channels, row by row. RGB overwrites each pixel (the
-// buffer may hold anything before), alpha then fills in the top byte. Rows of
-// several groups (RGBA) interleave in stream order.
-template <class Channels>
+template <class F, unsigned... I>
+[[gnu::always_inline]] inline void for_each_index(F& f, std::integer_sequence<unsigned, I...>) {
+  (f(std::integral_constant<unsigned, I>{}), ...);
+}
+
+// Calls f(std::integral_constant<unsigned, I>{}) for I = 0 .. count - 1: each
+// channel gets its own code with constant offsets. A plain loop over the
+// channels stays a loop at -O2, and its counter and indexed loads were half
+// of the decoder's instructions.
+template <unsigned count, class F>
+[[gnu::always_inline]] inline void for_each_channel(F&& f) {
+  for_each_index(f, std::make_integer_sequence<unsigned, count>{});
+}
+
+// Decodes one group of channels of `Bits` bits each, row by row. RGB
+// overwrites each pixel (the buffer may hold anything before), alpha then
+// fills in the top byte. Rows of several groups (RGBA) interleave in stream
+// order. The channel depth is a template parameter so that its mask is a
+// constant: a member read after every pixel store would be reloaded (a
+// 32-bit store may alias it).
+template <class Channels, unsigned Bits>
 class channel_group_decoder {
 public:
-  channel_group_decoder(const code_family& family, unsigned width) : family_(family), width_(width) {
-    const auto initial_code = static_cast<std::uint8_t>(family.bits_per_channel - 1);
-    for (channel& c : channels_) {
-      c.residuals.assign(width + 1, 0);
-      for (bucket& b : c.buckets)
+  explicit channel_group_decoder(unsigned width)
+      : family_(Bits == 8 ? family_8bpc() : family_5bpc()), width_(width), residuals_(width + 1, 0) {
+    const auto initial_code = static_cast<std::uint8_t>(Bits - 1);
+    for (auto& channel_buckets : buckets_)
+      for (bucket& b : channel_buckets)
         b.best_code = initial_code;
-      c.code_of.fill(initial_code);
-    }
+    for (auto& code_of : code_of_)
+      code_of.fill(initial_code);
   }
 
   // `above` is the previous row, or null for the first row.
   row_status decode_row(bit_reader& in, std::uint32_t* row, const std::uint32_t* above) {
     // The first pixel's context is the first residual of the row above.
-    for (channel& c : channels_)
-      c.residuals[0] = above ? c.residuals[1] : 0;
+    residuals_[0] = above ? residuals_[1] : 0;
     for (unsigned x = 0; x < width_;) {
       const unsigned end = x + state_.begin_segment(width_ - x);
       if (!above)
@@ -95,39 +111,12 @@ public:
   }
 
   // True if an escape codeword named a residual the channel depth cannot have.
-  bool saw_invalid_residual() const { return residual_bits_seen_ > family_.max_value; }
+  bool saw_invalid_residual() const { return escape_bits_seen_ > max_value; }
 
 private:
   static constexpr unsigned count = Channels::count;
-
-  struct channel {
-    // residuals[x + 1] is pixel x's residual; residuals[0] the first pixel's
-    // context. Run pixels leave their entries as the rows above left them.
-    // 16-bit, not 8: a store through a char type may alias anything, and
-    // would make the compiler reload the bit reader after every residual.
-    std::vector<std::uint16_t> residuals;
-    std::array<bucket, max_bits_per_channel> buckets;
-    // Context residual -> the best code of its bucket: one load instead of
-    // two on the path from one pixel's residual to the next one's code.
-    std::array<std::uint8_t, 256> code_of;
-  };
-
-  // What pixel x is decoded from, carried in registers from pixel to pixel:
-  // each channel's context (the residual of pixel x - 1, or after a run what
-  // the rows above left there) and value of the left pixel.
-  struct neighbours {
-    std::array<unsigned, count> context;
-    std::array<unsigned, count> left;
-  };
-
-  neighbours neighbours_at(const std::uint32_t* row, unsigned x) const {
-    neighbours n;
-    for (unsigned i = 0; i < count; ++i) {
-      n.context[i] = channels_[i].residuals[x];
-      n.left[i] = x == 0 ? 0 : value_at(row[x - 1], Channels::shifts[i]);
-    }
-    return n;
-  }
+  static constexpr unsigned max_value = (1u << Bits) - 1;
+  using channel_values = std::array<unsigned, count>;
 
   static unsigned value_at(std::uint32_t pixel, unsigned shift) { return (pixel >> shift) & 0xff; }
 
@@ -140,45 +129,82 @@ private:
       to |= bits;
   }
 
+  // The residuals of pixel x (x = -1: the row's first context), channel i
+  // in byte i. Run pixels leave theirs as the rows above left them.
+  channel_values residuals_at(unsigned x) const {
+    channel_values values;
+    for_each_channel<count>([&](auto i) { values[i] = (residuals_[x] >> (8 * i)) & 0xff; });
+    return values;
+  }
+
+  channel_values values_left_of(const std::uint32_t* row, unsigned x) const {
+    channel_values values;
+    for_each_channel<count>([&](auto i) { values[i] = x == 0 ? 0 : value_at(row[x - 1], Channels::shifts[i]); });
+    return values;
+  }
+
+  // What a segment runs on, in registers: the bit reader, each channel's
+  // context (the residual of the left pixel, or after a run what the rows
+  // above left there) and left value, the pixels to go until the next model
+  // update and the bits of every escape value (for the row's range check).
+  struct cursor {
+    bit_reader bits;
+    channel_values context;
+    channel_values left;
+    unsigned pixels_to_skip;
+    std::uint64_t escape_bits;
+  };
+
+  cursor begin(const bit_reader& in, const std::uint32_t* row, unsigned x) const {
+    return cursor{in, residuals_at(x), values_left_of(row, x), state_.pixels_to_skip(), 0};
+  }
+
+  void finish(const cursor& at, bit_reader& in) {
+    in = at.bits;
+    state_.set_pixels_to_skip(at.pixels_to_skip);
+    escape_bits_seen_ |= at.escape_bits;
+  }
+
   // Decodes pixel x; channel i is predicted by `predict(i, left value)`.
   template <class Predict>
-  void decode_pixel(bit_reader& in, std::uint32_t* row, unsigned x, neighbours& n, Predict predict) {
-    const std::array<unsigned, count> contexts = n.context;
+  [[gnu::always_inline]] void decode_pixel(cursor& at, std::uint32_t* row, unsigned x, Predict predict) {
+    channel_values residual;
     std::uint32_t pixel = 0;
-    for (unsigned i = 0; i < count; ++i) {
-      channel& c = channels_[i];
-      const unsigned residual = read_residual(in, family_, c.code_of[n.context[i]]);
-      residual_bits_seen_ |= residual;
-      const unsigned kept = residual & family_.max_value;
-      c.residuals[x + 1] = static_cast<std::uint16_t>(kept);
-      n.context[i] = kept;
-      n.left[i] = (family_.unfold[kept] + predict(i, n.left[i])) & family_.max_value;
-      pixel |= n.left[i] << Channels::shifts[i];
-    }
+    std::uint32_t residual_bytes = 0;
+    for_each_channel<count>([&](auto i) {
+      residual[i] = read_residual(at.bits, family_, code_of_[i][at.context[i]], at.escape_bits);
+      at.left[i] = (family_.unfold[residual[i]] + predict(i, at.left[i])) & max_value;
+      pixel |= at.left[i] << Channels::shifts[i];
+      residual_bytes |= residual[i] << (8 * i);
+    });
     store(row[x], pixel);
-    if (state_.update_due())
-      for (unsigned i = 0; i < count; ++i)
-        update(channels_[i], contexts[i], n.context[i]);
+    residuals_[x + 1] = residual_bytes;
+    if (at.pixels_to_skip != 0) {
+      --at.pixels_to_skip;
+    } else {
+      at.pixels_to_skip = state_.next_update_spacing();
+      for_each_channel<count>([&](auto i) { update(i, at.context[i], residual[i]); });
+    }
+    at.context = residual;
   }
 
   // The bucket of `context` learns `residual`; code_of follows its best code.
-  void update(channel& c, unsigned context, unsigned residual) {
+  void update(unsigned channel, unsigned context, unsigned residual) {
     const unsigned which = family_.bucket_of[context];
-    bucket& b = c.buckets[which];
+    bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
     state_.update(b, residual, family_);
     if (b.best_code != before)
-      std::fill(c.code_of.begin() + family_.bucket_start[which], c.code_of.begin() + family_.bucket_start[which + 1],
-                static_cast<std::uint8_t>(b.best_code));
+      std::fill(code_of_[channel].begin() + family_.bucket_start[which],
+                code_of_[channel].begin() + family_.bucket_start[which + 1], static_cast<std::uint8_t>(b.best_code));
   }
 
   // The first row predicts from the left neighbour only and has no runs.
   void decode_first_row_segment(bit_reader& in, std::uint32_t* row, unsigned x, unsigned end) {
-    bit_reader bits = in;  // a copy whose address never escapes stays in registers
-    neighbours n = neighbours_at(row, x);  // the first pixel's left values are 0
+    cursor at = begin(in, row, x);  // the first pixel's left values are 0
     for (; x < end; ++x)
-      decode_pixel(bits, row, x, n, [](unsigned, unsigned left) { return left; });
-    in = bits;
+      decode_pixel(at, row, x, [](auto, unsigned left) { return left; });
+    finish(at, in);
   }
 
   // Later rows predict from the mean of left and above. A run may start at a
@@ -186,10 +212,10 @@ private:
   // above equals its own left neighbour; it repeats the left pixel.
   row_status decode_segment(bit_reader& in, std::uint32_t* row, const std::uint32_t* above, unsigned x,
                             unsigned end) {
-    bit_reader bits = in;  // a copy whose address never escapes stays in registers
-    neighbours n = neighbours_at(row, x);
+    cursor at = begin(in, row, x);
     if (x == 0) {
-      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned) { return value_at(above[0], Channels::shifts[i]); });
+      const std::uint32_t up = above[0];
+      decode_pixel(at, row, x, [up](auto i, unsigned) { return value_at(up, Channels::shifts[i]); });
       ++x;
     }
     unsigned last_run_start = 0;  // an empty run must not start again at the same pixel
@@ -197,10 +223,8 @@ private:
       if (x > 2 && x != last_run_start && same_pixel(above[x - 1], above[x]) &&
           same_pixel(row[x - 1], row[x - 2])) {
         unsigned length = 0;
-        in = bits;
-        const bool fits = state_.read_run(in, end - x, length);
-        bits = in;
-        if (!fits)
+        finish(at, in);
+        if (!state_.read_run(in, end - x, length))
           return row_status::run_too_long;
         last_run_start = x;
         const std::uint32_t repeated = row[x - 1] & Channels::pixel_mask;
@@ -208,31 +232,34 @@ private:
           store(row[x], repeated);
         // The left values stay (the run repeated them); the contexts are
         // what the rows above left.
-        for (unsigned i = 0; i < count; ++i)
-          n.context[i] = channels_[i].residuals[x];
+        at = cursor{in, residuals_at(x), at.left, state_.pixels_to_skip(), 0};
         continue;
       }
       const std::uint32_t up = above[x];
-      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned left) {
-        return (left + value_at(up, Channels::shifts[i])) >> 1;
-      });
+      decode_pixel(at, row, x,
+                   [up](auto i, unsigned left) { return (left + value_at(up, Channels::shifts[i])) >> 1; });
       ++x;
     }
-    in = bits;
+    finish(at, in);
     return row_status::ok;
   }
 
   const code_family& family_;
   unsigned width_;
   adaptive_state state_;
-  std::array<channel, Channels::count> channels_;
-  std::uint64_t residual_bits_seen_ = 0;  // 64-bit: pixel stores cannot alias it
+  std::array<std::array<bucket, max_bits_per_channel>, count> buckets_;
+  // Context residual -> the best code of its bucket, per channel: one load
+  // instead of two on the path from one pixel's residual to the next one's code.
+  std::array<std::array<std::uint8_t, 256>, count> code_of_;
+  // residuals_[x + 1]: pixel x's residuals, channel i in byte i (see residuals_at).
+  std::vector<std::uint32_t> residuals_;
+  std::uint64_t escape_bits_seen_ = 0;
 };
 
 // What went wrong in a finished row of one channel group, or null. Running
 // out of input is named first: it explains any garbage decoded after it.
-template <class Channels>
-const char* row_problem(const bit_reader& in, const channel_group_decoder<Channels>& group, row_status status) {
+template <class Channels, unsigned Bits>
+const char* row_problem(const bit_reader& in, const channel_group_decoder<Channels, Bits>& group, row_status status) {
   if (in.overran())
     return "bitstream ended";
   if (status == row_status::run_too_long)
@@ -278,6 +305,32 @@ void expand_rgb16(std::uint32_t* row, std::uint32_t width) {
     }
     pixel = expanded;
   }
+}
+
+// Every row of the image, channel groups interleaved in stream order.
+template <unsigned Bits>
+std::optional<parse_error> decode_rows(const std::uint8_t* data, std::size_t size, const quic_header& header,
+                                       std::uint32_t* rows, std::size_t stride) {
+  const std::uint32_t height = header.height;
+  bit_reader in(data + header_bytes, (size - header_bytes) / 4);
+  channel_group_decoder<rgb_channels, Bits> rgb(header.width);
+  std::optional<channel_group_decoder<alpha_channel, Bits>> alpha;
+  if (header.has_alpha)
+    alpha.emplace(header.width);
+
+  for (std::uint32_t y = 0; y < height; ++y) {
+    std::uint32_t* row = rows + y * stride;
+    const std::uint32_t* above = y == 0 ? nullptr : row - stride;
+    const row_status rgb_status = rgb.decode_row(in, row, above);
+    if (const char* problem = row_problem(in, rgb, rgb_status))
+      return row_error(problem, y, height, rgb_channels::name);
+    if (alpha) {
+      const row_status alpha_status = alpha->decode_row(in, row, above);
+      if (const char* problem = row_problem(in, *alpha, alpha_status))
+        return row_error(problem, y, height, alpha_channel::name);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -330,31 +383,14 @@ result<quic_header> read_quic_header(const std::uint8_t* data, std::size_t size,
 
 std::optional<parse_error> decode_quic_rows(const std::uint8_t* data, std::size_t size, const quic_header& header,
                                             std::uint32_t* rows, std::size_t stride) {
-  const std::uint32_t width = header.width;
-  const std::uint32_t height = header.height;
-  bit_reader in(data + header_bytes, (size - header_bytes) / 4);
-  const code_family& family = header.five_bit_channels ? family_5bpc() : family_8bpc();
-  channel_group_decoder<rgb_channels> rgb(family, width);
-  std::optional<channel_group_decoder<alpha_channel>> alpha;
-  if (header.has_alpha)
-    alpha.emplace(family, width);
-
-  for (std::uint32_t y = 0; y < height; ++y) {
-    std::uint32_t* row = rows + y * stride;
-    const std::uint32_t* above = y == 0 ? nullptr : row - stride;
-    const row_status rgb_status = rgb.decode_row(in, row, above);
-    if (const char* problem = row_problem(in, rgb, rgb_status))
-      return row_error(problem, y, height, rgb_channels::name);
-    if (alpha) {
-      const row_status alpha_status = alpha->decode_row(in, row, above);
-      if (const char* problem = row_problem(in, *alpha, alpha_status))
-        return row_error(problem, y, height, alpha_channel::name);
-    }
+  if (header.five_bit_channels) {
+    if (auto problem = decode_rows<5>(data, size, header, rows, stride))
+      return problem;
+    for (std::uint32_t y = 0; y < header.height; ++y)
+      expand_rgb16(rows + y * stride, header.width);
+    return std::nullopt;
   }
-  if (header.five_bit_channels)
-    for (std::uint32_t y = 0; y < height; ++y)
-      expand_rgb16(rows + y * stride, width);
-  return std::nullopt;
+  return decode_rows<8>(data, size, header, rows, stride);
 }
 
 result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,

@@ -49,14 +49,17 @@ struct code_family {
 const code_family& family_8bpc();
 const code_family& family_5bpc();
 
-// Reads one residual coded with Golomb code `code` of `family`. A corrupt
-// escape codeword can name a value above family.max_value (at most 511): the
-// caller checks that once per row rather than branching here. Forced inline:
-// it runs once per channel per pixel, and GCC otherwise keeps it a call.
-// Works on the whole 64-bit window (a codeword is at most 26 bits, and the
-// window holds at least 32): one instruction less between a codeword's
-// length and the next codeword, which is the decoder's critical path.
-[[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, const code_family& family, unsigned code) {
+// Reads one residual coded with Golomb code `code` of `family`. Only an
+// escape codeword can name a value above family.max_value (a corrupt one, up
+// to 511): its bits are added to `escape_bits`, which the caller checks once
+// per row rather than branching here, and the value is cut to the channel
+// depth. Forced inline: it runs once per channel per pixel, and GCC otherwise
+// keeps it a call. Works on the whole 64-bit window (a codeword is at most
+// 26 bits, and the window holds at least 32): one instruction less between a
+// codeword's length and the next codeword, which is the decoder's critical
+// path.
+[[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, const code_family& family, unsigned code,
+                                                     std::uint64_t& escape_bits) {
   const std::uint64_t lookahead = in.peek64();
   const code_family::golomb_code& golomb = family.codes[code];
   if (lookahead > golomb.escape_below_64) {
@@ -69,7 +72,9 @@ const code_family& family_5bpc();
   const unsigned length = golomb.escape_length;
   const unsigned offset = static_cast<unsigned>(lookahead >> (64 - length)) & ((1u << golomb.escape_value_bits) - 1);
   in.skip(length);
-  return golomb.escape_base + offset;
+  const unsigned value = golomb.escape_base + offset;
+  escape_bits |= value;
+  return value & family.max_value;
 }
 
 // One context bucket: the summed codeword lengths of each code so far.
@@ -105,16 +110,12 @@ public:
     return length;
   }
 
-  // Called after each pixel decoded outside a run: true if the buckets used
-  // for it are to be updated with its residuals now.
-  bool update_due() {
-    if (pixels_to_skip_ != 0) {
-      --pixels_to_skip_;
-      return false;
-    }
-    pixels_to_skip_ = update_spacing_random[++random_index_ & 0xff] & wait_mask_;
-    return true;
-  }
+  // Pixels decoded outside runs are counted down to the next model update:
+  // the count lives in the caller's registers while it decodes.
+  unsigned pixels_to_skip() const { return pixels_to_skip_; }
+  void set_pixels_to_skip(unsigned pixels) { pixels_to_skip_ = pixels; }
+  // At an update, the pixels to skip until the next one.
+  unsigned next_update_spacing() { return update_spacing_random[++random_index_ & 0xff] & wait_mask_; }
 
   // Adds the codeword lengths of `residual` to `b`, picks its best code (ties
   // go to the higher code) and halves the totals once they pass the threshold.

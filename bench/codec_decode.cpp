@@ -145,7 +145,8 @@ void register_quic() {
   for (const char* file :
        {"quic/qemu-seabios-rgb32-720x400.quic", "quic/server-gradient-rgb32-640x480.quic",
         "quic/server-gradient-rgb32-64x64.quic", "quic/server-photo-rgb32-256x256.quic",
-        "quic/server-text-line-rgb32-640x24.quic", "quic/server-text-rgb32-320x120.quic"})
+        "quic/server-text-line-rgb32-640x24.quic", "quic/server-text-rgb32-320x120.quic",
+        "quic/bench-fullscreen-rgb32-1920x1080.quic.gz"})
     register_case("QUIC", file, [](const bytes& payload) {
       return vigil::protocol::decode_quic(payload.data(), payload.size());
     });

@@ -62,32 +62,61 @@ struct alpha_channel {
 
 enum class row_status { ok, run_too_long };
 
-// Decodes one group of channels, row by row. RGB overwrites each pixel (the
-// buffer may hold anything before), alpha then fills in the top byte. Rows of
-// several groups (RGBA) interleave in stream order.
-template <class Channels>
+template <class F, unsigned... I>
+[[gnu::always_inline]] inline void for_each_index(F& f, std::integer_sequence<unsigned, I...>) {
+  (f(std::integral_constant<unsigned, I>{}), ...);
+}
+
+// Calls f(std::integral_constant<unsigned, I>{}) for I = 0 .. count - 1: each
+// channel gets its own code with constant offsets. A plain loop over the
+// channels stays a loop at -O2, and its counter and indexed loads were half
+// of the decoder's instructions.
+template <unsigned count, class F>
+[[gnu::always_inline]] inline void for_each_channel(F&& f) {
+  for_each_index(f, std::make_integer_sequence<unsigned, count>{});
+}
+
+// Decodes one group of channels of `Bits` bits each, row by row. RGB
+// overwrites each pixel (the buffer may hold anything before), alpha then
+// fills in the top byte. Rows of several groups (RGBA) interleave in stream
+// order. The channel depth is a template parameter so that its tables sit at
+// fixed addresses and its masks are constants.
+template <class Channels, unsigned Bits>
 class channel_group_decoder {
 public:
-  channel_group_decoder(const code_family& family, unsigned width) : family_(family), width_(width) {
-    const auto initial_code = static_cast<std::uint8_t>(family.bits_per_channel - 1);
-    for (channel& c : channels_) {
-      c.residuals.assign(width + 1, 0);
-      for (bucket& b : c.buckets)
+  explicit channel_group_decoder(unsigned width) : width_(width), residuals_(4 * (std::size_t{width} + 1), 0) {
+    const auto initial_code = static_cast<std::uint8_t>(Bits - 1);
+    for (auto& channel_buckets : buckets_)
+      for (bucket& b : channel_buckets)
         b.best_code = initial_code;
-      c.code_of.fill(initial_code);
-    }
+    for (auto& code_of : code_of_)
+      code_of.fill(initial_code);
+    for_each_channel<count>([&](auto i) {
+      for (unsigned residual = 0; residual < 256; ++residual)
+        unfold_at_[i][residual] = std::uint32_t{family.unfold[residual]} << Channels::shifts[i];
+    });
   }
 
   // `above` is the previous row, or null for the first row.
   row_status decode_row(bit_reader& in, std::uint32_t* row, const std::uint32_t* above) {
     // The first pixel's context is the first residual of the row above.
-    for (channel& c : channels_)
-      c.residuals[0] = above ? c.residuals[1] : 0;
+    for (unsigned i = 0; i < count; ++i)
+      residuals_[i] = above ? residuals_[4 + i] : 0;
     for (unsigned x = 0; x < width_;) {
       const unsigned end = x + state_.begin_segment(width_ - x);
-      if (!above)
-        decode_first_row_segment(in, row, x, end);
-      else if (const row_status status = decode_segment(in, row, above, x, end); status != row_status::ok)
+      // Most segments cannot reach the end of the input even if every
+      // codeword were of the longest kind: they skip the reader's end check.
+      const bool far_from_end = in.words_left() > std::size_t{end - x} * max_bits_per_pixel / 32 + 1;
+      row_status status = row_status::ok;
+      if (!above && far_from_end)
+        decode_first_row_segment<true>(in, row, x, end);
+      else if (!above)
+        decode_first_row_segment<false>(in, row, x, end);
+      else if (far_from_end)
+        status = decode_segment<true>(in, row, above, x, end);
+      else
+        status = decode_segment<false>(in, row, above, x, end);
+      if (status != row_status::ok)
         return status;
       x = end;
     }
@@ -95,41 +124,40 @@ public:
   }
 
   // True if an escape codeword named a residual the channel depth cannot have.
-  bool saw_invalid_residual() const { return residual_bits_seen_ > family_.max_value; }
+  bool saw_invalid_residual() const { return escape_bits_seen_ > family.max_value; }
 
 private:
   static constexpr unsigned count = Channels::count;
+  static constexpr const code_family& family = family_of<Bits>;
+  using channel_values = std::array<unsigned, count>;
+  // A pixel's codewords at their longest, or a run attempt: an empty run
+  // can come before a coded pixel, and a run's ones are at most its pixels.
+  static constexpr unsigned max_bits_per_pixel = count * codeword_length_limit + run_bits_limit + 1;
 
-  struct channel {
-    // residuals[x + 1] is pixel x's residual; residuals[0] the first pixel's
-    // context. Run pixels leave their entries as the rows above left them.
-    // 16-bit, not 8: a store through a char type may alias anything, and
-    // would make the compiler reload the bit reader after every residual.
-    std::vector<std::uint16_t> residuals;
-    std::array<bucket, max_bits_per_channel> buckets;
-    // Context residual -> the best code of its bucket: one load instead of
-    // two on the path from one pixel's residual to the next one's code.
-    std::array<std::uint8_t, 256> code_of;
-  };
-
-  // What pixel x is decoded from, carried in registers from pixel to pixel:
-  // each channel's context (the residual of pixel x - 1, or after a run what
-  // the rows above left there) and value of the left pixel.
-  struct neighbours {
-    std::array<unsigned, count> context;
-    std::array<unsigned, count> left;
-  };
-
-  neighbours neighbours_at(const std::uint32_t* row, unsigned x) const {
-    neighbours n;
-    for (unsigned i = 0; i < count; ++i) {
-      n.context[i] = channels_[i].residuals[x];
-      n.left[i] = x == 0 ? 0 : value_at(row[x - 1], Channels::shifts[i]);
-    }
-    return n;
+  // A value in each of the group's channel bytes of a pixel.
+  static constexpr std::uint32_t in_each_channel(std::uint32_t value) {
+    std::uint32_t pixel = 0;
+    for (unsigned shift : Channels::shifts)
+      pixel |= value << shift;
+    return pixel;
   }
 
-  static unsigned value_at(std::uint32_t pixel, unsigned shift) { return (pixel >> shift) & 0xff; }
+  // The group's channels of two pixels (nothing in other bytes) added
+  // channel by channel, modulo 2^Bits: 5-bit sums cannot carry out of their
+  // byte, 8-bit ones add their low 7 bits and flip the top bit.
+  static std::uint32_t add_channels(std::uint32_t a, std::uint32_t b) {
+    if constexpr (Bits < 8) {
+      return (a + b) & in_each_channel(family.max_value);
+    } else {
+      constexpr std::uint32_t low = in_each_channel(0x7f);
+      return ((a & low) + (b & low)) ^ ((a ^ b) & in_each_channel(0x80));
+    }
+  }
+
+  // (a + b) / 2 rounded down in every channel, a and b as above.
+  static std::uint32_t mean_channels(std::uint32_t a, std::uint32_t b) {
+    return (a & b) + (((a ^ b) & in_each_channel(0xfe)) >> 1);
+  }
 
   static bool same_pixel(std::uint32_t a, std::uint32_t b) { return ((a ^ b) & Channels::pixel_mask) == 0; }
 
@@ -140,99 +168,132 @@ private:
       to |= bits;
   }
 
-  // Decodes pixel x; channel i is predicted by `predict(i, left value)`.
-  template <class Predict>
-  void decode_pixel(bit_reader& in, std::uint32_t* row, unsigned x, neighbours& n, Predict predict) {
-    const std::array<unsigned, count> contexts = n.context;
-    std::uint32_t pixel = 0;
-    for (unsigned i = 0; i < count; ++i) {
-      channel& c = channels_[i];
-      const unsigned residual = read_residual(in, family_, c.code_of[n.context[i]]);
-      residual_bits_seen_ |= residual;
-      const unsigned kept = residual & family_.max_value;
-      c.residuals[x + 1] = static_cast<std::uint16_t>(kept);
-      n.context[i] = kept;
-      n.left[i] = (family_.unfold[kept] + predict(i, n.left[i])) & family_.max_value;
-      pixel |= n.left[i] << Channels::shifts[i];
+  // What a segment runs on, in registers: the bit reader, each channel's
+  // context (the residual of the left pixel, or after a run what the rows
+  // above left there), the left pixel's channels of this group and the
+  // pixels to go until the next model update.
+  struct cursor {
+    bit_reader bits;
+    channel_values context;
+    std::uint32_t left;
+    unsigned pixels_to_skip;
+  };
+
+  // residuals_[4 * (x + 1) + i]: channel i's residual of pixel x, or
+  // x = -1: the row's first context. Run pixels leave theirs as the rows
+  // above left them.
+  channel_values residuals_at(unsigned x) const {
+    channel_values values;
+    for_each_channel<count>([&](auto i) __attribute__((always_inline)) { values[i] = residuals_[4 * x + i]; });
+    return values;
+  }
+
+  cursor begin(const bit_reader& in, const std::uint32_t* row, unsigned x) const {
+    return cursor{in, residuals_at(x), x == 0 ? 0 : row[x - 1] & Channels::pixel_mask, state_.pixels_to_skip()};
+  }
+
+  void finish(const cursor& at, bit_reader& in) {
+    in = at.bits;
+    state_.set_pixels_to_skip(at.pixels_to_skip);
+  }
+
+  // Decodes pixel x from `prediction` (the group's channels of a pixel).
+  template <bool far_from_end>
+  [[gnu::always_inline]] void decode_pixel(cursor& at, std::uint32_t* row, std::uint8_t* residuals, unsigned x,
+                                           std::uint32_t prediction) {
+    channel_values residual;
+    std::uint32_t difference = 0;
+    std::uint8_t* const residuals_of_x = residuals + 4 * (std::size_t{x} + 1);
+    for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+      residual[i] = read_residual<Bits, far_from_end>(at.bits, code_of_[i][at.context[i]], escape_bits_seen_);
+      residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
+      difference |= unfold_at_[i][residual[i]];
+    });
+    at.left = add_channels(difference, prediction);
+    store(row[x], at.left);
+    if (at.pixels_to_skip != 0) {
+      --at.pixels_to_skip;
+    } else {
+      at.pixels_to_skip = state_.next_update_spacing();
+      for_each_channel<count>([&](auto i) __attribute__((always_inline)) { update(i, at.context[i], residual[i]); });
     }
-    store(row[x], pixel);
-    if (state_.update_due())
-      for (unsigned i = 0; i < count; ++i)
-        update(channels_[i], contexts[i], n.context[i]);
+    at.context = residual;
   }
 
   // The bucket of `context` learns `residual`; code_of follows its best code.
-  void update(channel& c, unsigned context, unsigned residual) {
-    const unsigned which = family_.bucket_of[context];
-    bucket& b = c.buckets[which];
+  void update(unsigned channel, unsigned context, unsigned residual) {
+    const unsigned which = family.bucket_of[context];
+    bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
-    state_.update(b, residual, family_);
+    state_.update(b, residual, family);
     if (b.best_code != before)
-      std::fill(c.code_of.begin() + family_.bucket_start[which], c.code_of.begin() + family_.bucket_start[which + 1],
-                static_cast<std::uint8_t>(b.best_code));
+      std::fill(code_of_[channel].begin() + family.bucket_start[which],
+                code_of_[channel].begin() + family.bucket_start[which + 1], static_cast<std::uint8_t>(b.best_code));
   }
 
   // The first row predicts from the left neighbour only and has no runs.
+  template <bool far_from_end>
   void decode_first_row_segment(bit_reader& in, std::uint32_t* row, unsigned x, unsigned end) {
-    bit_reader bits = in;  // a copy whose address never escapes stays in registers
-    neighbours n = neighbours_at(row, x);  // the first pixel's left values are 0
+    cursor at = begin(in, row, x);  // the first pixel's left values are 0
+    std::uint8_t* residuals = residuals_.data();
     for (; x < end; ++x)
-      decode_pixel(bits, row, x, n, [](unsigned, unsigned left) { return left; });
-    in = bits;
+      decode_pixel<far_from_end>(at, row, residuals, x, at.left);
+    finish(at, in);
   }
 
-  // Later rows predict from the mean of left and above. A run may start at a
-  // pixel past the third whose two left neighbours are equal while the pixel
-  // above equals its own left neighbour; it repeats the left pixel.
+  // Later rows predict from the mean of left and above (the first pixel from
+  // above). A run may start at a pixel past the third whose two left
+  // neighbours are equal while the pixel above equals its own left
+  // neighbour; it repeats the left pixel.
+  template <bool far_from_end>
   row_status decode_segment(bit_reader& in, std::uint32_t* row, const std::uint32_t* above, unsigned x,
                             unsigned end) {
-    bit_reader bits = in;  // a copy whose address never escapes stays in registers
-    neighbours n = neighbours_at(row, x);
+    cursor at = begin(in, row, x);
+    std::uint8_t* residuals = residuals_.data();
     if (x == 0) {
-      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned) { return value_at(above[0], Channels::shifts[i]); });
+      decode_pixel<far_from_end>(at, row, residuals, x, above[0] & Channels::pixel_mask);
       ++x;
     }
     unsigned last_run_start = 0;  // an empty run must not start again at the same pixel
     while (x < end) {
-      if (x > 2 && x != last_run_start && same_pixel(above[x - 1], above[x]) &&
-          same_pixel(row[x - 1], row[x - 2])) {
+      // The test that fails most often first (x >= 1 here).
+      if (same_pixel(above[x - 1], above[x]) && x > 2 && x != last_run_start && same_pixel(row[x - 1], row[x - 2])) {
         unsigned length = 0;
-        in = bits;
-        const bool fits = state_.read_run(in, end - x, length);
-        bits = in;
-        if (!fits)
+        finish(at, in);
+        if (!state_.read_run(in, end - x, length))
           return row_status::run_too_long;
         last_run_start = x;
-        const std::uint32_t repeated = row[x - 1] & Channels::pixel_mask;
         for (const unsigned run_end = x + length; x < run_end; ++x)
-          store(row[x], repeated);
-        // The left values stay (the run repeated them); the contexts are
-        // what the rows above left.
-        for (unsigned i = 0; i < count; ++i)
-          n.context[i] = channels_[i].residuals[x];
+          store(row[x], at.left);
+        // The left pixel stays (the run repeated it); the contexts are what
+        // the rows above left.
+        at.bits = in;
+        at.context = residuals_at(x);
         continue;
       }
-      const std::uint32_t up = above[x];
-      decode_pixel(bits, row, x, n, [&](unsigned i, unsigned left) {
-        return (left + value_at(up, Channels::shifts[i])) >> 1;
-      });
+      decode_pixel<far_from_end>(at, row, residuals, x, mean_channels(at.left, above[x] & Channels::pixel_mask));
       ++x;
     }
-    in = bits;
+    finish(at, in);
     return row_status::ok;
   }
 
-  const code_family& family_;
   unsigned width_;
   adaptive_state state_;
-  std::array<channel, Channels::count> channels_;
-  std::uint64_t residual_bits_seen_ = 0;  // 64-bit: pixel stores cannot alias it
+  std::array<std::array<bucket, max_bits_per_channel>, count> buckets_;
+  // Context residual -> the best code of its bucket, per channel: one load
+  // instead of two on the path from one pixel's residual to the next one's code.
+  std::array<std::array<std::uint8_t, 256>, count> code_of_;
+  // Residual -> its difference from the prediction, in channel i's byte.
+  std::array<std::array<std::uint32_t, 256>, count> unfold_at_;
+  std::vector<std::uint8_t> residuals_;  // see residuals_at
+  std::uint64_t escape_bits_seen_ = 0;
 };
 
 // What went wrong in a finished row of one channel group, or null. Running
 // out of input is named first: it explains any garbage decoded after it.
-template <class Channels>
-const char* row_problem(const bit_reader& in, const channel_group_decoder<Channels>& group, row_status status) {
+template <class Channels, unsigned Bits>
+const char* row_problem(const bit_reader& in, const channel_group_decoder<Channels, Bits>& group, row_status status) {
   if (in.overran())
     return "bitstream ended";
   if (status == row_status::run_too_long)
@@ -278,6 +339,32 @@ void expand_rgb16(std::uint32_t* row, std::uint32_t width) {
     }
     pixel = expanded;
   }
+}
+
+// Every row of the image, channel groups interleaved in stream order.
+template <unsigned Bits>
+std::optional<parse_error> decode_rows(const std::uint8_t* data, std::size_t size, const quic_header& header,
+                                       std::uint32_t* rows, std::size_t stride) {
+  const std::uint32_t height = header.height;
+  bit_reader in(data + header_bytes, (size - header_bytes) / 4);
+  channel_group_decoder<rgb_channels, Bits> rgb(header.width);
+  std::optional<channel_group_decoder<alpha_channel, Bits>> alpha;
+  if (header.has_alpha)
+    alpha.emplace(header.width);
+
+  for (std::uint32_t y = 0; y < height; ++y) {
+    std::uint32_t* row = rows + y * stride;
+    const std::uint32_t* above = y == 0 ? nullptr : row - stride;
+    const row_status rgb_status = rgb.decode_row(in, row, above);
+    if (const char* problem = row_problem(in, rgb, rgb_status))
+      return row_error(problem, y, height, rgb_channels::name);
+    if (alpha) {
+      const row_status alpha_status = alpha->decode_row(in, row, above);
+      if (const char* problem = row_problem(in, *alpha, alpha_status))
+        return row_error(problem, y, height, alpha_channel::name);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -330,31 +417,14 @@ result<quic_header> read_quic_header(const std::uint8_t* data, std::size_t size,
 
 std::optional<parse_error> decode_quic_rows(const std::uint8_t* data, std::size_t size, const quic_header& header,
                                             std::uint32_t* rows, std::size_t stride) {
-  const std::uint32_t width = header.width;
-  const std::uint32_t height = header.height;
-  bit_reader in(data + header_bytes, (size - header_bytes) / 4);
-  const code_family& family = header.five_bit_channels ? family_5bpc() : family_8bpc();
-  channel_group_decoder<rgb_channels> rgb(family, width);
-  std::optional<channel_group_decoder<alpha_channel>> alpha;
-  if (header.has_alpha)
-    alpha.emplace(family, width);
-
-  for (std::uint32_t y = 0; y < height; ++y) {
-    std::uint32_t* row = rows + y * stride;
-    const std::uint32_t* above = y == 0 ? nullptr : row - stride;
-    const row_status rgb_status = rgb.decode_row(in, row, above);
-    if (const char* problem = row_problem(in, rgb, rgb_status))
-      return row_error(problem, y, height, rgb_channels::name);
-    if (alpha) {
-      const row_status alpha_status = alpha->decode_row(in, row, above);
-      if (const char* problem = row_problem(in, *alpha, alpha_status))
-        return row_error(problem, y, height, alpha_channel::name);
-    }
+  if (header.five_bit_channels) {
+    if (auto problem = decode_rows<5>(data, size, header, rows, stride))
+      return problem;
+    for (std::uint32_t y = 0; y < header.height; ++y)
+      expand_rgb16(rows + y * stride, header.width);
+    return std::nullopt;
   }
-  if (header.five_bit_channels)
-    for (std::uint32_t y = 0; y < height; ++y)
-      expand_rgb16(rows + y * stride, width);
-  return std::nullopt;
+  return decode_rows<8>(data, size, header, rows, stride);
 }
 
 result<decoded_image> decode_quic(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,

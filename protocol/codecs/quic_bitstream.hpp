@@ -27,27 +27,41 @@ public:
   // The same, followed by up to 31 more bits (zeros past what was read).
   std::uint64_t peek64() const { return window_; }
 
-  // Consumes `count` bits, 1 <= count <= 32.
+  // Consumes `count` bits, 1 <= count <= 32. With `far_from_end`, the caller
+  // knows that the next word is in the input (see words_left): the end check
+  // and its registers drop out of a hot loop.
+  template <bool far_from_end = false>
   void skip(unsigned count) {
     window_ <<= count;
     window_bits_ -= count;
-    if (window_bits_ < 32)
-      add_word();
+    if (window_bits_ < 32) {
+      if constexpr (far_from_end)
+        add_next_word();
+      else
+        add_word();
+    }
   }
+
+  // Whole words not read yet; consuming n bits reads at most n / 32 + 1 of them.
+  std::size_t words_left() const { return static_cast<std::size_t>(end_ - next_) / 4; }
 
   // True once a bit beyond the end of the input has been consumed.
   bool overran() const { return invented_bits_ > window_bits_; }
 
 private:
   void add_word() {
-    std::uint32_t word = 0;
     if (next_ != end_) {
-      word = static_cast<std::uint32_t>(next_[0]) | static_cast<std::uint32_t>(next_[1]) << 8 |
-             static_cast<std::uint32_t>(next_[2]) << 16 | static_cast<std::uint32_t>(next_[3]) << 24;
-      next_ += 4;
+      add_next_word();
     } else {
       invented_bits_ += 32;
+      window_bits_ += 32;
     }
+  }
+
+  void add_next_word() {
+    const std::uint32_t word = static_cast<std::uint32_t>(next_[0]) | static_cast<std::uint32_t>(next_[1]) << 8 |
+                               static_cast<std::uint32_t>(next_[2]) << 16 | static_cast<std::uint32_t>(next_[3]) << 24;
+    next_ += 4;
     window_ |= static_cast<std::uint64_t>(word) << (32 - window_bits_);
     window_bits_ += 32;
   }

@@ -4,72 +4,11 @@
 namespace vigil::protocol::quic_detail {
 namespace {
 
-// Longest codeword the format allows, escape codewords included.
-constexpr unsigned codeword_length_limit = 26;
-
 // Bucket totals are halved when the best one passes this; indexed by the wait
 // mask level (SPICE's model evolution setting 3).
 constexpr std::array<std::uint16_t, 7> halving_threshold_by_level = {110, 550, 900, 800, 550, 400, 350};
 
-unsigned bits_to_count(unsigned values) {  // ceil(log2(values))
-  unsigned bits = 0;
-  while ((1u << bits) < values)
-    ++bits;
-  return bits;
-}
-
-code_family make_family(unsigned bits) {
-  code_family family;
-  family.bits_per_channel = bits;
-  family.max_value = (1u << bits) - 1;
-
-  for (unsigned code = 0; code < bits; ++code) {
-    // Escape codewords start with this many zeros; a Golomb codeword whose
-    // unary quotient would be as long is replaced by one.
-    unsigned escape_zeros = codeword_length_limit - bits;
-    if (escape_zeros > (1u << (bits - code)) - 1)
-      escape_zeros = (1u << (bits - code)) - 1;
-    code_family::golomb_code& golomb = family.codes[code];
-    golomb.escape_base = escape_zeros << code;
-    golomb.escape_value_bits = static_cast<std::uint8_t>(bits_to_count((1u << bits) - golomb.escape_base));
-    golomb.escape_length = static_cast<std::uint8_t>(escape_zeros + golomb.escape_value_bits);
-    golomb.escape_below_64 = (std::uint64_t{1} << (64 - escape_zeros)) - 1;
-
-    for (unsigned value = 0; value < 256; ++value)
-      family.codeword_length[value][code] = static_cast<std::uint8_t>(
-          value < golomb.escape_base ? (value >> code) + code + 1 : golomb.escape_length);
-  }
-
-  for (unsigned residual = 0; residual <= family.max_value; ++residual) {
-    // Even residuals are non-negative differences, odd ones negative.
-    family.unfold[residual] = static_cast<std::uint8_t>(
-        residual & 1 ? family.max_value - (residual >> 1) : residual >> 1);
-    // Bucket n holds residuals 2^n - 1 .. 2^(n+1) - 2; the last one the rest.
-    unsigned bucket = 0;
-    while (bucket + 1 < bits && residual + 1 >= (2u << bucket))
-      ++bucket;
-    family.bucket_of[residual] = static_cast<std::uint8_t>(bucket);
-  }
-  for (unsigned bucket = 0; bucket <= bits; ++bucket) {
-    unsigned first = 0;
-    while (first <= family.max_value && family.bucket_of[first] < bucket)
-      ++first;
-    family.bucket_start[bucket] = static_cast<std::uint16_t>(first);
-  }
-  return family;
-}
-
 }  // namespace
-
-const code_family& family_8bpc() {
-  static const code_family family = make_family(8);
-  return family;
-}
-
-const code_family& family_5bpc() {
-  static const code_family family = make_family(5);
-  return family;
-}
 
 const std::array<std::uint8_t, 256> update_spacing_random = {
      2, 23, 19, 21,  7, 18, 40, 14, 12, 32, 47, 44, 36,  6, 18, 11,

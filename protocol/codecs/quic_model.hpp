@@ -25,8 +25,12 @@ constexpr unsigned max_bits_per_channel = 8;
 
 // The Golomb codes and lookup tables for one channel depth (8 or 5 bits).
 struct code_family {
+  // A 64-bit lookahead <= escape_below_64[code] starts an escape codeword
+  // (apart from the rest: the decoder compares with it for every codeword).
+  std::array<std::uint64_t, max_bits_per_channel> escape_below_64{};
+  // 1 << code: a multiplication by it needs no shift count in CL.
+  std::array<std::uint32_t, max_bits_per_channel> code_unit{};
   struct golomb_code {
-    std::uint64_t escape_below_64;  // a 64-bit lookahead <= this starts an escape codeword
     std::uint32_t escape_base;     // first value coded by escape codewords
     std::uint8_t escape_length;    // length of an escape codeword
     std::uint8_t escape_value_bits;  // its trailing bits that carry (value - escape_base)
@@ -45,31 +49,93 @@ struct code_family {
   std::array<std::uint16_t, max_bits_per_channel + 1> bucket_start{};
 };
 
-// The two depths SPICE uses: 8 bits (RGB24, RGB32, RGBA) and 5 bits (RGB16).
-const code_family& family_8bpc();
-const code_family& family_5bpc();
+// Longest codeword the format allows, escape codewords included.
+constexpr unsigned codeword_length_limit = 26;
 
-// Reads one residual coded with Golomb code `code` of `family`. A corrupt
-// escape codeword can name a value above family.max_value (at most 511): the
-// caller checks that once per row rather than branching here. Forced inline:
-// it runs once per channel per pixel, and GCC otherwise keeps it a call.
-// Works on the whole 64-bit window (a codeword is at most 26 bits, and the
-// window holds at least 32): one instruction less between a codeword's
-// length and the next codeword, which is the decoder's critical path.
-[[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, const code_family& family, unsigned code) {
-  const std::uint64_t lookahead = in.peek64();
-  const code_family::golomb_code& golomb = family.codes[code];
-  if (lookahead > golomb.escape_below_64) {
-    const unsigned quotient = static_cast<unsigned>(__builtin_clzll(lookahead));
-    const unsigned length = quotient + 1 + code;
-    const unsigned remainder = static_cast<unsigned>(lookahead >> (64 - length)) & ((1u << code) - 1);
-    in.skip(length);
-    return quotient << code | remainder;
+constexpr unsigned bits_to_count(unsigned values) {  // ceil(log2(values))
+  unsigned bits = 0;
+  while ((1u << bits) < values)
+    ++bits;
+  return bits;
+}
+
+constexpr code_family make_family(unsigned bits) {
+  code_family family;
+  family.bits_per_channel = bits;
+  family.max_value = (1u << bits) - 1;
+
+  for (unsigned code = 0; code < bits; ++code) {
+    // Escape codewords start with this many zeros; a Golomb codeword whose
+    // unary quotient would be as long is replaced by one.
+    unsigned escape_zeros = codeword_length_limit - bits;
+    if (escape_zeros > (1u << (bits - code)) - 1)
+      escape_zeros = (1u << (bits - code)) - 1;
+    code_family::golomb_code& golomb = family.codes[code];
+    golomb.escape_base = escape_zeros << code;
+    golomb.escape_value_bits = static_cast<std::uint8_t>(bits_to_count((1u << bits) - golomb.escape_base));
+    golomb.escape_length = static_cast<std::uint8_t>(escape_zeros + golomb.escape_value_bits);
+    family.escape_below_64[code] = (std::uint64_t{1} << (64 - escape_zeros)) - 1;
+    family.code_unit[code] = 1u << code;
+
+    for (unsigned value = 0; value < 256; ++value)
+      family.codeword_length[value][code] = static_cast<std::uint8_t>(
+          value < golomb.escape_base ? (value >> code) + code + 1 : golomb.escape_length);
   }
+
+  for (unsigned residual = 0; residual <= family.max_value; ++residual) {
+    // Even residuals are non-negative differences, odd ones negative.
+    family.unfold[residual] =
+        static_cast<std::uint8_t>(residual & 1 ? family.max_value - (residual >> 1) : residual >> 1);
+    // Bucket n holds residuals 2^n - 1 .. 2^(n+1) - 2; the last one the rest.
+    unsigned bucket = 0;
+    while (bucket + 1 < bits && residual + 1 >= (2u << bucket))
+      ++bucket;
+    family.bucket_of[residual] = static_cast<std::uint8_t>(bucket);
+  }
+  for (unsigned bucket = 0; bucket <= bits; ++bucket) {
+    unsigned first = 0;
+    while (first <= family.max_value && family.bucket_of[first] < bucket)
+      ++first;
+    family.bucket_start[bucket] = static_cast<std::uint16_t>(first);
+  }
+  return family;
+}
+
+// The two depths SPICE uses: 8 bits (RGB24, RGB32, RGBA) and 5 bits (RGB16),
+// built at compile time (fixed addresses, nothing to initialise).
+template <unsigned Bits>
+inline constexpr code_family family_of = make_family(Bits);
+
+// Reads one residual coded with Golomb code `code` of the `Bits` family
+// (`far_from_end` as for bit_reader::skip). Only an escape codeword can name
+// a value past the channel depth (a corrupt one, up to 511): its bits are
+// added to `escape_bits`, which the caller checks once per row rather than
+// branching here, and the value is cut to the depth. Forced inline: it runs
+// once per channel per pixel, and GCC otherwise keeps it a call. Works on the
+// whole 64-bit window (a codeword is at most 26 bits, and the window holds at
+// least 32). The decoder's critical path runs from one codeword's length to
+// the next codeword, so the length is one subtraction after the bit scan and
+// the value is worked out beside it.
+template <unsigned Bits, bool far_from_end>
+[[gnu::always_inline]] inline unsigned read_residual(bit_reader& in, unsigned code, std::uint64_t& escape_bits) {
+  constexpr const code_family& family = family_of<Bits>;
+  const std::uint64_t lookahead = in.peek64();
+  if (__builtin_expect(lookahead > family.escape_below_64[code], 1)) {  // escapes are rare: keep the loop straight
+    // The codeword is `quotient` zeros, a one and `code` remainder bits, so
+    // its top bits read as a number are 1 << code | remainder.
+    const unsigned top_one = 63 ^ static_cast<unsigned>(__builtin_clzll(lookahead));  // 63 - quotient
+    const unsigned length = (64 + code) - top_one;
+    const unsigned top = static_cast<unsigned>(lookahead >> (top_one - code));
+    in.skip<far_from_end>(length);
+    return (62 - top_one) * family.code_unit[code] + top;  // ((quotient - 1) << code) + (1 << code | remainder)
+  }
+  const code_family::golomb_code& golomb = family.codes[code];
   const unsigned length = golomb.escape_length;
   const unsigned offset = static_cast<unsigned>(lookahead >> (64 - length)) & ((1u << golomb.escape_value_bits) - 1);
-  in.skip(length);
-  return golomb.escape_base + offset;
+  in.skip<far_from_end>(length);
+  const unsigned value = golomb.escape_base + offset;
+  escape_bits |= value;
+  return value & family.max_value;
 }
 
 // One context bucket: the summed codeword lengths of each code so far.
@@ -84,6 +150,10 @@ extern const std::array<std::uint8_t, 256> update_spacing_random;
 
 // Length of the remainder field of a run, by MELCODE state.
 extern const std::array<std::uint8_t, 32> run_remainder_bits;
+
+// The most bits a run spends besides its leading ones (each of which stands
+// for one pixel or more): the closing zero and a remainder of up to 15 bits.
+constexpr unsigned run_bits_limit = 16;
 
 // The state one group of channels shares: RGB's three channels share one,
 // the alpha plane has its own.
@@ -105,16 +175,12 @@ public:
     return length;
   }
 
-  // Called after each pixel decoded outside a run: true if the buckets used
-  // for it are to be updated with its residuals now.
-  bool update_due() {
-    if (pixels_to_skip_ != 0) {
-      --pixels_to_skip_;
-      return false;
-    }
-    pixels_to_skip_ = update_spacing_random[++random_index_ & 0xff] & wait_mask_;
-    return true;
-  }
+  // Pixels decoded outside runs are counted down to the next model update:
+  // the count lives in the caller's registers while it decodes.
+  unsigned pixels_to_skip() const { return pixels_to_skip_; }
+  void set_pixels_to_skip(unsigned pixels) { pixels_to_skip_ = pixels; }
+  // At an update, the pixels to skip until the next one.
+  unsigned next_update_spacing() { return update_spacing_random[++random_index_ & 0xff] & wait_mask_; }
 
   // Adds the codeword lengths of `residual` to `b`, picks its best code (ties
   // go to the higher code) and halves the totals once they pass the threshold.

@@ -12,6 +12,8 @@ packages=(
   libopus-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev libx11-dev libxfixes-dev libxext-dev libxrandr-dev
   # OpenAL Soft's headers (SFML plays through it): the window measures its output latency
   libopenal-dev
+  # FreeType: the window draws its menu, banner and forms without OpenGL (ui/text_raster)
+  libfreetype-dev
   # bench/key_press_latency: key presses through XTest, as xdotool sends them
   libxtst-dev
   # USB redirection (usbredir framing and filters; host devices through libusb)

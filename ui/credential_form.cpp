@@ -49,19 +49,17 @@ credential_form::outcome credential_form::on_event(const sf::Event& event) {
   return outcome::editing;
 }
 
-void credential_form::draw(sf::RenderWindow& window, const sf::Font& font) const {
-  const auto size = window.getView().getSize();
-  const float band_height = ask_username_ ? 150.f : 110.f;
-  sf::RectangleShape band({size.x, band_height});
-  band.setPosition(0, (size.y - band_height) / 2);
-  band.setFillColor(sf::Color(20, 20, 20, 220));
-  window.draw(band);
-  float y = band.getPosition().y + 12;
+sf::IntRect credential_form::draw(sf::Vector2u window, const text_face& font, sf::Image& image) const {
+  const int band_height = ask_username_ ? 150 : 110;
+  const sf::IntRect band(0, (static_cast<int>(window.y) - band_height) / 2, static_cast<int>(window.x), band_height);
+  if (band.width <= 0)
+    return {};
+  rgba_picture picture;
+  picture.reset(static_cast<unsigned>(band.width), static_cast<unsigned>(band.height));
+  fill_rect(picture, {0, 0, band.width, band.height}, sf::Color(20, 20, 20, 220));
+  int y = 12;
   auto line = [&](const std::string& text, bool active) {
-    sf::Text shown(sf::String::fromUtf8(text.begin(), text.end()), font, 18);
-    shown.setPosition(20, y);
-    shown.setFillColor(active ? sf::Color::White : sf::Color(170, 170, 170));
-    window.draw(shown);
+    draw_text(picture, font.rasterize(text, 18), 20, y, active ? sf::Color::White : sf::Color(170, 170, 170));
     y += 32;
   };
   line(why_, false);
@@ -71,29 +69,46 @@ void credential_form::draw(sf::RenderWindow& window, const sf::Font& font) const
          (on_password_ ? "_" : ""),
        on_password_);
   line("Enter: connect   Esc: cancel", false);
+  picture.copy_to(image);
+  return band;
 }
 
 std::optional<credentials_answer> ask_in_window(sf::RenderWindow& window, presentation& shown, status_banner& banner,
-                                                credential_form form, const sf::Font& font) {
+                                                credential_form form, const text_face& font) {
+  sf::Image image;
+  const auto leave = [&] { shown.set_overlay(nullptr, {}); };
+  bool changed = true;  // the form is drawn again after every event
   while (window.isOpen()) {
     sf::Event event;
     while (window.pollEvent(event)) {
-      if (event.type == sf::Event::Closed)
+      changed = true;
+      if (event.type == sf::Event::Closed) {
+        leave();
         return std::nullopt;
+      }
       if (event.type == sf::Event::Resized)
         window.setView(sf::View(sf::FloatRect(0, 0, event.size.width, event.size.height)));
       switch (form.on_event(event)) {
         case credential_form::outcome::submitted:
           banner = status_banner{session_phase::connecting, "Connecting"};
+          leave();
           return form.answer();
         case credential_form::outcome::cancelled:
+          leave();
           return std::nullopt;
         case credential_form::outcome::editing:
           break;
       }
     }
     shown.set_banner(banner);
-    shown.draw_with([&](sf::RenderWindow& target) { form.draw(target, font); });
+    if (changed) {
+      const sf::IntRect bounds = form.draw(window.getSize(), font, image);
+      shown.set_overlay(&image, bounds);
+      changed = false;
+    }
+    if (shown.events_waiting())
+      shown.take_events();
+    shown.present();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a modal form: frames wait until it is done
   }
   return std::nullopt;

@@ -1,7 +1,8 @@
 // The window's credential form: what a person types when the server refused
 // the ticket (a password) or SASL needs credentials (user name and password),
-// shown over the last frame. This part is the form's state and drawing; the
-// window (viewer_window.cpp) feeds it SFML events in a short modal loop.
+// shown over the last frame. This part is the form's state and drawing (by
+// the CPU, an overlay image as the menu is: no OpenGL); the window
+// (viewer_window.cpp) feeds it SFML events in a short modal loop.
 // The password is shown masked and never leaves the form except as the answer.
 #pragma once
 
@@ -9,6 +10,8 @@
 #include <string>
 
 #include <SFML/Graphics.hpp>
+
+#include "ui/text_raster.hpp"
 
 namespace vigil {
 
@@ -30,8 +33,9 @@ public:
   outcome on_event(const sf::Event& event);
   credentials_answer answer() const { return {username_, password_}; }
 
-  // Draws the form (a dimmed band with the fields) over what is in the window.
-  void draw(sf::RenderWindow& window, const sf::Font& font) const;
+  // The form as a dimmed band across the middle of a `window`-sized window,
+  // with the fields: its image (straight alpha) and where it goes.
+  sf::IntRect draw(sf::Vector2u window, const text_face& font, sf::Image& image) const;
 
 private:
   std::string why_;
@@ -41,10 +45,11 @@ private:
   bool on_password_;
 };
 
-// The form's modal loop in `window`: the picture and `banner` drawn under
-// it (`shown`), each event to the form, until it is submitted (the answer;
-// `banner` becomes "Connecting"), cancelled (Escape) or the window closed.
+// The form's modal loop in `window`: the form is `shown`'s overlay over the
+// picture and `banner`, each event goes to the form, until it is submitted
+// (the answer; `banner` becomes "Connecting"), cancelled (Escape) or the
+// window closed. The overlay is left empty: the caller puts back its own.
 std::optional<credentials_answer> ask_in_window(sf::RenderWindow& window, presentation& shown, status_banner& banner,
-                                                credential_form form, const sf::Font& font);
+                                                credential_form form, const text_face& font);
 
 }  // namespace vigil

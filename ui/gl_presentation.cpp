@@ -139,18 +139,6 @@ public:
     return image;
   }
 
-  void draw_with(const std::function<void(sf::RenderWindow&)>& overlay) override {
-    follow_window_size();
-    window_.setActive(true);
-    window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(window_size_.x),
-                                           static_cast<float>(window_size_.y))));
-    draw_everything();
-    overlay(window_);
-    window_.display();
-    back_buffer_stale_ = copy_sub_buffer_ != nullptr;
-    repaint_all();
-  }
-
 private:
   void draw_everything() {
     window_.clear(background);

@@ -5,6 +5,7 @@
 #include <SFML/Window/Event.hpp>
 
 #include "common/log.hpp"
+#include "ui/window_opengl.hpp"
 #include "ui/window_placement.hpp"
 
 namespace vigil {
@@ -286,7 +287,7 @@ void head_windows::place(head_window& shown) {
     shown.window.create(sf::VideoMode(static_cast<unsigned>(shown.head.area.width()),
                                       static_cast<unsigned>(shown.head.area.height())),
                         "Vigil");
-  shown.window.setVerticalSyncEnabled(false);
+  prepare_window(shown.window, false);
   shown.window.setVisible(!shown.hidden && !(fullscreen_ && !mapping_.empty() && !monitor));
   if (shown.view && recreated)
     shown.view->window_recreated();

@@ -8,6 +8,7 @@
 #include <SFML/OpenGL.hpp>
 
 #include "common/log.hpp"
+#include "ui/window_opengl.hpp"
 
 namespace vigil {
 
@@ -147,6 +148,14 @@ bool software_renderer(const std::string& renderer) {
 
 std::unique_ptr<presentation> make_presentation(sf::RenderWindow& window, presentation_choice choice) {
   auto log = named_logger("viewer");
+  if (windows_without_opengl()) {
+    if (auto xshm = make_xshm_presentation(window)) {
+      log->info("presentation: {}, no OpenGL", xshm->name());
+      return xshm;
+    }
+    log->error("presentation: the window's visual takes no X images, and it has no OpenGL: nothing is shown");
+    return make_gl_presentation(window);
+  }
   window.setActive(true);
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   const std::string renderer_name = renderer ? renderer : "unknown";

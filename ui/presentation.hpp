@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -94,11 +93,6 @@ public:
   // The guest's picture alone, opaque, at its own size (empty before the first frame).
   virtual sf::Image picture_image() = 0;
 
-  // For a modal form drawn with SFML (the credential form): the picture and
-  // the banner drawn with OpenGL, then `overlay`, and the frame swapped. The
-  // next present() draws everything again its own way.
-  virtual void draw_with(const std::function<void(sf::RenderWindow&)>& overlay) = 0;
-
 protected:
   // The guest-picture rectangle `area` changed; the window rectangle `area` must be drawn again.
   void picture_changed(const protocol::rect& area);
@@ -143,7 +137,8 @@ void draw_banner(sf::RenderWindow& target, const status_banner& banner, const sf
 
 // The presentation `choice` asks for; automatic: xshm where OpenGL is
 // software or cannot present part of a frame, gl with a GPU. Falls back to
-// gl when xshm cannot work on this display (logged).
+// gl when xshm cannot work on this display (logged). Windows with no OpenGL
+// (ui/window_opengl.hpp) always get xshm.
 std::unique_ptr<presentation> make_presentation(sf::RenderWindow& window, presentation_choice choice);
 
 // The two ways (gl_presentation.cpp, xshm_presentation.cpp). make_xshm_presentation

@@ -31,6 +31,7 @@
 #include "ui/window_agent.hpp"
 #include "ui/window_cursor.hpp"
 #include "ui/window_input.hpp"
+#include "ui/window_opengl.hpp"
 #include "ui/window_scaling.hpp"
 #include "ui/window_placement.hpp"
 #include "ui/window_title.hpp"
@@ -234,12 +235,14 @@ public:
                                                     const std::string& username) override {
     if (!window_.isOpen())
       return std::nullopt;
-    if (!form_font_loaded_)
-      form_font_loaded_ = form_font_.loadFromFile("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    if (!form_font_.loaded())
+      log_->warn("cannot load {}: the credential form shows no text", form_font_path);
     log_->info("asking for {} in the window", ask_username ? "a user name and password" : "the password");
     input_.suspend_keyboard_grab(true);  // the form reads SFML's keys
     auto answer = ask_in_window(window_, *presentation_, banner_, credential_form(why, ask_username, username), form_font_);
     input_.suspend_keyboard_grab(false);
+    auto menu = menu_.render(std::chrono::steady_clock::now());  // the form took the overlay's place
+    presentation_->set_overlay(menu.image, menu.bounds);
     log_->info(answer ? "credentials entered: connecting again" : "credentials not entered");
     return answer;
   }
@@ -266,9 +269,8 @@ private:
       window_.create(options_.fullscreen ? sf::VideoMode::getDesktopMode() : mode, "Vigil",
                      options_.fullscreen ? sf::Style::Fullscreen : sf::Style::Default);
     update_title();
-    window_.setVerticalSyncEnabled(false);
-    window_.setActive(true);
-    if (!sfml_connection_.attach_current())
+    prepare_window(window_, true);
+    if (!sfml_connection_.attach(window_.getSystemHandle()))
       log_->warn("cannot find SFML's X connection: the window reacts to events only when a message arrives");
     window_.setKeyRepeatEnabled(true);
     bool had_x11_keys = input_.x11_keys();
@@ -573,8 +575,8 @@ private:
   window_cursor cursor_;
   std::unique_ptr<window_agent> agent_;
   status_banner banner_;
-  sf::Font form_font_;
-  bool form_font_loaded_ = false;
+  static constexpr const char* form_font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  text_face form_font_{form_font_path};
   renderer_actor renderer_;
   guest_link* guest_ = nullptr;  // the runner's, from connect() on
   session_supervisor_actor session_;
@@ -603,6 +605,7 @@ private:
 }  // namespace
 
 std::unique_ptr<session_frontend> make_viewer_window(caf::actor_system& system, viewer_options options) {
+  windows_have_opengl(options.presentation);  // before SFML's first OpenGL resource (the window itself)
   return std::make_unique<viewer_window>(system, std::move(options));
 }
 

@@ -30,8 +30,6 @@ const sf::Color highlight(52, 101, 180);
 const sf::Color text_colour(236, 236, 236);
 const sf::Color dim_text(150, 150, 156);
 
-sf::String utf8(const std::string& text) { return sf::String::fromUtf8(text.begin(), text.end()); }
-
 sf::IntRect united(const sf::IntRect& a, const sf::IntRect& b) {
   if (a.width <= 0 || a.height <= 0)
     return b;
@@ -44,17 +42,15 @@ sf::IntRect united(const sf::IntRect& a, const sf::IntRect& b) {
 
 }  // namespace
 
-window_menu::window_menu() {
-  if (!font_.loadFromFile(font_path))
+window_menu::window_menu() : font_(font_path), mono_(mono_font_path) {
+  if (!font_.loaded())
     named_logger("viewer")->warn("cannot load {}: the menu shows no text", font_path);
-  if (!mono_.loadFromFile(mono_font_path))
-    mono_ = font_;
+  if (!mono_.loaded())
+    named_logger("viewer")->warn("cannot load {}: the health panel shows no text", mono_font_path);
 }
 
 sf::Vector2f window_menu::measure(const std::string& text, unsigned size) const {
-  sf::Text measured(utf8(text), font_, size);
-  auto bounds = measured.getLocalBounds();
-  return {bounds.left + bounds.width, static_cast<float>(size)};
+  return {static_cast<float>(font_.width(text, size)), static_cast<float>(size)};
 }
 
 void window_menu::layout_level(level& level, sf::Vector2i anchor, sf::Vector2u window) {
@@ -103,10 +99,8 @@ void window_menu::show_panel(const std::string& title, std::vector<std::string> 
   window_ = window;
   panel state{title, std::move(lines), {}};
   float widest = measure(title, text_size).x;
-  for (const auto& line : state.lines) {
-    sf::Text measured(utf8(line), mono_, panel_text_size);
-    widest = std::max(widest, measured.getLocalBounds().left + measured.getLocalBounds().width);
-  }
+  for (const auto& line : state.lines)
+    widest = std::max(widest, static_cast<float>(mono_.width(line, panel_text_size)));
   int width = std::min(static_cast<int>(widest) + 2 * padding + 2 * border, static_cast<int>(window.x));
   int height = std::min(item_height + 8 + static_cast<int>(state.lines.size()) * panel_line_height + padding,
                         static_cast<int>(window.y));
@@ -290,65 +284,49 @@ std::optional<std::chrono::steady_clock::time_point> window_menu::next_change(
   return std::nullopt;
 }
 
-void window_menu::draw_level(sf::RenderTarget& target, const level& level, sf::Vector2f origin) {
-  sf::RectangleShape panel({static_cast<float>(level.bounds.width - 2 * border),
-                            static_cast<float>(level.bounds.height - 2 * border)});
-  panel.setPosition(level.bounds.left + border - origin.x, level.bounds.top + border - origin.y);
-  panel.setFillColor(background);
-  panel.setOutlineColor(edge);
-  panel.setOutlineThickness(border);
-  target.draw(panel);
+void window_menu::draw_box(sf::IntRect bounds, sf::Vector2i origin) {
+  const sf::IntRect box(bounds.left - origin.x, bounds.top - origin.y, bounds.width, bounds.height);
+  fill_rect(canvas_, {box.left, box.top, box.width, border}, edge);
+  fill_rect(canvas_, {box.left, box.top + box.height - border, box.width, border}, edge);
+  fill_rect(canvas_, {box.left, box.top + border, border, box.height - 2 * border}, edge);
+  fill_rect(canvas_, {box.left + box.width - border, box.top + border, border, box.height - 2 * border}, edge);
+  fill_rect(canvas_, {box.left + border, box.top + border, box.width - 2 * border, box.height - 2 * border},
+            background);
+}
+
+void window_menu::draw_line(const text_face& face, const std::string& text, unsigned size, int x, int y,
+                            sf::Color colour, bool bold) {
+  draw_text(canvas_, face.rasterize(text, size, bold), x, y, colour);
+}
+
+void window_menu::draw_level(const level& level, sf::Vector2i origin) {
+  draw_box(level.bounds, origin);
   for (int i = 0; i < static_cast<int>(level.items.size()); ++i) {
     const auto& item = level.items[static_cast<std::size_t>(i)];
     auto row = item_rect(level, i);
-    sf::Vector2f at(row.left - origin.x, row.top - origin.y);
-    if (i == level.selected && item.enabled) {
-      sf::RectangleShape band({static_cast<float>(row.width), static_cast<float>(row.height)});
-      band.setPosition(at);
-      band.setFillColor(highlight);
-      target.draw(band);
-    }
+    const sf::Vector2i at(row.left - origin.x, row.top - origin.y);
+    if (i == level.selected && item.enabled)
+      fill_rect(canvas_, {at.x, at.y, row.width, row.height}, highlight);
     const sf::Color ink = item.enabled ? text_colour : dim_text;
-    const float baseline_top = at.y + (item_height - static_cast<float>(text_size)) / 2 - 2;
-    if (item.checked) {
-      sf::Text tick(utf8("✓"), font_, text_size);
-      tick.setFillColor(ink);
-      tick.setPosition(at.x + padding - 6, baseline_top);
-      target.draw(tick);
-    }
-    sf::Text label(utf8(item.label), font_, text_size);
-    label.setFillColor(ink);
-    label.setPosition(at.x + padding + tick_column - 6, baseline_top);
-    target.draw(label);
+    const int text_top = at.y + (item_height - static_cast<int>(text_size)) / 2 - 2;
+    if (item.checked)
+      draw_line(font_, "✓", text_size, at.x + padding - 6, text_top, ink);
+    draw_line(font_, item.label, text_size, at.x + padding + tick_column - 6, text_top, ink);
     std::string hint = item.children.empty() ? item.hint : "▸";
-    if (!hint.empty()) {
-      sf::Text right(utf8(hint), font_, text_size);
-      right.setFillColor(item.children.empty() ? dim_text : ink);
-      right.setPosition(at.x + row.width - padding - measure(hint, text_size).x, baseline_top);
-      target.draw(right);
-    }
+    if (!hint.empty())
+      draw_line(font_, hint, text_size, at.x + row.width - padding - font_.width(hint, text_size), text_top,
+                item.children.empty() ? dim_text : ink);
   }
 }
 
-void window_menu::draw_panel(sf::RenderTarget& target, sf::Vector2f origin) {
+void window_menu::draw_panel(sf::Vector2i origin) {
   const auto& p = *panel_;
-  sf::RectangleShape box({static_cast<float>(p.bounds.width - 2 * border), static_cast<float>(p.bounds.height - 2 * border)});
-  box.setPosition(p.bounds.left + border - origin.x, p.bounds.top + border - origin.y);
-  box.setFillColor(background);
-  box.setOutlineColor(edge);
-  box.setOutlineThickness(border);
-  target.draw(box);
-  sf::Text title(utf8(p.title), font_, text_size);
-  title.setStyle(sf::Text::Bold);
-  title.setFillColor(text_colour);
-  title.setPosition(p.bounds.left + padding - origin.x, p.bounds.top + 6 - origin.y);
-  target.draw(title);
-  float y = p.bounds.top + item_height + 4 - origin.y;
+  draw_box(p.bounds, origin);
+  draw_line(font_, p.title, text_size, p.bounds.left + padding - origin.x, p.bounds.top + 6 - origin.y, text_colour,
+            true);
+  int y = p.bounds.top + item_height + 4 - origin.y;
   for (const auto& line : p.lines) {
-    sf::Text text(utf8(line), mono_, panel_text_size);
-    text.setFillColor(text_colour);
-    text.setPosition(p.bounds.left + padding - origin.x, y);
-    target.draw(text);
+    draw_line(mono_, line, panel_text_size, p.bounds.left + padding - origin.x, y, text_colour);
     y += panel_line_height;
   }
 }
@@ -367,42 +345,25 @@ window_menu::overlay window_menu::render(std::chrono::steady_clock::time_point n
     bounds = united(bounds, corner_button(window_));
   if (bounds.width <= 0 || bounds.height <= 0)
     return {};
-  auto width = static_cast<unsigned>(bounds.width), height = static_cast<unsigned>(bounds.height);
-  if (canvas_.getSize().x < width || canvas_.getSize().y < height)
-    canvas_.create(std::max(width, canvas_.getSize().x), std::max(height, canvas_.getSize().y));
-  canvas_.clear(sf::Color::Transparent);
-  sf::Vector2f origin(static_cast<float>(bounds.left), static_cast<float>(bounds.top));
+  canvas_.reset(static_cast<unsigned>(bounds.width), static_cast<unsigned>(bounds.height));
+  const sf::Vector2i origin(bounds.left, bounds.top);
   if (corner_button_) {
     auto button = corner_button(window_);
-    sf::RectangleShape square({static_cast<float>(button.width), static_cast<float>(button.height)});
-    square.setPosition(button.left - origin.x, button.top - origin.y);
-    square.setFillColor(is_open() ? highlight : sf::Color(0, 0, 0, 170));
-    canvas_.draw(square);
-    for (int bar = 0; bar < 3; ++bar) {
-      sf::RectangleShape line({static_cast<float>(button.width - 14), 3.f});
-      line.setPosition(button.left + 7 - origin.x, button.top + 8 + bar * 7 - origin.y);
-      line.setFillColor(text_colour);
-      canvas_.draw(line);
-    }
+    fill_rect(canvas_, {button.left - origin.x, button.top - origin.y, button.width, button.height},
+              is_open() ? highlight : sf::Color(0, 0, 0, 170));
+    for (int bar = 0; bar < 3; ++bar)
+      fill_rect(canvas_, {button.left + 7 - origin.x, button.top + 8 + bar * 7 - origin.y, button.width - 14, 3},
+                text_colour);
   }
   for (const auto& level : levels_)
-    draw_level(canvas_, level, origin);
+    draw_level(level, origin);
   if (panel_)
-    draw_panel(canvas_, origin);
+    draw_panel(origin);
   if (auto box = notice_rect(); box.width > 0) {
-    sf::RectangleShape band({static_cast<float>(box.width), static_cast<float>(box.height)});
-    band.setPosition(box.left - origin.x, box.top - origin.y);
-    band.setFillColor(background);
-    canvas_.draw(band);
-    sf::Text text(utf8(notice_), font_, text_size);
-    text.setFillColor(text_colour);
-    text.setPosition(box.left + padding - origin.x, box.top + 5 - origin.y);
-    canvas_.draw(text);
+    fill_rect(canvas_, {box.left - origin.x, box.top - origin.y, box.width, box.height}, background);
+    draw_line(font_, notice_, text_size, box.left + padding - origin.x, box.top + 5 - origin.y, text_colour);
   }
-  canvas_.display();
-  sf::Image whole = canvas_.getTexture().copyToImage();
-  image_.create(width, height);
-  image_.copy(whole, 0, 0, sf::IntRect(0, 0, bounds.width, bounds.height));
+  canvas_.copy_to(image_);
   return {&image_, bounds};
 }
 

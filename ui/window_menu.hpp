@@ -13,7 +13,8 @@
 // Besides the menu it shows a panel of text lines (the session's health),
 // which a key or a click closes, and a one-line notice at the bottom of the
 // window ("Screenshot saved to ...") until it expires. All of it is drawn
-// with SFML into one image the presentation puts over the picture.
+// by the CPU (ui/text_raster) into one image the presentation puts over the
+// picture: no OpenGL, so it looks the same on both presentation paths.
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,7 @@
 #include <SFML/Graphics.hpp>
 
 #include "protocol/inputs_messages.hpp"
+#include "ui/text_raster.hpp"
 
 namespace vigil {
 
@@ -104,11 +106,15 @@ private:
   sf::Vector2f measure(const std::string& text, unsigned size) const;
 
   sf::IntRect notice_rect() const;
-  void draw_level(sf::RenderTarget& target, const level& level, sf::Vector2f origin);
-  void draw_panel(sf::RenderTarget& target, sf::Vector2f origin);
+  void draw_level(const level& level, sf::Vector2i origin);
+  void draw_panel(sf::Vector2i origin);
+  // A box with a one-pixel edge around it, in window coordinates less `origin`.
+  void draw_box(sf::IntRect bounds, sf::Vector2i origin);
+  void draw_line(const text_face& face, const std::string& text, unsigned size, int x, int y, sf::Color colour,
+                 bool bold = false);
 
-  sf::Font font_;
-  sf::Font mono_;
+  text_face font_;
+  text_face mono_;
   std::vector<level> levels_;  // [0] the menu, then each open submenu
   std::optional<panel> panel_;
   std::string notice_;
@@ -117,7 +123,7 @@ private:
   bool corner_button_ = false;
   sf::Vector2u window_{0, 0};
   bool changed_ = false;
-  sf::RenderTexture canvas_;
+  rgba_picture canvas_;
   sf::Image image_;
 };
 

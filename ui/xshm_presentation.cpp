@@ -21,7 +21,7 @@
 #include <SFML/Graphics.hpp>
 
 #include "common/log.hpp"
-#include "ui/banner_text.hpp"
+#include "ui/text_raster.hpp"
 #include "ui/presentation.hpp"
 #include "ui/x11_gone_windows.hpp"
 
@@ -137,10 +137,11 @@ private:
 
 class xshm_presentation final : public presentation {
 public:
-  xshm_presentation(sf::RenderWindow& window, Display* display) : presentation(window), display_(display) {
+  xshm_presentation(sf::RenderWindow& window, Display* display)
+      : presentation(window), display_(display), font_(banner_font_path) {
     shm_ = XShmQueryExtension(display_) == True;
     completion_event_ = shm_ ? XShmGetEventBase(display_) + ShmCompletion : -1;
-    if (!font_.loadFromFile(banner_font_path))
+    if (!font_.loaded())
       named_logger("viewer")->warn("cannot load {}: the status banner shows no text", banner_font_path);
   }
 
@@ -201,7 +202,6 @@ public:
     follow_window_size();
     if (!frame.pixels || !picture_->usable())
       return new_size;
-    mirror_current_ = false;
     for (const auto& move : frame.moves) {
       protocol::apply_move(picture_->row(0), static_cast<std::size_t>(picture_->get()->bytes_per_line) / 4, move);
       picture_changed(move.to);
@@ -312,42 +312,6 @@ public:
         image.setPixel(x, y, sf::Color((row[x] >> 16) & 0xff, (row[x] >> 8) & 0xff, row[x] & 0xff));
     }
     return image;
-  }
-
-  // The form is drawn with OpenGL over a copy of the picture in a texture
-  // (uploaded once per picture change), then the X images take over again.
-  void draw_with(const std::function<void(sf::RenderWindow&)>& overlay) override {
-    wait_for_completion();
-    follow_window_size();
-    window_.setActive(true);
-    window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(window_size_.x),
-                                           static_cast<float>(window_size_.y))));
-    window_.clear(sf::Color(32, 32, 32));
-    if (picture_ && picture_->usable() && picture_size_.x > 0) {
-      if (!mirror_current_) {
-        mirror_.create(picture_size_.x, picture_size_.y);
-        std::vector<std::uint8_t> rgba(std::size_t{picture_size_.x} * picture_size_.y * 4);
-        for (unsigned y = 0; y < picture_size_.y; ++y)
-          for (unsigned x = 0; x < picture_size_.x; ++x) {
-            const std::uint32_t pixel = picture_->row(static_cast<int>(y))[x];
-            std::uint8_t* out = &rgba[(std::size_t{y} * picture_size_.x + x) * 4];
-            out[0] = static_cast<std::uint8_t>(pixel >> 16);
-            out[1] = static_cast<std::uint8_t>(pixel >> 8);
-            out[2] = static_cast<std::uint8_t>(pixel);
-            out[3] = 0xff;
-          }
-        mirror_.update(rgba.data());
-        mirror_current_ = true;
-      }
-      sf::Sprite picture(mirror_);
-      picture.setScale(geometry_.scale, geometry_.scale);
-      picture.setPosition(geometry_.offset_x, geometry_.offset_y);
-      window_.draw(picture);
-    }
-    draw_banner(window_, banner_, font_);
-    overlay(window_);
-    window_.display();
-    repaint_all();
   }
 
 private:
@@ -538,8 +502,7 @@ private:
   void compose_banner(const protocol::rect& r) {
     const std::int32_t ox = composed_origin_.left;
     if (banner_text_for_ != banner_.text) {
-      window_.setActive(true);  // the font's glyphs are in an OpenGL texture
-      banner_text_ = rasterize_text(font_, banner_.text, banner_text_size);
+      banner_text_ = font_.rasterize(banner_.text, banner_text_size);
       banner_text_for_ = banner_.text;
     }
     const std::uint32_t ink = banner_.phase == session_phase::failed ? 0xff8c78 : 0xf0f0f0;
@@ -572,9 +535,7 @@ private:
   std::unique_ptr<x_image> picture_;   // the guest's picture, its size
   std::unique_ptr<x_image> composed_;  // the composed parts of a presentation (scaled picture, overlays)
   protocol::rect composed_origin_;     // the window area composed_ covers, from its top left
-  sf::Font font_;
-  sf::Texture mirror_;  // the picture for OpenGL, while a modal form is drawn (draw_with)
-  bool mirror_current_ = false;
+  text_face font_;
   text_coverage banner_text_;
   std::optional<std::string> banner_text_for_;  // the text banner_text_ shows
 };

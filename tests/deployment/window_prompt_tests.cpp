@@ -21,14 +21,24 @@ namespace {
 
 constexpr auto window_limit = 60s;  // a loaded 2-core machine with Mesa's software OpenGL
 
-// Waits for the form, focuses the window and types `keys` (xdotool key names).
-void answer_in_window(const background_client& client, const std::string& text, const std::string& final_key) {
+// Waits for the form, focuses the window and types `text`, then
+// `final_key` (xdotool key names). The masked field on screen changes as
+// `text` is typed (the form is drawn, with no OpenGL under Xvfb).
+void answer_in_window(const virtual_display& display, const temp_directory& work, const background_client& client,
+                      const std::string& text, const std::string& final_key) {
   BOOST_REQUIRE_MESSAGE(client.wait_for_log("asking for the password in the window", window_limit), client.log());
   auto window = wait_for_window("Vigil", window_limit);
   BOOST_REQUIRE_MESSAGE(!window.empty(), "no Vigil window was mapped");
   xdotool({"windowfocus", "--sync", window});
-  if (!text.empty())
+  if (!text.empty()) {
+    const std::string before = display.grab(work.file("form-before.png"));
     xdotool({"type", "--delay", "60", text});
+    long changed = 0;
+    wait_until([&] { return (changed = differing_pixels(before, display.grab(work.file("form-typed.png")))) > 0; },
+               10s, 250ms);
+    BOOST_TEST_MESSAGE("typing changed " << changed << " pixels of the form");
+    BOOST_TEST(changed > 0);
+  }
   xdotool({"key", final_key});
 }
 
@@ -53,7 +63,7 @@ BOOST_AUTO_TEST_CASE(window_asks_for_a_refused_password_in_a_masked_field, *boos
   virtual_display display(work);
   qemu_server qemu(password_spice("window-secret-8"));
   background_client client({"--duration", "6", plain_uri(qemu.port())});
-  answer_in_window(client, "window-secret-8", "Return");
+  answer_in_window(display, work, client, "window-secret-8", "Return");
   BOOST_REQUIRE_MESSAGE(client.wait_for_log("credentials entered: connecting again", window_limit), client.log());
   auto run = client.finish(window_limit);
   BOOST_TEST_INFO(run.context());
@@ -67,7 +77,7 @@ BOOST_AUTO_TEST_CASE(escape_in_the_password_field_keeps_exit_3, *boost::unit_tes
   virtual_display display(work);
   qemu_server qemu(password_spice("never-typed-3"));
   background_client client({"--duration", "30", plain_uri(qemu.port())});
-  answer_in_window(client, "", "Escape");
+  answer_in_window(display, work, client, "", "Escape");
   auto run = client.finish(window_limit);
   BOOST_TEST_INFO(run.context());
   BOOST_TEST(run.exit_code() == exit_codes::auth_failed);
@@ -90,7 +100,7 @@ BOOST_AUTO_TEST_CASE(window_asks_again_for_an_expired_ticket, *boost::unit_test:
   background_client client({"--duration", "120", "--password-file", password_file, plain_uri(qemu.port())});
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return sessions_up(client) == 1; }, window_limit), client.log());
   qmp.execute("set_password", {{"protocol", "spice"}, {"password", "ticket-two-6"}, {"connected", "disconnect"}});
-  answer_in_window(client, "ticket-two-6", "Return");
+  answer_in_window(display, work, client, "ticket-two-6", "Return");
   BOOST_TEST(client.wait_for_log("asking again: The server refused the ticket; it may have expired", window_limit),
              client.log());
   BOOST_REQUIRE_MESSAGE(wait_until([&] { return sessions_up(client) == 2; }, window_limit), client.log());

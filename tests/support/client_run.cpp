@@ -114,6 +114,10 @@ background_client::~background_client() {
 
 std::string background_client::log() const { return read_text_file(work_.file("stderr")); }
 
+std::string background_client::mapped_files() const {
+  return read_text_file("/proc/" + std::to_string(process_->pid()) + "/maps");
+}
+
 bool background_client::wait_for_log(const std::string& needle, std::chrono::milliseconds limit,
                                      std::size_t count) const {
   return wait_until([&] { return lines_with(log(), needle).size() >= count; }, limit);

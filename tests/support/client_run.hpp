@@ -58,6 +58,8 @@ public:
   // Waits until `count` log lines contain `needle`; true when they do.
   bool wait_for_log(const std::string& needle, std::chrono::milliseconds limit, std::size_t count = 1) const;
   bool is_running() { return process_->is_running(); }
+  // The libraries and files the client has mapped now (/proc/PID/maps).
+  std::string mapped_files() const;
   // The health snapshot as of now (SIGUSR1 makes the client print one), or
   // nullopt when none came within `limit`.
   std::optional<nlohmann::json> snapshot_now(std::chrono::milliseconds limit = std::chrono::seconds(30));

@@ -111,6 +111,14 @@ void check_window_shows_exactly_the_servers_framebuffer() {
   std::printf("viewer window (%s) vs server framebuffer (1024x768): %ld differing pixels; screenshot %s\n",
               presentation_name(), differing, shot.c_str());
   BOOST_TEST(differing == 0);
+  // Xvfb has no direct rendering: unless OpenGL is asked for, the window has
+  // no context and Mesa's driver (libLLVM with it) is never loaded.
+  const bool opengl = std::string(presentation_name()) == "gl";
+  const std::string mapped = client.mapped_files();
+  BOOST_TEST_MESSAGE("OpenGL driver mapped: " << (mapped.find("_dri.so") != std::string::npos));
+  BOOST_TEST((mapped.find("libLLVM") != std::string::npos) == opengl);
+  BOOST_TEST((mapped.find("_dri.so") != std::string::npos) == opengl);
+  BOOST_TEST((client.log().find("windows without OpenGL") != std::string::npos) == !opengl, client.log());
 }
 
 void check_server_restart_shows_the_reconnect_banner_over_the_last_frame_then_the_live_picture() {

@@ -519,7 +519,7 @@ caf::message_handler channel_endpoint::socket_data_handler() {
       auto broker = link->broker_;
       link->on_socket_data(bytes);
       std::this_thread::sleep_for(spec_.fault.duration);
-      acknowledge_edge(self_, broker, edge_ids::socket_bytes);
+      link->consumed_chunk(broker);
     }};
   return {[this](sock_data_atom, const byte_buffer& bytes) {
     auto* link = link_of(self_->current_sender());
@@ -527,8 +527,26 @@ caf::message_handler channel_endpoint::socket_data_handler() {
       return;
     auto broker = link->broker_;
     link->on_socket_data(bytes);
-    acknowledge_edge(self_, broker, edge_ids::socket_bytes);  // to a closed broker: dropped
+    link->consumed_chunk(broker);
   }};
+}
+
+// Credit goes back in batches of half the broker's window, not per chunk:
+// each acknowledgement wakes the middleman's thread (a pipe write and a
+// thread switch), one more per chunk where a video frame is one chunk. The
+// broker still has at least the other half to read into, and a full window
+// is all in the channel's mailbox, whose consumption returns the credit: the
+// broker never waits on a batch that is not complete.
+void channel_endpoint::consumed_chunk(const caf::actor& broker) {
+  if (broker != credited_broker_) {  // a new connection (or a move): its window starts empty
+    credited_broker_ = broker;
+    unacknowledged_chunks_ = 0;
+  }
+  const auto batch = static_cast<std::uint32_t>(std::max<std::size_t>(spec_.connection.max_unconsumed_chunks / 2, 1));
+  if (++unacknowledged_chunks_ < batch)
+    return;
+  acknowledge_edge(self_, broker, edge_ids::socket_bytes, unacknowledged_chunks_);  // to a closed broker: dropped
+  unacknowledged_chunks_ = 0;
 }
 
 caf::message_handler channel_endpoint::handlers() {

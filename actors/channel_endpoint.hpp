@@ -185,6 +185,7 @@ private:
   void on_socket_ready(const std::string& tls_description);
   caf::message_handler socket_data_handler();
   void on_socket_data(const byte_buffer& bytes);
+  void consumed_chunk(const caf::actor& broker);  // the socket credit for one chunk of `broker`'s
   void on_socket_closed(const std::string& reason);
   void on_link_bytes(const std::uint8_t* data, std::size_t size);
   void on_sasl_bytes(const std::uint8_t* data, std::size_t size);
@@ -206,6 +207,8 @@ private:
   bool has_activity_ = false;
   bool on_tls_ = false;
   caf::actor broker_;
+  caf::actor credited_broker_;              // whose chunks unacknowledged_chunks_ counts
+  std::uint32_t unacknowledged_chunks_ = 0;  // consumed, their credit not returned yet
   std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines and connects (unique per actor)
   std::uint32_t attempts_made_ = 0;
   std::optional<protocol::link_handshake> handshake_;

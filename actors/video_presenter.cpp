@@ -69,11 +69,11 @@ video_presenter::step video_presenter::take_due(std::uint64_t local_ms) {
   return resolve(queue_.take_due(*now));
 }
 
-std::optional<std::uint32_t> video_presenter::wait_ms(std::uint64_t local_ms) const {
+std::vector<std::uint32_t> video_presenter::waits_ms(std::uint64_t local_ms) const {
   const std::optional<std::uint32_t> now = clock_ ? clock_->now(local_ms) : std::nullopt;
   if (!now)
-    return queue_.size() ? std::optional<std::uint32_t>(0) : std::nullopt;
-  return queue_.wait_ms(*now);
+    return std::vector<std::uint32_t>(queue_.size(), 0);
+  return queue_.waits_ms(*now);
 }
 
 void video_presenter::end_stream(std::uint32_t stream_id) {

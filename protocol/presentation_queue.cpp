@@ -59,14 +59,20 @@ presentation_queue::decision presentation_queue::take_due(std::uint32_t clock_no
 }
 
 std::optional<std::uint32_t> presentation_queue::wait_ms(std::uint32_t clock_now) const {
-  std::optional<std::uint32_t> earliest;
+  const std::vector<std::uint32_t> waits = waits_ms(clock_now);
+  if (waits.empty())
+    return std::nullopt;
+  return *std::min_element(waits.begin(), waits.end());
+}
+
+std::vector<std::uint32_t> presentation_queue::waits_ms(std::uint32_t clock_now) const {
+  std::vector<std::uint32_t> waits;
+  waits.reserve(waiting_.size());
   for (const auto& entry : waiting_) {
     const std::int32_t ahead = ahead_of(entry.mm_time, clock_now);
-    const std::uint32_t wait = ahead > 0 ? static_cast<std::uint32_t>(ahead) : 0;
-    if (!earliest || wait < *earliest)
-      earliest = wait;
+    waits.push_back(ahead > 0 ? static_cast<std::uint32_t>(ahead) : 0);
   }
-  return earliest;
+  return waits;
 }
 
 std::vector<presentation_entry> presentation_queue::drop_stream(std::uint32_t stream_id) {

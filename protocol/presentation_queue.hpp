@@ -65,6 +65,8 @@ public:
   decision take_due(std::uint32_t clock_now);
   // Milliseconds until the earliest waiting picture is due (0: now); none when empty.
   std::optional<std::uint32_t> wait_ms(std::uint32_t clock_now) const;
+  // The same for every waiting picture, in queue order.
+  std::vector<std::uint32_t> waits_ms(std::uint32_t clock_now) const;
   // The stream ended: its waiting pictures are dropped (returned, not counted).
   std::vector<presentation_entry> drop_stream(std::uint32_t stream_id);
   std::vector<presentation_entry> drop_all();

@@ -28,6 +28,17 @@ BOOST_AUTO_TEST_CASE(a_picture_waits_until_the_clock_reaches_its_mm_time) {
   BOOST_TEST(queue.stats().presented == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(each_waiting_picture_has_its_own_wait_in_queue_order) {
+  presentation_queue queue({});
+  BOOST_TEST(queue.waits_ms(1000).empty());
+  queue.push(picture(1, 1040, 1), 1000u);
+  queue.push(picture(2, 1005, 2), 1000u);
+  queue.push(picture(3, 1080, 1), 1000u);
+  BOOST_TEST(queue.waits_ms(1000) == (std::vector<std::uint32_t>{40, 5, 80}), boost::test_tools::per_element());
+  BOOST_TEST(queue.waits_ms(1050) == (std::vector<std::uint32_t>{0, 0, 30}), boost::test_tools::per_element());
+  BOOST_TEST(queue.wait_ms(1000).value() == 5u);
+}
+
 BOOST_AUTO_TEST_CASE(without_a_clock_or_far_ahead_of_it_a_picture_is_shown_at_once) {
   presentation_queue queue({});
   BOOST_TEST(queue.push(picture(1, 1400), std::nullopt).show.size() == 1u);

@@ -187,11 +187,26 @@ result<bool> image_decoder::decode_into(const image& source, std::uint32_t* rows
   const auto& descriptor = source.descriptor;
   constexpr std::uint8_t kept_or_marked =
       SPICE_IMAGE_FLAGS_CACHE_ME | SPICE_IMAGE_FLAGS_CACHE_REPLACE_ME | SPICE_IMAGE_FLAGS_HIGH_BITS_SET;
-  if (descriptor.type != SPICE_IMAGE_TYPE_QUIC || (descriptor.flags & kept_or_marked) != 0)
+  if ((descriptor.flags & kept_or_marked) != 0)
+    return false;
+  const std::uint64_t pixel_count = std::uint64_t{descriptor.width} * descriptor.height;
+  if (descriptor.type == SPICE_IMAGE_TYPE_LZ_RGB && stride == descriptor.width) {
+    // Whole rows (a whole-surface image, the first picture of a desktop):
+    // the surface is the image, so it is never decoded into a copy of its
+    // own size first (33 MB at 3840x2160, docs/performance.md).
+    auto charge = charge_image(source, descriptor.width, descriptor.height, 0);
+    if (!charge)
+      return charge.error();
+    auto decoded = decode_lz_rgb_into(source.payload.data, source.payload.size, descriptor.width,
+                                      descriptor.height, rows);
+    if (!decoded)
+      return image_error(source, decoded.error());
+    return *decoded;
+  }
+  if (descriptor.type != SPICE_IMAGE_TYPE_QUIC)
     return false;
   // A header decode() would refuse, or that disagrees with the descriptor,
   // gets decode()'s own error.
-  const std::uint64_t pixel_count = std::uint64_t{descriptor.width} * descriptor.height;
   auto header = read_quic_header(source.payload.data, source.payload.size, pixel_count);
   if (!header || header->width != descriptor.width || header->height != descriptor.height)
     return false;

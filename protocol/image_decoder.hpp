@@ -52,8 +52,9 @@ public:
   result<image_pixels> decode(const image& source, const canvas& surfaces);
   // A drawing's source decoded straight into `rows` (`stride` pixels apart),
   // box-sized and unscaled, where that gives exactly the pixels decode()
-  // and a plain copy would: a QUIC image the descriptor neither caches nor
-  // marks HIGH_BITS_SET, whose header matches the descriptor. False: not such
+  // and a plain copy would: a QUIC image, or an LZ_RGB one of whole rows
+  // (`stride` its width) that is not A8, that the descriptor neither caches
+  // nor marks HIGH_BITS_SET, whose header matches the descriptor. False: not such
   // an image (nothing written; use decode()). An error: the stream broke
   // while decoding, and the rows hold what was decoded up to there.
   result<bool> decode_into(const image& source, std::uint32_t* rows, std::size_t stride);

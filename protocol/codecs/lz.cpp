@@ -49,12 +49,12 @@ static_assert(lz_plt1_le == SPICE_BITMAP_FMT_1BIT_LE && lz_plt1_be == SPICE_BITM
 
 template <class Units>
 std::optional<parse_error> decode_pixel_pass(const char* codec, const std::uint8_t* stream, std::size_t size,
-                                             std::size_t& used, std::vector<std::uint32_t>& pixels,
+                                             std::size_t& used, std::uint32_t* pixels, std::size_t pixel_count,
                                              const char* unit_name) {
-  const lz_progress progress = decode_units<lz_match_syntax, Units>(stream + used, size - used, pixels.data(),
-                                                                    pixels.size(), no_far_references);
+  const lz_progress progress =
+      decode_units<lz_match_syntax, Units>(stream + used, size - used, pixels, pixel_count, no_far_references);
   if (progress.stop != lz_stop::done)
-    return describe_stop(codec, progress, unit_name, pixels.size(), lz_header_size + used);
+    return describe_stop(codec, progress, unit_name, pixel_count, lz_header_size + used);
   used += progress.input_used;
   return std::nullopt;
 }
@@ -142,6 +142,47 @@ result<std::vector<std::uint8_t>> decode_lz_bytes(const char* codec, const lz_he
 
 using namespace lz_detail;
 
+namespace {
+
+// The checks decode_lz_rgb makes of a header before it decodes: an error, or none.
+std::optional<parse_error> check_rgb_type(const char* codec, std::uint32_t type) {
+  if (is_palette_type(type))
+    return codec_detail::codec_error(codec, "image type ", lz_type_name(type), " is paletted (sent as LZ_PLT)");
+  if (type == lz_xxxa)
+    return codec_detail::codec_error(codec, "image type XXXA only occurs inside JPEG_ALPHA");
+  if (type < lz_rgb16 || type > lz_a8)
+    return codec_detail::codec_error(codec, "unknown image type ", type);
+  return std::nullopt;
+}
+
+// Checked before the pixels are allocated or written.
+std::optional<parse_error> check_stream_fits(const char* codec, const lz_header& header, std::size_t stream_size) {
+  if (units_fit_stream(std::size_t{header.width} * header.height, stream_size))
+    return std::nullopt;
+  return codec_detail::codec_error(codec, header.width, "x", header.height, " pixels cannot come from a ",
+                                   stream_size, "-byte stream");
+}
+
+// The pixels of an RGB16, RGB24, RGB32 or RGBA image, rows contiguous, as the
+// stream stores them (bottom-up unless top_down).
+std::optional<parse_error> decode_rgb_pixels(const char* codec, const lz_header& header, const std::uint8_t* stream,
+                                             std::size_t stream_size, std::uint32_t* pixels) {
+  const std::size_t pixel_count = std::size_t{header.width} * header.height;
+  std::size_t used = 0;
+  auto failed =
+      header.type == lz_rgb16
+          ? decode_pixel_pass<rgb16_pixels>(codec, stream, stream_size, used, pixels, pixel_count, "pixels")
+          : decode_pixel_pass<rgb_pixels>(codec, stream, stream_size, used, pixels, pixel_count, "pixels");
+  if (!failed && header.type == lz_rgba)
+    failed = decode_pixel_pass<alpha_of_pixels>(codec, stream, stream_size, used, pixels, pixel_count,
+                                                "alpha values");
+  if (!failed)
+    failed = check_stream_end(codec, used, stream_size);
+  return failed;
+}
+
+}  // namespace
+
 result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {
   const char* const codec = "LZ_RGB";
   auto header = parse_lz_header(codec, data, size, max_pixels);
@@ -150,12 +191,8 @@ result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size, 
   const std::uint32_t type = header->type;
   const std::uint8_t* stream = data + lz_header_size;
   const std::size_t stream_size = size - lz_header_size;
-  if (is_palette_type(type))
-    return codec_detail::codec_error(codec, "image type ", lz_type_name(type), " is paletted (sent as LZ_PLT)");
-  if (type == lz_xxxa)
-    return codec_detail::codec_error(codec, "image type XXXA only occurs inside JPEG_ALPHA");
-  if (type < lz_rgb16 || type > lz_a8)
-    return codec_detail::codec_error(codec, "unknown image type ", type);
+  if (auto bad = check_rgb_type(codec, type))
+    return *bad;
 
   decoded_image image;
   image.width = header->width;
@@ -172,25 +209,32 @@ result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size, 
     for (std::size_t i = 0; i < pixel_count; ++i)
       image.pixels[i] = std::uint32_t{(*alpha)[i]} << 24;
   } else {
-    if (!units_fit_stream(pixel_count, stream_size))
-      return codec_detail::codec_error(codec, image.width, "x", image.height, " pixels cannot come from a ",
-                                       stream_size, "-byte stream");
+    if (auto bad = check_stream_fits(codec, *header, stream_size))
+      return *bad;
     image.pixels.resize(pixel_count);
-    std::size_t used = 0;
-    auto failed = type == lz_rgb16
-                      ? decode_pixel_pass<rgb16_pixels>(codec, stream, stream_size, used, image.pixels, "pixels")
-                      : decode_pixel_pass<rgb_pixels>(codec, stream, stream_size, used, image.pixels, "pixels");
-    if (!failed && type == lz_rgba)
-      failed = decode_pixel_pass<alpha_of_pixels>(codec, stream, stream_size, used, image.pixels,
-                                                  "alpha values");
-    if (!failed)
-      failed = check_stream_end(codec, used, stream_size);
-    if (failed)
+    if (auto failed = decode_rgb_pixels(codec, *header, stream, stream_size, image.pixels.data()))
       return *failed;
   }
   if (!header->top_down)
     codec_detail::flip_rows(image.pixels.data(), image.width, image.height);
   return image;
+}
+
+result<bool> decode_lz_rgb_into(const std::uint8_t* data, std::size_t size, std::uint32_t width,
+                                std::uint32_t height, std::uint32_t* pixels) {
+  const char* const codec = "LZ_RGB";
+  auto header = parse_lz_header(codec, data, size, std::uint64_t{width} * height);
+  if (!header || header->width != width || header->height != height || check_rgb_type(codec, header->type) ||
+      header->type == lz_a8)
+    return false;
+  const std::size_t stream_size = size - lz_header_size;
+  if (auto bad = check_stream_fits(codec, *header, stream_size))
+    return *bad;
+  if (auto failed = decode_rgb_pixels(codec, *header, data + lz_header_size, stream_size, pixels))
+    return *failed;
+  if (!header->top_down)
+    codec_detail::flip_rows(pixels, width, height);
+  return true;
 }
 
 result<decoded_image> decode_lz_plt(const std::uint8_t* data, std::size_t size,

@@ -16,6 +16,14 @@ namespace vigil::protocol {
 result<decoded_image> decode_lz_rgb(const std::uint8_t* data, std::size_t size,
                                     std::uint64_t max_pixels = max_image_pixels);
 
+// decode_lz_rgb's pixels written straight into `pixels` (width * height,
+// rows contiguous), nothing allocated. False, nothing written: the stream's
+// header is not one of a width x height RGB16/24/32 or RGBA image (decode_lz_rgb
+// then says why, or decodes an A8 one). An error: what decode_lz_rgb would
+// say of the stream; the pixels then hold whatever was decoded up to it.
+result<bool> decode_lz_rgb_into(const std::uint8_t* data, std::size_t size, std::uint32_t width,
+                                std::uint32_t height, std::uint32_t* pixels);
+
 // `palette` holds 0x00RRGGBB entries, resolved by the caller from the message
 // or the palette cache. Memory: the image, plus its palette-index rows, whose
 // stride may be at most lz_plt_max_stride (no longer than a decoded row plus

@@ -1,4 +1,4 @@
-// Fuzzes LZ_RGB and LZ_PLT. Input: a selector byte (bit 0: LZ_PLT; bits 1-7:
+// Fuzzes LZ_RGB (and its decoding straight into rows) and LZ_PLT. Input: a selector byte (bit 0: LZ_PLT; bits 1-7:
 // palette entries), then the LZ payload. Seeds: LZ images from QEMU and the
 // test server (tests/data/codecs/lz) and small streams of every image type.
 #include <cstddef>
@@ -37,5 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!decoded->has_alpha)
     for (const std::uint32_t pixel : decoded->pixels)
       FUZZ_CHECK((pixel >> 24) == 0);
+  if (!paletted) {
+    // Decoded straight into rows: the very same pixels (A8 is declined).
+    std::vector<std::uint32_t> rows(decoded->pixels.size());
+    const auto into = decode_lz_rgb_into(payload, payload_size, decoded->width, decoded->height, rows.data());
+    FUZZ_CHECK(into.ok() && *into == !decoded->alpha_only);
+    if (*into)
+      FUZZ_CHECK(rows == decoded->pixels);
+  }
   return 0;
 }

@@ -329,6 +329,54 @@ BOOST_AUTO_TEST_CASE(overlapping_matches_repeat_the_units_before_them) {
   check_copy_back_against_unit_loop<std::uint8_t>(7);
 }
 
+// decode_lz_rgb_into: the surface's own rows get exactly decode_lz_rgb's pixels.
+decoded_image decoded_into(const bytes& stream, std::uint32_t width, std::uint32_t height) {
+  decoded_image image;
+  image.width = width;
+  image.height = height;
+  image.pixels.assign(std::size_t{width} * height, 0xDEADBEEF);
+  const auto done = decode_lz_rgb_into(stream.data(), stream.size(), width, height, image.pixels.data());
+  BOOST_REQUIRE_MESSAGE(done.ok(), error_text(done));
+  BOOST_REQUIRE(*done);
+  return image;
+}
+
+BOOST_AUTO_TEST_CASE(decoding_into_rows_gives_the_decoded_pixels) {
+  const bytes payload = read_codec_data("lz/qemu-seabios-720x400-rgb32.lz");
+  check_same_pixels(decoded_into(payload, 720, 400), read_ppm("lz/qemu-seabios-720x400.ppm.gz"));
+  for (const bool top_down : {true, false}) {
+    const bytes stream = two_pixel_rows(top_down).out;
+    const auto decoded = decode_rgb(stream);
+    BOOST_REQUIRE(decoded.ok());
+    BOOST_TEST(decoded_into(stream, 2, 2).pixels == decoded->pixels);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(decoding_into_rows_declines_other_sizes_and_a8_untouched) {
+  std::vector<std::uint32_t> rows(8, 0xDEADBEEF);
+  const bytes stream = two_pixel_rows(true).out;
+  for (const auto& [width, height] : {std::pair{4u, 1u}, std::pair{2u, 4u}}) {
+    const auto done = decode_lz_rgb_into(stream.data(), stream.size(), width, height, rows.data());
+    BOOST_REQUIRE(done.ok());
+    BOOST_TEST(!*done);
+  }
+  const bytes alpha = lz_stream_builder::lz(a8, 4, 1, 4, true).literals(4, {0, 0x40, 0x80, 0xFF}).out;
+  const auto done = decode_lz_rgb_into(alpha.data(), alpha.size(), 4, 1, rows.data());
+  BOOST_REQUIRE(done.ok());
+  BOOST_TEST(!*done);
+  BOOST_TEST(rows == std::vector<std::uint32_t>(8, 0xDEADBEEF));
+}
+
+BOOST_AUTO_TEST_CASE(decoding_a_truncated_image_into_rows_is_decode_lz_rgbs_error) {
+  const bytes payload = read_codec_data("lz/qemu-seabios-720x400-rgb32.lz");
+  std::vector<std::uint32_t> rows(720 * 400);
+  for (const std::size_t size : {payload.size() / 2, payload.size() - 1}) {
+    const auto done = decode_lz_rgb_into(payload.data(), size, 720, 400, rows.data());
+    BOOST_REQUIRE(!done.ok());
+    BOOST_TEST(error_text(done) == error_text(decode_lz_rgb(payload.data(), size)));
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -312,10 +312,12 @@ void window_menu::draw_level(const level& level, sf::Vector2i origin) {
     if (item.checked)
       draw_line(font_, "✓", text_size, at.x + padding - 6, text_top, ink);
     draw_line(font_, item.label, text_size, at.x + padding + tick_column - 6, text_top, ink);
-    std::string hint = item.children.empty() ? item.hint : "▸";
-    if (!hint.empty())
-      draw_line(font_, hint, text_size, at.x + row.width - padding - font_.width(hint, text_size), text_top,
+    const std::string hint = item.children.empty() ? item.hint : "▸";
+    if (!hint.empty()) {
+      const text_coverage right = font_.rasterize(hint, text_size);  // right-aligned
+      draw_text(canvas_, right, at.x + row.width - padding - right.width, text_top,
                 item.children.empty() ? dim_text : ink);
+    }
   }
 }
 

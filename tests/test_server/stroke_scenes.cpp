@@ -385,6 +385,14 @@ segment line(double x1, double y1, double x2, double y2) {
   return segment{SPICE_PATH_BEGIN | SPICE_PATH_END, {{fixed(x1), fixed(y1)}, {fixed(x2), fixed(y2)}}};
 }
 
+// One polyline (BEGIN and END in one segment), closed back to its first point with `close`.
+segment polyline_path(const std::vector<std::pair<double, double>>& points, bool close = false) {
+  segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? std::uint32_t{SPICE_PATH_CLOSE} : 0u), {}};
+  for (const auto& [x, y] : points)
+    s.points.emplace_back(fixed(x), fixed(y));
+  return s;
+}
+
 }  // namespace
 
 std::vector<std::function<void(qxl_display&)>> stroke_steps() {
@@ -489,12 +497,6 @@ std::vector<std::function<void(qxl_display&)>> stroke_steps() {
   // an odd-length list, an empty dash, lengths past 255 and below zero
   // (kept in a byte), lines leaving the surface on every side; PUT.
   steps.push_back([](qxl_display& display) {
-    auto polyline_path = [](const std::vector<std::pair<double, double>>& points, bool close = false) {
-      segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? std::uint32_t{SPICE_PATH_CLOSE} : 0u), {}};
-      for (const auto& [x, y] : points)
-        s.points.emplace_back(fixed(x), fixed(y));
-      return s;
-    };
     const std::vector<std::pair<double, double>> spiral{{300, 200}, {360, 200}, {360, 150}, {300, 150}, {300, 180},
                                                         {330, 180}, {330, 250}, {250, 250}, {250, 100}, {400, 100},
                                                         {400, 260}, {400, 260}, {240, 260}, {240, 90}};
@@ -571,12 +573,6 @@ std::vector<std::function<void(qxl_display&)>> stroke_steps() {
   // joins whose point a line draws); lines leaving the surface and a box
   // cutting them; fractional dash lengths.
   steps.push_back([](qxl_display& display) {
-    auto polyline_path = [](const std::vector<std::pair<double, double>>& points, bool close = false) {
-      segment s{SPICE_PATH_BEGIN | SPICE_PATH_END | (close ? std::uint32_t{SPICE_PATH_CLOSE} : 0u), {}};
-      for (const auto& [x, y] : points)
-        s.points.emplace_back(fixed(x), fixed(y));
-      return s;
-    };
     const int offsets[][2] = {{200, 11}, {140, 70},  {120, 160}, {97, 97},  {11, 200},  {-70, 140},
                               {-160, 120}, {-200, 3}, {-180, -90}, {-97, -97}, {-3, -200}, {150, -200},
                               {190, -57}, {7, 1}, {1, 7}, {-5, 12}};

@@ -15,8 +15,9 @@
 namespace vigil {
 
 // 4 MiB: a 1024x1024 32-bit surface. Smaller blocks stay in malloc's heaps
-// (cheap to reuse); the mmap and page faults of a larger one cost far less
-// than decoding or drawing that many pixels.
+// (cheap to reuse: a heap keeps up to this much free at its top rather than
+// giving it back and faulting it in again); the mmap and page faults of a
+// larger one cost far less than decoding or drawing that many pixels.
 inline constexpr std::size_t large_block_bytes = std::size_t{4} << 20;
 
 // Once, at start, before other threads: true if the C library took it.

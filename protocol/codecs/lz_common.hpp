@@ -65,8 +65,29 @@ inline bool units_fit_stream(std::uint64_t units, std::size_t stream_bytes) {
 // already written), not unit by unit: a text console's blank rows are long
 // matches at distance 1, which a unit loop (not vectorised at -O2) made a
 // sixth of a headless client's CPU.
+//
+// Most matches are short (a console's glyphs: 2 to 16 units, 100000 a
+// second on the real guest's scroll); those are copied unit by unit inline,
+// which is the match's meaning for any distance, instead of a call and a
+// memcpy each.
 template <class Unit>
-void copy_back_units(Unit* out, std::size_t distance, std::size_t count) {
+void copy_back_long(Unit* out, std::size_t distance, std::size_t count);
+
+inline constexpr std::size_t short_match_units = 16;
+
+template <class Unit>
+inline void copy_back_units(Unit* out, std::size_t distance, std::size_t count) {
+  if (count <= short_match_units) {
+    const Unit* from = out - distance;
+    for (std::size_t i = 0; i < count; ++i)
+      out[i] = from[i];
+    return;
+  }
+  copy_back_long(out, distance, count);
+}
+
+template <class Unit>
+void copy_back_long(Unit* out, std::size_t distance, std::size_t count) {
   const Unit* from = out - distance;
   if (distance >= count) {
     std::memcpy(out, from, count * sizeof(Unit));

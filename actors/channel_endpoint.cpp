@@ -313,7 +313,7 @@ void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
     }
     if (!next.value())
       return;
-    const protocol::frame& frame = *next.value();
+    protocol::frame& frame = *next.value();
     ++health_.messages_in;
     if (acks_.on_message_received())
       send(SPICE_MSGC_ACK, protocol::build_ack());
@@ -321,7 +321,19 @@ void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
       handle_common(frame);
     else if (hooks_.on_message)
       hooks_.on_message(frame);
+    // Handled: its buffer takes the next large message (a move put in
+    // another reassembler, which may as well have it).
+    if (health_.state == channel_state::up)
+      reassembler_->recycle(std::move(frame.body));
   }
+}
+
+// A channel that got no message for a whole heartbeat interval gives back
+// the buffer its reassembler keeps for large messages.
+void channel_endpoint::release_buffers_if_idle() {
+  if (reassembler_ && health_.messages_in == messages_at_last_heartbeat_)
+    reassembler_->release_spare();
+  messages_at_last_heartbeat_ = health_.messages_in;
 }
 
 void channel_endpoint::handle_common(const protocol::frame& frame) {
@@ -583,7 +595,10 @@ caf::message_handler channel_endpoint::handlers() {
       abort_migration("the migration was cancelled");
       destination_.reset();  // a handler of the channel's own: the link's code is not running
     },
-    [this](heartbeat_atom) { return health(); },
+    [this](heartbeat_atom) {
+      release_buffers_if_idle();
+      return health();
+    },
     [this](debug_stall_atom) {
       log_->warn("debug fault: blocking this actor's handler for {} ms", spec_.fault.duration.count());
       std::this_thread::sleep_for(spec_.fault.duration);  // a real stuck actor, for the supervision tests

@@ -192,6 +192,7 @@ private:
   void on_stream(const std::uint8_t* data, std::size_t size);
   void on_frames(const std::uint8_t* data, std::size_t size);
   void handle_common(const protocol::frame& frame);
+  void release_buffers_if_idle();
   void write(const protocol::bytes& bytes);
   void set_state(channel_state state);
   void touch();
@@ -215,6 +216,7 @@ private:
   std::unique_ptr<sasl_client> sasl_;  // when the server chose SASL
   bool layered_ = false;               // the SASL security layer wraps the stream
   std::optional<protocol::frame_reassembler> reassembler_;
+  std::uint64_t messages_at_last_heartbeat_ = 0;  // release_buffers_if_idle
   std::optional<protocol::frame_writer> writer_;
   protocol::ack_window acks_;
 

@@ -33,7 +33,8 @@ failure_kind kind_of_link_failure(std::uint32_t link_error) {
 }  // namespace
 
 channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks)
-    : self_(self), spec_(std::move(spec)), hooks_(std::move(hooks)) {
+    : self_(self), spec_(std::move(spec)), hooks_(std::move(hooks)),
+      chunks_(std::make_shared<chunk_pool>(spec_.connection.max_unconsumed_chunks)) {
   health_.channel = protocol::channel_type_name(spec_.type);
   health_.type = spec_.type;
   health_.id = spec_.id;
@@ -62,7 +63,8 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
 // messages to it (on_destination_frame). No monitors or handlers of its own:
 // the source routes its broker's messages here.
 channel_endpoint::channel_endpoint(channel_endpoint& source, channel_spec destination_spec)
-    : self_(source.self_), spec_(std::move(destination_spec)), source_(&source) {
+    : self_(source.self_), spec_(std::move(destination_spec)),
+      chunks_(std::make_shared<chunk_pool>(spec_.connection.max_unconsumed_chunks)), source_(&source) {
   health_.channel = protocol::channel_type_name(spec_.type);
   health_.type = spec_.type;
   health_.id = spec_.id;
@@ -157,7 +159,8 @@ void channel_endpoint::on_connected(const connect_outcome& outcome, const socket
     fail(failure_kind::connect_failed, outcome.error);
     return;
   }
-  broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings, caf::actor_cast<caf::actor>(self_));
+  broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings, caf::actor_cast<caf::actor>(self_),
+                                chunks_);
   self_->monitor(broker_);
   self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
 }
@@ -524,22 +527,24 @@ caf::message_handler channel_endpoint::socket_data_handler() {
   // link; the credit goes back to the broker that sent them (a move while
   // processing them changes the current one).
   if (spec_.fault.what == debug_fault::kind::slow)
-    return {[this](sock_data_atom, const byte_buffer& bytes) {
+    return {[this](sock_data_atom, byte_buffer& bytes) {
       auto* link = link_of(self_->current_sender());
       if (!link)
         return;
       auto broker = link->broker_;
       link->on_socket_data(bytes);
       std::this_thread::sleep_for(spec_.fault.duration);
-      link->consumed_chunk(broker);
+      link->consumed_chunk(broker, std::move(bytes));
     }};
-  return {[this](sock_data_atom, const byte_buffer& bytes) {
+  // A mutable reference: the message is the channel's alone, so CAF hands
+  // over its buffer without a copy, and the buffer goes back to the pool.
+  return {[this](sock_data_atom, byte_buffer& bytes) {
     auto* link = link_of(self_->current_sender());
     if (!link)
       return;
     auto broker = link->broker_;
     link->on_socket_data(bytes);
-    link->consumed_chunk(broker);
+    link->consumed_chunk(broker, std::move(bytes));
   }};
 }
 
@@ -549,7 +554,8 @@ caf::message_handler channel_endpoint::socket_data_handler() {
 // broker still has at least the other half to read into, and a full window
 // is all in the channel's mailbox, whose consumption returns the credit: the
 // broker never waits on a batch that is not complete.
-void channel_endpoint::consumed_chunk(const caf::actor& broker) {
+void channel_endpoint::consumed_chunk(const caf::actor& broker, byte_buffer&& chunk) {
+  chunks_->give_back(std::move(chunk));
   if (broker != credited_broker_) {  // a new connection (or a move): its window starts empty
     credited_broker_ = broker;
     unacknowledged_chunks_ = 0;

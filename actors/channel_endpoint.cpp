@@ -33,7 +33,8 @@ failure_kind kind_of_link_failure(std::uint32_t link_error) {
 }  // namespace
 
 channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec spec, hooks hooks)
-    : self_(self), spec_(std::move(spec)), hooks_(std::move(hooks)) {
+    : self_(self), spec_(std::move(spec)), hooks_(std::move(hooks)),
+      chunks_(std::make_shared<chunk_pool>(spec_.connection.max_unconsumed_chunks)) {
   health_.channel = protocol::channel_type_name(spec_.type);
   health_.type = spec_.type;
   health_.id = spec_.id;
@@ -62,7 +63,8 @@ channel_endpoint::channel_endpoint(caf::event_based_actor* self, channel_spec sp
 // messages to it (on_destination_frame). No monitors or handlers of its own:
 // the source routes its broker's messages here.
 channel_endpoint::channel_endpoint(channel_endpoint& source, channel_spec destination_spec)
-    : self_(source.self_), spec_(std::move(destination_spec)), source_(&source) {
+    : self_(source.self_), spec_(std::move(destination_spec)),
+      chunks_(std::make_shared<chunk_pool>(spec_.connection.max_unconsumed_chunks)), source_(&source) {
   health_.channel = protocol::channel_type_name(spec_.type);
   health_.type = spec_.type;
   health_.id = spec_.id;
@@ -157,7 +159,8 @@ void channel_endpoint::on_connected(const connect_outcome& outcome, const socket
     fail(failure_kind::connect_failed, outcome.error);
     return;
   }
-  broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings, caf::actor_cast<caf::actor>(self_));
+  broker_ = spawn_socket_broker(self_->system(), outcome.socket->take(), settings, caf::actor_cast<caf::actor>(self_),
+                                chunks_);
   self_->monitor(broker_);
   self_->delayed_send(self_, spec_.connection.link_timeout, link_deadline_atom::value, attempt_);
 }
@@ -313,7 +316,7 @@ void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
     }
     if (!next.value())
       return;
-    const protocol::frame& frame = *next.value();
+    protocol::frame& frame = *next.value();
     ++health_.messages_in;
     if (acks_.on_message_received())
       send(SPICE_MSGC_ACK, protocol::build_ack());
@@ -321,7 +324,19 @@ void channel_endpoint::on_frames(const std::uint8_t* data, std::size_t size) {
       handle_common(frame);
     else if (hooks_.on_message)
       hooks_.on_message(frame);
+    // Handled: its buffer takes the next large message (a move put in
+    // another reassembler, which may as well have it).
+    if (health_.state == channel_state::up)
+      reassembler_->recycle(std::move(frame.body));
   }
+}
+
+// A channel that got no message for a whole heartbeat interval gives back
+// the buffer its reassembler keeps for large messages.
+void channel_endpoint::release_buffers_if_idle() {
+  if (reassembler_ && health_.messages_in == messages_at_last_heartbeat_)
+    reassembler_->release_spare();
+  messages_at_last_heartbeat_ = health_.messages_in;
 }
 
 void channel_endpoint::handle_common(const protocol::frame& frame) {
@@ -512,22 +527,24 @@ caf::message_handler channel_endpoint::socket_data_handler() {
   // link; the credit goes back to the broker that sent them (a move while
   // processing them changes the current one).
   if (spec_.fault.what == debug_fault::kind::slow)
-    return {[this](sock_data_atom, const byte_buffer& bytes) {
+    return {[this](sock_data_atom, byte_buffer& bytes) {
       auto* link = link_of(self_->current_sender());
       if (!link)
         return;
       auto broker = link->broker_;
       link->on_socket_data(bytes);
       std::this_thread::sleep_for(spec_.fault.duration);
-      link->consumed_chunk(broker);
+      link->consumed_chunk(broker, std::move(bytes));
     }};
-  return {[this](sock_data_atom, const byte_buffer& bytes) {
+  // A mutable reference: the message is the channel's alone, so CAF hands
+  // over its buffer without a copy, and the buffer goes back to the pool.
+  return {[this](sock_data_atom, byte_buffer& bytes) {
     auto* link = link_of(self_->current_sender());
     if (!link)
       return;
     auto broker = link->broker_;
     link->on_socket_data(bytes);
-    link->consumed_chunk(broker);
+    link->consumed_chunk(broker, std::move(bytes));
   }};
 }
 
@@ -537,7 +554,8 @@ caf::message_handler channel_endpoint::socket_data_handler() {
 // broker still has at least the other half to read into, and a full window
 // is all in the channel's mailbox, whose consumption returns the credit: the
 // broker never waits on a batch that is not complete.
-void channel_endpoint::consumed_chunk(const caf::actor& broker) {
+void channel_endpoint::consumed_chunk(const caf::actor& broker, byte_buffer&& chunk) {
+  chunks_->give_back(std::move(chunk));
   if (broker != credited_broker_) {  // a new connection (or a move): its window starts empty
     credited_broker_ = broker;
     unacknowledged_chunks_ = 0;
@@ -583,7 +601,10 @@ caf::message_handler channel_endpoint::handlers() {
       abort_migration("the migration was cancelled");
       destination_.reset();  // a handler of the channel's own: the link's code is not running
     },
-    [this](heartbeat_atom) { return health(); },
+    [this](heartbeat_atom) {
+      release_buffers_if_idle();
+      return health();
+    },
     [this](debug_stall_atom) {
       log_->warn("debug fault: blocking this actor's handler for {} ms", spec_.fault.duration.count());
       std::this_thread::sleep_for(spec_.fault.duration);  // a real stuck actor, for the supervision tests

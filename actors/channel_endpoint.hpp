@@ -185,13 +185,15 @@ private:
   void on_socket_ready(const std::string& tls_description);
   caf::message_handler socket_data_handler();
   void on_socket_data(const byte_buffer& bytes);
-  void consumed_chunk(const caf::actor& broker);  // the socket credit for one chunk of `broker`'s
+  // The socket credit for one chunk of `broker`'s; the chunk's buffer goes back to the pool.
+  void consumed_chunk(const caf::actor& broker, byte_buffer&& chunk);
   void on_socket_closed(const std::string& reason);
   void on_link_bytes(const std::uint8_t* data, std::size_t size);
   void on_sasl_bytes(const std::uint8_t* data, std::size_t size);
   void on_stream(const std::uint8_t* data, std::size_t size);
   void on_frames(const std::uint8_t* data, std::size_t size);
   void handle_common(const protocol::frame& frame);
+  void release_buffers_if_idle();
   void write(const protocol::bytes& bytes);
   void set_state(channel_state state);
   void touch();
@@ -207,6 +209,7 @@ private:
   bool has_activity_ = false;
   bool on_tls_ = false;
   caf::actor broker_;
+  std::shared_ptr<chunk_pool> chunks_;  // the buffers broker_ reads into
   caf::actor credited_broker_;              // whose chunks unacknowledged_chunks_ counts
   std::uint32_t unacknowledged_chunks_ = 0;  // consumed, their credit not returned yet
   std::uint32_t attempt_ = 0;  // distinguishes stale link deadlines and connects (unique per actor)
@@ -215,6 +218,7 @@ private:
   std::unique_ptr<sasl_client> sasl_;  // when the server chose SASL
   bool layered_ = false;               // the SASL security layer wraps the stream
   std::optional<protocol::frame_reassembler> reassembler_;
+  std::uint64_t messages_at_last_heartbeat_ = 0;  // release_buffers_if_idle
   std::optional<protocol::frame_writer> writer_;
   protocol::ack_window acks_;
 

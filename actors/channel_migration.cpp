@@ -122,6 +122,7 @@ void channel_endpoint::move_to_destination(bool seamless, const protocol::bytes*
   std::unique_ptr<channel_endpoint> destination = std::move(destination_);
   auto& link = *destination;
   caf::actor source_broker = std::exchange(broker_, std::exchange(link.broker_, nullptr));
+  std::swap(chunks_, link.chunks_);  // the pool the broker reads into
   const std::string source_server = health_.server;
   on_tls_ = link.on_tls_;
   attempt_ = link.attempt_;

@@ -22,6 +22,7 @@ struct broker_state {
   int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
   std::unique_ptr<tls_client> tls;
+  std::shared_ptr<chunk_pool> chunks;  // what the chunks are read into; the owner hands them back
   bool announced_ready = false;
   // Reads halt once the owner has no credit left. CAF finishes the read loop
   // it is in (middleman.max-consecutive-reads, set low in main.cpp), so a few
@@ -81,8 +82,10 @@ void close_and_quit(caf::io::broker* self, broker_state& state, const std::strin
 }
 
 void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) {
-  if (plaintext.empty())
+  if (plaintext.empty()) {
+    state.chunks->give_back(std::move(plaintext));
     return;
+  }
   state.to_owner.send_values(self, sock_data_atom::value, std::move(plaintext));
   if (state.to_owner.full() && !state.reads_halted) {
     self->halt(state.handle);
@@ -93,7 +96,7 @@ void deliver(caf::io::broker* self, broker_state& state, byte_buffer plaintext) 
 // Drives TLS after ciphertext arrived (or at start): sends handshake records,
 // announces readiness once, and passes decrypted bytes on.
 void pump_tls(caf::io::broker* self, broker_state& state) {
-  byte_buffer plaintext;
+  byte_buffer plaintext = state.chunks->take();
   auto status = state.tls->pump(plaintext);
   if (!write_raw(self, state, state.tls->take_ciphertext()))
     return;
@@ -108,9 +111,11 @@ void pump_tls(caf::io::broker* self, broker_state& state) {
   deliver(self, state, std::move(plaintext));
 }
 
-caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings settings, caf::actor owner) {
+caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings settings, caf::actor owner,
+                           std::shared_ptr<chunk_pool> chunks) {
   auto state = std::make_shared<broker_state>();
   state->owner = owner;
+  state->chunks = std::move(chunks);
   state->to_owner = bounded_edge{"socket->channel", edge_ids::socket_bytes, settings.max_unconsumed_chunks,
                                  overflow_policy::backpressure};
   state->to_owner.connect(owner);
@@ -140,7 +145,9 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
         state->tls->feed_ciphertext(data, msg.buf.size());
         pump_tls(self, *state);
       } else {
-        deliver(self, *state, byte_buffer(data, data + msg.buf.size()));
+        byte_buffer chunk = state->chunks->take();
+        chunk.assign(data, data + msg.buf.size());
+        deliver(self, *state, std::move(chunk));
       }
     },
     [self, state](sock_write_atom, const byte_buffer& plaintext) {
@@ -218,8 +225,8 @@ socket_connector_actor spawn_socket_connector(caf::actor_system& system) {
 }
 
 caf::actor spawn_socket_broker(caf::actor_system& system, int fd, const socket_settings& settings,
-                               const caf::actor& owner) {
-  return system.middleman().spawn_broker(socket_broker, fd, settings, owner);
+                               const caf::actor& owner, std::shared_ptr<chunk_pool> chunks) {
+  return system.middleman().spawn_broker(socket_broker, fd, settings, owner, std::move(chunks));
 }
 
 }  // namespace vigil

@@ -12,7 +12,8 @@
 //   (sock_shutdown_atom)             close and quit
 // Sends to its owner:
 //   (sock_ready_atom, std::string tls_description)   transport usable
-//   (sock_data_atom, byte_buffer)    plaintext received. Bounded by credit: at
+//   (sock_data_atom, byte_buffer)    plaintext received, in a buffer from the
+//       chunk pool the owner gave (the owner hands it back). Bounded by credit: at
 //       most `max_unconsumed_chunks` chunks are outstanding; beyond that the
 //       broker halts socket reads until the owner returns credit, so a slow
 //       owner throttles the server instead of growing a queue.
@@ -37,6 +38,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
+#include "actors/chunk_pool.hpp"
 #include "actors/messages.hpp"
 #include "actors/tcp_dialer.hpp"
 #include "actors/tls_client.hpp"
@@ -84,9 +86,10 @@ socket_connector_actor spawn_socket_connector(caf::actor_system& system);
 
 // Spawns the broker for a connected fd (plain or TLS per `settings`); it talks
 // only to `owner`. Spawned by the owner itself, so the owner knows the
-// broker's handle before the broker's first message arrives.
+// broker's handle before the broker's first message arrives. Chunks are
+// read into buffers from `chunks`, which the owner gives back once consumed.
 caf::actor spawn_socket_broker(caf::actor_system& system, int fd, const socket_settings& settings,
-                               const caf::actor& owner);
+                               const caf::actor& owner, std::shared_ptr<chunk_pool> chunks);
 
 }  // namespace vigil
 

@@ -106,8 +106,7 @@ std::optional<credentials_answer> ask_in_window(sf::RenderWindow& window, presen
       shown.set_overlay(&image, bounds);
       changed = false;
     }
-    if (shown.events_waiting())
-      shown.take_events();
+    shown.take_events(true);  // a modal form polls: its presentation's connection is read each time
     shown.present();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a modal form: frames wait until it is done
   }

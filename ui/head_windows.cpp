@@ -217,10 +217,13 @@ std::vector<unsigned long> head_windows::windows() const {
 }
 
 bool head_windows::events_waiting() {
-  return std::any_of(windows_.begin(), windows_.end(), [](auto& w) { return w->view->events_waiting(); });
+  bool waiting = false;
+  for (auto& w : windows_)  // each asked: each sends what it buffered
+    waiting = w->view->events_waiting() || waiting;
+  return waiting;
 }
 
-void head_windows::pump() {
+void head_windows::pump(const readable_fds& readable) {
   for (auto& w : windows_) {
     sf::Event event;
     while (w->window.pollEvent(event)) {
@@ -248,7 +251,7 @@ void head_windows::pump() {
         hooks_.resized();
       }
     }
-    w->view->take_events();
+    w->view->take_events(readable.has(w->view->connection_fd()));
     if (!w->hidden)
       w->view->present();
   }

@@ -35,6 +35,7 @@
 #include "ui/head_frames.hpp"
 #include "ui/menu_entries.hpp"
 #include "ui/presentation.hpp"
+#include "ui/readable_fds.hpp"
 #include "ui/window_scaling.hpp"
 
 namespace vigil {
@@ -80,8 +81,9 @@ public:
 
   std::vector<int> event_fds() const;
   bool events_waiting();
-  // Handles the head windows' events and draws what changed.
-  void pump();
+  // Handles the head windows' events and draws what changed; `readable`
+  // says which presentations' connections have something to read.
+  void pump(const readable_fds& readable);
   // A presentation still reads the last frame (the next one must wait).
   bool presenting() const;
   // The titles changed (the VM's name, the session's state).

@@ -81,10 +81,12 @@ public:
   virtual bool presenting() const { return false; }
 
   // Its own X connection, if it has one (-1: none), for the main loop's sleep:
-  // whether events already wait on it, and handling them.
+  // whether events already wait in its queue (sending the buffered requests
+  // first; reads nothing), and handling them: the connection is read only
+  // when `socket_readable` (poll(2) said so).
   virtual int connection_fd() const { return -1; }
   virtual bool events_waiting() { return false; }
-  virtual void take_events() {}
+  virtual void take_events(bool socket_readable) { (void)socket_readable; }
 
   // Where the picture is in the window, as of the last change of size.
   const picture_geometry& geometry() const { return geometry_; }

@@ -70,8 +70,9 @@ void dump_primary(caf::scoped_actor& self, const session_supervisor_actor& super
       [&](const caf::error& error) { log.error("primary surface dump failed: {}", self->system().render(error)); });
 }
 
-// Sleeps until a descriptor is readable or `deadline` passes (none: no limit).
-void wait_for_input(const std::vector<int>& fds, std::optional<clock::time_point> deadline) {
+// Sleeps until a descriptor is readable or `deadline` passes (none: no
+// limit); returns the readable ones.
+readable_fds wait_for_input(const std::vector<int>& fds, std::optional<clock::time_point> deadline) {
   std::vector<pollfd> polled;
   for (int fd : fds)
     if (fd >= 0)
@@ -81,7 +82,13 @@ void wait_for_input(const std::vector<int>& fds, std::optional<clock::time_point
     auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - clock::now()).count();
     timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, 24LL * 3600 * 1000));
   }
-  ::poll(polled.data(), polled.size(), timeout_ms);  // EINTR: a signal, look at the flags
+  readable_fds readable;
+  if (::poll(polled.data(), polled.size(), timeout_ms) <= 0)  // EINTR: a signal, look at the flags
+    return readable;
+  for (const pollfd& p : polled)
+    if (p.revents != 0)  // POLLHUP and POLLERR too: the read finds the error
+      readable.fds.push_back(p.fd);
+  return readable;
 }
 
 }  // namespace
@@ -108,6 +115,7 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   bool up = false;
   bool duration_elapsed = false;
   std::optional<exit_status> status;
+  readable_fds readable;  // by the last sleep: what the frontend's pump may read
   caf::actor sender;  // of the message being handled: acknowledgements go back to it
   caf::message_handler from_actors{
     [&](session_up_atom, const std::string& vm_name) {
@@ -158,7 +166,7 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       break;
     bool snapshot_wanted = signals.snapshot_requested.exchange(false);
     if (frontend)
-      status = frontend->pump(self, snapshot_wanted);
+      status = frontend->pump(self, snapshot_wanted, readable);
     if (snapshot_wanted)
       std::cout << health_snapshot_json(ask_health(self, supervisor, run, *log), std::nullopt) << std::endl;
     if (status)
@@ -181,7 +189,7 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
       if (auto due = frontend->next_pump())
         deadline = deadline ? std::min(*deadline, *due) : *due;
     }
-    wait_for_input(fds, deadline);
+    readable = wait_for_input(fds, deadline);
   }
   signals.wake_fd = -1;
   auto health = ask_health(self, supervisor, run, *log);

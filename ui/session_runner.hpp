@@ -26,6 +26,7 @@
 #include "supervisors/session_supervisor.hpp"
 #include "ui/credential_form.hpp"
 #include "ui/guest_link.hpp"
+#include "ui/readable_fds.hpp"
 
 namespace vigil {
 
@@ -61,10 +62,15 @@ public:
   // loop sleeps until one is readable, a message arrives, or next_pump().
   virtual std::vector<int> event_fds() const = 0;
   // When pump() must run even if nothing arrives: now when events already
-  // wait in a connection's queue, or a deadline (a debounced resize).
+  // wait in a connection's queue, or a deadline (a debounced resize). Called
+  // just before the sleep: it sends what each connection has buffered.
   virtual std::optional<std::chrono::steady_clock::time_point> next_pump() = 0;
-  // Handles the user's input and draws; returns an exit status when the user ended it.
-  virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested) = 0;
+  // Handles the user's input and draws; returns an exit status when the user
+  // ended it. `readable`: which event_fds() poll(2) found readable before
+  // this pump (none before the first sleep): only those need a read, the
+  // others have what next_pump() found already queued.
+  virtual std::optional<exit_status> pump(caf::scoped_actor& self, bool& snapshot_requested,
+                                          const readable_fds& readable) = 0;
   // What changed on screen (actors/renderer.hpp); answered with
   // (frame_shown_atom) to the renderer once it is shown.
   virtual void show_update(caf::scoped_actor& self, const screen_update& update) = 0;

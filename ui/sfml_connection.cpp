@@ -9,6 +9,8 @@
 #include <X11/Xlib.h>
 #include <X11/Xlibint.h>  // a connection's resource ID range
 
+#include "ui/x11_reading.hpp"
+
 namespace {
 
 std::mutex open_connections_mutex;
@@ -63,8 +65,11 @@ void sfml_connection::drained() {
 }
 
 bool sfml_connection::events_waiting() const {
-  // Flushes our requests too, so the X server can answer them while we sleep.
-  return display_ && XEventsQueued(static_cast<Display*>(display_), QueuedAfterFlush) > queued_after_drain_;
+  if (!display_)
+    return false;
+  auto* display = static_cast<Display*>(display_);
+  send_buffered_requests(display);
+  return XEventsQueued(display, QueuedAlready) > queued_after_drain_;
 }
 
 }  // namespace vigil

@@ -18,7 +18,8 @@ public:
   // (events for SFML's other windows stay queued).
   void drained();
   // Events were read into the queue since drained() (during a round trip):
-  // poll(2) on fd() would not see them.
+  // poll(2) on fd() would not see them. Sends the buffered requests first
+  // (ui/x11_reading.hpp); reads nothing.
   bool events_waiting() const;
 
 private:

@@ -89,19 +89,29 @@ public:
   }
 
   std::optional<std::chrono::steady_clock::time_point> next_pump() override {
-    if (auto change = menu_.next_change(std::chrono::steady_clock::now()))  // new menu pixels, or a notice goes
-      return *change;
-    if (quit_ || sfml_connection_.events_waiting() || input_.events_waiting() || (agent_ && agent_->events_waiting()) ||
-        presentation_->events_waiting() || heads_.events_waiting())
-      return std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
+    // Every connection is asked, not only up to the first with events: the
+    // asking sends what it buffered, which must not wait out the sleep.
+    bool waiting = sfml_connection_.events_waiting();
+    waiting = input_.events_waiting() || waiting;
+    waiting = (agent_ && agent_->events_waiting()) || waiting;
+    waiting = presentation_->events_waiting() || waiting;
+    waiting = heads_.events_waiting() || waiting;
+    if (quit_ || waiting)
+      return now;
     auto earliest = [](auto a, auto b) { return !a ? b : !b ? a : std::min(a, b); };
-    return earliest(agent_ ? agent_->next_deadline() : std::nullopt, input_.next_deadline());
+    return earliest(menu_.next_change(now),  // new menu pixels, or a notice goes
+                    earliest(agent_ ? agent_->next_deadline() : std::nullopt, input_.next_deadline()));
   }
 
-  std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested) override {
+  std::optional<exit_status> pump(caf::scoped_actor&, bool& snapshot_requested,
+                                  const readable_fds& readable) override {
     std::vector<menu_choice> chosen;
     sf::Event event;
-    while (window_.pollEvent(event)) {  // (ends with a return or drained below)
+    // An empty pollEvent() costs SFML two reads of the socket and a look at
+    // every joystick slot: asked only when its connection has something.
+    const bool sfml_events = readable.has(sfml_connection_.fd()) || sfml_connection_.events_waiting();
+    while (sfml_events && window_.pollEvent(event)) {  // (ends with a return or drained below)
       switch (event.type) {
         case sf::Event::Closed:
           if (options_.kiosk) {
@@ -162,15 +172,15 @@ public:
     for (const auto& choice : chosen)
       choose(choice);
     input_.watch_heads(heads_.windows());
-    input_.take_x11_keys();
-    agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size());
+    input_.take_x11_keys(readable.has(input_.connection_fd()));
+    agent_->pump(std::chrono::steady_clock::now(), presentation_->picture_size(), readable);
     follow_file_transfers();
     menu_changed();
     snapshot_requested = snapshot_requested || std::exchange(snapshot_wanted_, false);
     if (quit_)
       return quit_;
-    presentation_->take_events();
-    present();
+    presentation_->take_events(readable.has(presentation_->connection_fd()));
+    present(readable);
     return std::nullopt;
   }
 
@@ -528,14 +538,14 @@ private:
   }
 
   // Puts what changed on screen; the renderer hears once the update is shown.
-  void present() {
+  void present(const readable_fds& readable) {
     auto now = std::chrono::steady_clock::now();
     if (auto change = menu_.next_change(now); change && *change <= now) {
       auto overlay = menu_.render(now);
       presentation_->set_overlay(overlay.image, overlay.bounds);
     }
     presentation_->present();
-    heads_.pump();
+    heads_.pump(readable);
     const auto& geometry = presentation_->geometry();
     if (geometry.scale != placed_.scale || geometry.offset_x != placed_.offset_x ||
         geometry.offset_y != placed_.offset_y || geometry.width != placed_.width || geometry.height != placed_.height) {

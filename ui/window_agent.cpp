@@ -130,7 +130,8 @@ std::vector<int> window_agent::connection_fds() const {
 }
 
 bool window_agent::events_waiting() const {
-  return (clipboard_ && clipboard_->events_waiting()) || (drop_ && drop_->events_waiting());
+  const bool clipboard_events = clipboard_ && clipboard_->events_waiting();
+  return (drop_ && drop_->events_waiting()) || clipboard_events;  // both asked: each sends what it buffered
 }
 
 std::optional<std::chrono::steady_clock::time_point> window_agent::next_deadline() const {
@@ -148,9 +149,10 @@ std::optional<std::chrono::steady_clock::time_point> window_agent::next_deadline
   return next;
 }
 
-void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size) {
+void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size,
+                        const readable_fds& readable) {
   if (clipboard_) {
-    for (auto& action : clipboard_->pump(now)) {
+    for (auto& action : clipboard_->pump(now, readable.has(clipboard_->connection_fd()))) {
       switch (action.what) {
         case x11_clipboard::action::kind::grab:
           send_(clipboard_grab{action.selection, std::move(action.types)});
@@ -165,7 +167,7 @@ void window_agent::pump(std::chrono::steady_clock::time_point now, sf::Vector2u 
     }
   }
   if (drop_)
-    for (const auto& path : drop_->pump(now))
+    for (const auto& path : drop_->pump(now, readable.has(drop_->connection_fd())))
       send_file(path);
   if (pending_layout_ && now >= guest_size_due_) {
     auto layout = std::move(*pending_layout_);

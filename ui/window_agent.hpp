@@ -34,6 +34,7 @@
 #include "actors/agent_events.hpp"
 #include "protocol/display_messages.hpp"
 #include "actors/session.hpp"
+#include "ui/readable_fds.hpp"
 #include "ui/x11_clipboard.hpp"
 #include "ui/x11_file_drop.hpp"
 
@@ -54,13 +55,15 @@ public:
   // One window per head (ui/head_windows.hpp): a window's size changed, the
   // windows ask for `wanted`; nothing is asked while it is `current`.
   void heads_resized(std::vector<monitor_placement> wanted, const std::vector<monitor_placement>& current);
-  // The local clipboard's news, drops and a settled resize, due by now.
-  void pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size);
+  // The local clipboard's news, drops and a settled resize, due by now;
+  // `readable` says which connections have something to read.
+  void pump(std::chrono::steady_clock::time_point now, sf::Vector2u guest_size, const readable_fds& readable);
   // Sends a file to the guest (a drop, the menu).
   void send_file(const std::string& path);
   void cancel_file(std::uint32_t id);
   // The X connections (clipboard, drops; -1: none), whether they have events
-  // waiting, and when pump() must run next even if no event comes.
+  // already queued (sending what they buffered), and when pump() must run
+  // next even if no event comes.
   std::vector<int> connection_fds() const;
   bool events_waiting() const;
   std::optional<std::chrono::steady_clock::time_point> next_deadline() const;

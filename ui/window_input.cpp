@@ -94,7 +94,7 @@ void window_input::head_window_pointer(const sf::Event& event, const pointer_tar
 }
 
 void window_input::mouse_button(sf::Mouse::Button button, bool pressed) {
-  take_x11_keys();
+  take_x11_keys(true);  // the keys typed before the click go to the guest before it
   if (pressed)
     x11_.resume_grab();  // a click gives the keyboard back to the guest after a release
   if (mouse_mode_ == SPICE_MOUSE_MODE_SERVER && !grabbed_ && pressed)
@@ -125,7 +125,7 @@ int wheel_notches::add(float delta) {
 
 // SPICE has no wheel axis: each notch is a press and release of UP or DOWN.
 void window_input::wheel(float delta) {
-  take_x11_keys();
+  take_x11_keys(true);  // the keys typed before the turn go to the guest before it
   int notches = wheel_.add(delta);
   std::uint8_t button = notches > 0 ? SPICE_MOUSE_BUTTON_UP : SPICE_MOUSE_BUTTON_DOWN;
   for (int notch = 0; notch < std::abs(notches); ++notch) {
@@ -161,8 +161,8 @@ void window_input::regrab_pointer() {
   window_.setMouseCursorGrabbed(true);
 }
 
-void window_input::take_x11_keys() {
-  for (const auto& event : x11_.take_events()) {
+void window_input::take_x11_keys(bool socket_readable) {
+  for (const auto& event : x11_.take_events(socket_readable)) {
     switch (event.what) {
       case x11_keyboard::event::kind::key: key(event.key, event.pressed); break;
       case x11_keyboard::event::kind::focus_in: sync_lock_keys(event.locks); break;

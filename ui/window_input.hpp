@@ -130,8 +130,9 @@ public:
   void focus_lost();
   void focus_gained();
 
-  // x11_keyboard's keys and focus changes since the last call.
-  void take_x11_keys();
+  // x11_keyboard's keys and focus changes since the last call; its
+  // connection is read when `socket_readable` (x11_keyboard::take_events).
+  void take_x11_keys(bool socket_readable);
   // x11_keyboard's connection (-1: keys come from SFML) and whether it has events waiting.
   int connection_fd() const { return x11_keys_ ? x11_.connection_fd() : -1; }
   bool events_waiting() const { return x11_keys_ && x11_.events_waiting(); }

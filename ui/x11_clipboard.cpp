@@ -9,6 +9,7 @@
 
 #include "common/log.hpp"
 #include "protocol/agent_clipboard.hpp"
+#include "ui/x11_reading.hpp"
 
 namespace vigil {
 
@@ -115,7 +116,7 @@ x11_clipboard::~x11_clipboard() {
 
 int x11_clipboard::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
 
-bool x11_clipboard::events_waiting() const { return display_ && XPending(display_->handle) > 0; }
+bool x11_clipboard::events_waiting() const { return display_ && events_queued(display_->handle); }
 
 std::optional<x11_clipboard::clock::time_point> x11_clipboard::next_deadline() const {
   std::optional<clock::time_point> next;
@@ -145,15 +146,13 @@ std::uint8_t x11_clipboard::number_of(const selection_state& state) const {
   return state.atom == XA_PRIMARY ? VD_AGENT_CLIPBOARD_SELECTION_PRIMARY : VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD;
 }
 
-std::vector<x11_clipboard::action> x11_clipboard::pump(clock::time_point now) {
+std::vector<x11_clipboard::action> x11_clipboard::pump(clock::time_point now, bool socket_readable) {
   std::vector<action> out;
   if (!display_)
     return out;
-  while (XPending(display_->handle) > 0) {
-    XEvent event;
-    XNextEvent(display_->handle, &event);
+  XEvent event;
+  while (next_event_without_waiting(display_->handle, socket_readable, event))
     on_event(&event, out);
-  }
   for (auto& state : selections_) {
     // Requests the guest's data never came for: refuse them rather than
     // keep another application waiting.
@@ -182,7 +181,7 @@ std::vector<x11_clipboard::action> x11_clipboard::pump(clock::time_point now) {
                                    return true;
                                  }),
                   incr_out_.end());
-  XFlush(display_->handle);
+  send_buffered_requests(display_->handle);
   return out;
 }
 

@@ -52,10 +52,13 @@ public:
   bool available() const { return display_ != nullptr; }
 
   // Handles pending X events and deadlines; what the guest should hear.
-  std::vector<action> pump(clock::time_point now);
+  // Reads the connection only when `socket_readable` (poll(2) said so):
+  // otherwise it handles what Xlib already queued.
+  std::vector<action> pump(clock::time_point now, bool socket_readable);
   // For a loop that sleeps until pump() has work: the connection's file
-  // descriptor (-1 without X), whether events are already read and waiting,
-  // and the next deadline pump() has to keep.
+  // descriptor (-1 without X), whether events are already read and waiting
+  // (sends the buffered requests first; reads nothing), and the next
+  // deadline pump() has to keep.
   int connection_fd() const;
   bool events_waiting() const;
   std::optional<clock::time_point> next_deadline() const;

@@ -5,6 +5,7 @@
 
 #include "common/log.hpp"
 #include "protocol/uri_list.hpp"
+#include "ui/x11_reading.hpp"
 
 namespace vigil {
 
@@ -66,15 +67,14 @@ x11_file_drop::~x11_file_drop() {
 
 int x11_file_drop::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
 
-bool x11_file_drop::events_waiting() const { return display_ && XPending(display_->handle) > 0; }
+bool x11_file_drop::events_waiting() const { return display_ && events_queued(display_->handle); }
 
-std::vector<std::string> x11_file_drop::pump(clock::time_point now) {
+std::vector<std::string> x11_file_drop::pump(clock::time_point now, bool socket_readable) {
   std::vector<std::string> paths;
   if (!display_)
     return paths;
-  while (XPending(display_->handle) > 0) {
-    XEvent event;
-    XNextEvent(display_->handle, &event);
+  XEvent event;
+  while (next_event_without_waiting(display_->handle, socket_readable, event)) {
     if (event.type == ClientMessage)
       on_client_message(&event);
     else if (event.type == SelectionNotify)
@@ -85,7 +85,7 @@ std::vector<std::string> x11_file_drop::pump(clock::time_point now) {
     named_logger("viewer")->warn("a drop's file list did not come within {} ms", wait_limit.count());
     finish(false);
   }
-  XFlush(display_->handle);
+  send_buffered_requests(display_->handle);
   return paths;
 }
 

@@ -25,8 +25,10 @@ public:
   int connection_fd() const;
   bool events_waiting() const;
   std::optional<clock::time_point> next_deadline() const { return drop_deadline_; }
-  // Handles pending X events; the paths of a drop that completed.
-  std::vector<std::string> pump(clock::time_point now);
+  // Handles pending X events; the paths of a drop that completed. Reads the
+  // connection only when `socket_readable` (poll(2) said so): otherwise it
+  // handles what Xlib already queued. events_waiting() reads nothing.
+  std::vector<std::string> pump(clock::time_point now, bool socket_readable);
 
   static constexpr std::chrono::milliseconds wait_limit{5000};
   static constexpr std::size_t max_uri_list_bytes = 1 << 20;

@@ -11,6 +11,7 @@
 
 #include "common/log.hpp"
 #include "ui/x11_gone_windows.hpp"
+#include "ui/x11_reading.hpp"
 
 namespace vigil {
 
@@ -80,7 +81,7 @@ x11_keyboard::~x11_keyboard() {
 int x11_keyboard::connection_fd() const { return display_ ? ConnectionNumber(display_->handle) : -1; }
 
 bool x11_keyboard::events_waiting() const {
-  return !pending_.empty() || (display_ && XPending(display_->handle) > 0);
+  return !pending_.empty() || (display_ && events_queued(display_->handle));
 }
 
 bool x11_keyboard::watched(unsigned long window) const {
@@ -171,7 +172,7 @@ void x11_keyboard::suspend_grab(bool suspended) {
     ungrab();
   if (!suspended && display_ && window_) {
     // What was typed meanwhile was the viewer's (a password): never the guest's.
-    for (auto& event : take_events())
+    for (auto& event : take_events(true))
       if (event.what != event::kind::key)
         pending_.push_back(event);
   }
@@ -216,15 +217,14 @@ void x11_keyboard::update_grab(std::vector<event>& events) {
   events.push_back({event::kind::grab_changed, protocol::pc_key::escape, false, 0});
 }
 
-std::vector<x11_keyboard::event> x11_keyboard::take_events() {
+std::vector<x11_keyboard::event> x11_keyboard::take_events(bool socket_readable) {
   std::vector<event> events = std::move(pending_);
   pending_.clear();
   if (!display_ || !window_)
     return events;
   Display* handle = display_->handle;
-  while (XPending(handle) > 0) {
-    XEvent x_event;
-    XNextEvent(handle, &x_event);
+  XEvent x_event;
+  while (next_event_without_waiting(handle, socket_readable, x_event)) {
     const unsigned long on = x_event.xany.window;
     if (!watched(on))
       continue;  // a window SFML closed (full-screen toggle re-creates it)

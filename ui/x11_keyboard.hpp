@@ -70,8 +70,10 @@ public:
   // The events that arrived since the last call, in order; never blocks.
   // Auto-repeat comes as repeated presses (no release in between), as a
   // PC keyboard sends it. Takes or lets go of the keyboard grab as the focus
-  // and the pointer say (kind::grab_changed: see grabbed()).
-  std::vector<event> take_events();
+  // and the pointer say (kind::grab_changed: see grabbed()). Reads the
+  // connection when `socket_readable` (poll(2) said so, or the caller needs
+  // what came up to now); otherwise takes only what Xlib already queued.
+  std::vector<event> take_events(bool socket_readable);
 
   // The local lock LEDs now (SPICE_KEYBOARD_MODIFIER_FLAGS_*); std::nullopt
   // without an X server.
@@ -79,7 +81,8 @@ public:
 
   // For a loop that sleeps until there is something to take: the connection's
   // file descriptor (-1 without an X server), and whether events are already
-  // read and waiting (then poll(2) on the descriptor would not see them).
+  // read and waiting (then poll(2) on the descriptor would not see them;
+  // sends the buffered requests first, reads nothing).
   int connection_fd() const;
   bool events_waiting() const;
 

@@ -24,6 +24,7 @@
 #include "ui/text_raster.hpp"
 #include "ui/presentation.hpp"
 #include "ui/x11_gone_windows.hpp"
+#include "ui/x11_reading.hpp"
 
 // Xlib's macros (None, Status, ...) clash with SFML's names: X headers last.
 #include <X11/Xlib.h>
@@ -262,19 +263,17 @@ public:
                      static_cast<unsigned>(put.to.height()), last && put.image->shared());
       in_flight_ = in_flight_ || (last && put.image->shared());
     }
-    XFlush(display_);
+    send_buffered_requests(display_);
   }
 
   bool presenting() const override { return in_flight_; }
   int connection_fd() const override { return ConnectionNumber(display_); }
-  bool events_waiting() override { return XPending(display_) > 0; }
+  bool events_waiting() override { return events_queued(display_); }
 
-  void take_events() override {
-    while (XPending(display_) > 0) {
-      XEvent event;
-      XNextEvent(display_, &event);
+  void take_events(bool socket_readable) override {
+    XEvent event;
+    while (next_event_without_waiting(display_, socket_readable, event))
       on_event(event);
-    }
   }
 
   void window_recreated() override {

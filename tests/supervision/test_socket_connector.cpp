@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(a_peer_that_stops_reading_overflows_the_bounded_write_buffe
   caf::scoped_actor owner{system};
   socket_settings settings;
   settings.max_unsent_bytes = 256 * 1024;
-  auto broker = spawn_socket_broker(system, sockets[0], settings, owner);
+  auto broker = spawn_socket_broker(system, sockets[0], settings, owner, std::make_shared<chunk_pool>(8));
   bool ready = false;
   owner->receive([&](sock_ready_atom, const std::string&) { ready = true; },
                  caf::after(std::chrono::seconds(10)) >> [] {});

@@ -23,6 +23,35 @@ std::vector<frame> drain(frame_reassembler& frames) {
   }
 }
 
+// One message fed in pieces of `piece` bytes, as the socket's chunks come.
+frame fed_in_pieces(frame_reassembler& frames, const bytes& wire, std::size_t piece) {
+  std::optional<frame> out;
+  for (std::size_t at = 0; at < wire.size(); at += piece) {
+    frames.feed(wire.data() + at, std::min(piece, wire.size() - at));
+    auto next = frames.next();
+    BOOST_TEST_REQUIRE(next.ok(), error_text(next));
+    if (next->has_value()) {
+      BOOST_TEST_REQUIRE(!out.has_value());
+      out = std::move(**next);
+    }
+  }
+  BOOST_TEST_REQUIRE(out.has_value());
+  return std::move(*out);
+}
+
+bytes mini_message(std::uint16_t type, std::size_t body_size, std::uint8_t fill) {
+  bytes wire = body_builder{}.u16(type).u32(static_cast<std::uint32_t>(body_size)).out;
+  wire.resize(wire.size() + body_size, fill);
+  return wire;
+}
+
+bytes joined(std::initializer_list<bytes> parts) {
+  bytes out;
+  for (const bytes& part : parts)
+    out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(framing)
@@ -166,6 +195,82 @@ BOOST_AUTO_TEST_CASE(writer_output_reassembles_to_the_same_frame) {
   BOOST_TEST(got[0].type == SPICE_MSGC_PONG);
   BOOST_TEST(got[0].serial == 1u);
   BOOST_TEST(got[0].body == (bytes{1, 2, 3}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_recycled_body_takes_the_next_message_read_in_pieces) {
+  frame_reassembler frames(true, 1 << 20);
+  frame first = fed_in_pieces(frames, mini_message(304, 100000, 1), 4096);
+  BOOST_TEST(first.body == bytes(100000, 1), boost::test_tools::per_element());
+  const std::uint8_t* storage = first.body.data();
+  frames.recycle(std::move(first.body));
+  BOOST_TEST(frames.spare_capacity() >= 100000u);
+  // A little larger still fits: the buffer was grown with room to spare.
+  const frame second = fed_in_pieces(frames, mini_message(305, 105000, 2), 4096);
+  BOOST_TEST(second.type == 305);
+  BOOST_TEST(second.body == bytes(105000, 2), boost::test_tools::per_element());
+  BOOST_TEST(second.body.data() == storage);
+  BOOST_TEST(frames.spare_capacity() == 0u);  // in use until recycled again
+}
+
+BOOST_AUTO_TEST_CASE(frames_around_a_body_read_in_its_own_buffer_keep_their_order) {
+  frame_reassembler frames(true, 1 << 20);
+  const bytes wire = joined({mini_message(1, 3, 7), mini_message(2, 50000, 8), mini_message(3, 2, 9)});
+  for (std::size_t piece : {std::size_t{1}, std::size_t{13}, std::size_t{4096}, wire.size()}) {
+    BOOST_TEST_CONTEXT("pieces of " << piece) {
+      std::vector<frame> got;
+      for (std::size_t at = 0; at < wire.size(); at += piece) {
+        frames.feed(wire.data() + at, std::min(piece, wire.size() - at));
+        for (auto& f : drain(frames)) {
+          got.push_back(f);
+          frames.recycle(std::move(f.body));
+        }
+      }
+      BOOST_TEST_REQUIRE(got.size() == 3u);
+      BOOST_TEST(got[0].body == bytes(3, 7), boost::test_tools::per_element());
+      BOOST_TEST(got[1].body == bytes(50000, 8), boost::test_tools::per_element());
+      BOOST_TEST(got[2].body == bytes(2, 9), boost::test_tools::per_element());
+      BOOST_TEST(frames.buffered_bytes() == 0u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_kept_buffer_is_charged_and_given_back_when_released) {
+  auto pool = std::make_shared<fixed_memory_pool>(64 << 20);
+  frame_reassembler frames(true, 1 << 20, memory_account(pool, "display:0"));
+  frame message = fed_in_pieces(frames, mini_message(304, 200000, 3), 65536);
+  const std::uint64_t staging = pool->in_use();  // the first piece's header was staged
+  const std::size_t capacity = message.body.capacity();
+  frames.recycle(std::move(message.body));
+  BOOST_TEST(frames.spare_capacity() == capacity);
+  BOOST_TEST(pool->in_use() == staging + capacity);
+  frames.release_spare();
+  BOOST_TEST(frames.spare_capacity() == 0u);
+  BOOST_TEST(pool->in_use() == staging);
+}
+
+BOOST_AUTO_TEST_CASE(no_buffer_is_kept_while_the_budget_is_over_half_used) {
+  auto pool = std::make_shared<fixed_memory_pool>(1 << 20);
+  frame_reassembler frames(true, 1 << 20, memory_account(pool, "display:0"));
+  BOOST_TEST_REQUIRE(pool->take(300000));  // surfaces, say
+  frame message = fed_in_pieces(frames, mini_message(304, 300000, 3), 65536);
+  frames.recycle(std::move(message.body));
+  BOOST_TEST(frames.spare_capacity() == 0u);
+  BOOST_TEST(pool->refusals() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_buffer_grown_for_one_large_message_is_freed_once_messages_stay_small) {
+  frame_reassembler frames(true, 1 << 20);
+  frame large = fed_in_pieces(frames, mini_message(304, 500000, 3), 65536);
+  frames.recycle(std::move(large.body));
+  BOOST_TEST_REQUIRE(frames.spare_capacity() >= 500000u);
+  // Small messages split across pieces: each is read into the kept buffer
+  // and handed back, until the large one is no longer recent.
+  for (int i = 0; i < 200; ++i) {
+    frame small = fed_in_pieces(frames, mini_message(304, 1000, 4), 600);
+    BOOST_TEST_REQUIRE(small.body == bytes(1000, 4), boost::test_tools::per_element());
+    frames.recycle(std::move(small.body));
+  }
+  BOOST_TEST(frames.spare_capacity() < 500000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

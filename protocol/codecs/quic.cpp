@@ -13,6 +13,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -91,6 +92,8 @@ public:
         b.best_code = initial_code;
     for (auto& code_of : code_of_)
       code_of.fill(initial_code);
+    for (auto& block_of : pixel_block_of_)
+      block_of.fill(pixel_block_of(initial_code, 0));
     for_each_channel<count>([&](auto i) {
       for (unsigned residual = 0; residual < 256; ++residual)
         unfold_at_[i][residual] = std::uint32_t{family.unfold[residual]} << Channels::shifts[i];
@@ -197,6 +200,20 @@ private:
     state_.set_pixels_to_skip(at.pixels_to_skip);
   }
 
+  // RGB pixels may be decoded whole (pixel_code_table): the offset of the
+  // table block for a channel's code is pixel_block_of_[channel][context],
+  // summed over the channels; a code too big for the table adds
+  // not_in_pixel_table, which no sum of small codes' offsets reaches.
+  // (The table packs its differences in rgb_channels' places.)
+  static constexpr bool whole_pixels = std::is_same_v<Channels, rgb_channels>;
+  static constexpr unsigned pixel_block_size = pixel_code_table::block;
+  static constexpr unsigned not_in_pixel_table = 8 * pixel_block_size;
+  static constexpr std::uint16_t pixel_block_of(unsigned code, unsigned channel) {
+    return static_cast<std::uint16_t>(code < pixel_code_table::small_codes
+                                          ? (code << (2 - channel)) * pixel_block_size
+                                          : not_in_pixel_table);
+  }
+
   // Decodes pixel x from `prediction` (the group's channels of a pixel).
   template <bool far_from_end>
   [[gnu::always_inline]] void decode_pixel(cursor& at, std::uint32_t* row, std::uint8_t* residuals, unsigned x,
@@ -204,11 +221,27 @@ private:
     channel_values residual;
     std::uint32_t difference = 0;
     std::uint8_t* const residuals_of_x = residuals + 4 * (std::size_t{x} + 1);
-    for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-      residual[i] = read_residual<Bits, far_from_end>(at.bits, code_of_[i][at.context[i]], escape_bits_seen_);
-      residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
-      difference |= unfold_at_[i][residual[i]];
-    });
+    std::uint64_t entry = 0;
+    if constexpr (whole_pixels) {
+      const unsigned block =
+          pixel_block_of_[0][at.context[0]] + pixel_block_of_[1][at.context[1]] + pixel_block_of_[2][at.context[2]];
+      if (__builtin_expect(block < not_in_pixel_table, 1))
+        entry = pixel_codes_of<Bits>.entries[block + (at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits))];
+    }
+    if (__builtin_expect(entry != 0, whole_pixels)) {
+      at.bits.template skip<far_from_end>(static_cast<std::uint8_t>(entry));
+      for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+        residual[i] = static_cast<std::uint8_t>(entry >> (8 + 8 * i));
+        residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
+      });
+      difference = static_cast<std::uint32_t>(entry >> 32);
+    } else {
+      for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+        residual[i] = read_residual<Bits, far_from_end>(at.bits, code_of_[i][at.context[i]], escape_bits_seen_);
+        residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
+        difference |= unfold_at_[i][residual[i]];
+      });
+    }
     at.left = add_channels(difference, prediction);
     store(row[x], at.left);
     if (at.pixels_to_skip != 0) {
@@ -226,9 +259,14 @@ private:
     bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
     state_.update(b, residual, family);
-    if (b.best_code != before)
-      std::fill(code_of_[channel].begin() + family.bucket_start[which],
-                code_of_[channel].begin() + family.bucket_start[which + 1], static_cast<std::uint8_t>(b.best_code));
+    if (b.best_code != before) {
+      const unsigned first = family.bucket_start[which], end = family.bucket_start[which + 1];
+      std::fill(code_of_[channel].begin() + first, code_of_[channel].begin() + end,
+                static_cast<std::uint8_t>(b.best_code));
+      if constexpr (whole_pixels)
+        std::fill(pixel_block_of_[channel].begin() + first, pixel_block_of_[channel].begin() + end,
+                  pixel_block_of(b.best_code, channel));
+    }
   }
 
   // The first row predicts from the left neighbour only and has no runs.
@@ -284,6 +322,8 @@ private:
   // Context residual -> the best code of its bucket, per channel: one load
   // instead of two on the path from one pixel's residual to the next one's code.
   std::array<std::array<std::uint8_t, 256>, count> code_of_;
+  // The same as an offset into pixel_code_table (see pixel_block_of).
+  std::array<std::array<std::uint16_t, 256>, count> pixel_block_of_;
   // Residual -> its difference from the prediction, in channel i's byte.
   std::array<std::array<std::uint32_t, 256>, count> unfold_at_;
   std::vector<std::uint8_t> residuals_;  // see residuals_at

@@ -90,10 +90,7 @@ public:
     for (auto& channel_buckets : buckets_)
       for (bucket& b : channel_buckets)
         b.best_code = initial_code;
-    for (auto& code_of : code_of_)
-      code_of.fill(initial_code);
-    for (auto& block_of : pixel_block_of_)
-      block_of.fill(pixel_block_of(initial_code, 0));
+    block_of_context_.fill(not_in_pixel_table);
     for_each_channel<count>([&](auto i) {
       for (unsigned residual = 0; residual < 256; ++residual)
         unfold_at_[i][residual] = std::uint32_t{family.unfold[residual]} << Channels::shifts[i];
@@ -171,13 +168,25 @@ private:
       to |= bits;
   }
 
-  // What a segment runs on, in registers: the bit reader, each channel's
-  // context (the residual of the left pixel, or after a run what the rows
-  // above left there), the left pixel's channels of this group and the
-  // pixels to go until the next model update.
+  // A pixel's context: the bucket of each channel's previous residual (that
+  // of the left pixel, or after a run what the rows above left there), 3
+  // bits a channel, the first channel highest.
+  static constexpr unsigned context_shift(unsigned channel) { return 3 * (count - 1 - channel); }
+  static unsigned bucket_in(unsigned context, unsigned channel) { return context >> context_shift(channel) & 7; }
+  static unsigned context_of(const channel_values& residuals) {
+    unsigned context = 0;
+    for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+      context |= unsigned{family.bucket_of[residuals[i]]} << context_shift(i);
+    });
+    return context;
+  }
+
+  // What a segment runs on, in registers: the bit reader, the context, the
+  // left pixel's channels of this group and the pixels to go until the next
+  // model update.
   struct cursor {
     bit_reader bits;
-    channel_values context;
+    unsigned context;
     std::uint32_t left;
     unsigned pixels_to_skip;
   };
@@ -192,7 +201,7 @@ private:
   }
 
   cursor begin(const bit_reader& in, const std::uint32_t* row, unsigned x) const {
-    return cursor{in, residuals_at(x), x == 0 ? 0 : row[x - 1] & Channels::pixel_mask, state_.pixels_to_skip()};
+    return cursor{in, context_of(residuals_at(x)), x == 0 ? 0 : row[x - 1] & Channels::pixel_mask, state_.pixels_to_skip()};
   }
 
   void finish(const cursor& at, bit_reader& in) {
@@ -200,18 +209,23 @@ private:
     state_.set_pixels_to_skip(at.pixels_to_skip);
   }
 
-  // RGB pixels may be decoded whole (pixel_code_table): the offset of the
-  // table block for a channel's code is pixel_block_of_[channel][context],
-  // summed over the channels; a code too big for the table adds
-  // not_in_pixel_table, which no sum of small codes' offsets reaches.
-  // (The table packs its differences in rgb_channels' places.)
+  // RGB pixels may be decoded whole (pixel_code_table, which packs its
+  // differences in rgb_channels' places): block_of_context_ gives the offset
+  // of the table block for the channels' codes in a context, or
+  // not_in_pixel_table when a code is too big for the table. A table entry
+  // holds the next context, so from one pixel to the next it is two loads.
   static constexpr bool whole_pixels = std::is_same_v<Channels, rgb_channels>;
-  static constexpr unsigned pixel_block_size = pixel_code_table::block;
-  static constexpr unsigned not_in_pixel_table = 8 * pixel_block_size;
-  static constexpr std::uint16_t pixel_block_of(unsigned code, unsigned channel) {
-    return static_cast<std::uint16_t>(code < pixel_code_table::small_codes
-                                          ? (code << (2 - channel)) * pixel_block_size
-                                          : not_in_pixel_table);
+  static constexpr unsigned not_in_pixel_table = 8 * pixel_code_table::block;
+
+  std::uint16_t block_of(unsigned context) const {
+    unsigned block = 0;
+    for (unsigned channel = 0; channel < count; ++channel) {
+      const unsigned code = buckets_[channel][bucket_in(context, channel)].best_code;
+      if (code >= pixel_code_table::small_codes)
+        return not_in_pixel_table;
+      block += (code << (2 - channel)) * pixel_code_table::block;
+    }
+    return static_cast<std::uint16_t>(block);
   }
 
   // Decodes pixel x from `prediction` (the group's channels of a pixel).
@@ -221,25 +235,28 @@ private:
     channel_values residual;
     std::uint32_t difference = 0;
     std::uint8_t* const residuals_of_x = residuals + 4 * (std::size_t{x} + 1);
+    unsigned next_context = 0;
     std::uint64_t entry = 0;
     if constexpr (whole_pixels) {
-      const unsigned block =
-          pixel_block_of_[0][at.context[0]] + pixel_block_of_[1][at.context[1]] + pixel_block_of_[2][at.context[2]];
+      const unsigned block = block_of_context_[at.context];
       if (__builtin_expect(block < not_in_pixel_table, 1))
         entry = pixel_codes_of<Bits>.entries[block + (at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits))];
     }
     if (__builtin_expect(entry != 0, whole_pixels)) {
-      at.bits.template skip<far_from_end>(static_cast<std::uint8_t>(entry));
+      using entry_layout = pixel_code_table;
+      at.bits.template skip<far_from_end>(entry >> entry_layout::length_shift & entry_layout::length_mask);
       for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-        residual[i] = static_cast<std::uint8_t>(entry >> (8 + 8 * i));
-        residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
+        residuals_of_x[i] = static_cast<std::uint8_t>(entry >> (entry_layout::residual_shift + 8 * i));
       });
-      difference = static_cast<std::uint32_t>(entry >> 32);
+      difference = static_cast<std::uint32_t>(entry >> entry_layout::difference_shift);
+      next_context = static_cast<unsigned>(entry & entry_layout::context_mask);
     } else {
       for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-        residual[i] = read_residual<Bits, far_from_end>(at.bits, code_of_[i][at.context[i]], escape_bits_seen_);
+        const unsigned code = buckets_[i][bucket_in(at.context, i)].best_code;
+        residual[i] = read_residual<Bits, far_from_end>(at.bits, code, escape_bits_seen_);
         residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
         difference |= unfold_at_[i][residual[i]];
+        next_context |= unsigned{family.bucket_of[residual[i]]} << context_shift(i);
       });
     }
     at.left = add_channels(difference, prediction);
@@ -248,24 +265,25 @@ private:
       --at.pixels_to_skip;
     } else {
       at.pixels_to_skip = state_.next_update_spacing();
-      for_each_channel<count>([&](auto i) __attribute__((always_inline)) { update(i, at.context[i], residual[i]); });
+      // (Read back: unpacking the table's residuals is only worth it here.)
+      for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+        update(i, bucket_in(at.context, i), residuals_of_x[i]);
+      });
     }
-    at.context = residual;
+    at.context = next_context;
   }
 
-  // The bucket of `context` learns `residual`; code_of follows its best code.
-  void update(unsigned channel, unsigned context, unsigned residual) {
-    const unsigned which = family.bucket_of[context];
+  // Bucket `which` of `channel` learns `residual`; the table blocks of the
+  // contexts with that bucket follow its best code.
+  void update(unsigned channel, unsigned which, unsigned residual) {
     bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
     state_.update(b, residual, family);
-    if (b.best_code != before) {
-      const unsigned first = family.bucket_start[which], end = family.bucket_start[which + 1];
-      std::fill(code_of_[channel].begin() + first, code_of_[channel].begin() + end,
-                static_cast<std::uint8_t>(b.best_code));
-      if constexpr (whole_pixels)
-        std::fill(pixel_block_of_[channel].begin() + first, pixel_block_of_[channel].begin() + end,
-                  pixel_block_of(b.best_code, channel));
+    if constexpr (whole_pixels) {
+      if (b.best_code != before && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes))
+        for (unsigned context = 0; context < block_of_context_.size(); ++context)
+          if (bucket_in(context, channel) == which)
+            block_of_context_[context] = block_of(context);
     }
   }
 
@@ -306,7 +324,7 @@ private:
         // The left pixel stays (the run repeated it); the contexts are what
         // the rows above left.
         at.bits = in;
-        at.context = residuals_at(x);
+        at.context = context_of(residuals_at(x));
         continue;
       }
       decode_pixel<far_from_end>(at, row, residuals, x, mean_channels(at.left, above[x] & Channels::pixel_mask));
@@ -319,11 +337,8 @@ private:
   unsigned width_;
   adaptive_state state_;
   std::array<std::array<bucket, max_bits_per_channel>, count> buckets_;
-  // Context residual -> the best code of its bucket, per channel: one load
-  // instead of two on the path from one pixel's residual to the next one's code.
-  std::array<std::array<std::uint8_t, 256>, count> code_of_;
-  // The same as an offset into pixel_code_table (see pixel_block_of).
-  std::array<std::array<std::uint16_t, 256>, count> pixel_block_of_;
+  // Context -> its pixel_code_table block (see whole_pixels).
+  std::array<std::uint16_t, (whole_pixels ? 1u << 3 * count : 1)> block_of_context_;
   // Residual -> its difference from the prediction, in channel i's byte.
   std::array<std::array<std::uint32_t, 256>, count> unfold_at_;
   std::vector<std::uint8_t> residuals_;  // see residuals_at

@@ -149,9 +149,15 @@ struct pixel_code_table {
   static constexpr unsigned small_codes = 2;     // codes 0 and 1
   static constexpr unsigned lookahead_bits = 9;  // three 3-bit codewords
   static constexpr unsigned block = 1u << lookahead_bits;
-  // Entry: bits 0-7 the pixel's codeword bits (0: not covered), bits 8-15,
-  // 16-23 and 24-31 the residuals of channels 0, 1 and 2, bits 32-63 their
-  // unfolded differences in the bytes of channels 0, 1, 2 (shifts 16, 8, 0).
+  // Entry (0: not covered): the next pixel's context (the buckets of the
+  // residuals, 3 bits each, channel 0 highest), the pixel's codeword bits,
+  // the residuals of channels 0, 1 and 2 (a byte each) and their unfolded
+  // differences in the bytes of channels 0, 1, 2 (shifts 16, 8, 0).
+  static constexpr std::uint64_t context_mask = 0x1ff;
+  static constexpr unsigned length_shift = 9;
+  static constexpr std::uint64_t length_mask = 0xf;
+  static constexpr unsigned residual_shift = 16;
+  static constexpr unsigned difference_shift = 40;
   // Block (code0 * 4 + code1 * 2 + code2) covers those codes.
   std::array<std::uint64_t, small_codes * small_codes * small_codes * block> entries{};
 };
@@ -180,11 +186,12 @@ constexpr pixel_code_table make_pixel_code_table() {
         const unsigned remainder = pattern >> (bits - used - length) & ((1u << code) - 1);
         const unsigned residual = (quotient << code) + remainder;
         used += length;
-        entry |= std::uint64_t{residual} << (8 + 8 * channel);
-        entry |= std::uint64_t{family.unfold[residual]} << (32 + 16 - 8 * channel);
+        entry |= std::uint64_t{family.bucket_of[residual]} << 3 * (2 - channel);
+        entry |= std::uint64_t{residual} << (pixel_code_table::residual_shift + 8 * channel);
+        entry |= std::uint64_t{family.unfold[residual]} << (pixel_code_table::difference_shift + 16 - 8 * channel);
       }
       if (covered)
-        table.entries[codes * pixel_code_table::block + pattern] = entry | used;
+        table.entries[codes * pixel_code_table::block + pattern] = entry | std::uint64_t{used} << pixel_code_table::length_shift;
     }
   }
   return table;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <new>
 #include <optional>
 #include <string>
@@ -62,6 +63,15 @@ struct alpha_channel {
 };
 
 enum class row_status { ok, run_too_long };
+
+// Writes the bytes of `bytes` to `to`, lowest first, as one store (GCC
+// does not merge the byte stores into one).
+[[gnu::always_inline]] inline void store_bytes(std::uint8_t* to, std::uint32_t bytes) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  bytes = __builtin_bswap32(bytes);
+#endif
+  std::memcpy(to, &bytes, sizeof bytes);
+}
 
 template <class F, unsigned... I>
 [[gnu::always_inline]] inline void for_each_index(F& f, std::integer_sequence<unsigned, I...>) {
@@ -245,10 +255,8 @@ private:
     if (__builtin_expect(entry != 0, whole_pixels)) {
       using entry_layout = pixel_code_table;
       at.bits.template skip<far_from_end>(entry >> entry_layout::length_shift & entry_layout::length_mask);
-      for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-        residuals_of_x[i] = static_cast<std::uint8_t>(entry >> (entry_layout::residual_shift + 8 * i));
-      });
-      difference = static_cast<std::uint32_t>(entry >> entry_layout::difference_shift);
+      store_bytes(residuals_of_x, static_cast<std::uint32_t>(entry >> entry_layout::residual_shift));
+      difference = static_cast<std::uint32_t>(entry >> entry_layout::difference_shift & entry_layout::difference_mask);
       next_context = static_cast<unsigned>(entry & entry_layout::context_mask);
     } else {
       for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
@@ -274,8 +282,10 @@ private:
   }
 
   // Bucket `which` of `channel` learns `residual`; the table blocks of the
-  // contexts with that bucket follow its best code.
-  void update(unsigned channel, unsigned which, unsigned residual) {
+  // contexts with that bucket follow its best code. Not inlined: inlined
+  // three times into the pixel loop, it left GCC too few registers there and
+  // the bit window and the context went through the stack on every pixel.
+  [[gnu::noinline]] void update(unsigned channel, unsigned which, unsigned residual) {
     bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
     state_.update(b, residual, family);

@@ -151,13 +151,15 @@ struct pixel_code_table {
   static constexpr unsigned block = 1u << lookahead_bits;
   // Entry (0: not covered): the next pixel's context (the buckets of the
   // residuals, 3 bits each, channel 0 highest), the pixel's codeword bits,
-  // the residuals of channels 0, 1 and 2 (a byte each) and their unfolded
-  // differences in the bytes of channels 0, 1, 2 (shifts 16, 8, 0).
+  // the unfolded differences of channels 0, 1, 2 in their pixel bytes
+  // (shifts 16, 8, 0) and on top the residuals of channels 0, 1 and 2, a
+  // byte each, in the order of the stored residual row.
   static constexpr std::uint64_t context_mask = 0x1ff;
   static constexpr unsigned length_shift = 9;
   static constexpr std::uint64_t length_mask = 0xf;
-  static constexpr unsigned residual_shift = 16;
-  static constexpr unsigned difference_shift = 40;
+  static constexpr unsigned difference_shift = 16;
+  static constexpr std::uint64_t difference_mask = 0xffffff;
+  static constexpr unsigned residual_shift = 40;
   // Block (code0 * 4 + code1 * 2 + code2) covers those codes.
   std::array<std::uint64_t, small_codes * small_codes * small_codes * block> entries{};
 };

@@ -100,7 +100,7 @@ public:
     for (auto& channel_buckets : buckets_)
       for (bucket& b : channel_buckets)
         b.best_code = initial_code;
-    block_of_context_.fill(not_in_pixel_table);
+    block_of_context_.fill(pixel_codes_of<Bits>.entries.data() + pixel_code_table::uncovered_block * pixel_code_table::block);
     for_each_channel<count>([&](auto i) {
       for (unsigned residual = 0; residual < 256; ++residual)
         unfold_at_[i][residual] = std::uint32_t{family.unfold[residual]} << Channels::shifts[i];
@@ -220,22 +220,23 @@ private:
   }
 
   // RGB pixels may be decoded whole (pixel_code_table, which packs its
-  // differences in rgb_channels' places): block_of_context_ gives the offset
-  // of the table block for the channels' codes in a context, or
-  // not_in_pixel_table when a code is too big for the table. A table entry
-  // holds the next context, so from one pixel to the next it is two loads.
+  // differences in rgb_channels' places): block_of_context_ points at the
+  // table block for the channels' codes in a context (the uncovered block
+  // when a code is too big for the table). A table entry holds the next
+  // context, so from one pixel to the next it is two loads.
   static constexpr bool whole_pixels = std::is_same_v<Channels, rgb_channels>;
-  static constexpr unsigned not_in_pixel_table = 8 * pixel_code_table::block;
 
-  std::uint16_t block_of(unsigned context) const {
+  const std::uint64_t* block_of(unsigned context) const {
     unsigned block = 0;
     for (unsigned channel = 0; channel < count; ++channel) {
       const unsigned code = buckets_[channel][bucket_in(context, channel)].best_code;
-      if (code >= pixel_code_table::small_codes)
-        return not_in_pixel_table;
-      block += (code << (2 - channel)) * pixel_code_table::block;
+      if (code >= pixel_code_table::small_codes) {
+        block = pixel_code_table::uncovered_block;
+        break;
+      }
+      block += code << (2 - channel);
     }
-    return static_cast<std::uint16_t>(block);
+    return pixel_codes_of<Bits>.entries.data() + block * pixel_code_table::block;
   }
 
   // Decodes pixel x from `prediction` (the group's channels of a pixel).
@@ -248,9 +249,7 @@ private:
     unsigned next_context = 0;
     std::uint64_t entry = 0;
     if constexpr (whole_pixels) {
-      const unsigned block = block_of_context_[at.context];
-      if (__builtin_expect(block < not_in_pixel_table, 1))
-        entry = pixel_codes_of<Bits>.entries[block + (at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits))];
+      entry = block_of_context_[at.context][at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits)];
     }
     if (__builtin_expect(entry != 0, whole_pixels)) {
       using entry_layout = pixel_code_table;
@@ -291,9 +290,12 @@ private:
     state_.update(b, residual, family);
     if constexpr (whole_pixels) {
       if (b.best_code != before && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes))
-        for (unsigned context = 0; context < block_of_context_.size(); ++context)
-          if (bucket_in(context, channel) == which)
-            block_of_context_[context] = block_of(context);
+        for (unsigned others = 0; others < 64; ++others) {  // the other two channels' buckets
+          const unsigned shift = context_shift(channel);
+          const unsigned low = others & ((1u << shift) - 1);
+          const unsigned context = (others - low) << 3 | which << shift | low;
+          block_of_context_[context] = block_of(context);
+        }
     }
   }
 
@@ -348,7 +350,7 @@ private:
   adaptive_state state_;
   std::array<std::array<bucket, max_bits_per_channel>, count> buckets_;
   // Context -> its pixel_code_table block (see whole_pixels).
-  std::array<std::uint16_t, (whole_pixels ? 1u << 3 * count : 1)> block_of_context_;
+  std::array<const std::uint64_t*, (whole_pixels ? 1u << 3 * count : 1)> block_of_context_;
   // Residual -> its difference from the prediction, in channel i's byte.
   std::array<std::array<std::uint32_t, 256>, count> unfold_at_;
   std::vector<std::uint8_t> residuals_;  // see residuals_at

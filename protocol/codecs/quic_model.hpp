@@ -160,8 +160,10 @@ struct pixel_code_table {
   static constexpr unsigned difference_shift = 16;
   static constexpr std::uint64_t difference_mask = 0xffffff;
   static constexpr unsigned residual_shift = 40;
-  // Block (code0 * 4 + code1 * 2 + code2) covers those codes.
-  std::array<std::uint64_t, small_codes * small_codes * small_codes * block> entries{};
+  // Block (code0 * 4 + code1 * 2 + code2) covers those codes; the block
+  // after them covers nothing (for the contexts with a bigger code).
+  static constexpr unsigned uncovered_block = small_codes * small_codes * small_codes;
+  std::array<std::uint64_t, (uncovered_block + 1) * block> entries{};
 };
 
 template <unsigned Bits>

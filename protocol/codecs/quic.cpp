@@ -273,21 +273,27 @@ private:
     } else {
       at.pixels_to_skip = state_.next_update_spacing();
       // (Read back: unpacking the table's residuals is only worth it here.)
-      for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-        update(i, bucket_in(at.context, i), residuals_of_x[i]);
-      });
+      update(at.context, residuals_of_x);
     }
     at.context = next_context;
   }
 
+  // The buckets of `context` learn the pixel's `residuals` (see residuals_at).
+  // Not inlined: inlined into the pixel loop, it left GCC too few registers
+  // there and the bit window and the context went through the stack on every
+  // pixel.
+  [[gnu::noinline]] void update(unsigned context, const std::uint8_t* residuals) {
+    for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
+      update(i, bucket_in(context, i), residuals[i]);
+    });
+  }
+
   // Bucket `which` of `channel` learns `residual`; the table blocks of the
-  // contexts with that bucket follow its best code. Not inlined: inlined
-  // three times into the pixel loop, it left GCC too few registers there and
-  // the bit window and the context went through the stack on every pixel.
-  [[gnu::noinline]] void update(unsigned channel, unsigned which, unsigned residual) {
+  // contexts with that bucket follow its best code.
+  void update(unsigned channel, unsigned which, unsigned residual) {
     bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
-    state_.update(b, residual, family);
+    state_.update<Bits>(b, residual);
     if constexpr (whole_pixels) {
       if (b.best_code != before && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes))
         for (unsigned others = 0; others < 64; ++others) {  // the other two channels' buckets

@@ -250,7 +250,10 @@ public:
 
   // Adds the codeword lengths of `residual` to `b`, picks its best code (ties
   // go to the higher code) and halves the totals once they pass the threshold.
-  void update(bucket& b, unsigned residual, const code_family& family) const {
+  // (The depth a template parameter: a fixed number of codes, loops unrolled.)
+  template <unsigned Bits>
+  void update(bucket& b, unsigned residual) const {
+    constexpr const code_family& family = family_of<Bits>;
     const auto& lengths = family.codeword_length[residual];
     unsigned best = family.bits_per_channel - 1;
     std::uint32_t best_total = b.total_length[best] += lengths[best];

@@ -100,10 +100,14 @@ public:
     for (auto& channel_buckets : buckets_)
       for (bucket& b : channel_buckets)
         b.best_code = initial_code;
+    for (auto& code_of : code_of_context_)
+      code_of.fill(initial_code);
     block_of_context_.fill(pixel_codes_of<Bits>.entries.data() + pixel_code_table::uncovered_block * pixel_code_table::block);
     for_each_channel<count>([&](auto i) {
-      for (unsigned residual = 0; residual < 256; ++residual)
+      for (unsigned residual = 0; residual < 256; ++residual) {
         unfold_at_[i][residual] = std::uint32_t{family.unfold[residual]} << Channels::shifts[i];
+        context_part_[i][residual] = static_cast<std::uint16_t>(family.bucket_of[residual] << context_shift(i));
+      }
     });
   }
 
@@ -183,11 +187,9 @@ private:
   // bits a channel, the first channel highest.
   static constexpr unsigned context_shift(unsigned channel) { return 3 * (count - 1 - channel); }
   static unsigned bucket_in(unsigned context, unsigned channel) { return context >> context_shift(channel) & 7; }
-  static unsigned context_of(const channel_values& residuals) {
+  unsigned context_of(const channel_values& residuals) const {
     unsigned context = 0;
-    for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-      context |= unsigned{family.bucket_of[residuals[i]]} << context_shift(i);
-    });
+    for_each_channel<count>([&](auto i) __attribute__((always_inline)) { context |= context_part_[i][residuals[i]]; });
     return context;
   }
 
@@ -227,15 +229,14 @@ private:
   static constexpr bool whole_pixels = std::is_same_v<Channels, rgb_channels>;
 
   const std::uint64_t* block_of(unsigned context) const {
-    unsigned block = 0;
+    unsigned block = 0, codes = 0;
     for (unsigned channel = 0; channel < count; ++channel) {
-      const unsigned code = buckets_[channel][bucket_in(context, channel)].best_code;
-      if (code >= pixel_code_table::small_codes) {
-        block = pixel_code_table::uncovered_block;
-        break;
-      }
+      const unsigned code = code_of_context_[channel][context];
       block += code << (2 - channel);
+      codes |= code;
     }
+    if (codes >= pixel_code_table::small_codes)
+      block = pixel_code_table::uncovered_block;
     return pixel_codes_of<Bits>.entries.data() + block * pixel_code_table::block;
   }
 
@@ -259,11 +260,10 @@ private:
       next_context = static_cast<unsigned>(entry & entry_layout::context_mask);
     } else {
       for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
-        const unsigned code = buckets_[i][bucket_in(at.context, i)].best_code;
-        residual[i] = read_residual<Bits, far_from_end>(at.bits, code, escape_bits_seen_);
+        residual[i] = read_residual<Bits, far_from_end>(at.bits, code_of_context_[i][at.context], escape_bits_seen_);
         residuals_of_x[i] = static_cast<std::uint8_t>(residual[i]);
         difference |= unfold_at_[i][residual[i]];
-        next_context |= unsigned{family.bucket_of[residual[i]]} << context_shift(i);
+        next_context |= context_part_[i][residual[i]];
       });
     }
     at.left = add_channels(difference, prediction);
@@ -288,20 +288,23 @@ private:
     });
   }
 
-  // Bucket `which` of `channel` learns `residual`; the table blocks of the
-  // contexts with that bucket follow its best code.
+  // Bucket `which` of `channel` learns `residual`; the codes and table
+  // blocks of the contexts with that bucket follow its best code.
   void update(unsigned channel, unsigned which, unsigned residual) {
     bucket& b = buckets_[channel][which];
     const unsigned before = b.best_code;
     state_.update<Bits>(b, residual);
-    if constexpr (whole_pixels) {
-      if (b.best_code != before && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes))
-        for (unsigned others = 0; others < 64; ++others) {  // the other two channels' buckets
-          const unsigned shift = context_shift(channel);
-          const unsigned low = others & ((1u << shift) - 1);
-          const unsigned context = (others - low) << 3 | which << shift | low;
-          block_of_context_[context] = block_of(context);
-        }
+    if (b.best_code == before)
+      return;
+    const unsigned shift = context_shift(channel);
+    const bool table_changes =
+        whole_pixels && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes);
+    for (unsigned others = 0; others < 1u << 3 * (count - 1); ++others) {  // the other channels' buckets
+      const unsigned low = others & ((1u << shift) - 1);
+      const unsigned context = (others - low) << 3 | which << shift | low;
+      code_of_context_[channel][context] = static_cast<std::uint8_t>(b.best_code);
+      if (table_changes)
+        block_of_context_[context] = block_of(context);
     }
   }
 
@@ -357,6 +360,10 @@ private:
   std::array<std::array<bucket, max_bits_per_channel>, count> buckets_;
   // Context -> its pixel_code_table block (see whole_pixels).
   std::array<const std::uint64_t*, (whole_pixels ? 1u << 3 * count : 1)> block_of_context_;
+  // Context -> the code of each channel (the best code of its bucket).
+  std::array<std::array<std::uint8_t, 1u << 3 * count>, count> code_of_context_;
+  // Residual -> its bucket in channel i's bits of a context.
+  std::array<std::array<std::uint16_t, 256>, count> context_part_;
   // Residual -> its difference from the prediction, in channel i's byte.
   std::array<std::array<std::uint32_t, 256>, count> unfold_at_;
   std::vector<std::uint8_t> residuals_;  // see residuals_at

@@ -297,14 +297,15 @@ private:
     if (b.best_code == before)
       return;
     const unsigned shift = context_shift(channel);
-    const bool table_changes =
-        whole_pixels && (b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes);
+    [[maybe_unused]] const bool table_changes =
+        b.best_code < pixel_code_table::small_codes || before < pixel_code_table::small_codes;
     for (unsigned others = 0; others < 1u << 3 * (count - 1); ++others) {  // the other channels' buckets
       const unsigned low = others & ((1u << shift) - 1);
       const unsigned context = (others - low) << 3 | which << shift | low;
       code_of_context_[channel][context] = static_cast<std::uint8_t>(b.best_code);
-      if (table_changes)
-        block_of_context_[context] = block_of(context);
+      if constexpr (whole_pixels)
+        if (table_changes)
+          block_of_context_[context] = block_of(context);
     }
   }
 

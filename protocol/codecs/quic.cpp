@@ -211,9 +211,8 @@ private:
 
   // What a segment runs on, in registers: the bit reader, the context, the
   // left pixel's channels of this group and the pixels to go until the next
-  // model update.
-  // The context is packed (context_of) for the table loop, the channels'
-  // residuals for the channel-by-channel loop.
+  // model update. The context is packed (context_of) for the table loop,
+  // the channels' residuals for the channel-by-channel loop.
   template <bool by_table>
   struct cursor {
     bit_reader bits;
@@ -280,12 +279,14 @@ private:
     std::uint8_t* const residuals_of_x = residuals + 4 * (std::size_t{x} + 1);
     if constexpr (by_table) {
       unsigned next_context = 0;
-      const std::uint64_t entry = block_of_context_[at.context][at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits)];
+      const std::uint64_t entry =
+          block_of_context_[at.context][at.bits.peek64() >> (64 - pixel_code_table::lookahead_bits)];
       if (__builtin_expect(entry != 0, 1)) {
         using entry_layout = pixel_code_table;
         at.bits.template skip<far_from_end>(entry >> entry_layout::length_shift & entry_layout::length_mask);
         store_bytes(residuals_of_x, static_cast<std::uint32_t>(entry >> entry_layout::residual_shift));
-        difference = static_cast<std::uint32_t>(entry >> entry_layout::difference_shift & entry_layout::difference_mask);
+        difference =
+            static_cast<std::uint32_t>(entry >> entry_layout::difference_shift & entry_layout::difference_mask);
         next_context = static_cast<unsigned>(entry & entry_layout::context_mask);
       } else {
         for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
@@ -361,7 +362,8 @@ private:
     const std::uint8_t* residuals = context_then_residuals + 4;
     if constexpr (whole_pixels) {
       unsigned codes = 0;
-      for_each_channel<count>([&](auto i) __attribute__((always_inline)) { codes |= code_of_[i][context_then_residuals[i]]; });
+      for_each_channel<count>(
+          [&](auto i) __attribute__((always_inline)) { codes |= code_of_[i][context_then_residuals[i]]; });
       sample_table(codes < pixel_code_table::small_codes);
     }
     for_each_channel<count>([&](auto i) __attribute__((always_inline)) {
@@ -408,7 +410,8 @@ private:
   [[gnu::noinline]] void refresh_contexts() {
     for (unsigned context = 0; context < block_of_context_.size(); ++context) {
       for (unsigned channel = 0; channel < count; ++channel)
-        code_of_context_[channel][context] = static_cast<std::uint8_t>(buckets_[channel][bucket_in(context, channel)].best_code);
+        code_of_context_[channel][context] =
+            static_cast<std::uint8_t>(buckets_[channel][bucket_in(context, channel)].best_code);
       block_of_context_[context] = block_of(context);
     }
     contexts_stale_ = false;
@@ -429,8 +432,8 @@ private:
   // neighbours are equal while the pixel above equals its own left
   // neighbour; it repeats the left pixel.
   template <bool far_from_end, bool by_table>
-  [[gnu::noinline]] row_status decode_segment(bit_reader& in, std::uint32_t* row, const std::uint32_t* above, unsigned x,
-                            unsigned end) {
+  [[gnu::noinline]] row_status decode_segment(bit_reader& in, std::uint32_t* row, const std::uint32_t* above,
+                                              unsigned x, unsigned end) {
     auto at = begin<by_table>(in, row, x);
     std::uint8_t* residuals = residuals_.data();
     if (x == 0) {
@@ -454,7 +457,8 @@ private:
         at.context = context_at<by_table>(x);
         continue;
       }
-      decode_pixel<far_from_end, by_table>(at, row, residuals, x, mean_channels(at.left, above[x] & Channels::pixel_mask));
+      decode_pixel<far_from_end, by_table>(at, row, residuals, x,
+                                           mean_channels(at.left, above[x] & Channels::pixel_mask));
       ++x;
     }
     finish(at, in);

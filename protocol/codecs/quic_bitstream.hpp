@@ -29,9 +29,11 @@ public:
 
   // Consumes `count` bits, 1 <= count <= 32. With `far_from_end`, the caller
   // knows that the next word is in the input (see words_left): the end check
-  // and its registers drop out of a hot loop.
+  // and its registers drop out of a hot loop. Always inlined, as are the
+  // refills: out of line (GCC did so in the bigger pixel loops), the reader's
+  // address escapes and its window goes through memory on every pixel.
   template <bool far_from_end = false>
-  void skip(unsigned count) {
+  [[gnu::always_inline]] void skip(unsigned count) {
     window_ <<= count;
     window_bits_ -= count;
     if (window_bits_ < 32) {
@@ -49,7 +51,7 @@ public:
   bool overran() const { return invented_bits_ > window_bits_; }
 
 private:
-  void add_word() {
+  [[gnu::always_inline]] void add_word() {
     if (next_ != end_) {
       add_next_word();
     } else {
@@ -58,7 +60,7 @@ private:
     }
   }
 
-  void add_next_word() {
+  [[gnu::always_inline]] void add_next_word() {
     const std::uint32_t word = static_cast<std::uint32_t>(next_[0]) | static_cast<std::uint32_t>(next_[1]) << 8 |
                                static_cast<std::uint32_t>(next_[2]) << 16 | static_cast<std::uint32_t>(next_[3]) << 24;
     next_ += 4;

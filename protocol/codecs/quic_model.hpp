@@ -138,6 +138,72 @@ template <unsigned Bits, bool far_from_end>
   return value & family.max_value;
 }
 
+// Whole RGB pixels in one lookup. Smooth images and flat areas code nearly
+// every channel with code 0 or 1 in one to three bits, so the three
+// codewords of a pixel mostly fit in the next `lookahead_bits` bits. For
+// each combination of the three channels' codes (when all are small) and
+// each value of those bits, the table holds what decoding them one by one
+// gives; a pixel it cannot cover (a longer codeword, a bigger code) is
+// decoded channel by channel as before, with the same result.
+struct pixel_code_table {
+  static constexpr unsigned small_codes = 2;     // codes 0 and 1
+  static constexpr unsigned lookahead_bits = 9;  // three 3-bit codewords
+  static constexpr unsigned block = 1u << lookahead_bits;
+  // Entry (0: not covered): the next pixel's context (the buckets of the
+  // residuals, 3 bits each, channel 0 highest), the pixel's codeword bits,
+  // the unfolded differences of channels 0, 1, 2 in their pixel bytes
+  // (shifts 16, 8, 0) and on top the residuals of channels 0, 1 and 2, a
+  // byte each, in the order of the stored residual row.
+  static constexpr std::uint64_t context_mask = 0x1ff;
+  static constexpr unsigned length_shift = 9;
+  static constexpr std::uint64_t length_mask = 0xf;
+  static constexpr unsigned difference_shift = 16;
+  static constexpr std::uint64_t difference_mask = 0xffffff;
+  static constexpr unsigned residual_shift = 40;
+  // Block (code0 * 4 + code1 * 2 + code2) covers those codes; the block
+  // after them covers nothing (for the contexts with a bigger code).
+  static constexpr unsigned uncovered_block = small_codes * small_codes * small_codes;
+  std::array<std::uint64_t, (uncovered_block + 1) * block> entries{};
+};
+
+template <unsigned Bits>
+constexpr pixel_code_table make_pixel_code_table() {
+  constexpr const code_family& family = family_of<Bits>;
+  constexpr unsigned n = pixel_code_table::small_codes;
+  constexpr unsigned bits = pixel_code_table::lookahead_bits;
+  pixel_code_table table;
+  for (unsigned codes = 0; codes < n * n * n; ++codes) {
+    for (unsigned pattern = 0; pattern < pixel_code_table::block; ++pattern) {
+      unsigned used = 0;
+      std::uint64_t entry = 0;
+      bool covered = true;
+      for (unsigned channel = 0; channel < 3 && covered; ++channel) {
+        const unsigned code = codes >> (2 - channel) & 1;
+        unsigned quotient = 0;
+        while (used + quotient < bits && (pattern >> (bits - 1 - used - quotient) & 1) == 0)
+          ++quotient;
+        const unsigned length = quotient + 1 + code;
+        if (used + length > bits || (quotient << code) >= family.codes[code].escape_base) {
+          covered = false;
+          break;
+        }
+        const unsigned remainder = pattern >> (bits - used - length) & ((1u << code) - 1);
+        const unsigned residual = (quotient << code) + remainder;
+        used += length;
+        entry |= std::uint64_t{family.bucket_of[residual]} << 3 * (2 - channel);
+        entry |= std::uint64_t{residual} << (pixel_code_table::residual_shift + 8 * channel);
+        entry |= std::uint64_t{family.unfold[residual]} << (pixel_code_table::difference_shift + 16 - 8 * channel);
+      }
+      if (covered)
+        table.entries[codes * pixel_code_table::block + pattern] = entry | std::uint64_t{used} << pixel_code_table::length_shift;
+    }
+  }
+  return table;
+}
+
+template <unsigned Bits>
+inline constexpr pixel_code_table pixel_codes_of = make_pixel_code_table<Bits>();
+
 // One context bucket: the summed codeword lengths of each code so far.
 struct bucket {
   std::array<std::uint32_t, max_bits_per_channel> total_length{};
@@ -184,7 +250,10 @@ public:
 
   // Adds the codeword lengths of `residual` to `b`, picks its best code (ties
   // go to the higher code) and halves the totals once they pass the threshold.
-  void update(bucket& b, unsigned residual, const code_family& family) const {
+  // (The depth a template parameter: a fixed number of codes, loops unrolled.)
+  template <unsigned Bits>
+  void update(bucket& b, unsigned residual) const {
+    constexpr const code_family& family = family_of<Bits>;
     const auto& lengths = family.codeword_length[residual];
     unsigned best = family.bits_per_channel - 1;
     std::uint32_t best_total = b.total_length[best] += lengths[best];

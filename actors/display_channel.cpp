@@ -19,10 +19,10 @@
 //     decoders: stalled decoders are restarted (actors/video_streams.hpp)
 //   (codec_preference_atom) from itself, once, codec_preference_delay after
 //     the display is up (see below)
-//   (present_due_atom, local ms) from itself when a decoded picture's mm_time
-//     comes (actors/video_presenter.hpp: pictures are shown at their time by
-//     the session's media clock, late ones dropped and counted); see
-//     schedule_presentation for when these timers are armed
+//   (present_due_atom) from its wake_timer, tolerance_ms after a waiting
+//     decoded picture's mm_time (actors/video_presenter.hpp: pictures are
+//     shown at their time by the session's media clock, late ones dropped and
+//     counted); see schedule_presentation
 // Sends:
 //   DISPLAY_INIT to the server once linked (cache and GLZ window sizes), then
 //     PREFERRED_COMPRESSION when one is set and the server has the cap
@@ -68,6 +68,7 @@
 #include <optional>
 #include <set>
 
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/bounded_edge.hpp"
@@ -77,6 +78,7 @@
 #include "actors/video_presenter.hpp"
 #include "actors/video_settings.hpp"
 #include "actors/video_streams.hpp"
+#include "actors/wake_timer.hpp"
 #include "common/log.hpp"
 #include "protocol/canvas.hpp"
 #include "protocol/codecs/video_decoder.hpp"
@@ -141,7 +143,7 @@ struct display_channel_state {
   video_settings video_options;
   std::unique_ptr<video_streams> streams;
   std::unique_ptr<video_presenter> presenter;
-  std::set<std::uint64_t> present_timers;  // local ms of each pending (present_due_atom)
+  std::unique_ptr<wake_timer> present_wake;  // made when a picture first waits
   bool video_tick_scheduled = false;
   bool display_up = false;  // the primary surface exists and a MARK said it is complete
   protocol::memory_charge frame_copies;  // see charge_frame_copies
@@ -371,37 +373,37 @@ void apply_presentation(display_actor* self, video_presenter::step& step, std::v
   }
 }
 
-// A timer that fires no later than the earliest waiting picture is due; when
-// there is none, one for every waiting picture at once. A delayed_send wakes
-// CAF's clock thread unless it is awake already, and pictures wait about
-// 400 ms (ten of them at 25 fps): armed together they cost about one wake-up
-// (strace, mjpeg-video: 2.5 a second), armed one by one as the one before
-// fired they cost 10.5 a second. The timers are only wake-ups: whatever fires
-// takes what is due by the clock then, and arms anew if the clock moved the
-// earliest picture before every timer left (a timer that finds nothing due
-// costs a wake-up, no harm).
+// A wake-up for each waiting picture, tolerance_ms after its time, stated
+// anew after every change (actors/wake_timer.hpp says why not delayed_send).
+// Whatever wakes the channel shows the pictures within tolerance_ms of their
+// time (video_presenter::add when a frame arrives, on_present_due), so on a
+// steady stream the frames' arrivals show the pictures and the wake-ups are
+// withdrawn before they fire.
 void schedule_presentation(display_actor* self) {
   auto& state = self->state;
   const std::uint64_t now = monotonic_ms();
   const std::vector<std::uint32_t> waits = state.presenter->waits_ms(now);
-  if (waits.empty())
+  if (waits.empty() && !state.present_wake)
     return;
-  const std::uint64_t earliest = now + *std::min_element(waits.begin(), waits.end());
-  auto& timers = state.present_timers;
-  if (!timers.empty() && *timers.begin() <= earliest)
-    return;
-  for (std::uint32_t wait : waits) {
-    const std::uint64_t at = now + wait;
-    if (timers.count(at) != 0)
-      continue;
-    timers.insert(at);
-    self->delayed_send(self, std::chrono::milliseconds(wait), present_due_atom::value, at);
+  if (!state.present_wake) {
+    caf::actor_addr channel = self->address();
+    state.present_wake = std::make_unique<wake_timer>("vigil.present", [channel] {
+      if (auto target = caf::actor_cast<caf::actor>(channel))
+        caf::anon_send(target, present_due_atom::value);
+    });
   }
+  // On monotonic_ms()'s scale, so a picture's time gives the same deadline
+  // whenever it is computed.
+  const std::uint64_t tolerance = state.video_options.presentation.tolerance_ms;
+  std::vector<wake_timer::clock::time_point> deadlines;
+  deadlines.reserve(waits.size());
+  for (std::uint32_t wait : waits)
+    deadlines.emplace_back(std::chrono::milliseconds(now + wait + tolerance));
+  state.present_wake->wake_at(std::move(deadlines));
 }
 
-void on_present_due(display_actor* self, std::uint64_t at) {
+void on_present_due(display_actor* self) {
   auto& state = self->state;
-  state.present_timers.erase(at);
   auto due = state.presenter->take_due(monotonic_ms());
   std::vector<frame_outcome> outcomes;
   apply_presentation(self, due, outcomes);
@@ -645,7 +647,7 @@ caf::behavior display_channel(display_actor* self, channel_spec spec, protocol::
       schedule_video_tick(self);
     },
     [self](codec_preference_atom) { send_codec_preference(self); },
-    [self](present_due_atom, std::uint64_t at) { on_present_due(self, at); },
+    [self](present_due_atom) { on_present_due(self); },
     [self](dump_primary_atom, const std::string& path) { return dump_primary(self, path); },
     [self](frame_request_atom, const frame_request& request) {
       self->state.request = request;

@@ -59,7 +59,13 @@ video_presenter::step video_presenter::add(ready_picture picture, frame_outcome 
   if (now && account_.resize(charge_, bytes, "stream pictures waiting for their time"))
     now.reset();  // the budget cannot hold it waiting: shown at once
   waiting_.emplace(token, waiting_picture{std::move(picture), outcome});
-  return resolve(queue_.push(entry, now));
+  protocol::presentation_queue::decision decision = queue_.push(entry, now);
+  if (now) {  // awake anyway: whatever is (nearly) due goes now, not at a wake-up of its own
+    protocol::presentation_queue::decision due = queue_.take_due(*now);
+    decision.show.insert(decision.show.end(), due.show.begin(), due.show.end());
+    decision.late.insert(decision.late.end(), due.late.begin(), due.late.end());
+  }
+  return resolve(decision);
 }
 
 video_presenter::step video_presenter::take_due(std::uint64_t local_ms) {

@@ -2,7 +2,7 @@
 // frame's mm_time by the session's media clock (actors/media_clock.hpp),
 // following protocol/presentation_queue.hpp's policy (late pictures dropped
 // and counted, a bounded wait). Part of the display channel's state, not an
-// actor: the channel applies what it returns and arms timers for waits_ms().
+// actor: the channel applies what it returns and arms wake-ups for waits_ms().
 //
 // Bounds: at most `capacity` pictures wait (video.presentation_queue_frames);
 // their pixels are charged to the channel's memory account, and a picture the
@@ -45,9 +45,11 @@ public:
     std::vector<waiting_picture> overflow; // now, early: too many waiting
   };
 
+  // A decoded picture: it waits, or is shown or dropped now, along with the
+  // waiting pictures that are due now (presentation_settings::tolerance_ms).
   step add(ready_picture picture, frame_outcome outcome, std::uint64_t local_ms);
   step take_due(std::uint64_t local_ms);
-  // Until each waiting picture is due (0: now), in no particular order; empty while nothing waits.
+  // Until each waiting picture's time (0: now), in no particular order; empty while nothing waits.
   std::vector<std::uint32_t> waits_ms(std::uint64_t local_ms) const;
   void end_stream(std::uint32_t stream_id);
   void end_all();

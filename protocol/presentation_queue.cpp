@@ -39,7 +39,7 @@ presentation_queue::decision presentation_queue::take_due(std::uint32_t clock_no
   decision out;
   std::deque<presentation_entry> still;
   for (const auto& entry : waiting_) {
-    if (ahead_of(entry.mm_time, clock_now) > 0) {
+    if (ahead_of(entry.mm_time, clock_now) > static_cast<std::int32_t>(settings_.tolerance_ms)) {
       still.push_back(entry);
       continue;
     }

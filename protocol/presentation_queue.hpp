@@ -11,9 +11,13 @@
 //   - A picture more than `max_ahead_ms` ahead is not held that long (the
 //     clock and the stream disagree, e.g. after a migration): shown at once,
 //     counted as unsynced.
-//   - Otherwise it waits until the clock reaches its mm_time. When several
-//     pictures of one stream are due at once, the newest is shown and the
-//     older ones are late.
+//   - Otherwise it waits until the clock comes within `tolerance_ms` of its
+//     mm_time. The caller takes what is due whenever it is awake anyway (a
+//     frame arrived) and wakes up for a picture only `tolerance_ms` after its
+//     time, so a steady stream's arrivals show its pictures without wake-ups
+//     of their own; a picture is shown within `tolerance_ms` of its time
+//     either way (a display refresh is 7-17 ms). When several pictures of one
+//     stream are due at once, the newest is shown and the older ones are late.
 //   - At most `capacity` pictures wait: beyond that the oldest is shown at
 //     once, early, counted as overflow. (spice-server can ask for seconds of
 //     latency when its encoder is slow, more than a bounded queue of 1080p
@@ -33,6 +37,7 @@ struct presentation_settings {
   std::size_t capacity = 12;
   std::uint32_t late_grace_ms = 10;
   std::uint32_t max_ahead_ms = 3000;
+  std::uint32_t tolerance_ms = 4;
 };
 
 struct presentation_entry {
@@ -63,7 +68,7 @@ public:
   decision push(const presentation_entry& entry, std::optional<std::uint32_t> clock_now);
   // The pictures whose time has come.
   decision take_due(std::uint32_t clock_now);
-  // Milliseconds until the earliest waiting picture is due (0: now); none when empty.
+  // Milliseconds until the earliest waiting picture's mm_time (0: now); none when empty.
   std::optional<std::uint32_t> wait_ms(std::uint32_t clock_now) const;
   // The same for every waiting picture, in queue order.
   std::vector<std::uint32_t> waits_ms(std::uint32_t clock_now) const;

@@ -7,6 +7,13 @@ using namespace vigil::protocol;
 
 namespace {
 
+// No early showing: a picture is due at its mm_time exactly.
+presentation_settings exact() {
+  presentation_settings settings;
+  settings.tolerance_ms = 0;
+  return settings;
+}
+
 presentation_entry picture(std::uint64_t token, std::uint32_t mm_time, std::uint32_t stream = 1) {
   return presentation_entry{token, stream, mm_time};
 }
@@ -16,7 +23,7 @@ presentation_entry picture(std::uint64_t token, std::uint32_t mm_time, std::uint
 BOOST_AUTO_TEST_SUITE(presentation_queue_tests)
 
 BOOST_AUTO_TEST_CASE(a_picture_waits_until_the_clock_reaches_its_mm_time) {
-  presentation_queue queue({});
+  presentation_queue queue(exact());
   auto pushed = queue.push(picture(1, 1400), 1000u);
   BOOST_TEST(pushed.show.empty());
   BOOST_TEST(queue.wait_ms(1000).value() == 400u);
@@ -29,7 +36,7 @@ BOOST_AUTO_TEST_CASE(a_picture_waits_until_the_clock_reaches_its_mm_time) {
 }
 
 BOOST_AUTO_TEST_CASE(each_waiting_picture_has_its_own_wait_in_queue_order) {
-  presentation_queue queue({});
+  presentation_queue queue(exact());
   BOOST_TEST(queue.waits_ms(1000).empty());
   queue.push(picture(1, 1040, 1), 1000u);
   queue.push(picture(2, 1005, 2), 1000u);
@@ -37,6 +44,20 @@ BOOST_AUTO_TEST_CASE(each_waiting_picture_has_its_own_wait_in_queue_order) {
   BOOST_TEST(queue.waits_ms(1000) == (std::vector<std::uint32_t>{40, 5, 80}), boost::test_tools::per_element());
   BOOST_TEST(queue.waits_ms(1050) == (std::vector<std::uint32_t>{0, 0, 30}), boost::test_tools::per_element());
   BOOST_TEST(queue.wait_ms(1000).value() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(a_picture_within_tolerance_ms_of_its_time_is_due_its_wait_is_to_its_time) {
+  presentation_settings settings;
+  settings.tolerance_ms = 4;
+  presentation_queue queue(settings);
+  queue.push(picture(1, 1400), 1000u);
+  queue.push(picture(2, 1440), 1000u);
+  BOOST_TEST(queue.wait_ms(1000).value() == 400u);
+  BOOST_TEST(queue.take_due(1395).show.empty());
+  auto due = queue.take_due(1396);
+  BOOST_REQUIRE(due.show.size() == 1u);
+  BOOST_TEST(due.show[0].token == 1u);
+  BOOST_TEST(queue.wait_ms(1396).value() == 44u);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_clock_or_far_ahead_of_it_a_picture_is_shown_at_once) {

@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(a_wake_up_calls_once_when_its_time_is_reached_never_before)
   const auto due = clock_type::now() + 50ms;
   timer.wake_at({due});
   BOOST_REQUIRE(log.wait_for_calls(1));
-  std::this_thread::sleep_for(100ms);
+  std::this_thread::sleep_for(100ms);  // sleep-ok: time for a second call that must not come
   const auto calls = log.calls();
   BOOST_REQUIRE(calls.size() == 1u);
   BOOST_TEST((calls[0] >= due));
@@ -67,13 +67,13 @@ BOOST_AUTO_TEST_CASE(wake_ups_stated_anew_replace_the_pending_ones_and_withdrawn
   const auto start = clock_type::now();
   timer.wake_at({start + 100ms});
   timer.wake_at({start + 300ms});  // later: the thread still wakes at 100 ms, and calls nobody
-  std::this_thread::sleep_until(start + 200ms);
+  std::this_thread::sleep_until(start + 200ms);  // sleep-ok: past the withdrawn 100 ms, before 300 ms
   BOOST_TEST(log.calls().empty());
   BOOST_REQUIRE(log.wait_for_calls(1));
   BOOST_TEST((log.calls()[0] >= start + 300ms));
   timer.wake_at({clock_type::now() + 50ms});
   timer.wake_at({});  // withdrawn
-  std::this_thread::sleep_for(150ms);
+  std::this_thread::sleep_for(150ms);  // sleep-ok: past the withdrawn wake-up, which must not call
   BOOST_TEST(log.calls().size() == 1u);
 }
 
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(an_earlier_wake_up_is_not_held_up_by_the_later_one_the_thre
   wake_timer timer("test.wake", [&] { log.called(); });
   const auto start = clock_type::now();
   timer.wake_at({start + 1h});
-  std::this_thread::sleep_for(20ms);  // the thread sleeps for the hour now
+  std::this_thread::sleep_for(20ms);  // sleep-ok: the thread sleeps for the hour now
   timer.wake_at({start + 40ms});
   BOOST_REQUIRE(log.wait_for_calls(1));
   BOOST_TEST((log.calls()[0] >= start + 40ms));
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(several_wake_ups_reached_at_once_call_once_each_later_one_c
   const auto start = clock_type::now();
   timer.wake_at({start + 150ms, start - 5ms, start - 10ms});  // two already reached: one call at once
   BOOST_REQUIRE(log.wait_for_calls(2));
-  std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(50ms);  // sleep-ok: time for a third call that must not come
   const auto calls = log.calls();
   BOOST_REQUIRE(calls.size() == 2u);
   BOOST_TEST((calls[1] >= start + 150ms));
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(destruction_stops_the_thread_with_wake_ups_pending) {
     wake_timer timer("test.wake", [&] { log.called(); });
     timer.wake_at({clock_type::now() + 100ms, clock_type::now() + 1h});
   }
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(200ms);  // sleep-ok: past the 100 ms wake-up, which must not call
   BOOST_TEST(log.calls().empty());
 }
 

@@ -11,6 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "actors/scheduler.hpp"
 #include "common/large_blocks.hpp"
 #include "common/log.hpp"
 #include "ui/command_line.hpp"
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   caf::actor_system_config config;
+  vigil::use_vigil_scheduler(config);
   config.load<caf::io::middleman>();
   config.set("logger.verbosity", caf::atom("quiet"));
   // A debug-stalled (or truly stuck) actor holds a worker thread until it is

@@ -323,7 +323,9 @@ void schedule_video_tick(display_actor* self) {
   self->delayed_send(self, video_tick_interval, video_tick_atom::value);
 }
 
-void on_decoded_picture(display_actor* self, decoded_video_frame& answer);
+void present_at_its_time(display_actor* self, ready_picture ready, const frame_outcome& outcome,
+                         std::vector<frame_outcome>& outcomes);
+void schedule_presentation(display_actor* self);
 
 // A STREAM_DATA frame goes to its stream's decoder (a small MJPEG stream's is
 // decoded here, actors/video_streams.hpp); how early it came is timed on
@@ -334,15 +336,44 @@ void submit_stream_frame(display_actor* self, const protocol::stream_frame_view&
   note_frame_timing(self, static_cast<std::int32_t>(frame.mm_time - server_time_at(self, now, frame.mm_time)));
   auto submitted =
     state.streams->submit(frame.stream_id, frame.mm_time, frame.sized_dest, frame.data.data, frame.data.size, now);
+  if (submitted.encoded) {
+    const frame_outcome outcome{frame.stream_id, frame.mm_time, now, true};
+    present_at_its_time(self, std::move(*submitted.encoded), outcome, submitted.lost);
+  }
   report_frames(self, submitted.lost);
-  if (submitted.decoded)
-    on_decoded_picture(self, *submitted.decoded);
+  schedule_presentation(self);
   schedule_video_tick(self);
 }
 
-void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now) {
+void tell_server_cannot_play(display_actor* self, std::uint32_t stream_id) {
   auto& state = self->state;
-  const ready_picture& ready = shown.picture;
+  if (auto report = state.stream_reports.give_up(stream_id)) {
+    state.endpoint->send(SPICE_MSGC_DISPLAY_STREAM_REPORT, protocol::build_stream_report(*report));
+    state.endpoint->log().info("STREAM_REPORT stream {}: the client cannot play it", stream_id);
+  }
+}
+
+// A small MJPEG stream's frame is decoded as it is shown (video_streams.hpp);
+// false when it gives no picture. Frames a decoder restart took join `outcomes`.
+bool decode_shown_frame(display_actor* self, ready_picture& ready, std::vector<frame_outcome>& outcomes) {
+  auto& state = self->state;
+  auto effect = state.streams->decode_when_shown(ready);
+  if (effect.give_up)
+    tell_server_cannot_play(self, ready.stream_id);
+  outcomes.insert(outcomes.end(), effect.lost.begin(), effect.lost.end());
+  if (!effect.picture)
+    return false;
+  ready = std::move(*effect.picture);
+  return true;
+}
+
+void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now, std::vector<frame_outcome>& outcomes) {
+  auto& state = self->state;
+  ready_picture& ready = shown.picture;
+  if (ready.encoded && !decode_shown_frame(self, ready, outcomes)) {
+    shown.outcome.decoded = false;
+    return;
+  }
   const protocol::display_step step = state.pipeline->put_stream_picture(ready.stream_id, *ready.picture, ready.sized_dest);
   if (step.outcome != protocol::display_outcome::applied) {
     record_error(self, step.error);
@@ -363,7 +394,7 @@ void apply_presentation(display_actor* self, video_presenter::step& step, std::v
   const std::uint64_t now = monotonic_ms();
   for (auto* shown_now : {&step.overflow, &step.show})
     for (auto& shown : *shown_now) {
-      show_picture(self, shown, now);
+      show_picture(self, shown, now, outcomes);
       outcomes.push_back(shown.outcome);
     }
   for (auto& picture : step.late) {
@@ -411,27 +442,26 @@ void on_present_due(display_actor* self) {
   schedule_presentation(self);
 }
 
+// A picture (or a small MJPEG frame, decoded when shown) waits for its time;
+// its outcome is reported once it is shown or dropped. Pictures shown or
+// dropped now add their outcomes to `outcomes`.
+void present_at_its_time(display_actor* self, ready_picture ready, const frame_outcome& outcome,
+                         std::vector<frame_outcome>& outcomes) {
+  auto& state = self->state;
+  auto presented = state.presenter->add(std::move(ready), outcome, monotonic_ms());
+  apply_presentation(self, presented, outcomes);
+}
+
 void on_decoded_picture(display_actor* self, decoded_video_frame& answer) {
   auto& state = self->state;
-  const std::uint64_t now = monotonic_ms();
-  auto effect = state.streams->on_picture(answer, now);
-  auto& ready = effect.picture;
-  auto& outcome = effect.outcome;
+  auto effect = state.streams->on_picture(answer, monotonic_ms());
+  if (effect.give_up)
+    tell_server_cannot_play(self, answer.stream_id);
   auto& lost = effect.lost;
-  if (effect.give_up) {
-    if (auto report = state.stream_reports.give_up(answer.stream_id)) {
-      state.endpoint->send(SPICE_MSGC_DISPLAY_STREAM_REPORT, protocol::build_stream_report(*report));
-      state.endpoint->log().info("STREAM_REPORT stream {}: the client cannot play it", answer.stream_id);
-    }
-  }
-  if (ready && outcome) {
-    // The outcome is reported once the picture is shown or dropped.
-    auto presented = state.presenter->add(std::move(*ready), *outcome, now);
-    outcome.reset();
-    apply_presentation(self, presented, lost);
-  }
-  if (outcome)
-    lost.push_back(*outcome);
+  if (effect.picture && effect.outcome)
+    present_at_its_time(self, std::move(*effect.picture), *effect.outcome, lost);
+  else if (effect.outcome)
+    lost.push_back(*effect.outcome);
   report_frames(self, lost);
   schedule_presentation(self);
 }

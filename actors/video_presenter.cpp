@@ -5,7 +5,9 @@ namespace vigil {
 namespace {
 
 std::uint64_t bytes_of(const ready_picture& picture) {
-  return picture.picture ? std::uint64_t{picture.picture->width} * picture.picture->height * 4 : 0;
+  if (picture.picture)
+    return std::uint64_t{picture.picture->width} * picture.picture->height * 4;
+  return picture.encoded ? picture.encoded->size() : 0;
 }
 
 // The picture's centre pixel's brightness (0..255), for the trace.

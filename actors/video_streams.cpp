@@ -109,15 +109,9 @@ video_streams::submitted video_streams::submit(std::uint32_t stream_id, std::uin
     s.health.decode_errors += s.given_up ? 0 : 1;
     return {{dropped}, std::nullopt};
   }
-  if (s.inline_decoder) {
-    decoded_video_frame answer;
-    static_cast<video_frame_header&>(answer) = next_header(stream_id, s, mm_time, sized_dest);
-    s.in_flight.push_back(in_flight_frame{answer.sequence, mm_time, now_ms});
-    s.inline_decoder->decode(data, size, answer);
-    if (!answer.backend.empty())
-      answer.backend += " on the display channel";
-    return {{}, std::move(answer)};
-  }
+  if (s.inline_decoder)
+    return {{}, ready_picture{stream_id, mm_time, now_ms, sized_dest, nullptr,
+                              std::make_shared<const std::vector<std::uint8_t>>(data, data + size)}};
   if (s.in_flight.size() >= settings_.queue_frames) {
     ++s.health.drops;
     ++s.health.overflow;
@@ -157,16 +151,7 @@ video_streams::answer_effect video_streams::on_picture(decoded_video_frame& answ
   s.health.max_decode_us = std::max(s.health.max_decode_us, answer.decode_us);
   effect.outcome = frame_outcome{answer.stream_id, answer.mm_time, arrived_ms, answer.picture != nullptr};
   if (!answer.error.empty()) {
-    ++s.health.drops;
-    ++s.health.decode_errors;
-    if (s.health.decode_errors <= 3)
-      log_->warn("stream {}: {}", answer.stream_id, answer.error);
-    if (!s.awaiting_picture && ++s.errors_in_a_row >= settings_.error_limit)
-      effect.lost = restart(answer.stream_id, s, video_fault::decoder_failed,
-                            std::to_string(s.errors_in_a_row) + " frames in a row did not decode, the last: " +
-                              answer.error);
-    else if (s.awaiting_picture && s.restarted && ++s.errors_awaiting >= settings_.error_limit)
-      effect.give_up = give_up(answer.stream_id, s, answer.error);
+    count_decode_error(answer.stream_id, s, answer.error, effect);
     return effect;
   }
   s.errors_in_a_row = 0;
@@ -176,8 +161,55 @@ video_streams::answer_effect video_streams::on_picture(decoded_video_frame& answ
   s.restarted = false;
   ++s.health.decoded;
   effect.picture = ready_picture{answer.stream_id, answer.mm_time, arrived_ms, answer.sized_dest,
-                                 std::move(answer.picture)};
+                                 std::move(answer.picture), nullptr};
   return effect;
+}
+
+video_streams::answer_effect video_streams::decode_when_shown(const ready_picture& frame) {
+  answer_effect effect;
+  auto found = streams_.find(frame.stream_id);
+  if (found == streams_.end() || !frame.encoded)
+    return effect;  // the stream ended: its frames were counted then
+  stream& s = found->second;
+  if (!s.inline_decoder) {  // given up since the frame came
+    ++s.health.drops;
+    return effect;
+  }
+  decoded_video_frame answer;
+  answer.stream_id = frame.stream_id;
+  answer.mm_time = frame.mm_time;
+  s.inline_decoder->decode(frame.encoded->data(), frame.encoded->size(), answer);
+  if (!answer.backend.empty())
+    s.health.backend = answer.backend + " on the display channel";
+  s.health.last_decode_us = answer.decode_us;
+  s.health.max_decode_us = std::max(s.health.max_decode_us, answer.decode_us);
+  if (!answer.error.empty()) {
+    count_decode_error(frame.stream_id, s, answer.error, effect);
+    return effect;
+  }
+  s.errors_in_a_row = 0;
+  if (!answer.picture)
+    return effect;
+  s.awaiting_picture = false;
+  s.restarted = false;
+  ++s.health.decoded;
+  effect.picture = frame;
+  effect.picture->picture = std::move(answer.picture);
+  effect.picture->encoded.reset();
+  return effect;
+}
+
+void video_streams::count_decode_error(std::uint32_t stream_id, stream& s, const std::string& error,
+                                       answer_effect& effect) {
+  ++s.health.drops;
+  ++s.health.decode_errors;
+  if (s.health.decode_errors <= 3)
+    log_->warn("stream {}: {}", stream_id, error);
+  if (!s.awaiting_picture && ++s.errors_in_a_row >= settings_.error_limit)
+    effect.lost = restart(stream_id, s, video_fault::decoder_failed,
+                          std::to_string(s.errors_in_a_row) + " frames in a row did not decode, the last: " + error);
+  else if (s.awaiting_picture && s.restarted && ++s.errors_awaiting >= settings_.error_limit)
+    effect.give_up = give_up(stream_id, s, error);
 }
 
 bool video_streams::give_up(std::uint32_t stream_id, stream& s, const std::string& last_error) {

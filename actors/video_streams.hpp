@@ -24,8 +24,12 @@
 //   - A stream whose codec cannot be decoded here (the server ignored our
 //     capabilities) drops its frames, counted, without restarts.
 //
-// Small MJPEG streams are decoded in the channel's handler instead, as each
-// frame arrives (inline_mjpeg_max_pixels): such a frame costs a few hundred
+// Small MJPEG streams are decoded in the channel's handler instead, when
+// each frame is shown (inline_mjpeg_max_pixels): its bytes wait for their
+// time, not its pixels, so the picture drawn is the one libjpeg just wrote
+// (still in the cache; decoded on arrival it waited ~400 ms and was read back
+// from memory), and ten waiting 320x240 frames hold 60 KB, not 3 MB. Such a
+// frame costs a few hundred
 // microseconds of libjpeg, while the round trip to a decoder thread and back
 // cost two thread wake-ups a frame (a third of a headless video session's
 // CPU was the kernel switching threads). The design's rule that a slow
@@ -35,8 +39,8 @@
 // before anything is decoded) and its bytes (progressive scans capped,
 // jpeg.cpp), as for the JPEG, GLZ and QUIC images of any size the channel
 // already decodes in its handler; other channels are other actors. Errors
-// count as a decoder actor's do (decoder_failed, then giving up); such a
-// stream cannot stall. Other codecs, larger MJPEG streams, and every stream
+// count as a decoder actor's do (decoder_failed, then giving up), only when
+// the frame is shown; such a stream cannot stall. Other codecs, larger MJPEG streams, and every stream
 // when tests substitute the decoder (`factory`) keep their decoder actor.
 #pragma once
 
@@ -76,13 +80,14 @@ struct video_decoding_settings {
 constexpr std::uint64_t inline_mjpeg_max_pixels = std::uint64_t{1024} * 768;
 
 // A decoded picture still wanted by its stream, with what the channel knew
-// when the frame arrived.
+// when the frame arrived; or a small MJPEG stream's frame, decoded when shown.
 struct ready_picture {
   std::uint32_t stream_id = 0;
   std::uint32_t mm_time = 0;
   std::uint64_t arrived_ms = 0;  // local monotonic
   std::optional<protocol::rect> sized_dest;
   std::shared_ptr<const protocol::decoded_image> picture;
+  std::shared_ptr<const std::vector<std::uint8_t>> encoded;  // instead of `picture`: see decode_when_shown
 };
 
 // What became of a frame: the stream reports and the health count it.
@@ -112,12 +117,12 @@ public:
     // The frames known lost now: this one when it cannot be sent, and those
     // in flight to a decoder the overflow made restart.
     std::vector<frame_outcome> lost;
-    // A small MJPEG stream's frame, decoded here: the caller passes it to
-    // on_picture as if a decoder had answered.
-    std::optional<decoded_video_frame> decoded;
+    // A small MJPEG stream's frame, still encoded: the caller presents it as
+    // a decoded picture and calls decode_when_shown when it is shown.
+    std::optional<ready_picture> encoded;
   };
-  // A STREAM_DATA frame of a started stream, sent to its decoder (or decoded
-  // at once, see above).
+  // A STREAM_DATA frame of a started stream, sent to its decoder (or kept
+  // for decode_when_shown, see above).
   submitted submit(std::uint32_t stream_id, std::uint32_t mm_time, const std::optional<protocol::rect>& sized_dest,
                    const std::uint8_t* data, std::size_t size, std::uint64_t now_ms);
 
@@ -129,6 +134,10 @@ public:
   };
   // A decoder answered.
   answer_effect on_picture(decoded_video_frame& answer, std::uint64_t now_ms);
+  // A small MJPEG stream's frame (ready_picture::encoded) is shown: its
+  // picture when it decodes (effect.picture), counted as a decoder's answer
+  // is; no picture when it does not or its stream cannot take it any more.
+  answer_effect decode_when_shown(const ready_picture& frame);
 
   // Looks for stalled decoders (call periodically while frames are in
   // flight); returns the frames lost with them.
@@ -175,6 +184,8 @@ private:
   // Kills the stream's decoder, starts another; returns the frames lost.
   std::vector<frame_outcome> restart(std::uint32_t stream_id, stream& s, video_fault fault, const std::string& evidence);
   std::vector<frame_outcome> drop_in_flight(std::uint32_t stream_id, stream& s);
+  // A frame did not decode: counted; a decoder restart or giving up when too many did.
+  void count_decode_error(std::uint32_t stream_id, stream& s, const std::string& error, answer_effect& effect);
   // The fresh decoder failed too: no more decoders for this stream.
   bool give_up(std::uint32_t stream_id, stream& s, const std::string& last_error);
 

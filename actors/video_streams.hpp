@@ -27,21 +27,21 @@
 // Small MJPEG streams are decoded in the channel's handler instead, when
 // each frame is shown (inline_mjpeg_max_pixels): its bytes wait for their
 // time, not its pixels, so the picture drawn is the one libjpeg just wrote
-// (still in the cache; decoded on arrival it waited ~400 ms and was read back
-// from memory), and ten waiting 320x240 frames hold 60 KB, not 3 MB. Such a
-// frame costs a few hundred
-// microseconds of libjpeg, while the round trip to a decoder thread and back
-// cost two thread wake-ups a frame (a third of a headless video session's
-// CPU was the kernel switching threads). The design's rule that a slow
-// decode never delays PINGs or other channels still holds: an MJPEG frame
-// refers to no other (no chain a stall could grow along), libjpeg's work on
-// it is bounded by its pixels (at most 1024x768, refused from the header
-// before anything is decoded) and its bytes (progressive scans capped,
-// jpeg.cpp), as for the JPEG, GLZ and QUIC images of any size the channel
-// already decodes in its handler; other channels are other actors. Errors
-// count as a decoder actor's do (decoder_failed, then giving up), only when
-// the frame is shown; such a stream cannot stall. Other codecs, larger MJPEG streams, and every stream
-// when tests substitute the decoder (`factory`) keep their decoder actor.
+// (still in the cache; decoded on arrival it waited ~400 ms and was read
+// back from memory), and ten waiting 320x240 frames hold 60 KB, not 3 MB.
+// Such a frame costs a few hundred microseconds of libjpeg, while the round
+// trip to a decoder thread and back cost two thread wake-ups a frame (a
+// third of a headless video session's CPU was the kernel switching threads).
+// The design's rule that a slow decode never delays PINGs or other channels
+// still holds: an MJPEG frame refers to no other (no chain a stall could
+// grow along), libjpeg's work on it is bounded by its pixels (at most
+// 1024x768, refused from the header before anything is decoded) and its
+// bytes (progressive scans capped, jpeg.cpp), as for the JPEG, GLZ and QUIC
+// images of any size the channel already decodes in its handler; other
+// channels are other actors. Errors count as a decoder actor's do
+// (decoder_failed, then giving up), when the frame is shown; such a stream
+// cannot stall. Other codecs, larger MJPEG streams, and every stream when
+// tests substitute the decoder (`factory`) keep their decoder actor.
 #pragma once
 
 #include <chrono>

@@ -145,23 +145,10 @@ video_streams::answer_effect video_streams::on_picture(decoded_video_frame& answ
     s.in_flight.pop_front();
   }
   s.health.queued = s.in_flight.size();
-  if (!answer.backend.empty())
-    s.health.backend = answer.backend;
-  s.health.last_decode_us = answer.decode_us;
-  s.health.max_decode_us = std::max(s.health.max_decode_us, answer.decode_us);
   effect.outcome = frame_outcome{answer.stream_id, answer.mm_time, arrived_ms, answer.picture != nullptr};
-  if (!answer.error.empty()) {
-    count_decode_error(answer.stream_id, s, answer.error, effect);
-    return effect;
-  }
-  s.errors_in_a_row = 0;
-  if (!answer.picture)
-    return effect;  // buffered by the codec: not a drop
-  s.awaiting_picture = false;
-  s.restarted = false;
-  ++s.health.decoded;
-  effect.picture = ready_picture{answer.stream_id, answer.mm_time, arrived_ms, answer.sized_dest,
-                                 std::move(answer.picture), nullptr};
+  if (count_answer(s, answer, effect))
+    effect.picture = ready_picture{answer.stream_id, answer.mm_time, arrived_ms, answer.sized_dest,
+                                   std::move(answer.picture), nullptr};
   return effect;
 }
 
@@ -180,36 +167,40 @@ video_streams::answer_effect video_streams::decode_when_shown(const ready_pictur
   answer.mm_time = frame.mm_time;
   s.inline_decoder->decode(frame.encoded->data(), frame.encoded->size(), answer);
   if (!answer.backend.empty())
-    s.health.backend = answer.backend + " on the display channel";
-  s.health.last_decode_us = answer.decode_us;
-  s.health.max_decode_us = std::max(s.health.max_decode_us, answer.decode_us);
-  if (!answer.error.empty()) {
-    count_decode_error(frame.stream_id, s, answer.error, effect);
-    return effect;
+    answer.backend += " on the display channel";
+  if (count_answer(s, answer, effect)) {
+    effect.picture = frame;
+    effect.picture->picture = std::move(answer.picture);
+    effect.picture->encoded.reset();
   }
-  s.errors_in_a_row = 0;
-  if (!answer.picture)
-    return effect;
-  s.awaiting_picture = false;
-  s.restarted = false;
-  ++s.health.decoded;
-  effect.picture = frame;
-  effect.picture->picture = std::move(answer.picture);
-  effect.picture->encoded.reset();
   return effect;
 }
 
-void video_streams::count_decode_error(std::uint32_t stream_id, stream& s, const std::string& error,
-                                       answer_effect& effect) {
-  ++s.health.drops;
-  ++s.health.decode_errors;
-  if (s.health.decode_errors <= 3)
-    log_->warn("stream {}: {}", stream_id, error);
-  if (!s.awaiting_picture && ++s.errors_in_a_row >= settings_.error_limit)
-    effect.lost = restart(stream_id, s, video_fault::decoder_failed,
-                          std::to_string(s.errors_in_a_row) + " frames in a row did not decode, the last: " + error);
-  else if (s.awaiting_picture && s.restarted && ++s.errors_awaiting >= settings_.error_limit)
-    effect.give_up = give_up(stream_id, s, error);
+bool video_streams::count_answer(stream& s, const decoded_video_frame& answer, answer_effect& effect) {
+  if (!answer.backend.empty())
+    s.health.backend = answer.backend;
+  s.health.last_decode_us = answer.decode_us;
+  s.health.max_decode_us = std::max(s.health.max_decode_us, answer.decode_us);
+  if (!answer.error.empty()) {
+    ++s.health.drops;
+    ++s.health.decode_errors;
+    if (s.health.decode_errors <= 3)
+      log_->warn("stream {}: {}", answer.stream_id, answer.error);
+    if (!s.awaiting_picture && ++s.errors_in_a_row >= settings_.error_limit)
+      effect.lost = restart(answer.stream_id, s, video_fault::decoder_failed,
+                            std::to_string(s.errors_in_a_row) + " frames in a row did not decode, the last: " +
+                              answer.error);
+    else if (s.awaiting_picture && s.restarted && ++s.errors_awaiting >= settings_.error_limit)
+      effect.give_up = give_up(answer.stream_id, s, answer.error);
+    return false;
+  }
+  s.errors_in_a_row = 0;
+  if (!answer.picture)
+    return false;  // buffered by the codec: not a drop
+  s.awaiting_picture = false;
+  s.restarted = false;
+  ++s.health.decoded;
+  return true;
 }
 
 bool video_streams::give_up(std::uint32_t stream_id, stream& s, const std::string& last_error) {

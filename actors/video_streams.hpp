@@ -184,8 +184,10 @@ private:
   // Kills the stream's decoder, starts another; returns the frames lost.
   std::vector<frame_outcome> restart(std::uint32_t stream_id, stream& s, video_fault fault, const std::string& evidence);
   std::vector<frame_outcome> drop_in_flight(std::uint32_t stream_id, stream& s);
-  // A frame did not decode: counted; a decoder restart or giving up when too many did.
-  void count_decode_error(std::uint32_t stream_id, stream& s, const std::string& error, answer_effect& effect);
+  // Counts a decoder's answer (its backend and time; an error, with a decoder
+  // restart or giving up when too many came; a picture); true when it has a
+  // picture to show.
+  bool count_answer(stream& s, const decoded_video_frame& answer, answer_effect& effect);
   // The fresh decoder failed too: no more decoders for this stream.
   bool give_up(std::uint32_t stream_id, stream& s, const std::string& last_error);
 

@@ -327,9 +327,9 @@ void present_at_its_time(display_actor* self, ready_picture ready, const frame_o
                          std::vector<frame_outcome>& outcomes);
 void schedule_presentation(display_actor* self);
 
-// A STREAM_DATA frame goes to its stream's decoder (a small MJPEG stream's is
-// decoded here, actors/video_streams.hpp); how early it came is timed on
-// arrival.
+// A STREAM_DATA frame goes to its stream's decoder (a small MJPEG stream's
+// waits encoded and is decoded here when shown, actors/video_streams.hpp);
+// how early it came is timed on arrival.
 void submit_stream_frame(display_actor* self, const protocol::stream_frame_view& frame) {
   auto& state = self->state;
   const std::uint64_t now = monotonic_ms();

@@ -7,10 +7,15 @@
 // withdrawn, so one that is no longer needed still fires, waking the clock
 // thread and then a scheduler worker for a message that finds nothing to do.
 // On a video stream that cost four thread switches a picture (perf sched,
-// mjpeg-video headless). Here stating the wake-ups only stores them: the
-// thread is woken only when the earliest is earlier than the time it sleeps
-// until, and when it wakes at a time that was withdrawn meanwhile it goes back
-// to sleep without calling anyone.
+// mjpeg-video headless).
+//
+// Here the thread sleeps on a timerfd set to the earliest wake-up. Stating
+// the wake-ups sets that timer from the caller's thread (one system call,
+// none when the earliest is unchanged) and wakes nobody: a wake-up withdrawn
+// or moved later before its time costs the timer's thread nothing. On a
+// steady stream, where each frame's arrival shows the picture due then, the
+// thread sleeps throughout (a condition variable's thread had to wake at the
+// withdrawn time, a switch a picture, to learn it was withdrawn).
 //
 // `wake` runs on the timer's thread, once for each time a wake-up is reached
 // (several reached at once: once): it should only send a message
@@ -19,7 +24,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -32,7 +36,8 @@ class wake_timer {
 public:
   using clock = std::chrono::steady_clock;
 
-  // `thread_name` names the thread (at most 15 characters show).
+  // `thread_name` names the thread (at most 15 characters show). Throws
+  // std::system_error when the timer's descriptors cannot be made.
   wake_timer(std::string thread_name, std::function<void()> wake);
   ~wake_timer();
   wake_timer(const wake_timer&) = delete;
@@ -44,14 +49,15 @@ public:
 
 private:
   void run(const std::string& thread_name);
+  // Sets the timerfd to the earliest wake-up (disarmed: none). Under mutex_.
+  void arm_for_earliest();
 
   std::mutex mutex_;
-  std::condition_variable changed_;
   std::vector<clock::time_point> deadlines_;  // ascending
-  // Until when the thread sleeps: it wakes by itself no later than this.
-  // time_point::min() while it is awake (it reads deadlines_ before sleeping).
-  clock::time_point sleeping_until_ = clock::time_point::min();
-  bool stopping_ = false;
+  // What the timerfd is set to; max(): disarmed.
+  clock::time_point armed_for_ = clock::time_point::max();
+  int timer_fd_ = -1;  // CLOCK_MONOTONIC, steady_clock's clock
+  int stop_fd_ = -1;   // an eventfd: readable once the destructor runs
   std::function<void()> wake_;
   std::thread thread_;  // last: started once the rest is set
 };

@@ -66,7 +66,7 @@ BOOST_AUTO_TEST_CASE(wake_ups_stated_anew_replace_the_pending_ones_and_withdrawn
   wake_timer timer("test.wake", [&] { log.called(); });
   const auto start = clock_type::now();
   timer.wake_at({start + 100ms});
-  timer.wake_at({start + 300ms});  // later: the thread still wakes at 100 ms, and calls nobody
+  timer.wake_at({start + 300ms});  // later: the 100 ms one is withdrawn and never calls
   std::this_thread::sleep_until(start + 200ms);  // sleep-ok: past the withdrawn 100 ms, before 300 ms
   BOOST_TEST(log.calls().empty());
   BOOST_REQUIRE(log.wait_for_calls(1));

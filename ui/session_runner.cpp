@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iostream>
 
 #include <caf/message_handler.hpp>
@@ -115,7 +116,10 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
   bool up = false;
   bool duration_elapsed = false;
   std::optional<exit_status> status;
-  readable_fds readable;  // by the last sleep: what the frontend's pump may read
+  // By the last sleep: what the frontend's pump may read. The inbox is read
+  // only when its eventfd is among them (and before the first sleep): a read
+  // that finds the counter at zero is a system call for nothing.
+  readable_fds readable{{inbox.wake_fd()}};
   caf::actor sender;  // of the message being handled: acknowledgements go back to it
   caf::message_handler from_actors{
     [&](session_up_atom, const std::string& vm_name) {
@@ -156,7 +160,10 @@ exit_status run_session(caf::actor_system& system, session_run run, run_signals&
     },
   };
   while (!status) {
-    for (auto& delivery : inbox.take()) {
+    std::deque<ui_inbox::delivery> delivered;
+    if (readable.has(inbox.wake_fd()))
+      delivered = inbox.take();
+    for (auto& delivery : delivered) {
       sender = caf::actor_cast<caf::actor>(delivery.sender);
       from_actors(delivery.content);
       if (status)

@@ -264,6 +264,7 @@ public:
       in_flight_ = in_flight_ || (last && put.image->shared());
     }
     send_buffered_requests(display_);
+    take_queued_completion();
   }
 
   bool presenting() const override { return in_flight_; }
@@ -326,6 +327,21 @@ private:
     else if (event.type == Expose)
       window_changed(protocol::rect{event.xexpose.y, event.xexpose.x, event.xexpose.y + event.xexpose.height,
                                     event.xexpose.x + event.xexpose.width});
+  }
+
+  // The completion often comes with the read the flush makes: taken from
+  // Xlib's queue here (no system call), the update is acknowledged in this
+  // pass of the main loop, not in another pass right after it. An event
+  // queued before it (an Expose) leaves both to the next pump.
+  void take_queued_completion() {
+    XEvent event;
+    while (in_flight_ && XEventsQueued(display_, QueuedAlready) > 0) {
+      XPeekEvent(display_, &event);
+      if (event.type != completion_event_)
+        return;
+      XNextEvent(display_, &event);
+      in_flight_ = false;
+    }
   }
 
   void wait_for_completion() {

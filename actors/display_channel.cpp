@@ -353,26 +353,58 @@ void tell_server_cannot_play(display_actor* self, std::uint32_t stream_id) {
   }
 }
 
-// A small MJPEG stream's frame is decoded as it is shown (video_streams.hpp);
-// false when it gives no picture. Frames a decoder restart took join `outcomes`.
-bool decode_shown_frame(display_actor* self, ready_picture& ready, std::vector<frame_outcome>& outcomes) {
+// What a small MJPEG stream's frame gave when it was shown.
+enum class shown_frame {
+  none,     // no picture
+  picture,  // a picture to put
+  drawn,    // a picture already in the surface
+};
+
+// A small MJPEG stream's frame is decoded as it is shown (video_streams.hpp),
+// straight into its surface where it lands there whole and unscaled (no
+// picture of its own to copy from). Frames a decoder restart took join
+// `outcomes`.
+shown_frame decode_shown_frame(display_actor* self, ready_picture& ready, std::vector<frame_outcome>& outcomes) {
   auto& state = self->state;
-  auto effect = state.streams->decode_when_shown(ready);
+  const auto rows = state.pipeline->stream_picture_rows(ready.stream_id, ready.sized_dest);
+  auto effect = state.streams->decode_when_shown(ready, rows);
   if (effect.give_up)
     tell_server_cannot_play(self, ready.stream_id);
   outcomes.insert(outcomes.end(), effect.lost.begin(), effect.lost.end());
+  if (effect.drawn) {  // all of the picture, or part of it before an error: the surface changed either way
+    const protocol::display_step step = state.pipeline->stream_picture_written(ready.stream_id, ready.sized_dest);
+    if (!step.primary_damage.empty())
+      note_primary_change(self, step);
+    if (effect.picture)
+      state.presenter->trace_drawn(ready, *rows);
+  }
   if (!effect.picture)
-    return false;
+    return shown_frame::none;
   ready = std::move(*effect.picture);
-  return true;
+  return effect.drawn ? shown_frame::drawn : shown_frame::picture;
+}
+
+void count_shown(display_actor* self, const ready_picture& ready, std::uint64_t now) {
+  auto& state = self->state;
+  state.streams->count_presented(ready.stream_id, now);
+  if (auto skew = state.presenter->av_skew(ready.mm_time, now))
+    state.streams->note_av_skew(ready.stream_id, *skew);
 }
 
 void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now, std::vector<frame_outcome>& outcomes) {
   auto& state = self->state;
   ready_picture& ready = shown.picture;
-  if (ready.encoded && !decode_shown_frame(self, ready, outcomes)) {
-    shown.outcome.decoded = false;
-    return;
+  if (ready.encoded) {
+    switch (decode_shown_frame(self, ready, outcomes)) {
+      case shown_frame::none:
+        shown.outcome.decoded = false;
+        return;
+      case shown_frame::drawn:
+        count_shown(self, ready, now);
+        return;
+      case shown_frame::picture:
+        break;
+    }
   }
   const protocol::display_step step = state.pipeline->put_stream_picture(ready.stream_id, *ready.picture, ready.sized_dest);
   if (step.outcome != protocol::display_outcome::applied) {
@@ -380,9 +412,7 @@ void show_picture(display_actor* self, waiting_picture& shown, std::uint64_t now
     shown.outcome.decoded = false;
     return;
   }
-  state.streams->count_presented(ready.stream_id, now);
-  if (auto skew = state.presenter->av_skew(ready.mm_time, now))
-    state.streams->note_av_skew(ready.stream_id, *skew);
+  count_shown(self, ready, now);
   state.presenter->trace_shown(ready);
   if (!step.primary_damage.empty())
     note_primary_change(self, step);

@@ -80,6 +80,23 @@ void stream_frame_decoder::decode(const std::uint8_t* data, std::size_t size, de
     std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
 }
 
+bool stream_frame_decoder::decode_onto(const std::uint8_t* data, std::size_t size, const protocol::pixel_rows& target,
+                                       decoded_video_frame& answer) {
+  if (!decoder_)
+    return false;  // decode() tells why
+  const auto started = std::chrono::steady_clock::now();
+  auto written = decoder_->decode_onto(data, size, target);
+  if (written && !*written)
+    return false;
+  answer.backend = decoder_->backend();
+  answer.drawn = true;
+  if (!written)
+    answer.error = written.error().message;
+  answer.decode_us = static_cast<std::uint32_t>(
+    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+  return true;
+}
+
 namespace {
 
 struct stream_decoder_state {

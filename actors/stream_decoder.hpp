@@ -60,6 +60,9 @@ struct decoded_video_frame : video_frame_header {
   std::string error;                                       // why not, when it failed
   std::uint32_t decode_us = 0;                             // time spent in the codec
   std::string backend;                                     // video_decoder::backend()
+  // The picture went straight into the surface's rows (decode_onto); with
+  // an error, maybe part of it.
+  bool drawn = false;
 };
 
 // Makes the codec; tests substitute one that misbehaves on purpose.
@@ -87,6 +90,11 @@ public:
   // mm_time and sized_dest the caller has set: its picture (pooled), or the
   // error, and the time the codec took. Never throws.
   void decode(const std::uint8_t* data, std::size_t size, decoded_video_frame& answer);
+  // The same straight into `target` (a surface's rows) when the codec can
+  // (video_decoder::decode_onto): true when it did, `answer` says how it
+  // went (answer.drawn, or its error). False: nothing was written, decode().
+  bool decode_onto(const std::uint8_t* data, std::size_t size, const protocol::pixel_rows& target,
+                   decoded_video_frame& answer);
 
 private:
   std::unique_ptr<protocol::video_decoder> decoder_;

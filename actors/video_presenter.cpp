@@ -10,12 +10,14 @@ std::uint64_t bytes_of(const ready_picture& picture) {
   return picture.encoded ? picture.encoded->size() : 0;
 }
 
-// The picture's centre pixel's brightness (0..255), for the trace.
+// A pixel's brightness (0..255), for the trace.
+unsigned luma(std::uint32_t pixel) { return (((pixel >> 16) & 0xff) * 3 + ((pixel >> 8) & 0xff) * 6 + (pixel & 0xff)) / 10; }
+
+// The picture's centre pixel's.
 unsigned centre_luma(const protocol::decoded_image& image) {
   if (image.width == 0 || image.height == 0 || image.pixels.size() < std::uint64_t{image.width} * image.height)
     return 0;
-  const std::uint32_t pixel = image.pixels[std::size_t{image.height / 2} * image.width + image.width / 2];
-  return (((pixel >> 16) & 0xff) * 3 + ((pixel >> 8) & 0xff) * 6 + (pixel & 0xff)) / 10;
+  return luma(image.pixels[std::size_t{image.height / 2} * image.width + image.width / 2]);
 }
 
 }  // namespace
@@ -106,10 +108,18 @@ std::optional<std::int32_t> video_presenter::av_skew(std::uint32_t mm_time, std:
 }
 
 void video_presenter::trace_shown(const ready_picture& picture) const {
-  if (!clock_ || !clock_->tracing() || !picture.picture)
-    return;
-  clock_->trace("video local_us=" + std::to_string(media_local_us()) + " mm_time=" + std::to_string(picture.mm_time) +
-                " stream=" + std::to_string(picture.stream_id) + " luma=" + std::to_string(centre_luma(*picture.picture)));
+  if (clock_ && clock_->tracing() && picture.picture)
+    trace(picture, centre_luma(*picture.picture));
+}
+
+void video_presenter::trace_drawn(const ready_picture& frame, const protocol::pixel_rows& rows) const {
+  if (clock_ && clock_->tracing() && rows.width > 0 && rows.height > 0)
+    trace(frame, luma(rows.first[std::ptrdiff_t{rows.height / 2} * rows.stride + rows.width / 2]));
+}
+
+void video_presenter::trace(const ready_picture& frame, unsigned luma) const {
+  clock_->trace("video local_us=" + std::to_string(media_local_us()) + " mm_time=" + std::to_string(frame.mm_time) +
+                " stream=" + std::to_string(frame.stream_id) + " luma=" + std::to_string(luma));
 }
 
 presentation_health video_presenter::health(std::uint64_t local_ms) const {

@@ -59,12 +59,16 @@ public:
   std::optional<std::int32_t> av_skew(std::uint32_t mm_time, std::uint64_t local_ms) const;
   // The debug trace's line for a shown picture (actors/media_clock.hpp).
   void trace_shown(const ready_picture& picture) const;
+  // The same for a picture decoded straight into its surface's `rows`.
+  void trace_drawn(const ready_picture& frame, const protocol::pixel_rows& rows) const;
   presentation_health health(std::uint64_t local_ms) const;
 
 private:
   step resolve(const protocol::presentation_queue::decision& decision);
   waiting_picture take(std::uint64_t token);
   void recharge();
+  // A trace line for a picture shown, whose centre has brightness `luma`.
+  void trace(const ready_picture& frame, unsigned luma) const;
 
   media_clock_ptr clock_;
   protocol::presentation_queue queue_;

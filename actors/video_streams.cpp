@@ -152,7 +152,8 @@ video_streams::answer_effect video_streams::on_picture(decoded_video_frame& answ
   return effect;
 }
 
-video_streams::answer_effect video_streams::decode_when_shown(const ready_picture& frame) {
+video_streams::answer_effect video_streams::decode_when_shown(const ready_picture& frame,
+                                                              const std::optional<protocol::pixel_rows>& rows) {
   answer_effect effect;
   auto found = streams_.find(frame.stream_id);
   if (found == streams_.end() || !frame.encoded)
@@ -165,7 +166,10 @@ video_streams::answer_effect video_streams::decode_when_shown(const ready_pictur
   decoded_video_frame answer;
   answer.stream_id = frame.stream_id;
   answer.mm_time = frame.mm_time;
-  s.inline_decoder->decode(frame.encoded->data(), frame.encoded->size(), answer);
+  const std::uint8_t* data = frame.encoded->data();
+  if (!rows || !s.inline_decoder->decode_onto(data, frame.encoded->size(), *rows, answer))
+    s.inline_decoder->decode(data, frame.encoded->size(), answer);
+  effect.drawn = answer.drawn;
   if (!answer.backend.empty())
     answer.backend += " on the display channel";
   if (count_answer(s, answer, effect)) {
@@ -195,7 +199,7 @@ bool video_streams::count_answer(stream& s, const decoded_video_frame& answer, a
     return false;
   }
   s.errors_in_a_row = 0;
-  if (!answer.picture)
+  if (!answer.picture && !answer.drawn)
     return false;  // buffered by the codec: not a drop
   s.awaiting_picture = false;
   s.restarted = false;

@@ -131,13 +131,19 @@ public:
     std::optional<frame_outcome> outcome;  // what became of the frame (none: a replaced decoder's)
     std::vector<frame_outcome> lost;       // frames a restart took with it
     bool give_up = false;                  // tell the server this stream cannot be played
+    // decode_when_shown wrote the rows it was given: the picture is in the
+    // surface (effect.picture has none), or part of it when the decode failed.
+    bool drawn = false;
   };
   // A decoder answered.
   answer_effect on_picture(decoded_video_frame& answer, std::uint64_t now_ms);
   // A small MJPEG stream's frame (ready_picture::encoded) is shown: its
   // picture when it decodes (effect.picture), counted as a decoder's answer
   // is; no picture when it does not or its stream cannot take it any more.
-  answer_effect decode_when_shown(const ready_picture& frame);
+  // Given `rows` (where the picture lands in its surface, unscaled), a frame
+  // of their size is decoded straight into them (effect.drawn).
+  answer_effect decode_when_shown(const ready_picture& frame,
+                                  const std::optional<protocol::pixel_rows>& rows = std::nullopt);
 
   // Looks for stalled decoders (call periodically while frames are in
   // flight); returns the frames lost with them.

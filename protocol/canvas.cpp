@@ -523,6 +523,24 @@ result<rect> canvas::copy_bits(const display_base& base, point source) {
   });
 }
 
+std::optional<pixel_rows> canvas::frame_rows(std::uint32_t surface_id, const rect& dest, const clip& clip,
+                                             bool top_down) {
+  surface* s = target(surface_id);
+  if (!s || dest.empty() || !rows::stores_as_drawn(*s))
+    return std::nullopt;
+  auto region = drawing_region(dest, clip, s->bounds());
+  if (!region || region->size() != 1 || !(region->front() == dest))
+    return std::nullopt;
+  const auto stride = static_cast<std::ptrdiff_t>(s->width);
+  pixel_rows rows;
+  rows.width = static_cast<std::uint32_t>(dest.width());
+  rows.height = static_cast<std::uint32_t>(dest.height());
+  rows.stride = top_down ? stride : -stride;
+  const std::int32_t first_row = top_down ? dest.top : dest.bottom - 1;
+  rows.first = s->pixels.data() + static_cast<std::size_t>(first_row) * s->width + dest.left;
+  return rows;
+}
+
 result<rect> canvas::put_frame(std::uint32_t surface_id, const rect& dest, const clip& clip,
                                const decoded_image& frame, bool top_down) {
   surface* s = target(surface_id);

@@ -141,6 +141,12 @@ public:
   // its decoder left in the top byte (libjpeg and libyuv write 0xFF).
   result<rect> put_frame(std::uint32_t surface_id, const rect& dest, const clip& clip, const decoded_image& frame,
                          bool top_down);
+  // Where a frame of `dest`'s size can be decoded straight into the
+  // surface, as put_frame would copy it: all of `dest` inside the surface
+  // and the clip, on a surface that stores pixels as drawn (a bottom-up
+  // frame's rows run upwards). None otherwise: decode into an image and
+  // put_frame it. A frame of another size must not be written there.
+  std::optional<pixel_rows> frame_rows(std::uint32_t surface_id, const rect& dest, const clip& clip, bool top_down);
 
 private:
   surface* target(std::uint32_t surface_id);

@@ -535,6 +535,29 @@ display_step display_pipeline::put_stream_picture(std::uint32_t stream_id, const
   return draw_stream_picture(found->second, picture, sized_dest ? &*sized_dest : nullptr, "stream picture");
 }
 
+std::optional<pixel_rows> display_pipeline::stream_picture_rows(std::uint32_t stream_id,
+                                                                 const std::optional<rect>& sized_dest) {
+  auto found = streams_.find(stream_id);
+  if (found == streams_.end())
+    return std::nullopt;
+  const video_stream& stream = found->second;
+  const bool top_down = (stream.created.flags & SPICE_STREAM_FLAGS_TOP_DOWN) != 0;
+  return canvas_.frame_rows(stream.created.surface_id, sized_dest ? *sized_dest : stream.created.dest, stream.clip,
+                            top_down);
+}
+
+display_step display_pipeline::stream_picture_written(std::uint32_t stream_id, const std::optional<rect>& sized_dest) {
+  auto found = streams_.find(stream_id);
+  if (found == streams_.end())
+    return {};
+  ++counters_.stream_frames;
+  display_step step;
+  const surface* target = canvas_.find(found->second.created.surface_id);
+  if (target && target->primary)
+    step.primary_damage = sized_dest ? *sized_dest : found->second.created.dest;
+  return step;
+}
+
 display_step display_pipeline::draw_stream_picture(const video_stream& stream, const decoded_image& picture,
                                                    const rect* sized_dest, const char* message) {
   const rect& dest = sized_dest ? *sized_dest : stream.created.dest;

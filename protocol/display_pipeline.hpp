@@ -98,6 +98,12 @@ public:
   display_step put_stream_picture(std::uint32_t stream_id, const decoded_image& picture,
                                   const std::optional<rect>& sized_dest);
 
+  // A stream's picture decoded straight into its surface: where it goes
+  // (canvas::frame_rows; none: decode it into an image and put it), then,
+  // once written (or partly: a failed decode), what changed.
+  std::optional<pixel_rows> stream_picture_rows(std::uint32_t stream_id, const std::optional<rect>& sized_dest);
+  display_step stream_picture_written(std::uint32_t stream_id, const std::optional<rect>& sized_dest);
+
   const canvas& surfaces() const { return canvas_; }
   const image_decoder& images() const { return images_; }
   const std::vector<monitor_head>& monitors() const { return monitors_; }

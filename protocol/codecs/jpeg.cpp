@@ -17,6 +17,9 @@
 #include <csetjmp>
 #include <cstdio>
 #include <jpeglib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "protocol/codecs/image_rows.hpp"
 #include "protocol/codecs/lz_common.hpp"
@@ -70,13 +73,30 @@ void on_message(j_common_ptr info, int level) {
   }
 }
 
-enum class jpeg_outcome { decoded, failed, too_large, warned };
+enum class jpeg_outcome { decoded, failed, too_large, warned, other_size };
 
-// Fills `image` (pixels sized here); on failure `manager.message` says why.
-// Plain C state only: longjmp may leave this frame at any libjpeg call.
+// Clears each pixel's top byte (libjpeg writes 0xFF there), four at a time:
+// GCC -O2 keeps the plain loop a read-modify-write per pixel.
+void zero_alpha(std::uint32_t* pixels, std::size_t count) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i keep = _mm_set1_epi32(0x00FFFFFF);
+  for (; i + 4 <= count; i += 4) {
+    auto* four = reinterpret_cast<__m128i*>(pixels + i);
+    _mm_storeu_si128(four, _mm_and_si128(_mm_loadu_si128(four), keep));
+  }
+#endif
+  for (; i < count; ++i)
+    pixels[i] &= 0x00FFFFFFu;
+}
+
+// Fills `image` (pixels sized here) or, given `target`, target's rows (each
+// batch's alpha cleared while it is in the cache; `image` gets the size
+// only); on failure `manager.message` says why. Plain C state only: longjmp
+// may leave this frame at any libjpeg call.
 jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels, jpeg_accuracy accuracy,
-                         decoded_image& image, error_manager& manager, jpeg_decompress_struct& info,
-                         jpeg_progress_mgr& progress) {
+                         decoded_image& image, const pixel_rows* target, error_manager& manager,
+                         jpeg_decompress_struct& info, jpeg_progress_mgr& progress) {
   info.err = jpeg_std_error(&manager.base);
   manager.base.error_exit = on_fatal_error;
   manager.base.emit_message = on_message;
@@ -91,6 +111,10 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
   info.progress = &progress;
   jpeg_mem_src(&info, data, static_cast<unsigned long>(size));
   jpeg_read_header(&info, TRUE);
+  if (target && (info.image_width != target->width || info.image_height != target->height)) {
+    jpeg_destroy_decompress(&info);
+    return jpeg_outcome::other_size;
+  }
   const std::uint64_t pixels = std::uint64_t{info.image_width} * info.image_height;
   if (info.image_width == 0 || info.image_height == 0 || info.image_width > codec_detail::max_image_side ||
       info.image_height > codec_detail::max_image_side || pixels > std::uint64_t{size} * max_pixels_per_byte ||
@@ -109,7 +133,8 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
   }
   image.width = info.image_width;
   image.height = info.image_height;
-  image.pixels.resize(pixels);
+  if (!target)
+    image.pixels.resize(pixels);
   jpeg_start_decompress(&info);
   // As many rows a call as libjpeg produces at once (2 for 4:2:0 without
   // fancy upsampling): one row a call would make it buffer the other and copy.
@@ -119,12 +144,36 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
     const JDIMENSION count = std::min<JDIMENSION>({static_cast<JDIMENSION>(std::max(info.rec_outbuf_height, 1)),
                                                    max_rows_per_read, info.output_height - first});
     for (JDIMENSION n = 0; n < count; ++n)
-      rows[n] = reinterpret_cast<JSAMPROW>(image.pixels.data() + std::size_t{first + n} * image.width);
-    jpeg_read_scanlines(&info, rows, count);
+      rows[n] = reinterpret_cast<JSAMPROW>(target ? target->first + std::ptrdiff_t{first + n} * target->stride
+                                                  : image.pixels.data() + std::size_t{first + n} * image.width);
+    const JDIMENSION read = jpeg_read_scanlines(&info, rows, count);
+    if (target)
+      for (JDIMENSION n = 0; n < read; ++n)
+        zero_alpha(reinterpret_cast<std::uint32_t*>(rows[n]), image.width);
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
   return manager.warned ? jpeg_outcome::warned : jpeg_outcome::decoded;
+}
+
+// What went wrong when a decode did not succeed; none when it did (or the
+// JPEG is not the target's size, which is no error).
+std::optional<parse_error> failure(const char* codec, jpeg_outcome outcome, const error_manager& manager,
+                                   const decoded_image& image, std::size_t size, std::uint64_t max_pixels) {
+  switch (outcome) {
+    case jpeg_outcome::failed:
+      return codec_error(codec, "libjpeg: ", manager.message);
+    case jpeg_outcome::warned:
+      return codec_error(codec, "corrupt data (libjpeg: ", manager.message, ")");
+    case jpeg_outcome::too_large:
+      if (auto bad = codec_detail::check_image_size(codec, image.width, image.height, max_pixels))
+        return *bad;
+      return codec_error(codec, image.width, "x", image.height, " pixels cannot come from ", size, " bytes");
+    case jpeg_outcome::other_size:
+    case jpeg_outcome::decoded:
+      break;
+  }
+  return std::nullopt;
 }
 
 // Fills `image`, reusing its pixel storage; the error when it fails.
@@ -137,21 +186,11 @@ std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8
   error_manager manager;
   jpeg_decompress_struct info;
   jpeg_progress_mgr progress{};
-  switch (decode_into(data, size, max_pixels, accuracy, image, manager, info, progress)) {
-    case jpeg_outcome::failed:
-      return codec_error(codec, "libjpeg: ", manager.message);
-    case jpeg_outcome::warned:
-      return codec_error(codec, "corrupt data (libjpeg: ", manager.message, ")");
-    case jpeg_outcome::too_large:
-      if (auto bad = codec_detail::check_image_size(codec, image.width, image.height, max_pixels))
-        return *bad;
-      return codec_error(codec, image.width, "x", image.height, " pixels cannot come from ", size, " bytes");
-    case jpeg_outcome::decoded:
-      break;
-  }
+  const jpeg_outcome outcome = decode_into(data, size, max_pixels, accuracy, image, nullptr, manager, info, progress);
+  if (auto failed = failure(codec, outcome, manager, image, size, max_pixels))
+    return failed;
   if (clear_alpha)
-    for (std::uint32_t& pixel : image.pixels)
-      pixel &= 0x00FFFFFFu;
+    zero_alpha(image.pixels.data(), image.pixels.size());
   return std::nullopt;
 }
 
@@ -176,6 +215,22 @@ result<decoded_image> decode_jpeg(const std::uint8_t* data, std::size_t size, st
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
                                             decoded_image& image, jpeg_accuracy accuracy) {
   return decode_jpeg_named("JPEG", data, size, max_pixels, accuracy, image, false);
+}
+
+result<bool> decode_jpeg_onto(const std::uint8_t* data, std::size_t size, const pixel_rows& target,
+                              jpeg_accuracy accuracy) {
+  const char* const codec = "JPEG";
+  if (size == 0)
+    return codec_error(codec, "empty JPEG");
+  decoded_image size_only;  // the JPEG's size; its pixels go to `target`
+  error_manager manager;
+  jpeg_decompress_struct info;
+  jpeg_progress_mgr progress{};
+  const std::uint64_t max_pixels = std::uint64_t{target.width} * target.height;
+  const jpeg_outcome outcome = decode_into(data, size, max_pixels, accuracy, size_only, &target, manager, info, progress);
+  if (auto failed = failure(codec, outcome, manager, size_only, size, max_pixels))
+    return *failed;
+  return outcome == jpeg_outcome::decoded;
 }
 
 result<decoded_image> decode_jpeg_alpha(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels) {

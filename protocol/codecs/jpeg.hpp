@@ -35,6 +35,13 @@ enum class jpeg_accuracy { exact, fast };
 std::optional<parse_error> decode_jpeg_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels,
                                             decoded_image& image, jpeg_accuracy accuracy = jpeg_accuracy::exact);
 
+// The same straight into `target`'s rows (a surface's), each pixel's top
+// byte cleared: no picture of its own to copy from. True once written;
+// false when the JPEG is not target's size: nothing was written, decode it
+// into an image instead. An error may come after some rows were written.
+result<bool> decode_jpeg_onto(const std::uint8_t* data, std::size_t size, const pixel_rows& target,
+                              jpeg_accuracy accuracy = jpeg_accuracy::exact);
+
 // Input: the SpiceJPEGAlphaData body (u8 flags, u32 jpeg_size, u32 data_size,
 // then the JPEG followed by the alpha plane). Memory: decode_jpeg's plus the
 // alpha plane, 1 byte a pixel.

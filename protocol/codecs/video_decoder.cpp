@@ -29,6 +29,12 @@ public:
                          " is larger than the stream allows"};
     return true;
   }
+  result<bool> decode_onto(const std::uint8_t* data, std::size_t size, const pixel_rows& target) override {
+    auto written = decode_jpeg_onto(data, size, target, jpeg_accuracy::fast);
+    if (!written)
+      return parse_error{"mjpeg: " + written.error().message};
+    return written;
+  }
   std::uint8_t codec() const override { return SPICE_VIDEO_CODEC_TYPE_MJPEG; }
   std::string backend() const override { return "software (libjpeg-turbo)"; }
 

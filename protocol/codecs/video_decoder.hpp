@@ -72,6 +72,14 @@ public:
   // and what libavcodec said. After an error the decoder stays usable: the
   // next key frame (or intra refresh) repairs the picture.
   virtual result<bool> decode(const std::uint8_t* data, std::size_t size, decoded_image& out) = 0;
+  // Decodes one frame straight into a surface's rows, for a codec that can
+  // (MJPEG: each frame stands alone): true once written. False when it
+  // cannot (this codec, a frame of another size): nothing was written, use
+  // decode(). An error may come after some rows were written.
+  virtual result<bool> decode_onto(const std::uint8_t* data, std::size_t size, const pixel_rows& target) {
+    (void)data, (void)size, (void)target;
+    return false;
+  }
 
   virtual std::uint8_t codec() const = 0;
   // "software", "vaapi", or "software (vaapi unavailable for this stream)".

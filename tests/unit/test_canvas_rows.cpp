@@ -178,4 +178,44 @@ BOOST_AUTO_TEST_CASE(unscaled_video_frames_equal_the_generic_path_either_way_up)
   }
 }
 
+// A decoder writing a frame through canvas::frame_rows (an MJPEG stream's
+// picture, decoded straight into the surface) leaves the surface as
+// put_frame would; where the frame would be cut (the surface's edge, a clip)
+// there are no rows to write.
+BOOST_AUTO_TEST_CASE(frames_written_through_frame_rows_equal_put_frame_and_only_whole_ones_get_rows) {
+  std::size_t with_rows = 0, without = 0;
+  for (std::uint32_t seed = 0; seed < 200; ++seed) {
+    twin_canvases twins(seed);
+    const auto frame = twins.image(static_cast<std::uint32_t>(twins.coordinate(1, 30)),
+                                   static_cast<std::uint32_t>(twins.coordinate(1, 25)));
+    const int top = twins.coordinate(-5, side_h), left = twins.coordinate(-5, side_w);
+    const rect dest{top, left, top + static_cast<std::int32_t>(frame.height), left + static_cast<std::int32_t>(frame.width)};
+    const bool top_down = seed % 2 == 0;
+    clip cut;
+    if (seed % 3 == 0) {
+      cut.type = SPICE_CLIP_TYPE_RECTS;
+      cut.rects = {rect{twins.coordinate(0, side_h), twins.coordinate(0, side_w), static_cast<std::int32_t>(side_h),
+                        static_cast<std::int32_t>(side_w)}};
+    }
+    const auto rows = twins.fast.frame_rows(0, dest, cut, top_down);
+    const bool whole = dest.top >= 0 && dest.left >= 0 && dest.bottom <= static_cast<std::int32_t>(side_h) &&
+                       dest.right <= static_cast<std::int32_t>(side_w) &&
+                       (cut.rects.empty() || (cut.rects[0].top <= dest.top && cut.rects[0].left <= dest.left));
+    BOOST_TEST_REQUIRE(rows.has_value() == whole, "seed " << seed);
+    if (!rows) {
+      ++without;
+      continue;
+    }
+    ++with_rows;
+    BOOST_TEST_REQUIRE((rows->width == frame.width && rows->height == frame.height));
+    for (std::uint32_t y = 0; y < frame.height; ++y)
+      for (std::uint32_t x = 0; x < frame.width; ++x)
+        rows->first[std::ptrdiff_t{y} * rows->stride + x] = frame.pixels[std::size_t{y} * frame.width + x] & 0x00FFFFFFu;
+    BOOST_TEST_REQUIRE(twins.generic.put_frame(0, dest, cut, frame, top_down).ok());
+    BOOST_TEST_REQUIRE(twins.equal(), "seed " << seed);
+  }
+  BOOST_TEST(with_rows > 20u);
+  BOOST_TEST(without > 20u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

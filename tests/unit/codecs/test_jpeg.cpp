@@ -4,6 +4,7 @@
 // failure turned into an error instead of a crash or exit().
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -127,6 +128,76 @@ BOOST_AUTO_TEST_CASE(fast_mjpeg_frame_is_as_close_to_the_frame_the_server_drew) 
   BOOST_TEST(fast_quality > 33.0, "PSNR " << fast_quality << " dB");
   BOOST_TEST(fast_quality > exact_quality - 2.0, "fast " << fast_quality << " dB, exact " << exact_quality << " dB");
   BOOST_TEST(psnr(fast, *exact) >= 30.0);
+}
+
+// A surface 8 pixels wider and 4 taller than the frame, the frame at (5, 3):
+// decode_jpeg_onto writes the frame's rows there, top-down or upwards, and
+// not one pixel around them.
+struct onto_surface {
+  static constexpr std::uint32_t frame_width = 320, frame_height = 240, left = 5, top = 3;
+  static constexpr std::uint32_t width = frame_width + 8, height = frame_height + 4, untouched = 0x12345678;
+  std::vector<std::uint32_t> pixels = std::vector<std::uint32_t>(std::size_t{width} * height, untouched);
+
+  pixel_rows rows(bool top_down) {
+    const std::uint32_t first_row = top_down ? top : top + frame_height - 1;
+    return pixel_rows{pixels.data() + std::size_t{first_row} * width + left,
+                      top_down ? std::ptrdiff_t{width} : -std::ptrdiff_t{width}, frame_width, frame_height};
+  }
+  std::uint32_t at(std::uint32_t x, std::uint32_t y) const { return pixels[std::size_t{y} * width + x]; }
+  bool inside_frame(std::uint32_t x, std::uint32_t y) const {
+    return x >= left && x < left + frame_width && y >= top && y < top + frame_height;
+  }
+};
+
+BOOST_AUTO_TEST_CASE(an_mjpeg_frame_decoded_onto_surface_rows_equals_its_picture_with_alpha_cleared) {
+  const bytes frame = read_codec_data("jpeg/server-video-frame-320x240.mjpeg");
+  decoded_image picture;
+  BOOST_REQUIRE(!decode_jpeg_into(frame.data(), frame.size(), max_image_pixels, picture, jpeg_accuracy::fast));
+  for (const bool top_down : {true, false}) {
+    onto_surface surface;
+    const auto written = decode_jpeg_onto(frame.data(), frame.size(), surface.rows(top_down), jpeg_accuracy::fast);
+    BOOST_REQUIRE_MESSAGE(written.ok(), error_text(written));
+    BOOST_TEST(*written);
+    std::size_t differing = 0, touched_outside = 0;
+    for (std::uint32_t y = 0; y < surface.height; ++y)
+      for (std::uint32_t x = 0; x < surface.width; ++x) {
+        if (!surface.inside_frame(x, y)) {
+          touched_outside += surface.at(x, y) != onto_surface::untouched;
+          continue;
+        }
+        const std::uint32_t frame_x = x - onto_surface::left;
+        const std::uint32_t frame_y = top_down ? y - onto_surface::top : onto_surface::top + onto_surface::frame_height - 1 - y;
+        differing += surface.at(x, y) != (picture.pixels[std::size_t{frame_y} * picture.width + frame_x] & 0x00FFFFFFu);
+      }
+    BOOST_TEST(differing == 0u, (top_down ? "top-down" : "bottom-up"));
+    BOOST_TEST(touched_outside == 0u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_jpeg_of_another_size_than_the_rows_writes_nothing) {
+  const bytes jpeg = photo();  // 80x192, not 320x240
+  onto_surface surface;
+  const auto written = decode_jpeg_onto(jpeg.data(), jpeg.size(), surface.rows(true));
+  BOOST_REQUIRE_MESSAGE(written.ok(), error_text(written));
+  BOOST_TEST(!*written);
+  BOOST_TEST(std::count(surface.pixels.begin(), surface.pixels.end(), onto_surface::untouched) ==
+             static_cast<std::ptrdiff_t>(surface.pixels.size()));
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_or_truncated_jpeg_onto_rows_is_an_error_and_stays_inside_them) {
+  bytes frame = read_codec_data("jpeg/server-video-frame-320x240.mjpeg");
+  bytes truncated(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(frame.size() / 2));
+  for (std::size_t i = frame.size() / 2; i < frame.size() / 2 + 40; ++i)
+    frame[i] = 0xFF;
+  for (const bytes* bad : {&truncated, &frame}) {
+    onto_surface surface;
+    const auto written = decode_jpeg_onto(bad->data(), bad->size(), surface.rows(false), jpeg_accuracy::fast);
+    VIGIL_CHECK_CONTAINS(error_text(written), "JPEG: ");
+    for (std::uint32_t y = 0; y < surface.height; ++y)
+      for (std::uint32_t x = 0; x < surface.width; ++x)
+        if (!surface.inside_frame(x, y))
+          BOOST_REQUIRE(surface.at(x, y) == onto_surface::untouched);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(truncating_a_real_jpeg_anywhere_is_an_error) {

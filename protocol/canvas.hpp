@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "protocol/codecs/decoded_image.hpp"
+#include "protocol/codecs/pixel_rows.hpp"
 #include "protocol/display_messages.hpp"
 #include "protocol/glyph_raster.hpp"
 #include "protocol/memory_budget.hpp"

@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "protocol/codecs/pixel_rows.hpp"
 
 namespace vigil::protocol::rows {
 
@@ -23,23 +21,6 @@ std::uint32_t* row_of(surface& target, std::int32_t y) {
 
 bool source_inside(const rect& r, std::int64_t dx, std::int64_t dy, std::int64_t width, std::int64_t height) {
   return r.left + dx >= 0 && r.top + dy >= 0 && r.right + dx <= width && r.bottom + dy <= height;
-}
-
-// to[i] = from[i] with its top byte 0; as fast as memcpy (GCC does not
-// vectorise the plain loop at -O2).
-void copy_clearing_alpha(std::uint32_t* to, const std::uint32_t* from, std::size_t count) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i mask = _mm_set1_epi32(0x00FFFFFF);
-  for (; i + 8 <= count; i += 8) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i + 4));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), _mm_and_si128(a, mask));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i + 4), _mm_and_si128(b, mask));
-  }
-#endif
-  for (; i < count; ++i)
-    to[i] = from[i] & 0x00FFFFFFu;
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 // decoders set A to 0 and callers ignore it.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -25,17 +24,6 @@ struct decoded_image {
   // spice-common keeps it as pixman a8, which its canvas does not count as
   // "an image with alpha" when it converts one for a 32-bit surface.
   bool alpha_only = false;
-};
-
-// Where a decoder writes a picture that goes straight into a surface (see
-// canvas::frame_rows): the picture's row y (0: its top) starts at
-// first + y * stride pixels; `stride` is negative when the rows land
-// bottom-up. Each pixel is written as decoded_image's, with A 0.
-struct pixel_rows {
-  std::uint32_t* first = nullptr;
-  std::ptrdiff_t stride = 0;
-  std::uint32_t width = 0;
-  std::uint32_t height = 0;
 };
 
 }  // namespace vigil::protocol

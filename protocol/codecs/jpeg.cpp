@@ -16,10 +16,8 @@
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>
+#include <vector>
 #include <jpeglib.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "protocol/codecs/image_rows.hpp"
 #include "protocol/codecs/lz_common.hpp"
@@ -75,28 +73,26 @@ void on_message(j_common_ptr info, int level) {
 
 enum class jpeg_outcome { decoded, failed, too_large, warned, other_size };
 
-// Clears each pixel's top byte (libjpeg writes 0xFF there), four at a time:
-// GCC -O2 keeps the plain loop a read-modify-write per pixel.
-void zero_alpha(std::uint32_t* pixels, std::size_t count) {
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i keep = _mm_set1_epi32(0x00FFFFFF);
-  for (; i + 4 <= count; i += 4) {
-    auto* four = reinterpret_cast<__m128i*>(pixels + i);
-    _mm_storeu_si128(four, _mm_and_si128(_mm_loadu_si128(four), keep));
-  }
-#endif
-  for (; i < count; ++i)
-    pixels[i] &= 0x00FFFFFFu;
-}
+// A decode straight into a target's rows: libjpeg writes each batch of rows
+// there and their top bytes are cleared while they are in the cache. But
+// libjpeg-turbo's SIMD colour conversion writes with non-temporal stores
+// wherever its output is 32-byte aligned, which a surface's rows often are:
+// clearing the top bytes then reads every line back from memory (a 320x240
+// frame: 180 us against 110). Such rows go through a few rows of staging,
+// misaligned on purpose, whence they are copied (125 us).
+struct staged_rows {
+  const pixel_rows* target;
+  std::uint32_t* staging;  // null: libjpeg writes the target's rows; else max_rows_per_read rows, `pitch` apart
+  std::size_t pitch;
+};
 
-// Fills `image` (pixels sized here) or, given `target`, target's rows (each
-// batch's alpha cleared while it is in the cache; `image` gets the size
-// only); on failure `manager.message` says why. Plain C state only: longjmp
-// may leave this frame at any libjpeg call.
+// Fills `image` (pixels sized here) or, given `staged`, its target's rows
+// (`image` gets the size only); on failure `manager.message` says why. Plain
+// C state only: longjmp may leave this frame at any libjpeg call.
 jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64_t max_pixels, jpeg_accuracy accuracy,
-                         decoded_image& image, const pixel_rows* target, error_manager& manager,
+                         decoded_image& image, const staged_rows* staged, error_manager& manager,
                          jpeg_decompress_struct& info, jpeg_progress_mgr& progress) {
+  const pixel_rows* target = staged ? staged->target : nullptr;
   info.err = jpeg_std_error(&manager.base);
   manager.base.error_exit = on_fatal_error;
   manager.base.emit_message = on_message;
@@ -144,12 +140,14 @@ jpeg_outcome decode_into(const std::uint8_t* data, std::size_t size, std::uint64
     const JDIMENSION count = std::min<JDIMENSION>({static_cast<JDIMENSION>(std::max(info.rec_outbuf_height, 1)),
                                                    max_rows_per_read, info.output_height - first});
     for (JDIMENSION n = 0; n < count; ++n)
-      rows[n] = reinterpret_cast<JSAMPROW>(target ? target->first + std::ptrdiff_t{first + n} * target->stride
-                                                  : image.pixels.data() + std::size_t{first + n} * image.width);
+      rows[n] = reinterpret_cast<JSAMPROW>(!staged            ? image.pixels.data() + std::size_t{first + n} * image.width
+                                           : staged->staging ? staged->staging + n * staged->pitch
+                                                             : target->first + std::ptrdiff_t{first + n} * target->stride);
     const JDIMENSION read = jpeg_read_scanlines(&info, rows, count);
-    if (target)
+    if (staged)
       for (JDIMENSION n = 0; n < read; ++n)
-        zero_alpha(reinterpret_cast<std::uint32_t*>(rows[n]), image.width);
+        copy_clearing_alpha(target->first + std::ptrdiff_t{first + n} * target->stride,
+                            reinterpret_cast<const std::uint32_t*>(rows[n]), image.width);
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
@@ -190,7 +188,7 @@ std::optional<parse_error> decode_jpeg_named(const char* codec, const std::uint8
   if (auto failed = failure(codec, outcome, manager, image, size, max_pixels))
     return failed;
   if (clear_alpha)
-    zero_alpha(image.pixels.data(), image.pixels.size());
+    copy_clearing_alpha(image.pixels.data(), image.pixels.data(), image.pixels.size());
   return std::nullopt;
 }
 
@@ -222,12 +220,24 @@ result<bool> decode_jpeg_onto(const std::uint8_t* data, std::size_t size, const 
   const char* const codec = "JPEG";
   if (size == 0)
     return codec_error(codec, "empty JPEG");
+  // The target's rows are used when none is 32-byte aligned. Staging rows
+  // are a multiple of 32 bytes apart from a start 4 bytes past alignment.
+  staged_rows staged{&target, nullptr, 0};
+  std::vector<std::uint32_t> staging;
+  const bool every_row_misaligned = reinterpret_cast<std::uintptr_t>(target.first) % 32 != 0 &&
+                                    target.stride * std::ptrdiff_t{sizeof(std::uint32_t)} % 32 == 0;
+  if (!every_row_misaligned) {
+    staged.pitch = (std::size_t{target.width} + 7) / 8 * 8;
+    staging.resize(max_rows_per_read * staged.pitch + 8);
+    const auto misalign = (8 - reinterpret_cast<std::uintptr_t>(staging.data()) / 4 % 8 + 1) % 8;
+    staged.staging = staging.data() + misalign;
+  }
   decoded_image size_only;  // the JPEG's size; its pixels go to `target`
   error_manager manager;
   jpeg_decompress_struct info;
   jpeg_progress_mgr progress{};
   const std::uint64_t max_pixels = std::uint64_t{target.width} * target.height;
-  const jpeg_outcome outcome = decode_into(data, size, max_pixels, accuracy, size_only, &target, manager, info, progress);
+  const jpeg_outcome outcome = decode_into(data, size, max_pixels, accuracy, size_only, &staged, manager, info, progress);
   if (auto failed = failure(codec, outcome, manager, size_only, size, max_pixels))
     return *failed;
   return outcome == jpeg_outcome::decoded;

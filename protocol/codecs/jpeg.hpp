@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "protocol/codecs/decoded_image.hpp"
+#include "protocol/codecs/pixel_rows.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {

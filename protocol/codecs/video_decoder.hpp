@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "protocol/codecs/decoded_image.hpp"
+#include "protocol/codecs/pixel_rows.hpp"
 #include "protocol/result.hpp"
 
 namespace vigil::protocol {

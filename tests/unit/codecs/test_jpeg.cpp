@@ -132,18 +132,26 @@ BOOST_AUTO_TEST_CASE(fast_mjpeg_frame_is_as_close_to_the_frame_the_server_drew) 
 
 // A surface 8 pixels wider and 4 taller than the frame, the frame at (5, 3):
 // decode_jpeg_onto writes the frame's rows there, top-down or upwards, and
-// not one pixel around them.
+// not one pixel around them. `aligned`: the frame's rows start 32-byte
+// aligned, where libjpeg-turbo would write with non-temporal stores (they go
+// through staging rows); else 4 bytes past (written directly).
 struct onto_surface {
   static constexpr std::uint32_t frame_width = 320, frame_height = 240, left = 5, top = 3;
   static constexpr std::uint32_t width = frame_width + 8, height = frame_height + 4, untouched = 0x12345678;
-  std::vector<std::uint32_t> pixels = std::vector<std::uint32_t>(std::size_t{width} * height, untouched);
+  static_assert(width * 4 % 32 == 0, "every row as aligned as the first");
+  std::vector<std::uint32_t> storage = std::vector<std::uint32_t>(std::size_t{width} * height + 8, untouched);
+  std::size_t origin = 0;  // where the surface's (0, 0) is in `storage`
 
+  explicit onto_surface(bool aligned) {
+    const auto frame_start = reinterpret_cast<std::uintptr_t>(storage.data() + std::size_t{top} * width + left) / 4;
+    origin = (8 - frame_start % 8 + (aligned ? 0 : 1)) % 8;
+  }
   pixel_rows rows(bool top_down) {
     const std::uint32_t first_row = top_down ? top : top + frame_height - 1;
-    return pixel_rows{pixels.data() + std::size_t{first_row} * width + left,
+    return pixel_rows{storage.data() + origin + std::size_t{first_row} * width + left,
                       top_down ? std::ptrdiff_t{width} : -std::ptrdiff_t{width}, frame_width, frame_height};
   }
-  std::uint32_t at(std::uint32_t x, std::uint32_t y) const { return pixels[std::size_t{y} * width + x]; }
+  std::uint32_t at(std::uint32_t x, std::uint32_t y) const { return storage[origin + std::size_t{y} * width + x]; }
   bool inside_frame(std::uint32_t x, std::uint32_t y) const {
     return x >= left && x < left + frame_width && y >= top && y < top + frame_height;
   }
@@ -153,35 +161,38 @@ BOOST_AUTO_TEST_CASE(an_mjpeg_frame_decoded_onto_surface_rows_equals_its_picture
   const bytes frame = read_codec_data("jpeg/server-video-frame-320x240.mjpeg");
   decoded_image picture;
   BOOST_REQUIRE(!decode_jpeg_into(frame.data(), frame.size(), max_image_pixels, picture, jpeg_accuracy::fast));
-  for (const bool top_down : {true, false}) {
-    onto_surface surface;
-    const auto written = decode_jpeg_onto(frame.data(), frame.size(), surface.rows(top_down), jpeg_accuracy::fast);
-    BOOST_REQUIRE_MESSAGE(written.ok(), error_text(written));
-    BOOST_TEST(*written);
-    std::size_t differing = 0, touched_outside = 0;
-    for (std::uint32_t y = 0; y < surface.height; ++y)
-      for (std::uint32_t x = 0; x < surface.width; ++x) {
-        if (!surface.inside_frame(x, y)) {
-          touched_outside += surface.at(x, y) != onto_surface::untouched;
-          continue;
+  for (const bool aligned : {true, false})
+    for (const bool top_down : {true, false}) {
+      onto_surface surface(aligned);
+      BOOST_TEST_REQUIRE((reinterpret_cast<std::uintptr_t>(surface.rows(top_down).first) % 32 == 0) == aligned);
+      const auto written = decode_jpeg_onto(frame.data(), frame.size(), surface.rows(top_down), jpeg_accuracy::fast);
+      BOOST_REQUIRE_MESSAGE(written.ok(), error_text(written));
+      BOOST_TEST(*written);
+      std::size_t differing = 0, touched_outside = 0;
+      for (std::uint32_t y = 0; y < surface.height; ++y)
+        for (std::uint32_t x = 0; x < surface.width; ++x) {
+          if (!surface.inside_frame(x, y)) {
+            touched_outside += surface.at(x, y) != onto_surface::untouched;
+            continue;
+          }
+          const std::uint32_t frame_x = x - onto_surface::left;
+          const std::uint32_t frame_y =
+            top_down ? y - onto_surface::top : onto_surface::top + onto_surface::frame_height - 1 - y;
+          differing += surface.at(x, y) != (picture.pixels[std::size_t{frame_y} * picture.width + frame_x] & 0x00FFFFFFu);
         }
-        const std::uint32_t frame_x = x - onto_surface::left;
-        const std::uint32_t frame_y = top_down ? y - onto_surface::top : onto_surface::top + onto_surface::frame_height - 1 - y;
-        differing += surface.at(x, y) != (picture.pixels[std::size_t{frame_y} * picture.width + frame_x] & 0x00FFFFFFu);
-      }
-    BOOST_TEST(differing == 0u, (top_down ? "top-down" : "bottom-up"));
-    BOOST_TEST(touched_outside == 0u);
-  }
+      BOOST_TEST(differing == 0u, (aligned ? "aligned, " : "misaligned, ") << (top_down ? "top-down" : "bottom-up"));
+      BOOST_TEST(touched_outside == 0u);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_jpeg_of_another_size_than_the_rows_writes_nothing) {
   const bytes jpeg = photo();  // 80x192, not 320x240
-  onto_surface surface;
+  onto_surface surface(false);
   const auto written = decode_jpeg_onto(jpeg.data(), jpeg.size(), surface.rows(true));
   BOOST_REQUIRE_MESSAGE(written.ok(), error_text(written));
   BOOST_TEST(!*written);
-  BOOST_TEST(std::count(surface.pixels.begin(), surface.pixels.end(), onto_surface::untouched) ==
-             static_cast<std::ptrdiff_t>(surface.pixels.size()));
+  BOOST_TEST(std::count(surface.storage.begin(), surface.storage.end(), onto_surface::untouched) ==
+             static_cast<std::ptrdiff_t>(surface.storage.size()));
 }
 
 BOOST_AUTO_TEST_CASE(a_corrupt_or_truncated_jpeg_onto_rows_is_an_error_and_stays_inside_them) {
@@ -189,15 +200,16 @@ BOOST_AUTO_TEST_CASE(a_corrupt_or_truncated_jpeg_onto_rows_is_an_error_and_stays
   bytes truncated(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(frame.size() / 2));
   for (std::size_t i = frame.size() / 2; i < frame.size() / 2 + 40; ++i)
     frame[i] = 0xFF;
-  for (const bytes* bad : {&truncated, &frame}) {
-    onto_surface surface;
-    const auto written = decode_jpeg_onto(bad->data(), bad->size(), surface.rows(false), jpeg_accuracy::fast);
-    VIGIL_CHECK_CONTAINS(error_text(written), "JPEG: ");
-    for (std::uint32_t y = 0; y < surface.height; ++y)
-      for (std::uint32_t x = 0; x < surface.width; ++x)
-        if (!surface.inside_frame(x, y))
-          BOOST_REQUIRE(surface.at(x, y) == onto_surface::untouched);
-  }
+  for (const bool aligned : {true, false})
+    for (const bytes* bad : {&truncated, &frame}) {
+      onto_surface surface(aligned);
+      const auto written = decode_jpeg_onto(bad->data(), bad->size(), surface.rows(false), jpeg_accuracy::fast);
+      VIGIL_CHECK_CONTAINS(error_text(written), "JPEG: ");
+      for (std::uint32_t y = 0; y < surface.height; ++y)
+        for (std::uint32_t x = 0; x < surface.width; ++x)
+          if (!surface.inside_frame(x, y))
+            BOOST_REQUIRE(surface.at(x, y) == onto_surface::untouched);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(truncating_a_real_jpeg_anywhere_is_an_error) {

@@ -2,6 +2,7 @@
 // servers under tests/data/codecs (their READMEs say how they were made): one
 // benchmark per codec and image, named CODEC/file. Bytes processed are the
 // decoded pixels (width * height * 4), so bytes_per_second is MB/s of output.
+// JPEG_ONTO_* decode an MJPEG frame straight into a surface's rows.
 // A GLZ image that matches into earlier images is timed with a window already
 // holding them, as a session's would.
 //
@@ -88,7 +89,7 @@ void register_case(const std::string& codec, const std::string& file, decoder de
   } else if (auto first = decode(*payload); !first) {
     problem = first.error().message;
   } else {
-    output_bytes = first->pixels.size() * sizeof(std::uint32_t);
+    output_bytes = std::size_t{first->width} * first->height * sizeof(std::uint32_t);
     char text[96];
     std::snprintf(text, sizeof(text), "%ux%u, %zu B in, %.1f:1", first->width, first->height, payload->size(),
                   static_cast<double>(output_bytes) / static_cast<double>(payload->size()));
@@ -186,6 +187,30 @@ void register_jpeg() {
     });
 }
 
+// A small MJPEG stream's frame decoded straight into a 1024x768 surface
+// (decode_jpeg_onto, as the display channel does), onto rows that start
+// 32-byte aligned (libjpeg-turbo would write them with non-temporal stores:
+// they go through staging rows) and 4 bytes past that (written directly).
+void register_jpeg_onto() {
+  for (const bool aligned : {true, false}) {
+    auto surface = std::make_shared<std::vector<std::uint32_t>>(std::size_t{1024} * 768 + 8);
+    const auto start = reinterpret_cast<std::uintptr_t>(surface->data() + 100 * 1024 + 64) / 4;
+    const std::size_t first = 100 * 1024 + 64 + (8 - start % 8 + (aligned ? 0 : 1)) % 8;
+    register_case(aligned ? "JPEG_ONTO_ALIGNED_ROWS" : "JPEG_ONTO_MISALIGNED_ROWS",
+                  "jpeg/server-video-frame-320x240.mjpeg", [surface, first](const bytes& payload) -> result<decoded_image> {
+                    const vigil::protocol::pixel_rows rows{surface->data() + first, 1024, 320, 240};
+                    auto written = vigil::protocol::decode_jpeg_onto(payload.data(), payload.size(), rows,
+                                                                     vigil::protocol::jpeg_accuracy::fast);
+                    if (!written)
+                      return written.error();
+                    decoded_image size_only;  // the pixels are in the surface
+                    size_only.width = rows.width;
+                    size_only.height = rows.height;
+                    return size_only;
+                  });
+  }
+}
+
 void register_bitmap() {
   struct sized {
     const char* file;
@@ -277,6 +302,7 @@ int main(int argc, char** argv) {
   register_glz();
   register_lz4();
   register_jpeg();
+  register_jpeg_onto();
   register_bitmap();
   table_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

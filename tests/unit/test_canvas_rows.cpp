@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 
 #include "protocol/canvas.hpp"
 
@@ -38,6 +39,15 @@ struct twin_canvases {
   }
 
   int coordinate(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); }
+
+  // A random video frame and its unscaled destination, which may reach past
+  // the surface's top and left edges and past its bottom and right ones.
+  std::pair<decoded_image, rect> placed_frame() {
+    decoded_image frame = image(static_cast<std::uint32_t>(coordinate(1, 30)), static_cast<std::uint32_t>(coordinate(1, 25)));
+    const int top = coordinate(-5, side_h), left = coordinate(-5, side_w);
+    const rect dest{top, left, top + static_cast<std::int32_t>(frame.height), left + static_cast<std::int32_t>(frame.width)};
+    return {std::move(frame), dest};
+  }
 
   decoded_image image(std::uint32_t w, std::uint32_t h) {
     decoded_image out;
@@ -154,10 +164,7 @@ BOOST_AUTO_TEST_CASE(copy_bits_in_every_direction_moves_what_was_there_before) {
 BOOST_AUTO_TEST_CASE(unscaled_video_frames_equal_the_generic_path_either_way_up) {
   for (std::uint32_t seed = 0; seed < 200; ++seed) {
     twin_canvases twins(seed);
-    const auto frame = twins.image(static_cast<std::uint32_t>(twins.coordinate(1, 30)),
-                                   static_cast<std::uint32_t>(twins.coordinate(1, 25)));
-    const int top = twins.coordinate(-5, side_h), left = twins.coordinate(-5, side_w);
-    const rect dest{top, left, top + static_cast<std::int32_t>(frame.height), left + static_cast<std::int32_t>(frame.width)};
+    const auto [frame, dest] = twins.placed_frame();
     const bool top_down = seed % 2 == 0;
     BOOST_TEST_REQUIRE(twins.fast.put_frame(0, dest, clip{}, frame, top_down).ok());
     // The generic twin: a masked copy of the frame turned top-down, its top
@@ -186,10 +193,7 @@ BOOST_AUTO_TEST_CASE(frames_written_through_frame_rows_equal_put_frame_and_only_
   std::size_t with_rows = 0, without = 0;
   for (std::uint32_t seed = 0; seed < 200; ++seed) {
     twin_canvases twins(seed);
-    const auto frame = twins.image(static_cast<std::uint32_t>(twins.coordinate(1, 30)),
-                                   static_cast<std::uint32_t>(twins.coordinate(1, 25)));
-    const int top = twins.coordinate(-5, side_h), left = twins.coordinate(-5, side_w);
-    const rect dest{top, left, top + static_cast<std::int32_t>(frame.height), left + static_cast<std::int32_t>(frame.width)};
+    const auto [frame, dest] = twins.placed_frame();
     const bool top_down = seed % 2 == 0;
     clip cut;
     if (seed % 3 == 0) {

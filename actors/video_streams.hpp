@@ -140,10 +140,10 @@ public:
   // A small MJPEG stream's frame (ready_picture::encoded) is shown: its
   // picture when it decodes (effect.picture), counted as a decoder's answer
   // is; no picture when it does not or its stream cannot take it any more.
-  // Given `rows` (where the picture lands in its surface, unscaled), a frame
-  // of their size is decoded straight into them (effect.drawn).
-  answer_effect decode_when_shown(const ready_picture& frame,
-                                  const std::optional<protocol::pixel_rows>& rows = std::nullopt);
+  // Given `rows` (where the picture lands in its surface, unscaled; none:
+  // it does not land whole), a frame of their size is decoded straight into
+  // them (effect.drawn).
+  answer_effect decode_when_shown(const ready_picture& frame, const std::optional<protocol::pixel_rows>& rows);
 
   // Looks for stalled decoders (call periodically while frames are in
   // flight); returns the frames lost with them.

@@ -550,12 +550,7 @@ display_step display_pipeline::stream_picture_written(std::uint32_t stream_id, c
   auto found = streams_.find(stream_id);
   if (found == streams_.end())
     return {};
-  ++counters_.stream_frames;
-  display_step step;
-  const surface* target = canvas_.find(found->second.created.surface_id);
-  if (target && target->primary)
-    step.primary_damage = sized_dest ? *sized_dest : found->second.created.dest;
-  return step;
+  return stream_picture_drawn(found->second, sized_dest ? *sized_dest : found->second.created.dest);
 }
 
 display_step display_pipeline::draw_stream_picture(const video_stream& stream, const decoded_image& picture,
@@ -565,11 +560,15 @@ display_step display_pipeline::draw_stream_picture(const video_stream& stream, c
   auto damage = canvas_.put_frame(stream.created.surface_id, dest, stream.clip, picture, top_down);
   if (!damage)
     return skip(named(message, damage.error().message));
+  return stream_picture_drawn(stream, *damage);
+}
+
+display_step display_pipeline::stream_picture_drawn(const video_stream& stream, const rect& damage) {
   ++counters_.stream_frames;
   display_step step;
   const surface* target = canvas_.find(stream.created.surface_id);
   if (target && target->primary)
-    step.primary_damage = *damage;
+    step.primary_damage = damage;
   return step;
 }
 

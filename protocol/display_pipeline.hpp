@@ -153,6 +153,9 @@ private:
   display_step on_stream_destroy(const bytes& body);
   display_step draw_stream_picture(const video_stream& stream, const decoded_image& picture, const rect* sized_dest,
                                    const char* message);
+  // A stream's picture is in its surface (put, or decoded there): counted,
+  // and `damage` is the step's when that surface is the primary.
+  display_step stream_picture_drawn(const video_stream& stream, const rect& damage);
   // Ends every stream (RESET, DESTROY_ALL) or those on one surface.
   std::vector<std::uint32_t> end_streams(const std::optional<std::uint32_t>& surface_id);
 

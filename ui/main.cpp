@@ -145,13 +145,16 @@ int main(int argc, char** argv) {
   // A debug-stalled (or truly stuck) actor holds a worker thread until it is
   // replaced; enough workers keep the rest of the system running meanwhile.
   config.set("scheduler.max-threads", std::max(4u, std::thread::hardware_concurrency()));
-  // A socket broker's halt() only takes effect after CAF's current read loop;
-  // fewer consecutive reads keep the chunks that still arrive after it few.
-  config.set("middleman.max-consecutive-reads", 2);
+  // One read per readiness: a small message (a video frame, an ACK) costs
+  // one recvfrom, not a second that finds nothing. A bulk transfer costs an
+  // epoll_wait per 64 KB read instead. A socket broker's halt() takes effect
+  // after CAF's current read loop, so this also keeps the chunks that still
+  // arrive after it to one.
+  config.set("middleman.max-consecutive-reads", 1);
   // After each message an idle CAF worker spins, then by default polls every
   // 50 us for 500 attempts, then wakes every 10 ms to steal work: that was
   // nearly all of an idle session's CPU (each heartbeat cost a spin). Now it
-  // spins briefly and sleeps on its condition variable, woken by new work;
+  // spins briefly and sleeps (actors/scheduler.hpp), woken by new work;
   // it wakes on its own only every 250 ms, to steal work queued behind a
   // worker that a stalled actor holds (the heartbeat deadline is 1 s, so a
   // healthy actor's reply is never late for it). With four workers these

@@ -145,12 +145,14 @@ int main(int argc, char** argv) {
   // A debug-stalled (or truly stuck) actor holds a worker thread until it is
   // replaced; enough workers keep the rest of the system running meanwhile.
   config.set("scheduler.max-threads", std::max(4u, std::thread::hardware_concurrency()));
-  // One read per readiness: a small message (a video frame, an ACK) costs
-  // one recvfrom, not a second that finds nothing. A bulk transfer costs an
-  // epoll_wait per 64 KB read instead. A socket broker's halt() takes effect
-  // after CAF's current read loop, so this also keeps the chunks that still
-  // arrive after it to one.
-  config.set("middleman.max-consecutive-reads", 1);
+  // A socket broker's halt() only takes effect after CAF's current read loop;
+  // fewer consecutive reads keep the chunks that still arrive after it few.
+  // Not 1: one read per readiness saves a recvfrom that finds nothing after
+  // each small message, but against the real guest's console scroll QEMU
+  // then worked about a quarter more while headless Vigil was connected, and
+  // Vigil drew all of it: 0.55-0.58x remote-viewer's CPU against 0.40-0.46x
+  // (docs/performance.md, fourteenth shift).
+  config.set("middleman.max-consecutive-reads", 2);
   // After each message an idle CAF worker spins, then by default polls every
   // 50 us for 500 attempts, then wakes every 10 ms to steal work: that was
   // nearly all of an idle session's CPU (each heartbeat cost a spin). Now it

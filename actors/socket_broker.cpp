@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
@@ -10,6 +11,8 @@
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
+
+#include "actors/tcp_scribe.hpp"
 
 namespace vigil {
 
@@ -21,6 +24,7 @@ struct broker_state {
   caf::actor owner;
   int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
+  caf::intrusive_ptr<tcp_scribe> scribe;  // handle's
   std::unique_ptr<tls_client> tls;
   std::shared_ptr<chunk_pool> chunks;  // what the chunks are read into; the owner hands them back
   bool announced_ready = false;
@@ -31,7 +35,8 @@ struct broker_state {
   bool reads_halted = false;
   std::uint32_t resume_generation = 0;  // identifies the latest resume, for its confirmations
   // CAF's write buffer has no bound of its own: written but not yet sent,
-  // as CAF last reported it (ack_writes) plus what was written since.
+  // as CAF last reported it (ack_writes) plus what was written since, less
+  // what flushes sent at once (tcp_scribe).
   std::uint64_t unsent = 0;
   std::uint64_t max_unsent = 8 << 20;
 };
@@ -67,6 +72,7 @@ bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
   state.unsent += bytes.size();
   self->write(state.handle, bytes.size(), bytes.data());
   self->flush(state.handle);
+  state.unsent -= std::min(state.unsent, static_cast<std::uint64_t>(state.scribe->take_sent_at_once()));
   return true;
 }
 
@@ -121,7 +127,9 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->to_owner.connect(owner);
   state->max_unsent = settings.max_unsent_bytes;
   state->fd = fd;
-  state->handle = self->add_scribe(fd);
+  state->scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd);
+  state->handle = state->scribe->hdl();
+  self->add_scribe(state->scribe);
   self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);

@@ -413,6 +413,10 @@ void channel_endpoint::write(const protocol::bytes& bytes) {
     wire.assign(bytes.begin(), bytes.end());
   }
   health_.bytes_out += wire.size();
+  if (broker_ == credited_broker_ && unacknowledged_chunks_ > 0) {
+    acknowledge_edge(self_, broker_, edge_ids::socket_bytes, unacknowledged_chunks_);
+    unacknowledged_chunks_ = 0;
+  }
   self_->send(broker_, sock_write_atom::value, std::move(wire));
 }
 
@@ -553,7 +557,9 @@ caf::message_handler channel_endpoint::socket_data_handler() {
 // thread switch), one more per chunk where a video frame is one chunk. The
 // broker still has at least the other half to read into, and a full window
 // is all in the channel's mailbox, whose consumption returns the credit: the
-// broker never waits on a batch that is not complete.
+// broker never waits on a batch that is not complete. Credit owed when the
+// channel writes goes just before the write, which then finds the broker
+// already woken (every fourth video frame sends a stream report).
 void channel_endpoint::consumed_chunk(const caf::actor& broker, byte_buffer&& chunk) {
   chunks_->give_back(std::move(chunk));
   if (broker != credited_broker_) {  // a new connection (or a move): its window starts empty

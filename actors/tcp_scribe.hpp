@@ -5,7 +5,7 @@
 // times (2 here, see ui/main.cpp) and stops at the first read that finds
 // nothing. A SPICE server's message usually arrives whole in one read that
 // leaves the socket empty, so the second read is a system call that only
-// returns EAGAIN: one a video frame (mjpeg-video, headless), a fifth of the
+// returns EAGAIN: one a video frame (mjpeg-video, headless), a sixth of the
 // socket thread's system calls. A read that returns less than was asked for
 // means the socket had no more at that moment; what arrives after it makes
 // the socket readable again and epoll (level-triggered) reports it.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -24,7 +25,7 @@ struct broker_state {
   caf::actor owner;
   int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
-  caf::intrusive_ptr<tcp_scribe> scribe;  // handle's
+  std::shared_ptr<std::uint64_t> sent_at_once = std::make_shared<std::uint64_t>(0);  // by handle's tcp_scribe
   std::unique_ptr<tls_client> tls;
   std::shared_ptr<chunk_pool> chunks;  // what the chunks are read into; the owner hands them back
   bool announced_ready = false;
@@ -72,7 +73,7 @@ bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
   state.unsent += bytes.size();
   self->write(state.handle, bytes.size(), bytes.data());
   self->flush(state.handle);
-  state.unsent -= std::min(state.unsent, static_cast<std::uint64_t>(state.scribe->take_sent_at_once()));
+  state.unsent -= std::min(state.unsent, std::exchange(*state.sent_at_once, 0));
   return true;
 }
 
@@ -127,9 +128,10 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->to_owner.connect(owner);
   state->max_unsent = settings.max_unsent_bytes;
   state->fd = fd;
-  state->scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd);
-  state->handle = state->scribe->hdl();
-  self->add_scribe(state->scribe);
+  auto scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd,
+                                              state->sent_at_once);
+  state->handle = scribe->hdl();
+  self->add_scribe(std::move(scribe));
   self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);

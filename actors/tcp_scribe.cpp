@@ -44,8 +44,10 @@ std::size_t tcp_scribe::stream::send_at_once() {
   return sent;
 }
 
-tcp_scribe::tcp_scribe(network::default_multiplexer& multiplexer, network::native_socket fd)
-    : caf::io::scribe(network::conn_hdl_from_socket(fd)), stream_(multiplexer, fd) {}
+tcp_scribe::tcp_scribe(network::default_multiplexer& multiplexer, network::native_socket fd,
+                       std::shared_ptr<std::uint64_t> sent_at_once)
+    : caf::io::scribe(network::conn_hdl_from_socket(fd)), sent_at_once_(std::move(sent_at_once)),
+      stream_(multiplexer, fd) {}
 
 void tcp_scribe::configure_read(caf::io::receive_policy::config config) {
   stream_.configure_read(config);
@@ -67,11 +69,9 @@ void tcp_scribe::graceful_shutdown() {
 }
 
 void tcp_scribe::flush() {
-  sent_at_once_ += stream_.send_at_once();
+  *sent_at_once_ += stream_.send_at_once();
   stream_.flush(this);  // the rest, if any, from CAF's loop
 }
-
-std::size_t tcp_scribe::take_sent_at_once() { return std::exchange(sent_at_once_, 0); }
 
 std::string tcp_scribe::addr() const {
   auto address = network::remote_addr_of_fd(stream_.fd());

@@ -16,12 +16,16 @@
 // away and leaves CAF only what the socket did not take: a video stream's
 // report, an ACK or a key press goes out in one system call, not four.
 // Bytes sent that way are not reported as data_transferred_msg (that would
-// re-enter the broker from within its own handler): the broker asks for
-// them instead (take_sent_at_once).
+// re-enter the broker from within its own handler): they are added to a
+// counter the broker shares (not a reference to the scribe, which holds its
+// broker: the two would keep each other alive).
 //
 // Everything else is CAF's scribe_impl as packaged (0.17.6): the same stream
 // class and buffers.
 #pragma once
+
+#include <cstdint>
+#include <memory>
 
 #include <caf/io/network/default_multiplexer.hpp>
 #include <caf/io/network/stream.hpp>
@@ -31,7 +35,10 @@ namespace vigil {
 
 class tcp_scribe final : public caf::io::scribe {
 public:
-  tcp_scribe(caf::io::network::default_multiplexer& multiplexer, caf::io::network::native_socket fd);
+  // `sent_at_once` counts the bytes flushes sent themselves (CAF's loop
+  // reports the rest as data_transferred_msg); whoever shares it resets it.
+  tcp_scribe(caf::io::network::default_multiplexer& multiplexer, caf::io::network::native_socket fd,
+             std::shared_ptr<std::uint64_t> sent_at_once);
 
   void configure_read(caf::io::receive_policy::config config) override;
   void ack_writes(bool enable) override;
@@ -43,10 +50,6 @@ public:
   std::uint16_t port() const override;
   void add_to_loop() override;
   void remove_from_loop() override;
-
-  // Bytes the flushes since the last call sent themselves (CAF's loop
-  // reports the rest as data_transferred_msg).
-  std::size_t take_sent_at_once();
 
 private:
   // policy::tcp, with a read that reports nothing (without a system call)
@@ -73,7 +76,7 @@ private:
   };
 
   bool launched_ = false;
-  std::size_t sent_at_once_ = 0;
+  std::shared_ptr<std::uint64_t> sent_at_once_;
   stream stream_;
 };
 

@@ -25,7 +25,7 @@ struct broker_state {
   caf::actor owner;
   int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
-  std::shared_ptr<std::uint64_t> sent_at_once = std::make_shared<std::uint64_t>(0);  // by handle's tcp_scribe
+  std::shared_ptr<std::uint64_t> sent_at_once;  // handle's tcp_scribe's
   std::unique_ptr<tls_client> tls;
   std::shared_ptr<chunk_pool> chunks;  // what the chunks are read into; the owner hands them back
   bool announced_ready = false;
@@ -128,8 +128,8 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->to_owner.connect(owner);
   state->max_unsent = settings.max_unsent_bytes;
   state->fd = fd;
-  auto scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd,
-                                              state->sent_at_once);
+  auto scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd);
+  state->sent_at_once = scribe->sent_at_once();
   state->handle = scribe->hdl();
   self->add_scribe(std::move(scribe));
   self->ack_writes(state->handle, true);

@@ -44,10 +44,8 @@ std::size_t tcp_scribe::stream::send_at_once() {
   return sent;
 }
 
-tcp_scribe::tcp_scribe(network::default_multiplexer& multiplexer, network::native_socket fd,
-                       std::shared_ptr<std::uint64_t> sent_at_once)
-    : caf::io::scribe(network::conn_hdl_from_socket(fd)), sent_at_once_(std::move(sent_at_once)),
-      stream_(multiplexer, fd) {}
+tcp_scribe::tcp_scribe(network::default_multiplexer& multiplexer, network::native_socket fd)
+    : caf::io::scribe(network::conn_hdl_from_socket(fd)), stream_(multiplexer, fd) {}
 
 void tcp_scribe::configure_read(caf::io::receive_policy::config config) {
   stream_.configure_read(config);

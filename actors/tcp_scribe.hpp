@@ -17,8 +17,8 @@
 // report, an ACK or a key press goes out in one system call, not four.
 // Bytes sent that way are not reported as data_transferred_msg (that would
 // re-enter the broker from within its own handler): they are added to a
-// counter the broker shares (not a reference to the scribe, which holds its
-// broker: the two would keep each other alive).
+// counter the broker keeps (sent_at_once), not a reference to the scribe,
+// which holds its broker: the two would keep each other alive.
 //
 // Everything else is CAF's scribe_impl as packaged (0.17.6): the same stream
 // class and buffers.
@@ -35,10 +35,7 @@ namespace vigil {
 
 class tcp_scribe final : public caf::io::scribe {
 public:
-  // `sent_at_once` counts the bytes flushes sent themselves (CAF's loop
-  // reports the rest as data_transferred_msg); whoever shares it resets it.
-  tcp_scribe(caf::io::network::default_multiplexer& multiplexer, caf::io::network::native_socket fd,
-             std::shared_ptr<std::uint64_t> sent_at_once);
+  tcp_scribe(caf::io::network::default_multiplexer& multiplexer, caf::io::network::native_socket fd);
 
   void configure_read(caf::io::receive_policy::config config) override;
   void ack_writes(bool enable) override;
@@ -50,6 +47,10 @@ public:
   std::uint16_t port() const override;
   void add_to_loop() override;
   void remove_from_loop() override;
+
+  // Counts the bytes flushes sent themselves (CAF's loop reports the rest
+  // as data_transferred_msg); whoever keeps it resets it.
+  const std::shared_ptr<std::uint64_t>& sent_at_once() const { return sent_at_once_; }
 
 private:
   // policy::tcp, with a read that reports nothing (without a system call)
@@ -76,7 +77,7 @@ private:
   };
 
   bool launched_ = false;
-  std::shared_ptr<std::uint64_t> sent_at_once_;
+  std::shared_ptr<std::uint64_t> sent_at_once_ = std::make_shared<std::uint64_t>(0);
   stream stream_;
 };
 

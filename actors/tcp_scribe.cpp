@@ -4,8 +4,6 @@
 #include <caf/io/network/native_socket.hpp>
 #include <caf/policy/tcp.hpp>
 
-#include <utility>
-
 namespace vigil {
 
 namespace network = caf::io::network;

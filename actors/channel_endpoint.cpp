@@ -413,10 +413,8 @@ void channel_endpoint::write(const protocol::bytes& bytes) {
     wire.assign(bytes.begin(), bytes.end());
   }
   health_.bytes_out += wire.size();
-  if (broker_ == credited_broker_ && unacknowledged_chunks_ > 0) {
-    acknowledge_edge(self_, broker_, edge_ids::socket_bytes, unacknowledged_chunks_);
-    unacknowledged_chunks_ = 0;
-  }
+  if (broker_ == credited_broker_)
+    return_credit();
   self_->send(broker_, sock_write_atom::value, std::move(wire));
 }
 
@@ -559,7 +557,7 @@ caf::message_handler channel_endpoint::socket_data_handler() {
 // is all in the channel's mailbox, whose consumption returns the credit: the
 // broker never waits on a batch that is not complete. Credit owed when the
 // channel writes goes just before the write, which then finds the broker
-// already woken (every fourth video frame sends a stream report).
+// already woken (an MJPEG stream's report goes every fifth frame).
 void channel_endpoint::consumed_chunk(const caf::actor& broker, byte_buffer&& chunk) {
   chunks_->give_back(std::move(chunk));
   if (broker != credited_broker_) {  // a new connection (or a move): its window starts empty
@@ -567,9 +565,14 @@ void channel_endpoint::consumed_chunk(const caf::actor& broker, byte_buffer&& ch
     unacknowledged_chunks_ = 0;
   }
   const auto batch = static_cast<std::uint32_t>(std::max<std::size_t>(spec_.connection.max_unconsumed_chunks / 2, 1));
-  if (++unacknowledged_chunks_ < batch)
+  if (++unacknowledged_chunks_ >= batch)
+    return_credit();
+}
+
+void channel_endpoint::return_credit() {
+  if (unacknowledged_chunks_ == 0)
     return;
-  acknowledge_edge(self_, broker, edge_ids::socket_bytes, unacknowledged_chunks_);  // to a closed broker: dropped
+  acknowledge_edge(self_, credited_broker_, edge_ids::socket_bytes, unacknowledged_chunks_);  // to a closed broker: dropped
   unacknowledged_chunks_ = 0;
 }
 

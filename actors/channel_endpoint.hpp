@@ -187,6 +187,8 @@ private:
   void on_socket_data(const byte_buffer& bytes);
   // The socket credit for one chunk of `broker`'s; the chunk's buffer goes back to the pool.
   void consumed_chunk(const caf::actor& broker, byte_buffer&& chunk);
+  // Acknowledges the chunks credited_broker_ is owed credit for, if any.
+  void return_credit();
   void on_socket_closed(const std::string& reason);
   void on_link_bytes(const std::uint8_t* data, std::size_t size);
   void on_sasl_bytes(const std::uint8_t* data, std::size_t size);

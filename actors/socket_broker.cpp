@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -25,7 +24,6 @@ struct broker_state {
   caf::actor owner;
   int fd = -1;  // CAF's scribe owns it; touched only while the handle is open
   caf::io::connection_handle handle;
-  std::shared_ptr<std::uint64_t> sent_at_once;  // handle's tcp_scribe's
   std::unique_ptr<tls_client> tls;
   std::shared_ptr<chunk_pool> chunks;  // what the chunks are read into; the owner hands them back
   bool announced_ready = false;
@@ -36,8 +34,7 @@ struct broker_state {
   bool reads_halted = false;
   std::uint32_t resume_generation = 0;  // identifies the latest resume, for its confirmations
   // CAF's write buffer has no bound of its own: written but not yet sent,
-  // as CAF last reported it (ack_writes) plus what was written since, less
-  // what flushes sent at once (tcp_scribe).
+  // as CAF last reported it (ack_writes) plus what was written since.
   std::uint64_t unsent = 0;
   std::uint64_t max_unsent = 8 << 20;
 };
@@ -73,7 +70,6 @@ bool write_raw(caf::io::broker* self, broker_state& state, const byte_buffer& by
   state.unsent += bytes.size();
   self->write(state.handle, bytes.size(), bytes.data());
   self->flush(state.handle);
-  state.unsent -= std::min(state.unsent, std::exchange(*state.sent_at_once, 0));
   return true;
 }
 
@@ -129,7 +125,6 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->max_unsent = settings.max_unsent_bytes;
   state->fd = fd;
   auto scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd);
-  state->sent_at_once = scribe->sent_at_once();
   state->handle = scribe->hdl();
   self->add_scribe(std::move(scribe));
   self->ack_writes(state->handle, true);

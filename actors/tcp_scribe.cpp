@@ -29,19 +29,6 @@ void tcp_scribe::stream::handle_event(network::operation op) {
   handle_event_impl(op, policy_);
 }
 
-std::size_t tcp_scribe::stream::send_at_once() {
-  auto& pending = wr_buf();
-  if (state_.writing || pending.empty())
-    return 0;
-  std::size_t sent = 0;
-  // A failure leaves the bytes to CAF's loop, whose send fails the same way
-  // and reports it as usual.
-  if (policy_.write_some(sent, fd(), pending.data(), pending.size()) != network::rw_state::success)
-    return 0;
-  pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(sent));
-  return sent;
-}
-
 tcp_scribe::tcp_scribe(network::default_multiplexer& multiplexer, network::native_socket fd)
     : caf::io::scribe(network::conn_hdl_from_socket(fd)), stream_(multiplexer, fd) {}
 
@@ -64,10 +51,7 @@ void tcp_scribe::graceful_shutdown() {
   detach(&stream_.backend(), false);
 }
 
-void tcp_scribe::flush() {
-  *sent_at_once_ += stream_.send_at_once();
-  stream_.flush(this);  // the rest, if any, from CAF's loop
-}
+void tcp_scribe::flush() { stream_.flush(this); }
 
 std::string tcp_scribe::addr() const {
   auto address = network::remote_addr_of_fd(stream_.fd());

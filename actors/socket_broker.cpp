@@ -4,15 +4,12 @@
 #include <unistd.h>
 
 #include <memory>
-#include <utility>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/system_messages.hpp>
-
-#include "actors/tcp_scribe.hpp"
 
 namespace vigil {
 
@@ -124,9 +121,7 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->to_owner.connect(owner);
   state->max_unsent = settings.max_unsent_bytes;
   state->fd = fd;
-  auto scribe = caf::make_counted<tcp_scribe>(static_cast<caf::io::network::default_multiplexer&>(self->backend()), fd);
-  state->handle = scribe->hdl();
-  self->add_scribe(std::move(scribe));
+  state->handle = self->add_scribe(fd);
   self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);

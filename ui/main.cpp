@@ -147,7 +147,6 @@ int main(int argc, char** argv) {
   config.set("scheduler.max-threads", std::max(4u, std::thread::hardware_concurrency()));
   // A socket broker's halt() only takes effect after CAF's current read loop;
   // fewer consecutive reads keep the chunks that still arrive after it few.
-  // (A read that leaves the socket empty ends the loop anyway: tcp_scribe.)
   // Not 1: against the real guest's console scroll QEMU then worked about a
   // quarter more while headless Vigil was connected, and Vigil drew all of
   // it: 0.55-0.58x remote-viewer's CPU against 0.40-0.46x

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "client_run.hpp"
 #include "content.hpp"
@@ -41,6 +42,24 @@ std::string vigil_window_id() {
   auto window = wait_for_window("Vigil", connect_limit);
   BOOST_REQUIRE_MESSAGE(!window.empty(), "no Vigil window was mapped");
   return window;
+}
+
+// Moves the vigil window to (x, y) and waits until it stays there: the
+// client may still resize its window for the guest's first picture, and
+// that can put it back where it was first mapped.
+void move_vigil_window(int x, int y) {
+  const auto window = vigil_window_id();
+  const std::string at = "X=" + std::to_string(x) + "\nY=" + std::to_string(y) + "\n";
+  const auto deadline = std::chrono::steady_clock::now() + event_limit;
+  for (;;) {
+    xdotool({"windowmove", "--sync", window, std::to_string(x), std::to_string(y)});
+    std::this_thread::sleep_for(200ms);
+    const auto geometry = xdotool({"getwindowgeometry", "--shell", window});
+    if (geometry.find(at) != std::string::npos)
+      return;
+    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                          "the window did not stay at " << x << "," << y << ": " << geometry);
+  }
 }
 
 // Gives the vigil window the keyboard focus, as clicking on it would.
@@ -476,7 +495,7 @@ BOOST_AUTO_TEST_CASE(guest_locks_follow_the_local_keyboard_when_the_window_gets_
   // The root window gets the focus, with the pointer over it and not over
   // vigil's window (which would then get the keys: X's focus rule).
   auto root = first_line(xdotool({"search", "--maxdepth", "0", "--name", ""}));
-  xdotool({"windowmove", "--sync", vigil_window_id(), "400", "300"});
+  move_vigil_window(400, 300);
   std::vector<std::string> leds_seen;
   int marker = 0;
   for (const char* expected : {"input leds scroll=0 num=0 caps=1", "input leds scroll=0 num=0 caps=0"}) {

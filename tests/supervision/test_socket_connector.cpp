@@ -1,7 +1,8 @@
 // The one-shot connector against a real listening socket: a connection made
 // for a channel that is gone by the time it is ready (killed while
 // connecting) is closed, not leaked; the server sees it end. The broker's
-// write buffer against a peer that never reads: bounded.
+// write buffer against a peer that never reads: bounded. Its socket's
+// keepalive: as configured.
 #include <boost/test/unit_test.hpp>
 
 #include <arpa/inet.h>
@@ -112,4 +113,41 @@ BOOST_AUTO_TEST_CASE(a_peer_that_stops_reading_overflows_the_bounded_write_buffe
   BOOST_TEST(!overflow.empty(), "no overflow after " << written << " bytes written to a peer that never reads");
   BOOST_TEST(overflow.find("limit 262144 (the server stopped reading)") != std::string::npos, overflow);
   ::close(sockets[1]);
+}
+
+// CAF's scribe switched SO_KEEPALIVE on for every socket it took, so
+// `connection.tcp_keepalive.enabled = false` left keepalive on.
+BOOST_AUTO_TEST_CASE(the_broker_keeps_the_configured_keepalive_of_its_socket) {
+  loopback_listener listener;
+  caf::actor_system_config config;
+  config.load<caf::io::middleman>();
+  config.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system system{config};
+  for (const bool enabled : {false, true}) {
+    int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(listener.port);
+    BOOST_TEST_REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    int accepted = ::accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+    BOOST_TEST_REQUIRE(accepted >= 0);
+    caf::scoped_actor owner{system};
+    socket_settings settings;
+    settings.keepalive.enabled = enabled;
+    auto broker = spawn_socket_broker(system, client, settings, owner, std::make_shared<chunk_pool>(8));
+    bool ready = false;
+    owner->receive([&](sock_ready_atom, const std::string&) { ready = true; },
+                   caf::after(std::chrono::seconds(10)) >> [] {});
+    BOOST_TEST_REQUIRE(ready);
+    int keepalive = -1;
+    socklen_t length = sizeof keepalive;
+    BOOST_TEST_REQUIRE(::getsockopt(client, SOL_SOCKET, SO_KEEPALIVE, &keepalive, &length) == 0);
+    BOOST_TEST(keepalive == (enabled ? 1 : 0), "keepalive " << keepalive << " with enabled = " << enabled);
+    owner->send(broker, sock_shutdown_atom::value);
+    char byte = 0;
+    BOOST_TEST(readable_within(accepted, 5000));
+    BOOST_TEST(::read(accepted, &byte, 1) == 0);
+    ::close(accepted);
+  }
 }

@@ -12,7 +12,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "client_run.hpp"
 #include "content.hpp"
@@ -50,16 +49,19 @@ std::string vigil_window_id() {
 void move_vigil_window(int x, int y) {
   const auto window = vigil_window_id();
   const std::string at = "X=" + std::to_string(x) + "\nY=" + std::to_string(y) + "\n";
-  const auto deadline = std::chrono::steady_clock::now() + event_limit;
-  for (;;) {
-    xdotool({"windowmove", "--sync", window, std::to_string(x), std::to_string(y)});
-    std::this_thread::sleep_for(200ms);
-    const auto geometry = xdotool({"getwindowgeometry", "--shell", window});
-    if (geometry.find(at) != std::string::npos)
-      return;
-    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
-                          "the window did not stay at " << x << "," << y << ": " << geometry);
-  }
+  std::string geometry;
+  int seen_there = 0;  // checks in a row that found it there
+  const bool stayed = wait_until(
+    [&] {
+      geometry = xdotool({"getwindowgeometry", "--shell", window});
+      if (geometry.find(at) != std::string::npos)
+        return ++seen_there >= 2;
+      seen_there = 0;
+      xdotool({"windowmove", "--sync", window, std::to_string(x), std::to_string(y)});
+      return false;
+    },
+    event_limit, 200ms);
+  BOOST_REQUIRE_MESSAGE(stayed, "the window did not stay at " << x << "," << y << ": " << geometry);
 }
 
 // Gives the vigil window the keyboard focus, as clicking on it would.

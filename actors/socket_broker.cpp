@@ -123,11 +123,9 @@ caf::behavior socket_broker(caf::io::broker* self, int fd, socket_settings setti
   state->fd = fd;
   state->handle = self->add_scribe(fd);
   // CAF's scribe switches keepalive on for every socket it takes, whatever
-  // the dialler set: off stays off when the configuration says so.
-  if (!settings.keepalive.enabled) {
-    const int off = 0;
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &off, sizeof off);
-  }
+  // the dialler set: the configured keepalive again (a Unix socket refuses
+  // the TCP options; nothing else changes for it).
+  apply_keepalive(fd, settings.keepalive);
   self->ack_writes(state->handle, true);
   self->configure_read(state->handle, caf::io::receive_policy::at_most(64 * 1024));
   self->monitor(owner);

@@ -21,21 +21,6 @@ std::string endpoint_text(const std::string& host, std::uint16_t port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-void apply_keepalive(int fd, const tcp_keepalive& keepalive) {
-  int on = keepalive.enabled ? 1 : 0;
-  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
-  if (!keepalive.enabled)
-    return;
-  int idle = static_cast<int>(keepalive.idle.count());
-  int interval = static_cast<int>(keepalive.interval.count());
-  int probes = keepalive.probes;
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
-  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
-  int nodelay = 1;  // SPICE messages are small and latency-bound (input, pongs)
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
-}
-
 // Connects one resolved address; returns the fd or -1 with `error` set.
 int connect_one(const addrinfo* address, std::chrono::milliseconds timeout, std::string& error) {
   int fd = socket(address->ai_family, address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, address->ai_protocol);
@@ -177,6 +162,21 @@ std::string connect_through_proxy(int fd, const protocol::proxy_address& proxy, 
 }
 
 }  // namespace
+
+void apply_keepalive(int fd, const tcp_keepalive& keepalive) {
+  int on = keepalive.enabled ? 1 : 0;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+  if (!keepalive.enabled)
+    return;
+  int idle = static_cast<int>(keepalive.idle.count());
+  int interval = static_cast<int>(keepalive.interval.count());
+  int probes = keepalive.probes;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
+  int nodelay = 1;  // SPICE messages are small and latency-bound (input, pongs)
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
+}
 
 dial_result dial(const dial_target& target, std::chrono::milliseconds timeout, const tcp_keepalive& keepalive) {
   if (!target.unix_path.empty())

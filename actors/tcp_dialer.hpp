@@ -41,4 +41,9 @@ dial_result dial(const dial_target& target, std::chrono::milliseconds timeout, c
 dial_result dial_tcp(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout,
                      const tcp_keepalive& keepalive);
 
+// Sets `keepalive` (and TCP_NODELAY) on a TCP socket: dial_tcp does on
+// connect, and the socket broker again once CAF has taken the socket (its
+// scribe switches SO_KEEPALIVE on, whatever was set).
+void apply_keepalive(int fd, const tcp_keepalive& keepalive);
+
 }  // namespace vigil

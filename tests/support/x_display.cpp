@@ -76,6 +76,15 @@ std::string xdotool(std::vector<std::string> arguments) {
   return result.stdout_text;
 }
 
+std::string window_geometry(const std::string& window) {
+  auto shell = xdotool({"getwindowgeometry", "--shell", window});
+  auto value = [&](const std::string& key) {
+    auto at = shell.find(key + "=");
+    return at == std::string::npos ? std::string("?") : shell.substr(at + key.size() + 1, shell.find('\n', at) - at - key.size() - 1);
+  };
+  return value("X") + "," + value("Y") + " " + value("WIDTH") + "x" + value("HEIGHT");
+}
+
 std::string wait_for_window(const std::string& name, std::chrono::milliseconds limit) {
   std::string found;
   wait_until(

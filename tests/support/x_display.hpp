@@ -34,6 +34,8 @@ private:
 // Runs xdotool with `arguments` on $DISPLAY; its stdout. Fails the test when
 // xdotool fails.
 std::string xdotool(std::vector<std::string> arguments);
+// "X,Y WxH" of X window `window`, as xdotool reports it.
+std::string window_geometry(const std::string& window);
 // The first window whose name matches `name`, waiting up to `limit` for one to
 // be mapped; "" if none came.
 std::string wait_for_window(const std::string& name, std::chrono::milliseconds limit);

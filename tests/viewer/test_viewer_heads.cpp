@@ -92,16 +92,6 @@ void set_client_monitors(int count, int width, int height) {
   XCloseDisplay(x);
 }
 
-// "X,Y WxH" of X window `window`.
-std::string geometry_of(const std::string& window) {
-  auto shell = xdotool({"getwindowgeometry", "--shell", window});
-  auto value = [&](const std::string& key) {
-    auto at = shell.find(key + "=");
-    return at == std::string::npos ? std::string("?") : shell.substr(at + key.size() + 1, shell.find('\n', at) - at - key.size() - 1);
-  };
-  return value("X") + "," + value("Y") + " " + value("WIDTH") + "x" + value("HEIGHT");
-}
-
 // What a window manager's close button does: WM_DELETE_WINDOW to X window `window`.
 void ask_to_close(const std::string& window) {
   Display* x = XOpenDisplay(nullptr);
@@ -272,7 +262,7 @@ BOOST_AUTO_TEST_CASE(full_screen_with_a_monitor_mapping_puts_each_head_on_its_cl
   const std::string second = wait_for_window("\\(2\\) - Vigil", connect_limit);
   BOOST_TEST_REQUIRE((!first.empty() && !second.empty()), client.log());
   std::string at[2];
-  wait_until([&] { return (at[0] = geometry_of(first)) == "1024,0 1024x768" && (at[1] = geometry_of(second)) == "0,0 1024x768"; },
+  wait_until([&] { return (at[0] = window_geometry(first)) == "1024,0 1024x768" && (at[1] = window_geometry(second)) == "0,0 1024x768"; },
              event_limit, 250ms);
   const std::string both = "agent monitors-config count=2 size=1024x768 heads=0:1024x768+0+0,1:1024x768+1024+0";
   const bool asked = server.wait_for_output(both, event_limit);

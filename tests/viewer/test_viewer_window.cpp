@@ -48,13 +48,13 @@ std::string vigil_window_id() {
 // that can put it back where it was first mapped.
 void move_vigil_window(int x, int y) {
   const auto window = vigil_window_id();
-  const std::string at = "X=" + std::to_string(x) + "\nY=" + std::to_string(y) + "\n";
+  const std::string at = std::to_string(x) + "," + std::to_string(y) + " ";
   std::string geometry;
   int seen_there = 0;  // checks in a row that found it there
   const bool stayed = wait_until(
     [&] {
-      geometry = xdotool({"getwindowgeometry", "--shell", window});
-      if (geometry.find(at) != std::string::npos)
+      geometry = window_geometry(window);
+      if (geometry.rfind(at, 0) == 0)
         return ++seen_there >= 2;
       seen_there = 0;
       xdotool({"windowmove", "--sync", window, std::to_string(x), std::to_string(y)});
